@@ -1,0 +1,11 @@
+package dev.letterbox.net;
+
+import java.time.Duration;
+
+/**
+ * One listening port. {@code implicitTls} means TLS from the first byte (465, 993, 995); otherwise
+ * the session starts in plaintext and may upgrade with {@link Connection#startTls()}. Port 0 binds
+ * an ephemeral port (tests); ask {@link NetServer#boundPort} which one.
+ */
+public record ListenerSpec(String name, String bindAddress, int port, boolean implicitTls,
+                           Duration idleTimeout, ConnectionHandler handler) {}

@@ -1,0 +1,56 @@
+package dev.letterbox.store;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Domains, accounts and aliases. Each method is its own transaction. Addresses and domain names are
+ * given and returned lower-case; validation of their syntax is the caller's (the auth package's) job,
+ * uniqueness and referential rules are the store's.
+ */
+public interface DirectoryStore {
+    Domain addDomain(String name);
+
+    List<Domain> domains();
+
+    Optional<Domain> domain(String name);
+
+    /** Removes a domain; refused ({@link MailboxException.Reason#NOT_ALLOWED}) while it has accounts. */
+    void removeDomain(String name);
+
+    /** Creates the account with INBOX, Sent, Drafts, Trash, Junk and Archive (special-use set). */
+    Account addAccount(String address, String passwordHash, long quotaBytes, Set<Protocol> protocols);
+
+    Optional<Account> account(String address);
+
+    Optional<Account> account(long id);
+
+    /** All accounts, or those of one domain, ordered by address. */
+    List<Account> accounts(Optional<String> domain);
+
+    Optional<String> passwordHash(long accountId);
+
+    void setPasswordHash(long accountId, String passwordHash);
+
+    void setEnabled(long accountId, boolean enabled);
+
+    void setQuota(long accountId, long quotaBytes);
+
+    void setProtocols(long accountId, Set<Protocol> protocols);
+
+    /** Removes the account, its mailboxes and messages (blobs are freed when unreferenced). */
+    void removeAccount(long accountId);
+
+    /** Adds {@code target} to the alias {@code address} (created on first target). */
+    void addAlias(String address, String target);
+
+    /** Removes one target, or the whole alias when {@code target} is empty. */
+    void removeAlias(String address, Optional<String> target);
+
+    /** Aliases, or those of one domain, ordered by address. */
+    List<Alias> aliases(Optional<String> domain);
+
+    /** The alias exactly as stored for {@code address} (a full address or "@domain"). */
+    Optional<Alias> alias(String address);
+}

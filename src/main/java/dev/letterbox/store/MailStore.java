@@ -1,0 +1,34 @@
+package dev.letterbox.store;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one storage interface the protocols use. Implementations: the embedded SQLite store today,
+ * PostgreSQL later; both must pass the same contract tests.
+ *
+ * <p>Thread-safe. {@code write} calls are serialised (and may be committed in groups: several
+ * concurrent units of work can share one fsync), each unit isolated from the others' failures.
+ */
+public interface MailStore extends AutoCloseable {
+    DirectoryStore directory();
+
+    BlobStore blobs();
+
+    ChangeBus changes();
+
+    <T> T read(long accountId, Work<ReadTx, T> work);
+
+    /** Runs {@code work} in a write transaction and returns once it is durably committed. */
+    <T> T write(long accountId, Work<WriteTx, T> work);
+
+    /** Like {@link #write} without waiting: lets one caller commit several accounts' work together. */
+    <T> CompletableFuture<T> writeAsync(long accountId, Work<WriteTx, T> work);
+
+    @Override
+    void close();
+
+    @FunctionalInterface
+    interface Work<X, T> {
+        T run(X tx);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.letterbox.store;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A read transaction scoped to one account: a consistent snapshot while it is open. Keep it short:
+ * page through large mailboxes with {@link #messages} and write to clients between pages.
+ */
+public interface ReadTx {
+    Account account();
+
+    /** All mailboxes of the account, ordered by name. */
+    List<Mailbox> mailboxes();
+
+    /** By name; "INBOX" matches case-insensitively, other names exactly. */
+    Optional<Mailbox> mailbox(String name);
+
+    Optional<Mailbox> mailbox(long mailboxId);
+
+    /** The first mailbox with this special-use attribute, if any. */
+    Optional<Mailbox> mailboxWithUse(SpecialUse use);
+
+    MailboxStatus status(long mailboxId);
+
+    /** Names of the subscribed mailboxes (they need not exist, RFC 3501 §6.3.6). */
+    List<String> subscriptions();
+
+    /** Every UID in the mailbox, ascending. */
+    long[] uids(long mailboxId);
+
+    /** Messages with {@code fromUid <= uid <= toUid}, ascending by UID, at most {@code limit}. */
+    List<MessageMeta> messages(long mailboxId, long fromUid, long toUid, int limit);
+
+    Optional<MessageMeta> message(long mailboxId, long uid);
+
+    /** Messages whose MODSEQ is above {@code modSeq}, with UID above {@code afterUid}, ascending by UID. */
+    List<MessageMeta> changedSince(long mailboxId, long modSeq, long afterUid, int limit);
+
+    /** UIDs expunged at a MODSEQ above {@code modSeq}, ascending (QRESYNC VANISHED). */
+    long[] expungedSince(long mailboxId, long modSeq);
+
+    /** The UID at or above which messages are \Recent for the next session to claim them. */
+    long recentMark(long mailboxId);
+
+    /** The parsed-once structure stored with the blob, or null when none was stored. */
+    byte[] structure(BlobId blob);
+}

@@ -1,0 +1,46 @@
+package dev.letterbox.store;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A write transaction scoped to one account. Everything it does commits together, durably, or not
+ * at all; changes are announced after commit. Refusals throw {@link MailboxException} and roll the
+ * whole unit of work back.
+ */
+public interface WriteTx extends ReadTx {
+    /** Creates a mailbox, and any missing parents of it (RFC 3501 §6.3.3). */
+    Mailbox createMailbox(String name, Optional<SpecialUse> use);
+
+    /** Deletes a mailbox and its messages. INBOX cannot be deleted. Children stay (RFC 3501 §6.3.4). */
+    void deleteMailbox(long mailboxId);
+
+    /**
+     * Renames a mailbox and its children. Renaming INBOX moves its messages to a new mailbox of that
+     * name and leaves INBOX empty (RFC 3501 §6.3.5).
+     */
+    void renameMailbox(String oldName, String newName);
+
+    void setSubscribed(String name, boolean subscribed);
+
+    /** Adds a message at the mailbox's UIDNEXT; counts against the quota. */
+    AppendResult append(long mailboxId, NewMessage message);
+
+    /** Copies the given UIDs (those that exist) to the end of {@code targetMailboxId}. */
+    CopyResult copy(long sourceMailboxId, long[] uids, long targetMailboxId);
+
+    /** Copy, then expunge from the source, in one step (RFC 6851). */
+    CopyResult move(long sourceMailboxId, long[] uids, long targetMailboxId);
+
+    /**
+     * Changes flags of the given UIDs. Messages whose flags would not change are left alone (their
+     * MODSEQ stays). With {@code unchangedSince}, messages with a higher MODSEQ are refused.
+     */
+    FlagUpdate storeFlags(long mailboxId, long[] uids, FlagUpdate.Mode mode, Flags flags, OptionalLong unchangedSince);
+
+    /** Removes the given UIDs (those that exist), leaving tombstones; returns the UIDs removed, ascending. */
+    long[] expunge(long mailboxId, long[] uids);
+
+    /** Returns the current recent mark and moves it to UIDNEXT: this caller now owns those \Recent messages. */
+    long claimRecent(long mailboxId);
+}

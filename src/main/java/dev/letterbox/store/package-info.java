@@ -1,0 +1,20 @@
+/**
+ * The storage boundary: everything the protocols keep lives behind {@link dev.letterbox.store.MailStore},
+ * spoken in the domain's words (account, mailbox, UID, MODSEQ, flags, special-use).
+ *
+ * <p>Invariants every implementation keeps:
+ * <ul>
+ *   <li>One {@code read}/{@code write} call is one database transaction. A write either happens whole
+ *       or not at all, and is durable (fsynced) before {@code write} returns.</li>
+ *   <li>Changes are published on the {@link dev.letterbox.store.ChangeBus} only after commit, also when
+ *       another process or node made them (within about a second).</li>
+ *   <li>UIDs in a mailbox are strictly ascending and never reused while its UIDVALIDITY stands;
+ *       every change to a message or mailbox raises the mailbox's HIGHESTMODSEQ; an expunge leaves a
+ *       tombstone carrying the MODSEQ at which it happened.</li>
+ *   <li>A transaction opened for one account never sees or touches another account's mailboxes.</li>
+ *   <li>Message bytes are immutable blobs written (and fsynced) before the transaction that refers
+ *       to them; COPY shares the blob. A blob no message or queue entry refers to is deleted.</li>
+ * </ul>
+ * No implementation detail (SQL, files) leaks through these types.
+ */
+package dev.letterbox.store;
