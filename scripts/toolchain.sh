@@ -40,6 +40,10 @@ lb_find_jdk() {
         [ "$major" -ge "$LETTERBOX_MIN_JAVA" ] 2>/dev/null || continue
         if [ "$need_javac" = 1 ] && [ ! -x "$c/bin/javac" ]; then continue; fi
         LB_JAVA_HOME=$c
+        # Maven's bundled Guava warns about sun.misc.Unsafe on JDK 24+; the warning is noise here.
+        if [ "$major" -ge 24 ]; then
+            case " ${MAVEN_OPTS:-} " in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+        fi
         return 0
     done
     lb_die "no JDK $LETTERBOX_MIN_JAVA or newer found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*).
