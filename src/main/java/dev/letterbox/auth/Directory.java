@@ -1,0 +1,268 @@
+package dev.letterbox.auth;
+
+import dev.letterbox.store.Account;
+import dev.letterbox.store.Alias;
+import dev.letterbox.store.DirectoryStore;
+import dev.letterbox.store.Domain;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.Protocol;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The directory service: the one code path through which the CLI, the admin API and the protocols
+ * read and change domains, accounts and aliases. Validates input, hashes passwords, turns store
+ * refusals into one-line messages, resolves recipients and authenticates logins.
+ */
+public final class Directory {
+    private static final int MAX_ALIAS_DEPTH = 10;
+    private static final char SUBADDRESS_SEPARATOR = '+';
+    private static final String PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private final DirectoryStore store;
+    private final PasswordHasher hasher;
+    private final SecureRandom random = new SecureRandom();
+
+    public Directory(DirectoryStore store, PasswordHasher hasher) {
+        this.store = store;
+        this.hasher = hasher;
+    }
+
+    // ---------------------------------------------------------------- domains
+
+    public Domain addDomain(String name) {
+        String domain = Addresses.normalizeDomain(name)
+                .orElseThrow(() -> new DirectoryException("'" + name + "' is not a valid domain name"));
+        try {
+            return store.addDomain(domain);
+        } catch (MailboxException e) {
+            throw refusal(e, "domain " + domain + " already exists");
+        }
+    }
+
+    public List<Domain> domains() {
+        return store.domains();
+    }
+
+    public boolean hostsDomain(String domain) {
+        return Addresses.normalizeDomain(domain).flatMap(store::domain).isPresent();
+    }
+
+    public void removeDomain(String name) {
+        String domain = Addresses.normalizeDomain(name)
+                .orElseThrow(() -> new DirectoryException("'" + name + "' is not a valid domain name"));
+        try {
+            store.removeDomain(domain);
+        } catch (MailboxException e) {
+            throw refusal(e, "domain " + domain + " still has accounts; remove them first");
+        }
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    public Account addAccount(String address, char[] password, long quotaBytes, Set<Protocol> protocols) {
+        String normal = validAddress(address);
+        if (store.domain(Addresses.domainOf(normal)).isEmpty()) {
+            throw new DirectoryException("domain " + Addresses.domainOf(normal) + " is not hosted here; add it first with: letterbox domain add " + Addresses.domainOf(normal));
+        }
+        if (store.alias(normal).isPresent()) throw new DirectoryException(normal + " is already an alias");
+        checkPassword(password);
+        if (quotaBytes < 0) throw new DirectoryException("quota must not be negative");
+        try {
+            return store.addAccount(normal, hasher.hash(password), quotaBytes, protocols);
+        } catch (MailboxException e) {
+            throw refusal(e, "account " + normal + " already exists");
+        }
+    }
+
+    /** A new random password of 20 characters from an unambiguous alphabet (~115 bits). */
+    public char[] generatePassword() {
+        char[] pw = new char[20];
+        for (int i = 0; i < pw.length; i++) pw[i] = PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length()));
+        return pw;
+    }
+
+    public Optional<Account> account(String address) {
+        return Addresses.normalize(address).flatMap(store::account);
+    }
+
+    public Account requireAccount(String address) {
+        return account(address).orElseThrow(() -> new DirectoryException("no account " + address));
+    }
+
+    public List<Account> accounts(Optional<String> domain) {
+        return store.accounts(domain.map(d -> Addresses.normalizeDomain(d)
+                .orElseThrow(() -> new DirectoryException("'" + d + "' is not a valid domain name"))));
+    }
+
+    public void setPassword(String address, char[] password) {
+        checkPassword(password);
+        store.setPasswordHash(requireAccount(address).id(), hasher.hash(password));
+    }
+
+    public void setEnabled(String address, boolean enabled) {
+        store.setEnabled(requireAccount(address).id(), enabled);
+    }
+
+    public void setQuota(String address, long quotaBytes) {
+        if (quotaBytes < 0) throw new DirectoryException("quota must not be negative");
+        store.setQuota(requireAccount(address).id(), quotaBytes);
+    }
+
+    public void setProtocols(String address, Set<Protocol> protocols) {
+        store.setProtocols(requireAccount(address).id(), protocols);
+    }
+
+    public void removeAccount(String address) {
+        store.removeAccount(requireAccount(address).id());
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    public void addAlias(String address, String target) {
+        String key = Addresses.normalizeAliasKey(address)
+                .orElseThrow(() -> new DirectoryException("'" + address + "' is not a valid address or @domain"));
+        String to = validAddress(target);
+        String domain = key.startsWith("@") ? key.substring(1) : Addresses.domainOf(key);
+        if (store.domain(domain).isEmpty()) throw new DirectoryException("domain " + domain + " is not hosted here");
+        if (!key.startsWith("@") && store.account(key).isPresent()) {
+            throw new DirectoryException(key + " is an account; an alias cannot shadow it");
+        }
+        if (key.equals(to)) throw new DirectoryException("an alias cannot point to itself");
+        try {
+            store.addAlias(key, to);
+        } catch (MailboxException e) {
+            throw refusal(e, key + " already points to " + to);
+        }
+    }
+
+    public void removeAlias(String address, Optional<String> target) {
+        String key = Addresses.normalizeAliasKey(address)
+                .orElseThrow(() -> new DirectoryException("'" + address + "' is not a valid address or @domain"));
+        try {
+            store.removeAlias(key, target.map(this::validAddress));
+        } catch (MailboxException e) {
+            throw refusal(e, "no such alias " + key + target.map(t -> " -> " + t).orElse(""));
+        }
+    }
+
+    public List<Alias> aliases(Optional<String> domain) {
+        return store.aliases(domain.map(d -> Addresses.normalizeDomain(d)
+                .orElseThrow(() -> new DirectoryException("'" + d + "' is not a valid domain name"))));
+    }
+
+    // ---------------------------------------------------------------- mail routing
+
+    /**
+     * Expands an address: account, then exact alias, then {@code local+tag} subaddress, then the
+     * domain's catch-all. Alias targets are expanded again (up to a depth, loops cut).
+     */
+    public Recipient resolve(String address) {
+        Optional<String> normal = Addresses.normalize(address);
+        if (normal.isEmpty()) return new Recipient.Invalid();
+        String domain = Addresses.domainOf(normal.get());
+        if (store.domain(domain).isEmpty()) return new Recipient.NotLocal(domain);
+
+        Map<Long, Account> accounts = new LinkedHashMap<>();
+        Set<String> forwards = new LinkedHashSet<>();
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String[]> work = new ArrayDeque<>(); // {address, depth}
+        work.add(new String[] {normal.get(), "0"});
+        boolean found = false;
+        while (!work.isEmpty()) {
+            String[] item = work.poll();
+            String addr = item[0];
+            int depth = Integer.parseInt(item[1]);
+            if (!seen.add(addr) || depth > MAX_ALIAS_DEPTH) continue;
+            String addrDomain = Addresses.domainOf(addr);
+            if (store.domain(addrDomain).isEmpty()) {
+                forwards.add(addr);
+                found = true;
+                continue;
+            }
+            Optional<Account> account = store.account(addr);
+            if (account.isPresent()) {
+                accounts.putIfAbsent(account.get().id(), account.get());
+                found = true;
+                continue;
+            }
+            List<String> targets = targetsOf(addr);
+            if (!targets.isEmpty()) found = true;
+            for (String t : targets) work.add(new String[] {t, Integer.toString(depth + 1)});
+        }
+        if (!found || (accounts.isEmpty() && forwards.isEmpty())) return new Recipient.UnknownUser();
+        return new Recipient.Deliverable(List.copyOf(accounts.values()), List.copyOf(forwards));
+    }
+
+    /** Alias targets of a local address: exact alias, else the unsubaddressed form, else the catch-all. */
+    private List<String> targetsOf(String addr) {
+        Optional<Alias> exact = store.alias(addr);
+        if (exact.isPresent()) return exact.get().targets();
+        String local = Addresses.localPartOf(addr);
+        int plus = local.indexOf(SUBADDRESS_SEPARATOR);
+        if (plus > 0) return List.of(local.substring(0, plus) + "@" + Addresses.domainOf(addr));
+        return store.alias("@" + Addresses.domainOf(addr)).map(Alias::targets).orElse(List.of());
+    }
+
+    /** The addresses that deliver to this account (itself and every alias pointing at it, directly). */
+    public List<String> addressesOf(Account account) {
+        List<String> out = new ArrayList<>();
+        out.add(account.address());
+        for (Alias alias : store.aliases(Optional.of(Addresses.domainOf(account.address())))) {
+            if (!alias.isCatchAll() && alias.targets().contains(account.address())) out.add(alias.address());
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- login
+
+    /** Checks a login for {@code protocol}. Takes the same time for unknown users as for wrong passwords. */
+    public AuthResult authenticate(String username, char[] password, Protocol protocol) {
+        try {
+            Optional<Account> account = account(username);
+            Optional<String> hash = account.flatMap(a -> store.passwordHash(a.id()));
+            if (hash.isEmpty()) {
+                hasher.verifyDecoy(password);
+                return new AuthResult.BadCredentials();
+            }
+            if (!hasher.verify(password, hash.get())) return new AuthResult.BadCredentials();
+            Account a = account.get();
+            if (!a.enabled()) return new AuthResult.AccountDisabled(a);
+            if (!a.protocols().contains(protocol)) return new AuthResult.ProtocolDisabled(a);
+            return new AuthResult.Success(a);
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String validAddress(String address) {
+        return Addresses.normalize(address)
+                .orElseThrow(() -> new DirectoryException("'" + address + "' is not a valid email address"));
+    }
+
+    private static void checkPassword(char[] password) {
+        if (password.length < 8) throw new DirectoryException("password too short: use at least 8 characters");
+        if (password.length > 1024) throw new DirectoryException("password too long");
+        for (char c : password) {
+            if (c < ' ' || c == 0x7f) throw new DirectoryException("password must not contain control characters");
+        }
+    }
+
+    private static DirectoryException refusal(MailboxException e, String duplicateMessage) {
+        return new DirectoryException(switch (e.reason()) {
+            case DUPLICATE, ALREADY_EXISTS, NOT_ALLOWED -> duplicateMessage;
+            default -> e.getMessage();
+        });
+    }
+}

@@ -1,0 +1,88 @@
+package dev.letterbox.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashes in the PHC string format
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}). Parameters follow current OWASP guidance.
+ *
+ * <p>Each check allocates {@code m} KiB, so concurrent checks are capped: a login storm queues
+ * instead of exhausting the heap.
+ */
+public final class PasswordHasher {
+    private static final int MEMORY_KIB = 19_456, ITERATIONS = 2, PARALLELISM = 1, SALT_BYTES = 16, HASH_BYTES = 32;
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64D = Base64.getDecoder();
+
+    private final SecureRandom random = new SecureRandom();
+    private final Semaphore concurrent = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+    /** A hash to check against when the account does not exist, so timing does not reveal that. */
+    private final String decoy;
+
+    public PasswordHasher() {
+        this.decoy = hash("decoy password that matches nothing".toCharArray());
+    }
+
+    public String hash(char[] password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] out = derive(password, salt, MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES);
+        return "$argon2id$v=19$m=" + MEMORY_KIB + ",t=" + ITERATIONS + ",p=" + PARALLELISM
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** Constant-time check; a malformed stored hash never matches. */
+    public boolean verify(char[] password, String stored) {
+        Matcher m = stored == null ? null : PHC.matcher(stored);
+        if (m == null || !m.matches()) return false;
+        int memory = Integer.parseInt(m.group(1)), iterations = Integer.parseInt(m.group(2)),
+                parallelism = Integer.parseInt(m.group(3));
+        if (memory < 8 || memory > 1 << 21 || iterations < 1 || parallelism < 1) return false;
+        byte[] salt = B64D.decode(m.group(4));
+        byte[] expected = B64D.decode(m.group(5));
+        byte[] actual = derive(password, salt, memory, iterations, parallelism, expected.length);
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** Burns the same time as a real check; used when the account does not exist. */
+    public void verifyDecoy(char[] password) {
+        verify(password, decoy);
+    }
+
+    private byte[] derive(char[] password, byte[] salt, int memory, int iterations, int parallelism, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(memory).withIterations(iterations).withParallelism(parallelism)
+                .withSalt(salt).build();
+        Argon2BytesGenerator gen = new Argon2BytesGenerator();
+        gen.init(params);
+        byte[] out = new byte[length];
+        byte[] pw = toUtf8(password);
+        concurrent.acquireUninterruptibly();
+        try {
+            gen.generateBytes(pw, out);
+        } finally {
+            concurrent.release();
+            java.util.Arrays.fill(pw, (byte) 0);
+        }
+        return out;
+    }
+
+    private static byte[] toUtf8(char[] password) {
+        var buf = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        if (buf.hasArray()) java.util.Arrays.fill(buf.array(), (byte) 0);
+        return bytes;
+    }
+}

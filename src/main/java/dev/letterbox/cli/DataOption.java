@@ -1,0 +1,35 @@
+package dev.letterbox.cli;
+
+import dev.letterbox.auth.Directory;
+import dev.letterbox.auth.PasswordHasher;
+import dev.letterbox.config.ConfigLoader;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.sql.SqlMailStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The {@code --data DIR} option every command shares, and opening the store in it. */
+final class DataOption {
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Data directory (default: $LETTERBOX_DATA or ./data)")
+    Path data;
+
+    Path dir() {
+        return data != null ? data : ConfigLoader.defaultDataDir();
+    }
+
+    /** Opens the store of an existing data dir (created when {@code create}). */
+    MailStore openStore(boolean create) throws java.io.IOException {
+        Path dir = dir();
+        if (!Files.isDirectory(dir)) {
+            if (!create) throw new Main.CliExit(1, "no data directory at " + dir.toAbsolutePath() + " (start the server once, or pass --data DIR)");
+            Files.createDirectories(dir);
+        }
+        return SqlMailStore.openSqlite(dir);
+    }
+
+    static Directory directory(MailStore store) {
+        return new Directory(store.directory(), new PasswordHasher());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.letterbox.cli;
+
+import dev.letterbox.config.Config;
+import dev.letterbox.config.ConfigLoader;
+import dev.letterbox.server.ClientSettings;
+import dev.letterbox.server.RuntimeInfo;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.Protocol;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Prints what a mail client needs for an account, like a provider's help page. Ports come from the
+ * running server (DATA/server.properties) when there is one, else from the config.
+ */
+@Command(name = "settings", mixinStandardHelpOptions = true, description = "Show mail client settings for ADDRESS.")
+final class SettingsCommand implements Callable<Integer> {
+    @Mixin
+    DataOption data;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file, when the server is not running")
+    Path config;
+
+    @Parameters(paramLabel = "ADDRESS")
+    String address;
+
+    @Override
+    public Integer call() throws Exception {
+        Account account;
+        try (MailStore store = data.openStore(false)) {
+            account = DataOption.directory(store).account(address)
+                    .orElseThrow(() -> new Main.CliExit(1, "no account " + address));
+        }
+        Optional<RuntimeInfo> running = RuntimeInfo.read(data.dir());
+        ClientSettings settings;
+        if (running.isPresent()) {
+            settings = ClientSettings.of(running.get().hostname(), running.get().ports());
+        } else {
+            Config cfg = ConfigLoader.load(Optional.ofNullable(config),
+                    new ConfigLoader.Overrides(Optional.of(data.dir()), Optional.empty(), Optional.empty()));
+            settings = ClientSettings.of(cfg.hostname(), cfg.listen().ports());
+        }
+        System.out.println("Mail settings for " + account.address());
+        System.out.println();
+        System.out.printf("%-9s %-10s %-32s %-6s %-10s %s%n", "", "DIRECTION", "SERVER", "PORT", "SECURITY", "USERNAME");
+        for (ClientSettings.Entry e : settings.entries()) {
+            String direction = e.kind() == ClientSettings.Kind.SMTP ? "outgoing" : "incoming";
+            String security = e.security() == ClientSettings.Security.TLS ? "SSL/TLS" : "STARTTLS";
+            String note = account.allows(protocolOf(e.kind())) ? "" : "   (disabled for this account)";
+            System.out.printf("%-9s %-10s %-32s %-6d %-10s %s%s%n", e.kind(), direction, settings.hostname(), e.port(),
+                    security, account.address(), note);
+        }
+        System.out.println();
+        System.out.println("Password: the account's password (normal password authentication).");
+        if (running.isEmpty()) System.out.println("(The server is not running: ports are from the configuration.)");
+        return 0;
+    }
+
+    private static Protocol protocolOf(ClientSettings.Kind kind) {
+        return switch (kind) {
+            case IMAP -> Protocol.IMAP;
+            case POP3 -> Protocol.POP3;
+            case SMTP -> Protocol.SMTP;
+        };
+    }
+}

@@ -1,0 +1,31 @@
+package dev.letterbox.pop3.server;
+
+import dev.letterbox.auth.Directory;
+import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.config.Config;
+import dev.letterbox.net.Connection;
+import dev.letterbox.net.ConnectionHandler;
+import dev.letterbox.store.MailStore;
+
+/** What every POP3 session shares; hands each new connection its own {@link Pop3Session}. */
+public final class Pop3Service implements ConnectionHandler {
+    final MailStore store;
+    final Directory directory;
+    final LoginThrottle throttle;
+    final Config.Pop3 config;
+    final String hostname;
+    final Pop3Locks locks = new Pop3Locks();
+
+    public Pop3Service(MailStore store, Directory directory, LoginThrottle throttle, Config.Pop3 config, String hostname) {
+        this.store = store;
+        this.directory = directory;
+        this.throttle = throttle;
+        this.config = config;
+        this.hostname = hostname;
+    }
+
+    @Override
+    public void handle(Connection connection) throws Exception {
+        new Pop3Session(this, connection).run();
+    }
+}

@@ -1,0 +1,431 @@
+package dev.letterbox.pop3.server;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.SaslPlain;
+import dev.letterbox.net.Connection;
+import dev.letterbox.net.LineTooLongException;
+import dev.letterbox.pop3.Pop3Command;
+import dev.letterbox.pop3.Pop3Parser;
+import dev.letterbox.pop3.Pop3Reply;
+import dev.letterbox.pop3.Pop3Reply.Code;
+import dev.letterbox.pop3.Pop3SyntaxException;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.Protocol;
+import dev.letterbox.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One POP3 session. Commands are checked against the state here, in one place, then handled by the
+ * method of the same name. Replies are flushed when no further pipelined command is waiting.
+ */
+final class Pop3Session {
+    private static final System.Logger LOG = System.getLogger("letterbox.pop3");
+    private static final int MAX_ERRORS = 10;
+    private static final int PAGE = 5000;
+
+    private final Pop3Service service;
+    private final Connection conn;
+    private final Pop3Reply reply;
+    private String pendingUser; // after USER, before PASS
+    private Account account; // set in TRANSACTION state
+    private Maildrop maildrop;
+    private int errors;
+
+    Pop3Session(Pop3Service service, Connection conn) {
+        this.service = service;
+        this.conn = conn;
+        this.reply = new Pop3Reply(conn.output());
+    }
+
+    void run() throws IOException {
+        try {
+            reply.ok("Letterbox POP3 server ready");
+            conn.flush();
+            while (true) {
+                Pop3Command command;
+                try {
+                    byte[] raw = conn.readLine(Pop3Parser.MAX_LINE);
+                    if (raw == null) return; // gone without QUIT: nothing is deleted
+                    command = Pop3Parser.parse(stripTerminator(raw));
+                } catch (LineTooLongException e) {
+                    if (error("line too long")) return;
+                    continue;
+                } catch (Pop3SyntaxException e) {
+                    if (error(e.getMessage())) return;
+                    continue;
+                }
+                if (!dispatch(command)) return;
+                if (!conn.hasBufferedInput()) conn.flush();
+            }
+        } finally {
+            if (account != null) service.locks.unlock(account.id());
+        }
+    }
+
+    /** Runs one command; false ends the session. */
+    private boolean dispatch(Pop3Command command) throws IOException {
+        if (command instanceof Pop3Command.Capa) {
+            capa();
+            return true;
+        }
+        if (command instanceof Pop3Command.Quit) {
+            quit();
+            return false;
+        }
+        if (command instanceof Pop3Command.Unsupported u) {
+            reply.err(u.keyword() + " is not supported");
+            return true;
+        }
+        return account == null ? authorization(command) : transaction(command);
+    }
+
+    private boolean authorization(Pop3Command command) throws IOException {
+        switch (command) {
+            case Pop3Command.User u -> user(u);
+            case Pop3Command.Pass p -> {
+                return pass(p);
+            }
+            case Pop3Command.Auth a -> {
+                return auth(a);
+            }
+            case Pop3Command.Stls s -> stls();
+            default -> {
+                return !error("command not valid before login");
+            }
+        }
+        return true;
+    }
+
+    private boolean transaction(Pop3Command command) throws IOException {
+        switch (command) {
+            case Pop3Command.Stat s -> reply.ok(maildrop.liveCount() + " " + maildrop.liveSize());
+            case Pop3Command.List l -> list(l);
+            case Pop3Command.Uidl u -> uidl(u);
+            case Pop3Command.Retr r -> retr(r.message(), -1);
+            case Pop3Command.Top t -> retr(t.message(), t.lines());
+            case Pop3Command.Dele d -> dele(d);
+            case Pop3Command.Noop n -> reply.ok("");
+            case Pop3Command.Rset r -> {
+                maildrop.resetMarks();
+                reply.ok("maildrop has " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
+            }
+            default -> {
+                return !error("command not valid after login");
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- AUTHORIZATION (RFC 1939 §4, §7)
+
+    private boolean plaintextAllowed() {
+        return conn.isTls() || (service.config.plaintextAuthOnLoopback() && conn.isLoopback());
+    }
+
+    /** RFC 2449 §5: the capabilities depend on the state and on TLS. */
+    private void capa() throws IOException {
+        reply.ok("Capability list follows");
+        reply.bodyLine("TOP");
+        reply.bodyLine("UIDL");
+        reply.bodyLine("RESP-CODES");
+        reply.bodyLine("AUTH-RESP-CODE");
+        reply.bodyLine("PIPELINING");
+        reply.bodyLine("EXPIRE NEVER");
+        if (account == null) {
+            if (!conn.isTls()) reply.bodyLine("STLS");
+            if (plaintextAllowed()) {
+                reply.bodyLine("USER");
+                reply.bodyLine("SASL PLAIN");
+            }
+        }
+        reply.bodyLine("IMPLEMENTATION Letterbox");
+        reply.endOfBody();
+    }
+
+    private void user(Pop3Command.User u) throws IOException {
+        if (!plaintextAllowed()) {
+            reply.err("plaintext authentication is not allowed before STLS");
+            return;
+        }
+        pendingUser = u.name();
+        reply.ok("send PASS");
+    }
+
+    private boolean pass(Pop3Command.Pass p) throws IOException {
+        if (pendingUser == null) return !error("USER first");
+        String user = pendingUser;
+        pendingUser = null;
+        return login(user, p.password().toCharArray());
+    }
+
+    /** RFC 5034: AUTH PLAIN with or without an initial response; AUTH alone lists mechanisms. */
+    private boolean auth(Pop3Command.Auth a) throws IOException {
+        if (a.mechanism().isEmpty()) {
+            reply.ok("");
+            if (plaintextAllowed()) reply.bodyLine("PLAIN");
+            reply.endOfBody();
+            return true;
+        }
+        if (!plaintextAllowed()) {
+            reply.err("authentication is not allowed before STLS");
+            return true;
+        }
+        if (!a.mechanism().get().equals("PLAIN")) {
+            reply.err("unsupported mechanism");
+            return true;
+        }
+        String response;
+        if (a.initialResponse().isPresent()) {
+            response = a.initialResponse().get();
+            if (response.equals("=")) response = "";
+        } else {
+            reply.continuation("");
+            conn.flush();
+            byte[] raw;
+            try {
+                raw = conn.readLine(8192);
+            } catch (LineTooLongException e) {
+                reply.err(Code.AUTH, "response too long");
+                return true;
+            }
+            if (raw == null) return false;
+            response = stripTerminator(raw);
+            if (response.equals("*")) {
+                reply.err("authentication cancelled");
+                return true;
+            }
+        }
+        Optional<SaslPlain> plain = SaslPlain.decode(response);
+        if (plain.isEmpty()) {
+            reply.err("malformed PLAIN response");
+            return !countError();
+        }
+        if (!plain.get().authorizationMatches()) {
+            reply.err(Code.AUTH, "acting as another user is not allowed");
+            return true;
+        }
+        return login(plain.get().username(), plain.get().password());
+    }
+
+    /** Checks credentials, takes the maildrop lock and opens the maildrop. */
+    private boolean login(String username, char[] password) throws IOException {
+        var ip = conn.remoteAddress().getAddress();
+        if (service.throttle.isBlocked(ip)) {
+            java.util.Arrays.fill(password, '\0');
+            reply.err(Code.SYS_TEMP, "too many failed logins from your address; try again later");
+            return false;
+        }
+        AuthResult result = service.directory.authenticate(username, password, Protocol.POP3);
+        switch (result) {
+            case AuthResult.Success s -> {
+                service.throttle.recordSuccess(ip);
+                return open(s.account());
+            }
+            case AuthResult.BadCredentials b -> {
+                LOG.log(INFO, "[{0}] pop3 login failed for {1} from {2}", conn.sessionId(), printable(username), ip.getHostAddress());
+                if (service.throttle.recordFailure(ip)) {
+                    LOG.log(WARNING, "[{0}] {1} blocked after repeated login failures", conn.sessionId(), ip.getHostAddress());
+                }
+                try {
+                    service.throttle.pause(ip);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                reply.err(Code.AUTH, "authentication failed");
+                return !countError();
+            }
+            case AuthResult.AccountDisabled d -> {
+                LOG.log(INFO, "[{0}] pop3 login refused for {1}: account disabled", conn.sessionId(), d.account().address());
+                reply.err(Code.AUTH, "this account is disabled");
+            }
+            case AuthResult.ProtocolDisabled d -> {
+                LOG.log(INFO, "[{0}] pop3 login refused for {1}: POP3 disabled", conn.sessionId(), d.account().address());
+                reply.err(Code.AUTH, "POP3 access is disabled for this account; use IMAP or ask your administrator");
+            }
+        }
+        return true;
+    }
+
+    private boolean open(Account a) throws IOException {
+        if (!service.locks.tryLock(a.id())) {
+            LOG.log(INFO, "[{0}] pop3 login for {1}: maildrop in use", conn.sessionId(), a.address());
+            reply.err(Code.IN_USE, "maildrop already locked by another POP3 session");
+            return true;
+        }
+        try {
+            maildrop = service.store.read(a.id(), tx -> {
+                Mailbox inbox = tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("account has no INBOX"));
+                List<MessageMeta> all = new ArrayList<>();
+                long from = 1;
+                while (true) {
+                    List<MessageMeta> page = tx.messages(inbox.id(), from, Long.MAX_VALUE, PAGE);
+                    all.addAll(page);
+                    if (page.size() < PAGE) break;
+                    from = page.get(page.size() - 1).uid() + 1;
+                }
+                return new Maildrop(inbox.id(), inbox.uidValidity(), all);
+            });
+        } catch (StoreException e) {
+            service.locks.unlock(a.id());
+            LOG.log(WARNING, "[{0}] pop3 cannot open maildrop of {1}: {2}", conn.sessionId(), a.address(), e.getMessage());
+            reply.err(Code.SYS_TEMP, "cannot open your maildrop right now; try again later");
+            return true;
+        }
+        account = a;
+        LOG.log(INFO, "[{0}] pop3 login {1} ({2} messages)", conn.sessionId(), a.address(), maildrop.count());
+        reply.ok("Logged in, " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
+        return true;
+    }
+
+    /** RFC 2595 §4: STLS, only before login and only once. */
+    private void stls() throws IOException {
+        if (conn.isTls()) {
+            reply.err("TLS is already active");
+            return;
+        }
+        reply.ok("Begin TLS negotiation");
+        conn.flush();
+        conn.startTls();
+        pendingUser = null;
+    }
+
+    // ---------------------------------------------------------------- TRANSACTION (RFC 1939 §5)
+
+    private void list(Pop3Command.List l) throws IOException {
+        if (l.message().isPresent()) {
+            int n = l.message().getAsInt();
+            if (!maildrop.isLive(n)) {
+                reply.err("no such message");
+                return;
+            }
+            reply.ok(n + " " + maildrop.size(n));
+            return;
+        }
+        reply.ok(maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
+        for (int n = 1; n <= maildrop.count(); n++) {
+            if (maildrop.isLive(n)) reply.bodyLine(n + " " + maildrop.size(n));
+        }
+        reply.endOfBody();
+    }
+
+    private void uidl(Pop3Command.Uidl u) throws IOException {
+        if (u.message().isPresent()) {
+            int n = u.message().getAsInt();
+            if (!maildrop.isLive(n)) {
+                reply.err("no such message");
+                return;
+            }
+            reply.ok(n + " " + maildrop.uniqueId(n));
+            return;
+        }
+        reply.ok("unique-id listing follows");
+        for (int n = 1; n <= maildrop.count(); n++) {
+            if (maildrop.isLive(n)) reply.bodyLine(n + " " + maildrop.uniqueId(n));
+        }
+        reply.endOfBody();
+    }
+
+    /** RETR (bodyLines &lt; 0) and TOP. */
+    private void retr(int n, int bodyLines) throws IOException {
+        if (!maildrop.isLive(n)) {
+            reply.err("no such message");
+            return;
+        }
+        InputStream in;
+        try {
+            in = service.store.blobs().open(maildrop.blob(n));
+        } catch (IOException e) {
+            LOG.log(WARNING, "[{0}] pop3 cannot read message {1} of {2}: {3}", conn.sessionId(), n, account.address(), e.getMessage());
+            reply.err(Code.SYS_TEMP, "message cannot be read right now (removed by another session?)");
+            return;
+        }
+        try (in) {
+            reply.ok(bodyLines < 0 ? maildrop.size(n) + " octets" : "top of message follows");
+            reply.message(in, bodyLines);
+        }
+        if (bodyLines < 0) maildrop.markRetrieved(n);
+    }
+
+    private void dele(Pop3Command.Dele d) throws IOException {
+        if (!maildrop.isLive(d.message())) {
+            reply.err("no such message");
+            return;
+        }
+        maildrop.markDeleted(d.message());
+        reply.ok("message " + d.message() + " deleted");
+    }
+
+    // ---------------------------------------------------------------- UPDATE (RFC 1939 §6)
+
+    /** In TRANSACTION state, applies the marks durably before answering; otherwise just says goodbye. */
+    private void quit() throws IOException {
+        if (account == null) {
+            reply.ok("bye");
+            conn.flush();
+            return;
+        }
+        long[] deleted = maildrop.deletedUids();
+        long[] seen = maildrop.retrievedUids();
+        try {
+            if (deleted.length > 0 || seen.length > 0) {
+                service.store.write(account.id(), tx -> {
+                    if (seen.length > 0) {
+                        tx.storeFlags(maildrop.mailboxId, seen, FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty());
+                    }
+                    if (deleted.length > 0) tx.expunge(maildrop.mailboxId, deleted);
+                    return null;
+                });
+            }
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "[{0}] pop3 update failed for {1}: {2}", conn.sessionId(), account.address(), e.toString());
+            reply.err(Code.SYS_TEMP, "some deleted messages were not removed; try again later");
+            conn.flush();
+            return;
+        }
+        LOG.log(INFO, "[{0}] pop3 logout {1}, {2} deleted", conn.sessionId(), account.address(), deleted.length);
+        reply.ok("bye, " + deleted.length + " messages deleted");
+        conn.flush();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Answers a bad command; true when the session has had too many and must end. */
+    private boolean error(String message) throws IOException {
+        reply.err(message);
+        return countError();
+    }
+
+    private boolean countError() throws IOException {
+        if (++errors < MAX_ERRORS) return false;
+        reply.err("too many errors, closing connection");
+        conn.flush();
+        return true;
+    }
+
+    private static String stripTerminator(byte[] raw) {
+        int len = raw.length;
+        if (len > 0 && raw[len - 1] == '\n') len--;
+        if (len > 0 && raw[len - 1] == '\r') len--;
+        return new String(raw, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** A user-supplied name made safe for a log line. */
+    private static String printable(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) : s;
+        return cut.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+}

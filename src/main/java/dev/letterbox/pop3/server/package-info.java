@@ -1,0 +1,9 @@
+/**
+ * POP3 sessions over the store: AUTHORIZATION, TRANSACTION and UPDATE states (RFC 1939 §3).
+ *
+ * <p>Invariants: the maildrop is a snapshot of INBOX taken at login, numbered 1..n by ascending UID;
+ * DELE only marks, and marked messages are expunged in one durable store write when QUIT is given in
+ * TRANSACTION state — "+OK" is sent only after that commit; a connection that drops without QUIT
+ * deletes nothing. One account has at most one POP3 session at a time on this node ([IN-USE]).
+ */
+package dev.letterbox.pop3.server;

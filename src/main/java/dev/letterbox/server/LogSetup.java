@@ -1,0 +1,75 @@
+package dev.letterbox.server;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One line per event on standard error: {@code 2026-11-22T10:00:00.123Z INFO  letterbox.pop3 message}.
+ * The JDK's System.Logger and SLF4J (via its JUL binding) both end up here.
+ */
+public final class LogSetup {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private LogSetup() {}
+
+    /** Installs the one-line format at {@code level} (error, warning, info, debug). */
+    public static void install(String level, PrintStream stream) {
+        LogManager.getLogManager().reset();
+        Logger root = Logger.getLogger("");
+        Level jul = switch (level.toLowerCase(Locale.ROOT)) {
+            case "error" -> Level.SEVERE;
+            case "warning" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            default -> Level.INFO;
+        };
+        Handler handler = new ConsoleHandler() {
+            {
+                setOutputStream(stream);
+            }
+        };
+        handler.setFormatter(new OneLine());
+        handler.setLevel(jul);
+        root.addHandler(handler);
+        root.setLevel(jul);
+        // Libraries are chatty at INFO; keep them to warnings unless debugging.
+        if (jul != Level.FINE) {
+            Logger.getLogger("org.xbill").setLevel(Level.WARNING);
+            Logger.getLogger("org.sqlite").setLevel(Level.WARNING);
+        }
+    }
+
+    private static final class OneLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder sb = new StringBuilder(160);
+            sb.append(TIME.format(Instant.ofEpochMilli(r.getMillis()))).append(' ');
+            String level = switch (r.getLevel().intValue()) {
+                case 1000 -> "ERROR";
+                case 900 -> "WARN ";
+                case 800 -> "INFO ";
+                default -> "DEBUG";
+            };
+            sb.append(level).append(' ').append(r.getLoggerName()).append(' ').append(formatMessage(r));
+            if (r.getThrown() != null) {
+                sb.append(" | ").append(r.getThrown());
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue() || Logger.getLogger("").isLoggable(Level.FINE)) {
+                    var sw = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
+                    sb.append(System.lineSeparator()).append(sw.toString().stripTrailing());
+                }
+            }
+            return sb.append(System.lineSeparator()).toString();
+        }
+    }
+}

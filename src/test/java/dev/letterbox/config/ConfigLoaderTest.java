@@ -1,0 +1,111 @@
+package dev.letterbox.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    private static Config parse(String toml) {
+        return ConfigLoader.parse(toml, ConfigLoader.Overrides.none(), "test.toml");
+    }
+
+    private static String error(String toml) {
+        return assertThrows(ConfigException.class, () -> parse(toml)).getMessage();
+    }
+
+    @Test
+    void emptyConfigGivesDefaults() {
+        Config c = parse("");
+        assertEquals(25, c.listen().port("smtp").orElseThrow());
+        assertEquals(995, c.listen().port("pop3s").orElseThrow());
+        assertEquals(443, c.listen().port("https").orElseThrow());
+        assertEquals(Duration.ofMinutes(10), c.pop3().idleTimeout());
+        assertEquals(50L << 20, c.smtp().maxMessageSize());
+        assertFalse(c.pop3().plaintextAuthOnLoopback());
+        assertEquals("info", c.log().level());
+    }
+
+    @Test
+    void exampleFileInTheRepositoryIsValidAndMatchesDefaults() throws Exception {
+        Config example = parse(Files.readString(Path.of("letterbox.example.toml")));
+        Config defaults = parse("");
+        assertEquals(defaults.listen(), example.listen());
+        assertEquals(defaults.pop3(), example.pop3());
+        assertEquals(defaults.imap(), example.imap());
+        assertEquals(defaults.smtp(), example.smtp());
+        assertEquals(defaults.limits(), example.limits());
+        assertEquals(defaults.tls(), example.tls());
+        assertEquals(defaults.auth(), example.auth());
+    }
+
+    @Test
+    void portOffsetShiftsEveryPortButZero() {
+        Config c = ConfigLoader.parse("[listen.ports]\nimap = 0\n",
+                new ConfigLoader.Overrides(Optional.empty(), Optional.of(10000), Optional.of("mx.example.test")), "t");
+        assertEquals(10025, c.listen().port("smtp").orElseThrow());
+        assertEquals(10110, c.listen().port("pop3").orElseThrow());
+        assertEquals(0, c.listen().port("imap").orElseThrow());
+        assertEquals("mx.example.test", c.hostname());
+    }
+
+    @Test
+    void falseDisablesAListener() {
+        Config c = parse("[listen.ports]\npop3 = false\n");
+        assertTrue(c.listen().port("pop3").isEmpty());
+        assertTrue(c.listen().port("pop3s").isPresent());
+    }
+
+    @Test
+    void unknownKeysAreRejectedWithTheirName() {
+        assertTrue(error("hostnme = \"x\"").startsWith("hostnme: unknown key"));
+        assertTrue(error("[pop3]\nidle = \"1m\"").startsWith("pop3.idle: unknown key"));
+        assertTrue(error("[listen.ports]\nimapz = 1").startsWith("listen.ports.imapz: unknown key"));
+        assertTrue(error("[nosuch]\na = 1").startsWith("nosuch: unknown key"));
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertTrue(error("[pop3]\nidle_timeout = 5").startsWith("pop3.idle_timeout: expected a duration"));
+        assertTrue(error("[pop3]\nidle_timeout = \"1s\"").startsWith("pop3.idle_timeout: must be at least"));
+        assertTrue(error("[listen.ports]\nsmtp = 70000").startsWith("listen.ports.smtp: expected a port"));
+        assertTrue(error("[smtp]\nmax_message_size = \"lots\"").startsWith("smtp.max_message_size: expected a size"));
+        assertTrue(error("[log]\nlevel = \"loud\"").startsWith("log.level:"));
+        assertTrue(error("[tls]\ncertificate = \"/x.pem\"").startsWith("tls: set both"));
+        assertTrue(error("hostname = \"bad host\"").startsWith("hostname:"));
+        assertTrue(error("pop3 = 1").startsWith("pop3: expected a table"));
+    }
+
+    @Test
+    void offsetThatPushesAPortPast65535IsRejected() {
+        String msg = assertThrows(ConfigException.class, () -> ConfigLoader.parse("",
+                new ConfigLoader.Overrides(Optional.empty(), Optional.of(60000), Optional.empty()), "t")).getMessage();
+        assertTrue(msg.contains("exceeds 65535"), msg);
+    }
+
+    @Test
+    void tomlSyntaxErrorsNameTheFile() {
+        assertTrue(error("[pop3\n").startsWith("test.toml:"));
+    }
+
+    @Test
+    void unitsParseAndFormat() {
+        assertEquals(26214400L, Units.parseSize("25M").orElseThrow());
+        assertEquals(1L << 30, Units.parseSize("1G").orElseThrow());
+        assertEquals(512L, Units.parseSize("512").orElseThrow());
+        assertEquals(2048L, Units.parseSize("2KiB").orElseThrow());
+        assertTrue(Units.parseSize("-1").isEmpty());
+        assertTrue(Units.parseSize("99999999999999T").isEmpty());
+        assertEquals("25M", Units.formatSize(26214400));
+        assertEquals("1000", Units.formatSize(1000));
+        assertEquals(Duration.ofDays(5), Units.parseDuration("5d").orElseThrow());
+        assertEquals(Duration.ofMillis(250), Units.parseDuration("250ms").orElseThrow());
+        assertTrue(Units.parseDuration("5 weeks").isEmpty());
+    }
+}
