@@ -127,6 +127,11 @@ public interface MailStoreContract extends DirectoryContract, MailboxContract, M
             assertEquals(1, fb.get(10, TimeUnit.SECONDS).uid());
             store.write(alice, tx -> tx.expunge(aliceInbox, new long[] {1}));
             assertTrue(store.blobs().exists(m.blob()), "bob's copy keeps the shared blob");
+            // A follow-up stage may itself write: it does not run where it could block the store.
+            long chained = store.writeAsync(alice, tx -> tx.append(aliceInbox, m))
+                    .thenApply(r -> store.write(alice, tx -> tx.claimRecent(aliceInbox)))
+                    .get(10, TimeUnit.SECONDS);
+            assertEquals(1L, chained);
             CompletableFuture<Void> failed = store.writeAsync(bob, tx -> { throw new IllegalArgumentException("no"); });
             assertTrue(assertThrows(Exception.class, () -> failed.get(10, TimeUnit.SECONDS)).getCause()
                     instanceof IllegalArgumentException);

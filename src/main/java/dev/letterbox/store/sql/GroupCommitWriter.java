@@ -7,6 +7,8 @@ import dev.letterbox.store.ChangeBus;
 import dev.letterbox.store.StoreException;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,14 +27,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Callers {@link #submit} units of work. The thread takes what is queued, opens one write
  * transaction, runs each unit inside its own SAVEPOINT (a unit that throws is rolled back to it and
  * fails alone), commits once (one fsync for the whole group), then completes the units' futures,
- * then announces their changes, then deletes the files of blobs they freed. A group is capped at
+ * then announces their changes. A group is capped at
  * {@link #MAX_UNITS} units and about {@link #MAX_GROUP_NANOS} of work, so one burst cannot hold
  * back the durability of the first unit for long. While a group commits, the next one queues up:
  * the more writers, the bigger the groups, with no waiting added when there is a single writer.
  *
+ * <p>Files of blobs whose last reference went are deleted by this thread too, a grace period after
+ * the commit: a reader that looked up the message just before it was expunged can still open the
+ * bytes. Deleting on this thread, between groups, after checking that no later unit referred to the
+ * blob again, means no unit can start referring to a file that is being deleted.
+ *
  * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
  * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
- * A future's dependent stages run on the writer thread unless attached with an {@code *Async} method.
+ * Callers' own follow-up work never runs here: see {@link #submitDetached}.
  */
 final class GroupCommitWriter {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
@@ -50,6 +57,8 @@ final class GroupCommitWriter {
     private final String node;
     private final ChangeBus bus;
     private final BlobStore blobs;
+    private final long deleteGraceNanos;
+    private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Pending<Void> stop = new Pending<>((db, fx) -> null);
     private final ReentrantLock submitLock = new ReentrantLock();
@@ -58,12 +67,15 @@ final class GroupCommitWriter {
     private final AtomicLong groups = new AtomicLong();
     private final AtomicLong units = new AtomicLong();
 
-    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, BlobStore blobs) {
+    private record Freed(BlobId blob, long dueNanos) {}
+
+    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, BlobStore blobs, Duration deleteGrace) {
         this.db = db;
         this.dialect = dialect;
         this.node = node;
         this.bus = bus;
         this.blobs = blobs;
+        this.deleteGraceNanos = deleteGrace.toNanos();
         this.thread = Thread.ofPlatform().name("letterbox-store-writer").daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -81,6 +93,19 @@ final class GroupCommitWriter {
             submitLock.unlock();
         }
         return pending.future;
+    }
+
+    /**
+     * Like {@link #submit}, for futures handed to callers: their dependent stages ({@code thenApply}
+     * and the like) run on a fresh virtual thread, never on the writer thread, where a slow stage
+     * would hold up every write and a stage that writes would deadlock.
+     */
+    <T> CompletableFuture<T> submitDetached(Unit<T> unit) {
+        return submit(unit).whenCompleteAsync((r, e) -> { }, GroupCommitWriter::startVirtual);
+    }
+
+    private static void startVirtual(Runnable r) {
+        Thread.ofVirtual().name("letterbox-store-completion").start(r);
     }
 
     /** Waits for a unit, rethrowing its own exception (a MailboxException stays one). */
@@ -128,18 +153,21 @@ final class GroupCommitWriter {
         while (true) {
             Pending<?> first;
             try {
-                first = queue.take();
+                first = freed.isEmpty() ? queue.take()
+                        : queue.poll(freed.peekFirst().dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 continue; // only close() ends the writer, by the stop marker, so nothing queued is lost
             }
             if (first == stop) break;
             try {
-                if (runGroup(first)) break;
+                if (first != null && runGroup(first)) break;
+                deleteFreedFiles(false);
             } catch (Throwable t) {
                 // Not expected (units' failures are caught per unit); keep the writer alive regardless.
                 LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
             }
         }
+        deleteFreedFiles(true);
         Pending<?> left;
         while ((left = queue.poll()) != null) {
             if (left != stop) left.future.completeExceptionally(new StoreException("the store is closed"));
@@ -228,22 +256,26 @@ final class GroupCommitWriter {
 
     private void afterCommit(List<Pending<?>> group) {
         Set<Change> changes = new LinkedHashSet<>();
-        List<BlobId> freed = new ArrayList<>();
+        long due = System.nanoTime() + deleteGraceNanos;
         for (Pending<?> p : group) {
             p.complete();
             if (p.failure == null) {
                 changes.addAll(p.effects.changes());
-                freed.addAll(p.effects.freedBlobs());
+                for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));
             }
         }
         for (Change change : changes) bus.publish(change);
-        for (BlobId blob : freed) deleteFile(blob);
     }
 
-    /**
-     * Deletes a freed blob's file, unless a later unit of the same group referred to it again (its
-     * row is back). Runs before the next group, so no unit can start referring to it meanwhile.
-     */
+    /** Deletes the freed files whose grace period is over, or all of them (at close). */
+    private void deleteFreedFiles(boolean all) {
+        long now = System.nanoTime();
+        while (!freed.isEmpty() && (all || freed.peekFirst().dueNanos() - now <= 0)) {
+            deleteFile(freed.poll().blob());
+        }
+    }
+
+    /** Deletes a freed blob's file, unless a later unit referred to the blob again (its row is back). */
     private void deleteFile(BlobId blob) {
         try {
             if (BlobRefs.hasRow(db, blob.value())) return;

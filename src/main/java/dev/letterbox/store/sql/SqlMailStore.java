@@ -41,6 +41,8 @@ public final class SqlMailStore implements MailStore {
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     /** Blob files younger than this are never swept: a delivery may be about to refer to them. */
     private static final Duration ORPHAN_AGE = Duration.ofHours(1);
+    /** How long a freed blob's file outlives its last reference (see GroupCommitWriter). */
+    private static final Duration FREED_BLOB_GRACE = Duration.ofSeconds(10);
 
     private final Dialect dialect;
     private final FileBlobStore blobs;
@@ -54,14 +56,20 @@ public final class SqlMailStore implements MailStore {
     private final ChangeFeed feed;
     private final Thread sweeper;
 
-    private SqlMailStore(Dialect dialect, FileBlobStore blobs, SqlSession writeSession, List<SqlSession> readSessions) {
+    private SqlMailStore(Dialect dialect, FileBlobStore blobs, SqlSession writeSession, List<SqlSession> readSessions,
+                         Duration freedBlobGrace) {
         this.dialect = dialect;
         this.blobs = blobs;
         this.writeSession = writeSession;
         this.reads = new ReadPool(dialect, readSessions);
-        this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, blobs);
+        this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, blobs, freedBlobGrace);
         this.directory = new SqlDirectory(reads, writer);
-        this.feed = new ChangeFeed(reads, writer, bus, node);
+        try {
+            this.feed = new ChangeFeed(reads, writer, bus, node);
+        } catch (RuntimeException e) {
+            writer.close();
+            throw e;
+        }
         this.sweeper = Thread.ofVirtual().name("letterbox-blob-sweep").start(this::sweepOrphans);
     }
 
@@ -73,6 +81,11 @@ public final class SqlMailStore implements MailStore {
      *         written by a newer Letterbox
      */
     public static SqlMailStore openSqlite(Path dataDir) {
+        return openSqlite(dataDir, FREED_BLOB_GRACE);
+    }
+
+    /** As {@link #openSqlite(Path)}, with the grace period of freed blob files (short in tests). */
+    static SqlMailStore openSqlite(Path dataDir, Duration freedBlobGrace) {
         List<SqlSession> sessions = new ArrayList<>();
         try {
             Files.createDirectories(dataDir);
@@ -87,7 +100,7 @@ public final class SqlMailStore implements MailStore {
                 sessions.add(s);
                 readSessions.add(s);
             }
-            return new SqlMailStore(Dialect.SQLITE, blobs, writeSession, readSessions);
+            return new SqlMailStore(Dialect.SQLITE, blobs, writeSession, readSessions, freedBlobGrace);
         } catch (IOException | SQLException | RuntimeException e) {
             for (SqlSession s : sessions) s.close();
             String why = e instanceof StoreException ? e.getMessage() : e.toString();
@@ -137,12 +150,16 @@ public final class SqlMailStore implements MailStore {
 
     @Override
     public <T> T write(long accountId, Work<WriteTx, T> work) {
-        return GroupCommitWriter.await(writeAsync(accountId, work));
+        return GroupCommitWriter.await(writer.submit(unit(accountId, work)));
     }
 
     @Override
     public <T> CompletableFuture<T> writeAsync(long accountId, Work<WriteTx, T> work) {
-        return writer.submit((db, effects) -> work.run(new SqlWriteTx(db, dialect, accountId, effects, blobs)));
+        return writer.submitDetached(unit(accountId, work));
+    }
+
+    private <T> GroupCommitWriter.Unit<T> unit(long accountId, Work<WriteTx, T> work) {
+        return (db, effects) -> work.run(new SqlWriteTx(db, dialect, accountId, effects, blobs));
     }
 
     /** Groups and units committed by this store's writer so far (to see group commit at work). */

@@ -143,7 +143,8 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         long modSeq = modSeq(mailboxId);
         long uid = mailbox.uidNext();
         Instant now = Instant.now();
-        MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), message.internalDate(), now,
+        Instant internalDate = message.internalDate() == null ? now : message.internalDate();
+        MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), internalDate, now,
                 message.size(), message.blob());
         MailboxQueries.setUidNext(db, mailboxId, uid + 1);
         SqlDirectory.addUsedBytes(db, accountId, message.size());
