@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Blobs as files: {@code root/xx/<id>}, where {@code <id>} is 128 random bits in lower-case hex and
@@ -36,6 +37,7 @@ public final class FileBlobStore implements BlobStore {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern BLOB_NAME = Pattern.compile("[A-Za-z0-9_-]{8,64}");
     private static final boolean CAN_SYNC_DIRECTORIES =
             !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     /** Bytes buffered before they reach the file; small, since the writer lives for one message. */
@@ -119,7 +121,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private static boolean isBlobName(String name) {
-        return name.matches("[A-Za-z0-9_-]{8,64}");
+        return BLOB_NAME.matcher(name).matches();
     }
 
     private static int sweepDirectory(Path dir, Predicate<String> deletable, Instant olderThan) throws IOException {

@@ -34,6 +34,9 @@ final class Migrations {
     static void apply(SqlSession db, Dialect dialect) {
         db.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                 + "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)");
+        long found = currentVersion(db);
+        if (found > latest()) throw tooNew(found);
+        if (found == latest()) return; // the usual case: no write lock taken at all
         for (int version = 1; version <= SCRIPTS.size(); version++) {
             db.execute(dialect.beginWrite);
             boolean done = false;

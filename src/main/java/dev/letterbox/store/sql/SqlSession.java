@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,10 +102,10 @@ final class SqlSession implements AutoCloseable {
             long[] out = new long[16];
             int n = 0;
             while (rs.next()) {
-                if (n == out.length) out = java.util.Arrays.copyOf(out, n * 2);
+                if (n == out.length) out = Arrays.copyOf(out, n * 2);
                 out[n++] = rs.getLong(1);
             }
-            return java.util.Arrays.copyOf(out, n);
+            return Arrays.copyOf(out, n);
         } catch (SQLException e) {
             throw failure(sql, e);
         }

@@ -19,6 +19,7 @@ import dev.letterbox.store.WriteTx;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -227,7 +228,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             MessageQueries.setFlags(db, mailboxId, m.uid(), modSeq, updated);
             changed.add(new MessageMeta(m.uid(), modSeq, updated, m.internalDate(), m.savedDate(), m.size(), m.blob()));
         }
-        return new FlagUpdate(List.copyOf(changed), java.util.Arrays.copyOf(refused, refusedCount));
+        return new FlagUpdate(List.copyOf(changed), Arrays.copyOf(refused, refusedCount));
     }
 
     @Override

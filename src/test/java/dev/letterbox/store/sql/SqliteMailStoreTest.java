@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static dev.letterbox.store.StoreFixture.append;
 import static dev.letterbox.store.StoreFixture.mailboxId;
@@ -68,6 +72,46 @@ class SqliteMailStoreTest implements MailStoreContract {
         }
         StoreException e = assertThrows(StoreException.class, () -> SqlMailStore.openSqlite(data));
         assertTrue(e.getMessage().contains("newer Letterbox"), e.getMessage());
+    }
+
+    @Test
+    void twoProcessesOpeningANewDirectoryAtOnceMigrateItOnce() throws Exception {
+        Path data = dir.resolve("data");
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<SqlMailStore> first = threads.submit(() -> SqlMailStore.openSqlite(data));
+            Future<SqlMailStore> second = threads.submit(() -> SqlMailStore.openSqlite(data));
+            try (SqlMailStore a = first.get(); SqlMailStore b = second.get()) {
+                long id = newAccount(a, "alice@example.com");
+                assertTrue(b.directory().account(id).isPresent());
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("letterbox.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+            rs.next();
+            assertEquals(Migrations.latest(), rs.getInt(1));
+            assertEquals(Migrations.latest(), rs.getInt(2));
+        }
+    }
+
+    @Test
+    void oldChangeLogRowsArePruned() throws Exception {
+        Path data = dir.resolve("data");
+        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
+            long a = newAccount(store, "alice@example.com");
+            append(store, a, mailboxId(store, a, "INBOX"), "x");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("letterbox.db"));
+             SqlSession db = new SqlSession(c)) {
+            long now = System.currentTimeMillis();
+            long rows = db.firstLong("SELECT count(*) FROM change_log").orElseThrow();
+            assertTrue(rows >= 2, "account and content changes were logged");
+            assertEquals(0, ChangeLog.prune(db, now));
+            db.update("UPDATE change_log SET created = ? WHERE seq = (SELECT min(seq) FROM change_log)",
+                    now - ChangeLog.RETENTION_MILLIS - 1);
+            assertEquals(1, ChangeLog.prune(db, now));
+            assertEquals(rows - 1, db.firstLong("SELECT count(*) FROM change_log").orElseThrow());
+        }
     }
 
     @Test
