@@ -79,11 +79,14 @@ class CrashDurabilityTest {
                 // the pipe breaks when the child dies
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (acks.isEmpty() && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(10);
-        assertTrue(!acks.isEmpty(), "the child acknowledged nothing; its log: " + Files.readString(log));
-        Thread.sleep(ThreadLocalRandom.current().nextInt(100, 700));
-        child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (acks.isEmpty() && child.isAlive() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertTrue(!acks.isEmpty(), "the child acknowledged nothing; its log: " + Files.readString(log));
+            Thread.sleep(ThreadLocalRandom.current().nextInt(100, 700));
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
+        }
         assertTrue(child.waitFor(10, TimeUnit.SECONDS));
         reader.join();
         return new ArrayList<>(acks);
