@@ -1,0 +1,312 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.Change;
+import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.StoreException;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The only writer: one platform thread owning the one write connection, committing in groups.
+ *
+ * <p>Callers {@link #submit} units of work. The thread takes what is queued, opens one write
+ * transaction, runs each unit inside its own SAVEPOINT (a unit that throws is rolled back to it and
+ * fails alone), commits once (one fsync for the whole group), then completes the units' futures,
+ * then announces their changes. A group is capped at
+ * {@link #MAX_UNITS} units and about {@link #MAX_GROUP_NANOS} of work, so one burst cannot hold
+ * back the durability of the first unit for long. While a group commits, the next one queues up:
+ * the more writers, the bigger the groups, with no waiting added when there is a single writer.
+ *
+ * <p>Files of blobs whose last reference went are deleted by this thread too, a grace period after
+ * the commit: a reader that looked up the message just before it was expunged can still open the
+ * bytes. Deleting on this thread, between groups, after checking that no later unit referred to the
+ * blob again, means no unit can start referring to a file that is being deleted.
+ *
+ * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
+ * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
+ * Callers' own follow-up work never runs here: see {@link #submitDetached}.
+ */
+final class GroupCommitWriter {
+    private static final System.Logger LOG = System.getLogger("letterbox.store");
+    static final int MAX_UNITS = 64;
+    static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /** Work run on the writer connection inside a savepoint. */
+    @FunctionalInterface
+    interface Unit<T> {
+        T run(SqlSession db, UnitEffects effects);
+    }
+
+    private final SqlSession db;
+    private final Dialect dialect;
+    private final String node;
+    private final ChangeBus bus;
+    private final BlobStore blobs;
+    private final long deleteGraceNanos;
+    private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
+    private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Pending<Void> stop = new Pending<>((db, fx) -> null);
+    private final ReentrantLock submitLock = new ReentrantLock();
+    private boolean closing; // guarded by submitLock
+    private final Thread thread;
+    private final AtomicLong groups = new AtomicLong();
+    private final AtomicLong units = new AtomicLong();
+
+    private record Freed(BlobId blob, long dueNanos) {}
+
+    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, BlobStore blobs, Duration deleteGrace) {
+        this.db = db;
+        this.dialect = dialect;
+        this.node = node;
+        this.bus = bus;
+        this.blobs = blobs;
+        this.deleteGraceNanos = deleteGrace.toNanos();
+        this.thread = Thread.ofPlatform().name("letterbox-store-writer").daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    <T> CompletableFuture<T> submit(Unit<T> unit) {
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a store write cannot wait for another write; do both in one unit");
+        }
+        Pending<T> pending = new Pending<>(unit);
+        submitLock.lock();
+        try {
+            if (closing) throw new StoreException("the store is closed");
+            queue.add(pending);
+        } finally {
+            submitLock.unlock();
+        }
+        return pending.future;
+    }
+
+    /**
+     * Like {@link #submit}, for futures handed to callers: their dependent stages ({@code thenApply}
+     * and the like) run on a fresh virtual thread, never on the writer thread, where a slow stage
+     * would hold up every write and a stage that writes would deadlock.
+     */
+    <T> CompletableFuture<T> submitDetached(Unit<T> unit) {
+        return submit(unit).whenCompleteAsync((r, e) -> { }, GroupCommitWriter::startVirtual);
+    }
+
+    private static void startVirtual(Runnable r) {
+        Thread.ofVirtual().name("letterbox-store-completion").start(r);
+    }
+
+    /** Waits for a unit, rethrowing its own exception (a MailboxException stays one). */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new StoreException("store write failed", cause);
+        } catch (CancellationException e) {
+            throw new StoreException("store write cancelled", e);
+        }
+    }
+
+    /** Groups committed so far and units in them (for tests and measurements). */
+    long groupsCommitted() {
+        return groups.get();
+    }
+
+    long unitsCommitted() {
+        return units.get();
+    }
+
+    /** Runs what was submitted before, then stops the thread. Idempotent. */
+    void close() {
+        submitLock.lock();
+        try {
+            if (!closing) {
+                closing = true;
+                queue.add(stop);
+            }
+        } finally {
+            submitLock.unlock();
+        }
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            Pending<?> first;
+            try {
+                first = freed.isEmpty() ? queue.take()
+                        : queue.poll(freed.peekFirst().dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                continue; // only close() ends the writer, by the stop marker, so nothing queued is lost
+            }
+            if (first == stop) break;
+            try {
+                if (first != null && runGroup(first)) break;
+                deleteFreedFiles(false);
+            } catch (Throwable t) {
+                // Not expected (units' failures are caught per unit); keep the writer alive regardless.
+                LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
+            }
+        }
+        deleteFreedFiles(true);
+        Pending<?> left;
+        while ((left = queue.poll()) != null) {
+            if (left != stop) left.future.completeExceptionally(new StoreException("the store is closed"));
+        }
+    }
+
+    /** Runs and commits one group starting with {@code first}; true when the stop marker was reached. */
+    private boolean runGroup(Pending<?> first) {
+        List<Pending<?>> group = new ArrayList<>();
+        group.add(first);
+        try {
+            db.execute(dialect.beginWrite);
+        } catch (StoreException e) {
+            first.failure = e;
+            first.complete();
+            return false;
+        }
+        long started = System.nanoTime();
+        boolean stopSeen = false;
+        boolean usable = true;
+        for (Pending<?> p = first; ; ) {
+            usable = runInSavepoint(p);
+            if (!usable || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
+            p = queue.poll();
+            if (p == null) break;
+            if (p == stop) {
+                stopSeen = true;
+                break;
+            }
+            group.add(p);
+        }
+        if (!usable) {
+            failGroup(group, new StoreException("the transaction was lost; nothing of this group was written"));
+            return stopSeen;
+        }
+        try {
+            db.execute("COMMIT");
+        } catch (StoreException e) {
+            failGroup(group, e);
+            return stopSeen;
+        }
+        groups.incrementAndGet();
+        units.addAndGet(group.size());
+        afterCommit(group);
+        return stopSeen;
+    }
+
+    /** Runs one unit in a savepoint; false when the transaction itself is no longer usable. */
+    private boolean runInSavepoint(Pending<?> p) {
+        try {
+            db.execute("SAVEPOINT unit");
+        } catch (StoreException e) {
+            p.failure = e;
+            return false;
+        }
+        try {
+            p.run(db, node);
+            db.execute("RELEASE unit");
+            return true;
+        } catch (Throwable t) {
+            p.failure = t;
+            try {
+                db.execute("ROLLBACK TO unit");
+                db.execute("RELEASE unit");
+                return true;
+            } catch (StoreException e) {
+                t.addSuppressed(e);
+                return false;
+            }
+        }
+    }
+
+    private void failGroup(List<Pending<?>> group, StoreException cause) {
+        try {
+            db.execute("ROLLBACK");
+        } catch (StoreException e) {
+            cause.addSuppressed(e);
+        }
+        LOG.log(System.Logger.Level.ERROR, "store write transaction failed", cause);
+        for (Pending<?> p : group) {
+            if (p.failure == null || p.failure instanceof StoreException) p.failure = cause;
+            p.effects = null;
+            p.complete();
+        }
+    }
+
+    private void afterCommit(List<Pending<?>> group) {
+        Set<Change> changes = new LinkedHashSet<>();
+        long due = System.nanoTime() + deleteGraceNanos;
+        for (Pending<?> p : group) {
+            p.complete();
+            if (p.failure == null) {
+                changes.addAll(p.effects.changes());
+                for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));
+            }
+        }
+        for (Change change : changes) bus.publish(change);
+    }
+
+    /** Deletes the freed files whose grace period is over, or all of them (at close). */
+    private void deleteFreedFiles(boolean all) {
+        long now = System.nanoTime();
+        while (!freed.isEmpty() && (all || freed.peekFirst().dueNanos() - now <= 0)) {
+            deleteFile(freed.poll().blob());
+        }
+    }
+
+    /** Deletes a freed blob's file, unless a later unit referred to the blob again (its row is back). */
+    private void deleteFile(BlobId blob) {
+        try {
+            if (BlobRefs.hasRow(db, blob.value())) return;
+            blobs.delete(blob);
+        } catch (IOException | StoreException e) {
+            // The file stays as an orphan; the sweep at the next start removes it.
+            LOG.log(System.Logger.Level.WARNING, "could not delete freed blob " + blob, e);
+        }
+    }
+
+    private static final class Pending<T> {
+        final Unit<T> unit;
+        final CompletableFuture<T> future = new CompletableFuture<>();
+        UnitEffects effects;
+        T result;
+        Throwable failure;
+
+        Pending(Unit<T> unit) {
+            this.unit = unit;
+        }
+
+        void run(SqlSession db, String node) {
+            UnitEffects fx = new UnitEffects();
+            result = unit.run(db, fx);
+            fx.finish(db, node);
+            effects = fx;
+        }
+
+        void complete() {
+            if (failure != null) future.completeExceptionally(failure);
+            else future.complete(result);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.SpecialUse;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rows of {@code mailbox}, {@code subscription} and the UIDVALIDITY counter. Every query names the
+ * account: a mailbox id of another account is simply not found.
+ */
+final class MailboxQueries {
+    private static final String COLUMNS = "id, account_id, name, uidvalidity, uidnext, highest_modseq, special_use";
+    /** A new mailbox's HIGHESTMODSEQ; its first change takes the next value. */
+    static final long INITIAL_MODSEQ = 1;
+
+    private MailboxQueries() {}
+
+    private static Mailbox map(ResultSet rs) throws SQLException {
+        String use = rs.getString(7);
+        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)));
+    }
+
+    /** Ordered by name in Java, so the order is the same whatever the database's collation. */
+    static List<Mailbox> all(SqlSession db, long accountId) {
+        List<Mailbox> list = db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ?",
+                MailboxQueries::map, accountId);
+        list.sort(Comparator.comparing(Mailbox::name));
+        return list;
+    }
+
+    static Optional<Mailbox> byName(SqlSession db, long accountId, String canonicalName) {
+        return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? AND name = ?",
+                MailboxQueries::map, accountId, canonicalName);
+    }
+
+    static Optional<Mailbox> byId(SqlSession db, long accountId, long mailboxId) {
+        return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE id = ? AND account_id = ?",
+                MailboxQueries::map, mailboxId, accountId);
+    }
+
+    /** The mailbox, locked for update where the database locks rows; NONEXISTENT when not the account's. */
+    static Mailbox lock(SqlSession db, Dialect dialect, long accountId, long mailboxId) {
+        return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE id = ? AND account_id = ?" + dialect.forUpdate,
+                        MailboxQueries::map, mailboxId, accountId)
+                .orElseThrow(MailboxQueries::nonexistent);
+    }
+
+    static boolean owned(SqlSession db, long accountId, long mailboxId) {
+        return db.firstLong("SELECT 1 FROM mailbox WHERE id = ? AND account_id = ?", mailboxId, accountId).isPresent();
+    }
+
+    static MailboxException nonexistent() {
+        return new MailboxException(MailboxException.Reason.NONEXISTENT, "no such mailbox");
+    }
+
+    static Optional<Mailbox> withUse(SqlSession db, long accountId, SpecialUse use) {
+        return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? AND special_use = ? ORDER BY id LIMIT 1",
+                MailboxQueries::map, accountId, use.name());
+    }
+
+    static long count(SqlSession db, long accountId) {
+        return db.firstLong("SELECT count(*) FROM mailbox WHERE account_id = ?", accountId).orElse(0);
+    }
+
+    static long recentMark(SqlSession db, long mailboxId) {
+        return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ?", mailboxId).orElse(1);
+    }
+
+    static Mailbox insert(SqlSession db, long accountId, String name, Optional<SpecialUse> use) {
+        long uidValidity = nextUidValidity(db);
+        long id = db.insertReturningId("INSERT INTO mailbox (account_id, name, uidvalidity, uidnext, highest_modseq, "
+                        + "special_use, recent_mark) VALUES (?, ?, ?, 1, ?, ?, 1) RETURNING id",
+                accountId, name, uidValidity, INITIAL_MODSEQ,
+                use.<Object>map(SpecialUse::name).orElse(SqlSession.Null.TEXT));
+        return new Mailbox(id, accountId, name, uidValidity, 1, INITIAL_MODSEQ, use);
+    }
+
+    /**
+     * A UIDVALIDITY never handed out before in this database: the clock in seconds, or one more than
+     * the last one when the clock is behind it (many creations in a second, a clock set back). It stays
+     * a 32-bit number (RFC 3501 nz-number) until the clock reaches 2106.
+     */
+    private static long nextUidValidity(SqlSession db) {
+        long now = System.currentTimeMillis() / 1000;
+        // One statement, so two nodes sharing a database cannot both take the same value.
+        return db.firstLong("UPDATE counter SET value = CASE WHEN value + 1 > ? THEN value + 1 ELSE ? END "
+                + "WHERE name = 'uidvalidity' RETURNING value", now, now).orElseThrow();
+    }
+
+    static void rename(SqlSession db, long mailboxId, String newName) {
+        db.update("UPDATE mailbox SET name = ? WHERE id = ?", newName, mailboxId);
+    }
+
+    static void setUidNext(SqlSession db, long mailboxId, long uidNext) {
+        db.update("UPDATE mailbox SET uidnext = ? WHERE id = ?", uidNext, mailboxId);
+    }
+
+    /** Raises HIGHESTMODSEQ by one and returns the new value. */
+    static long bumpModSeq(SqlSession db, long mailboxId) {
+        return db.firstLong("UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq",
+                mailboxId).orElseThrow();
+    }
+
+    /** Moves the recent mark to UIDNEXT and returns where it was. */
+    static long claimRecent(SqlSession db, Mailbox mailbox) {
+        long old = recentMark(db, mailbox.id());
+        db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mailbox.uidNext(), mailbox.id());
+        return old;
+    }
+
+    /** Deletes the mailbox row; its messages and tombstones must be gone already. */
+    static void delete(SqlSession db, long mailboxId) {
+        db.update("DELETE FROM mailbox WHERE id = ?", mailboxId);
+    }
+
+    static List<String> subscriptions(SqlSession db, long accountId) {
+        List<String> names = db.list("SELECT name FROM subscription WHERE account_id = ?", rs -> rs.getString(1), accountId);
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    static void subscribe(SqlSession db, long accountId, String name) {
+        db.update("INSERT INTO subscription (account_id, name) VALUES (?, ?) ON CONFLICT (account_id, name) DO NOTHING",
+                accountId, name);
+    }
+
+    static void unsubscribe(SqlSession db, long accountId, String name) {
+        db.update("DELETE FROM subscription WHERE account_id = ? AND name = ?", accountId, name);
+    }
+}

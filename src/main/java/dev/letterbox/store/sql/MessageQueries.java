@@ -1,0 +1,131 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxStatus;
+import dev.letterbox.store.MessageMeta;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Rows of {@code message} and {@code expunged}, always of one mailbox whose ownership the caller
+ * has checked. Flags are an INT bitmask (the {@link Flags} system bits) plus a space-separated
+ * keyword string; times are epoch milliseconds.
+ */
+final class MessageQueries {
+    private static final String COLUMNS = "uid, modseq, flags, keywords, internal_date, saved_date, size, blob_id";
+
+    private MessageQueries() {}
+
+    private static MessageMeta map(ResultSet rs) throws SQLException {
+        return new MessageMeta(rs.getLong(1), rs.getLong(2), Flags.fromStorage(rs.getInt(3), rs.getString(4)),
+                Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7),
+                new BlobId(rs.getString(8)));
+    }
+
+    static List<MessageMeta> range(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+        if (limit <= 0 || fromUid > toUid) return List.of();
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
+                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, fromUid, toUid, limit);
+    }
+
+    static Optional<MessageMeta> one(SqlSession db, long mailboxId, long uid) {
+        return db.first("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ?",
+                MessageQueries::map, mailboxId, uid);
+    }
+
+    static long[] uids(SqlSession db, long mailboxId) {
+        return db.longs("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid", mailboxId);
+    }
+
+    static List<MessageMeta> changedSince(SqlSession db, long mailboxId, long modSeq, long afterUid, int limit) {
+        if (limit <= 0) return List.of();
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND modseq > ? AND uid > ? "
+                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, modSeq, afterUid, limit);
+    }
+
+    static long[] expungedSince(SqlSession db, long mailboxId, long modSeq) {
+        return db.longs("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid", mailboxId, modSeq);
+    }
+
+    /**
+     * The messages among {@code uids} that exist, ascending. The UIDs are read as runs of consecutive
+     * numbers, one range query per run: IMAP sets are mostly ranges ("1:*", "4:17"), so this is one
+     * or a few queries where a query per UID would be thousands.
+     */
+    static List<MessageMeta> existing(SqlSession db, long mailboxId, long[] uids) {
+        long[] sorted = sortedUnique(uids);
+        List<MessageMeta> out = new ArrayList<>();
+        int i = 0;
+        while (i < sorted.length) {
+            int j = i;
+            while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) j++;
+            out.addAll(db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
+                    + "ORDER BY uid", MessageQueries::map, mailboxId, sorted[i], sorted[j]));
+            i = j + 1;
+        }
+        return out;
+    }
+
+    /** Positive UIDs, ascending, each once. */
+    static long[] sortedUnique(long[] uids) {
+        long[] sorted = uids.clone();
+        Arrays.sort(sorted);
+        int n = 0;
+        for (long uid : sorted) {
+            if (uid > 0 && (n == 0 || sorted[n - 1] != uid)) sorted[n++] = uid;
+        }
+        return Arrays.copyOf(sorted, n);
+    }
+
+    static void insert(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags, Instant internalDate,
+                       Instant savedDate, long size, BlobId blob) {
+        db.update("INSERT INTO message (mailbox_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                mailboxId, uid, modSeq, flags.system(), flags.keywordString(), internalDate.toEpochMilli(),
+                savedDate.toEpochMilli(), size, blob.value());
+    }
+
+    static void setFlags(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags) {
+        db.update("UPDATE message SET flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                flags.system(), flags.keywordString(), modSeq, mailboxId, uid);
+    }
+
+    /** Deletes one message and leaves its tombstone. */
+    static void expunge(SqlSession db, long mailboxId, long uid, long modSeq) {
+        db.update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
+        db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
+    }
+
+    static MailboxStatus status(SqlSession db, Mailbox mailbox, long recentMark) {
+        return db.first("SELECT count(*), "
+                        + "coalesce(sum(CASE WHEN (flags & " + Flags.SEEN + ") = 0 THEN 1 ELSE 0 END), 0), "
+                        + "coalesce(sum(CASE WHEN uid >= ? THEN 1 ELSE 0 END), 0), "
+                        + "coalesce(sum(size), 0), "
+                        + "coalesce(sum(CASE WHEN (flags & " + Flags.DELETED + ") <> 0 THEN 1 ELSE 0 END), 0) "
+                        + "FROM message WHERE mailbox_id = ?",
+                rs -> new MailboxStatus(mailbox.id(), rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        mailbox.uidNext(), mailbox.uidValidity(), mailbox.highestModSeq(), rs.getLong(5)),
+                recentMark, mailbox.id()).orElseThrow();
+    }
+
+    static long totalSize(SqlSession db, long mailboxId) {
+        return db.firstLong("SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?", mailboxId).orElse(0);
+    }
+
+    static List<String> blobs(SqlSession db, long mailboxId) {
+        return db.list("SELECT DISTINCT blob_id FROM message WHERE mailbox_id = ?", rs -> rs.getString(1), mailboxId);
+    }
+
+    /** Deletes every message and tombstone of the mailbox (the mailbox is going away). */
+    static void deleteAll(SqlSession db, long mailboxId) {
+        db.update("DELETE FROM message WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM expunged WHERE mailbox_id = ?", mailboxId);
+    }
+}

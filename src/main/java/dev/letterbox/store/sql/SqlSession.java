@@ -1,0 +1,165 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One JDBC connection with its prepared statements kept for reuse (SQLite compiles each statement;
+ * a mailbox listing runs the same few thousands of times). Used by one thread at a time: the writer
+ * thread, or whoever holds the read slot. Every {@link SQLException} leaves as a {@link StoreException}.
+ */
+final class SqlSession implements AutoCloseable {
+    private static final int CACHED_STATEMENTS = 128;
+
+    /** A typed SQL NULL, for drivers that need the type of a null parameter. */
+    record Null(int sqlType) {
+        static final Null BYTES = new Null(Types.BINARY);
+        static final Null TEXT = new Null(Types.VARCHAR);
+        static final Null BIGINT = new Null(Types.BIGINT);
+    }
+
+    @FunctionalInterface
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, PreparedStatement> eldest) {
+            if (size() <= CACHED_STATEMENTS) return false;
+            closeQuietly(eldest.getValue());
+            return true;
+        }
+    };
+
+    SqlSession(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Runs a statement without parameters or results (BEGIN, COMMIT, SAVEPOINT, DDL). */
+    void execute(String sql) {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    int update(String sql, Object... args) {
+        try {
+            return bind(sql, args).executeUpdate();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    <T> List<T> list(String sql, Row<T> row, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            List<T> out = new ArrayList<>();
+            while (rs.next()) out.add(row.map(rs));
+            return out;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    <T> Optional<T> first(String sql, Row<T> row, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** The first column of the first row, when there is a row and it is not NULL. */
+    OptionalLong firstLong(String sql, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            if (!rs.next()) return OptionalLong.empty();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** The first column of every row, as longs. */
+    long[] longs(String sql, Object... args) {
+        try (ResultSet rs = bind(sql, args).executeQuery()) {
+            long[] out = new long[16];
+            int n = 0;
+            while (rs.next()) {
+                if (n == out.length) out = Arrays.copyOf(out, n * 2);
+                out[n++] = rs.getLong(1);
+            }
+            return Arrays.copyOf(out, n);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
+    /** Runs an {@code INSERT ... RETURNING id} and returns the id. */
+    long insertReturningId(String sql, Object... args) {
+        return firstLong(sql, args).orElseThrow(() -> new StoreException("no id returned by: " + sql));
+    }
+
+    private PreparedStatement bind(String sql, Object[] args) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        ps.clearParameters();
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            int at = i + 1;
+            switch (a) {
+                case null -> throw new IllegalArgumentException("untyped null parameter in: " + sql);
+                case Null n -> ps.setNull(at, n.sqlType());
+                case Long l -> ps.setLong(at, l);
+                case Integer n -> ps.setInt(at, n);
+                case String s -> ps.setString(at, s);
+                case byte[] b -> ps.setBytes(at, b);
+                case Boolean b -> ps.setInt(at, b ? 1 : 0);
+                default -> throw new IllegalArgumentException("unsupported parameter " + a.getClass());
+            }
+        }
+        return ps;
+    }
+
+    private static StoreException failure(String sql, SQLException e) {
+        return new StoreException("database error (" + e.getMessage() + ") in: " + sql, e);
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement ps : statements.values()) closeQuietly(ps);
+        statements.clear();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            System.getLogger("letterbox.store").log(System.Logger.Level.WARNING, "closing a database connection failed", e);
+        }
+    }
+
+    private static void closeQuietly(Statement s) {
+        try {
+            s.close();
+        } catch (SQLException ignored) {
+            // closing a cached statement; the connection's close reports real trouble
+        }
+    }
+}

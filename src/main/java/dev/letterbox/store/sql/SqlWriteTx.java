@@ -1,0 +1,299 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.Account;
+import dev.letterbox.store.AppendResult;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.Change;
+import dev.letterbox.store.CopyResult;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxException.Reason;
+import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.NewMessage;
+import dev.letterbox.store.SpecialUse;
+import dev.letterbox.store.StoreException;
+import dev.letterbox.store.WriteTx;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One unit of work of one account, run by the writer inside its own savepoint. Each mailbox whose
+ * messages the unit changes gets one new MODSEQ, taken at the first change and shared by every
+ * message and tombstone the unit touches there (RFC 7162 allows equal MODSEQs in one transaction).
+ */
+final class SqlWriteTx extends SqlReadTx implements WriteTx {
+    /** Mailboxes per account; beyond that createMailbox answers LIMIT. */
+    static final int MAX_MAILBOXES = 10_000;
+    /** UIDs are 32-bit in IMAP (RFC 3501 nz-number). */
+    static final long MAX_UID = 0xFFFF_FFFFL;
+
+    private final UnitEffects effects;
+    private final BlobStore blobs;
+
+    SqlWriteTx(SqlSession db, Dialect dialect, long accountId, UnitEffects effects, BlobStore blobs) {
+        super(db, dialect, accountId);
+        this.effects = effects;
+        this.blobs = blobs;
+    }
+
+    @Override
+    public Mailbox createMailbox(String name, Optional<SpecialUse> use) {
+        String canonical = MailboxNames.canonical(name);
+        account(); // NOT_FOUND for a removed account, before any insert
+        if (MailboxQueries.byName(db, accountId, canonical).isPresent()) {
+            throw new MailboxException(Reason.ALREADY_EXISTS, "mailbox already exists");
+        }
+        List<String> missing = new ArrayList<>();
+        for (String parent : MailboxNames.parents(canonical)) {
+            if (MailboxQueries.byName(db, accountId, parent).isEmpty()) missing.add(parent);
+        }
+        if (MailboxQueries.count(db, accountId) + missing.size() + 1 > MAX_MAILBOXES) {
+            throw new MailboxException(Reason.LIMIT, "too many mailboxes");
+        }
+        for (String parent : missing) MailboxQueries.insert(db, accountId, parent, Optional.empty());
+        effects.changed(new Change.MailboxList(accountId));
+        return MailboxQueries.insert(db, accountId, canonical, use);
+    }
+
+    @Override
+    public void deleteMailbox(long mailboxId) {
+        Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
+        if (mailbox.isInbox()) throw new MailboxException(Reason.NOT_ALLOWED, "INBOX cannot be deleted");
+        long size = MessageQueries.totalSize(db, mailboxId);
+        for (String blob : MessageQueries.blobs(db, mailboxId)) effects.released(blob);
+        MessageQueries.deleteAll(db, mailboxId);
+        MailboxQueries.delete(db, mailboxId);
+        SqlDirectory.addUsedBytes(db, accountId, -size);
+        forget(mailboxId);
+        effects.changed(new Change.MailboxContent(accountId, mailboxId));
+        effects.changed(new Change.MailboxList(accountId));
+    }
+
+    @Override
+    public void renameMailbox(String oldName, String newName) {
+        Mailbox source = mailbox(oldName).orElseThrow(MailboxQueries::nonexistent);
+        String target = MailboxNames.canonical(newName);
+        if (MailboxQueries.byName(db, accountId, target).isPresent()) {
+            throw new MailboxException(Reason.ALREADY_EXISTS, "mailbox already exists");
+        }
+        if (source.isInbox()) {
+            renameInbox(source, target);
+            return;
+        }
+        if (MailboxNames.isSelfOrBelow(target, source.name())) {
+            throw new MailboxException(Reason.NOT_ALLOWED, "a mailbox cannot be moved below itself");
+        }
+        List<Mailbox> moving = new ArrayList<>();
+        for (Mailbox m : MailboxQueries.all(db, accountId)) {
+            if (MailboxNames.isSelfOrBelow(m.name(), source.name())) moving.add(m);
+        }
+        List<String> newNames = new ArrayList<>();
+        for (Mailbox m : moving) {
+            String renamed = MailboxNames.canonical(target + m.name().substring(source.name().length()));
+            if (!m.equals(source) && MailboxQueries.byName(db, accountId, renamed).isPresent()) {
+                throw new MailboxException(Reason.ALREADY_EXISTS, "mailbox " + renamed + " already exists");
+            }
+            newNames.add(renamed);
+        }
+        for (String parent : MailboxNames.parents(target)) {
+            if (MailboxQueries.byName(db, accountId, parent).isEmpty()) {
+                MailboxQueries.insert(db, accountId, parent, Optional.empty());
+            }
+        }
+        for (int i = 0; i < moving.size(); i++) MailboxQueries.rename(db, moving.get(i).id(), newNames.get(i));
+        // Subscriptions follow the mailboxes, as clients expect to keep seeing the renamed folder.
+        for (String subscribed : MailboxQueries.subscriptions(db, accountId)) {
+            if (MailboxNames.isSelfOrBelow(subscribed, source.name())) {
+                MailboxQueries.unsubscribe(db, accountId, subscribed);
+                MailboxQueries.subscribe(db, accountId, target + subscribed.substring(source.name().length()));
+            }
+        }
+        effects.changed(new Change.MailboxList(accountId));
+    }
+
+    /** RFC 3501 §6.3.5: the messages move to a new mailbox; INBOX stays, empty; its children stay. */
+    private void renameInbox(Mailbox inbox, String target) {
+        Mailbox created = createMailbox(target, Optional.empty());
+        copyMessages(inbox, MessageQueries.uids(db, inbox.id()), created, false, true);
+    }
+
+    @Override
+    public void setSubscribed(String name, boolean subscribed) {
+        String canonical = MailboxNames.canonical(name);
+        if (subscribed) MailboxQueries.subscribe(db, accountId, canonical);
+        else MailboxQueries.unsubscribe(db, accountId, canonical);
+        effects.changed(new Change.MailboxList(accountId));
+    }
+
+    @Override
+    public AppendResult append(long mailboxId, NewMessage message) {
+        Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
+        checkKeywords(message.flags());
+        if (mailbox.uidNext() > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
+        checkQuota(message.size());
+        checkBlob(message);
+        BlobRefs.ensureRow(db, message.blob(), message.size(), message.structure());
+        long modSeq = modSeq(mailboxId);
+        long uid = mailbox.uidNext();
+        Instant now = Instant.now();
+        Instant internalDate = message.internalDate() == null ? now : message.internalDate();
+        MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), internalDate, now,
+                message.size(), message.blob());
+        MailboxQueries.setUidNext(db, mailboxId, uid + 1);
+        SqlDirectory.addUsedBytes(db, accountId, message.size());
+        return new AppendResult(mailboxId, mailbox.uidValidity(), uid, modSeq);
+    }
+
+    @Override
+    public CopyResult copy(long sourceMailboxId, long[] uids, long targetMailboxId) {
+        Mailbox[] both = lockBoth(sourceMailboxId, targetMailboxId);
+        return copyMessages(both[0], uids, both[1], true, false);
+    }
+
+    @Override
+    public CopyResult move(long sourceMailboxId, long[] uids, long targetMailboxId) {
+        Mailbox[] both = lockBoth(sourceMailboxId, targetMailboxId);
+        // Within one account a move changes no usage, so it is allowed even over quota (RFC 6851 §3.3
+        // lets a client move mail to Trash to make room).
+        return copyMessages(both[0], uids, both[1], false, true);
+    }
+
+    /** Locks two mailboxes in id order, so two units (or nodes) never wait for each other in a cycle. */
+    private Mailbox[] lockBoth(long sourceId, long targetId) {
+        if (sourceId == targetId) {
+            Mailbox m = MailboxQueries.lock(db, dialect, accountId, sourceId);
+            return new Mailbox[] {m, m};
+        }
+        Mailbox first = MailboxQueries.lock(db, dialect, accountId, Math.min(sourceId, targetId));
+        Mailbox second = MailboxQueries.lock(db, dialect, accountId, Math.max(sourceId, targetId));
+        return sourceId < targetId ? new Mailbox[] {first, second} : new Mailbox[] {second, first};
+    }
+
+    private CopyResult copyMessages(Mailbox source, long[] uids, Mailbox target, boolean countsAgainstQuota,
+                                    boolean expungeSource) {
+        List<MessageMeta> found = MessageQueries.existing(db, source.id(), uids);
+        if (found.isEmpty()) return new CopyResult(target.uidValidity(), new long[0], new long[0]);
+        long total = 0;
+        for (MessageMeta m : found) total += m.size();
+        if (countsAgainstQuota) checkQuota(total);
+        // Re-read: an expunge or append earlier in this unit may have moved UIDNEXT.
+        long uidNext = MailboxQueries.byId(db, accountId, target.id()).orElseThrow().uidNext();
+        if (uidNext + found.size() - 1 > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
+        long modSeq = modSeq(target.id());
+        Instant now = Instant.now();
+        long[] sourceUids = new long[found.size()];
+        long[] targetUids = new long[found.size()];
+        for (int i = 0; i < found.size(); i++) {
+            MessageMeta m = found.get(i);
+            sourceUids[i] = m.uid();
+            targetUids[i] = uidNext + i;
+            MessageQueries.insert(db, target.id(), targetUids[i], modSeq, m.flags(), m.internalDate(), now,
+                    m.size(), m.blob());
+        }
+        MailboxQueries.setUidNext(db, target.id(), uidNext + found.size());
+        SqlDirectory.addUsedBytes(db, accountId, total);
+        if (expungeSource) expungeFound(source.id(), found);
+        return new CopyResult(target.uidValidity(), sourceUids, targetUids);
+    }
+
+    @Override
+    public FlagUpdate storeFlags(long mailboxId, long[] uids, FlagUpdate.Mode mode, Flags flags,
+                                 OptionalLong unchangedSince) {
+        MailboxQueries.lock(db, dialect, accountId, mailboxId);
+        checkKeywords(flags);
+        List<MessageMeta> changed = new ArrayList<>();
+        long[] refused = new long[uids.length];
+        int refusedCount = 0;
+        for (MessageMeta m : MessageQueries.existing(db, mailboxId, uids)) {
+            // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and reported.
+            if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
+                refused[refusedCount++] = m.uid();
+                continue;
+            }
+            Flags updated = switch (mode) {
+                case ADD -> m.flags().plus(flags);
+                case REMOVE -> m.flags().minus(flags);
+                case REPLACE -> flags;
+            };
+            if (updated.equals(m.flags())) continue; // untouched: its MODSEQ stays
+            long modSeq = modSeq(mailboxId);
+            MessageQueries.setFlags(db, mailboxId, m.uid(), modSeq, updated);
+            changed.add(new MessageMeta(m.uid(), modSeq, updated, m.internalDate(), m.savedDate(), m.size(), m.blob()));
+        }
+        return new FlagUpdate(List.copyOf(changed), Arrays.copyOf(refused, refusedCount));
+    }
+
+    @Override
+    public long[] expunge(long mailboxId, long[] uids) {
+        MailboxQueries.lock(db, dialect, accountId, mailboxId);
+        List<MessageMeta> found = MessageQueries.existing(db, mailboxId, uids);
+        expungeFound(mailboxId, found);
+        long[] removed = new long[found.size()];
+        for (int i = 0; i < removed.length; i++) removed[i] = found.get(i).uid();
+        return removed;
+    }
+
+    private void expungeFound(long mailboxId, List<MessageMeta> found) {
+        if (found.isEmpty()) return;
+        long modSeq = modSeq(mailboxId);
+        long total = 0;
+        for (MessageMeta m : found) {
+            MessageQueries.expunge(db, mailboxId, m.uid(), modSeq);
+            effects.released(m.blob().value());
+            total += m.size();
+        }
+        SqlDirectory.addUsedBytes(db, accountId, -total);
+    }
+
+    @Override
+    public long claimRecent(long mailboxId) {
+        return MailboxQueries.claimRecent(db, MailboxQueries.lock(db, dialect, accountId, mailboxId));
+    }
+
+    /** The unit's MODSEQ for the mailbox: raises HIGHESTMODSEQ at the first change only. */
+    private long modSeq(long mailboxId) {
+        Long taken = effects.modSeq(mailboxId);
+        if (taken != null) return taken;
+        long modSeq = MailboxQueries.bumpModSeq(db, mailboxId);
+        effects.modSeq(mailboxId, modSeq);
+        effects.changed(new Change.MailboxContent(accountId, mailboxId));
+        return modSeq;
+    }
+
+    private void checkQuota(long moreBytes) {
+        Account account = account();
+        if (account.wouldExceedQuota(moreBytes)) {
+            throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
+        }
+    }
+
+    /** The blob must be committed and exactly as long as the message says (RFC822.SIZE is trusted). */
+    private void checkBlob(NewMessage message) {
+        long actual;
+        try {
+            actual = blobs.size(message.blob());
+        } catch (IOException e) {
+            throw new StoreException("blob " + message.blob() + " is not stored", e);
+        }
+        if (actual != message.size()) {
+            throw new IllegalArgumentException("message size " + message.size() + " differs from its blob's " + actual);
+        }
+    }
+
+    /** Keywords are stored space-separated, so a keyword cannot contain a space (IMAP atoms never do). */
+    private static void checkKeywords(Flags flags) {
+        for (String k : flags.keywords()) {
+            if (k.isEmpty() || k.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                throw new IllegalArgumentException("invalid keyword");
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.Change;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one unit of work did besides its rows: the changes to announce, the blobs it stopped
+ * referring to, the MODSEQ it took per mailbox. Lives exactly as long as the unit's savepoint; a
+ * unit that fails takes its effects with it, so nothing of it is announced or deleted.
+ */
+final class UnitEffects {
+    private final Set<Change> changes = new LinkedHashSet<>();
+    private final Set<String> released = new LinkedHashSet<>();
+    private final Map<Long, Long> modSeqs = new HashMap<>();
+    private final List<BlobId> freed = new ArrayList<>();
+
+    void changed(Change change) {
+        changes.add(change);
+    }
+
+    /** The unit dropped a reference to {@code blob}; whether it was the last is decided in {@link #finish}. */
+    void released(String blob) {
+        released.add(blob);
+    }
+
+    /** The MODSEQ this unit already took for the mailbox, or null. */
+    Long modSeq(long mailboxId) {
+        return modSeqs.get(mailboxId);
+    }
+
+    void modSeq(long mailboxId, long modSeq) {
+        modSeqs.put(mailboxId, modSeq);
+    }
+
+    /**
+     * Ends a unit that succeeded, still inside its savepoint: deletes the rows of blobs nothing refers
+     * to any more and writes the change feed rows other processes read.
+     */
+    void finish(SqlSession db, String node) {
+        for (String blob : released) {
+            if (BlobRefs.dropIfUnreferenced(db, blob)) freed.add(new BlobId(blob));
+        }
+        long now = System.currentTimeMillis();
+        for (Change change : changes) ChangeLog.record(db, node, change, now);
+    }
+
+    Set<Change> changes() {
+        return changes;
+    }
+
+    /** Blobs whose last reference this unit removed: their files go once the unit is committed. */
+    List<BlobId> freedBlobs() {
+        return freed;
+    }
+}

@@ -1,0 +1,27 @@
+/**
+ * The relational mail store: {@link dev.letterbox.store.sql.SqlMailStore} over JDBC, SQLite today,
+ * the same queries on PostgreSQL later (the {@code Dialect} names the differences).
+ *
+ * <p>Invariants:
+ * <ul>
+ *   <li>All writes go through one writer thread and its one connection ({@code GroupCommitWriter}),
+ *       which commits queued units together: one transaction, one savepoint per unit, one fsync.
+ *       A unit's future completes only after COMMIT has returned (durable: synchronous=FULL), and
+ *       its changes are published after that.</li>
+ *   <li>Reads use a small pool of read-only connections, each {@code read} one transaction.</li>
+ *   <li>Nothing from the database is cached between transactions, so another process's writes
+ *       (the CLI while the server runs) count at once; the {@code change_log} table carries their
+ *       change announcements across processes.</li>
+ *   <li>Every query of account data names the account; a mailbox id of another account is
+ *       NONEXISTENT.</li>
+ *   <li>A mailbox's HIGHESTMODSEQ rises by one per unit that changes its messages; UIDVALIDITY
+ *       values come from one counter and are never handed out twice; UIDNEXT only grows.</li>
+ *   <li>{@code account.used_bytes} equals the sum of the sizes of the account's messages after
+ *       every unit.</li>
+ *   <li>A {@code blob} row exists exactly while a message refers to the blob; the file is deleted
+ *       after the commit that removed the row, or by the orphan sweep at start after a crash.</li>
+ *   <li>Schema changes are numbered migration scripts under {@code migration/}, applied at open;
+ *       a database newer than the code is refused.</li>
+ * </ul>
+ */
+package dev.letterbox.store.sql;

@@ -1,0 +1,343 @@
+package dev.letterbox.store;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import static dev.letterbox.store.FlagUpdate.Mode.ADD;
+import static dev.letterbox.store.FlagUpdate.Mode.REMOVE;
+import static dev.letterbox.store.FlagUpdate.Mode.REPLACE;
+import static dev.letterbox.store.MailboxException.Reason.OVER_QUOTA;
+import static dev.letterbox.store.StoreFixture.append;
+import static dev.letterbox.store.StoreFixture.assertRefused;
+import static dev.letterbox.store.StoreFixture.mailbox;
+import static dev.letterbox.store.StoreFixture.mailboxId;
+import static dev.letterbox.store.StoreFixture.message;
+import static dev.letterbox.store.StoreFixture.newAccount;
+import static dev.letterbox.store.StoreFixture.usedBytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Messages: UIDs, MODSEQs, flags, copy/move, expunge, quota, \Recent (RFC 3501, 7162, 6851). */
+public interface MessageContract extends StoreFixture {
+
+    @Test
+    default void appendGivesAscendingUidsAndRaisesModSeq() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            Mailbox before = mailbox(store, a, inbox);
+            AppendResult r1 = append(store, a, inbox, "one");
+            AppendResult r2 = append(store, a, inbox, message(store, "two", Flags.ofSystem(Flags.SEEN)));
+            AppendResult r3 = append(store, a, inbox, "three");
+            assertEquals(List.of(1L, 2L, 3L), List.of(r1.uid(), r2.uid(), r3.uid()));
+            assertEquals(before.uidValidity(), r1.uidValidity());
+            assertEquals(inbox, r1.mailboxId());
+            assertTrue(before.highestModSeq() < r1.modSeq() && r1.modSeq() < r2.modSeq() && r2.modSeq() < r3.modSeq());
+
+            MailboxStatus st = store.read(a, tx -> tx.status(inbox));
+            assertEquals(3, st.messages());
+            assertEquals(2, st.unseen());
+            assertEquals(3 + 3 + 5, st.sizeBytes());
+            assertEquals(4, st.uidNext());
+            assertEquals(r3.modSeq(), st.highestModSeq());
+            assertEquals(0, st.deleted());
+
+            assertArrayEquals(new long[] {1, 2, 3}, store.read(a, tx -> tx.uids(inbox)));
+            List<MessageMeta> page = store.read(a, tx -> tx.messages(inbox, 2, Long.MAX_VALUE, 1));
+            assertEquals(1, page.size());
+            MessageMeta two = page.getFirst();
+            assertEquals(2, two.uid());
+            assertEquals(3, two.size());
+            assertEquals(DATE, two.internalDate());
+            assertTrue(two.flags().has(Flags.SEEN));
+            assertEquals(r2.modSeq(), two.modSeq());
+            assertEquals(Optional.of(two), store.read(a, tx -> tx.message(inbox, 2)));
+            assertTrue(store.read(a, tx -> tx.message(inbox, 9)).isEmpty());
+            assertEquals(11, usedBytes(store, a));
+        }
+    }
+
+    @Test
+    default void oneUnitTakesOneModSeqPerMailbox() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            long sent = mailboxId(store, a, "Sent");
+            long inboxBefore = mailbox(store, a, inbox).highestModSeq();
+            long sentBefore = mailbox(store, a, sent).highestModSeq();
+            NewMessage m1 = message(store, "a"), m2 = message(store, "b"), m3 = message(store, "c");
+            List<AppendResult> results = store.write(a, tx -> {
+                AppendResult x = tx.append(inbox, m1);
+                AppendResult y = tx.append(inbox, m2);
+                tx.storeFlags(inbox, new long[] {x.uid()}, ADD, Flags.ofSystem(Flags.FLAGGED), OptionalLong.empty());
+                return List.of(x, y, tx.append(sent, m3));
+            });
+            assertEquals(inboxBefore + 1, mailbox(store, a, inbox).highestModSeq());
+            assertEquals(sentBefore + 1, mailbox(store, a, sent).highestModSeq());
+            assertEquals(results.get(0).modSeq(), results.get(1).modSeq());
+            assertEquals(inboxBefore + 1, store.read(a, tx -> tx.message(inbox, 1)).orElseThrow().modSeq());
+        }
+    }
+
+    @Test
+    default void storeFlagsTouchesOnlyMessagesWhoseFlagsChange() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, message(store, "1", Flags.ofSystem(Flags.SEEN)));
+            append(store, a, inbox, "2");
+            AppendResult third = append(store, a, inbox, message(store, "3", Flags.parse(List.of("$Label1"))));
+            long before = mailbox(store, a, inbox).highestModSeq();
+
+            FlagUpdate u = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1, 2, 3, 42}, ADD,
+                    Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
+            assertEquals(List.of(2L, 3L), u.changed().stream().map(MessageMeta::uid).toList());
+            assertEquals(before + 1, u.changed().getFirst().modSeq());
+            assertEquals(0, u.modifiedSinceRefused().length);
+            MessageMeta first = store.read(a, tx -> tx.message(inbox, 1)).orElseThrow();
+            assertTrue(first.modSeq() <= before, "message 1 already had \\Seen: untouched");
+
+            FlagUpdate k = store.write(a, tx -> tx.storeFlags(inbox, new long[] {3}, ADD,
+                    Flags.parse(List.of("$LABEL1", "Work")), OptionalLong.empty()));
+            assertEquals(List.of("$Label1", "Work"), k.changed().getFirst().flags().keywords(), "first spelling is kept");
+            FlagUpdate none = store.write(a, tx -> tx.storeFlags(inbox, new long[] {3}, ADD,
+                    Flags.parse(List.of("work")), OptionalLong.empty()));
+            assertTrue(none.changed().isEmpty(), "keywords compare case-insensitively");
+
+            FlagUpdate removed = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1, 2, 3}, REMOVE,
+                    Flags.parse(List.of("\\Seen", "$label1")), OptionalLong.empty()));
+            assertEquals(3, removed.changed().size());
+            assertEquals(List.of("Work"), store.read(a, tx -> tx.message(inbox, 3)).orElseThrow().flags().names());
+
+            FlagUpdate replaced = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1, 2}, REPLACE,
+                    Flags.ofSystem(Flags.DELETED | Flags.ANSWERED), OptionalLong.empty()));
+            assertEquals(2, replaced.changed().size());
+            assertEquals(2, store.read(a, tx -> tx.status(inbox)).deleted());
+            assertEquals(third.uid(), 3);
+        }
+    }
+
+    @Test
+    default void unchangedSinceRefusesMessagesChangedAfterIt() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            AppendResult two = append(store, a, inbox, "2");
+            long mark = mailbox(store, a, inbox).highestModSeq();
+            store.write(a, tx -> tx.storeFlags(inbox, new long[] {2}, ADD, Flags.ofSystem(Flags.FLAGGED), OptionalLong.empty()));
+
+            // RFC 7162 §3.1.3: message 2 changed after `mark`, so it is refused; message 1 is stored.
+            FlagUpdate u = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1, 2}, ADD,
+                    Flags.ofSystem(Flags.SEEN), OptionalLong.of(mark)));
+            assertEquals(List.of(1L), u.changed().stream().map(MessageMeta::uid).toList());
+            assertArrayEquals(new long[] {2}, u.modifiedSinceRefused());
+            assertFalse(store.read(a, tx -> tx.message(inbox, 2)).orElseThrow().flags().has(Flags.SEEN));
+
+            FlagUpdate zero = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1}, ADD,
+                    Flags.ofSystem(Flags.DRAFT), OptionalLong.of(0)));
+            assertArrayEquals(new long[] {1}, zero.modifiedSinceRefused());
+
+            List<MessageMeta> changed = store.read(a, tx -> tx.changedSince(inbox, two.modSeq(), 0, 100));
+            assertEquals(List.of(1L, 2L), changed.stream().map(MessageMeta::uid).toList());
+            assertEquals(List.of(2L), store.read(a, tx -> tx.changedSince(inbox, two.modSeq(), 1, 100))
+                    .stream().map(MessageMeta::uid).toList());
+            assertEquals(1, store.read(a, tx -> tx.changedSince(inbox, 0, 0, 1)).size());
+        }
+    }
+
+    @Test
+    default void expungeLeavesTombstonesAndNeverReusesUids() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            NewMessage second = message(store, "22");
+            append(store, a, inbox, second);
+            append(store, a, inbox, "333");
+            long before = mailbox(store, a, inbox).highestModSeq();
+
+            long[] removed = store.write(a, tx -> tx.expunge(inbox, new long[] {3, 2, 7, 2}));
+
+            assertArrayEquals(new long[] {2, 3}, removed);
+            assertEquals(before + 1, mailbox(store, a, inbox).highestModSeq());
+            assertArrayEquals(new long[] {2, 3}, store.read(a, tx -> tx.expungedSince(inbox, before)));
+            assertArrayEquals(new long[0], store.read(a, tx -> tx.expungedSince(inbox, before + 1)));
+            assertArrayEquals(new long[] {1}, store.read(a, tx -> tx.uids(inbox)));
+            StoreFixture.awaitBlobGone(store, second.blob());
+            assertEquals(1, usedBytes(store, a));
+            assertEquals(4, append(store, a, inbox, "4").uid());
+            assertArrayEquals(new long[0], store.write(a, tx -> tx.expunge(inbox, new long[] {2, 3})));
+        }
+    }
+
+    @Test
+    default void copyKeepsFlagsAndDateSharesTheBlobAndMapsUids() throws Exception {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            long archive = mailboxId(store, a, "Archive");
+            NewMessage first = message(store, "first", Flags.of(Flags.FLAGGED, List.of("$Important")));
+            append(store, a, inbox, first);
+            append(store, a, inbox, "second");
+            append(store, a, inbox, "third");
+            append(store, a, archive, "already there");
+            store.write(a, tx -> tx.expunge(inbox, new long[] {2}));
+            Mailbox target = mailbox(store, a, archive);
+
+            CopyResult r = store.write(a, tx -> tx.copy(inbox, new long[] {3, 1, 2, 99}, archive));
+
+            assertEquals(target.uidValidity(), r.targetUidValidity());
+            assertArrayEquals(new long[] {1, 3}, r.sourceUids());
+            assertArrayEquals(new long[] {2, 3}, r.targetUids());
+            MessageMeta copied = store.read(a, tx -> tx.message(archive, 2)).orElseThrow();
+            assertEquals(first.flags(), copied.flags());
+            assertEquals(DATE, copied.internalDate());
+            assertEquals(first.blob(), copied.blob());
+            assertEquals(5 + 5 + 13 + 5 + 5, usedBytes(store, a));
+            assertEquals(2, store.read(a, tx -> tx.status(inbox)).messages(), "copy leaves the source alone");
+
+            store.write(a, tx -> tx.expunge(inbox, new long[] {1}));
+            assertTrue(store.blobs().exists(first.blob()), "still referred to by the copy");
+            store.write(a, tx -> tx.expunge(archive, new long[] {2}));
+            StoreFixture.awaitBlobGone(store, first.blob());
+            CopyResult none = store.write(a, tx -> tx.copy(inbox, new long[] {1, 2}, archive));
+            assertEquals(0, none.sourceUids().length);
+        }
+    }
+
+    @Test
+    default void moveExpungesFromTheSourceAndIsAllowedOverQuota() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com", 10);
+            long inbox = mailboxId(store, a, "INBOX");
+            long trash = mailboxId(store, a, "Trash");
+            append(store, a, inbox, message(store, "12345", Flags.ofSystem(Flags.SEEN)));
+            append(store, a, inbox, "67890");
+            long inboxModSeq = mailbox(store, a, inbox).highestModSeq();
+
+            CopyResult r = store.write(a, tx -> tx.move(inbox, new long[] {1, 2}, trash));
+
+            assertArrayEquals(new long[] {1, 2}, r.sourceUids());
+            assertArrayEquals(new long[] {1, 2}, r.targetUids());
+            assertArrayEquals(new long[0], store.read(a, tx -> tx.uids(inbox)));
+            assertArrayEquals(new long[] {1, 2}, store.read(a, tx -> tx.expungedSince(inbox, inboxModSeq)));
+            assertTrue(store.read(a, tx -> tx.message(trash, 1)).orElseThrow().flags().has(Flags.SEEN));
+            assertEquals(10, usedBytes(store, a));
+        }
+    }
+
+    @Test
+    default void quotaIsCheckedOnAppendAndCopyAndKeptExact() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com", 100);
+            long inbox = mailboxId(store, a, "INBOX");
+            long archive = mailboxId(store, a, "Archive");
+            append(store, a, inbox, "x".repeat(60));
+            long uidNext = mailbox(store, a, inbox).uidNext();
+            NewMessage big = message(store, "y".repeat(41));
+            assertRefused(OVER_QUOTA, () -> append(store, a, inbox, big));
+            assertEquals(uidNext, mailbox(store, a, inbox).uidNext(), "nothing changed");
+            assertRefused(OVER_QUOTA, () -> store.write(a, tx -> tx.copy(inbox, new long[] {1}, archive)));
+            append(store, a, inbox, "z".repeat(40)); // exactly at the quota is fine
+            assertEquals(100, usedBytes(store, a));
+
+            store.write(a, tx -> tx.expunge(inbox, new long[] {1}));
+            assertEquals(40, usedBytes(store, a));
+            store.write(a, tx -> tx.copy(inbox, new long[] {2}, archive));
+            assertEquals(80, usedBytes(store, a));
+            store.directory().setQuota(a, 0); // 0 = unlimited
+            append(store, a, archive, "w".repeat(500));
+            assertEquals(580, usedBytes(store, a));
+            long archiveId = archive;
+            store.write(a, tx -> { tx.deleteMailbox(archiveId); return null; });
+            assertEquals(40, usedBytes(store, a));
+            assertTrue(store.read(a, ReadTx::account).usedBytes() == 40);
+        }
+    }
+
+    @Test
+    default void claimRecentHandsOutRecentMessagesOnce() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            append(store, a, inbox, "2");
+            assertEquals(2, store.read(a, tx -> tx.status(inbox)).recent());
+            assertEquals(1L, (long) store.write(a, tx -> tx.claimRecent(inbox)));
+            assertEquals(3L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            assertEquals(0, store.read(a, tx -> tx.status(inbox)).recent());
+            assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox)), "a second session gets nothing");
+            append(store, a, inbox, "3");
+            assertEquals(1, store.read(a, tx -> tx.status(inbox)).recent());
+        }
+    }
+
+    @Test
+    default void structureIsKeptWithTheBlobAndScopedToTheAccount() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long b = newAccount(store, "bob@example.com");
+            NewMessage m = message(store, "parsed once");
+            append(store, a, mailboxId(store, a, "INBOX"), m);
+            assertEquals("structure of parsed once", new String(store.read(a, tx -> tx.structure(m.blob())), StandardCharsets.UTF_8));
+            assertNull(store.read(b, tx -> tx.structure(m.blob())));
+            NewMessage plain = message(store, "unparsed");
+            NewMessage noStructure = new NewMessage(plain.blob(), plain.size(), Flags.NONE, DATE, null);
+            append(store, a, mailboxId(store, a, "INBOX"), noStructure);
+            assertNull(store.read(a, tx -> tx.structure(plain.blob())));
+        }
+    }
+
+    @Test
+    default void appendRefusesMissingOrMisdescribedBlobs() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            NewMessage missing = new NewMessage(new BlobId("0123456789abcdef0123456789abcdef"), 10, Flags.NONE, DATE, null);
+            assertThrows(StoreException.class, () -> append(store, a, inbox, missing));
+            NewMessage m = message(store, "12345");
+            NewMessage wrongSize = new NewMessage(m.blob(), 4, Flags.NONE, DATE, null);
+            assertThrows(IllegalArgumentException.class, () -> append(store, a, inbox, wrongSize));
+            assertEquals(1, mailbox(store, a, inbox).uidNext());
+            assertEquals(0, usedBytes(store, a));
+        }
+    }
+
+    @Test
+    default void blobsAreImmutableFilesWithPartialReads() throws Exception {
+        try (MailStore store = newStore()) {
+            BlobStore blobs = store.blobs();
+            NewMessage m = message(store, "Subject: hi\r\n\r\nbody");
+            assertTrue(blobs.exists(m.blob()));
+            assertEquals(m.size(), blobs.size(m.blob()));
+            try (var in = blobs.open(m.blob())) {
+                assertEquals("Subject: hi\r\n\r\nbody", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            try (SeekableByteChannel ch = blobs.openChannel(m.blob())) {
+                ByteBuffer buf = ByteBuffer.allocate(4);
+                ch.position(15);
+                ch.read(buf);
+                assertEquals("body", new String(buf.array(), StandardCharsets.UTF_8));
+            }
+            BlobStore.BlobWriter w = blobs.create();
+            w.stream().write(new byte[] {1, 2, 3});
+            assertEquals(3, w.bytesWritten());
+            w.close(); // without commit: discarded
+            assertThrows(java.io.IOException.class, w::commit);
+            blobs.delete(m.blob());
+            assertFalse(blobs.exists(m.blob()));
+            blobs.delete(m.blob()); // missing is fine
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.Change;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static dev.letterbox.store.StoreFixture.append;
+import static dev.letterbox.store.StoreFixture.mailboxId;
+import static dev.letterbox.store.StoreFixture.newAccount;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Changes made by another process (here: a second store on the same directory) are announced. */
+class ChangeFeedTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anotherProcessesWritesArePublishedWithinASecond() throws Exception {
+        try (SqlMailStore server = SqlMailStore.openSqlite(dir); SqlMailStore cli = SqlMailStore.openSqlite(dir)) {
+            long a = newAccount(server, "alice@example.com");
+            long inbox = mailboxId(server, a, "INBOX");
+            // The writer publishes a group's changes before it starts the next group: after this empty
+            // write, the announcement of the account's creation is behind us.
+            server.write(a, tx -> null);
+            BlockingQueue<Change> heard = new LinkedBlockingQueue<>();
+            server.changes().subscribe(a, heard::add);
+
+            long sent = System.nanoTime();
+            append(cli, a, inbox, "delivered from the command line");
+            Change c = heard.poll(3, TimeUnit.SECONDS);
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+            assertEquals(new Change.MailboxContent(a, inbox), c);
+            assertTrue(millis < 1500, "announced after " + millis + " ms");
+
+            cli.write(a, tx -> tx.createMailbox("From CLI", Optional.empty()));
+            assertEquals(new Change.MailboxList(a), heard.poll(3, TimeUnit.SECONDS));
+            cli.directory().setEnabled(a, false);
+            assertEquals(new Change.AccountChanged(a), heard.poll(3, TimeUnit.SECONDS));
+
+            // The server's own write is announced once, by its writer, not again by its poller.
+            append(server, a, inbox, "local");
+            assertEquals(new Change.MailboxContent(a, inbox), heard.poll(3, TimeUnit.SECONDS));
+            assertNull(heard.poll(3 * ChangeFeed.POLL_MILLIS, TimeUnit.MILLISECONDS));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.AppendResult;
+import dev.letterbox.store.NewMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.letterbox.store.StoreFixture.mailboxId;
+import static dev.letterbox.store.StoreFixture.message;
+import static dev.letterbox.store.StoreFixture.newAccount;
+import static dev.letterbox.store.StoreFixture.usedBytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Many concurrent writers: all committed, in shared transactions, each failure isolated. */
+class GroupCommitTest {
+    @TempDir
+    Path dir;
+
+    /** Thrown by the units that are meant to fail, after they have written something. */
+    static final class Planned extends RuntimeException {
+        Planned(int n) {
+            super("planned failure " + n);
+        }
+    }
+
+    @Test
+    void concurrentWritersAreCommittedTogetherAndFailAlone() throws Exception {
+        int writers = 200;
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
+            long[] accounts = new long[4];
+            long[] inboxes = new long[4];
+            for (int i = 0; i < accounts.length; i++) {
+                accounts[i] = newAccount(store, "user" + i + "@example.com");
+                inboxes[i] = mailboxId(store, accounts[i], "INBOX");
+            }
+            long[] before = store.commitCounts();
+            List<Future<AppendResult>> results = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int n = 0; n < writers; n++) {
+                    int k = n;
+                    results.add(threads.submit(() -> {
+                        int which = k % accounts.length;
+                        NewMessage m = message(store, "message " + k);
+                        return store.write(accounts[which], tx -> {
+                            AppendResult r = tx.append(inboxes[which], m);
+                            if (k % 5 == 0) throw new Planned(k);
+                            return r;
+                        });
+                    }));
+                }
+            }
+            int failed = 0;
+            Set<String> placed = new HashSet<>();
+            for (int n = 0; n < writers; n++) {
+                try {
+                    AppendResult r = results.get(n).get();
+                    assertTrue(n % 5 != 0, "unit " + n + " should have failed");
+                    assertTrue(placed.add(r.mailboxId() + ":" + r.uid()), "UIDs are unique");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertInstanceOf(Planned.class, e.getCause());
+                    assertEquals("planned failure " + n, e.getCause().getMessage());
+                    failed++;
+                }
+            }
+            assertEquals(writers / 5, failed);
+            long stored = 0;
+            for (int i = 0; i < accounts.length; i++) {
+                int at = i;
+                long count = store.read(accounts[i], tx -> tx.status(inboxes[at]).messages());
+                long[] uids = store.read(accounts[i], tx -> tx.uids(inboxes[at]));
+                for (int u = 1; u < uids.length; u++) if (uids[u] <= uids[u - 1]) fail("UIDs not ascending");
+                assertEquals(count, uids.length);
+                assertEquals((long) store.read(accounts[i], tx -> tx.status(inboxes[at]).sizeBytes()), usedBytes(store, accounts[i]));
+                stored += count;
+            }
+            assertEquals(writers - failed, stored);
+            long[] after = store.commitCounts();
+            long groups = after[0] - before[0];
+            long units = after[1] - before[1];
+            assertEquals(writers, units);
+            assertTrue(groups < units, "units were grouped: " + units + " units in " + groups + " commits");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.MailStoreContract;
+import dev.letterbox.store.NewMessage;
+import dev.letterbox.store.StoreException;
+import dev.letterbox.store.StoreFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.letterbox.store.StoreFixture.append;
+import static dev.letterbox.store.StoreFixture.mailboxId;
+import static dev.letterbox.store.StoreFixture.message;
+import static dev.letterbox.store.StoreFixture.newAccount;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The contract on SQLite, plus what only an embedded, file-based store has to prove. */
+class SqliteMailStoreTest implements MailStoreContract {
+    @TempDir
+    Path dir;
+    private int stores;
+
+    @Override
+    public MailStore newStore() {
+        // A short grace for freed blob files, so the contract's "freed blobs are deleted" is quick to see.
+        return SqlMailStore.openSqlite(dir.resolve("store" + stores++), Duration.ofMillis(50));
+    }
+
+    @Test
+    void everythingSurvivesReopening() {
+        Path data = dir.resolve("data");
+        long account;
+        NewMessage m;
+        try (MailStore store = SqlMailStore.openSqlite(data)) {
+            account = newAccount(store, "alice@example.com");
+            m = message(store, "kept");
+            append(store, account, mailboxId(store, account, "INBOX"), m);
+        }
+        try (MailStore store = SqlMailStore.openSqlite(data)) {
+            long inbox = mailboxId(store, account, "INBOX");
+            assertEquals(m.blob(), store.read(account, tx -> tx.message(inbox, 1)).orElseThrow().blob());
+            assertEquals(2, append(store, account, inbox, "next").uid());
+            assertTrue(store.blobs().exists(m.blob()));
+        }
+    }
+
+    @Test
+    void refusesADatabaseWrittenByANewerLetterbox() throws Exception {
+        Path data = dir.resolve("data");
+        SqlMailStore.openSqlite(data).close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("letterbox.db"));
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO schema_version (version, name, applied) VALUES (999, 'future', 0)");
+        }
+        StoreException e = assertThrows(StoreException.class, () -> SqlMailStore.openSqlite(data));
+        assertTrue(e.getMessage().contains("newer Letterbox"), e.getMessage());
+    }
+
+    @Test
+    void twoProcessesOpeningANewDirectoryAtOnceMigrateItOnce() throws Exception {
+        Path data = dir.resolve("data");
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            Future<SqlMailStore> first = threads.submit(() -> SqlMailStore.openSqlite(data));
+            Future<SqlMailStore> second = threads.submit(() -> SqlMailStore.openSqlite(data));
+            try (SqlMailStore a = first.get(); SqlMailStore b = second.get()) {
+                long id = newAccount(a, "alice@example.com");
+                assertTrue(b.directory().account(id).isPresent());
+            }
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("letterbox.db"));
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+            rs.next();
+            assertEquals(Migrations.latest(), rs.getInt(1));
+            assertEquals(Migrations.latest(), rs.getInt(2));
+        }
+    }
+
+    @Test
+    void oldChangeLogRowsArePruned() throws Exception {
+        Path data = dir.resolve("data");
+        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
+            long a = newAccount(store, "alice@example.com");
+            append(store, a, mailboxId(store, a, "INBOX"), "x");
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("letterbox.db"));
+             SqlSession db = new SqlSession(c)) {
+            long now = System.currentTimeMillis();
+            long rows = db.firstLong("SELECT count(*) FROM change_log").orElseThrow();
+            assertTrue(rows >= 2, "account and content changes were logged");
+            assertEquals(0, ChangeLog.prune(db, now));
+            db.update("UPDATE change_log SET created = ? WHERE seq = (SELECT min(seq) FROM change_log)",
+                    now - ChangeLog.RETENTION_MILLIS - 1);
+            assertEquals(1, ChangeLog.prune(db, now));
+            assertEquals(rows - 1, db.firstLong("SELECT count(*) FROM change_log").orElseThrow());
+        }
+    }
+
+    @Test
+    void sweepRemovesOnlyOldUnreferencedFiles() throws Exception {
+        Path data = dir.resolve("data");
+        BlobId kept;
+        BlobId orphan;
+        BlobId young;
+        Path staleTmp = data.resolve("blobs/tmp/0123456789abcdef0123456789abcdef");
+        FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
+            long a = newAccount(store, "alice@example.com");
+            NewMessage m = message(store, "referenced");
+            append(store, a, mailboxId(store, a, "INBOX"), m);
+            kept = m.blob();
+            orphan = message(store, "never delivered").blob();
+            young = message(store, "delivery in progress").blob();
+            Files.write(staleTmp, new byte[] {1});
+            for (Path p : new Path[] {path(data, kept), path(data, orphan), staleTmp}) Files.setLastModifiedTime(p, twoHoursAgo);
+        }
+        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while ((store.blobs().exists(orphan) || Files.exists(staleTmp)) && System.nanoTime() < deadline) Thread.sleep(20);
+            assertFalse(store.blobs().exists(orphan));
+            assertFalse(Files.exists(staleTmp));
+            assertTrue(store.blobs().exists(kept));
+            assertTrue(store.blobs().exists(young));
+        }
+    }
+
+    private static Path path(Path data, BlobId id) {
+        return data.resolve("blobs").resolve(id.value().substring(0, 2)).resolve(id.value());
+    }
+
+    @Test
+    void directoryChangesOfAnotherProcessCountAtOnce() {
+        Path data = dir.resolve("data");
+        try (MailStore server = SqlMailStore.openSqlite(data); MailStore cli = SqlMailStore.openSqlite(data)) {
+            long id = newAccount(server, "alice@example.com");
+            assertTrue(server.directory().account(id).orElseThrow().enabled());
+            cli.directory().setEnabled(id, false);
+            cli.directory().addAlias("info@example.com", "alice@example.com");
+            assertFalse(server.directory().account(id).orElseThrow().enabled());
+            assertTrue(server.directory().alias("info@example.com").isPresent());
+            long inbox = mailboxId(cli, id, "INBOX");
+            append(cli, id, inbox, "delivered by the CLI");
+            assertEquals(1, server.read(id, tx -> tx.status(inbox)).messages());
+        }
+    }
+
+    @Test
+    void aWriteUnitCannotWaitForAnotherWrite() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            assertThrows(IllegalStateException.class,
+                    () -> store.write(a, tx -> store.write(a, inner -> inner.createMailbox("x", Optional.empty()))));
+            assertTrue(store.read(a, tx -> tx.mailbox("x")).isEmpty());
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndRefusesLaterWork() {
+        MailStore store = newStore();
+        long a = newAccount(store, "alice@example.com");
+        store.close();
+        store.close();
+        assertThrows(StoreException.class, () -> store.write(a, tx -> tx.createMailbox("x", Optional.empty())));
+        assertThrows(StoreException.class, () -> store.read(a, tx -> tx.mailboxes()));
+        assertThrows(StoreException.class, () -> StoreFixture.usedBytes(store, a));
+    }
+}
