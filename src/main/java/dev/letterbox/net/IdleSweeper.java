@@ -17,6 +17,8 @@ final class IdleSweeper {
     private final Collection<SocketConnection> connections;
     private final Thread thread;
     private volatile boolean stopped;
+    /** When the sleeping sweeper will look next, on the nanoTime clock. */
+    private volatile long nextSweepAt = System.nanoTime();
 
     IdleSweeper(Collection<SocketConnection> connections) {
         this.connections = connections;
@@ -27,13 +29,19 @@ final class IdleSweeper {
         thread.start();
     }
 
-    void wake() {
-        LockSupport.unpark(thread);
+    /**
+     * A connection's deadline changed; wakes the sweeper only when it falls before the next sweep,
+     * so a storm of handshakes (30 s deadlines) does not turn into a storm of sweeps.
+     */
+    void deadlineSet(long deadline) {
+        if (deadline - nextSweepAt < 0) {
+            LockSupport.unpark(thread);
+        }
     }
 
     void stop() {
         stopped = true;
-        wake();
+        LockSupport.unpark(thread);
     }
 
     /** Closes what has expired; returns how long until the nearest remaining deadline. */
@@ -50,6 +58,8 @@ final class IdleSweeper {
 
     private void run() {
         while (!stopped) {
+            // while sweeping, any deadline within the longest sleep may have been missed: rewake
+            nextSweepAt = System.nanoTime() + MAX_SLEEP_NANOS;
             long sleep = MAX_SLEEP_NANOS;
             try {
                 sleep = sweep(System.nanoTime());
@@ -57,7 +67,9 @@ final class IdleSweeper {
                 // one bad connection must not end timeouts for all the others
                 LOG.log(System.Logger.Level.WARNING, "idle sweeper: " + SocketConnection.describe(e), e);
             }
-            LockSupport.parkNanos(this, Math.max(sleep, MIN_SLEEP_NANOS));
+            sleep = Math.max(sleep, MIN_SLEEP_NANOS);
+            nextSweepAt = System.nanoTime() + sleep;
+            LockSupport.parkNanos(this, sleep);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.letterbox.net;
 
 import java.io.IOException;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -104,10 +103,7 @@ final class Listener {
     String describeAddress() {
         try {
             InetSocketAddress bound = (InetSocketAddress) server.getLocalAddress();
-            InetAddress address = bound.getAddress();
-            String host = address.isAnyLocalAddress() ? "*" : address.getHostAddress();
-            return (address instanceof Inet6Address && !address.isAnyLocalAddress() ? "[" + host + "]" : host)
-                    + ":" + bound.getPort();
+            return bound.getAddress().isAnyLocalAddress() ? "*:" + bound.getPort() : SocketConnection.format(bound);
         } catch (IOException e) {
             return displayAddress(spec.bindAddress(), port);
         }

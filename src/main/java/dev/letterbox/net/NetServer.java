@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -51,6 +52,8 @@ public final class NetServer implements AutoCloseable {
 
     /** Binds and starts accepting. Fails with one clear line naming the port and the fix. */
     public void listen(ListenerSpec spec) throws IOException {
+        Objects.requireNonNull(spec.name(), "listener name");
+        Objects.requireNonNull(spec.handler(), "handler of listener " + spec.name());
         if (spec.implicitTls() && handshakes == null) {
             throw new IllegalArgumentException("listener " + spec.name() + " wants implicit TLS but no certificate is configured");
         }
@@ -134,7 +137,7 @@ public final class NetServer implements AutoCloseable {
         SocketConnection connection;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper::wake);
+            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));
@@ -144,7 +147,7 @@ public final class NetServer implements AutoCloseable {
         }
         InetAddress address = connection.remoteAddress().getAddress();
         if (!perAddress.tryAcquire(address)) {
-            LOG.log(Level.INFO, connection.logPrefix() + "refused " + connection.remoteAddress() + ": already "
+            LOG.log(Level.INFO, connection.logPrefix() + "refused " + SocketConnection.format(connection.remoteAddress()) + ": already "
                     + perAddress.max() + " connections from this address");
             connection.close();
             slots.release();
@@ -164,8 +167,8 @@ public final class NetServer implements AutoCloseable {
     }
 
     private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address) {
-        LOG.log(Level.INFO, connection.logPrefix() + "connected from " + connection.remoteAddress()
-                + " to " + connection.localAddress());
+        LOG.log(Level.INFO, connection.logPrefix() + "connected from " + SocketConnection.format(connection.remoteAddress())
+                + " to " + SocketConnection.format(connection.localAddress()));
         boolean handlerReturned = false;
         try {
             if (spec.implicitTls()) {

@@ -30,7 +30,7 @@ final class SocketConnection implements Connection {
     private final InetSocketAddress local;
     private final SocketIo io;
     private final HandshakeGate handshakes;
-    private final Runnable wakeSweeper;
+    private final IdleSweeper sweeper;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final InputBuffer input;
     private final OutputBuffer output;
@@ -47,20 +47,21 @@ final class SocketConnection implements Connection {
 
     /**
      * @param handshakes null when the server has no TLS configuration
-     * @param wakeSweeper called when this connection's deadline may have moved closer
+     * @param sweeper told when this connection's deadline may have moved closer
      */
     SocketConnection(SocketChannel channel, String listenerName, Duration idleTimeout,
-                     HandshakeGate handshakes, Runnable wakeSweeper) throws IOException {
+                     HandshakeGate handshakes, IdleSweeper sweeper) throws IOException {
         this.listenerName = listenerName;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.io = new SocketIo(channel);
         this.handshakes = handshakes;
-        this.wakeSweeper = wakeSweeper;
+        this.sweeper = sweeper;
         this.idleTimeoutNanos = Durations.toNanos(idleTimeout);
         this.transport = new PlainTransport(io);
         this.input = new InputBuffer(transport);
         this.output = new OutputBuffer(writeLock, transport);
+        sweeper.deadlineSet(expiresAt());
     }
 
     private static String newSessionId() {
@@ -132,6 +133,9 @@ final class SocketConnection implements Connection {
         if (isTls()) {
             throw new IllegalStateException("TLS is already active");
         }
+        if (compressing) {
+            throw new IllegalStateException("STARTTLS after COMPRESS: TLS would have to go below DEFLATE");
+        }
         if (handshakes == null) {
             throw new IOException("TLS is not configured on this server");
         }
@@ -149,7 +153,7 @@ final class SocketConnection implements Connection {
     private void upgradeToTls(boolean discardPlaintextInput) throws IOException {
         handshakeDeadline = handshakes.deadlineFromNow();
         handshaking = true;
-        wakeSweeper.run();
+        sweeper.deadlineSet(handshakeDeadline);
         try {
             handshakes.enter(handshakeDeadline);
             try {
@@ -217,7 +221,7 @@ final class SocketConnection implements Connection {
     @Override
     public void setIdleTimeout(Duration timeout) {
         idleTimeoutNanos = Durations.toNanos(timeout);
-        wakeSweeper.run();
+        sweeper.deadlineSet(expiresAt());
     }
 
     @Override
@@ -306,6 +310,12 @@ final class SocketConnection implements Connection {
         return listenerName + " " + sessionId + ": ";
     }
 
+    /** "192.0.2.1:993" or "[2001:db8::1]:993", without InetSocketAddress's leading slash. */
+    static String format(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     static String describe(Throwable e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
@@ -313,6 +323,6 @@ final class SocketConnection implements Connection {
 
     @Override
     public String toString() {
-        return listenerName + " " + sessionId + " " + remote;
+        return listenerName + " " + sessionId + " " + format(remote);
     }
 }

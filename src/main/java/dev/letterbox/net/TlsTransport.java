@@ -252,6 +252,7 @@ final class TlsTransport implements Transport {
             SSLEngineResult result = wrapAndSend(data);
             switch (result.getStatus()) {
                 case OK -> { }
+                case BUFFER_OVERFLOW -> outgoing = null; // the session's packet size grew: reallocate, retry
                 case CLOSED -> throw new SSLException("TLS session already closed");
                 default -> throw new SSLException("TLS wrap failed: " + result.getStatus());
             }

@@ -91,6 +91,16 @@ class CompressionTest {
         }
     }
 
+    @Test
+    void startTlsAfterCompressIsRefused() throws Exception {
+        try (TestClient client = server.plain()) {
+            client.startCompression();
+            client.send("STARTTLS");
+            client.expect("GO");
+            assertTrue(client.closedByServer(), "the handler's startTls threw; its session ended");
+        }
+    }
+
     private static byte[] deflateSyncFlushed(String text) throws IOException {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         deflater.setInput(text.getBytes(StandardCharsets.US_ASCII));
