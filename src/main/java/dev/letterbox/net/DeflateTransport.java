@@ -9,10 +9,15 @@ import java.util.zip.Inflater;
  * Raw DEFLATE (RFC 1951, no zlib header) both ways above plaintext or TLS, as IMAP COMPRESS=DEFLATE
  * (RFC 4978) wants. Every {@link #flush()} ends with a SYNC_FLUSH so the peer can decode all of it.
  *
- * <p>Memory: zlib keeps its window and state off the Java heap (about 40 KiB to inflate, 256 KiB to
- * deflate at the JDK's fixed settings) until {@link #release()}. On the heap, the compressed input
- * buffer is small while idle and the output buffer exists only during a burst of writes. Inflated
- * output always goes into the caller's array, so a compression bomb costs no memory, only reads.
+ * <p>Memory: zlib keeps its state off the Java heap, about 40 KiB to inflate and 256 KiB to deflate
+ * (the JDK fixes window and memory level). The inflater must live as long as the connection: the
+ * client may refer back to anything it sent. The deflater need not: every flush ends in a
+ * SYNC_FLUSH on a byte boundary and no final block is ever sent, so the next burst can start from
+ * a fresh deflater and the client's inflater simply reads on. Ending it at each flush gives up
+ * back-references between responses (a little ratio) so an idle connection does not pin 256 KiB of
+ * native memory. On the heap, the compressed input buffer is small while idle and the output
+ * buffer exists only during a burst. Inflated output always goes into the caller's array, so a
+ * compression bomb costs reads, not memory.
  */
 final class DeflateTransport implements Transport {
     private static final int IDLE_INPUT = 256;
@@ -21,7 +26,8 @@ final class DeflateTransport implements Transport {
 
     private final Transport lower;
     private final Inflater inflater = new Inflater(true);
-    private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    /** Exists only during a burst of writes (see the class comment). Write lock. */
+    private Deflater deflater;
     /** Compressed bytes handed to the inflater; it may still point into them. Reader only. */
     private byte[] compressedIn;
     private boolean inputEnded;
@@ -96,6 +102,9 @@ final class DeflateTransport implements Transport {
         if (len == 0) {
             return;
         }
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        }
         deflater.setInput(src, off, len);
         // drain now: the deflater keeps a reference to src, which the caller is free to reuse
         while (!deflater.needsInput()) {
@@ -105,11 +114,15 @@ final class DeflateTransport implements Transport {
 
     @Override
     public void flush() throws IOException {
-        // SYNC_FLUSH output fills the chunk exactly when more may follow; a short chunk ends it
-        while (deflateInto(Deflater.SYNC_FLUSH) == OUTPUT_CHUNK) {
-            // keep going
+        if (deflater != null) {
+            // SYNC_FLUSH output fills the chunk exactly when more may follow; a short chunk ends it
+            while (deflateInto(Deflater.SYNC_FLUSH) == OUTPUT_CHUNK) {
+                // keep going
+            }
+            deflater.end();
+            deflater = null;
+            compressedOut = null;
         }
-        compressedOut = null;
         lower.flush();
     }
 
@@ -139,7 +152,10 @@ final class DeflateTransport implements Transport {
     @Override
     public void release() {
         inflater.end();
-        deflater.end();
+        if (deflater != null) {
+            deflater.end();
+            deflater = null;
+        }
         lower.release();
     }
 }
