@@ -50,7 +50,7 @@ final class DeflateTransport implements Transport {
         if (len == 0) {
             return 0;
         }
-        while (true) {
+        for (int stalls = 0; ; ) {
             int n;
             try {
                 n = inflater.inflate(dst, off, len);
@@ -68,6 +68,8 @@ final class DeflateTransport implements Transport {
             }
             if (inflater.needsInput()) {
                 readCompressed();
+            } else if (++stalls > 3) {
+                throw new IOException("DEFLATE stream from client makes no progress");
             }
         }
     }

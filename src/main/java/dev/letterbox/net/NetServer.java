@@ -39,6 +39,8 @@ public final class NetServer implements AutoCloseable {
     /** Guards the listener map against a concurrent shutdown; held only for quick, local work. */
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile boolean stopping;
+    /** Set while the slots are exhausted, so the overload is logged once rather than per client. */
+    private volatile boolean full;
 
     /** @param tls the server's certificate, or null when no listener or session uses TLS */
     public NetServer(NetLimits limits, ServerTls tls) {
@@ -124,9 +126,15 @@ public final class NetServer implements AutoCloseable {
      */
     private void awaitFreeSlot(String listenerName) throws InterruptedException {
         if (!slots.tryAcquire()) {
-            LOG.log(Level.WARNING, listenerName + ": all " + limits.maxConnections()
-                    + " connection slots in use; not accepting until one frees");
+            if (!full) { // once per overload, not once per connection that waited
+                full = true;
+                LOG.log(Level.WARNING, listenerName + ": all " + limits.maxConnections()
+                        + " connection slots in use; new clients wait until one frees");
+            }
             slots.acquire();
+        } else if (full) {
+            full = false;
+            LOG.log(Level.INFO, listenerName + ": connection slots free again");
         }
         slots.release();
     }

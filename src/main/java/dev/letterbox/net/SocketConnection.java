@@ -254,7 +254,8 @@ final class SocketConnection implements Connection {
         } else {
             closeReason = "idle for " + Durations.describe(Duration.ofNanos(now - io.lastActivityNanos()));
         }
-        LOG.log(System.Logger.Level.INFO, logPrefix() + "closing: " + closeReason);
+        // the disconnect line, logged when the session thread has unwound, carries the reason
+        LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "closing: " + closeReason);
         close();
     }
 

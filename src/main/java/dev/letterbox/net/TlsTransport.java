@@ -29,7 +29,6 @@ final class TlsTransport implements Transport {
     private static final int HEADER_LENGTH = 5;
     /** TLS 1.2 allows 2^14 + 2048 bytes of ciphertext per record (RFC 5246 §6.2.3); 1.3 fewer. */
     private static final int MAX_RECORD_PAYLOAD = 16384 + 2048;
-    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
 
     private final SocketIo io;
     private final SSLEngine engine;
@@ -166,23 +165,29 @@ final class TlsTransport implements Transport {
         int payload = record.remaining() - HEADER_LENGTH;
         boolean direct = dst != null && len >= payload;
         ByteBuffer target = direct ? ByteBuffer.wrap(dst, off, len) : ByteBuffer.allocate(payload);
-        SSLEngineResult result = engine.unwrap(record, target);
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-            // the engine's estimate can exceed the payload for unusual ciphers; give it all it asks for
-            direct = false;
-            target = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
-            result = engine.unwrap(record, target);
+        // usually one call; during a handshake the engine may first want to send and consume nothing
+        for (int attempt = 0; record.hasRemaining() && !inboundDone; attempt++) {
+            if (attempt > 3) {
+                throw new SSLException("TLS engine does not take a complete record");
+            }
+            SSLEngineResult result = engine.unwrap(record, target);
+            if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW && target.position() == (direct ? off : 0)) {
+                // the engine's estimate can exceed the payload for unusual ciphers; give it what it asks
+                direct = false;
+                target = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
+                result = engine.unwrap(record, target);
+            }
+            switch (result.getStatus()) {
+                case OK -> { }
+                case CLOSED -> inboundDone = true;
+                default -> throw new SSLException("TLS record not consumed: " + result.getStatus());
+            }
+            continueHandshake(result.getHandshakeStatus());
         }
-        switch (result.getStatus()) {
-            case OK -> { }
-            case CLOSED -> inboundDone = true;
-            default -> throw new SSLException("TLS record not consumed: " + result.getStatus());
-        }
-        continueHandshake(result.getHandshakeStatus());
         if (direct) {
-            return result.bytesProduced();
+            return target.position() - off;
         }
-        if (result.bytesProduced() > 0) {
+        if (target.position() > 0) {
             plaintext = target.flip();
         }
         return 0;
@@ -214,7 +219,7 @@ final class TlsTransport implements Transport {
     private void sendHandshakeMessages() throws IOException {
         int idleRounds = 0;
         while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            SSLEngineResult result = wrapAndSend(NOTHING);
+            SSLEngineResult result = wrapAndSend(ByteBuffer.allocate(0));
             if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
                 return;
             }
