@@ -3,10 +3,11 @@
  *
  * <p>Threads:
  * <ul>
- *   <li>Each listener has one platform thread that takes a connection slot <em>before</em> it
- *       accepts, so a server at its limit leaves new clients in the kernel's queue. Each accepted
- *       connection runs its {@link dev.letterbox.net.ConnectionHandler} on its own virtual thread.
- *       When the handler ends, the socket is closed and the slot released, always.</li>
+ *   <li>Each listener has one platform thread that waits for a free connection slot <em>before</em>
+ *       it accepts, so a server at its limit leaves new clients in the kernel's queue. Each
+ *       accepted connection holds a slot and runs its {@link dev.letterbox.net.ConnectionHandler}
+ *       on its own virtual thread. When the handler ends, the socket is closed and the slot
+ *       released, always.</li>
  *   <li>A connection's read side belongs to its session thread. Its write side is guarded by one
  *       {@link java.util.concurrent.locks.ReentrantLock} (never {@code synchronized}, which would
  *       pin the carrier while blocked), so another thread may write and flush while the session
@@ -27,6 +28,9 @@
  * a 5-byte record header; a record's ciphertext buffer exists only while that record is read, and
  * the output packet buffer only until the next flush. The line buffer shrinks to 256 bytes whenever
  * it runs dry with nothing waiting and grows to 17 KiB while bulk data flows; the output buffer is
- * dropped at every flush. Nothing a client sends is ever logged, only events and sizes.
+ * dropped at every flush. Under COMPRESS the zlib compressor (256 KiB off-heap) is also ended at
+ * every flush; only the inflater's 32 KiB window lives as long as the connection.
+ *
+ * <p>Nothing a client sends is ever logged, only events and sizes, each line naming the session.
  */
 package dev.letterbox.net;

@@ -135,7 +135,8 @@ public final class IdleConnections {
             for (int i = 0; i < 2_000; i++) {
                 inFlight.acquire();
                 threads.submit(() -> {
-                    try (Socket ignored = BenchClients.openAndExercise(port, context)) {
+                    try {
+                        BenchClients.openAndExercise(port, context).close();
                         return null;
                     } finally {
                         inFlight.release();
