@@ -237,7 +237,7 @@ public final class NetServer implements AutoCloseable {
         boolean interrupted = !awaitNoConnections(grace.toMillis());
         if (!connections.isEmpty()) {
             LOG.log(Level.INFO, "closing " + connections.size() + " connections still open after the grace period");
-            connections.forEach(SocketConnection::close);
+            connections.forEach(c -> c.close("server shutting down"));
             interrupted |= !awaitNoConnections(UNWIND_MILLIS);
         }
         sweeper.stop();

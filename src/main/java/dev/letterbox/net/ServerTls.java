@@ -23,7 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
  * The server's certificate and TLS settings: TLS 1.3 preferred, 1.2 the minimum; of the JDK's
  * default cipher suites only those with forward secrecy and authenticated encryption (ECDHE/DHE
  * with AES-GCM or ChaCha20-Poly1305, and the TLS 1.3 suites), in the server's order of preference.
- * Immutable; one instance serves every listener.
+ * Immutable; one instance serves every listener. Loading this class sets the JVM-wide property
+ * {@code jdk.tls.rejectClientInitiatedRenegotiation=true} unless it is already set.
  */
 public final class ServerTls {
     private static final System.Logger LOG = System.getLogger("letterbox.net");

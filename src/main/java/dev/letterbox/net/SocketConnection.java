@@ -231,6 +231,14 @@ final class SocketConnection implements Connection {
         }
     }
 
+    /** Closes on behalf of the server (sweeper, shutdown); the disconnect line will name the reason. */
+    void close(String reason) {
+        if (!closed.get()) {
+            closeReason = reason;
+            close();
+        }
+    }
+
     boolean isClosed() {
         return closed.get();
     }
@@ -249,14 +257,12 @@ final class SocketConnection implements Connection {
         if (closed.get() || expiresAt() - now > 0) {
             return;
         }
-        if (handshaking && handshakeDeadline - now <= 0) {
-            closeReason = "no TLS handshake within " + Durations.describe(handshakes.timeout());
-        } else {
-            closeReason = "idle for " + Durations.describe(Duration.ofNanos(now - io.lastActivityNanos()));
-        }
+        String reason = handshaking && handshakeDeadline - now <= 0
+                ? "no TLS handshake within " + Durations.describe(handshakes.timeout())
+                : "idle for " + Durations.describe(Duration.ofNanos(now - io.lastActivityNanos()));
         // the disconnect line, logged when the session thread has unwound, carries the reason
-        LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "closing: " + closeReason);
-        close();
+        LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "closing: " + reason);
+        close(reason);
     }
 
     /**
