@@ -12,8 +12,12 @@ import java.util.Optional;
  * One client connection as a protocol session sees it: blocking reads and writes on the session's
  * own virtual thread, line-oriented input with a bound, and an in-place upgrade to TLS.
  *
- * <p>Not thread-safe, except {@link #close()}, which any thread may call to end a blocked read
- * (the idle sweeper and shutdown do).
+ * <p>Threads: reading ({@link #readLine}, {@link #input()}, {@link #hasBufferedInput()}) and the
+ * upgrades ({@link #startTls()}, {@link #startCompression()}) belong to the session thread. Writing
+ * ({@link #output()}, {@link #flush()}) may also happen on another thread while the session thread
+ * is blocked in a read — an IMAP IDLE notifier pushing "* 3 EXISTS" — each write and flush call is
+ * atomic, and ordering several of them is the protocol's business. {@link #close()} may be called
+ * from any thread and ends a blocked read (the idle sweeper and shutdown do).
  */
 public interface Connection extends Closeable {
     /** Short random id naming this session in every log line. */
@@ -47,26 +51,43 @@ public interface Connection extends Closeable {
     /** Raw input (literals, DATA/BDAT, compressed data): shares the buffer {@link #readLine} uses. */
     InputStream input();
 
-    /** Buffered output: nothing reaches the client before {@link #flush()}. */
+    /**
+     * Buffered output: nothing reaches the client before {@link #flush()}, except that a response
+     * larger than the buffer (16 KiB) streams out as it is written. Closing the stream only flushes.
+     */
     OutputStream output();
 
     void flush() throws IOException;
 
-    /** True when input is already buffered and a read would not block (pipelining detection). */
+    /**
+     * True when input is already buffered and a read would not block (pipelining detection). Counts
+     * bytes the operating system has received too on a plaintext connection; under TLS only
+     * decrypted bytes count.
+     */
     boolean hasBufferedInput();
 
     /**
      * Upgrades to TLS in place (STARTTLS/STLS). The caller must have flushed its "go ahead" reply.
      * Any input that arrived before the handshake is discarded (RFC 3207 §4.2, the command-injection
-     * class of attacks). Throws when TLS is already active or the handshake fails; after a failed
+     * class of attacks). Throws {@link IllegalStateException} when TLS is already active and an
+     * {@link IOException} when the server has no certificate or the handshake fails; after a failed
      * handshake the connection is closed.
      */
     void startTls() throws IOException;
 
-    /** Starts raw DEFLATE (RFC 1951) both ways above TLS (IMAP COMPRESS=DEFLATE, RFC 4978). */
+    /**
+     * Starts raw DEFLATE (RFC 1951) both ways above TLS (IMAP COMPRESS=DEFLATE, RFC 4978). The caller
+     * has written its OK; it is sent uncompressed. Bytes already read past the command are taken as
+     * the client's first compressed bytes. Throws {@link IllegalStateException} when already active.
+     */
     void startCompression() throws IOException;
 
-    /** The longest the connection may sit without receiving a byte before it is closed. */
+    /**
+     * The longest the connection may sit without a byte moving in either direction before it is
+     * closed. Writes count as activity so a slow client downloading a large message is not cut off;
+     * a write stuck on a client that stopped reading makes no progress and does not count. Null or
+     * zero means no timeout. The listener's timeout applies until this is called.
+     */
     void setIdleTimeout(Duration timeout);
 
     /** Closes the connection; safe from any thread and more than once. */

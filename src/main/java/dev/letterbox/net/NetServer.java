@@ -1,35 +1,279 @@
 package dev.letterbox.net;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Listeners and their connections. For each listener a platform thread accepts (after taking a
  * connection slot, so an overloaded server stops accepting instead of piling up sockets) and each
  * connection runs on its own virtual thread. One sweeper thread closes idle connections.
+ *
+ * <p>Lifecycle: construct, {@link #listen} once per port, {@link #shutdown} (or {@link #close()})
+ * once. An accept thread waits for a free slot before it accepts; the connection then holds that
+ * slot until its session's thread has closed the socket.
  */
 public final class NetServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("letterbox.net");
+    /** After shutdown's grace, how long the closed sessions get to unwind. */
+    private static final long UNWIND_MILLIS = 2_000;
+
+    private final NetLimits limits;
+    private final Semaphore slots;
+    private final PerAddressLimit perAddress;
+    private final HandshakeGate handshakes;
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    private final IdleSweeper sweeper = new IdleSweeper(connections);
+    /** Guards the listener map against a concurrent shutdown; held only for quick, local work. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private volatile boolean stopping;
+    /** Set while the slots are exhausted, so the overload is logged once rather than per client. */
+    private volatile boolean full;
+
+    /** @param tls the server's certificate, or null when no listener or session uses TLS */
     public NetServer(NetLimits limits, ServerTls tls) {
-        throw new UnsupportedOperationException("not built yet");
+        this.limits = limits;
+        this.slots = new Semaphore(Math.max(1, limits.maxConnections()));
+        this.perAddress = new PerAddressLimit(Math.max(1, limits.maxConnectionsPerIp()));
+        this.handshakes = tls == null ? null
+                : new HandshakeGate(tls, limits.maxConcurrentHandshakes(), limits.handshakeTimeout());
+        sweeper.start();
     }
 
     /** Binds and starts accepting. Fails with one clear line naming the port and the fix. */
     public void listen(ListenerSpec spec) throws IOException {
-        throw new UnsupportedOperationException("not built yet");
+        Objects.requireNonNull(spec.name(), "listener name");
+        Objects.requireNonNull(spec.handler(), "handler of listener " + spec.name());
+        if (spec.implicitTls() && handshakes == null) {
+            throw new IllegalArgumentException("listener " + spec.name() + " wants implicit TLS but no certificate is configured");
+        }
+        lifecycle.lock();
+        try {
+            if (stopping) {
+                throw new IllegalStateException("server is shutting down");
+            }
+            if (listeners.containsKey(spec.name())) {
+                throw new IllegalArgumentException("listener " + spec.name() + " is already listening");
+            }
+            Listener listener = Listener.bind(spec);
+            listeners.put(spec.name(), listener);
+            listener.startAccepting(() -> acceptLoop(listener));
+            LOG.log(Level.INFO, spec.name() + ": listening on " + listener.describeAddress()
+                    + (spec.implicitTls() ? " (TLS)" : ""));
+        } finally {
+            lifecycle.unlock();
+        }
     }
 
     /** The port a listener is bound to (useful with port 0). */
     public int boundPort(String listenerName) {
-        throw new UnsupportedOperationException("not built yet");
+        Listener listener = listeners.get(listenerName);
+        if (listener == null) {
+            throw new IllegalArgumentException("no listener named " + listenerName);
+        }
+        return listener.port();
     }
 
+    /** Connections accepted and not yet closed, across all listeners. */
     public int activeConnections() {
-        throw new UnsupportedOperationException("not built yet");
+        return connections.size();
     }
 
-    /** Stops accepting, lets sessions finish for up to {@code grace}, then closes the rest. */
+    private void acceptLoop(Listener listener) {
+        String name = listener.spec().name();
+        while (!stopping) {
+            SocketChannel channel;
+            try {
+                awaitFreeSlot(name);
+                channel = listener.server().accept();
+            } catch (InterruptedException | ClosedChannelException e) {
+                return; // shutdown
+            } catch (IOException e) {
+                // typically "too many open files": back off instead of spinning on the error
+                LOG.log(Level.WARNING, name + ": accept failed: " + SocketConnection.describe(e));
+                if (!pause(100)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                slots.acquire(); // free a moment ago; waits only if another listener took it meanwhile
+            } catch (InterruptedException e) {
+                closeQuietly(channel);
+                return;
+            }
+            admit(channel, listener);
+        }
+    }
+
+    /**
+     * Blocks while every connection slot is taken, so an overloaded server leaves new clients in the
+     * kernel's queue instead of accepting them. The slot is not kept across {@code accept}: a
+     * listener idling in accept would otherwise hold one, and with small limits and several
+     * listeners those reservations would eat the limit.
+     */
+    private void awaitFreeSlot(String listenerName) throws InterruptedException {
+        if (!slots.tryAcquire()) {
+            if (!full) { // once per overload, not once per connection that waited
+                full = true;
+                LOG.log(Level.WARNING, listenerName + ": all " + limits.maxConnections()
+                        + " connection slots in use; new clients wait until one frees");
+            }
+            slots.acquire();
+        } else if (full) {
+            full = false;
+            LOG.log(Level.INFO, listenerName + ": connection slots free again");
+        }
+        slots.release();
+    }
+
+    /** Slot taken: check the per-address limit, then start the session's virtual thread. */
+    private void admit(SocketChannel channel, Listener listener) {
+        ListenerSpec spec = listener.spec();
+        SocketConnection connection;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
+                    + SocketConnection.describe(e));
+            closeQuietly(channel);
+            slots.release();
+            return;
+        }
+        InetAddress address = connection.remoteAddress().getAddress();
+        if (!perAddress.tryAcquire(address)) {
+            LOG.log(Level.INFO, connection.logPrefix() + "refused " + SocketConnection.format(connection.remoteAddress()) + ": already "
+                    + perAddress.max() + " connections from this address");
+            connection.close();
+            slots.release();
+            return;
+        }
+        connections.add(connection);
+        try {
+            Thread.ofVirtual().name("letterbox-" + spec.name() + "-" + connection.sessionId())
+                    .start(() -> runSession(connection, spec, address));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.log(Level.WARNING, connection.logPrefix() + "could not start a session: " + SocketConnection.describe(e));
+            connections.remove(connection);
+            connection.close();
+            perAddress.release(address);
+            slots.release();
+        }
+    }
+
+    private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address) {
+        LOG.log(Level.INFO, connection.logPrefix() + "connected from " + SocketConnection.format(connection.remoteAddress())
+                + " to " + SocketConnection.format(connection.localAddress()));
+        boolean handlerReturned = false;
+        try {
+            if (spec.implicitTls()) {
+                connection.startImplicitTls();
+            }
+            spec.handler().handle(connection);
+            handlerReturned = true;
+        } catch (IOException e) {
+            // the client left, the socket broke, or a timeout closed it: an ordinary end
+            LOG.log(Level.DEBUG, () -> connection.logPrefix() + "ended: " + SocketConnection.describe(e));
+        } catch (Exception e) {
+            StackTraceElement[] where = e.getStackTrace();
+            LOG.log(Level.WARNING, connection.logPrefix() + "session failed: " + e
+                    + (where.length > 0 ? " at " + where[0] : ""));
+            LOG.log(Level.DEBUG, connection.logPrefix() + "session failure", e);
+        } finally {
+            connection.finish(handlerReturned);
+            connections.remove(connection);
+            perAddress.release(address);
+            slots.release();
+            logDisconnect(connection);
+        }
+    }
+
+    private static void logDisconnect(SocketConnection connection) {
+        Duration lasted = Duration.ofNanos(System.nanoTime() - connection.openedNanos());
+        String reason = connection.closeReason();
+        LOG.log(Level.INFO, connection.logPrefix() + "disconnected after " + Durations.describe(lasted)
+                + " (in " + connection.bytesIn() + " B, out " + connection.bytesOut() + " B)"
+                + (reason != null ? ": " + reason : ""));
+    }
+
+    /**
+     * Stops accepting, lets sessions finish for up to {@code grace}, then closes the rest and waits
+     * briefly for their threads. Safe to call more than once; later calls return at once.
+     */
     public void shutdown(Duration grace) {
-        throw new UnsupportedOperationException("not built yet");
+        lifecycle.lock();
+        try {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        } finally {
+            lifecycle.unlock();
+        }
+        LOG.log(Level.INFO, "shutting down: " + connections.size() + " open connections, grace "
+                + Durations.describe(grace));
+        listeners.values().forEach(Listener::close);
+        for (Listener listener : listeners.values()) {
+            try {
+                listener.awaitStopped(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        boolean interrupted = !awaitNoConnections(grace.toMillis());
+        if (!connections.isEmpty()) {
+            LOG.log(Level.INFO, "closing " + connections.size() + " connections still open after the grace period");
+            connections.forEach(c -> c.close("server shutting down"));
+            interrupted |= !awaitNoConnections(UNWIND_MILLIS);
+        }
+        sweeper.stop();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.log(Level.INFO, "stopped" + (connections.isEmpty() ? "" : "; " + connections.size() + " sessions still unwinding"));
+    }
+
+    /** Waits until every session has ended or the time is up; false when interrupted. */
+    private boolean awaitNoConnections(long millis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
+        while (!connections.isEmpty() && deadline - System.nanoTime() > 0) {
+            if (!pause(10)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // already broken
+        }
     }
 
     @Override

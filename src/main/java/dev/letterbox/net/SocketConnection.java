@@ -1,0 +1,335 @@
+package dev.letterbox.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A {@link Connection} over a blocking {@link SocketChannel}, read by its session's virtual thread.
+ *
+ * <p>The read side ({@link InputBuffer}) belongs to the session thread. The write side
+ * ({@link OutputBuffer}) and every transport write sit behind one {@link ReentrantLock}, so another
+ * thread may write and flush while the session is blocked in a read. STARTTLS and COMPRESS run on
+ * the session thread and swap the transport under that lock, so no writer sees a half-made switch.
+ */
+final class SocketConnection implements Connection {
+    private static final System.Logger LOG = System.getLogger("letterbox.net");
+    private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+    private final String sessionId = newSessionId();
+    private final String listenerName;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final SocketIo io;
+    private final HandshakeGate handshakes;
+    private final IdleSweeper sweeper;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final InputBuffer input;
+    private final OutputBuffer output;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long openedNanos = System.nanoTime();
+
+    private volatile Transport transport;
+    private volatile TlsInfo tlsInfo;
+    private boolean compressing;
+    private volatile long idleTimeoutNanos;
+    private volatile boolean handshaking;
+    private volatile long handshakeDeadline;
+    private volatile String closeReason;
+
+    /**
+     * @param handshakes null when the server has no TLS configuration
+     * @param sweeper told when this connection's deadline may have moved closer
+     */
+    SocketConnection(SocketChannel channel, String listenerName, Duration idleTimeout,
+                     HandshakeGate handshakes, IdleSweeper sweeper) throws IOException {
+        this.listenerName = listenerName;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.io = new SocketIo(channel);
+        this.handshakes = handshakes;
+        this.sweeper = sweeper;
+        this.idleTimeoutNanos = Durations.toNanos(idleTimeout);
+        this.transport = new PlainTransport(io);
+        this.input = new InputBuffer(transport);
+        this.output = new OutputBuffer(writeLock, transport);
+        sweeper.deadlineSet(expiresAt());
+    }
+
+    private static String newSessionId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] id = new char[8];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = ID_ALPHABET[random.nextInt(ID_ALPHABET.length)];
+        }
+        return new String(id);
+    }
+
+    @Override
+    public String sessionId() {
+        return sessionId;
+    }
+
+    @Override
+    public String listenerName() {
+        return listenerName;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public boolean isTls() {
+        return tlsInfo != null;
+    }
+
+    @Override
+    public Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tlsInfo);
+    }
+
+    @Override
+    public byte[] readLine(int maxLength) throws IOException {
+        return input.readLine(maxLength);
+    }
+
+    @Override
+    public InputStream input() {
+        return input.stream();
+    }
+
+    @Override
+    public OutputStream output() {
+        return output;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        output.flush();
+    }
+
+    @Override
+    public boolean hasBufferedInput() {
+        return input.hasBufferedInput();
+    }
+
+    @Override
+    public void startTls() throws IOException {
+        if (isTls()) {
+            throw new IllegalStateException("TLS is already active");
+        }
+        if (compressing) {
+            throw new IllegalStateException("STARTTLS after COMPRESS: TLS would have to go below DEFLATE");
+        }
+        if (handshakes == null) {
+            throw new IOException("TLS is not configured on this server");
+        }
+        upgradeToTls(true);
+    }
+
+    /** TLS from the first byte (ports 465, 993, 995), before the handler runs. */
+    void startImplicitTls() throws IOException {
+        if (handshakes == null) {
+            throw new IOException("TLS is not configured on this server");
+        }
+        upgradeToTls(false);
+    }
+
+    private void upgradeToTls(boolean discardPlaintextInput) throws IOException {
+        handshakeDeadline = handshakes.deadlineFromNow();
+        handshaking = true;
+        sweeper.deadlineSet(handshakeDeadline);
+        try {
+            handshakes.enter(handshakeDeadline);
+            try {
+                handshakeUnderWriteLock(discardPlaintextInput);
+            } finally {
+                handshakes.leave();
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = closeReason != null ? closeReason : describe(e);
+            LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS handshake failed: " + why);
+            close();
+            throw e;
+        } finally {
+            handshaking = false;
+        }
+        LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS established: " + tlsInfo);
+    }
+
+    private void handshakeUnderWriteLock(boolean discardPlaintextInput) throws IOException {
+        writeLock.lock();
+        try {
+            if (!output.isEmpty()) {
+                output.flush(); // the caller's go-ahead reply still goes out in plaintext
+            }
+            if (discardPlaintextInput) {
+                // RFC 3207 §4.2: anything sent before the handshake could be an injected command
+                input.discard();
+            }
+            TlsTransport tls = new TlsTransport(io, handshakes.tls().newServerEngine(), writeLock);
+            tls.handshake();
+            switchTransport(tls);
+            SSLSession session = tls.session();
+            tlsInfo = new TlsInfo(session.getProtocol(), session.getCipherSuite());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void startCompression() throws IOException {
+        if (compressing) {
+            throw new IllegalStateException("compression is already active");
+        }
+        writeLock.lock();
+        try {
+            if (!output.isEmpty()) {
+                output.flush(); // the OK that announced compression is sent uncompressed
+            }
+            // bytes read past the command are the client's first compressed bytes: keep them
+            switchTransport(new DeflateTransport(transport, input.takeBuffered()));
+            compressing = true;
+        } finally {
+            writeLock.unlock();
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "DEFLATE compression started");
+    }
+
+    /** Write lock held. */
+    private void switchTransport(Transport next) {
+        transport = next;
+        input.setTransport(next);
+        output.setTransport(next);
+    }
+
+    @Override
+    public void setIdleTimeout(Duration timeout) {
+        idleTimeoutNanos = Durations.toNanos(timeout);
+        sweeper.deadlineSet(expiresAt());
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            io.close(); // wakes a read blocked on another thread with AsynchronousCloseException
+        }
+    }
+
+    /** Closes on behalf of the server (sweeper, shutdown); the disconnect line will name the reason. */
+    void close(String reason) {
+        if (!closed.get()) {
+            closeReason = reason;
+            close();
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** When the sweeper should close this connection, on the {@link System#nanoTime()} clock. */
+    long expiresAt() {
+        long idleDeadline = io.lastActivityNanos() + idleTimeoutNanos;
+        if (handshaking && handshakeDeadline - idleDeadline < 0) {
+            return handshakeDeadline;
+        }
+        return idleDeadline;
+    }
+
+    /** Called by the sweeper; closes and logs when the deadline has really passed. */
+    void closeIfExpired(long now) {
+        if (closed.get() || expiresAt() - now > 0) {
+            return;
+        }
+        String reason = handshaking && handshakeDeadline - now <= 0
+                ? "no TLS handshake within " + Durations.describe(handshakes.timeout())
+                : "idle for " + Durations.describe(Duration.ofNanos(now - io.lastActivityNanos()));
+        // the disconnect line, logged when the session thread has unwound, carries the reason
+        LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "closing: " + reason);
+        close(reason);
+    }
+
+    /**
+     * Ends the session on its own thread once the handler is done: after a normal return, sends
+     * what the handler left unflushed and a TLS close_notify; then closes and frees the transport.
+     */
+    void finish(boolean handlerReturned) {
+        if (!closed.get() && writeLock.tryLock()) { // another thread mid-write: skip the courtesies
+            try {
+                if (handlerReturned && !output.isEmpty()) {
+                    output.flush();
+                }
+                transport.closeOutbound();
+            } catch (IOException ignored) {
+                // the client went away first; nothing to tell it
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        close();
+        writeLock.lock(); // a writer on another thread fails fast now that the socket is closed
+        try {
+            output.markClosed();
+            transport.release();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Heap bytes held in this connection's buffers now; racy when read from another thread. */
+    int heldBufferBytes() {
+        return input.capacity() + output.capacity() + transport.heldBufferBytes();
+    }
+
+    String closeReason() {
+        return closeReason;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    long bytesIn() {
+        return io.bytesIn();
+    }
+
+    long bytesOut() {
+        return io.bytesOut();
+    }
+
+    String logPrefix() {
+        return listenerName + " " + sessionId + ": ";
+    }
+
+    /** "192.0.2.1:993" or "[2001:db8::1]:993", without InetSocketAddress's leading slash. */
+    static String format(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    @Override
+    public String toString() {
+        return listenerName + " " + sessionId + " " + format(remote);
+    }
+}

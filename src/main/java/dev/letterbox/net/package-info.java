@@ -1,0 +1,36 @@
+/**
+ * Listeners, connections and TLS: everything between a socket and a protocol session.
+ *
+ * <p>Threads:
+ * <ul>
+ *   <li>Each listener has one platform thread that waits for a free connection slot <em>before</em>
+ *       it accepts, so a server at its limit leaves new clients in the kernel's queue. Each
+ *       accepted connection holds a slot and runs its {@link dev.letterbox.net.ConnectionHandler}
+ *       on its own virtual thread. When the handler ends, the socket is closed and the slot
+ *       released, always.</li>
+ *   <li>A connection's read side belongs to its session thread. Its write side is guarded by one
+ *       {@link java.util.concurrent.locks.ReentrantLock} (never {@code synchronized}, which would
+ *       pin the carrier while blocked), so another thread may write and flush while the session
+ *       is blocked in a read. Under TLS, unwrap runs on the reader without locks and wrap under the
+ *       write lock; when reading makes the TLS engine want to send (handshake, KeyUpdate answer,
+ *       close_notify reply), the reader takes the write lock for it.</li>
+ *   <li>{@code close()} works from any thread and ends a blocked read. One sweeper thread enforces
+ *       every idle and handshake timeout.</li>
+ * </ul>
+ *
+ * <p>STARTTLS: whatever input was buffered before the handshake is discarded (RFC 3207 §4.2), so a
+ * command pipelined behind STARTTLS in plaintext never reaches the session as if it came over TLS.
+ * COMPRESS keeps buffered input instead: it is the client's first compressed bytes.
+ *
+ * <p>Buffers, because idle connections are the ones there are most of (50,000 IMAP IDLE clients
+ * must fit in 2 GB): TLS runs on {@link javax.net.ssl.SSLEngine} over the blocking channel, not
+ * {@code SSLSocket}, which keeps 40 KiB of record buffers forever. An idle TLS connection waits on
+ * a 5-byte record header; a record's ciphertext buffer exists only while that record is read, and
+ * the output packet buffer only until the next flush. The line buffer shrinks to 256 bytes whenever
+ * it runs dry with nothing waiting and grows to 17 KiB while bulk data flows; the output buffer is
+ * dropped at every flush. Under COMPRESS the zlib compressor (256 KiB off-heap) is also ended at
+ * every flush; only the inflater's 32 KiB window lives as long as the connection.
+ *
+ * <p>Nothing a client sends is ever logged, only events and sizes, each line naming the session.
+ */
+package dev.letterbox.net;
