@@ -15,7 +15,7 @@ public final class Addresses {
     /** The normal form of a domain name, or empty when it is not a valid one. */
     public static Optional<String> normalizeDomain(String domain) {
         if (domain == null) return Optional.empty();
-        String d = domain.trim();
+        String d = domain;
         if (d.endsWith(".")) d = d.substring(0, d.length() - 1);
         if (d.isEmpty() || d.length() > 253) return Optional.empty();
         try {

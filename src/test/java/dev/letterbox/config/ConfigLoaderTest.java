@@ -84,7 +84,7 @@ class ConfigLoaderTest {
 
     @Test
     void offsetThatPushesAPortPast65535IsRejected() {
-        String msg = assertThrows(ConfigException.class, () -> ConfigLoader.parse("",
+        String msg = assertThrows(ConfigException.class, () -> ConfigLoader.parse("[listen.ports]\nhttps = 8443\n",
                 new ConfigLoader.Overrides(Optional.empty(), Optional.of(60000), Optional.empty()), "t")).getMessage();
         assertTrue(msg.contains("exceeds 65535"), msg);
     }

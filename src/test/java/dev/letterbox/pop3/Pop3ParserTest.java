@@ -69,7 +69,7 @@ class Pop3ParserTest {
                 Arguments.of("USER " + "x".repeat(41), "argument too long"),
                 Arguments.of("PASS", "PASS needs a password"),
                 Arguments.of("AUTH PLAIN a b", "usage: AUTH mechanism [initial-response]"),
-                Arguments.of("LIST ", "LIST needs exactly one argument"));
+                Arguments.of("LIST 1 2", "LIST needs exactly one argument"));
     }
 
     @ParameterizedTest

@@ -54,21 +54,19 @@ final class Pop3Session {
         try {
             reply.ok("Letterbox POP3 server ready");
             conn.flush();
-            while (true) {
-                Pop3Command command;
+            boolean goOn = true;
+            while (goOn) {
                 try {
                     byte[] raw = conn.readLine(Pop3Parser.MAX_LINE);
                     if (raw == null) return; // gone without QUIT: nothing is deleted
-                    command = Pop3Parser.parse(stripTerminator(raw));
+                    goOn = dispatch(Pop3Parser.parse(stripTerminator(raw)));
                 } catch (LineTooLongException e) {
-                    if (error("line too long")) return;
-                    continue;
+                    goOn = !error("line too long");
                 } catch (Pop3SyntaxException e) {
-                    if (error(e.getMessage())) return;
-                    continue;
+                    goOn = !error(e.getMessage());
                 }
-                if (!dispatch(command)) return;
-                if (!conn.hasBufferedInput()) conn.flush();
+                // PIPELINING (RFC 2449 §6.6): answer a batch of commands in one write
+                if (!goOn || !conn.hasBufferedInput()) conn.flush();
             }
         } finally {
             if (account != null) service.locks.unlock(account.id());
