@@ -2,6 +2,7 @@ package dev.letterbox.cli;
 
 import dev.letterbox.auth.DirectoryException;
 import dev.letterbox.config.ConfigException;
+import dev.letterbox.server.LogSetup;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.StoreException;
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this directly). */
     public static int run(String... args) {
+        LogSetup.install("warning", System.err); // serve raises it to the configured level
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("letterbox: " + oneLine(e));

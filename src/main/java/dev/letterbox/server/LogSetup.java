@@ -1,17 +1,19 @@
 package dev.letterbox.server;
 
+import java.io.FilterOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
 
 /**
  * One line per event on standard error: {@code 2026-11-22T10:00:00.123Z INFO  letterbox.pop3 message}.
@@ -33,12 +35,26 @@ public final class LogSetup {
             case "debug" -> Level.FINE;
             default -> Level.INFO;
         };
-        Handler handler = new ConsoleHandler() {
-            {
-                setOutputStream(stream);
+        // Not ConsoleHandler: re-targeting it closes the stream it had, which is System.err itself.
+        // Closing a handler (reset() does) closes its stream: never let that close System.err.
+        OutputStream unclosable = new FilterOutputStream(stream) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                flush();
             }
         };
-        handler.setFormatter(new OneLine());
+        Handler handler = new StreamHandler(unclosable, new OneLine()) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
         handler.setLevel(jul);
         root.addHandler(handler);
         root.setLevel(jul);
@@ -50,6 +66,20 @@ public final class LogSetup {
     }
 
     private static final class OneLine extends Formatter {
+        /** Numbers as plain digits: a port, UID or size must never read "20,000". */
+        @Override
+        public String formatMessage(LogRecord r) {
+            Object[] params = r.getParameters();
+            if (params != null) {
+                Object[] plain = params.clone();
+                for (int i = 0; i < plain.length; i++) {
+                    if (plain[i] instanceof Number n) plain[i] = String.valueOf(n);
+                }
+                r.setParameters(plain);
+            }
+            return super.formatMessage(r);
+        }
+
         @Override
         public String format(LogRecord r) {
             StringBuilder sb = new StringBuilder(160);

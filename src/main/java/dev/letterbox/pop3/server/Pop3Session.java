@@ -233,9 +233,9 @@ final class Pop3Session {
                 return open(s.account());
             }
             case AuthResult.BadCredentials b -> {
-                LOG.log(INFO, "[{0}] pop3 login failed for {1} from {2}", conn.sessionId(), printable(username), ip.getHostAddress());
+                LOG.log(INFO, "{0}: login failed for {1} from {2}", who(), printable(username), ip.getHostAddress());
                 if (service.throttle.recordFailure(ip)) {
-                    LOG.log(WARNING, "[{0}] {1} blocked after repeated login failures", conn.sessionId(), ip.getHostAddress());
+                    LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", who(), ip.getHostAddress());
                 }
                 try {
                     service.throttle.pause(ip);
@@ -247,11 +247,11 @@ final class Pop3Session {
                 return !countError();
             }
             case AuthResult.AccountDisabled d -> {
-                LOG.log(INFO, "[{0}] pop3 login refused for {1}: account disabled", conn.sessionId(), d.account().address());
+                LOG.log(INFO, "{0}: login refused for {1}: account disabled", who(), d.account().address());
                 reply.err(Code.AUTH, "this account is disabled");
             }
             case AuthResult.ProtocolDisabled d -> {
-                LOG.log(INFO, "[{0}] pop3 login refused for {1}: POP3 disabled", conn.sessionId(), d.account().address());
+                LOG.log(INFO, "{0}: login refused for {1}: POP3 disabled", who(), d.account().address());
                 reply.err(Code.AUTH, "POP3 access is disabled for this account; use IMAP or ask your administrator");
             }
         }
@@ -260,7 +260,7 @@ final class Pop3Session {
 
     private boolean open(Account a) throws IOException {
         if (!service.locks.tryLock(a.id())) {
-            LOG.log(INFO, "[{0}] pop3 login for {1}: maildrop in use", conn.sessionId(), a.address());
+            LOG.log(INFO, "{0}: login for {1}: maildrop in use", who(), a.address());
             reply.err(Code.IN_USE, "maildrop already locked by another POP3 session");
             return true;
         }
@@ -279,12 +279,12 @@ final class Pop3Session {
             });
         } catch (StoreException e) {
             service.locks.unlock(a.id());
-            LOG.log(WARNING, "[{0}] pop3 cannot open maildrop of {1}: {2}", conn.sessionId(), a.address(), e.getMessage());
+            LOG.log(WARNING, "{0}: cannot open maildrop of {1}: {2}", who(), a.address(), e.getMessage());
             reply.err(Code.SYS_TEMP, "cannot open your maildrop right now; try again later");
             return true;
         }
         account = a;
-        LOG.log(INFO, "[{0}] pop3 login {1} ({2} messages)", conn.sessionId(), a.address(), maildrop.count());
+        LOG.log(INFO, "{0}: login {1} ({2} messages)", who(), a.address(), maildrop.count());
         reply.ok("Logged in, " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
         return true;
     }
@@ -347,7 +347,7 @@ final class Pop3Session {
         try {
             in = service.store.blobs().open(maildrop.blob(n));
         } catch (IOException e) {
-            LOG.log(WARNING, "[{0}] pop3 cannot read message {1} of {2}: {3}", conn.sessionId(), n, account.address(), e.getMessage());
+            LOG.log(WARNING, "{0}: cannot read message {1} of {2}: {3}", who(), n, account.address(), e.getMessage());
             reply.err(Code.SYS_TEMP, "message cannot be read right now (removed by another session?)");
             return;
         }
@@ -389,12 +389,12 @@ final class Pop3Session {
                 });
             }
         } catch (RuntimeException e) {
-            LOG.log(WARNING, "[{0}] pop3 update failed for {1}: {2}", conn.sessionId(), account.address(), e.toString());
+            LOG.log(WARNING, "{0}: update failed for {1}: {2}", who(), account.address(), e.toString());
             reply.err(Code.SYS_TEMP, "some deleted messages were not removed; try again later");
             conn.flush();
             return;
         }
-        LOG.log(INFO, "[{0}] pop3 logout {1}, {2} deleted", conn.sessionId(), account.address(), deleted.length);
+        LOG.log(INFO, "{0}: logout {1}, {2} deleted", who(), account.address(), deleted.length);
         reply.ok("bye, " + deleted.length + " messages deleted");
         conn.flush();
     }
@@ -419,6 +419,11 @@ final class Pop3Session {
         if (len > 0 && raw[len - 1] == '\n') len--;
         if (len > 0 && raw[len - 1] == '\r') len--;
         return new String(raw, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /** "pop3s 6f8lqd6k", the same session prefix the network layer logs with. */
+    private String who() {
+        return conn.listenerName() + " " + conn.sessionId();
     }
 
     /** A user-supplied name made safe for a log line. */
