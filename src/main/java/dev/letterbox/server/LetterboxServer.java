@@ -8,6 +8,7 @@ import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.net.ListenerSpec;
 import dev.letterbox.net.NetLimits;
@@ -36,6 +37,7 @@ public final class LetterboxServer implements AutoCloseable {
     private final LocalDelivery delivery;
     private final ServerTls tls;
     private final NetServer net;
+    private final Metrics metrics = new Metrics();
     private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
     private volatile boolean closed;
 
@@ -75,7 +77,7 @@ public final class LetterboxServer implements AutoCloseable {
     private void startListeners() throws IOException {
         LoginThrottle throttle = LoginThrottle.of(config.auth().failuresBeforeDelay(),
                 config.auth().failuresBeforeBlock(), config.auth().blockTime());
-        Pop3Service pop3 = new Pop3Service(store, directory, throttle, config.pop3(), config.hostname());
+        Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), pop3);
     }
@@ -102,6 +104,10 @@ public final class LetterboxServer implements AutoCloseable {
 
     public LocalDelivery delivery() {
         return delivery;
+    }
+
+    public Metrics metrics() {
+        return metrics;
     }
 
     public ServerTls tls() {

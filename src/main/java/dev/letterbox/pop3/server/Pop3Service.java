@@ -3,6 +3,7 @@ package dev.letterbox.pop3.server;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.config.Config;
+import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.store.MailStore;
@@ -12,14 +13,17 @@ public final class Pop3Service implements ConnectionHandler {
     final MailStore store;
     final Directory directory;
     final LoginThrottle throttle;
+    final Metrics metrics;
     final Config.Pop3 config;
     final String hostname;
     final Pop3Locks locks = new Pop3Locks();
 
-    public Pop3Service(MailStore store, Directory directory, LoginThrottle throttle, Config.Pop3 config, String hostname) {
+    public Pop3Service(MailStore store, Directory directory, LoginThrottle throttle, Metrics metrics,
+                       Config.Pop3 config, String hostname) {
         this.store = store;
         this.directory = directory;
         this.throttle = throttle;
+        this.metrics = metrics;
         this.config = config;
         this.hostname = hostname;
     }

@@ -59,7 +59,10 @@ final class Pop3Session {
                 try {
                     byte[] raw = conn.readLine(Pop3Parser.MAX_LINE);
                     if (raw == null) return; // gone without QUIT: nothing is deleted
-                    goOn = dispatch(Pop3Parser.parse(stripTerminator(raw)));
+                    Pop3Command command = Pop3Parser.parse(stripTerminator(raw));
+                    long started = System.nanoTime();
+                    goOn = dispatch(command);
+                    service.metrics.commandLatency("pop3", command.getClass().getSimpleName(), System.nanoTime() - started);
                 } catch (LineTooLongException e) {
                     goOn = !error("line too long");
                 } catch (Pop3SyntaxException e) {
@@ -230,9 +233,11 @@ final class Pop3Session {
         switch (result) {
             case AuthResult.Success s -> {
                 service.throttle.recordSuccess(ip);
+                service.metrics.login("pop3", true);
                 return open(s.account());
             }
             case AuthResult.BadCredentials b -> {
+                service.metrics.login("pop3", false);
                 LOG.log(INFO, "{0}: login failed for {1} from {2}", who(), printable(username), ip.getHostAddress());
                 if (service.throttle.recordFailure(ip)) {
                     LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", who(), ip.getHostAddress());

@@ -1,0 +1,24 @@
+package dev.letterbox.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    @Test
+    void scrapeIsPrometheusTextWithBoundedCommandLabels() {
+        Metrics m = new Metrics();
+        m.connectionOpened("imaps");
+        m.login("pop3", false);
+        m.commandLatency("pop3", "Retr", 2_000_000);
+        m.commandLatency("smtp", "rcpt to:<x@y> bogus \n", 1_000);
+        m.gauge("letterbox_queue_size", "Messages waiting in the outbound queue", () -> 7);
+        String text = m.scrape();
+        assertTrue(text.contains("letterbox_connections_total{listener=\"imaps\"} 1"), text);
+        assertTrue(text.contains("letterbox_connections_active{listener=\"imaps\"} 1"), text);
+        assertTrue(text.contains("letterbox_auth_total{outcome=\"fail\",protocol=\"pop3\"} 1"), text);
+        assertTrue(text.contains("letterbox_command_duration_seconds_count{command=\"RETR\",protocol=\"pop3\"} 1"), text);
+        assertTrue(text.contains("command=\"OTHER\",protocol=\"smtp\""), "client text never becomes a label: " + text);
+        assertTrue(text.contains("letterbox_queue_size 7"), text);
+    }
+}
