@@ -15,6 +15,9 @@ import dev.letterbox.net.NetLimits;
 import dev.letterbox.net.NetServer;
 import dev.letterbox.net.ServerTls;
 import dev.letterbox.pop3.server.Pop3Service;
+import dev.letterbox.queue.MailQueue;
+import dev.letterbox.smtp.server.CommandRate;
+import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.SqlMailStore;
 import java.io.IOException;
@@ -80,6 +83,16 @@ public final class LetterboxServer implements AutoCloseable {
         Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), pop3);
+
+        MailQueue queue = new MailQueue(store.queue(), metrics);
+        CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
+        SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
+                config.hostname(), SmtpService.Role.MTA);
+        SmtpService submission = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics,
+                config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
+        listen("smtp", false, config.smtp().idleTimeout(), mta);
+        listen("submission", false, config.smtp().idleTimeout(), submission);
+        listen("submissions", true, config.smtp().idleTimeout(), submission);
     }
 
     private void listen(String name, boolean implicitTls, Duration idle, ConnectionHandler handler) throws IOException {
