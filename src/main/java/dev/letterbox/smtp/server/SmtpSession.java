@@ -11,6 +11,7 @@ import dev.letterbox.smtp.SmtpReply;
 import dev.letterbox.smtp.SmtpSyntaxException;
 import dev.letterbox.store.Account;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -95,8 +96,11 @@ final class SmtpSession {
             command = SmtpParser.parse(raw, 0, len);
         } catch (SmtpSyntaxException e) {
             fail(e.reply());
+            String verb = len >= 4 ? new String(raw, 0, 4, StandardCharsets.US_ASCII) : "";
+            // A malformed RCPT is still a refused recipient: DATA then says "no valid recipients".
+            if (verb.equalsIgnoreCase("RCPT") && tx != null) tx.refused++;
             // A BDAT whose size we could not read leaves us unable to find the next command.
-            if (len >= 4 && new String(raw, 0, 4, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("BDAT")) {
+            if (verb.equalsIgnoreCase("BDAT")) {
                 reply(SmtpReply.of(421, "4.5.0", "cannot find the end of that chunk; closing connection"));
                 ending = true;
             }
