@@ -119,7 +119,7 @@ final class AuthCommand {
             }
             case AuthResult.BadCredentials bad -> {
                 s.service.metrics.login("smtp", false);
-                LOG.log(INFO, "{0}: login failed for {1} from {2}", s.who(), printable(user), ip.getHostAddress());
+                LOG.log(INFO, "{0}: login failed for {1} from {2}", s.who(), SmtpSession.printable(user), ip.getHostAddress());
                 if (s.service.throttle.recordFailure(ip)) {
                     LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", s.who(), ip.getHostAddress());
                 }
@@ -184,10 +184,5 @@ final class AuthCommand {
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
-    }
-
-    private static String printable(String s) {
-        String cut = s.length() > 100 ? s.substring(0, 100) : s;
-        return cut.replaceAll("[^\\x21-\\x7e]", "?");
     }
 }

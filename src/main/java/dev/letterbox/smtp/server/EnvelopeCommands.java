@@ -53,7 +53,8 @@ final class EnvelopeCommands {
             return;
         }
         if (s.authenticated() && !service.policy.ownsSender(s.account, m.from())) {
-            LOG.log(INFO, "{0}: {1} may not send as <{2}>", s.who(), s.account.address(), printable(m.from()));
+            LOG.log(INFO, "{0}: {1} may not send as <{2}>", s.who(), s.account.address(),
+                    SmtpSession.printable(m.from().map(Mailbox::address).orElse("")));
             s.fail(SmtpReply.of(553, "5.7.1", "sender address not owned by you; use one of your own addresses"));
             return;
         }
@@ -106,9 +107,4 @@ final class EnvelopeCommands {
         return Set.copyOf(out);
     }
 
-    private static String printable(Optional<Mailbox> m) {
-        String text = m.map(Mailbox::address).orElse("");
-        String cut = text.length() > 100 ? text.substring(0, 100) : text;
-        return cut.replaceAll("[^\\x21-\\x7e]", "?");
-    }
 }

@@ -212,6 +212,12 @@ final class SmtpSession {
         return account != null;
     }
 
+    /** A client-supplied name or address made safe for a log line. */
+    static String printable(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) : s;
+        return cut.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+
     /** "smtp 6f8lqd6k", the same session prefix the network layer logs with. */
     String who() {
         return conn.listenerName() + " " + conn.sessionId();

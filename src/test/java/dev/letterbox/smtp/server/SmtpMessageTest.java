@@ -1,6 +1,7 @@
 package dev.letterbox.smtp.server;
 
 import static dev.letterbox.smtp.server.SmtpTesting.expect;
+import static dev.letterbox.smtp.server.SmtpTesting.transaction;
 import static dev.letterbox.smtp.server.SmtpTesting.inbox;
 import static dev.letterbox.smtp.server.SmtpTesting.inboxText;
 import static dev.letterbox.smtp.server.SmtpTesting.mta;
@@ -129,13 +130,7 @@ class SmtpMessageTest {
             expect(c, "452 4.2.2"); // known at RCPT from SIZE
             c.send("RSET");
             expect(c, "250 2.0.0");
-            c.send("MAIL FROM:<s@example.org>");
-            expect(c, "250 2.1.0");
-            c.send("RCPT TO:<" + user + ">");
-            expect(c, "250 2.1.5");
-            c.send("DATA");
-            expect(c, "354");
-            c.sendRaw(big + ".\r\n");
+            transaction(c, "s@example.org", user, big);
             expect(c, "552 5.2.2");
         }
         assertEquals(List.of(), inboxText(server, user));

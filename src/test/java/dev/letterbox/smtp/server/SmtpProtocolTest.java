@@ -1,6 +1,7 @@
 package dev.letterbox.smtp.server;
 
 import static dev.letterbox.smtp.server.SmtpTesting.expect;
+import static dev.letterbox.smtp.server.SmtpTesting.transaction;
 import static dev.letterbox.smtp.server.SmtpTesting.inboxText;
 import static dev.letterbox.smtp.server.SmtpTesting.mta;
 import static dev.letterbox.smtp.server.SmtpTesting.reply;
@@ -96,13 +97,7 @@ class SmtpProtocolTest {
     void localDeliveryWithReturnPathAndReceived() throws Exception {
         String user = server.newUser("mta");
         try (LineClient c = mta(server)) {
-            c.send("MAIL FROM:<sender@example.org>");
-            expect(c, "250 2.1.0");
-            c.send("RCPT TO:<" + user + ">");
-            expect(c, "250 2.1.5");
-            c.send("DATA");
-            expect(c, "354");
-            c.sendRaw(MESSAGE + ".\r\n");
+            transaction(c, "sender@example.org", user, MESSAGE);
             expect(c, "250 2.0.0");
         }
         List<String> inbox = inboxText(server, user);

@@ -59,6 +59,18 @@ final class SmtpTesting {
         return c;
     }
 
+    /** MAIL, RCPT and DATA, each checked for its positive reply, then the message and its ".": the caller reads the verdict. */
+    static LineClient transaction(LineClient c, String from, String to, String message) throws IOException {
+        c.send("MAIL FROM:<" + from + ">");
+        expect(c, "250 2.1.0");
+        c.send("RCPT TO:<" + to + ">");
+        expect(c, "250 2.1.5");
+        c.send("DATA");
+        expect(c, "354");
+        c.sendRaw(message + ".\r\n");
+        return c;
+    }
+
     static String plain(String user, String password) {
         return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
