@@ -3,9 +3,12 @@ package dev.letterbox.smtp.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.cli.Main;
 import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +16,19 @@ import org.junit.jupiter.api.Test;
 
 /** A message queued for a remote recipient is still queued, bytes and all, after the server restarts. */
 class QueueRestartTest {
+    /** Runs the CLI in this JVM and returns what it printed on standard output (it must exit 0). */
+    private static String cli(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args));
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void queuedMessageSurvivesARestart() throws Exception {
         TestServer server = new TestServer();
@@ -42,6 +58,14 @@ class QueueRestartTest {
             }
             assertTrue(stored.endsWith("\r\n" + new String(body, StandardCharsets.US_ASCII)), stored);
             assertEquals(q.envelope().size(), stored.length());
+
+            // the operator's view of it
+            String shown = cli("queue", "show", Long.toString(q.id()), "--data", server.dataDir().toString());
+            assertTrue(shown.contains("sender:    <" + user + ">") && shown.contains("recipient: far@example.org pending")
+                    && shown.contains("notify NEVER") && shown.contains("account:   " + user), shown);
+            assertTrue(cli("queue", "list", "--data", server.dataDir().toString())
+                    .startsWith(q.id() + "\t"), "one line per message");
+            assertEquals(1, Main.run("queue", "show", "999", "--data", server.dataDir().toString()));
         } finally {
             server.stop();
         }

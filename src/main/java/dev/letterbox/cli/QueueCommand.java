@@ -1,0 +1,63 @@
+package dev.letterbox.cli;
+
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.QueuedMessage;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Looks into the outbound queue: mail waiting for other domains. */
+@Command(name = "queue", mixinStandardHelpOptions = true, description = "List and inspect the outbound queue.")
+final class QueueCommand {
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per queued message: id, received, size, sender, recipients with their state.")
+    int list(@Mixin DataOption data,
+             @Option(names = "--after", paramLabel = "ID", defaultValue = "0", description = "Start after this id") long after,
+             @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N messages") int limit)
+            throws Exception {
+        try (MailStore store = data.openStore(false)) {
+            List<QueuedMessage> messages = store.queue().list(after, Math.max(1, Math.min(limit, 10_000)));
+            for (QueuedMessage m : messages) {
+                StringBuilder line = new StringBuilder();
+                line.append(m.id()).append('\t').append(m.envelope().received()).append('\t')
+                        .append(m.envelope().size()).append('\t').append('<').append(m.envelope().sender()).append('>');
+                for (QueuedMessage.Recipient r : m.recipients()) {
+                    line.append('\t').append(r.address()).append(' ').append(r.state().name().toLowerCase(java.util.Locale.ROOT));
+                }
+                System.out.println(line);
+            }
+            if (messages.isEmpty()) System.err.println("the queue is empty" + (after > 0 ? " after id " + after : ""));
+        }
+        return 0;
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Everything about one queued message.")
+    int show(@Mixin DataOption data, @Parameters(paramLabel = "ID") long id) throws Exception {
+        try (MailStore store = data.openStore(false)) {
+            Optional<QueuedMessage> found = store.queue().message(id);
+            if (found.isEmpty()) throw new Main.CliExit(1, "no queued message " + id);
+            QueuedMessage m = found.get();
+            var e = m.envelope();
+            System.out.println("id:        " + m.id());
+            System.out.println("sender:    <" + e.sender() + ">");
+            System.out.println("received:  " + e.received());
+            System.out.println("size:      " + e.size());
+            System.out.println("body:      " + e.body() + (e.smtputf8() ? ", SMTPUTF8" : ""));
+            e.ret().ifPresent(r -> System.out.println("ret:       " + r));
+            e.envId().ifPresent(v -> System.out.println("envid:     " + v));
+            e.accountId().ifPresent(a -> System.out.println("account:   " + store.directory().account(a)
+                    .map(acc -> acc.address()).orElse("#" + a + " (removed)")));
+            System.out.println("blob:      " + e.blob());
+            for (QueuedMessage.Recipient r : m.recipients()) {
+                System.out.println("recipient: " + r.address() + " " + r.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", attempts " + r.attempts() + ", next " + r.nextAttempt()
+                        + r.notifyOn().map(n -> ", notify " + (n.isEmpty() ? "NEVER" : n)).orElse("")
+                        + r.orcpt().map(o -> ", orcpt " + o).orElse("")
+                        + r.lastError().map(err -> ", last error: " + err).orElse(""));
+            }
+        }
+        return 0;
+    }
+}
