@@ -1,7 +1,6 @@
 package dev.letterbox.config;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -158,13 +157,18 @@ public final class ConfigLoader {
         return Path.of(env != null && !env.isEmpty() ? env : "data");
     }
 
+    /**
+     * The machine's own name, without any DNS traffic (a reverse lookup here would make every CLI
+     * command slow on a badly connected machine): the kernel's host name, else the JDK's idea of it.
+     */
     private static String systemHostname() {
         try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            if (name != null && !name.isEmpty() && !name.matches("[0-9.:]+")) return name;
-        } catch (IOException ignored) {
-            // fall through
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) return name.toLowerCase(Locale.ROOT);
+        } catch (IOException | RuntimeException e) {
+            // not Linux
         }
-        return "localhost";
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.strip().toLowerCase(Locale.ROOT) : "localhost";
     }
 }

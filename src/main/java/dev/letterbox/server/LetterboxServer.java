@@ -85,8 +85,8 @@ public final class LetterboxServer implements AutoCloseable {
     private void listen(String name, boolean implicitTls, Duration idle, ConnectionHandler handler) throws IOException {
         var port = config.listen().port(name);
         if (port.isEmpty()) return; // disabled in the config
-        String address = config.listen().address().equals("*") ? "0.0.0.0" : config.listen().address();
-        net.listen(new ListenerSpec(name, address, port.get(), implicitTls, idle, handler));
+        // "*" is the wildcard: the net layer binds it dual-stack (IPv6 and IPv4) where the OS allows
+        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, handler));
         boundPorts.put(name, net.boundPort(name));
     }
 
