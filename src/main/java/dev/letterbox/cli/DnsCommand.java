@@ -2,6 +2,7 @@ package dev.letterbox.cli;
 
 import dev.letterbox.auth.Addresses;
 import dev.letterbox.config.Config;
+import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.setup.DkimRecords;
 import dev.letterbox.setup.DnsRecords;
 import dev.letterbox.setup.MtaStsPolicy;
@@ -58,7 +59,7 @@ final class DnsCommand implements Callable<Integer> {
         System.out.println("; ports as the server " + (listeners.running() ? "runs now" : "is configured (it is not running)"));
         if (!hosted(d)) System.out.println("; " + d + " is not hosted here yet: letterbox domain add " + d);
         System.out.print(DnsRecords.zoneText(DnsRecords.forDomain(d, listeners.hostname(), listeners.ports(), v4, v6,
-                policy, DkimRecords.NONE)));
+                policy, DkimRecords.of(new DkimKeyStore(data.dir())))));
         return 0;
     }
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "An all-in-one email server: SMTP, IMAP and POP3 on one embedded store.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class,
                 DeliverCommand.class, SettingsCommand.class, DnsCommand.class, AdminTokenCommand.class,
-                CommandLine.HelpCommand.class})
+                DkimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

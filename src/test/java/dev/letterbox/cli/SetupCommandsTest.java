@@ -84,6 +84,12 @@ class SetupCommandsTest {
 
     @Test
     void dnsPrintsEveryRecordForTheRunningServer() throws Exception {
+        Result dkim = run("dkim", "generate", TestServer.DOMAIN, "--algorithm", "rsa", "--selector", "s1",
+                "--data", server.dataDir().toString());
+        assertEquals(0, dkim.exit(), dkim.err());
+        String listed = run("dkim", "list", TestServer.DOMAIN, "--data", server.dataDir().toString()).out();
+        String dkimData = listed.substring(listed.indexOf(" IN TXT ") + 8, listed.indexOf(" ; DKIM")); // as 'dkim' prints it
+
         Result r = run("dns", TestServer.DOMAIN, "--data", server.dataDir().toString(), "--ip", "192.0.2.10",
                 "--ipv6", "2001:DB8::10");
         assertEquals(0, r.exit(), r.err());
@@ -94,6 +100,9 @@ class SetupCommandsTest {
         assertEquals("10 " + HOST, data(rr, D, "MX"));
         assertEquals("\"v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all\"", data(rr, D, "TXT"));
         assertEquals("\"v=DMARC1; p=quarantine; rua=mailto:postmaster@example.test\"", data(rr, "_dmarc." + D, "TXT"));
+        String key = data(rr, "s1._domainkey." + D, "TXT");
+        assertEquals(dkimData, key);
+        assertTrue(key.startsWith("\"v=DKIM1; k=rsa; p=") && key.contains("\" \""), "an RSA key needs two strings: " + key);
 
         // RFC 6186 / RFC 8314 SRV: priority weight port target; implicit TLS preferred (lower priority)
         Map<String, String> services = Map.of("submissions", "_submissions._tcp.", "submission", "_submission._tcp.",
@@ -120,7 +129,6 @@ class SetupCommandsTest {
         assertEquals("\"v=TLSRPTv1; rua=mailto:postmaster@example.test\"", data(rr, "_smtp._tls." + D, "TXT"));
         assertTrue(rr.isEmpty(), "no other records: " + rr);
 
-        assertTrue(r.out().contains("\n; DKIM: run 'letterbox dkim generate example.test' once available"), r.out());
         for (String line : served.split("\r\n")) assertTrue(r.out().contains(";   " + line + "\n"), "policy shown: " + line);
         assertTrue(r.out().contains("autoconfig.example.test, autodiscover.example.test and mta-sts.example.test"));
         assertFalse(r.out().contains("not hosted here"), r.out());
@@ -134,6 +142,7 @@ class SetupCommandsTest {
         assertEquals("\"v=spf1 mx -all\"", data(rr, "other.example.test.", "TXT"));
         assertFalse(rr.containsKey(HOST + " A") || rr.containsKey(HOST + " AAAA"));
         assertTrue(r.out().contains("; other.example.test is not hosted here yet: letterbox domain add other.example.test"));
+        assertTrue(r.out().contains("\n; DKIM: no signing key yet; 'letterbox dkim generate other.example.test' makes one"), r.out());
     }
 
     @Test

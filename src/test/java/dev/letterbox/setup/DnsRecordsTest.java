@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DnsRecordsTest {
+    static final DkimRecords NO_DKIM = domain -> List.of();
     static final MtaStsPolicy POLICY = MtaStsPolicy.of("enforce", "mx.example.net", Duration.ofDays(7));
 
     @Test
@@ -35,7 +36,7 @@ class DnsRecordsTest {
     void standardPortsNeedNoHttpsNoteAndDisabledListenersAreNotOffered() {
         Map<String, Integer> ports = Map.of("imaps", 993, "submission", 587, "https", 443);
         List<DnsRecords.Item> items = DnsRecords.forDomain("example.org", "mx.example.net", ports, List.of(), List.of(),
-                POLICY, DkimRecords.NONE);
+                POLICY, NO_DKIM);
         String zone = DnsRecords.zoneText(items).replaceAll(" +", " ");
         assertTrue(zone.contains("_imaps._tcp.example.org. 3600 IN SRV 0 1 993 mx.example.net.\n"), zone);
         assertTrue(zone.contains("_submission._tcp.example.org. 3600 IN SRV 10 1 587 mx.example.net.\n"), zone);
@@ -43,7 +44,7 @@ class DnsRecordsTest {
         assertTrue(zone.contains("_autodiscover._tcp.example.org. 3600 IN SRV 0 1 443 mx.example.net.\n"), zone);
         assertTrue(!zone.contains("need the https listener on port 443"), zone);
         String noHttps = DnsRecords.zoneText(DnsRecords.forDomain("example.org", "mx.example.net", Map.of("imaps", 993),
-                List.of(), List.of(), POLICY, DkimRecords.NONE));
+                List.of(), List.of(), POLICY, NO_DKIM));
         assertTrue(noHttps.contains("; MTA-STS and autoconfig over HTTPS need the https listener on port 443; it is turned off"), noHttps);
         assertTrue(!noHttps.contains("_autodiscover._tcp"), noHttps);
     }
@@ -55,6 +56,5 @@ class DnsRecordsTest {
         String zone = DnsRecords.zoneText(DnsRecords.forDomain("example.org", "mx.example.net", Map.of(), List.of(), List.of(),
                 POLICY, dkim));
         assertTrue(zone.contains("; DKIM key s1\ns1._domainkey.example.org."), zone);
-        assertTrue(!zone.contains("letterbox dkim generate"), zone);
     }
 }
