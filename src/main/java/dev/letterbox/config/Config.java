@@ -58,7 +58,13 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     /** {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback. */
     public record Imap(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}
 
-    public record Smtp(Duration idleTimeout, long maxMessageSize, int maxRecipients) {}
+    /**
+     * {@code maxErrors}: refused commands before the session is ended (421); {@code maxCommands}:
+     * commands in one session; {@code commandRatePerIp}: commands per second from one IP address,
+     * all its sessions together, before answers are slowed down (0 = no limit).
+     */
+    public record Smtp(Duration idleTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
+                       int commandRatePerIp) {}
 
     /**
      * The HTTP(S) listener. {@code mtaStsMode}: testing, enforce or none (RFC 8461 §5);

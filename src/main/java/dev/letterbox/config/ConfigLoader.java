@@ -100,7 +100,11 @@ public final class ConfigLoader {
         Config.Smtp s = new Config.Smtp(
                 atLeast(smtp, "idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(10)),
                 smtp.size("max_message_size", 50L << 20),
-                (int) smtp.integer("max_recipients", 100, 1, 100_000));
+                (int) smtp.integer("max_recipients", 100, 1, 100_000),
+                (int) smtp.integer("max_errors", 10, 1, 1_000),
+                (int) smtp.integer("max_commands", 10_000, 10, 10_000_000),
+                (int) smtp.integer("command_rate_per_ip", 1_000, 0, 1_000_000));
+        if (s.maxMessageSize() < 1024) throw new ConfigException("smtp.max_message_size: must be at least 1K");
         smtp.finish();
 
         Config.Http h = http(root.section("http"));

@@ -18,6 +18,9 @@ import dev.letterbox.net.NetLimits;
 import dev.letterbox.net.NetServer;
 import dev.letterbox.net.ServerTls;
 import dev.letterbox.pop3.server.Pop3Service;
+import dev.letterbox.queue.MailQueue;
+import dev.letterbox.smtp.server.CommandRate;
+import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.SqlMailStore;
 import java.io.IOException;
@@ -42,6 +45,7 @@ public final class LetterboxServer implements AutoCloseable {
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
+    private final MailQueue queue;
     private final HttpService http;
     private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
     /** A copy of {@link #boundPorts} for other threads (HTTP requests may arrive while listeners start). */
@@ -56,6 +60,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.delivery = new LocalDelivery(store);
         this.net = new NetServer(new NetLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
                 config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls, metricsEvents(metrics));
+        this.queue = new MailQueue(store.queue(), metrics);
         this.http = new HttpService(config, directory, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -115,6 +120,16 @@ public final class LetterboxServer implements AutoCloseable {
         Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), pop3);
+
+        CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
+        SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
+                config.hostname(), SmtpService.Role.MTA);
+        SmtpService submission = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics,
+                config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
+        listen("smtp", false, config.smtp().idleTimeout(), mta);
+        listen("submission", false, config.smtp().idleTimeout(), submission);
+        listen("submissions", true, config.smtp().idleTimeout(), submission);
+
         listenHttp("http", null);
         listenHttp("https", tls);
     }
