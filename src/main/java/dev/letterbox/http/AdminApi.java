@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.INFO;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.DirectoryException;
 import dev.letterbox.metrics.Metrics;
+import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Domain;
@@ -20,7 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The admin REST API under {@code /api/}: domains, accounts and aliases, JSON in and out. Every
+ * The admin REST API under {@code /api/}: domains, accounts, aliases and (read-only) the outbound
+ * queue, JSON in and out. Every
  * change goes through {@link Directory}, the same code path and validation as the CLI; its
  * refusals become {@code {"error": "..."}} with 400 (invalid), 404 (no such thing) or 409
  * (conflict).
@@ -34,11 +36,13 @@ final class AdminApi implements Handler {
     private static final String REALM = "Bearer realm=\"letterbox admin\"";
 
     private final Directory directory;
+    private final QueueEndpoints queue;
     private final Path dataDir;
     private final Metrics metrics;
 
-    AdminApi(Directory directory, Path dataDir, Metrics metrics) {
+    AdminApi(Directory directory, MailQueue queue, Path dataDir, Metrics metrics) {
         this.directory = directory;
+        this.queue = new QueueEndpoints(queue);
         this.dataDir = dataDir;
         this.metrics = metrics;
     }
@@ -53,6 +57,7 @@ final class AdminApi implements Handler {
                 case "domains" -> domains(request, s);
                 case "accounts" -> accounts(request, s);
                 case "aliases" -> aliases(request, s);
+                case "queue" -> queue.handle(request, s);
                 default -> throw HttpError.notFound();
             };
         } catch (DirectoryException e) {

@@ -14,6 +14,7 @@ import dev.letterbox.auth.Directory;
 import dev.letterbox.config.Config;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ServerTls;
+import dev.letterbox.queue.MailQueue;
 import dev.letterbox.server.ClientSettings;
 import dev.letterbox.setup.MtaStsPolicy;
 import java.io.IOException;
@@ -72,12 +73,13 @@ public final class HttpService implements AutoCloseable {
      * @param settings the client settings as the server runs now (its host name and bound ports)
      * @param dataDir  where the admin token's hash lives
      */
-    public HttpService(Config config, Directory directory, Metrics metrics, Supplier<ClientSettings> settings, Path dataDir) {
+    public HttpService(Config config, Directory directory, MailQueue queue, Metrics metrics, Supplier<ClientSettings> settings,
+                       Path dataDir) {
         this.config = config.http();
         this.directory = directory;
         this.metrics = metrics;
         this.mtaSts = MtaStsPolicy.of(config.http().mtaStsMode(), config.hostname(), config.http().mtaStsMaxAge());
-        this.admin = new AdminApi(directory, dataDir, metrics);
+        this.admin = new AdminApi(directory, queue, dataDir, metrics);
         Handler autoconfig = new MozillaAutoconfig(directory, settings);
         routes.put(MozillaAutoconfig.WELL_KNOWN_PATH, autoconfig);
         routes.put(MozillaAutoconfig.AUTOCONFIG_HOST_PATH, autoconfig);
@@ -166,6 +168,11 @@ public final class HttpService implements AutoCloseable {
             LOG.log(DEBUG, "http " + id + ": internal error", e);
             response = errorResponse(500, "internal error (request " + id + ")", api);
         }
+        if (response.status() >= 400 && hasBody(exchange)) {
+            // the body may be unread, and the JDK server drains only 64 KiB of it: tell the client
+            // this connection ends here, so it does not send its next request into a closing socket
+            response = response.withHeader("Connection", "close");
+        }
         send(exchange, response, head, id);
         metrics.httpRequest(route, response.status());
         int status = response.status();
@@ -196,6 +203,12 @@ public final class HttpService implements AutoCloseable {
         if (p.equals("/healthz")) return "healthz";
         if (p.equals("/metrics")) return "metrics";
         return "other";
+    }
+
+    private static boolean hasBody(HttpExchange exchange) {
+        Headers h = exchange.getRequestHeaders();
+        String length = h.getFirst("Content-Length");
+        return h.containsKey("Transfer-Encoding") || (length != null && !length.strip().equals("0"));
     }
 
     private static Response errorResponse(int status, String message, boolean api) {

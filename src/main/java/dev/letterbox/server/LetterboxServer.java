@@ -61,7 +61,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.net = new NetServer(new NetLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
                 config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
-        this.http = new HttpService(config, directory, metrics,
+        this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
 

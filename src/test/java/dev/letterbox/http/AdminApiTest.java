@@ -8,6 +8,7 @@ import dev.letterbox.auth.AuthResult;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Protocol;
+import dev.letterbox.testing.LineClient;
 import dev.letterbox.testing.TestServer;
 import dev.letterbox.testing.WebClient;
 import java.net.URI;
@@ -256,6 +257,71 @@ class AdminApiTest {
         assertError(call("DELETE", "/api/aliases/" + alias, null), 404, "no such alias");
         assertError(call("GET", "/api/aliases/" + alias, null), 404, "no such alias");
         assertEquals(204, call("DELETE", "/api/aliases/@" + TestServer.DOMAIN, null).statusCode());
+    }
+
+    // ---------------------------------------------------------------- queue
+
+    /** Submits a message for a remote recipient over port 465 (RFC 6409, RFC 4954 AUTH PLAIN). */
+    private static void submitToRemote(String user, String recipient) throws Exception {
+        try (LineClient c = server.connectTls("submissions")) {
+            smtpReply(c, "220");
+            c.send("EHLO client.example.org");
+            smtpReply(c, "250");
+            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestServer.PASSWORD)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            c.send("AUTH PLAIN " + plain);
+            smtpReply(c, "235");
+            c.send("MAIL FROM:<" + user + ">");
+            smtpReply(c, "250");
+            c.send("RCPT TO:<" + recipient + ">");
+            smtpReply(c, "250");
+            c.send("DATA");
+            smtpReply(c, "354");
+            c.sendRaw("From: <" + user + ">\r\nTo: <" + recipient + ">\r\nSubject: queued\r\n\r\nhello\r\n.\r\n");
+            smtpReply(c, "250");
+            c.send("QUIT");
+        }
+    }
+
+    /** Reads a (multi-line) SMTP reply; its code must be {@code code}. */
+    private static void smtpReply(LineClient c, String code) throws Exception {
+        String line;
+        do {
+            line = c.readLine();
+            assertTrue(line != null && line.startsWith(code), "expected " + code + " but got " + line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+    }
+
+    @Test
+    void queueListsMessagesWithTheirRecipientsPageByPage() throws Exception {
+        String user = server.newUser("sender");
+        submitToRemote(user, "first@remote.example.org");
+        submitToRemote(user, "second@remote.example.org");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> all = (List<Map<String, Object>>) json(call("GET", "/api/queue?limit=1000", null)).get("messages");
+        List<Map<String, Object>> mine = all.stream().filter(m -> m.get("sender").equals(user)).toList();
+        assertEquals(2, mine.size(), all.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> rcpt = ((List<Map<String, Object>>) mine.getFirst().get("recipients")).getFirst();
+        assertEquals("first@remote.example.org", rcpt.get("address"));
+        assertTrue(List.of("pending", "deferred").contains(rcpt.get("state")), rcpt.toString());
+
+        long id = (Long) mine.getFirst().get("id");
+        var one = json(call("GET", "/api/queue/" + id, null));
+        assertEquals(id, one.get("id"));
+        assertEquals(server.server().store().queue().message(id).orElseThrow().envelope().size(), one.get("size"));
+
+        var page = json(call("GET", "/api/queue?limit=1&after=" + (id - 1), null));
+        assertEquals(1, ((List<?>) page.get("messages")).size());
+        assertEquals(id, page.get("next"));
+        var rest = json(call("GET", "/api/queue?after=" + mine.getLast().get("id"), null));
+        assertEquals(null, rest.get("next"));
+
+        assertError(call("GET", "/api/queue/999999999", null), 404, "no queued message");
+        assertError(call("GET", "/api/queue/abc", null), 400, "whole number");
+        assertError(call("GET", "/api/queue?limit=0", null), 400, "limit");
+        assertError(call("POST", "/api/queue", "{}"), 405, "GET");
     }
 
     @Test

@@ -345,6 +345,7 @@ class AutoconfigTest {
         assertTrue(text.contains("letterbox_http_requests_total{code=\"200\",route=\"healthz\"}"), text);
         assertTrue(text.contains("letterbox_command_duration_seconds_bucket{command=\"USER\""), text);
         assertTrue(text.contains("# TYPE letterbox_connections_active gauge"), text);
+        assertTrue(text.contains("letterbox_queue_recipients_pending "), text);
     }
 
     /** The failed handshake is counted when the session thread unwinds, a moment after the close. */
