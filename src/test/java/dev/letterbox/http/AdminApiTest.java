@@ -5,14 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.auth.AuthResult;
+import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Protocol;
-import dev.letterbox.testing.LineClient;
 import dev.letterbox.testing.TestServer;
 import dev.letterbox.testing.WebClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -261,35 +263,18 @@ class AdminApiTest {
 
     // ---------------------------------------------------------------- queue
 
-    /** Submits a message for a remote recipient over port 465 (RFC 6409, RFC 4954 AUTH PLAIN). */
+    /** Submits a message for a remote recipient over port 465 with the server's own SMTP client. */
     private static void submitToRemote(String user, String recipient) throws Exception {
-        try (LineClient c = server.connectTls("submissions")) {
-            smtpReply(c, "220");
-            c.send("EHLO client.example.org");
-            smtpReply(c, "250");
-            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestServer.PASSWORD)
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            c.send("AUTH PLAIN " + plain);
-            smtpReply(c, "235");
-            c.send("MAIL FROM:<" + user + ">");
-            smtpReply(c, "250");
-            c.send("RCPT TO:<" + recipient + ">");
-            smtpReply(c, "250");
-            c.send("DATA");
-            smtpReply(c, "354");
-            c.sendRaw("From: <" + user + ">\r\nTo: <" + recipient + ">\r\nSubject: queued\r\n\r\nhello\r\n.\r\n");
-            smtpReply(c, "250");
-            c.send("QUIT");
+        try (SmtpClient c = SmtpClient.connectTls("127.0.0.1", server.port("submissions"), server.clientTls(),
+                "mail.example.test", Duration.ofSeconds(10))) {
+            assertTrue(c.greeting().isPositive());
+            assertTrue(c.ehlo("client.example.org").isPositive());
+            assertEquals(235, c.authPlain(user, TestServer.PASSWORD).code());
+            byte[] message = ("From: <" + user + ">\r\nTo: <" + recipient + ">\r\nSubject: queued\r\n\r\nhello\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertTrue(c.send(SmtpClient.Envelope.of(user, recipient), message).accepted());
+            c.quit();
         }
-    }
-
-    /** Reads a (multi-line) SMTP reply; its code must be {@code code}. */
-    private static void smtpReply(LineClient c, String code) throws Exception {
-        String line;
-        do {
-            line = c.readLine();
-            assertTrue(line != null && line.startsWith(code), "expected " + code + " but got " + line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
     }
 
     @Test
