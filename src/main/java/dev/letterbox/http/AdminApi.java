@@ -2,6 +2,7 @@ package dev.letterbox.http;
 
 import static java.lang.System.Logger.Level.INFO;
 
+import dev.letterbox.auth.Addresses;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.DirectoryException;
 import dev.letterbox.metrics.Metrics;
@@ -71,15 +72,13 @@ final class AdminApi implements Handler {
         }
     }
 
-    private void authenticate(Request request) throws IOException {
+    private void authenticate(Request request) {
         if (!request.secure() && !request.remoteAddress().isLoopbackAddress()) {
             throw new HttpError(403, "the admin API needs HTTPS (plain HTTP is answered for this machine only)");
         }
-        String header = request.header("Authorization").orElse("");
-        if (header.length() < 7 || !header.substring(0, 7).equalsIgnoreCase("Bearer ")) {
-            throw new HttpError(401, "an admin token is needed: Authorization: Bearer TOKEN", Map.of("WWW-Authenticate", REALM));
-        }
-        boolean ok = AdminToken.matches(dataDir, header.substring(7).strip());
+        String presented = request.bearerToken().orElseThrow(() -> new HttpError(401,
+                "an admin token is needed: Authorization: Bearer TOKEN", Map.of("WWW-Authenticate", REALM)));
+        boolean ok = AdminToken.matches(dataDir, presented);
         metrics.login("http", ok);
         if (!ok) {
             LOG.log(INFO, "http " + request.id() + ": admin API: wrong token from " + request.remoteAddress().getHostAddress());
@@ -105,9 +104,11 @@ final class AdminApi implements Handler {
         if (s.size() != 2) throw HttpError.notFound();
         String name = s.get(1);
         return switch (r.method()) {
-            case "GET" -> Response.json(200, domainJson(directory.domains().stream()
-                    .filter(d -> d.name().equalsIgnoreCase(name)).findFirst()
-                    .orElseThrow(() -> new HttpError(404, "no domain " + name))));
+            case "GET" -> {
+                String normal = Addresses.normalizeDomain(name).orElseThrow(() -> new HttpError(404, "no domain " + name));
+                yield Response.json(200, domainJson(directory.domains().stream().filter(d -> d.name().equals(normal))
+                        .findFirst().orElseThrow(() -> new HttpError(404, "no domain " + name))));
+            }
             case "DELETE" -> {
                 directory.removeDomain(name);
                 audit(r, "removed domain " + name);

@@ -1,6 +1,7 @@
 package dev.letterbox.http;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -52,20 +53,31 @@ public final class AdminToken {
         return Files.isRegularFile(dataDir.resolve(FILE));
     }
 
-    /** Whether {@code presented} is the current token; false when none is stored. */
-    static boolean matches(Path dataDir, String presented) throws IOException {
+    /**
+     * Whether {@code presented} is the current token; false when none is stored. An unreadable or
+     * damaged hash file is the server's problem, not the client's: {@link UncheckedIOException}.
+     */
+    static boolean matches(Path dataDir, String presented) {
         if (presented.isEmpty() || presented.length() > MAX_PRESENTED_LENGTH) return false;
         Path file = dataDir.resolve(FILE);
         if (!Files.isRegularFile(file)) return false;
-        String stored = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        if (!stored.startsWith(PREFIX)) throw new IOException(file + " is not a token hash; rotate the token");
-        byte[] expected;
         try {
-            expected = HexFormat.of().parseHex(stored.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + " is not a token hash; rotate the token");
+            String stored = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (!stored.startsWith(PREFIX)) throw damaged(file);
+            byte[] expected;
+            try {
+                expected = HexFormat.of().parseHex(stored.substring(PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw damaged(file);
+            }
+            return MessageDigest.isEqual(expected, sha256(presented));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return MessageDigest.isEqual(expected, sha256(presented));
+    }
+
+    private static IOException damaged(Path file) {
+        return new IOException(file + " is not a token hash; make a new token with 'letterbox admin-token --rotate'");
     }
 
     private static String newToken() {

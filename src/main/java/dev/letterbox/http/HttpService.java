@@ -263,9 +263,9 @@ public final class HttpService implements AutoCloseable {
     private Response metrics(Request request) {
         if (!request.method().equals("GET")) throw HttpError.methodNotAllowed("GET, HEAD");
         if (config.metricsToken().isPresent()) {
-            String header = request.header("Authorization").orElse("");
-            byte[] expected = ("Bearer " + config.metricsToken().get()).getBytes(StandardCharsets.UTF_8);
-            if (!MessageDigest.isEqual(expected, header.strip().getBytes(StandardCharsets.UTF_8))) {
+            byte[] expected = config.metricsToken().get().getBytes(StandardCharsets.UTF_8);
+            byte[] presented = request.bearerToken().orElse("").getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(expected, presented)) {
                 throw new HttpError(401, "metrics need [http] metrics_token: Authorization: Bearer TOKEN",
                         Map.of("WWW-Authenticate", "Bearer realm=\"letterbox metrics\""));
             }

@@ -73,6 +73,13 @@ final class Request {
         return Optional.ofNullable(exchange.getRequestHeaders().getFirst(name));
     }
 
+    /** The token of an {@code Authorization: Bearer TOKEN} header (scheme in any case, RFC 7235 §2.1). */
+    Optional<String> bearerToken() {
+        String h = header("Authorization").orElse("").strip();
+        if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
+        return Optional.of(h.substring(7).strip());
+    }
+
     /** Whether it came over TLS. */
     boolean secure() {
         return secure;

@@ -102,6 +102,20 @@ class AdminApiTest {
         assertEquals(200, call("GET", "/api/domains", null).statusCode());
     }
 
+    @Test
+    void aDamagedTokenFileIsAServerErrorWithARequestIdNeverAStackTrace() throws Exception {
+        java.nio.file.Files.writeString(server.dataDir().resolve(AdminToken.FILE), "garbage\n");
+        try {
+            var r = call("GET", "/api/domains", null);
+            assertEquals(500, r.statusCode());
+            String error = (String) json(r).get("error");
+            assertTrue(error.matches("internal error \\(request [a-z0-9]{8}\\)"), error);
+        } finally {
+            token = AdminToken.rotate(server.dataDir());
+        }
+        assertEquals(200, call("GET", "/api/domains", null).statusCode());
+    }
+
     // ---------------------------------------------------------------- domains
 
     @Test
