@@ -177,6 +177,18 @@ class AutoconfigTest {
     }
 
     @Test
+    void requestHeadersAreBounded() throws Exception {
+        StringBuilder many = new StringBuilder("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+        for (int i = 0; i < 150; i++) many.append("X-Filler-").append(i).append(": y\r\n");
+        String tooMany = web.raw("http", many.append("Connection: close\r\n\r\n").toString());
+        assertTrue(tooMany.isEmpty() || WebClient.status(tooMany) >= 400, "150 headers refused: " + tooMany);
+        String huge = web.raw("http", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000)
+                + "\r\nConnection: close\r\n\r\n");
+        assertTrue(huge.isEmpty() || WebClient.status(huge) >= 400, "a 40 KB header refused: " + huge);
+        assertEquals(200, web.get(web.http("/healthz")).statusCode(), "and the server goes on");
+    }
+
+    @Test
     void aKnownAccountAndAnUnknownOneGetTheSameAnswer() throws Exception {
         String user = server.newUser("autoconfig");
         var known = web.get(web.https("/mail/config-v1.1.xml?emailaddress=" + user));

@@ -63,8 +63,8 @@ public final class WebClient {
 
     /**
      * Sends {@code request} (exact bytes: request line, headers, blank line, body) to the http or
-     * https listener and returns everything the server sends until it closes. Ask it to close with
-     * {@code Connection: close}.
+     * https listener and returns everything the server sends until it closes (or resets). Ask it to
+     * close with {@code Connection: close}.
      */
     public String raw(String listener, String request) throws IOException {
         try (LineClient c = listener.equals("https") ? server.connectTls("https") : server.connect("http")) {
@@ -72,7 +72,14 @@ public final class WebClient {
             out.write(request.getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = c.socket().getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) got.write(buffer, 0, n);
+            } catch (java.net.SocketException reset) {
+                // the server closed with our bytes unread (a refused request): what came is the answer
+            }
+            return got.toString(StandardCharsets.UTF_8);
         }
     }
 
