@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,6 +50,8 @@ import java.util.function.Supplier;
  */
 public final class HttpService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.http");
+    /** Methods named in the log as they are; any other is logged as "other" (no client text in the log). */
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final char[] ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     static {
@@ -177,7 +180,8 @@ public final class HttpService implements AutoCloseable {
         metrics.httpRequest(route, response.status());
         int status = response.status();
         String routeName = route;
-        LOG.log(DEBUG, () -> "http " + id + ": " + exchange.getRequestMethod() + " " + routeName + " -> " + status
+        String method = KNOWN_METHODS.contains(exchange.getRequestMethod()) ? exchange.getRequestMethod() : "other";
+        LOG.log(DEBUG, () -> "http " + id + ": " + method + " " + routeName + " -> " + status
                 + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
