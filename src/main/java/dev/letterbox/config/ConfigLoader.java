@@ -17,6 +17,9 @@ import org.tomlj.TomlParseResult;
  * offending key on the first problem.
  */
 public final class ConfigLoader {
+    /** RFC 8461 §3.2: max_age is at most 31557600 seconds. */
+    private static final long MTA_STS_MAX_AGE_LIMIT = 31_557_600;
+
     /** Values given on the command line; they win over the file. */
     public record Overrides(Optional<Path> dataDir, Optional<Integer> portOffset, Optional<String> hostname) {
         public static Overrides none() {
@@ -96,8 +99,14 @@ public final class ConfigLoader {
         Config.Smtp s = new Config.Smtp(
                 atLeast(smtp, "idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(10)),
                 smtp.size("max_message_size", 50L << 20),
-                (int) smtp.integer("max_recipients", 100, 1, 100_000));
+                (int) smtp.integer("max_recipients", 100, 1, 100_000),
+                (int) smtp.integer("max_errors", 10, 1, 1_000),
+                (int) smtp.integer("max_commands", 10_000, 10, 10_000_000),
+                (int) smtp.integer("command_rate_per_ip", 1_000, 0, 1_000_000));
+        if (s.maxMessageSize() < 1024) throw new ConfigException("smtp.max_message_size: must be at least 1K");
         smtp.finish();
+
+        Config.Http h = http(root.section("http"));
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -107,7 +116,7 @@ public final class ConfigLoader {
         log.finish();
 
         root.finish();
-        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, new Config.Log(level));
+        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, new Config.Log(level));
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -143,6 +152,25 @@ public final class ConfigLoader {
                 atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)));
         section.finish();
         return tls;
+    }
+
+    private static Config.Http http(Section section) {
+        String mode = section.string("mta_sts_mode", "testing").toLowerCase(Locale.ROOT);
+        if (!List.of("testing", "enforce", "none").contains(mode)) {
+            throw new ConfigException(section.key("mta_sts_mode") + ": expected one of testing, enforce, none");
+        }
+        Duration maxAge = atLeast(section, "mta_sts_max_age", Duration.ofDays(7), Duration.ofMinutes(1));
+        if (maxAge.toSeconds() > MTA_STS_MAX_AGE_LIMIT) {
+            throw new ConfigException(section.key("mta_sts_max_age") + ": at most " + MTA_STS_MAX_AGE_LIMIT + "s (about a year, RFC 8461 §3.2)");
+        }
+        String token = section.string("metrics_token", "");
+        if (!token.isEmpty() && !token.matches("[\\x21-\\x7e]{16,256}")) {
+            throw new ConfigException(section.key("metrics_token") + ": use 16 to 256 printable ASCII characters without spaces, or \"\" for none");
+        }
+        Config.Http http = new Config.Http(mode, maxAge, token.isEmpty() ? Optional.empty() : Optional.of(token),
+                section.bool("admin_api", true));
+        section.finish();
+        return http;
     }
 
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {

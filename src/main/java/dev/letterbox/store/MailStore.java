@@ -16,6 +16,9 @@ public interface MailStore extends AutoCloseable {
 
     ChangeBus changes();
 
+    /** The outbound queue (mail waiting for remote delivery). */
+    OutboundQueue queue();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

@@ -8,8 +8,8 @@ import dev.letterbox.store.BlobId;
  * transaction; the file is deleted after that transaction commits (by the writer).
  *
  * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced}: a table that starts referring
- * to blobs (the outbound queue) must be added to its condition, and must create the row with
- * {@link #ensureRow} before referring to it.
+ * to blobs must be added to its condition, and must create the row with {@link #ensureRow} before
+ * referring to it. Referring tables: {@code message} and {@code queue_message}.
  */
 final class BlobRefs {
     private BlobRefs() {}
@@ -20,10 +20,11 @@ final class BlobRefs {
                 System.currentTimeMillis());
     }
 
-    /** Deletes the blob's row when no message refers to it; true when it did. */
+    /** Deletes the blob's row when no message and no queued message refers to it; true when it did. */
     static boolean dropIfUnreferenced(SqlSession db, String blob) {
-        return db.update("DELETE FROM blob WHERE id = ? AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)",
-                blob, blob) > 0;
+        return db.update("DELETE FROM blob WHERE id = ? AND NOT EXISTS (SELECT 1 FROM message WHERE blob_id = ?)"
+                        + " AND NOT EXISTS (SELECT 1 FROM queue_message WHERE blob_id = ?)",
+                blob, blob, blob) > 0;
     }
 
     static boolean hasRow(SqlSession db, String blob) {

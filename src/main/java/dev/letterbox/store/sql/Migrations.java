@@ -22,7 +22,8 @@ final class Migrations {
 
     /** In order; the position (from 1) is the version. */
     static final List<String> SCRIPTS = List.of(
-            "001-initial.sql");
+            "001-initial.sql",
+            "002-queue.sql");
 
     private Migrations() {}
 

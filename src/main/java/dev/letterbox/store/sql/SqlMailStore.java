@@ -6,6 +6,7 @@ import dev.letterbox.store.ChangeBus;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
@@ -53,6 +54,7 @@ public final class SqlMailStore implements MailStore {
     private final ReadPool reads;
     private final GroupCommitWriter writer;
     private final SqlDirectory directory;
+    private final SqlOutboundQueue queue;
     private final ChangeFeed feed;
     private final Thread sweeper;
 
@@ -64,6 +66,7 @@ public final class SqlMailStore implements MailStore {
         this.reads = new ReadPool(dialect, readSessions);
         this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, blobs, freedBlobGrace);
         this.directory = new SqlDirectory(reads, writer);
+        this.queue = new SqlOutboundQueue(reads, writer);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -141,6 +144,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public ChangeBus changes() {
         return bus;
+    }
+
+    @Override
+    public OutboundQueue queue() {
+        return queue;
     }
 
     @Override

@@ -18,7 +18,7 @@
  *       values come from one counter and are never handed out twice; UIDNEXT only grows.</li>
  *   <li>{@code account.used_bytes} equals the sum of the sizes of the account's messages after
  *       every unit.</li>
- *   <li>A {@code blob} row exists exactly while a message refers to the blob; the file is deleted
+ *   <li>A {@code blob} row exists exactly while a message or a queued message refers to the blob; the file is deleted
  *       after the commit that removed the row, or by the orphan sweep at start after a crash.</li>
  *   <li>Schema changes are numbered migration scripts under {@code migration/}, applied at open;
  *       a database newer than the code is refused.</li>

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SMTP acceptance under load: Letterbox (built from this tree) against Postfix -> Dovecot LMTP
+# (Debian's packages) on this machine, in the same run, with Postfix's smtp-source.
+#   bench/smtp/run.sh [ROUNDS=3]
+# Environment: MSGS=5000 SIZE=10240 SESSIONS=10 REUSE=0 OFFSET=30000 (Letterbox port offset)
+# Needs root (the reference daemons drop privileges). Talks to 127.0.0.1 only; stops what it started.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+PEERS=${PEERS:-$ROOT/../shared/peers}
+[ -d "$PEERS" ] || PEERS=/work/shared/peers
+. "$ROOT/scripts/toolchain.sh"
+lb_find_jdk 1
+lb_find_maven
+ROUNDS=${1:-3}
+MSGS=${MSGS:-5000}; SIZE=${SIZE:-10240}; SESSIONS=${SESSIONS:-10}; REUSE=${REUSE:-0}; OFFSET=${OFFSET:-30000}
+LB_PORT=$((25 + OFFSET))
+PF_PORT=11025
+PF_MAILDIRS=${PEERS_DIR:-/var/tmp/mail-peers}/dovecot/mail
+
+cd "$ROOT"
+JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
+CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+
+DATA=$(mktemp -d /tmp/letterbox-bench-smtp.XXXXXX)
+cat > "$DATA/letterbox.toml" <<TOML
+hostname = "mail.example.test"
+[listen]
+address = "127.0.0.1"
+port_offset = $OFFSET
+[smtp]
+# smtp-source opens a connection per message from 127.0.0.1: no per-IP pacing in the bench
+command_rate_per_ip = 0
+[log]
+level = "warning"
+TOML
+"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$DATA" 200 pass
+"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar target/letterbox.jar serve --data "$DATA" \
+    > "$DATA/server.log" 2>&1 &
+LB_PID=$!
+cleanup() {
+    kill "$LB_PID" 2>/dev/null || true
+    wait "$LB_PID" 2>/dev/null || true
+    rm -rf "$DATA"
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+    (exec 3<>/dev/tcp/127.0.0.1/$LB_PORT) 2>/dev/null && break
+    sleep 0.2
+done
+echo "Letterbox pid $LB_PID on port $LB_PORT, data $DATA" >&2
+
+"$PEERS/start-reference.sh" >&2   # shared with other benches: no RESET_MAIL; smtp-load counts the Maildir delta
+
+run_load() { # name port [extra args]
+    local name=$1 port=$2; shift 2
+    local out
+    out=$("$PEERS/smtp-load.sh" --host 127.0.0.1 --port "$port" --msgs "$MSGS" --size "$SIZE" \
+        --sessions "$SESSIONS" --reuse "$REUSE" "$@" 2>&1)
+    echo "$out" | sed "s/^/  [$name] /" >&2
+    local rate e2e
+    rate=$(echo "$out" | sed -n 's/^smtp msgs\/s: //p')
+    e2e=$(echo "$out" | sed -n 's/.*= \([0-9.]*\) msgs\/s$/\1/p')
+    echo "$name $rate ${e2e:-}"
+}
+
+results=$(mktemp)
+for r in $(seq 1 "$ROUNDS"); do
+    echo "== round $r" >&2
+    if [ $((r % 2)) -eq 1 ]; then
+        run_load letterbox "$LB_PORT" >> "$results"
+        run_load postfix "$PF_PORT" --maildir-root "$PF_MAILDIRS" >> "$results"
+    else
+        run_load postfix "$PF_PORT" --maildir-root "$PF_MAILDIRS" >> "$results"
+        run_load letterbox "$LB_PORT" >> "$results"
+    fi
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+lb=$(awk '$1=="letterbox"{print $2}' "$results" | median)
+pf=$(awk '$1=="postfix"{print $2}' "$results" | median)
+pf_box=$(awk '$1=="postfix" && $3!=""{print $3}' "$results" | median)
+echo "rounds: $ROUNDS; $MSGS messages x $SIZE bytes, $SESSIONS sessions, reuse=$REUSE"
+echo "per round (msgs/s): $(tr '\n' ';' < "$results")"
+echo "letterbox accepted (250 = in the mailbox): $lb msgs/s"
+echo "postfix accepted (250 = queued):           $pf msgs/s"
+echo "postfix until in the Maildirs:             $pf_box msgs/s"
+echo "ratio letterbox/postfix accepted: $(awk -v a="$lb" -v b="$pf" 'BEGIN{printf "%.2f", a/b}')"
+echo "ratio letterbox/postfix in mailbox: $(awk -v a="$lb" -v b="$pf_box" 'BEGIN{printf "%.2f", a/b}')"
+rm -f "$results"

@@ -1,0 +1,288 @@
+package dev.letterbox.smtp.client;
+
+import dev.letterbox.smtp.SmtpReply;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One SMTP client connection. Construct with {@link #connect} (plaintext, STARTTLS later) or
+ * {@link #connectTls} (implicit TLS, port 465); read the greeting with {@link #greeting()}; then
+ * {@link #ehlo}, optionally {@link #startTls} and {@link #authPlain}, then {@link #send} or
+ * {@link #sendChunked} per message, then {@link #quit()}.
+ */
+public final class SmtpClient implements Closeable {
+    private static final int MAX_REPLY_LINE = 2048;
+    private static final int MAX_REPLY_LINES = 200;
+    private static final Pattern ENHANCED = Pattern.compile("([245]\\.\\d{1,3}\\.\\d{1,3})( (.*))?");
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private List<String> extensions = List.of();
+
+    /** The envelope of one message: {@code from} "" for the null sender; parameters as written after the path. */
+    public record Envelope(String from, String mailParameters, List<String> recipients, String rcptParameters) {
+        public static Envelope of(String from, String... recipients) {
+            return new Envelope(from, "", List.of(recipients), "");
+        }
+    }
+
+    /** Every reply of one transaction; {@code data} is absent when no recipient was accepted. */
+    public record Result(SmtpReply mail, List<SmtpReply> rcpts, Optional<SmtpReply> data) {
+        public boolean accepted() {
+            return data.isPresent() && data.get().isPositive();
+        }
+    }
+
+    private SmtpClient(Socket socket, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        use(socket);
+    }
+
+    public static SmtpClient connect(String host, int port, Duration timeout) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            return new SmtpClient(s, timeout);
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** Implicit TLS (RFC 8314): the handshake comes first. {@code serverName} is checked against the certificate. */
+    public static SmtpClient connectTls(String host, int port, SSLContext tls, String serverName, Duration timeout)
+            throws IOException {
+        SmtpClient c = connect(host, port, timeout);
+        try {
+            c.wrap(tls, serverName);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void use(Socket s) throws IOException {
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream(), 8192);
+        out = new BufferedOutputStream(s.getOutputStream(), 16384);
+    }
+
+    private void wrap(SSLContext tls, String serverName) throws IOException {
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, serverName, socket.getPort(), true);
+        ssl.setUseClientMode(true);
+        if (serverName != null) {
+            SSLParameters params = ssl.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS"); // host name check, as RFC 6125 asks
+            ssl.setSSLParameters(params);
+        }
+        ssl.startHandshake();
+        use(ssl);
+    }
+
+    public boolean isTls() {
+        return socket instanceof SSLSocket;
+    }
+
+    public SmtpReply greeting() throws IOException {
+        return readReply();
+    }
+
+    /** EHLO; the extension keywords (upper-cased lines after the first) are kept for later commands. */
+    public SmtpReply ehlo(String name) throws IOException {
+        SmtpReply r = command("EHLO " + name);
+        extensions = r.isPositive() ? r.lines().subList(1, r.lines().size()).stream()
+                .map(l -> l.toUpperCase(Locale.ROOT)).toList() : List.of();
+        return r;
+    }
+
+    /** True when the last EHLO answer listed {@code keyword} (e.g. "PIPELINING", "AUTH"). */
+    public boolean supports(String keyword) {
+        String k = keyword.toUpperCase(Locale.ROOT);
+        return extensions.stream().anyMatch(l -> l.equals(k) || l.startsWith(k + " "));
+    }
+
+    /** STARTTLS (RFC 3207); on 220 the handshake follows and the caller must EHLO again. */
+    public SmtpReply startTls(SSLContext tls, String serverName) throws IOException {
+        SmtpReply r = command("STARTTLS");
+        if (r.code() == 220) {
+            wrap(tls, serverName);
+            extensions = List.of();
+        }
+        return r;
+    }
+
+    /** AUTH PLAIN with an initial response (RFC 4954 §4, RFC 4616). */
+    public SmtpReply authPlain(String user, String password) throws IOException {
+        byte[] raw = ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8);
+        return command("AUTH PLAIN " + Base64.getEncoder().encodeToString(raw));
+    }
+
+    /** Sends one command line and reads its reply. */
+    public SmtpReply command(String line) throws IOException {
+        writeLine(line);
+        out.flush();
+        return readReply();
+    }
+
+    /**
+     * One transaction with DATA. With PIPELINING, MAIL, the RCPTs and DATA go out together (RFC 2920
+     * §3.1) and the replies are read after; without, one by one. The message is sent dot-stuffed.
+     */
+    public Result send(Envelope env, byte[] message) throws IOException {
+        boolean pipelining = supports("PIPELINING");
+        List<SmtpReply> rcpts = new ArrayList<>();
+        SmtpReply mail;
+        SmtpReply dataGo;
+        if (pipelining) {
+            writeLine(mailLine(env));
+            for (String r : env.recipients()) writeLine(rcptLine(env, r));
+            writeLine("DATA");
+            out.flush();
+            mail = readReply();
+            for (int i = 0; i < env.recipients().size(); i++) rcpts.add(readReply());
+            dataGo = readReply();
+        } else {
+            mail = command(mailLine(env));
+            if (!mail.isPositive()) return new Result(mail, rcpts, Optional.empty());
+            for (String r : env.recipients()) rcpts.add(command(rcptLine(env, r)));
+            if (rcpts.stream().noneMatch(SmtpReply::isPositive)) return new Result(mail, rcpts, Optional.empty());
+            dataGo = command("DATA");
+        }
+        if (dataGo.code() != 354) return new Result(mail, rcpts, Optional.of(dataGo));
+        writeDotStuffed(message);
+        out.flush();
+        return new Result(mail, rcpts, Optional.of(readReply()));
+    }
+
+    /** One transaction with BDAT chunks of at most {@code chunkSize} octets (RFC 3030), pipelined. */
+    public Result sendChunked(Envelope env, byte[] message, int chunkSize) throws IOException {
+        writeLine(mailLine(env));
+        for (String r : env.recipients()) writeLine(rcptLine(env, r));
+        int chunks = 0;
+        int off = 0;
+        do {
+            int n = Math.min(chunkSize, message.length - off);
+            boolean last = off + n == message.length;
+            writeLine("BDAT " + n + (last ? " LAST" : ""));
+            out.write(message, off, n);
+            off += n;
+            chunks++;
+        } while (off < message.length);
+        out.flush();
+        SmtpReply mail = readReply();
+        List<SmtpReply> rcpts = new ArrayList<>();
+        for (int i = 0; i < env.recipients().size(); i++) rcpts.add(readReply());
+        SmtpReply last = null;
+        for (int i = 0; i < chunks; i++) {
+            SmtpReply r = readReply();
+            if (last == null || last.isPositive()) last = r; // the first failure is the message's answer
+        }
+        return new Result(mail, rcpts, Optional.of(last));
+    }
+
+    public SmtpReply quit() throws IOException {
+        return command("QUIT");
+    }
+
+    private static String mailLine(Envelope env) {
+        return "MAIL FROM:<" + env.from() + ">" + (env.mailParameters().isEmpty() ? "" : " " + env.mailParameters());
+    }
+
+    private static String rcptLine(Envelope env, String rcpt) {
+        return "RCPT TO:<" + rcpt + ">" + (env.rcptParameters().isEmpty() ? "" : " " + env.rcptParameters());
+    }
+
+    private void writeLine(String line) throws IOException {
+        if (line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) throw new IllegalArgumentException("line break in a command");
+        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write('\r');
+        out.write('\n');
+    }
+
+    /** RFC 5321 §4.5.2: a leading "." gets another; bare LF becomes CRLF; the data ends with CRLF "." CRLF. */
+    private void writeDotStuffed(byte[] m) throws IOException {
+        boolean lineStart = true;
+        byte prev = 0;
+        for (byte b : m) {
+            if (lineStart && b == '.') out.write('.');
+            if (b == '\n' && prev != '\r') out.write('\r');
+            out.write(b);
+            lineStart = b == '\n';
+            prev = b;
+        }
+        if (!lineStart) out.write(new byte[] {'\r', '\n'});
+        out.write(new byte[] {'.', '\r', '\n'});
+    }
+
+    /** Reads one possibly multi-line reply (RFC 5321 §4.2.1). */
+    public SmtpReply readReply() throws IOException {
+        List<String> texts = new ArrayList<>();
+        int code = -1;
+        Optional<String> enhanced = Optional.empty();
+        boolean allEnhanced = true;
+        List<String> raw = new ArrayList<>();
+        while (true) {
+            String line = readLine();
+            if (line.length() < 3 || !line.substring(0, 3).matches("[2-5][0-9][0-9]")
+                    || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+                throw new IOException("malformed SMTP reply line: " + line);
+            }
+            int c = Integer.parseInt(line.substring(0, 3));
+            if (code >= 0 && c != code) throw new IOException("reply code changed inside a multi-line reply");
+            code = c;
+            String text = line.length() > 4 ? line.substring(4) : "";
+            raw.add(text);
+            var m = ENHANCED.matcher(text);
+            if (m.matches() && text.charAt(0) - '0' == code / 100) {
+                enhanced = Optional.of(m.group(1));
+                texts.add(m.group(3) == null ? "" : m.group(3));
+            } else {
+                allEnhanced = false;
+            }
+            if (line.length() == 3 || line.charAt(3) == ' ') break;
+            if (raw.size() >= MAX_REPLY_LINES) throw new IOException("reply longer than " + MAX_REPLY_LINES + " lines");
+        }
+        return allEnhanced ? new SmtpReply(code, enhanced, texts) : new SmtpReply(code, Optional.empty(), raw);
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                byte[] bytes = buf.toByteArray();
+                int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                return new String(bytes, 0, len, StandardCharsets.UTF_8);
+            }
+            if (buf.size() >= MAX_REPLY_LINE) throw new IOException("reply line longer than " + MAX_REPLY_LINE + " octets");
+            buf.write(b);
+        }
+        throw new IOException("connection closed by the server");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

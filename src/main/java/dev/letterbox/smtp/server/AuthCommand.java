@@ -1,0 +1,193 @@
+package dev.letterbox.smtp.server;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.SaslPlain;
+import dev.letterbox.net.LineTooLongException;
+import dev.letterbox.smtp.SmtpCommand;
+import dev.letterbox.smtp.SmtpReply;
+import dev.letterbox.store.Protocol;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN. Only over TLS; failures from one address are
+ * slowed down and then refused for a while by the shared {@link dev.letterbox.auth.LoginThrottle}.
+ */
+final class AuthCommand {
+    private static final System.Logger LOG = System.getLogger("letterbox.smtp");
+    static final String MECHANISMS = "PLAIN LOGIN";
+    /** RFC 4954 §4: a server should accept AUTH lines of at least 12288 octets. */
+    private static final int MAX_RESPONSE = 12288;
+    private static final String USERNAME_PROMPT = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
+    private static final String PASSWORD_PROMPT = Base64.getEncoder().encodeToString("Password:".getBytes(StandardCharsets.US_ASCII));
+
+    private final SmtpSession s;
+
+    AuthCommand(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** A credential exchange that ended without a verdict on the credentials. */
+    private static final class Abort extends Exception {
+        final transient SmtpReply reply;
+        final boolean counts;
+
+        Abort(SmtpReply reply, boolean counts) {
+            super(reply.toString(), null, false, false);
+            this.reply = reply;
+            this.counts = counts;
+        }
+    }
+
+    void auth(SmtpCommand.Auth a) throws IOException {
+        if (!s.conn.isTls()) {
+            s.fail(SmtpReply.of(538, "5.7.11", "encryption required for authentication: use STARTTLS first"));
+            return;
+        }
+        if (s.helo == null) {
+            s.fail(SmtpReply.of(503, "5.5.1", "send EHLO first"));
+            return;
+        }
+        if (s.authenticated()) {
+            s.fail(SmtpReply.of(503, "5.5.1", "already authenticated"));
+            return;
+        }
+        if (s.tx != null) {
+            s.fail(SmtpReply.of(503, "5.5.1", "AUTH is not allowed inside a mail transaction"));
+            return;
+        }
+        InetAddress ip = s.conn.remoteAddress().getAddress();
+        if (s.service.throttle.isBlocked(ip)) {
+            s.reply(SmtpReply.of(421, "4.7.0", "too many failed logins from your address; try again later"));
+            s.end();
+            return;
+        }
+        String user;
+        char[] password;
+        try {
+            switch (a.mechanism()) {
+                case "PLAIN" -> {
+                    SaslPlain plain = SaslPlain.decode(response(a.initialResponse(), ""))
+                            .orElseThrow(() -> new Abort(SmtpReply.of(501, "5.5.2", "malformed PLAIN response"), true));
+                    if (!plain.authorizationMatches()) {
+                        Arrays.fill(plain.password(), '\0');
+                        throw new Abort(SmtpReply.of(535, "5.7.8", "acting as another user is not allowed"), true);
+                    }
+                    user = plain.username();
+                    password = plain.password();
+                }
+                case "LOGIN" -> {
+                    user = new String(decodeText(response(a.initialResponse(), USERNAME_PROMPT)));
+                    password = decodeText(response(Optional.empty(), PASSWORD_PROMPT));
+                }
+                default -> throw new Abort(SmtpReply.of(504, "5.5.4", "unrecognized authentication mechanism; use "
+                        + MECHANISMS), true);
+            }
+        } catch (Abort e) {
+            if (e.counts) s.fail(e.reply);
+            else s.reply(e.reply);
+            return;
+        }
+        if (user.isEmpty() || password.length == 0) {
+            Arrays.fill(password, '\0');
+            s.fail(SmtpReply.of(501, "5.5.2", "empty user name or password"));
+            return;
+        }
+        verify(user, password, ip);
+    }
+
+    private void verify(String user, char[] password, InetAddress ip) throws IOException {
+        AuthResult result = s.service.directory.authenticate(user, password, Protocol.SMTP);
+        switch (result) {
+            case AuthResult.Success ok -> {
+                s.service.throttle.recordSuccess(ip);
+                s.service.metrics.login("smtp", true);
+                s.account = ok.account();
+                LOG.log(INFO, "{0}: login {1}", s.who(), ok.account().address());
+                s.reply(SmtpReply.of(235, "2.7.0", "authentication successful"));
+            }
+            case AuthResult.BadCredentials bad -> {
+                s.service.metrics.login("smtp", false);
+                LOG.log(INFO, "{0}: login failed for {1} from {2}", s.who(), printable(user), ip.getHostAddress());
+                if (s.service.throttle.recordFailure(ip)) {
+                    LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", s.who(), ip.getHostAddress());
+                }
+                try {
+                    s.service.throttle.pause(ip);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    s.end();
+                    return;
+                }
+                s.fail(SmtpReply.of(535, "5.7.8", "authentication credentials invalid"));
+            }
+            case AuthResult.AccountDisabled d -> {
+                LOG.log(INFO, "{0}: login refused for {1}: account disabled", s.who(), d.account().address());
+                s.fail(SmtpReply.of(535, "5.7.8", "this account is disabled"));
+            }
+            case AuthResult.ProtocolDisabled d -> {
+                LOG.log(INFO, "{0}: login refused for {1}: SMTP disabled", s.who(), d.account().address());
+                s.fail(SmtpReply.of(535, "5.7.8", "sending mail is disabled for this account"));
+            }
+        }
+    }
+
+    /** The initial response, or the answer to a "334 prompt" challenge (RFC 4954 §4). */
+    private String response(Optional<String> initial, String prompt) throws IOException, Abort {
+        if (initial.isPresent()) return initial.get();
+        s.reply(SmtpReply.plain(334, prompt));
+        s.conn.flush();
+        byte[] raw;
+        try {
+            raw = s.conn.readLine(MAX_RESPONSE);
+        } catch (LineTooLongException e) {
+            throw new Abort(SmtpReply.of(500, "5.5.6", "authentication exchange line too long"), true);
+        }
+        if (raw == null) throw new IOException("connection ended during AUTH");
+        int len = raw.length;
+        if (len > 0 && raw[len - 1] == '\n') len--;
+        if (len > 0 && raw[len - 1] == '\r') len--;
+        String line = new String(raw, 0, len, StandardCharsets.US_ASCII);
+        Arrays.fill(raw, (byte) 0);
+        if (line.equals("*")) throw new Abort(SmtpReply.of(501, "5.0.0", "authentication cancelled"), false);
+        return line;
+    }
+
+    /** Base64 to UTF-8 characters, for LOGIN's user name and password. */
+    private static char[] decodeText(String base64) throws Abort {
+        byte[] raw;
+        try {
+            raw = Base64.getDecoder().decode(base64.trim());
+        } catch (IllegalArgumentException e) {
+            throw new Abort(SmtpReply.of(501, "5.5.2", "response is not base64"), true);
+        }
+        try {
+            CharBuffer cb = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw));
+            char[] out = new char[cb.remaining()];
+            cb.get(out);
+            Arrays.fill(cb.array(), '\0');
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new Abort(SmtpReply.of(501, "5.5.2", "response is not UTF-8"), true);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static String printable(String s) {
+        String cut = s.length() > 100 ? s.substring(0, 100) : s;
+        return cut.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+}

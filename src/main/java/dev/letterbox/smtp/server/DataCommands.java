@@ -1,0 +1,168 @@
+package dev.letterbox.smtp.server;
+
+import static java.lang.System.Logger.Level.INFO;
+
+import dev.letterbox.smtp.DataReader;
+import dev.letterbox.smtp.MailParameters;
+import dev.letterbox.smtp.SmtpCommand;
+import dev.letterbox.smtp.SmtpReply;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.ZonedDateTime;
+import java.util.OptionalLong;
+
+/** DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030): receiving the message and answering for it. */
+final class DataCommands {
+    private static final System.Logger LOG = System.getLogger("letterbox.smtp");
+    private static final int COPY_BUFFER = 16 * 1024;
+
+    private final SmtpSession s;
+
+    DataCommands(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** The reply for DATA/BDAT when the transaction cannot take a message now, or null when it can. */
+    private SmtpReply notReady() {
+        Transaction tx = s.tx;
+        if (tx == null) return SmtpReply.of(503, "5.5.1", "send MAIL first");
+        if (!tx.hasRecipients()) {
+            // RFC 2920 §3.1: after pipelined RCPTs that all failed, DATA gets 554 "no valid recipients"
+            return tx.refused > 0 ? SmtpReply.of(554, "5.5.1", "no valid recipients")
+                    : SmtpReply.of(503, "5.5.1", "send RCPT first");
+        }
+        return null;
+    }
+
+    void data() throws IOException {
+        SmtpReply refusal = notReady();
+        if (refusal == null && s.tx.params.body().orElse(null) == MailParameters.Body.BINARY_MIME) {
+            refusal = SmtpReply.of(503, "5.5.1", "BODY=BINARYMIME needs BDAT"); // RFC 3030 §3
+        }
+        if (refusal == null && (s.tx.chunked != null || s.tx.chunkFailed)) {
+            refusal = SmtpReply.of(503, "5.5.1", "DATA is not allowed after BDAT");
+        }
+        if (refusal != null) {
+            s.fail(refusal);
+            return;
+        }
+        Transaction tx = s.tx;
+        MessageIntake intake = open(tx);
+        if (intake == null) return;
+        s.reply(SmtpReply.plain(354, "end data with <CR><LF>.<CR><LF>"));
+        s.conn.flush();
+        DataReader.Result result;
+        try {
+            result = DataReader.copy(s.conn.input(), intake.sink(), s.service.config.maxMessageSize());
+        } catch (IOException | RuntimeException e) {
+            intake.abort();
+            s.resetTransaction();
+            if (e instanceof EOFException) s.end();
+            throw e;
+        }
+        SmtpReply answer;
+        if (result.tooLarge()) {
+            intake.abort();
+            answer = tooBig();
+        } else if (result.bareLineEnding()) {
+            intake.abort();
+            LOG.log(INFO, "{0}: message refused: bare CR or LF in DATA", s.who());
+            answer = SmtpReply.of(550, "5.6.0", "message refused: bare CR or LF line endings; lines must end with CRLF");
+        } else {
+            answer = intake.finish();
+            if (answer.isPositive()) s.messages++;
+        }
+        s.resetTransaction(); // RFC 5321 §4.1.1.4: the transaction ends whatever the outcome
+        s.reply(answer);
+    }
+
+    /**
+     * RFC 3030 §2: the chunk's octets are read whatever the answer, so the next command is found.
+     * A failed chunk fails the message; later chunks are read and refused until RSET or MAIL.
+     */
+    void bdat(SmtpCommand.Bdat b) throws IOException {
+        SmtpReply refusal = notReady();
+        Transaction tx = s.tx;
+        long max = s.service.config.maxMessageSize();
+        if (refusal == null && tx.chunkFailed) refusal = SmtpReply.of(503, "5.5.1", "this message already failed; send RSET");
+        if (refusal != null) {
+            discard(b.size());
+            s.fail(refusal);
+            return;
+        }
+        if (tx.chunkedBytes + b.size() > max) {
+            discard(b.size());
+            tx.abandon();
+            tx.chunkFailed = true;
+            s.reply(tooBig());
+            return;
+        }
+        if (tx.chunked == null) {
+            tx.chunked = open(tx);
+            if (tx.chunked == null) {
+                discard(b.size());
+                return;
+            }
+        }
+        try {
+            copy(s.conn.input(), tx.chunked.sink(), b.size());
+        } catch (IOException | RuntimeException e) {
+            s.resetTransaction();
+            if (e instanceof EOFException) s.end();
+            throw e;
+        }
+        tx.chunkedBytes += b.size();
+        if (!b.last()) {
+            s.reply(SmtpReply.of(250, "2.0.0", b.size() + " octets received"));
+            return;
+        }
+        MessageIntake intake = tx.chunked;
+        tx.chunked = null;
+        SmtpReply answer = intake.finish();
+        if (answer.isPositive()) s.messages++;
+        s.resetTransaction();
+        s.reply(answer);
+    }
+
+    private SmtpReply tooBig() {
+        return SmtpReply.of(552, "5.3.4", "message size exceeds fixed maximum message size of "
+                + s.service.config.maxMessageSize() + " octets");
+    }
+
+    /** Starts the message's blob; on a storage failure answers 451, ends the transaction and returns null. */
+    private MessageIntake open(Transaction tx) throws IOException {
+        var conn = s.conn;
+        String protocol = TraceHeaders.protocol(s.esmtp, tx.params.smtputf8(), conn.isTls(), s.authenticated());
+        String id = conn.sessionId() + "." + (s.messages + 1);
+        byte[] received = TraceHeaders.received(s.helo, conn.remoteAddress().getAddress().getHostAddress(),
+                s.service.hostname, protocol, conn.tls().map(Object::toString).orElse(null), id,
+                tx.recipientCount() == 1 ? tx.accepted.get(0) : null, ZonedDateTime.now());
+        OptionalLong submitter = s.authenticated() ? OptionalLong.of(s.account.id()) : OptionalLong.empty();
+        try {
+            return new MessageIntake(s.service, tx, received, s.authenticated(), conn.listenerName(),
+                    s.who() + " message " + (s.messages + 1), submitter);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: cannot start storing a message: {1}", s.who(), e.toString());
+            s.resetTransaction();
+            s.reply(SmtpReply.of(451, "4.3.0", "cannot store messages right now; try again later"));
+            return null;
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+        byte[] buf = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, n))];
+        long left = n;
+        while (left > 0) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (r < 0) throw new EOFException("connection ended inside a BDAT chunk");
+            out.write(buf, 0, r);
+            left -= r;
+        }
+    }
+
+    private void discard(long n) throws IOException {
+        copy(s.conn.input(), OutputStream.nullOutputStream(), n);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.letterbox.smtp.server;
+
+import static java.lang.System.Logger.Level.INFO;
+
+import dev.letterbox.smtp.MailParameters;
+import dev.letterbox.smtp.Mailbox;
+import dev.letterbox.smtp.SmtpCommand;
+import dev.letterbox.smtp.SmtpReply;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.QueuedMessage;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** MAIL and RCPT: opening a transaction and collecting its recipients. */
+final class EnvelopeCommands {
+    private static final System.Logger LOG = System.getLogger("letterbox.smtp");
+
+    private final SmtpSession s;
+
+    EnvelopeCommands(SmtpSession session) {
+        this.s = session;
+    }
+
+    /** RFC 5321 §4.1.1.2 MAIL, with SIZE (RFC 1870 §6), SMTPUTF8 (RFC 6531 §3.4) and submission rules (RFC 6409). */
+    void mail(SmtpCommand.Mail m) throws IOException {
+        SmtpService service = s.service;
+        if (s.helo == null) {
+            s.fail(SmtpReply.of(503, "5.5.1", "send EHLO first"));
+            return;
+        }
+        if (s.tx != null) {
+            s.fail(SmtpReply.of(503, "5.5.1", "a transaction is already open; send RSET first"));
+            return;
+        }
+        if (service.role == SmtpService.Role.SUBMISSION && !s.conn.isTls()) {
+            s.fail(SmtpReply.of(530, "5.7.0", "must issue a STARTTLS command first")); // RFC 3207 §4
+            return;
+        }
+        if (service.role == SmtpService.Role.SUBMISSION && !s.authenticated()) {
+            s.fail(SmtpReply.of(530, "5.7.0", "authentication required")); // RFC 4954 §6
+            return;
+        }
+        MailParameters p = m.params();
+        if (p.size().isPresent() && p.size().getAsLong() > service.config.maxMessageSize()) {
+            s.reply(SmtpReply.of(552, "5.3.4", "message size exceeds fixed maximum message size of "
+                    + service.config.maxMessageSize() + " octets"));
+            return;
+        }
+        if (m.from().isPresent() && !m.from().get().isAscii() && !p.smtputf8()) {
+            s.fail(SmtpReply.of(553, "5.6.7", "non-ASCII address needs the SMTPUTF8 parameter"));
+            return;
+        }
+        if (s.authenticated() && !service.policy.ownsSender(s.account, m.from())) {
+            LOG.log(INFO, "{0}: {1} may not send as <{2}>", s.who(), s.account.address(), printable(m.from()));
+            s.fail(SmtpReply.of(553, "5.7.1", "sender address not owned by you; use one of your own addresses"));
+            return;
+        }
+        s.tx = new Transaction(m.from(), p);
+        s.reply(SmtpReply.of(250, "2.1.0", "sender OK"));
+    }
+
+    /** RFC 5321 §4.1.1.3 RCPT, with the relay rule and RFC 3461's NOTIFY/ORCPT kept for the queue. */
+    void rcpt(SmtpCommand.Rcpt r) throws IOException {
+        Transaction tx = s.tx;
+        if (tx == null) {
+            s.fail(SmtpReply.of(503, "5.5.1", "send MAIL first"));
+            return;
+        }
+        if (tx.chunked != null || tx.chunkFailed) {
+            s.fail(SmtpReply.of(503, "5.5.1", "RCPT is not allowed during BDAT"));
+            return;
+        }
+        if (tx.recipientCount() >= s.service.config.maxRecipients()) {
+            s.reply(SmtpReply.of(452, "4.5.3", "too many recipients")); // RFC 5321 §4.5.3.1.10
+            return;
+        }
+        Mailbox to = r.to();
+        if (!to.isAscii() && !tx.params.smtputf8()) {
+            s.fail(SmtpReply.of(553, "5.6.7", "non-ASCII address needs the SMTPUTF8 parameter on MAIL"));
+            return;
+        }
+        long declared = tx.params.size().orElse(0);
+        switch (s.service.policy.recipient(to, s.authenticated(), declared)) {
+            case InboundPolicy.Decision.Refuse refuse -> {
+                tx.refused++;
+                if (refuse.reply().isTransient()) s.reply(refuse.reply());
+                else s.fail(refuse.reply());
+            }
+            case InboundPolicy.Decision.Accept accept -> {
+                for (Account a : accept.accounts()) tx.accounts.putIfAbsent(a.id(), a);
+                Optional<Set<QueuedMessage.Notify>> notify = r.params().notifyOn().map(EnvelopeCommands::notify);
+                for (String remote : accept.remote()) {
+                    tx.remote.putIfAbsent(remote, QueuedMessage.NewRecipient.pending(remote, notify, r.params().orcpt()));
+                }
+                tx.accepted.add(to.address());
+                s.reply(SmtpReply.of(250, "2.1.5", "recipient OK"));
+            }
+        }
+    }
+
+    private static Set<QueuedMessage.Notify> notify(Set<dev.letterbox.smtp.RcptParameters.Notify> given) {
+        Set<QueuedMessage.Notify> out = EnumSet.noneOf(QueuedMessage.Notify.class);
+        for (var n : given) out.add(QueuedMessage.Notify.valueOf(n.name()));
+        return Set.copyOf(out);
+    }
+
+    private static String printable(Optional<Mailbox> m) {
+        String text = m.map(Mailbox::address).orElse("");
+        String cut = text.length() > 100 ? text.substring(0, 100) : text;
+        return cut.replaceAll("[^\\x21-\\x7e]", "?");
+    }
+}

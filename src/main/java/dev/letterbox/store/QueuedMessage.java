@@ -1,0 +1,47 @@
+package dev.letterbox.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * One message in the outbound queue: its envelope, the blob holding its bytes (trace headers
+ * included, no Return-Path) and one row per recipient with that recipient's delivery state.
+ */
+public record QueuedMessage(long id, Envelope envelope, List<Recipient> recipients) {
+
+    /**
+     * What the SMTP transaction said about the message. {@code sender} is empty for the null
+     * reverse-path {@code <>}; {@code accountId} names the submitting account (empty for mail that
+     * came in on port 25 and is forwarded by an alias).
+     */
+    public record Envelope(String sender, BlobId blob, long size, Instant received, Body body, boolean smtputf8,
+                           Optional<Ret> ret, Optional<String> envId, OptionalLong accountId) {}
+
+    /**
+     * One recipient. {@code notifyOn} is RFC 3461's NOTIFY (empty set = NEVER, absent = not given);
+     * {@code orcpt} is {@code addr-type;address}. A {@code FAILED} recipient still needs its DSN
+     * when the sender asked for one (the relay's business).
+     */
+    public record Recipient(long id, String address, Optional<Set<Notify>> notifyOn, Optional<String> orcpt,
+                            State state, int attempts, Instant nextAttempt, Optional<String> lastError) {}
+
+    /** A recipient to enqueue: {@code PENDING}, or {@code FAILED} with the reason (a DSN is owed). */
+    public record NewRecipient(String address, Optional<Set<Notify>> notifyOn, Optional<String> orcpt,
+                               State state, Optional<String> lastError) {
+        public static NewRecipient pending(String address, Optional<Set<Notify>> notifyOn, Optional<String> orcpt) {
+            return new NewRecipient(address, notifyOn, orcpt, State.PENDING, Optional.empty());
+        }
+    }
+
+    /** The declared body type (RFC 6152 8BITMIME, RFC 3030 BINARYMIME); the relay must honour it. */
+    public enum Body { SEVEN_BIT, EIGHT_BIT_MIME, BINARY_MIME }
+
+    public enum Ret { FULL, HDRS }
+
+    public enum Notify { SUCCESS, FAILURE, DELAY }
+
+    public enum State { PENDING, DELIVERED, DEFERRED, FAILED }
+}
