@@ -24,6 +24,8 @@ import java.util.Optional;
  */
 final class Request {
     static final int MAX_BODY = 64 * 1024;
+    /** How much of a too-large body we still read (and drop) so the client can see our 413. */
+    private static final long DRAIN_LIMIT = 1 << 20;
     private static final int MAX_PARAMETERS = 32;
 
     private final HttpExchange exchange;
@@ -107,22 +109,35 @@ final class Request {
     /** The whole body, at most {@link #MAX_BODY} bytes (else 413). */
     byte[] body() throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        InputStream in = exchange.getRequestBody();
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) throw tooLarge();
+                long declared = Long.parseLong(length.strip());
+                if (declared > MAX_BODY) throw tooLarge(in);
             } catch (NumberFormatException e) {
                 throw new HttpError(400, "bad Content-Length");
             }
         }
-        InputStream in = exchange.getRequestBody();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         int n;
         while ((n = in.read(buffer)) > 0) {
             out.write(buffer, 0, n);
-            if (out.size() > MAX_BODY) throw tooLarge();
+            if (out.size() > MAX_BODY) throw tooLarge(in);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Reads and drops what is left of an over-long body (up to {@link #DRAIN_LIMIT}) before the 413,
+     * so the client, still sending, sees the answer instead of a connection reset.
+     */
+    private static HttpError tooLarge(InputStream in) throws IOException {
+        byte[] sink = new byte[8192];
+        long drained = 0;
+        int n;
+        while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) drained += n;
+        return tooLarge();
     }
 
     /** The body as UTF-8 text (400 when it is not valid UTF-8). */
