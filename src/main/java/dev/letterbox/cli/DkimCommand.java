@@ -3,6 +3,7 @@ package dev.letterbox.cli;
 import dev.letterbox.dkim.DkimAlgorithm;
 import dev.letterbox.dkim.DkimKey;
 import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.setup.DnsRecords;
 import dev.letterbox.store.MailStore;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -54,15 +55,9 @@ final class DkimCommand {
         return 0;
     }
 
-    /** A zone-file line; the value is split into 255-octet strings as TXT records require. */
+    /** A zone-file line, the value split into 255-octet strings as TXT records require. */
     static String zoneLine(DkimKey k) {
-        String value = k.recordValue();
-        StringBuilder quoted = new StringBuilder();
-        for (int i = 0; i < value.length(); i += 255) {
-            if (i > 0) quoted.append(' ');
-            quoted.append('"').append(value, i, Math.min(value.length(), i + 255)).append('"');
-        }
-        return k.recordName() + ". IN TXT " + quoted + " ; DKIM " + k.algorithm().tag;
+        return k.recordName() + ". IN TXT " + DnsRecords.txt(k.recordValue()) + " ; DKIM " + k.algorithm().tag;
     }
 
     private static DkimAlgorithm parse(String name) {
