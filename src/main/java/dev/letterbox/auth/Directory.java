@@ -63,6 +63,9 @@ public final class Directory {
         try {
             store.removeDomain(domain);
         } catch (MailboxException e) {
+            if (e.reason() == MailboxException.Reason.NOT_FOUND) {
+                throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, "no domain " + domain);
+            }
             throw refusal(e, "domain " + domain + " still has accounts; remove them first");
         }
     }
@@ -74,7 +77,9 @@ public final class Directory {
         if (store.domain(Addresses.domainOf(normal)).isEmpty()) {
             throw new DirectoryException("domain " + Addresses.domainOf(normal) + " is not hosted here; add it first with: letterbox domain add " + Addresses.domainOf(normal));
         }
-        if (store.alias(normal).isPresent()) throw new DirectoryException(normal + " is already an alias");
+        if (store.alias(normal).isPresent()) {
+            throw new DirectoryException(DirectoryException.Kind.CONFLICT, normal + " is already an alias");
+        }
         checkPassword(password);
         if (quotaBytes < 0) throw new DirectoryException("quota must not be negative");
         try {
@@ -96,7 +101,7 @@ public final class Directory {
     }
 
     public Account requireAccount(String address) {
-        return account(address).orElseThrow(() -> new DirectoryException("no account " + address));
+        return account(address).orElseThrow(() -> new DirectoryException(DirectoryException.Kind.NOT_FOUND, "no account " + address));
     }
 
     public List<Account> accounts(Optional<String> domain) {
@@ -135,7 +140,7 @@ public final class Directory {
         String domain = key.startsWith("@") ? key.substring(1) : Addresses.domainOf(key);
         if (store.domain(domain).isEmpty()) throw new DirectoryException("domain " + domain + " is not hosted here");
         if (!key.startsWith("@") && store.account(key).isPresent()) {
-            throw new DirectoryException(key + " is an account; an alias cannot shadow it");
+            throw new DirectoryException(DirectoryException.Kind.CONFLICT, key + " is an account; an alias cannot shadow it");
         }
         if (key.equals(to)) throw new DirectoryException("an alias cannot point to itself");
         try {
@@ -151,8 +156,15 @@ public final class Directory {
         try {
             store.removeAlias(key, target.map(this::validAddress));
         } catch (MailboxException e) {
-            throw refusal(e, "no such alias " + key + target.map(t -> " -> " + t).orElse(""));
+            String what = "no such alias " + key + target.map(t -> " -> " + t).orElse("");
+            if (e.reason() == MailboxException.Reason.NOT_FOUND) throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, what);
+            throw refusal(e, what);
         }
+    }
+
+    /** The alias (an address, or "@domain" for a catch-all) with its targets; empty when there is none. */
+    public Optional<Alias> alias(String address) {
+        return Addresses.normalizeAliasKey(address).flatMap(store::alias);
     }
 
     public List<Alias> aliases(Optional<String> domain) {
@@ -260,9 +272,10 @@ public final class Directory {
     }
 
     private static DirectoryException refusal(MailboxException e, String duplicateMessage) {
-        return new DirectoryException(switch (e.reason()) {
-            case DUPLICATE, ALREADY_EXISTS, NOT_ALLOWED -> duplicateMessage;
-            default -> e.getMessage();
-        });
+        return switch (e.reason()) {
+            case DUPLICATE, ALREADY_EXISTS, NOT_ALLOWED -> new DirectoryException(DirectoryException.Kind.CONFLICT, duplicateMessage);
+            case NOT_FOUND, NONEXISTENT -> new DirectoryException(DirectoryException.Kind.NOT_FOUND, e.getMessage());
+            default -> new DirectoryException(e.getMessage());
+        };
     }
 }

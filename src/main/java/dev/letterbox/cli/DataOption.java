@@ -2,11 +2,13 @@ package dev.letterbox.cli;
 
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.PasswordHasher;
+import dev.letterbox.config.Config;
 import dev.letterbox.config.ConfigLoader;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.SqlMailStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --data DIR} option every command shares, and opening the store in it. */
@@ -27,6 +29,12 @@ final class DataOption {
             Files.createDirectories(dir);
         }
         return SqlMailStore.openSqlite(dir);
+    }
+
+    /** The config the server in this data dir uses: {@code file}, else DATA/letterbox.toml, else defaults. */
+    Config loadConfig(Path file) {
+        return ConfigLoader.load(Optional.ofNullable(file),
+                new ConfigLoader.Overrides(Optional.of(dir()), Optional.empty(), Optional.empty()));
     }
 
     static Directory directory(MailStore store) {

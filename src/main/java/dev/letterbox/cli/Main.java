@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "letterbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An all-in-one email server: SMTP, IMAP and POP3 on one embedded store.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class,
-                DeliverCommand.class, QueueCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class})
+                DeliverCommand.class, QueueCommand.class, SettingsCommand.class, DnsCommand.class,
+                AdminTokenCommand.class, DkimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,14 +1,10 @@
 package dev.letterbox.cli;
 
-import dev.letterbox.config.Config;
-import dev.letterbox.config.ConfigLoader;
 import dev.letterbox.server.ClientSettings;
-import dev.letterbox.server.RuntimeInfo;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Protocol;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,15 +33,8 @@ final class SettingsCommand implements Callable<Integer> {
             account = DataOption.directory(store).account(address)
                     .orElseThrow(() -> new Main.CliExit(1, "no account " + address));
         }
-        Optional<RuntimeInfo> running = RuntimeInfo.read(data.dir());
-        ClientSettings settings;
-        if (running.isPresent()) {
-            settings = ClientSettings.of(running.get().hostname(), running.get().ports());
-        } else {
-            Config cfg = ConfigLoader.load(Optional.ofNullable(config),
-                    new ConfigLoader.Overrides(Optional.of(data.dir()), Optional.empty(), Optional.empty()));
-            settings = ClientSettings.of(cfg.hostname(), cfg.listen().ports());
-        }
+        Listeners listeners = Listeners.find(data.dir(), () -> data.loadConfig(config));
+        ClientSettings settings = ClientSettings.of(listeners.hostname(), listeners.ports());
         System.out.println("Mail settings for " + account.address());
         System.out.println();
         System.out.printf("%-9s %-10s %-32s %-6s %-10s %s%n", "", "DIRECTION", "SERVER", "PORT", "SECURITY", "USERNAME");
@@ -58,7 +47,7 @@ final class SettingsCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.println("Password: the account's password (normal password authentication).");
-        if (running.isEmpty()) System.out.println("(The server is not running: ports are from the configuration.)");
+        if (!listeners.running()) System.out.println("(The server is not running: ports are from the configuration.)");
         return 0;
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * every key with its default and meaning; {@link ConfigLoader} builds this from that file.
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
-                     Pop3 pop3, Imap imap, Smtp smtp, Log log) {
+                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Log log) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -65,6 +65,13 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      */
     public record Smtp(Duration idleTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
                        int commandRatePerIp) {}
+
+    /**
+     * The HTTP(S) listener. {@code mtaStsMode}: testing, enforce or none (RFC 8461 §5);
+     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token;
+     * {@code adminApi}: whether {@code /api/} is served at all.
+     */
+    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken, boolean adminApi) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

@@ -1,7 +1,6 @@
 package dev.letterbox.config;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,9 @@ import org.tomlj.TomlParseResult;
  * offending key on the first problem.
  */
 public final class ConfigLoader {
+    /** RFC 8461 §3.2: max_age is at most 31557600 seconds. */
+    private static final long MTA_STS_MAX_AGE_LIMIT = 31_557_600;
+
     /** Values given on the command line; they win over the file. */
     public record Overrides(Optional<Path> dataDir, Optional<Integer> portOffset, Optional<String> hostname) {
         public static Overrides none() {
@@ -104,6 +106,8 @@ public final class ConfigLoader {
         if (s.maxMessageSize() < 1024) throw new ConfigException("smtp.max_message_size: must be at least 1K");
         smtp.finish();
 
+        Config.Http h = http(root.section("http"));
+
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
         if (!List.of("error", "warning", "info", "debug").contains(level)) {
@@ -112,7 +116,7 @@ public final class ConfigLoader {
         log.finish();
 
         root.finish();
-        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, new Config.Log(level));
+        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, new Config.Log(level));
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -150,6 +154,25 @@ public final class ConfigLoader {
         return tls;
     }
 
+    private static Config.Http http(Section section) {
+        String mode = section.string("mta_sts_mode", "testing").toLowerCase(Locale.ROOT);
+        if (!List.of("testing", "enforce", "none").contains(mode)) {
+            throw new ConfigException(section.key("mta_sts_mode") + ": expected one of testing, enforce, none");
+        }
+        Duration maxAge = atLeast(section, "mta_sts_max_age", Duration.ofDays(7), Duration.ofMinutes(1));
+        if (maxAge.toSeconds() > MTA_STS_MAX_AGE_LIMIT) {
+            throw new ConfigException(section.key("mta_sts_max_age") + ": at most " + MTA_STS_MAX_AGE_LIMIT + "s (about a year, RFC 8461 §3.2)");
+        }
+        String token = section.string("metrics_token", "");
+        if (!token.isEmpty() && !token.matches("[\\x21-\\x7e]{16,256}")) {
+            throw new ConfigException(section.key("metrics_token") + ": use 16 to 256 printable ASCII characters without spaces, or \"\" for none");
+        }
+        Config.Http http = new Config.Http(mode, maxAge, token.isEmpty() ? Optional.empty() : Optional.of(token),
+                section.bool("admin_api", true));
+        section.finish();
+        return http;
+    }
+
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {
         Duration d = s.duration(key, fallback);
         if (d.compareTo(min) < 0) throw new ConfigException(s.key(key) + ": must be at least " + min.toSeconds() + "s");
@@ -162,13 +185,18 @@ public final class ConfigLoader {
         return Path.of(env != null && !env.isEmpty() ? env : "data");
     }
 
+    /**
+     * The machine's own name, without any DNS traffic (a reverse lookup here would make every CLI
+     * command slow on a badly connected machine): the kernel's host name, else the JDK's idea of it.
+     */
     private static String systemHostname() {
         try {
-            String name = InetAddress.getLocalHost().getCanonicalHostName();
-            if (name != null && !name.isEmpty() && !name.matches("[0-9.:]+")) return name;
-        } catch (IOException ignored) {
-            // fall through
+            String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            if (!name.isEmpty()) return name.toLowerCase(Locale.ROOT);
+        } catch (IOException | RuntimeException e) {
+            // not Linux
         }
-        return "localhost";
+        String env = System.getenv("HOSTNAME");
+        return env != null && !env.isBlank() ? env.strip().toLowerCase(Locale.ROOT) : "localhost";
     }
 }

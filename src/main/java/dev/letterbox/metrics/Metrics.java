@@ -42,6 +42,8 @@ public final class Metrics {
             .help("Outbound delivery attempts deferred for a retry").register(registry);
     private final Counter bounced = Counter.builder().name("letterbox_messages_bounced_total")
             .help("Recipients that failed permanently (a DSN was sent)").register(registry);
+    private final Counter httpRequests = Counter.builder().name("letterbox_http_requests_total")
+            .help("HTTP requests answered, by route and status code").labelNames("route", "code").register(registry);
     private final Histogram latency = Histogram.builder().name("letterbox_command_duration_seconds")
             .help("Time to handle one command, by protocol and command").labelNames("protocol", "command")
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -83,6 +85,11 @@ public final class Metrics {
 
     public void messageBounced() {
         bounced.inc();
+    }
+
+    /** {@code route}: the HTTP listener's fixed name for the endpoint (autoconfig, api, ...), never the path. */
+    public void httpRequest(String route, int status) {
+        httpRequests.labelValues(route, Integer.toString(status)).inc();
     }
 
     /** Registers a gauge read at scrape time (queue size, ...). {@code name} must be a fixed metric name. */

@@ -61,7 +61,7 @@ final class Listener {
                             ? "ports below 1024 need root or CAP_NET_BIND_SERVICE; or start with --port-offset 10000"
                             : "check that no security policy forbids this port");
         } else if (reason.contains("already in use")) {
-            line = prefix + "address already in use — another mail server running? stop it or change [ports] in the config";
+            line = prefix + "address already in use — another mail server running? stop it or change [listen.ports] in the config";
         } else if (reason.contains("assign requested address")) {
             line = prefix + spec.bindAddress() + " is not an address of this machine — fix the bind address in the config";
         } else {

@@ -33,6 +33,7 @@ public final class NetServer implements AutoCloseable {
     private final Semaphore slots;
     private final PerAddressLimit perAddress;
     private final HandshakeGate handshakes;
+    private final NetEvents events;
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private final IdleSweeper sweeper = new IdleSweeper(connections);
@@ -44,7 +45,16 @@ public final class NetServer implements AutoCloseable {
 
     /** @param tls the server's certificate, or null when no listener or session uses TLS */
     public NetServer(NetLimits limits, ServerTls tls) {
+        this(limits, tls, NetEvents.NONE);
+    }
+
+    /**
+     * @param tls the server's certificate, or null when no listener or session uses TLS
+     * @param events told of every connection opened, closed or refused and every TLS handshake
+     */
+    public NetServer(NetLimits limits, ServerTls tls, NetEvents events) {
         this.limits = limits;
+        this.events = Objects.requireNonNull(events, "events");
         this.slots = new Semaphore(Math.max(1, limits.maxConnections()));
         this.perAddress = new PerAddressLimit(Math.max(1, limits.maxConnectionsPerIp()));
         this.handshakes = tls == null ? null
@@ -145,7 +155,7 @@ public final class NetServer implements AutoCloseable {
         SocketConnection connection;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper);
+            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper, events);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));
@@ -157,17 +167,20 @@ public final class NetServer implements AutoCloseable {
         if (!perAddress.tryAcquire(address)) {
             LOG.log(Level.INFO, connection.logPrefix() + "refused " + SocketConnection.format(connection.remoteAddress()) + ": already "
                     + perAddress.max() + " connections from this address");
+            events.connectionRefused(spec.name());
             connection.close();
             slots.release();
             return;
         }
         connections.add(connection);
+        events.connectionOpened(spec.name());
         try {
             Thread.ofVirtual().name("letterbox-" + spec.name() + "-" + connection.sessionId())
                     .start(() -> runSession(connection, spec, address));
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(Level.WARNING, connection.logPrefix() + "could not start a session: " + SocketConnection.describe(e));
             connections.remove(connection);
+            events.connectionClosed(spec.name());
             connection.close();
             perAddress.release(address);
             slots.release();
@@ -195,6 +208,7 @@ public final class NetServer implements AutoCloseable {
         } finally {
             connection.finish(handlerReturned);
             connections.remove(connection);
+            events.connectionClosed(spec.name());
             perAddress.release(address);
             slots.release();
             logDisconnect(connection);

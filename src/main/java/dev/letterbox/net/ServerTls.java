@@ -127,6 +127,16 @@ public final class ServerTls {
         return engine;
     }
 
+    /**
+     * A copy of the server-side parameters (protocols, cipher suites and their order) for TLS
+     * stacks that make their own engines, such as the JDK's HTTPS server.
+     */
+    public SSLParameters serverParameters() {
+        SSLParameters copy = new SSLParameters(serverParameters.getCipherSuites(), serverParameters.getProtocols());
+        copy.setUseCipherSuitesOrder(serverParameters.getUseCipherSuitesOrder());
+        return copy;
+    }
+
     /** The leaf certificate. */
     public X509Certificate certificate() {
         return chain.getFirst();

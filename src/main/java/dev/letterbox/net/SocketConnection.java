@@ -31,6 +31,7 @@ final class SocketConnection implements Connection {
     private final SocketIo io;
     private final HandshakeGate handshakes;
     private final IdleSweeper sweeper;
+    private final NetEvents events;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final InputBuffer input;
     private final OutputBuffer output;
@@ -48,15 +49,17 @@ final class SocketConnection implements Connection {
     /**
      * @param handshakes null when the server has no TLS configuration
      * @param sweeper told when this connection's deadline may have moved closer
+     * @param events told of each TLS handshake's outcome
      */
     SocketConnection(SocketChannel channel, String listenerName, Duration idleTimeout,
-                     HandshakeGate handshakes, IdleSweeper sweeper) throws IOException {
+                     HandshakeGate handshakes, IdleSweeper sweeper, NetEvents events) throws IOException {
         this.listenerName = listenerName;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.io = new SocketIo(channel);
         this.handshakes = handshakes;
         this.sweeper = sweeper;
+        this.events = events;
         this.idleTimeoutNanos = Durations.toNanos(idleTimeout);
         this.transport = new PlainTransport(io);
         this.input = new InputBuffer(transport);
@@ -164,11 +167,13 @@ final class SocketConnection implements Connection {
         } catch (IOException | RuntimeException e) {
             String why = closeReason != null ? closeReason : describe(e);
             LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS handshake failed: " + why);
+            events.tlsHandshake(listenerName, false);
             close();
             throw e;
         } finally {
             handshaking = false;
         }
+        events.tlsHandshake(listenerName, true);
         LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS established: " + tlsInfo);
     }
 

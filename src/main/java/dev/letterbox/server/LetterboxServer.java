@@ -8,9 +8,12 @@ import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.http.AdminToken;
+import dev.letterbox.http.HttpService;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.net.ListenerSpec;
+import dev.letterbox.net.NetEvents;
 import dev.letterbox.net.NetLimits;
 import dev.letterbox.net.NetServer;
 import dev.letterbox.net.ServerTls;
@@ -21,6 +24,7 @@ import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.SqlMailStore;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -41,7 +45,11 @@ public final class LetterboxServer implements AutoCloseable {
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
+    private final MailQueue queue;
+    private final HttpService http;
     private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
+    /** A copy of {@link #boundPorts} for other threads (HTTP requests may arrive while listeners start). */
+    private volatile Map<String, Integer> publishedPorts = Map.of();
     private volatile boolean closed;
 
     private LetterboxServer(Config config, MailStore store, ServerTls tls) {
@@ -51,7 +59,35 @@ public final class LetterboxServer implements AutoCloseable {
         this.directory = new Directory(store.directory(), new PasswordHasher());
         this.delivery = new LocalDelivery(store);
         this.net = new NetServer(new NetLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
-                config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls);
+                config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls, metricsEvents(metrics));
+        this.queue = new MailQueue(store.queue(), metrics);
+        this.http = new HttpService(config, directory, queue, metrics,
+                () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
+    }
+
+    /** Connections and TLS handshakes of the mail listeners, counted per listener. */
+    private static NetEvents metricsEvents(Metrics metrics) {
+        return new NetEvents() {
+            @Override
+            public void connectionOpened(String listener) {
+                metrics.connectionOpened(listener);
+            }
+
+            @Override
+            public void connectionClosed(String listener) {
+                metrics.connectionClosed(listener);
+            }
+
+            @Override
+            public void connectionRefused(String listener) {
+                metrics.connectionRefused(listener);
+            }
+
+            @Override
+            public void tlsHandshake(String listener, boolean ok) {
+                metrics.tlsHandshake(listener, ok);
+            }
+        };
     }
 
     /** Starts everything or nothing: on any failure what was started is stopped again. */
@@ -65,6 +101,7 @@ public final class LetterboxServer implements AutoCloseable {
                     ? ServerTls.fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow())
                     : ServerTls.selfSigned(config.tlsDir(), config.hostname());
             server = new LetterboxServer(config, store, tls);
+            announceNewAdminToken(config);
             server.startListeners();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
@@ -84,7 +121,6 @@ public final class LetterboxServer implements AutoCloseable {
         listen("pop3", false, config.pop3().idleTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), pop3);
 
-        MailQueue queue = new MailQueue(store.queue(), metrics);
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
         SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
@@ -93,14 +129,43 @@ public final class LetterboxServer implements AutoCloseable {
         listen("smtp", false, config.smtp().idleTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), submission);
         listen("submissions", true, config.smtp().idleTimeout(), submission);
+
+        listenHttp("http", null);
+        listenHttp("https", tls);
+    }
+
+    /** The JDK's HTTP server binds its own sockets; its ports join the same map as the mail listeners'. */
+    private void listenHttp(String name, ServerTls httpsTls) throws IOException {
+        var port = config.listen().port(name);
+        if (port.isEmpty()) return;
+        http.listen(name, socketAddress(port.get()), httpsTls);
+        bound(name, http.boundPort(name));
+    }
+
+    /** The bind address for listeners that take a socket address; "*" is the dual-stack wildcard. */
+    private InetSocketAddress socketAddress(int port) {
+        String address = config.listen().address();
+        return address.equals("*") ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
+    }
+
+    /** On first start: makes the admin API token and shows it this one time. */
+    private static void announceNewAdminToken(Config config) throws IOException {
+        var token = AdminToken.createIfMissing(config.dataDir());
+        token.ifPresent(t -> LOG.log(WARNING, "admin API token (shown only this once; keep it safe, "
+                + "make a new one with 'letterbox admin-token --rotate'): " + t));
     }
 
     private void listen(String name, boolean implicitTls, Duration idle, ConnectionHandler handler) throws IOException {
         var port = config.listen().port(name);
         if (port.isEmpty()) return; // disabled in the config
-        String address = config.listen().address().equals("*") ? "0.0.0.0" : config.listen().address();
-        net.listen(new ListenerSpec(name, address, port.get(), implicitTls, idle, handler));
-        boundPorts.put(name, net.boundPort(name));
+        // "*" is the wildcard: the net layer binds it dual-stack (IPv6 and IPv4) where the OS allows
+        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, handler));
+        bound(name, net.boundPort(name));
+    }
+
+    private void bound(String listener, int port) {
+        boundPorts.put(listener, port);
+        publishedPorts = Map.copyOf(boundPorts);
     }
 
     public Config config() {
@@ -129,13 +194,13 @@ public final class LetterboxServer implements AutoCloseable {
 
     /** The port a listener is bound to; fails when that listener is not running. */
     public int port(String listener) {
-        Integer p = boundPorts.get(listener);
+        Integer p = publishedPorts.get(listener);
         if (p == null) throw new IllegalArgumentException("listener " + listener + " is not running");
         return p;
     }
 
     public Map<String, Integer> ports() {
-        return Map.copyOf(boundPorts);
+        return publishedPorts;
     }
 
     /** Graceful stop: no new connections, sessions get a few seconds, then the store closes. */
@@ -144,6 +209,11 @@ public final class LetterboxServer implements AutoCloseable {
         if (closed) return;
         closed = true;
         LOG.log(INFO, "shutting down");
+        try {
+            http.close();
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "error while stopping the HTTP listeners: {0}", e.toString());
+        }
         try {
             net.shutdown(SHUTDOWN_GRACE);
         } catch (RuntimeException e) {

@@ -43,6 +43,25 @@ class ConfigLoaderTest {
         assertEquals(defaults.limits(), example.limits());
         assertEquals(defaults.tls(), example.tls());
         assertEquals(defaults.auth(), example.auth());
+        assertEquals(defaults.http(), example.http());
+    }
+
+    @Test
+    void httpSectionDefaultsAndValidation() {
+        Config.Http d = parse("").http();
+        assertEquals("testing", d.mtaStsMode());
+        assertEquals(Duration.ofDays(7), d.mtaStsMaxAge());
+        assertTrue(d.metricsToken().isEmpty());
+        assertTrue(d.adminApi());
+        Config.Http set = parse("[http]\nmta_sts_mode = \"Enforce\"\nmta_sts_max_age = \"30d\"\n"
+                + "metrics_token = \"0123456789abcdef\"\nadmin_api = false\n").http();
+        assertEquals(new Config.Http("enforce", Duration.ofDays(30), Optional.of("0123456789abcdef"), false), set);
+        assertTrue(error("[http]\nmta_sts_mode = \"strict\"\n").startsWith("http.mta_sts_mode: "));
+        assertTrue(error("[http]\nmta_sts_max_age = \"400d\"\n").startsWith("http.mta_sts_max_age: at most"));
+        assertTrue(error("[http]\nmta_sts_max_age = \"10s\"\n").startsWith("http.mta_sts_max_age: must be at least"));
+        assertTrue(error("[http]\nmetrics_token = \"short\"\n").startsWith("http.metrics_token: "));
+        assertTrue(error("[http]\nmetrics_token = \"has a space in it ok\"\n").startsWith("http.metrics_token: "));
+        assertTrue(error("[http]\nadmin_token = \"x\"\n").startsWith("http.admin_token: unknown key"));
     }
 
     @Test

@@ -147,7 +147,7 @@ class NetServerTest {
             IOException e = assertThrows(IOException.class, () -> second.listen(
                     new ListenerSpec("imap", "127.0.0.1", port, false, Duration.ofMinutes(30), c -> { })));
             assertEquals("cannot listen on 127.0.0.1:" + port + " (imap): address already in use — another mail "
-                    + "server running? stop it or change [ports] in the config", e.getMessage());
+                    + "server running? stop it or change [listen.ports] in the config", e.getMessage());
         }
     }
 
