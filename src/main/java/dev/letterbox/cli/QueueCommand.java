@@ -1,16 +1,22 @@
 package dev.letterbox.cli;
 
+import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.QueuedMessage;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Looks into the outbound queue: mail waiting for other domains. */
-@Command(name = "queue", mixinStandardHelpOptions = true, description = "List and inspect the outbound queue.")
+/**
+ * Looks into and acts on the outbound queue: mail waiting for other domains. Changes go through
+ * {@link MailQueue}, the same code path as the admin API; a running server notices them within seconds.
+ */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+        description = "List, inspect, retry and delete messages in the outbound queue.")
 final class QueueCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per queued message: id, received, size, sender, recipients with their state.")
     int list(@Mixin DataOption data,
@@ -57,6 +63,32 @@ final class QueueCommand {
                         + r.orcpt().map(o -> ", orcpt " + o).orElse("")
                         + r.lastError().map(err -> ", last error: " + err).orElse(""));
             }
+        }
+        return 0;
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Try the waiting recipients of message ID (or, without ID, of every queued message) now.")
+    int retry(@Mixin DataOption data, @Parameters(paramLabel = "ID", arity = "0..1") Long id) throws Exception {
+        try (MailStore store = data.openStore(false)) {
+            MailQueue queue = new MailQueue(store.queue());
+            if (id == null) {
+                System.out.println(queue.retryAll("cli") + " recipient(s) to be tried now");
+                return 0;
+            }
+            OptionalInt n = queue.retryNow(id, "cli");
+            if (n.isEmpty()) throw new Main.CliExit(1, "no queued message " + id);
+            System.out.println(n.getAsInt() + " recipient(s) of message " + id + " to be tried now");
+        }
+        return 0;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete message ID from the queue; nobody is told (no bounce is sent).")
+    int delete(@Mixin DataOption data, @Parameters(paramLabel = "ID") long id) throws Exception {
+        try (MailStore store = data.openStore(false)) {
+            if (!new MailQueue(store.queue()).remove(id, "cli")) throw new Main.CliExit(1, "no queued message " + id);
+            System.out.println("deleted message " + id);
         }
         return 0;
     }

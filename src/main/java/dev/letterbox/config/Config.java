@@ -2,6 +2,7 @@ package dev.letterbox.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * every key with its default and meaning; {@link ConfigLoader} builds this from that file.
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
-                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Log log) {
+                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Log log) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -72,6 +73,31 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code adminApi}: whether {@code /api/} is served at all.
      */
     public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken, boolean adminApi) {}
+
+    /** {@code servers}: "host" or "host:port" entries ("[v6]:port"); empty: the system's resolvers. */
+    public record Dns(List<String> servers, Duration timeout) {}
+
+    /**
+     * Outbound delivery. {@code hold}: queue but send nothing; {@code remotePort}: the port of other
+     * servers (25; tests use another); {@code retryIntervals}: waits after the 1st, 2nd, ... failed
+     * attempt, the last one repeating; {@code expire}: give up (and bounce) this long after the
+     * message arrived; {@code delayWarning}: tell the sender once when a message has waited this long;
+     * {@code requireTlsDomains}: never send to these domains without TLS and a verified certificate;
+     * {@code trustedCertificates}: a PEM file of certificates trusted besides the system's when a
+     * certificate must verify; {@code smarthost}: send everything through this relay.
+     */
+    public record Delivery(boolean hold, int remotePort, List<Duration> retryIntervals, Duration expire,
+                           int maxConcurrent, int maxPerDomain, Optional<Duration> delayWarning,
+                           List<String> requireTlsDomains, Optional<Path> trustedCertificates,
+                           Optional<Smarthost> smarthost) {}
+
+    /**
+     * The relay host for all outbound mail. {@code implicitTls}: TLS from the first byte (465), else
+     * STARTTLS, always required, certificate verified. The password is read from {@code passwordFile}
+     * (never written in the config).
+     */
+    public record Smarthost(String host, int port, boolean implicitTls, Optional<String> username,
+                            Optional<Path> passwordFile) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

@@ -107,6 +107,8 @@ public final class ConfigLoader {
         smtp.finish();
 
         Config.Http h = http(root.section("http"));
+        Config.Dns dns = dns(root.section("dns"));
+        Config.Delivery delivery = delivery(root.section("delivery"));
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -116,7 +118,7 @@ public final class ConfigLoader {
         log.finish();
 
         root.finish();
-        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, new Config.Log(level));
+        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, new Config.Log(level));
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -171,6 +173,80 @@ public final class ConfigLoader {
                 section.bool("admin_api", true));
         section.finish();
         return http;
+    }
+
+    private static Config.Dns dns(Section section) {
+        List<String> servers = section.strings("servers", List.of());
+        for (String server : servers) {
+            if (!server.matches("(\\[[0-9a-fA-F:.]+\\]|[0-9a-zA-Z.-]+|[0-9a-fA-F:]+)")
+                    && !server.matches("(\\[[0-9a-fA-F:.]+\\]|[0-9a-zA-Z.-]+):[0-9]{1,5}")) {
+                throw new ConfigException(section.key("servers") + ": '" + server + "' is not host, host:port or [v6]:port");
+            }
+        }
+        Duration timeout = atLeast(section, "timeout", Duration.ofSeconds(5), Duration.ofSeconds(1));
+        section.finish();
+        return new Config.Dns(List.copyOf(servers), timeout);
+    }
+
+    private static Config.Delivery delivery(Section section) {
+        boolean hold = section.bool("hold", false);
+        int remotePort = (int) section.integer("remote_port", 25, 1, 65535);
+        List<Duration> intervals = section.durations("retry_intervals", List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1)));
+        if (intervals.isEmpty()) throw new ConfigException(section.key("retry_intervals") + ": give at least one interval");
+        for (Duration d : intervals) {
+            if (d.compareTo(Duration.ofSeconds(1)) < 0) throw new ConfigException(section.key("retry_intervals") + ": each must be at least 1s");
+        }
+        Duration expire = atLeast(section, "expire", Duration.ofDays(5), Duration.ofSeconds(1));
+        int maxConcurrent = (int) section.integer("max_concurrent", 100, 1, 10_000);
+        int maxPerDomain = (int) section.integer("max_per_domain", 10, 1, 10_000);
+        String warning = section.string("delay_warning", "");
+        Optional<Duration> delayWarning = Optional.empty();
+        if (!warning.isEmpty()) {
+            delayWarning = Optional.of(Units.parseDuration(warning).orElseThrow(() -> section.bad("delay_warning",
+                    "a duration such as \"4h\", or \"\" for no delay warnings")));
+        }
+        List<String> requireTls = new java.util.ArrayList<>();
+        for (String d : section.strings("require_tls_domains", List.of())) {
+            String domain = d.toLowerCase(Locale.ROOT);
+            if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw new ConfigException(section.key("require_tls_domains") + ": '" + d + "' is not a domain name");
+            }
+            requireTls.add(domain);
+        }
+        String trusted = section.string("trusted_certificates", "");
+        Optional<Config.Smarthost> smarthost = smarthost(section.section("smarthost"));
+        section.finish();
+        return new Config.Delivery(hold, remotePort, List.copyOf(intervals), expire, maxConcurrent, maxPerDomain,
+                delayWarning, List.copyOf(requireTls), trusted.isEmpty() ? Optional.empty() : Optional.of(Path.of(trusted)),
+                smarthost);
+    }
+
+    private static Optional<Config.Smarthost> smarthost(Section section) {
+        String host = section.string("host", "");
+        String tls = section.string("tls", "starttls").toLowerCase(Locale.ROOT);
+        if (!List.of("starttls", "implicit").contains(tls)) {
+            throw new ConfigException(section.key("tls") + ": expected \"starttls\" or \"implicit\"");
+        }
+        boolean implicit = tls.equals("implicit");
+        int port = (int) section.integer("port", implicit ? 465 : 587, 1, 65535);
+        String user = section.string("username", "");
+        String passwordFile = section.string("password_file", "");
+        section.finish();
+        if (host.isEmpty()) {
+            if (!user.isEmpty() || !passwordFile.isEmpty()) throw new ConfigException(section.key("host") + ": set the smarthost's host name");
+            return Optional.empty();
+        }
+        if (!host.matches("[0-9a-zA-Z.-]+|\\[[0-9a-fA-F:.]+\\]")) {
+            throw new ConfigException(section.key("host") + ": '" + host + "' is not a host name or [address]");
+        }
+        if (user.isEmpty() != passwordFile.isEmpty()) {
+            throw new ConfigException(section.key("password_file") + ": set both username and password_file, or neither"
+                    + " (the password itself never goes in the config)");
+        }
+        return Optional.of(new Config.Smarthost(host.toLowerCase(Locale.ROOT), port, implicit,
+                user.isEmpty() ? Optional.empty() : Optional.of(user),
+                passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile))));
     }
 
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {

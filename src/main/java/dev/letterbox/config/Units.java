@@ -51,4 +51,15 @@ public final class Units {
         }
         return Long.toString(bytes);
     }
+
+    /** 5 days -> "5d", 90 minutes -> "90m"; the largest unit that divides it exactly, the form the config takes. */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        long[] unit = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] suffix = {"d", "h", "m", "s"};
+        for (int i = 0; i < unit.length; i++) {
+            if (ms != 0 && ms % unit[i] == 0) return (ms / unit[i]) + suffix[i];
+        }
+        return ms + "ms";
+    }
 }

@@ -12,6 +12,11 @@ import java.util.Map;
  * the relay sees it, one entry per message with each recipient's state. Pages are in id order;
  * {@code next} is the {@code after} of the following page (null on the last). The message bytes
  * are not exposed.
+ *
+ * <p>Actions, the same {@link MailQueue} operations as {@code letterbox queue retry|delete}:
+ * {@code POST /api/queue/{id}/retry} and {@code POST /api/queue/retry} (every message) make the
+ * waiting recipients due now and answer how many; {@code DELETE /api/queue/{id}} removes a message
+ * without any report.
  */
 final class QueueEndpoints {
     static final int DEFAULT_LIMIT = 100, MAX_LIMIT = 1000;
@@ -24,8 +29,8 @@ final class QueueEndpoints {
 
     /** {@code s}: the path segments after "api" (the first is "queue"). */
     Response handle(Request r, List<String> s) {
-        if (!r.method().equals("GET")) throw HttpError.methodNotAllowed("GET, HEAD");
         if (s.size() == 1) {
+            if (!r.method().equals("GET")) throw HttpError.methodNotAllowed("GET, HEAD");
             long after = number(r.param("after").orElse("0"), "after", 0, Long.MAX_VALUE);
             int limit = (int) number(r.param("limit").orElse(Integer.toString(DEFAULT_LIMIT)), "limit", 1, MAX_LIMIT);
             List<QueuedMessage> page = queue.list(after, limit);
@@ -34,9 +39,39 @@ final class QueueEndpoints {
             Object next = page.size() == limit ? page.getLast().id() : null;
             return Response.json(200, Json.obj("messages", messages, "next", next));
         }
+        if (s.size() == 2 && s.get(1).equals("retry")) {
+            if (!r.method().equals("POST")) throw HttpError.methodNotAllowed("POST");
+            return Response.json(200, Json.obj("recipients", queue.retryAll(who(r))));
+        }
+        if (s.size() == 3 && s.get(2).equals("retry")) {
+            if (!r.method().equals("POST")) throw HttpError.methodNotAllowed("POST");
+            long id = id(s.get(1));
+            int n = queue.retryNow(id, who(r)).orElseThrow(() -> noSuch(id));
+            return Response.json(200, Json.obj("id", id, "recipients", n));
+        }
         if (s.size() != 2) throw HttpError.notFound();
-        long id = number(s.get(1), "the queue id", 1, Long.MAX_VALUE);
-        return Response.json(200, json(queue.message(id).orElseThrow(() -> new HttpError(404, "no queued message " + id))));
+        long id = id(s.get(1));
+        return switch (r.method()) {
+            case "GET" -> Response.json(200, json(queue.message(id).orElseThrow(() -> noSuch(id))));
+            case "DELETE" -> {
+                if (!queue.remove(id, who(r))) throw noSuch(id);
+                yield Response.noContent();
+            }
+            default -> throw HttpError.methodNotAllowed("GET, HEAD, DELETE");
+        };
+    }
+
+    private static long id(String segment) {
+        return number(segment, "the queue id", 1, Long.MAX_VALUE);
+    }
+
+    private static HttpError noSuch(long id) {
+        return new HttpError(404, "no queued message " + id);
+    }
+
+    /** Names the request in the queue's log line, like the other admin API changes. */
+    private static String who(Request r) {
+        return "http " + r.id() + ": admin API (" + r.remoteAddress().getHostAddress() + ")";
     }
 
     private static long number(String text, String what, long min, long max) {

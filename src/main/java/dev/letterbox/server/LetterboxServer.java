@@ -8,6 +8,8 @@ import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
 import dev.letterbox.metrics.Metrics;
@@ -19,6 +21,10 @@ import dev.letterbox.net.NetServer;
 import dev.letterbox.net.ServerTls;
 import dev.letterbox.pop3.server.Pop3Service;
 import dev.letterbox.queue.MailQueue;
+import dev.letterbox.queue.QueueRunner;
+import dev.letterbox.relay.MessageSigner;
+import dev.letterbox.relay.OutboundTls;
+import dev.letterbox.relay.RemoteDelivery;
 import dev.letterbox.smtp.server.CommandRate;
 import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;
@@ -47,6 +53,7 @@ public final class LetterboxServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final MailQueue queue;
     private final HttpService http;
+    private QueueRunner queueRunner; // null while not started, or with [delivery] hold
     private final Map<String, Integer> boundPorts = new LinkedHashMap<>();
     /** A copy of {@link #boundPorts} for other threads (HTTP requests may arrive while listeners start). */
     private volatile Map<String, Integer> publishedPorts = Map.of();
@@ -132,6 +139,22 @@ public final class LetterboxServer implements AutoCloseable {
 
         listenHttp("http", null);
         listenHttp("https", tls);
+
+        startQueue();
+    }
+
+    /** The outbound queue's runner, unless [delivery] hold keeps everything queued. */
+    private void startQueue() throws IOException {
+        Config.Delivery d = config.delivery();
+        if (d.hold()) {
+            LOG.log(WARNING, "outbound delivery is on hold ([delivery] hold = true): mail for other servers stays queued");
+            return;
+        }
+        var dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
+        var signer = new MessageSigner(new DkimKeyStore(config.dataDir()), directory::hostsDomain);
+        var remote = new RemoteDelivery(dns, OutboundTls.load(d.trustedCertificates()), signer, d, config.hostname());
+        queueRunner = new QueueRunner(queue, store, directory, delivery, remote, metrics, d, config.hostname());
+        queueRunner.start();
     }
 
     /** The JDK's HTTP server binds its own sockets; its ports join the same map as the mail listeners'. */
@@ -188,6 +211,11 @@ public final class LetterboxServer implements AutoCloseable {
         return metrics;
     }
 
+    /** The outbound queue (what the CLI and the admin API change goes through it too). */
+    public MailQueue queue() {
+        return queue;
+    }
+
     public ServerTls tls() {
         return tls;
     }
@@ -219,6 +247,7 @@ public final class LetterboxServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(WARNING, "error while stopping listeners: {0}", e.toString());
         }
+        if (queueRunner != null) queueRunner.close();
         RuntimeInfo.remove(config.dataDir());
         store.close();
         LOG.log(INFO, "stopped");

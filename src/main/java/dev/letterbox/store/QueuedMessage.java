@@ -22,11 +22,39 @@ public record QueuedMessage(long id, Envelope envelope, List<Recipient> recipien
 
     /**
      * One recipient. {@code notifyOn} is RFC 3461's NOTIFY (empty set = NEVER, absent = not given);
-     * {@code orcpt} is {@code addr-type;address}. A {@code FAILED} recipient still needs its DSN
-     * when the sender asked for one (the relay's business).
+     * {@code orcpt} is {@code addr-type;address}. {@code remoteMta} names the server that gave the
+     * last answer (absent for local delivery or when no server was reached). {@code reported}: the
+     * delivery report (DSN) owed for a final state (delivered, failed) has been queued, or none was
+     * wanted; a final recipient that is not yet reported still needs the relay. {@code delayWarned}:
+     * a delay warning went out for it.
      */
     public record Recipient(long id, String address, Optional<Set<Notify>> notifyOn, Optional<String> orcpt,
-                            State state, int attempts, Instant nextAttempt, Optional<String> lastError) {}
+                            State state, int attempts, Instant nextAttempt, Optional<String> lastError,
+                            Optional<String> remoteMta, boolean reported, boolean delayWarned) {
+        public boolean isFinal() {
+            return state == State.DELIVERED || state == State.FAILED;
+        }
+
+        /** Waiting for a delivery attempt (now or later). */
+        public boolean isWaiting() {
+            return state == State.PENDING || state == State.DEFERRED;
+        }
+    }
+
+    /**
+     * What one delivery attempt did to one recipient, written with {@link OutboundQueue#record}.
+     * Each counts as an attempt. {@code reportOwed}: a DSN must still be sent for this outcome (the
+     * sender asked for one and nobody downstream will send it).
+     */
+    public sealed interface Transition {
+        long recipientId();
+
+        record Delivered(long recipientId, Optional<String> remoteMta, boolean reportOwed) implements Transition {}
+
+        record Deferred(long recipientId, Instant nextAttempt, String error, Optional<String> remoteMta) implements Transition {}
+
+        record Failed(long recipientId, String error, Optional<String> remoteMta, boolean reportOwed) implements Transition {}
+    }
 
     /** A recipient to enqueue: {@code PENDING}, or {@code FAILED} with the reason (a DSN is owed). */
     public record NewRecipient(String address, Optional<Set<Notify>> notifyOn, Optional<String> orcpt,

@@ -44,6 +44,45 @@ class ConfigLoaderTest {
         assertEquals(defaults.tls(), example.tls());
         assertEquals(defaults.auth(), example.auth());
         assertEquals(defaults.http(), example.http());
+        assertEquals(defaults.dns(), example.dns());
+        assertEquals(defaults.delivery(), example.delivery());
+    }
+
+    @Test
+    void deliveryAndDnsDefaultsAndValidation() {
+        Config.Delivery d = parse("").delivery();
+        assertFalse(d.hold());
+        assertEquals(25, d.remotePort());
+        assertEquals(java.util.List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+                Duration.ofMinutes(30), Duration.ofHours(1)), d.retryIntervals());
+        assertEquals(Duration.ofDays(5), d.expire());
+        assertTrue(d.delayWarning().isEmpty() && d.smarthost().isEmpty() && d.requireTlsDomains().isEmpty());
+        assertEquals(new Config.Dns(java.util.List.of(), Duration.ofSeconds(5)), parse("").dns());
+
+        Config set = parse("[dns]\nservers = [\"127.0.0.1:5353\", \"::1\", \"[::1]:53\"]\ntimeout = \"2s\"\n"
+                + "[delivery]\nremote_port = 2525\nretry_intervals = [\"1s\", \"2m\"]\nexpire = \"1h\"\n"
+                + "delay_warning = \"4h\"\nrequire_tls_domains = [\"Bank.Example\"]\n"
+                + "[delivery.smarthost]\nhost = \"smtp.provider.example\"\nusername = \"me\"\npassword_file = \"/etc/pw\"\n");
+        assertEquals(java.util.List.of("127.0.0.1:5353", "::1", "[::1]:53"), set.dns().servers());
+        assertEquals(java.util.List.of(Duration.ofSeconds(1), Duration.ofMinutes(2)), set.delivery().retryIntervals());
+        assertEquals(Optional.of(Duration.ofHours(4)), set.delivery().delayWarning());
+        assertEquals(java.util.List.of("bank.example"), set.delivery().requireTlsDomains());
+        assertEquals(new Config.Smarthost("smtp.provider.example", 587, false, Optional.of("me"), Optional.of(Path.of("/etc/pw"))),
+                set.delivery().smarthost().orElseThrow());
+        assertEquals(465, parse("[delivery.smarthost]\nhost = \"h.example\"\ntls = \"implicit\"\n").delivery().smarthost()
+                .orElseThrow().port());
+
+        assertTrue(error("[delivery]\nretry_intervals = []\n").startsWith("delivery.retry_intervals: "));
+        assertTrue(error("[delivery]\nretry_intervals = [\"soon\"]\n").startsWith("delivery.retry_intervals: "));
+        assertTrue(error("[delivery]\nremote_port = 0\n").startsWith("delivery.remote_port: "));
+        assertTrue(error("[delivery]\ndelay_warning = \"later\"\n").startsWith("delivery.delay_warning: "));
+        assertTrue(error("[delivery]\nrequire_tls_domains = [\"not a domain\"]\n").startsWith("delivery.require_tls_domains: "));
+        assertTrue(error("[delivery.smarthost]\nhost = \"h.example\"\npassword = \"secret\"\n")
+                .startsWith("delivery.smarthost.password: unknown key"), "no password in the config");
+        assertTrue(error("[delivery.smarthost]\nhost = \"h.example\"\nusername = \"me\"\n")
+                .startsWith("delivery.smarthost.password_file: "));
+        assertTrue(error("[delivery.smarthost]\nhost = \"h.example\"\ntls = \"none\"\n").startsWith("delivery.smarthost.tls: "));
+        assertTrue(error("[dns]\nservers = [\"not a server!\"]\n").startsWith("dns.servers: "));
     }
 
     @Test
@@ -126,5 +165,9 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(5), Units.parseDuration("5d").orElseThrow());
         assertEquals(Duration.ofMillis(250), Units.parseDuration("250ms").orElseThrow());
         assertTrue(Units.parseDuration("5 weeks").isEmpty());
+        assertEquals("5d", Units.formatDuration(Duration.ofDays(5)));
+        assertEquals("90m", Units.formatDuration(Duration.ofMinutes(90)));
+        assertEquals("4s", Units.formatDuration(Duration.ofSeconds(4)));
+        assertEquals("1500ms", Units.formatDuration(Duration.ofMillis(1500)));
     }
 }

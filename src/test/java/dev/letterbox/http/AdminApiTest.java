@@ -9,12 +9,14 @@ import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Protocol;
+import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.testing.TestServer;
 import dev.letterbox.testing.WebClient;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -321,6 +323,35 @@ class AdminApiTest {
         assertError(call("GET", "/api/queue/abc", null), 400, "whole number");
         assertError(call("GET", "/api/queue?limit=0", null), 400, "limit");
         assertError(call("POST", "/api/queue", "{}"), 405, "GET");
+    }
+
+    @Test
+    void queuedMessagesAreRetriedAndDeletedThroughTheApi() throws Exception {
+        String user = server.newUser("retry");
+        submitToRemote(user, "later@remote.example.org");
+        var queue = server.server().store().queue();
+        QueuedMessage m = queue.list(0, 10_000).stream().filter(q -> q.envelope().sender().equals(user)).findFirst().orElseThrow();
+        long id = m.id();
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
+        queue.record(id, List.of(new QueuedMessage.Transition.Deferred(m.recipients().getFirst().id(), tomorrow,
+                "451 4.4.2 connection refused", Optional.empty())));
+
+        var retried = call("POST", "/api/queue/" + id + "/retry", null);
+        assertEquals(200, retried.statusCode(), retried.body());
+        assertEquals(Map.of("id", id, "recipients", 1L), json(retried));
+        Instant next = queue.message(id).orElseThrow().recipients().getFirst().nextAttempt();
+        assertTrue(next.isBefore(Instant.now().plusSeconds(1)), "due now, not tomorrow: " + next);
+        var all = json(call("POST", "/api/queue/retry", null));
+        assertTrue((Long) all.get("recipients") >= 1, all.toString());
+
+        assertEquals(204, call("DELETE", "/api/queue/" + id, null).statusCode());
+        assertTrue(queue.message(id).isEmpty());
+        assertError(call("GET", "/api/queue/" + id, null), 404, "no queued message " + id);
+        assertError(call("DELETE", "/api/queue/" + id, null), 404, "no queued message");
+        assertError(call("POST", "/api/queue/" + id + "/retry", null), 404, "no queued message");
+        assertError(call("GET", "/api/queue/" + id + "/retry", null), 405, "POST");
+        assertError(call("GET", "/api/queue/retry", null), 405, "POST");
+        assertError(call("PUT", "/api/queue/" + id, "{}"), 405, "DELETE");
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.letterbox.config.ConfigLoader;
 import dev.letterbox.delivery.DeliveryOutcome;
 import dev.letterbox.server.LetterboxServer;
 import dev.letterbox.store.Account;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.Protocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -22,17 +25,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Letterbox for a test class: its own temp data dir, every listener on 127.0.0.1 and an
- * ephemeral port, host name {@code mail.example.test}, domain {@code example.test} hosted.
+ * ephemeral port, host name {@code mail.example.test}, domain {@code example.test} hosted (or
+ * {@code mail.DOMAIN} and DOMAIN with {@link #TestServer(String, String)}).
  * Register with {@code @RegisterExtension static final TestServer server = new TestServer("toml");}.
+ *
+ * <p>Outbound delivery is on hold ({@code [delivery] hold = true}) and DNS points at a port where
+ * nothing answers, unless the extra TOML has its own {@code [delivery]} / {@code [dns]} section:
+ * a test that is not about the relay sees its queued mail stay as it was queued, and nothing ever
+ * asks a real DNS server or sends mail off this machine.
  */
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     public static final String DOMAIN = "example.test";
     public static final String PASSWORD = "correct horse battery";
     private static final AtomicInteger USER_SEQ = new AtomicInteger();
 
+    private final String domain;
     private final String extraToml;
     private Path dataDir;
     private LetterboxServer server;
+    private boolean samePorts;
+    private Map<String, Integer> lastPorts = Map.of();
 
     public TestServer() {
         this("");
@@ -40,7 +52,19 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     /** {@code extraToml} is appended to the base test config (sections may be added, not repeated). */
     public TestServer(String extraToml) {
+        this(DOMAIN, extraToml);
+    }
+
+    /** A server hosting {@code domain} as {@code mail.DOMAIN}. */
+    public TestServer(String domain, String extraToml) {
+        this.domain = domain;
         this.extraToml = extraToml;
+    }
+
+    /** After a {@link #stopKeepingData()}, start again on the ports of the last run (a server that "comes back"). */
+    public TestServer samePortsOnRestart() {
+        samePorts = true;
+        return this;
     }
 
     @Override
@@ -55,13 +79,26 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     public void start() throws IOException {
         if (dataDir == null) dataDir = Files.createTempDirectory("letterbox-test-");
-        StringBuilder toml = new StringBuilder("hostname = \"mail.example.test\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n");
-        for (String name : Config.DEFAULT_PORTS.keySet()) toml.append(name).append(" = 0\n");
+        StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n");
+        for (String name : Config.DEFAULT_PORTS.keySet()) {
+            toml.append(name).append(" = ").append(samePorts ? lastPorts.getOrDefault(name, 0) : 0).append('\n');
+        }
+        if (!extraToml.contains("[delivery]")) toml.append("[delivery]\nhold = true\n");
+        if (!extraToml.contains("[dns]")) toml.append("[dns]\nservers = [\"127.0.0.1:9\"]\ntimeout = \"1s\"\n");
         toml.append(extraToml);
         Config config = ConfigLoader.parse(toml.toString(),
                 new ConfigLoader.Overrides(Optional.of(dataDir), Optional.empty(), Optional.empty()), "test");
         server = LetterboxServer.start(config);
-        if (!server.directory().hostsDomain(DOMAIN)) server.directory().addDomain(DOMAIN);
+        lastPorts = server.ports();
+        if (!server.directory().hostsDomain(domain)) server.directory().addDomain(domain);
+    }
+
+    public String domain() {
+        return domain;
+    }
+
+    public String hostname() {
+        return "mail." + domain;
     }
 
     /** Stops the server, keeping its data dir (for restart tests). */
@@ -88,9 +125,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         return dataDir;
     }
 
-    /** A fresh account {@code prefix-N@example.test} with {@link #PASSWORD}. */
+    /** A fresh account {@code prefix-N@DOMAIN} with {@link #PASSWORD}. */
     public String newUser(String prefix) {
-        String address = prefix + "-" + USER_SEQ.incrementAndGet() + "@" + DOMAIN;
+        String address = prefix + "-" + USER_SEQ.incrementAndGet() + "@" + domain;
         server.directory().addAccount(address, PASSWORD.toCharArray(), 0, Protocol.all());
         return address;
     }
@@ -109,6 +146,21 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     public void deliver(String address, String message) throws IOException {
         deliver(address, message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The messages in {@code address}'s INBOX, oldest first, as stored (trace fields included). */
+    public List<String> inbox(String address) throws IOException {
+        var store = server.store();
+        long account = account(address).id();
+        List<MessageMeta> metas = store.read(account, tx -> tx.messages(
+                tx.mailbox(Mailbox.INBOX).orElseThrow().id(), 1, Long.MAX_VALUE, 10_000));
+        List<String> out = new java.util.ArrayList<>();
+        for (MessageMeta m : metas) {
+            try (var in = store.blobs().open(m.blob())) {
+                out.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        return out;
     }
 
     /** A client TLS context that trusts this server's self-signed certificate. */

@@ -3,11 +3,13 @@ package dev.letterbox.smtp.client;
 import dev.letterbox.smtp.SmtpReply;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -38,12 +40,31 @@ public final class SmtpClient implements Closeable {
     private OutputStream out;
     private List<String> extensions = List.of();
 
-    /** The envelope of one message: {@code from} "" for the null sender; parameters as written after the path. */
-    public record Envelope(String from, String mailParameters, List<String> recipients, String rcptParameters) {
+    /**
+     * The envelope of one message: {@code from} "" for the null sender; parameters as written after
+     * the path (RFC 5321 §4.1.2 Mail-parameters / Rcpt-parameters), "" for none.
+     */
+    public record Envelope(String from, String mailParameters, List<Rcpt> rcpts) {
+        public Envelope {
+            rcpts = List.copyOf(rcpts);
+        }
+
+        /** Every recipient with the same parameters. */
+        public Envelope(String from, String mailParameters, List<String> recipients, String rcptParameters) {
+            this(from, mailParameters, recipients.stream().map(r -> new Rcpt(r, rcptParameters)).toList());
+        }
+
         public static Envelope of(String from, String... recipients) {
             return new Envelope(from, "", List.of(recipients), "");
         }
+
+        public List<String> recipients() {
+            return rcpts.stream().map(Rcpt::address).toList();
+        }
     }
+
+    /** One recipient and its RCPT parameters (e.g. RFC 3461 NOTIFY and ORCPT). */
+    public record Rcpt(String address, String parameters) {}
 
     /** Every reply of one transaction; {@code data} is absent when no recipient was accepted. */
     public record Result(SmtpReply mail, List<SmtpReply> rcpts, Optional<SmtpReply> data) {
@@ -58,10 +79,18 @@ public final class SmtpClient implements Closeable {
     }
 
     public static SmtpClient connect(String host, int port, Duration timeout) throws IOException {
+        return connect(new InetSocketAddress(host, port), timeout);
+    }
+
+    public static SmtpClient connect(InetAddress address, int port, Duration timeout) throws IOException {
+        return connect(new InetSocketAddress(address, port), timeout);
+    }
+
+    private static SmtpClient connect(InetSocketAddress target, Duration timeout) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            s.connect(target, (int) timeout.toMillis());
             return new SmtpClient(s, timeout);
         } catch (IOException e) {
             s.close();
@@ -72,9 +101,23 @@ public final class SmtpClient implements Closeable {
     /** Implicit TLS (RFC 8314): the handshake comes first. {@code serverName} is checked against the certificate. */
     public static SmtpClient connectTls(String host, int port, SSLContext tls, String serverName, Duration timeout)
             throws IOException {
-        SmtpClient c = connect(host, port, timeout);
+        return connectTls(new InetSocketAddress(host, port), tls, serverName, true, timeout);
+    }
+
+    /**
+     * Implicit TLS to an address; {@code serverName} goes out as SNI and, when {@code verifyName},
+     * is checked against the certificate (whether the chain is trusted is {@code tls}'s business).
+     */
+    public static SmtpClient connectTls(InetAddress address, int port, SSLContext tls, String serverName, boolean verifyName,
+                                        Duration timeout) throws IOException {
+        return connectTls(new InetSocketAddress(address, port), tls, serverName, verifyName, timeout);
+    }
+
+    private static SmtpClient connectTls(InetSocketAddress target, SSLContext tls, String serverName, boolean verifyName,
+                                         Duration timeout) throws IOException {
+        SmtpClient c = connect(target, timeout);
         try {
-            c.wrap(tls, serverName);
+            c.wrap(tls, serverName, verifyName);
             return c;
         } catch (IOException e) {
             c.close();
@@ -88,10 +131,10 @@ public final class SmtpClient implements Closeable {
         out = new BufferedOutputStream(s.getOutputStream(), 16384);
     }
 
-    private void wrap(SSLContext tls, String serverName) throws IOException {
+    private void wrap(SSLContext tls, String serverName, boolean verifyName) throws IOException {
         SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, serverName, socket.getPort(), true);
         ssl.setUseClientMode(true);
-        if (serverName != null) {
+        if (serverName != null && verifyName) {
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS"); // host name check, as RFC 6125 asks
             ssl.setSSLParameters(params);
@@ -122,11 +165,26 @@ public final class SmtpClient implements Closeable {
         return extensions.stream().anyMatch(l -> l.equals(k) || l.startsWith(k + " "));
     }
 
+    /** The parameters after an EHLO keyword ("52428800" for "SIZE 52428800"; "" when it has none). */
+    public Optional<String> extension(String keyword) {
+        String k = keyword.toUpperCase(Locale.ROOT);
+        for (String l : extensions) {
+            if (l.equals(k)) return Optional.of("");
+            if (l.startsWith(k + " ")) return Optional.of(l.substring(k.length() + 1).strip());
+        }
+        return Optional.empty();
+    }
+
     /** STARTTLS (RFC 3207); on 220 the handshake follows and the caller must EHLO again. */
     public SmtpReply startTls(SSLContext tls, String serverName) throws IOException {
+        return startTls(tls, serverName, serverName != null);
+    }
+
+    /** STARTTLS with {@code serverName} as SNI, checked against the certificate only when {@code verifyName}. */
+    public SmtpReply startTls(SSLContext tls, String serverName, boolean verifyName) throws IOException {
         SmtpReply r = command("STARTTLS");
         if (r.code() == 220) {
-            wrap(tls, serverName);
+            wrap(tls, serverName, verifyName);
             extensions = List.of();
         }
         return r;
@@ -145,27 +203,33 @@ public final class SmtpClient implements Closeable {
         return readReply();
     }
 
+    /** One transaction with DATA; see {@link #send(Envelope, InputStream)}. */
+    public Result send(Envelope env, byte[] message) throws IOException {
+        return send(env, new ByteArrayInputStream(message));
+    }
+
     /**
      * One transaction with DATA. With PIPELINING, MAIL, the RCPTs and DATA go out together (RFC 2920
-     * §3.1) and the replies are read after; without, one by one. The message is sent dot-stuffed.
+     * §3.1) and the replies are read after; without, one by one. The message is streamed from
+     * {@code message}, dot-stuffed.
      */
-    public Result send(Envelope env, byte[] message) throws IOException {
+    public Result send(Envelope env, InputStream message) throws IOException {
         boolean pipelining = supports("PIPELINING");
         List<SmtpReply> rcpts = new ArrayList<>();
         SmtpReply mail;
         SmtpReply dataGo;
         if (pipelining) {
             writeLine(mailLine(env));
-            for (String r : env.recipients()) writeLine(rcptLine(env, r));
+            for (Rcpt r : env.rcpts()) writeLine(rcptLine(r));
             writeLine("DATA");
             out.flush();
             mail = readReply();
-            for (int i = 0; i < env.recipients().size(); i++) rcpts.add(readReply());
+            for (int i = 0; i < env.rcpts().size(); i++) rcpts.add(readReply());
             dataGo = readReply();
         } else {
             mail = command(mailLine(env));
             if (!mail.isPositive()) return new Result(mail, rcpts, Optional.empty());
-            for (String r : env.recipients()) rcpts.add(command(rcptLine(env, r)));
+            for (Rcpt r : env.rcpts()) rcpts.add(command(rcptLine(r)));
             if (rcpts.stream().noneMatch(SmtpReply::isPositive)) return new Result(mail, rcpts, Optional.empty());
             dataGo = command("DATA");
         }
@@ -175,24 +239,38 @@ public final class SmtpClient implements Closeable {
         return new Result(mail, rcpts, Optional.of(readReply()));
     }
 
-    /** One transaction with BDAT chunks of at most {@code chunkSize} octets (RFC 3030), pipelined. */
+    /** One transaction with BDAT chunks; see {@link #sendChunked(Envelope, InputStream, int)}. */
     public Result sendChunked(Envelope env, byte[] message, int chunkSize) throws IOException {
+        return sendChunked(env, new ByteArrayInputStream(message), chunkSize);
+    }
+
+    /**
+     * One transaction with BDAT chunks of at most {@code chunkSize} octets (RFC 3030), pipelined;
+     * the last chunk (possibly empty) carries LAST. The bytes go as they are: no dot-stuffing.
+     */
+    public Result sendChunked(Envelope env, InputStream message, int chunkSize) throws IOException {
         writeLine(mailLine(env));
-        for (String r : env.recipients()) writeLine(rcptLine(env, r));
+        for (Rcpt r : env.rcpts()) writeLine(rcptLine(r));
         int chunks = 0;
-        int off = 0;
-        do {
-            int n = Math.min(chunkSize, message.length - off);
-            boolean last = off + n == message.length;
+        byte[] current = new byte[chunkSize];
+        byte[] next = new byte[chunkSize];
+        int n = message.readNBytes(current, 0, chunkSize);
+        while (true) {
+            int following = n < chunkSize ? 0 : message.readNBytes(next, 0, chunkSize); // look ahead for LAST
+            boolean last = following == 0;
             writeLine("BDAT " + n + (last ? " LAST" : ""));
-            out.write(message, off, n);
-            off += n;
+            out.write(current, 0, n);
             chunks++;
-        } while (off < message.length);
+            if (last) break;
+            byte[] t = current;
+            current = next;
+            next = t;
+            n = following;
+        }
         out.flush();
         SmtpReply mail = readReply();
         List<SmtpReply> rcpts = new ArrayList<>();
-        for (int i = 0; i < env.recipients().size(); i++) rcpts.add(readReply());
+        for (int i = 0; i < env.rcpts().size(); i++) rcpts.add(readReply());
         SmtpReply last = null;
         for (int i = 0; i < chunks; i++) {
             SmtpReply r = readReply();
@@ -209,8 +287,8 @@ public final class SmtpClient implements Closeable {
         return "MAIL FROM:<" + env.from() + ">" + (env.mailParameters().isEmpty() ? "" : " " + env.mailParameters());
     }
 
-    private static String rcptLine(Envelope env, String rcpt) {
-        return "RCPT TO:<" + rcpt + ">" + (env.rcptParameters().isEmpty() ? "" : " " + env.rcptParameters());
+    private static String rcptLine(Rcpt rcpt) {
+        return "RCPT TO:<" + rcpt.address() + ">" + (rcpt.parameters().isEmpty() ? "" : " " + rcpt.parameters());
     }
 
     private void writeLine(String line) throws IOException {
@@ -221,15 +299,19 @@ public final class SmtpClient implements Closeable {
     }
 
     /** RFC 5321 §4.5.2: a leading "." gets another; bare LF becomes CRLF; the data ends with CRLF "." CRLF. */
-    private void writeDotStuffed(byte[] m) throws IOException {
+    private void writeDotStuffed(InputStream m) throws IOException {
         boolean lineStart = true;
         byte prev = 0;
-        for (byte b : m) {
-            if (lineStart && b == '.') out.write('.');
-            if (b == '\n' && prev != '\r') out.write('\r');
-            out.write(b);
-            lineStart = b == '\n';
-            prev = b;
+        byte[] buf = new byte[16384];
+        for (int n; (n = m.read(buf)) > 0; ) {
+            for (int i = 0; i < n; i++) {
+                byte b = buf[i];
+                if (lineStart && b == '.') out.write('.');
+                if (b == '\n' && prev != '\r') out.write('\r');
+                out.write(b);
+                lineStart = b == '\n';
+                prev = b;
+            }
         }
         if (!lineStart) out.write(new byte[] {'\r', '\n'});
         out.write(new byte[] {'.', '\r', '\n'});

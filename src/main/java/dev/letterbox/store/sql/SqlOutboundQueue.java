@@ -6,12 +6,14 @@ import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.store.QueuedMessage.Notify;
 import dev.letterbox.store.QueuedMessage.Recipient;
 import dev.letterbox.store.QueuedMessage.State;
+import dev.letterbox.store.QueuedMessage.Transition;
 import dev.letterbox.store.StoreException;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -25,12 +27,16 @@ import java.util.Set;
 /**
  * The outbound queue in the {@code queue_message} and {@code queue_recipient} tables. An enqueue is
  * one unit of the group-commit writer: the blob row, the message and its recipients commit together.
+ * So is every state change, with the removal of a message that has nothing left to do.
  */
 final class SqlOutboundQueue implements OutboundQueue {
     private static final String MESSAGE_COLUMNS =
             "id, sender, blob_id, size, received, body, smtputf8, ret, env_id, account_id";
     private static final String RECIPIENT_COLUMNS =
-            "message_id, id, address, notify, orcpt, state, attempts, next_attempt, last_error";
+            "message_id, id, address, notify, orcpt, state, attempts, next_attempt, last_error, remote_mta, notified, delay_warned";
+
+    /** Only recipients still waiting change: a late or repeated outcome cannot undo a final state. */
+    private static final String WAITING = " AND state IN ('pending', 'deferred')";
 
     private final ReadPool reads;
     private final GroupCommitWriter writer;
@@ -43,25 +49,129 @@ final class SqlOutboundQueue implements OutboundQueue {
     @Override
     public long enqueue(QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("a queued message needs a recipient");
+        return GroupCommitWriter.await(writer.submit((db, fx) -> insert(db, e, recipients)));
+    }
+
+    private static long insert(SqlSession db, QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
+        BlobRefs.ensureRow(db, e.blob(), e.size(), null);
+        long id = db.insertReturningId("INSERT INTO queue_message (sender, blob_id, size, received, body, smtputf8,"
+                        + " ret, env_id, account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                e.sender(), e.blob().value(), e.size(), e.received().toEpochMilli(), bodyName(e.body()),
+                e.smtputf8(), e.ret().<Object>map(Enum::name).orElse(SqlSession.Null.TEXT),
+                e.envId().<Object>map(s -> s).orElse(SqlSession.Null.TEXT),
+                e.accountId().isPresent() ? (Object) e.accountId().getAsLong() : SqlSession.Null.BIGINT);
+        long now = System.currentTimeMillis();
+        for (QueuedMessage.NewRecipient r : recipients) {
+            db.update("INSERT INTO queue_recipient (message_id, address, notify, orcpt, state, attempts,"
+                            + " next_attempt, last_error) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+                    id, r.address(), r.notifyOn().<Object>map(SqlOutboundQueue::notifyText).orElse(SqlSession.Null.TEXT),
+                    r.orcpt().<Object>map(s -> s).orElse(SqlSession.Null.TEXT),
+                    r.state().name().toLowerCase(Locale.ROOT), now,
+                    r.lastError().<Object>map(s -> s).orElse(SqlSession.Null.TEXT));
+        }
+        return id;
+    }
+
+    @Override
+    public List<Long> due(Instant now, int limit) {
+        return reads.read(db -> {
+            long[] ids = db.longs("SELECT message_id FROM queue_recipient WHERE state IN ('pending', 'deferred')"
+                    + " AND next_attempt <= ? UNION SELECT message_id FROM queue_recipient WHERE notified = 0"
+                    + " AND state IN ('delivered', 'failed') ORDER BY 1 LIMIT ?", now.toEpochMilli(), (long) limit);
+            List<Long> out = new ArrayList<>(ids.length);
+            for (long id : ids) out.add(id);
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Instant> nextAttempt() {
+        return reads.read(db -> {
+            OptionalLong next = db.firstLong("SELECT min(next_attempt) FROM queue_recipient WHERE state IN ('pending', 'deferred')");
+            return next.isPresent() ? Optional.of(Instant.ofEpochMilli(next.getAsLong())) : Optional.empty();
+        });
+    }
+
+    @Override
+    public boolean record(long messageId, List<Transition> transitions) {
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
-            BlobRefs.ensureRow(db, e.blob(), e.size(), null);
-            long id = db.insertReturningId("INSERT INTO queue_message (sender, blob_id, size, received, body, smtputf8,"
-                            + " ret, env_id, account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    e.sender(), e.blob().value(), e.size(), e.received().toEpochMilli(), bodyName(e.body()),
-                    e.smtputf8(), e.ret().<Object>map(Enum::name).orElse(SqlSession.Null.TEXT),
-                    e.envId().<Object>map(s -> s).orElse(SqlSession.Null.TEXT),
-                    e.accountId().isPresent() ? (Object) e.accountId().getAsLong() : SqlSession.Null.BIGINT);
-            long now = System.currentTimeMillis();
-            for (QueuedMessage.NewRecipient r : recipients) {
-                db.update("INSERT INTO queue_recipient (message_id, address, notify, orcpt, state, attempts,"
-                                + " next_attempt, last_error) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-                        id, r.address(), r.notifyOn().<Object>map(SqlOutboundQueue::notifyText).orElse(SqlSession.Null.TEXT),
-                        r.orcpt().<Object>map(s -> s).orElse(SqlSession.Null.TEXT),
-                        r.state().name().toLowerCase(Locale.ROOT), now,
-                        r.lastError().<Object>map(s -> s).orElse(SqlSession.Null.TEXT));
+            for (Transition t : transitions) {
+                switch (t) {
+                    case Transition.Delivered d -> db.update("UPDATE queue_recipient SET state = 'delivered', attempts = attempts + 1,"
+                                    + " last_error = ?, remote_mta = ?, notified = ? WHERE id = ? AND message_id = ?" + WAITING,
+                            SqlSession.Null.TEXT, text(d.remoteMta()), !d.reportOwed(), d.recipientId(), messageId);
+                    case Transition.Deferred d -> db.update("UPDATE queue_recipient SET state = 'deferred', attempts = attempts + 1,"
+                                    + " next_attempt = ?, last_error = ?, remote_mta = ? WHERE id = ? AND message_id = ?" + WAITING,
+                            d.nextAttempt().toEpochMilli(), d.error(), text(d.remoteMta()), d.recipientId(), messageId);
+                    case Transition.Failed f -> db.update("UPDATE queue_recipient SET state = 'failed', attempts = attempts + 1,"
+                                    + " last_error = ?, remote_mta = ?, notified = ? WHERE id = ? AND message_id = ?" + WAITING,
+                            f.error(), text(f.remoteMta()), !f.reportOwed(), f.recipientId(), messageId);
+                }
             }
+            return removeIfDone(db, fx, messageId);
+        }));
+    }
+
+    @Override
+    public long enqueueReport(QueuedMessage.Envelope report, List<QueuedMessage.NewRecipient> recipients, long aboutMessage,
+                              Collection<Long> reported, Collection<Long> delayWarned) {
+        if (recipients.isEmpty()) throw new IllegalArgumentException("a report needs a recipient");
+        return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            long id = insert(db, report, recipients);
+            mark(db, "notified", aboutMessage, reported);
+            mark(db, "delay_warned", aboutMessage, delayWarned);
+            removeIfDone(db, fx, aboutMessage);
             return id;
         }));
+    }
+
+    @Override
+    public boolean markReported(long messageId, Collection<Long> recipientIds) {
+        return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            mark(db, "notified", messageId, recipientIds);
+            return removeIfDone(db, fx, messageId);
+        }));
+    }
+
+    @Override
+    public int retry(OptionalLong messageId, Instant now) {
+        return GroupCommitWriter.await(writer.submit((db, fx) -> messageId.isPresent()
+                ? db.update("UPDATE queue_recipient SET next_attempt = ? WHERE message_id = ? AND state IN ('pending', 'deferred')",
+                        now.toEpochMilli(), messageId.getAsLong())
+                : db.update("UPDATE queue_recipient SET next_attempt = ? WHERE state IN ('pending', 'deferred')",
+                        now.toEpochMilli())));
+    }
+
+    @Override
+    public boolean remove(long messageId) {
+        return GroupCommitWriter.await(writer.submit((db, fx) -> removeMessage(db, fx, messageId)));
+    }
+
+    /** {@code column}: notified or delay_warned, set to 1 for the given recipients of the message. */
+    private static void mark(SqlSession db, String column, long messageId, Collection<Long> recipientIds) {
+        for (long id : recipientIds) {
+            db.update("UPDATE queue_recipient SET " + column + " = 1 WHERE id = ? AND message_id = ?", id, messageId);
+        }
+    }
+
+    /** Removes the message when nothing is left to do for it: no recipient waits, none owes a report. */
+    private static boolean removeIfDone(SqlSession db, UnitEffects fx, long messageId) {
+        boolean work = db.firstLong("SELECT 1 FROM queue_recipient WHERE message_id = ? AND (state IN ('pending', 'deferred')"
+                + " OR notified = 0) LIMIT 1", messageId).isPresent();
+        return !work && removeMessage(db, fx, messageId);
+    }
+
+    private static boolean removeMessage(SqlSession db, UnitEffects fx, long messageId) {
+        Optional<String> blob = db.first("SELECT blob_id FROM queue_message WHERE id = ?", rs -> rs.getString(1), messageId);
+        if (blob.isEmpty()) return false;
+        db.update("DELETE FROM queue_recipient WHERE message_id = ?", messageId);
+        db.update("DELETE FROM queue_message WHERE id = ?", messageId);
+        fx.released(blob.get());
+        return true;
+    }
+
+    private static Object text(Optional<String> s) {
+        return s.<Object>map(v -> v).orElse(SqlSession.Null.TEXT);
     }
 
     @Override
@@ -127,7 +237,8 @@ final class SqlOutboundQueue implements OutboundQueue {
         var recipient = new Recipient(rs.getLong(2), rs.getString(3),
                 Optional.ofNullable(rs.getString(4)).map(SqlOutboundQueue::parseNotify), Optional.ofNullable(rs.getString(5)),
                 State.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getInt(7),
-                Instant.ofEpochMilli(rs.getLong(8)), Optional.ofNullable(rs.getString(9)));
+                Instant.ofEpochMilli(rs.getLong(8)), Optional.ofNullable(rs.getString(9)), Optional.ofNullable(rs.getString(10)),
+                rs.getInt(11) != 0, rs.getInt(12) != 0);
         return new RecipientRow(rs.getLong(1), recipient);
     }
 
