@@ -92,6 +92,20 @@ class RelayTest {
     }
 
     @Test
+    void aLocalRecipientThatAskedForSuccessIsReportedDelivered() throws Exception {
+        String alice = sender.newUser("alice");
+        String carol = sender.newUser("carol");
+        var env = new SmtpClient.Envelope(alice, "", List.of(new SmtpClient.Rcpt(carol, "NOTIFY=SUCCESS ORCPT=rfc822;" + carol)));
+        long id = submit(sender, alice, env, Mail.message(alice, carol, "local success"));
+        assertEquals(1, sender.inbox(carol).size(), "stored before the 250");
+        Dsn dsn = Dsn.parse(awaitInbox(sender, alice, 1).getFirst());
+        assertEquals("Successful Mail Delivery Report", dsn.subject());
+        assertTrue(dsn.status().contains("Final-Recipient: rfc822; " + carol + "\r\nOriginal-Recipient: rfc822;" + carol
+                + "\r\nAction: delivered\r\nStatus: 2.0.0\r\n"), dsn.status());
+        awaitGone(sender, id);
+    }
+
+    @Test
     void anUnknownRemoteUserBouncesIntoTheSendersInbox() throws Exception {
         String alice = sender.newUser("alice");
         String nobody = "nobody-here@other.test";

@@ -95,6 +95,11 @@ final class EnvelopeCommands {
                 for (String remote : accept.remote()) {
                     tx.remote.putIfAbsent(remote, QueuedMessage.NewRecipient.pending(remote, notify, r.params().orcpt()));
                 }
+                if (!accept.accounts().isEmpty() && notify.map(n -> n.contains(QueuedMessage.Notify.SUCCESS)).orElse(false)) {
+                    tx.successReports.putIfAbsent(to.address(), new Transaction.SuccessReport(
+                            accept.accounts().stream().map(Account::id).toList(), new QueuedMessage.NewRecipient(to.address(),
+                            notify, r.params().orcpt(), QueuedMessage.State.DELIVERED, Optional.empty())));
+                }
                 tx.accepted.add(to.address());
                 s.reply(SmtpReply.of(250, "2.1.5", "recipient OK"));
             }

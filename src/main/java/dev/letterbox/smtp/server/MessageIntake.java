@@ -32,7 +32,9 @@ import java.util.OptionalLong;
  * <p>Outcomes: 250 only when every local copy is committed and the queue entry, if any, too. A
  * local copy that fails for a storage reason makes the whole message 451 (retry; copies already
  * stored may arrive twice). A local recipient over quota while others got the message is queued as
- * failed so the relay can send the sender a DSN; when nobody got it, 552 5.2.2.
+ * failed so the relay can send the sender a DSN; when nobody got it, 552 5.2.2. A local recipient
+ * that asked for a success report (NOTIFY=SUCCESS) and got its copy is queued as delivered, so the
+ * relay sends that report.
  */
 final class MessageIntake {
     private static final System.Logger LOG = System.getLogger("letterbox.smtp");
@@ -130,6 +132,7 @@ final class MessageIntake {
             }
         }
         if (stored == 0 && !queueCopy) return SmtpReply.of(552, "5.2.2", "mailbox full");
+        queued.addAll(successReports(outcomes));
         OptionalLong queueId = OptionalLong.empty();
         if (!queued.isEmpty()) {
             StoredBlob blob = queueCopy ? primary : localBlob;
@@ -147,6 +150,17 @@ final class MessageIntake {
                 sink.messageBytes(), stored, stored == 1 ? "y" : "ies", queued.size());
         return SmtpReply.of(250, "2.0.0", queueId.isPresent() ? "message accepted, queued as " + queueId.getAsLong()
                 : "message delivered");
+    }
+
+    /** RFC 3461 §6.2.1: a NOTIFY=SUCCESS recipient whose copy was stored is queued as delivered, for its report. */
+    private List<QueuedMessage.NewRecipient> successReports(List<DeliveryOutcome> outcomes) {
+        List<QueuedMessage.NewRecipient> out = new ArrayList<>();
+        for (Transaction.SuccessReport report : tx.successReports.values()) {
+            boolean stored = outcomes.stream().anyMatch(o -> o instanceof DeliveryOutcome.Stored
+                    && report.accountIds().contains(o.account().id()));
+            if (stored) out.add(report.recipient());
+        }
+        return out;
     }
 
     private QueuedMessage.Envelope envelope(StoredBlob blob) {

@@ -21,6 +21,11 @@ final class Transaction {
     final MailParameters params;
     final Map<Long, Account> accounts = new LinkedHashMap<>();
     final Map<String, QueuedMessage.NewRecipient> remote = new LinkedHashMap<>();
+    /**
+     * Local recipients that asked for a success report (RFC 3461 NOTIFY=SUCCESS), by the address
+     * as given: queued as delivered once one of their accounts has its copy, so the relay reports it.
+     */
+    final Map<String, SuccessReport> successReports = new LinkedHashMap<>();
     /** The addresses the client named and we accepted (for the Received "for" clause). */
     final List<String> accepted = new ArrayList<>();
     int refused;
@@ -28,6 +33,9 @@ final class Transaction {
     MessageIntake chunked;
     boolean chunkFailed;
     long chunkedBytes;
+
+    /** A RCPT with NOTIFY=SUCCESS that reached these local accounts. */
+    record SuccessReport(List<Long> accountIds, QueuedMessage.NewRecipient recipient) {}
 
     Transaction(Optional<Mailbox> sender, MailParameters params) {
         this.sender = sender;
