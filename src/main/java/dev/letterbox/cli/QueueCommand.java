@@ -61,6 +61,7 @@ final class QueueCommand {
                         + ", attempts " + r.attempts() + ", next " + r.nextAttempt()
                         + r.notifyOn().map(n -> ", notify " + (n.isEmpty() ? "NEVER" : n)).orElse("")
                         + r.orcpt().map(o -> ", orcpt " + o).orElse("")
+                        + r.remoteMta().map(h -> ", server " + h).orElse("")
                         + r.lastError().map(err -> ", last error: " + err).orElse(""));
             }
         }

@@ -88,7 +88,8 @@ final class QueueEndpoints {
         List<Object> recipients = new ArrayList<>();
         for (QueuedMessage.Recipient r : m.recipients()) {
             recipients.add(Json.obj("address", r.address(), "state", r.state().name().toLowerCase(Locale.ROOT),
-                    "attempts", r.attempts(), "nextAttempt", r.nextAttempt().toString(), "lastError", r.lastError().orElse(null)));
+                    "attempts", r.attempts(), "nextAttempt", r.nextAttempt().toString(), "lastError", r.lastError().orElse(null),
+                    "remoteMta", r.remoteMta().orElse(null)));
         }
         QueuedMessage.Envelope e = m.envelope();
         return Json.obj("id", m.id(), "sender", e.sender(), "size", e.size(), "received", e.received().toString(),

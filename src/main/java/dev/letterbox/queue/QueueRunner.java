@@ -50,6 +50,8 @@ public final class QueueRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.queue");
     static final Duration POLL = Duration.ofSeconds(2);
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** How long a message whose job failed unexpectedly (a store or disk error) is left alone. */
+    private static final Duration REST = Duration.ofMinutes(1);
     /** Job keys that are not domains: a message's report, and all local recipients. */
     private static final String REPORT = "(report)", LOCAL = "(local)", SMARTHOST = "(smarthost)";
 
@@ -65,6 +67,8 @@ public final class QueueRunner implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<Long, Integer> busyMessages = new HashMap<>(); // guarded by lock
     private final Map<String, Integer> busyDestinations = new HashMap<>(); // guarded by lock
+    /** Messages whose last job failed unexpectedly, and when to look at them again (no hot loop on a bug). */
+    private final Map<Long, Instant> resting = new HashMap<>(); // guarded by lock
     private int active; // guarded by lock
     private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
     private final Semaphore wake = new Semaphore(0);
@@ -132,6 +136,9 @@ public final class QueueRunner implements AutoCloseable {
             try {
                 if (closed || active >= config.maxConcurrent()) return;
                 if (busyMessages.containsKey(id)) continue;
+                Instant until = resting.get(id);
+                if (until != null && until.isAfter(now)) continue;
+                resting.remove(id);
             } finally {
                 lock.unlock();
             }
@@ -178,14 +185,25 @@ public final class QueueRunner implements AutoCloseable {
         Thread t = Thread.ofVirtual().name("letterbox-relay-" + messageId).unstarted(() -> {
             try {
                 job.run();
-            } catch (Exception | Error e) { // the recipients stay due: the job is simply done again
-                if (!closed) LOG.log(WARNING, "queue {0} ({1}): {2}", messageId, destination, e.toString());
+            } catch (Exception | Error e) { // the recipients stay due: the job is done again after a rest
+                if (!closed) LOG.log(WARNING, "queue {0} ({1}): {2}; trying again in {3}", messageId, destination, e.toString(),
+                        Units.formatDuration(REST));
+                rest(messageId);
             } finally {
                 finished(messageId, destination);
             }
         });
         workers.add(t);
         t.start();
+    }
+
+    private void rest(long messageId) {
+        lock.lock();
+        try {
+            resting.put(messageId, Instant.now().plus(REST));
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void finished(long messageId, String destination) {

@@ -82,7 +82,7 @@ public final class DeliveryReport {
             h.append("Content-Description: the header of the undelivered message\r\n\r\n");
         }
         out.write(h.toString().getBytes(StandardCharsets.UTF_8));
-        try (InputStream in = originalBytes.open()) {
+        try (InputStream in = openOrNote(originalBytes, out)) {
             if (full) copyAll(in, out);
             else copyHeader(in, out);
         }
@@ -155,6 +155,16 @@ public final class DeliveryReport {
     /** RFC 6533 §3: a non-ASCII address is of type utf-8; others stay rfc822. */
     private static String addressType(String address, boolean global) {
         return global && !StandardCharsets.US_ASCII.newEncoder().canEncode(address) ? "utf-8" : "rfc822";
+    }
+
+    /** The original's bytes; if they cannot be read any more, a note instead (the report still goes out). */
+    private static InputStream openOrNote(MessageBytes original, OutputStream out) throws IOException {
+        try {
+            return original.open();
+        } catch (IOException gone) {
+            out.write("X-Letterbox-Note: the original message could not be read any more\r\n".getBytes(StandardCharsets.US_ASCII));
+            return InputStream.nullInputStream();
+        }
     }
 
     private static void copyAll(InputStream in, OutputStream out) throws IOException {

@@ -173,8 +173,8 @@ public final class RemoteDelivery {
         boolean implicitTls = smarthost.isPresent() && smarthost.get().implicitTls();
         SSLContext context = job.requireTls() ? tls.verifying() : tls.opportunistic();
         try (SmtpClient c = implicitTls
-                ? SmtpClient.connectTls(address, hop.port(), context, hop.host(), true, COMMAND_TIMEOUT)
-                : SmtpClient.connect(address, hop.port(), COMMAND_TIMEOUT)) {
+                ? SmtpClient.connectTls(address, hop.port(), context, hop.host(), true, CONNECT_TIMEOUT, COMMAND_TIMEOUT)
+                : SmtpClient.connect(address, hop.port(), CONNECT_TIMEOUT, COMMAND_TIMEOUT)) {
             SmtpReply greeting = c.greeting();
             if (greeting.code() != 220) return new Try.Next(reply(greeting, where), mta);
             SmtpReply ehlo = hello(c);

@@ -79,18 +79,19 @@ public final class SmtpClient implements Closeable {
     }
 
     public static SmtpClient connect(String host, int port, Duration timeout) throws IOException {
-        return connect(new InetSocketAddress(host, port), timeout);
+        return connect(new InetSocketAddress(host, port), timeout, timeout);
     }
 
-    public static SmtpClient connect(InetAddress address, int port, Duration timeout) throws IOException {
-        return connect(new InetSocketAddress(address, port), timeout);
+    /** {@code connectTimeout} for the TCP handshake; {@code timeout} for each reply after it. */
+    public static SmtpClient connect(InetAddress address, int port, Duration connectTimeout, Duration timeout) throws IOException {
+        return connect(new InetSocketAddress(address, port), connectTimeout, timeout);
     }
 
-    private static SmtpClient connect(InetSocketAddress target, Duration timeout) throws IOException {
+    private static SmtpClient connect(InetSocketAddress target, Duration connectTimeout, Duration timeout) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
-            s.connect(target, (int) timeout.toMillis());
+            s.connect(target, (int) connectTimeout.toMillis());
             return new SmtpClient(s, timeout);
         } catch (IOException e) {
             s.close();
@@ -101,7 +102,7 @@ public final class SmtpClient implements Closeable {
     /** Implicit TLS (RFC 8314): the handshake comes first. {@code serverName} is checked against the certificate. */
     public static SmtpClient connectTls(String host, int port, SSLContext tls, String serverName, Duration timeout)
             throws IOException {
-        return connectTls(new InetSocketAddress(host, port), tls, serverName, true, timeout);
+        return connectTls(new InetSocketAddress(host, port), tls, serverName, true, timeout, timeout);
     }
 
     /**
@@ -109,13 +110,13 @@ public final class SmtpClient implements Closeable {
      * is checked against the certificate (whether the chain is trusted is {@code tls}'s business).
      */
     public static SmtpClient connectTls(InetAddress address, int port, SSLContext tls, String serverName, boolean verifyName,
-                                        Duration timeout) throws IOException {
-        return connectTls(new InetSocketAddress(address, port), tls, serverName, verifyName, timeout);
+                                        Duration connectTimeout, Duration timeout) throws IOException {
+        return connectTls(new InetSocketAddress(address, port), tls, serverName, verifyName, connectTimeout, timeout);
     }
 
     private static SmtpClient connectTls(InetSocketAddress target, SSLContext tls, String serverName, boolean verifyName,
-                                         Duration timeout) throws IOException {
-        SmtpClient c = connect(target, timeout);
+                                         Duration connectTimeout, Duration timeout) throws IOException {
+        SmtpClient c = connect(target, connectTimeout, timeout);
         try {
             c.wrap(tls, serverName, verifyName);
             return c;
