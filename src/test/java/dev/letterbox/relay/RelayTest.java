@@ -162,6 +162,33 @@ class RelayTest {
     }
 
     @Test
+    void aLocalCopyOverQuotaIsBouncedToTheRemoteSenderOnce() throws Exception {
+        // mail from other.test to two of our users, one of them full: the other gets it, and the
+        // sender at other.test gets a report about the full one, through the relay
+        String bob = other.newUser("bob");
+        String full = sender.newUser("full");
+        String fine = sender.newUser("fine");
+        sender.server().directory().setQuota(full, 100);
+        try (SmtpClient c = SmtpClient.connect("127.0.0.1", sender.port("smtp"), java.time.Duration.ofSeconds(10))) {
+            c.greeting();
+            c.ehlo(other.hostname());
+            SmtpClient.Result r = c.send(new SmtpClient.Envelope(bob, "", List.of(full, fine), ""),
+                    ("Subject: for both\r\n\r\n" + "y".repeat(500) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(r.accepted(), r.toString());
+        }
+        assertEquals(1, sender.inbox(fine).size());
+        String report = awaitInbox(other, bob, 1).getFirst();
+        assertTrue(report.startsWith("Return-Path: <>\r\n"), report);
+        Dsn dsn = Dsn.parse(report);
+        assertTrue(dsn.status().contains("Final-Recipient: rfc822; " + full + "\r\nAction: failed\r\nStatus: 5.2.2\r\n"), dsn.status());
+        assertFalse(dsn.status().contains(fine), "only the full one is reported");
+        Thread.sleep(300);
+        assertEquals(1, other.inbox(bob).size(), "exactly one report");
+        assertTrue(sender.server().store().queue().list(0, 10_000).stream()
+                .noneMatch(m -> m.recipients().stream().anyMatch(x -> x.address().equals(full))), "and it left the queue");
+    }
+
+    @Test
     void aNullMxDomainFailsAtOnceWithoutAConnection() throws Exception {
         String alice = sender.newUser("alice");
         long id = submit(sender, alice, "someone@nomail.test", "no mail here");
