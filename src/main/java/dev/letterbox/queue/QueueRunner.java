@@ -103,6 +103,7 @@ public final class QueueRunner implements AutoCloseable {
         while (!closed) {
             long waitMillis = POLL.toMillis();
             try {
+                remote.closeIdleConnections();
                 Instant now = Instant.now();
                 pass(now);
                 Optional<Instant> next = queue.nextAttempt();
@@ -289,5 +290,6 @@ public final class QueueRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        remote.close();
     }
 }

@@ -44,12 +44,14 @@ import javax.net.ssl.SSLException;
  * plaintext on that address if the handshake fails; for domains in {@code require_tls_domains} and
  * for the smarthost, TLS is required and the certificate must verify for the host's name.
  */
-public final class RemoteDelivery {
+public final class RemoteDelivery implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.relay");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** RFC 5321 §4.5.3.2 asks for 5 minutes per command and 10 for the end of the data; 5 suffices here. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     private static final int CHUNK_SIZE = 1 << 20;
+    /** How long a connection waits for the next message to the same destination (as long as Postfix's cache). */
+    private static final Duration IDLE_LIMIT = Duration.ofSeconds(2);
 
     private final Router router;
     private final DnsResolver dns;
@@ -57,6 +59,7 @@ public final class RemoteDelivery {
     private final MessageSigner signer;
     private final Config.Delivery config;
     private final String heloName;
+    private final IdleConnections idle;
 
     public RemoteDelivery(DnsResolver dns, OutboundTls tls, MessageSigner signer, Config.Delivery config, String hostname)
             throws IOException {
@@ -66,12 +69,13 @@ public final class RemoteDelivery {
         this.signer = signer;
         this.config = config;
         this.heloName = hostname;
+        this.idle = new IdleConnections(config.maxPerDomain(), IDLE_LIMIT);
         if (config.smarthost().isPresent()) smarthostPassword(); // fail at start, not at the first message
     }
 
     /** The per-attempt context: what every host of this attempt is offered. */
     private record Job(QueuedMessage message, List<Recipient> recipients, byte[] signature, MessageBytes bytes,
-                       boolean requireTls, String logContext) {
+                       String destination, boolean requireTls, String logContext) {
         long size() {
             return message.envelope().size() + signature.length;
         }
@@ -104,11 +108,45 @@ public final class RemoteDelivery {
                     + u.status() + " " + u.reason(), Optional.empty()));
             case Route.TryLater t -> all(recipients, new Outcome.Deferred("451 4.4.3 " + t.reason(), Optional.empty()));
             case Route.Hosts hosts -> {
-                boolean requireTls = smarthost || config.requireTlsDomains().contains(domain.toLowerCase(Locale.ROOT));
+                String destination = smarthost ? "(smarthost)" : domain.toLowerCase(Locale.ROOT);
+                boolean requireTls = smarthost || config.requireTlsDomains().contains(destination);
                 byte[] signature = signer.signatureFields(message.envelope().sender(), bytes, context);
-                yield tryHosts(new Job(message, recipients, signature, bytes, requireTls, context), hosts.hops());
+                Job job = new Job(message, recipients, signature, bytes, destination, requireTls, context);
+                yield reuse(job).orElseGet(() -> tryHosts(job, hosts.hops()));
             }
         };
+    }
+
+    /**
+     * The next transaction on a connection left open for this destination, when one is: RSET
+     * checks it is still alive (RFC 5321 §4.1.1.5). Any trouble closes it; the caller then
+     * connects afresh, so reuse never decides an outcome by itself failing.
+     */
+    private Optional<Map<Long, Outcome>> reuse(Job job) {
+        for (Optional<IdleConnections.Idle> i = idle.take(job.destination()); i.isPresent(); i = idle.take(job.destination())) {
+            SmtpClient c = i.get().client();
+            try {
+                if (c.command("RSET").code() == 250) {
+                    Map<Long, Outcome> outcomes = send(job, c, i.get().host(), i.get().where());
+                    idle.park(job.destination(), c, i.get().host(), i.get().where());
+                    return Optional.of(outcomes);
+                }
+            } catch (IOException e) {
+                // gone while idle, or broke now: a fresh connection decides
+            }
+            closeQuietly(c);
+        }
+        return Optional.empty();
+    }
+
+    /** Ends connections that have idled too long; the queue's scheduler calls this every few seconds. */
+    public void closeIdleConnections() {
+        idle.closeExpired();
+    }
+
+    @Override
+    public void close() {
+        idle.closeAll();
     }
 
     private Map<Long, Outcome> tryHosts(Job job, List<Route.Hop> hops) {
@@ -165,52 +203,81 @@ public final class RemoteDelivery {
         }
     }
 
-    /** One connection to one address: greeting, EHLO, TLS, AUTH (smarthost), the transaction, QUIT. */
+    /**
+     * One connection to one address: greeting, EHLO, TLS, AUTH (smarthost), the transaction; then
+     * the connection waits for the destination's next message, or is ended.
+     */
     private Try session(Job job, Route.Hop hop, InetAddress address, boolean plaintext) {
         Optional<String> mta = Optional.of(hop.host());
         String where = hop.host() + " [" + address.getHostAddress() + "]:" + hop.port();
         var smarthost = config.smarthost();
-        boolean implicitTls = smarthost.isPresent() && smarthost.get().implicitTls();
         SSLContext context = job.requireTls() ? tls.verifying() : tls.opportunistic();
-        try (SmtpClient c = implicitTls
-                ? SmtpClient.connectTls(address, hop.port(), context, hop.host(), true, CONNECT_TIMEOUT, COMMAND_TIMEOUT)
-                : SmtpClient.connect(address, hop.port(), CONNECT_TIMEOUT, COMMAND_TIMEOUT)) {
-            SmtpReply greeting = c.greeting();
-            if (greeting.code() != 220) return new Try.Next(reply(greeting, where), mta);
-            SmtpReply ehlo = hello(c);
-            if (!ehlo.isPositive()) return new Try.Next(reply(ehlo, where), mta);
-            if (!c.isTls() && !plaintext && c.supports("STARTTLS")) {
-                try {
-                    SmtpReply r = c.startTls(context, hop.host(), job.requireTls());
-                    if (r.code() != 220 && job.requireTls()) return new Try.Next(reply(r, where), mta);
-                } catch (SSLException e) {
-                    return new Try.TlsFailed("451 4.7.5 TLS handshake with " + where + " failed: " + e.getMessage(), mta);
-                }
-                if (c.isTls()) {
-                    ehlo = hello(c);
-                    if (!ehlo.isPositive()) return new Try.Next(reply(ehlo, where), mta);
-                }
-            }
-            if (job.requireTls() && !c.isTls()) {
-                return new Try.Next("451 4.7.10 " + where + " does not offer STARTTLS, which is required for this destination", mta);
-            }
-            if (smarthost.isPresent() && smarthost.get().username().isPresent()) {
-                SmtpReply auth = c.authPlain(smarthost.get().username().get(), smarthostPassword());
-                if (auth.code() != 235) {
-                    // a configuration problem of ours: keep the mail until the operator fixes it
-                    return new Try.Done(all(job.recipients(), new Outcome.Deferred("454 4.7.0 the smarthost refused our login: "
-                            + auth, mta)));
-                }
-            }
-            Optional<Outcome> refused = unsendable(job, c, where, mta);
-            if (refused.isPresent()) return new Try.Done(all(job.recipients(), refused.get()));
-            Map<Long, Outcome> outcomes = transaction(job, c, mta);
-            quietly(c);
-            LOG.log(INFO, "{0}: sent to {1}{2}: {3}", job.logContext(), where, c.isTls() ? " (TLS)" : "", summary(outcomes));
-            return new Try.Done(outcomes);
+        SmtpClient c;
+        try {
+            c = smarthost.isPresent() && smarthost.get().implicitTls()
+                    ? SmtpClient.connectTls(address, hop.port(), context, hop.host(), true, CONNECT_TIMEOUT, COMMAND_TIMEOUT)
+                    : SmtpClient.connect(address, hop.port(), CONNECT_TIMEOUT, COMMAND_TIMEOUT);
         } catch (IOException e) {
             return new Try.Next("451 4.4.2 connection to " + where + " failed: " + e.getMessage(), mta);
         }
+        try {
+            Optional<Try> refused = prepare(job, c, hop, where, context, plaintext);
+            if (refused.isPresent()) {
+                closeQuietly(c);
+                return refused.get();
+            }
+            Map<Long, Outcome> outcomes = send(job, c, hop.host(), where);
+            idle.park(job.destination(), c, hop.host(), where);
+            return new Try.Done(outcomes);
+        } catch (IOException e) {
+            closeQuietly(c);
+            return new Try.Next("451 4.4.2 connection to " + where + " failed: " + e.getMessage(), mta);
+        }
+    }
+
+    /** Greeting, EHLO, STARTTLS as the policy says, AUTH for the smarthost; empty when the session is ready for MAIL. */
+    private Optional<Try> prepare(Job job, SmtpClient c, Route.Hop hop, String where, SSLContext context, boolean plaintext)
+            throws IOException {
+        Optional<String> mta = Optional.of(hop.host());
+        SmtpReply greeting = c.greeting();
+        if (greeting.code() != 220) return Optional.of(new Try.Next(reply(greeting, where), mta));
+        SmtpReply ehlo = hello(c);
+        if (!ehlo.isPositive()) return Optional.of(new Try.Next(reply(ehlo, where), mta));
+        if (!c.isTls() && !plaintext && c.supports("STARTTLS")) {
+            try {
+                SmtpReply r = c.startTls(context, hop.host(), job.requireTls());
+                if (r.code() != 220 && job.requireTls()) return Optional.of(new Try.Next(reply(r, where), mta));
+            } catch (SSLException e) {
+                return Optional.of(new Try.TlsFailed("451 4.7.5 TLS handshake with " + where + " failed: " + e.getMessage(), mta));
+            }
+            if (c.isTls()) {
+                ehlo = hello(c);
+                if (!ehlo.isPositive()) return Optional.of(new Try.Next(reply(ehlo, where), mta));
+            }
+        }
+        if (job.requireTls() && !c.isTls()) {
+            return Optional.of(new Try.Next("451 4.7.10 " + where + " does not offer STARTTLS, which is required for this destination", mta));
+        }
+        var smarthost = config.smarthost();
+        if (smarthost.isPresent() && smarthost.get().username().isPresent()) {
+            SmtpReply auth = c.authPlain(smarthost.get().username().get(), smarthostPassword());
+            if (auth.code() != 235) {
+                // a configuration problem of ours: keep the mail until the operator fixes it
+                return Optional.of(new Try.Done(all(job.recipients(), new Outcome.Deferred("454 4.7.0 the smarthost refused our login: "
+                        + auth, mta))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One message on a ready session: refused before sending when the server cannot take it, else the transaction. */
+    private static Map<Long, Outcome> send(Job job, SmtpClient c, String host, String where) throws IOException {
+        Optional<String> mta = Optional.of(host);
+        Optional<Outcome> refused = unsendable(job, c, where, mta);
+        if (refused.isPresent()) return all(job.recipients(), refused.get());
+        Map<Long, Outcome> outcomes = transaction(job, c, mta);
+        LOG.log(INFO, "{0}: sent to {1}{2}: {3}", job.logContext(), where, c.isTls() ? " (TLS)" : "", summary(outcomes));
+        return outcomes;
     }
 
     /** EHLO, or HELO for a server without ESMTP (RFC 5321 §4.1.1.1). */
@@ -350,11 +417,11 @@ public final class RemoteDelivery {
         return delivered + " delivered, " + deferred + " deferred, " + failed + " failed";
     }
 
-    private static void quietly(SmtpClient c) {
+    private static void closeQuietly(SmtpClient c) {
         try {
-            c.quit();
+            c.close();
         } catch (IOException ignored) {
-            // the transaction is over; a server that hangs up early changes nothing
+            // closing a connection we are done with; nothing is waiting on it
         }
     }
 }

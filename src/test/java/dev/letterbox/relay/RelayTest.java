@@ -23,7 +23,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test's own: example.test (the sender, relaying) and other.test (the receiver, whose MX is
  * mail.other.test on 127.0.0.1). Every check is on what arrives in a mailbox or what the queue holds.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RelayTest {
     static TestDnsServer dns;
     static TestServer other;
@@ -126,7 +130,12 @@ class RelayTest {
         assertEquals(1, sender.inbox(alice).size(), "exactly one report");
     }
 
+    /**
+     * First, while no connection of the sender's is open to other.test: a server stopping waits a
+     * grace period for open sessions, and the sender keeps idle ones for its next message.
+     */
     @Test
+    @Order(1)
     void aRemoteServerThatIsDownGetsTheMessageWhenItComesBack() throws Exception {
         String alice = sender.newUser("alice");
         String bob = other.newUser("bob");

@@ -30,6 +30,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private volatile Function<String, String> rcptReply = line -> "250 2.1.5 ok";
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ScriptedSmtpServer() throws IOException {
         socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -40,9 +41,19 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         return socket.getLocalPort();
     }
 
-    /** The EHLO keywords (with parameters) offered from now on. */
+    /**
+     * The EHLO keywords (with parameters) offered from now on. Open sessions are closed, as by a
+     * restart with the new configuration: a client must not keep using what an old EHLO said.
+     */
     public ScriptedSmtpServer extensions(String... lines) {
         extensions = List.of(lines);
+        for (Socket s : open) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing is all we want
+            }
+        }
         return this;
     }
 
@@ -72,6 +83,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void serve(Socket s) {
+        open.add(s);
         try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
             reply(out, "220 scripted.test ESMTP");
             String mail = null;
@@ -119,6 +131,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // the client went away
+        } finally {
+            open.remove(s);
         }
     }
 
