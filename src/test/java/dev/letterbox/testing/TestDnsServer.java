@@ -37,8 +37,31 @@ public final class TestDnsServer implements AutoCloseable {
     private final Thread thread;
 
     public TestDnsServer() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        this(0);
+    }
+
+    public TestDnsServer(int port) throws SocketException {
+        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
         thread = Thread.ofVirtual().name("test-dns").start(this::serve);
+    }
+
+    /**
+     * For trying two servers by hand: {@code TestDnsServer PORT RECORD...} with records as
+     * {@code mx:DOMAIN:HOST}, {@code a:HOST:IP} or {@code mx0:DOMAIN} (a null MX); serves until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        TestDnsServer dns = new TestDnsServer(Integer.parseInt(args[0]));
+        for (int i = 1; i < args.length; i++) {
+            String[] r = args[i].split(":");
+            switch (r[0]) {
+                case "mx" -> dns.mx(r[1], 10, r[2]);
+                case "mx0" -> dns.mx(r[1], 0, ".");
+                case "a" -> dns.a(r[1], r[2]);
+                default -> throw new IllegalArgumentException("unknown record " + args[i]);
+            }
+        }
+        System.out.println("DNS on " + dns.address());
+        dns.thread.join();
     }
 
     /** "127.0.0.1:PORT", the form the [dns] servers config key takes. */
