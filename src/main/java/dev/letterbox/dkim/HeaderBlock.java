@@ -12,9 +12,9 @@ import java.util.List;
  * The header of a message split into whole fields (folded lines joined, CRLFs kept inside), read
  * from a stream up to the empty line. Bytes map 1:1 to chars (ISO-8859-1) so 8-bit headers hash as sent.
  */
-public record HeaderBlock(List<String> fields, byte[] bodyStart) {
+record HeaderBlock(List<String> fields, byte[] bodyStart) {
 
-    public static HeaderBlock read(InputStream in, int maxBytes) throws IOException {
+    static HeaderBlock read(InputStream in, int maxBytes) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         int n, end = -1, bodyFrom = -1;

@@ -1,28 +1,40 @@
 package dev.letterbox.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-import java.util.Optional;
+import dev.letterbox.dkim.DkimAlgorithm;
+import dev.letterbox.dkim.DkimKeyStore;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** Which domain signs: the envelope sender's, when hosted with keys; never the From field's on its own say. */
 class MessageSignerTest {
-    private static Optional<String> from(String... fields) {
-        return MessageSigner.fromDomain(List.of(fields));
+    @TempDir
+    Path data;
+
+    private String fields(MessageSigner signer, String sender, String from) {
+        byte[] m = ("From: <" + from + ">\r\nSubject: s\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        return new String(signer.signatureFields(sender, () -> new ByteArrayInputStream(m), "test"), StandardCharsets.US_ASCII);
     }
 
     @Test
-    void theDomainOfTheFirstFromAddress() {
-        assertEquals(Optional.of("example.com"), from("To: x@other.test", "From: \"Alice @ Home\" <alice@Example.COM>"));
-        assertEquals(Optional.of("example.com"), from("from: alice@example.com (Alice @ somewhere.else)"));
-        assertEquals(Optional.of("example.com"), from("From: alice@example.com, bob@other.test"));
-        assertEquals(Optional.of("example.com"), from("From: Alice\r\n <alice@example.com.>", "From: <x@second.test>"));
-    }
+    void theEnvelopeSendersDomainSigns() throws Exception {
+        DkimKeyStore keys = new DkimKeyStore(data);
+        keys.generate("a.test", "s1", DkimAlgorithm.ED25519_SHA256);
+        keys.generate("b.test", "s1", DkimAlgorithm.ED25519_SHA256);
+        keys.generate("unhosted.test", "s1", DkimAlgorithm.ED25519_SHA256);
+        MessageSigner signer = new MessageSigner(keys, Set.of("a.test", "b.test", "c.test")::contains);
 
-    @Test
-    void noUsableFrom() {
-        assertEquals(Optional.empty(), from("Subject: no from"));
-        assertEquals(Optional.empty(), from("From: undisclosed"));
-        assertEquals(Optional.empty(), from("From: <a@bad domain>"));
+        assertTrue(fields(signer, "x@A.test", "x@a.test").contains(" d=a.test; s=s1;"));
+        String crossed = fields(signer, "x@a.test", "ceo@b.test");
+        assertTrue(crossed.contains(" d=a.test;") && !crossed.contains("d=b.test"), "a user of a.test cannot get b.test's signature");
+        assertEquals("", fields(signer, "x@c.test", "x@c.test"), "hosted, but no keys");
+        assertEquals("", fields(signer, "x@unhosted.test", "x@a.test"), "keys, but not hosted (forwarded mail)");
+        assertEquals("", fields(signer, "", "mailer-daemon@a.test"), "reports are not signed");
     }
 }
