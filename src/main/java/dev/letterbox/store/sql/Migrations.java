@@ -23,7 +23,8 @@ final class Migrations {
     /** In order; the position (from 1) is the version. */
     static final List<String> SCRIPTS = List.of(
             "001-initial.sql",
-            "002-queue.sql");
+            "002-queue.sql",
+            "003-inline-blobs.sql");
 
     private Migrations() {}
 

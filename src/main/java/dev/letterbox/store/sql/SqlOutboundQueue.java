@@ -35,7 +35,10 @@ final class SqlOutboundQueue implements OutboundQueue {
     private final ReadPool reads;
     private final GroupCommitWriter writer;
 
-    SqlOutboundQueue(ReadPool reads, GroupCommitWriter writer) {
+    private final SqlBlobStore blobs;
+
+    SqlOutboundQueue(ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs) {
+        this.blobs = blobs;
         this.reads = reads;
         this.writer = writer;
     }
@@ -44,7 +47,7 @@ final class SqlOutboundQueue implements OutboundQueue {
     public long enqueue(QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("a queued message needs a recipient");
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
-            BlobRefs.ensureRow(db, e.blob(), e.size(), null);
+            BlobRefs.ensureRow(db, blobs, fx, e.blob(), e.size(), null);
             long id = db.insertReturningId("INSERT INTO queue_message (sender, blob_id, size, received, body, smtputf8,"
                             + " ret, env_id, account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     e.sender(), e.blob().value(), e.size(), e.received().toEpochMilli(), bodyName(e.body()),
