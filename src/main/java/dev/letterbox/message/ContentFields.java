@@ -169,7 +169,7 @@ final class ContentFields {
             if (c == ')' && --depth == 0) return i + 1;
             i++;
         }
-        return i;
+        return s.length();
     }
 
     static String withoutComments(String s) {

@@ -11,7 +11,8 @@ import java.util.Arrays;
  */
 final class LineReader {
     private final InputStream in;
-    private final byte[] buf = new byte[65536];
+    /** Starts small (most messages are a few KB) and grows to 64 KiB once the input fills it. */
+    private byte[] buf = new byte[8192];
     private int pos;
     private int limit;
     private boolean eof;
@@ -80,6 +81,7 @@ final class LineReader {
 
     private boolean fill() throws IOException {
         if (eof) return false;
+        if (limit == buf.length && buf.length < 65536) buf = new byte[buf.length * 2];
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
             // Only -1 is end of stream; a stream that returns 0 for a full-size read is treated as ended too.

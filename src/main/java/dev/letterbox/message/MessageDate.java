@@ -13,13 +13,14 @@ import java.util.Optional;
  * as +0000 as §4.3 advises). Comments and extra commas are ignored. Anything else is "no date".
  */
 final class MessageDate {
+    private static final java.util.regex.Pattern BLANKS = java.util.regex.Pattern.compile("[ \t]+");
     private static final String[] MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
 
     private MessageDate() {}
 
     static Optional<Instant> parse(String value) {
         if (value == null) return Optional.empty();
-        String[] words = ContentFields.withoutComments(value).replace(',', ' ').trim().split("[ \t]+");
+        String[] words = BLANKS.split(ContentFields.withoutComments(value).replace(',', ' ').trim());
         int i = 0;
         if (i < words.length && !words[i].isEmpty() && Character.isLetter(words[i].charAt(0)) && month(words[i]) < 0) i++;
         if (words.length - i < 4) return Optional.empty();

@@ -30,7 +30,7 @@ final class MimeTreeBuilder {
     private final List<byte[]> delimiters = new ArrayList<>();   // "--" + boundary, outermost first
     private int partCount;
     private HeaderBlock rootHeader;
-    private byte[] headerBuf = new byte[8192];
+    private byte[] headerBuf = new byte[2048];
 
     // How the last entity ended: at end of input (stopLevel -1) or at the delimiter line of
     // delimiters[stopLevel], which is the reader's current line.
@@ -147,6 +147,9 @@ final class MimeTreeBuilder {
             delimiters.remove(level);
         }
         long end = endOfBody(bodyStart);
+        // A last part whose header's blank line is the line break before the delimiter ends just after
+        // it: the multipart then keeps that line break too, so it still contains its parts.
+        if (!children.isEmpty()) end = Math.max(end, children.get(children.size() - 1).end());
         if (children.isEmpty()) children.add(MimePart.leaf(end, end, end, 0, ContentInfo.EMPTY_TEXT));
         return new MimePart(Kind.MULTIPART, headerStart, bodyStart, end, linesOfBody(lfAtBody, bodyless), content,
                 children, envelope, null);
@@ -163,7 +166,8 @@ final class MimeTreeBuilder {
         } else {
             embedded = entity(bodyStart, depth + 1, false, true);
         }
-        return new MimePart(Kind.MESSAGE, headerStart, bodyStart, endOfBody(bodyStart), linesOfBody(lfAtBody, bodyless),
+        long end = Math.max(endOfBody(bodyStart), embedded.end());
+        return new MimePart(Kind.MESSAGE, headerStart, bodyStart, end, linesOfBody(lfAtBody, bodyless),
                 content, List.of(), envelope, embedded);
     }
 

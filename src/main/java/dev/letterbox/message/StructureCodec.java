@@ -2,10 +2,10 @@ package dev.letterbox.message;
 
 import dev.letterbox.message.ContentInfo.Param;
 import dev.letterbox.message.Envelope.Address;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,7 +26,7 @@ final class StructureCodec {
 
     static byte[] encode(MessageStructure s) {
         Writer w = new Writer();
-        w.out.write(FORMAT);
+        w.write(FORMAT);
         w.varlong(s.size());
         w.varlong(s.sentDate().map(i -> zigzag(i.getEpochSecond()) + 1).orElse(0L));
         String rawSubject = s.envelopeData().subject();
@@ -35,11 +35,11 @@ final class StructureCodec {
         w.varlong(s.references().size());
         for (String r : s.references()) w.string(r);
         part(w, s.root());
-        return w.out.toByteArray();
+        return w.toByteArray();
     }
 
     private static void part(Writer w, MimePart p) {
-        w.out.write(p.kind().ordinal());
+        w.write(p.kind().ordinal());
         w.varlong(p.headerStart());
         w.varlong(p.bodyStart() - p.headerStart());
         w.varlong(p.end() - p.bodyStart());
@@ -62,7 +62,7 @@ final class StructureCodec {
         }
         w.string(c.location());
         Envelope e = p.envelope();
-        w.out.write(e == null ? 0 : 1);
+        w.write(e == null ? 0 : 1);
         if (e != null) envelope(w, e);
         switch (p.kind()) {
             case MULTIPART -> {
@@ -220,15 +220,22 @@ final class StructureCodec {
         return (v >>> 1) ^ -(v & 1);
     }
 
+    /** A growable byte array; unsynchronized, unlike ByteArrayOutputStream, since encoding writes octet by octet. */
     private static final class Writer {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        private byte[] buf = new byte[512];
+        private int len;
+
+        void write(int b) {
+            if (len == buf.length) buf = Arrays.copyOf(buf, len * 2);
+            buf[len++] = (byte) b;
+        }
 
         void varlong(long v) {
             while ((v & ~0x7FL) != 0) {
-                out.write((int) ((v & 0x7F) | 0x80));
+                write((int) ((v & 0x7F) | 0x80));
                 v >>>= 7;
             }
-            out.write((int) v);
+            write((int) v);
         }
 
         void string(String s) {
@@ -238,7 +245,13 @@ final class StructureCodec {
             }
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             varlong(b.length + 1L);
-            out.write(b, 0, b.length);
+            if (len + b.length > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + b.length));
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, len);
         }
     }
 
