@@ -22,13 +22,20 @@ import org.apache.james.mime4j.stream.MimeTokenStream;
  * and BODYSTRUCTURE. For scale, the same bytes through mime4j's MimeTokenStream (the pull parser
  * Apache James builds on), reading every body to its end.
  *
- * <p>Run: {@code bench/message-parse/run.sh [seconds-per-case]}.
+ * <p>Run: {@code bench/message-parse/run.sh [seconds-per-case]}; {@code --write DIR} writes the two
+ * messages as files instead.
  */
 public final class MessageParse {
     public static void main(String[] args) throws Exception {
-        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         byte[] small = message(6_000);           // ~10 KB: text, html, a small attachment
         byte[] large = message(7_500_000);       // ~10 MB: same, with a 7.5 MB attachment (base64)
+        if (args.length == 2 && args[0].equals("--write")) {
+            // The same messages as files, for timing another server on them (dovecot-parse.py).
+            Files.write(Path.of(args[1], "small.eml"), small);
+            Files.write(Path.of(args[1], "large.eml"), large);
+            return;
+        }
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         Path dir = Files.createTempDirectory("lb-parse-bench");
         Path smallFile = Files.write(dir.resolve("small.eml"), small);
         Path largeFile = Files.write(dir.resolve("large.eml"), large);

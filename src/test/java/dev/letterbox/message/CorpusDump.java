@@ -1,7 +1,6 @@
 package dev.letterbox.message;
 
 import java.io.ByteArrayInputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Prints ENVELOPE, BODYSTRUCTURE and BODY of message files, for comparing with another server by hand. */
