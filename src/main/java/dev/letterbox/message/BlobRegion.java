@@ -1,5 +1,6 @@
 package dev.letterbox.message;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -67,9 +68,30 @@ final class BlobRegion extends InputStream {
     static InputStream decoding(InputStream in, String encoding) {
         return switch (encoding == null ? "7bit" : encoding.toLowerCase(Locale.ROOT)) {
             case "7bit", "8bit", "binary", "" -> in;
-            case "base64" -> new Base64InputStream(in, DecodeMonitor.SILENT);
-            case "quoted-printable" -> new QuotedPrintableInputStream(in, DecodeMonitor.SILENT);
+            case "base64" -> new NeverZero(new Base64InputStream(in, DecodeMonitor.SILENT));
+            case "quoted-printable" -> new NeverZero(new QuotedPrintableInputStream(in, DecodeMonitor.SILENT));
             default -> null;
         };
+    }
+
+    /**
+     * The decoders may return 0 from a bulk read when a stretch of input decodes to nothing (e.g.
+     * only invalid base64), which readers such as InputStreamReader treat as an error; a single-octet
+     * read then gives the next octet or the end.
+     */
+    private static final class NeverZero extends FilterInputStream {
+        NeverZero(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n != 0 || len == 0) return n;
+            int one = in.read();
+            if (one < 0) return -1;
+            b[off] = (byte) one;
+            return 1;
+        }
     }
 }

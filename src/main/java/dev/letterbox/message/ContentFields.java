@@ -85,76 +85,67 @@ final class ContentFields {
 
     /**
      * Splits "value; a=b; c="d;e"" of a field given as one char per octet. Quoted strings lose their
-     * quotes and backslashes; comments outside quotes are removed; a parameter without "=" is dropped.
+     * quotes and backslashes; comments outside quotes are removed; unquoted values are trimmed (and
+     * may contain spaces, as broken mailers write them); a parameter without "=" is dropped.
      */
     private static Parsed parseValueAndParams(String s) {
-        List<String> pieces = new ArrayList<>();
-        StringBuilder cur = new StringBuilder();
-        List<Boolean> quotedSeen = new ArrayList<>();
-        boolean anyQuoted = false;
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                // A quoted string: copied with a marker so the value keeps its inner spaces and semicolons.
-                anyQuoted = true;
-                i++;
-                cur.append('\u0000');
-                while (i < n && s.charAt(i) != '"') {
-                    if (s.charAt(i) == '\\' && i + 1 < n) i++;
-                    cur.append(s.charAt(i));
-                    i++;
-                }
-                cur.append('\u0000');
-                i++;
-            } else if (c == '(') {
-                i = skipComment(s, i);
-            } else if (c == ';') {
-                pieces.add(cur.toString());
-                quotedSeen.add(anyQuoted);
-                cur.setLength(0);
-                anyQuoted = false;
-                i++;
-            } else {
-                cur.append(c);
-                i++;
-            }
-        }
-        pieces.add(cur.toString());
-        quotedSeen.add(anyQuoted);
-        String value = unmark(pieces.get(0)).trim();
+        int[] pos = {0};
+        String value = unquotedUntilSemicolon(s, pos).trim();
         List<Param> params = new ArrayList<>();
-        for (int k = 1; k < pieces.size(); k++) {
-            String piece = pieces.get(k);
-            int eq = piece.indexOf('=');
-            if (eq <= 0) continue;
-            String name = unmark(piece.substring(0, eq)).trim();
-            String v = piece.substring(eq + 1);
-            v = quotedSeen.get(k) ? quotedPart(v) : v.trim();
+        while (pos[0] < s.length()) {
+            pos[0]++;                                   // the ';'
+            int eq = s.indexOf('=', pos[0]);
+            int semicolon = s.indexOf(';', pos[0]);
+            if (eq < 0 || (semicolon >= 0 && semicolon < eq)) {
+                unquotedUntilSemicolon(s, pos);         // "; flag;" or a stray ";": no value
+                continue;
+            }
+            String name = withoutComments(s.substring(pos[0], eq)).trim();
+            pos[0] = eq + 1;
+            while (pos[0] < s.length() && (s.charAt(pos[0]) == ' ' || s.charAt(pos[0]) == '\t')) pos[0]++;
+            String v;
+            if (pos[0] < s.length() && s.charAt(pos[0]) == '"') {
+                v = quotedString(s, pos);
+                unquotedUntilSemicolon(s, pos);         // anything after the closing quote is dropped
+            } else {
+                v = unquotedUntilSemicolon(s, pos).trim();
+            }
             if (!name.isEmpty()) params.add(new Param(name, v));
         }
         return new Parsed(value, params);
     }
 
-    /** For a value containing a quoted string: the quoted text, plus any unquoted text around it trimmed. */
-    private static String quotedPart(String v) {
+    /** Text from pos up to the next ';' outside quotes and comments (or the end), comments removed. */
+    private static String unquotedUntilSemicolon(String s, int[] pos) {
         StringBuilder out = new StringBuilder();
-        boolean inQuote = false;
-        String t = v.strip();
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '\u0000') {
-                inQuote = !inQuote;
-            } else if (inQuote || !(c == ' ' || c == '\t')) {
+        int i = pos[0];
+        while (i < s.length() && s.charAt(i) != ';') {
+            char c = s.charAt(i);
+            if (c == '(') {
+                i = skipComment(s, i);
+            } else if (c == '"') {
+                int[] q = {i};
+                out.append(quotedString(s, q));
+                i = q[0];
+            } else {
                 out.append(c);
+                i++;
             }
         }
+        pos[0] = i;
         return out.toString();
     }
 
-    private static String unmark(String s) {
-        return s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
+    /** The content of the quoted string at pos (backslash escapes resolved); pos moves past it. */
+    private static String quotedString(String s, int[] pos) {
+        StringBuilder out = new StringBuilder();
+        int i = pos[0] + 1;
+        while (i < s.length() && s.charAt(i) != '"') {
+            if (s.charAt(i) == '\\' && i + 1 < s.length()) i++;
+            out.append(s.charAt(i++));
+        }
+        pos[0] = Math.min(i + 1, s.length());
+        return out.toString();
     }
 
     static int skipComment(String s, int i) {

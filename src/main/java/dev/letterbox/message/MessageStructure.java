@@ -182,7 +182,8 @@ public final class MessageStructure {
 
     private static String sortMailbox(List<Envelope.Address> list) {
         Envelope.Address a = Envelope.firstMailbox(list);
-        return a == null || a.mailbox() == null ? "" : a.mailbox().toLowerCase(Locale.ROOT);
+        if (a == null || a.mailbox() == null || a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
+        return a.mailbox().toLowerCase(Locale.ROOT);
     }
 
     /** RFC 5957 DISPLAYFROM: decoded display name of the first From address, else its address; "" if none. */
@@ -199,7 +200,8 @@ public final class MessageStructure {
         Envelope.Address a = Envelope.firstMailbox(list);
         if (a == null) return "";
         if (a.name() != null && !a.name().isBlank()) return HeaderBlock.decodeWords(a.name());
-        return a.mailbox() + "@" + a.host();
+        if (a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
+        return a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
     }
 
     /** The Message-ID as "<...>", or "" when there is none. */

@@ -90,6 +90,25 @@ class MessageSearchTest {
         assertTrue(body(qp, "needle"));
     }
 
+    /**
+     * Base64 that ends early ("=" before the data) makes the decoder return 0 octets from a bulk read;
+     * that must end the part quietly, not fail the search (InputStreamReader refuses 0-octet reads).
+     */
+    @Test
+    void brokenEncodingsDoNotFailTheSearch() throws IOException {
+        byte[] early = ("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n=?x?"
+                + Base64.getEncoder().encodeToString("hidden".getBytes(StandardCharsets.US_ASCII)) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        assertFalse(body(early, "never there"));
+        byte[] junk = ("Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n" + "!".repeat(20_000) + "\r\n"
+                + Base64.getEncoder().encodeToString("found after the junk".getBytes(StandardCharsets.US_ASCII)) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        assertTrue(body(junk, "after the junk"));
+        byte[] qp = ("Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + "=\r\n".repeat(10_000) + "found after soft breaks\r\n").getBytes(StandardCharsets.US_ASCII);
+        assertTrue(body(qp, "after soft breaks"));
+    }
+
     @Test
     void aLargeAttachmentIsNotRead() throws IOException {
         ByteArrayOutputStream m = new ByteArrayOutputStream();

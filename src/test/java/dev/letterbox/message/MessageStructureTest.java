@@ -61,6 +61,11 @@ class MessageStructureTest {
         MessageStructure group = parse("To: list:;, Real <real@x.test>\r\nCc: only-group: ;\r\n\r\n");
         assertEquals("real", group.sortTo(), "group markers are not mailboxes");
         assertEquals("", group.sortCc());
+        MessageStructure odd = parse("From: <>\r\nTo: postmaster\r\n\r\n");
+        assertEquals("", odd.sortFrom(), "a null address sorts as none");
+        assertEquals("", odd.displayFrom());
+        assertEquals("postmaster", odd.sortTo());
+        assertEquals("postmaster", odd.displayTo());
     }
 
     @ParameterizedTest
@@ -100,6 +105,18 @@ class MessageStructureTest {
     @CsvSource(delimiter = '|', value = {"garbage", "Mon, 32 Feb 1994 21:52:25 -0800", "Mon, 7 Feb 1994 25:00 +0000", "''"})
     void unparsableDatesAreAbsent(String date) throws IOException {
         assertEquals(Optional.empty(), parse("Date: " + date + "\r\n\r\n").sentDate());
+    }
+
+    /** RFC 5322 §2.2.3: unfolding removes the CRLF only; the white space of the fold stays. */
+    @Test
+    void envelopeValuesAreUnfoldedNotDecoded() throws IOException {
+        MessageStructure s = parse("Subject: a long\r\n  folded\tsubject =?utf-8?q?caf=C3=A9?=\r\n"
+                + "In-Reply-To:\r\n <x@y.test>\r\nMessage-ID:   <id@z.test>  \r\n\r\n");
+        assertEquals("(NIL \"a long  folded\tsubject =?utf-8?q?caf=C3=A9?=\" NIL NIL NIL NIL NIL NIL \"<x@y.test>\" \"<id@z.test>  \")",
+                NodeText.render(s.envelope()));
+        assertEquals("a long  folded\tsubject caf\u00e9", s.subject());
+        assertEquals("a long folded subject caf\u00e9", s.baseSubject());
+        assertEquals("<id@z.test>", s.messageId());
     }
 
     @Test
