@@ -6,10 +6,14 @@ import java.io.OutputStream;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * Immutable message bytes by id. A blob is written through a {@link BlobWriter}; {@link BlobWriter#commit()}
- * makes it durable (data fsynced, renamed into place, directory fsynced) and returns its id. Only
- * committed blobs may be referenced from a transaction. Deleting is the store's business (when the
- * last reference goes), not the protocols'.
+ * Immutable message bytes by id. A blob is written through a {@link BlobWriter}; after
+ * {@link BlobWriter#commit()} its id may be referred to from a write transaction, and the bytes are
+ * durable no later than the first such transaction's commit (an implementation may fsync them at
+ * {@code commit()} — a large file — or store them with the transaction that refers to them — a
+ * small body kept in the database). Either way, once a transaction referring to the blob has
+ * returned, the bytes survive a crash. A blob must be referred to within an hour of its commit.
+ * Deleting is the store's business when the last reference goes; the creator may also delete a
+ * blob it never referred to (a delivery that failed).
  */
 public interface BlobStore {
     BlobWriter create() throws IOException;
@@ -23,7 +27,7 @@ public interface BlobStore {
 
     boolean exists(BlobId id);
 
-    /** Removes the blob's bytes; missing is fine. Only the store calls this, after commit. */
+    /** Removes the blob's bytes; missing is fine. For the store after the last reference, or the creator of an unreferenced blob. */
     void delete(BlobId id) throws IOException;
 
     /** An output stream into a new blob. Closing without {@link #commit()} discards it. */
@@ -32,7 +36,7 @@ public interface BlobStore {
 
         long bytesWritten();
 
-        /** Durably stores the bytes written so far and returns the new blob's id. */
+        /** Ends writing and returns the new blob's id (see the interface for when it is durable). */
         BlobId commit() throws IOException;
 
         /** Discards an uncommitted blob; after commit does nothing. */

@@ -12,7 +12,7 @@
  *       every change to a message or mailbox raises the mailbox's HIGHESTMODSEQ; an expunge leaves a
  *       tombstone carrying the MODSEQ at which it happened.</li>
  *   <li>A transaction opened for one account never sees or touches another account's mailboxes.</li>
- *   <li>Message bytes are immutable blobs written (and fsynced) before the transaction that refers
+ *   <li>Message bytes are immutable blobs, durable no later than the transaction that first refers
  *       to them; COPY shares the blob. A blob no message or queue entry refers to is deleted.</li>
  * </ul>
  * No implementation detail (SQL, files) leaks through these types.

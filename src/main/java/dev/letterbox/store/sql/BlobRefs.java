@@ -14,10 +14,18 @@ import dev.letterbox.store.BlobId;
 final class BlobRefs {
     private BlobRefs() {}
 
-    static void ensureRow(SqlSession db, BlobId blob, long size, byte[] structure) {
-        db.update("INSERT INTO blob (id, size, structure, created) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+    /**
+     * Adds the blob's row unless it exists. A small blob's bytes ({@code content}, from
+     * {@link SqlBlobStore#stagedContent}) go into the row, so this transaction makes them durable;
+     * the unit notes that, so the staged copy can be dropped once it commits.
+     */
+    static void ensureRow(SqlSession db, SqlBlobStore blobs, UnitEffects effects, BlobId blob, long size, byte[] structure) {
+        byte[] content = blobs.stagedContent(blob);
+        int added = db.update("INSERT INTO blob (id, size, structure, created, content) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING",
                 blob.value(), size, structure == null ? SqlSession.Null.BYTES : structure,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), content == null ? SqlSession.Null.BYTES : content);
+        if (added > 0 && content != null) effects.persisted(blob);
     }
 
     /** Deletes the blob's row when no message and no queued message refers to it; true when it did. */

@@ -1,7 +1,6 @@
 package dev.letterbox.store.sql;
 
 import dev.letterbox.store.BlobId;
-import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.ChangeBus;
 import dev.letterbox.store.StoreException;
@@ -56,7 +55,7 @@ final class GroupCommitWriter {
     private final Dialect dialect;
     private final String node;
     private final ChangeBus bus;
-    private final BlobStore blobs;
+    private final SqlBlobStore blobs;
     private final long deleteGraceNanos;
     private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
@@ -69,7 +68,7 @@ final class GroupCommitWriter {
 
     private record Freed(BlobId blob, long dueNanos) {}
 
-    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, BlobStore blobs, Duration deleteGrace) {
+    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace) {
         this.db = db;
         this.dialect = dialect;
         this.node = node;
@@ -261,6 +260,7 @@ final class GroupCommitWriter {
             p.complete();
             if (p.failure == null) {
                 changes.addAll(p.effects.changes());
+                blobs.persisted(p.effects.persistedBlobs());
                 for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));
             }
         }

@@ -24,7 +24,8 @@ final class Migrations {
     static final List<String> SCRIPTS = List.of(
             "001-initial.sql",
             "002-queue.sql",
-            "003-queue-reports.sql");
+            "003-inline-blobs.sql",
+            "004-queue-reports.sql");
 
     private Migrations() {}
 

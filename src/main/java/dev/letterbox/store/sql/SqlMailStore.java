@@ -46,7 +46,7 @@ public final class SqlMailStore implements MailStore {
     private static final Duration FREED_BLOB_GRACE = Duration.ofSeconds(10);
 
     private final Dialect dialect;
-    private final FileBlobStore blobs;
+    private final SqlBlobStore blobs;
     private final LocalChangeBus bus = new LocalChangeBus();
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -61,12 +61,12 @@ public final class SqlMailStore implements MailStore {
     private SqlMailStore(Dialect dialect, FileBlobStore blobs, SqlSession writeSession, List<SqlSession> readSessions,
                          Duration freedBlobGrace) {
         this.dialect = dialect;
-        this.blobs = blobs;
         this.writeSession = writeSession;
         this.reads = new ReadPool(dialect, readSessions);
-        this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, blobs, freedBlobGrace);
+        this.blobs = new SqlBlobStore(blobs, reads);
+        this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, this.blobs, freedBlobGrace);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(reads, writer);
+        this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -178,7 +178,7 @@ public final class SqlMailStore implements MailStore {
     /** Deletes temporary and unreferenced blob files left by a crash; see {@link FileBlobStore#sweep}. */
     private void sweepOrphans() {
         try {
-            int n = blobs.sweep(this::referenced, Instant.now().minus(ORPHAN_AGE));
+            int n = blobs.files().sweep(this::referenced, Instant.now().minus(ORPHAN_AGE));
             if (n > 0) LOG.log(System.Logger.Level.INFO, "removed {0} orphaned blob files", n);
         } catch (IOException | StoreException e) {
             if (!closed.get()) LOG.log(System.Logger.Level.WARNING, "sweeping orphaned blob files failed", e);

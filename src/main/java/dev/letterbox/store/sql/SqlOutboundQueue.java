@@ -40,20 +40,22 @@ final class SqlOutboundQueue implements OutboundQueue {
 
     private final ReadPool reads;
     private final GroupCommitWriter writer;
+    private final SqlBlobStore blobs;
 
-    SqlOutboundQueue(ReadPool reads, GroupCommitWriter writer) {
+    SqlOutboundQueue(ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs) {
         this.reads = reads;
         this.writer = writer;
+        this.blobs = blobs;
     }
 
     @Override
     public long enqueue(QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("a queued message needs a recipient");
-        return GroupCommitWriter.await(writer.submit((db, fx) -> insert(db, e, recipients)));
+        return GroupCommitWriter.await(writer.submit((db, fx) -> insert(db, fx, e, recipients)));
     }
 
-    private static long insert(SqlSession db, QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
-        BlobRefs.ensureRow(db, e.blob(), e.size(), null);
+    private long insert(SqlSession db, UnitEffects fx, QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
+        BlobRefs.ensureRow(db, blobs, fx, e.blob(), e.size(), null);
         long id = db.insertReturningId("INSERT INTO queue_message (sender, blob_id, size, received, body, smtputf8,"
                         + " ret, env_id, account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 e.sender(), e.blob().value(), e.size(), e.received().toEpochMilli(), bodyName(e.body()),
@@ -117,7 +119,7 @@ final class SqlOutboundQueue implements OutboundQueue {
                               Collection<Long> reported, Collection<Long> delayWarned) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("a report needs a recipient");
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
-            long id = insert(db, report, recipients);
+            long id = insert(db, fx, report, recipients);
             mark(db, "notified", aboutMessage, reported);
             mark(db, "delay_warned", aboutMessage, delayWarned);
             removeIfDone(db, fx, aboutMessage);

@@ -2,7 +2,6 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AppendResult;
-import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.CopyResult;
 import dev.letterbox.store.FlagUpdate;
@@ -36,9 +35,9 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     static final long MAX_UID = 0xFFFF_FFFFL;
 
     private final UnitEffects effects;
-    private final BlobStore blobs;
+    private final SqlBlobStore blobs;
 
-    SqlWriteTx(SqlSession db, Dialect dialect, long accountId, UnitEffects effects, BlobStore blobs) {
+    SqlWriteTx(SqlSession db, Dialect dialect, long accountId, UnitEffects effects, SqlBlobStore blobs) {
         super(db, dialect, accountId);
         this.effects = effects;
         this.blobs = blobs;
@@ -140,7 +139,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (mailbox.uidNext() > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
         checkQuota(message.size());
         checkBlob(message);
-        BlobRefs.ensureRow(db, message.blob(), message.size(), message.structure());
+        BlobRefs.ensureRow(db, blobs, effects, message.blob(), message.size(), message.structure());
         long modSeq = modSeq(mailboxId);
         long uid = mailbox.uidNext();
         Instant now = Instant.now();
@@ -279,7 +278,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     private void checkBlob(NewMessage message) {
         long actual;
         try {
-            actual = blobs.size(message.blob());
+            actual = blobs.sizeForWriter(db, message.blob());
         } catch (IOException e) {
             throw new StoreException("blob " + message.blob() + " is not stored", e);
         }

@@ -20,6 +20,7 @@ final class UnitEffects {
     private final Set<String> released = new LinkedHashSet<>();
     private final Map<Long, Long> modSeqs = new HashMap<>();
     private final List<BlobId> freed = new ArrayList<>();
+    private final List<BlobId> persisted = new ArrayList<>();
 
     void changed(Change change) {
         changes.add(change);
@@ -53,6 +54,16 @@ final class UnitEffects {
 
     Set<Change> changes() {
         return changes;
+    }
+
+    /** A small blob's bytes were written into its row by this unit. */
+    void persisted(BlobId blob) {
+        persisted.add(blob);
+    }
+
+    /** Small blobs whose bytes are durable once this unit is committed. */
+    List<BlobId> persistedBlobs() {
+        return persisted;
     }
 
     /** Blobs whose last reference this unit removed: their files go once the unit is committed. */

@@ -124,11 +124,13 @@ class SqliteMailStoreTest implements MailStoreContract {
         FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
         try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
             long a = newAccount(store, "alice@example.com");
-            NewMessage m = message(store, "referenced");
+            // bodies above the inline limit: these are files, which is what the sweep is about
+            String big = "x".repeat(SqlBlobStore.INLINE_LIMIT + 1);
+            NewMessage m = message(store, "referenced" + big);
             append(store, a, mailboxId(store, a, "INBOX"), m);
             kept = m.blob();
-            orphan = message(store, "never delivered").blob();
-            young = message(store, "delivery in progress").blob();
+            orphan = message(store, "never delivered" + big).blob();
+            young = message(store, "delivery in progress" + big).blob();
             Files.write(staleTmp, new byte[] {1});
             for (Path p : new Path[] {path(data, kept), path(data, orphan), staleTmp}) Files.setLastModifiedTime(p, twoHoursAgo);
         }

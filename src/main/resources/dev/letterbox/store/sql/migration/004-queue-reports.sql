@@ -1,4 +1,4 @@
--- Letterbox schema 3: what the relay keeps per queued recipient so each delivery report (DSN) is
+-- Letterbox schema 4: what the relay keeps per queued recipient so each delivery report (DSN) is
 -- sent once: the server that gave the last answer, whether the report owed for the recipient's
 -- final state is done (queued, or not wanted), and whether a delay warning went out.
 

@@ -1,0 +1,207 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.blob.FileBlobStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The store's blobs: small ones (up to {@link #INLINE_LIMIT}) live in the {@code blob} row that
+ * refers to them, big ones are files ({@link FileBlobStore}).
+ *
+ * <p>Why: a file costs two fsyncs of its own (the file and its directory) before the transaction
+ * that refers to it, and fsyncs are what limits how fast mail is taken. A small body written into
+ * its row is made durable by that transaction's commit, whose fsync group commit shares among all
+ * concurrent deliveries.
+ *
+ * <p>Lifecycle of a small blob: {@link BlobWriter#commit()} keeps the bytes in memory ("staged") and
+ * returns an id starting with {@code i}; the first write unit that refers to the id stores the bytes
+ * in the row ({@link #stagedContent}); once that unit is committed the staged copy is dropped
+ * ({@link #persisted}). A staged blob nobody refers to is dropped by {@link #delete} or, at the
+ * latest, after {@link #STAGING_LIMIT} (blobs must be referred to within an hour anyway).
+ */
+final class SqlBlobStore implements BlobStore {
+    static final int INLINE_LIMIT = 128 * 1024;
+    private static final Duration STAGING_LIMIT = Duration.ofHours(1);
+    private static final char INLINE_PREFIX = 'i';
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private record Staged(byte[] bytes, long stagedNanos) {}
+
+    private final FileBlobStore files;
+    private final ReadPool reads;
+    private final ConcurrentHashMap<String, Staged> staged = new ConcurrentHashMap<>();
+    private final AtomicInteger createdSincePurge = new AtomicInteger();
+
+    SqlBlobStore(FileBlobStore files, ReadPool reads) {
+        this.files = files;
+        this.reads = reads;
+    }
+
+    FileBlobStore files() {
+        return files;
+    }
+
+    static boolean isInline(BlobId id) {
+        return id.value().charAt(0) == INLINE_PREFIX;
+    }
+
+    @Override
+    public BlobWriter create() {
+        if (createdSincePurge.incrementAndGet() % 1024 == 0) purgeAbandoned();
+        return new SpillingWriter();
+    }
+
+    @Override
+    public InputStream open(BlobId id) throws IOException {
+        return isInline(id) ? new ByteArrayInputStream(inlineBytes(id)) : files.open(id);
+    }
+
+    @Override
+    public SeekableByteChannel openChannel(BlobId id) throws IOException {
+        return isInline(id) ? new BytesChannel(inlineBytes(id)) : files.openChannel(id);
+    }
+
+    @Override
+    public long size(BlobId id) throws IOException {
+        if (!isInline(id)) return files.size(id);
+        Staged s = staged.get(id.value());
+        if (s != null) return s.bytes.length;
+        return reads.read(db -> db.firstLong("SELECT size FROM blob WHERE id = ? AND content IS NOT NULL", id.value()))
+                .orElseThrow(() -> new NoSuchFileException("blob " + id));
+    }
+
+    @Override
+    public boolean exists(BlobId id) {
+        if (!isInline(id)) return files.exists(id);
+        return staged.containsKey(id.value())
+                || reads.read(db -> db.firstLong("SELECT 1 FROM blob WHERE id = ? AND content IS NOT NULL", id.value())).isPresent();
+    }
+
+    /** A file is removed; a staged small blob is forgotten (its row, if any, goes with its last reference). */
+    @Override
+    public void delete(BlobId id) throws IOException {
+        if (isInline(id)) staged.remove(id.value());
+        else files.delete(id);
+    }
+
+    /** The bytes a write unit must store in the blob's row, or null (a file blob, or already stored). */
+    byte[] stagedContent(BlobId id) {
+        if (!isInline(id)) return null;
+        Staged s = staged.get(id.value());
+        return s == null ? null : s.bytes;
+    }
+
+    /** The size of a blob as the writer thread sees it: staged, in its own transaction's rows, or a file. */
+    long sizeForWriter(SqlSession db, BlobId id) throws IOException {
+        if (!isInline(id)) return files.size(id);
+        Staged s = staged.get(id.value());
+        if (s != null) return s.bytes.length;
+        return db.firstLong("SELECT size FROM blob WHERE id = ? AND content IS NOT NULL", id.value())
+                .orElseThrow(() -> new NoSuchFileException("blob " + id));
+    }
+
+    /** After a commit: the staged copies of blobs now in committed rows are no longer needed. */
+    void persisted(Iterable<BlobId> ids) {
+        for (BlobId id : ids) staged.remove(id.value());
+    }
+
+    private byte[] inlineBytes(BlobId id) throws IOException {
+        Staged s = staged.get(id.value());
+        if (s != null) return s.bytes;
+        return reads.read(db -> db.first("SELECT content FROM blob WHERE id = ? AND content IS NOT NULL",
+                rs -> rs.getBytes(1), id.value())).orElseThrow(() -> new NoSuchFileException("blob " + id));
+    }
+
+    private void purgeAbandoned() {
+        long cutoff = System.nanoTime() - STAGING_LIMIT.toNanos();
+        staged.values().removeIf(s -> s.stagedNanos - cutoff < 0);
+    }
+
+    /**
+     * Buffers in memory; past {@link #INLINE_LIMIT} it moves what it has into a file writer and
+     * streams the rest there, so a large message is never held whole in memory.
+     */
+    private final class SpillingWriter implements BlobWriter {
+        private ByteArrayOutputStream memory = new ByteArrayOutputStream(8192);
+        private BlobWriter file;
+        private long written;
+        private boolean done;
+        private BlobId committed;
+        private final OutputStream stream = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (done) throw new IOException("blob writer is already committed or closed");
+                if (file == null && memory.size() + len > INLINE_LIMIT) spill();
+                if (file != null) file.stream().write(b, off, len);
+                else memory.write(b, off, len);
+                written += len;
+            }
+
+            @Override
+            public void flush() throws IOException {
+                if (file != null && !done) file.stream().flush();
+            }
+        };
+
+        private void spill() throws IOException {
+            file = files.create();
+            memory.writeTo(file.stream());
+            memory = null;
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public long bytesWritten() {
+            return written;
+        }
+
+        @Override
+        public BlobId commit() throws IOException {
+            if (committed != null) return committed;
+            if (done) throw new IOException("blob writer is already closed");
+            done = true;
+            if (file != null) {
+                committed = file.commit();
+                return committed;
+            }
+            byte[] random = new byte[16];
+            RANDOM.nextBytes(random);
+            committed = new BlobId(INLINE_PREFIX + HEX.formatHex(random));
+            staged.put(committed.value(), new Staged(memory.toByteArray(), System.nanoTime()));
+            memory = null;
+            return committed;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (committed != null) return;
+            done = true;
+            memory = null;
+            if (file != null) file.close();
+        }
+    }
+}
