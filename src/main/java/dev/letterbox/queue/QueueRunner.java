@@ -18,6 +18,7 @@ import dev.letterbox.store.QueuedMessage.Recipient;
 import dev.letterbox.store.QueuedMessage.Transition;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class QueueRunner implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
     /** How long a message whose job failed unexpectedly (a store or disk error) is left alone. */
     private static final Duration REST = Duration.ofMinutes(1);
-    /** Job keys that are not domains: a message's report, and all local recipients. */
+    /** Job keys that are not domains: a message's report, all local recipients, everything through the smarthost. */
     private static final String REPORT = "(report)", LOCAL = "(local)", SMARTHOST = "(smarthost)";
 
     private final OutboundQueue queue;
@@ -128,7 +129,8 @@ public final class QueueRunner implements AutoCloseable {
         int limit;
         lock.lock();
         try {
-            limit = busyMessages.size() + 2 * config.maxConcurrent() + 16;
+            resting.values().removeIf(until -> !until.isAfter(now)); // also forgets messages deleted meanwhile
+            limit = busyMessages.size() + resting.size() + 2 * config.maxConcurrent() + 16;
         } finally {
             lock.unlock();
         }
@@ -136,10 +138,7 @@ public final class QueueRunner implements AutoCloseable {
             lock.lock();
             try {
                 if (closed || active >= config.maxConcurrent()) return;
-                if (busyMessages.containsKey(id)) continue;
-                Instant until = resting.get(id);
-                if (until != null && until.isAfter(now)) continue;
-                resting.remove(id);
+                if (busyMessages.containsKey(id) || resting.containsKey(id)) continue;
             } finally {
                 lock.unlock();
             }
@@ -249,7 +248,7 @@ public final class QueueRunner implements AutoCloseable {
                     transitions.add(new Transition.Deferred(r.id(), next, d.reply(), d.remoteMta()));
                     deferred.put(r, d);
                     metrics.messageDeferred();
-                    logOutcome(m, r, "deferred until " + next, o, d.reply());
+                    logOutcome(m, r, "deferred until " + next.truncatedTo(ChronoUnit.SECONDS), o, d.reply());
                 }
                 case Outcome.Failed f -> {
                     transitions.add(new Transition.Failed(r.id(), f.reply(), f.remoteMta(), Reports.wantsFailure(m, r)));
