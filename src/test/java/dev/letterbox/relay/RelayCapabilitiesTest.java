@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The relay against servers that lack what a message needs, or that refuse for a while: a small
  * scripted SMTP server offers exactly the extensions each test sets, and records what it was sent.
- * The sender here retries every second, warns about delays after 1 s and gives up after 4 s.
+ * The sender here retries every second, warns about delays after 1 s, gives up after 4 s, and has
+ * at most two deliveries to one domain at a time.
  */
 class RelayCapabilitiesTest {
     static TestDnsServer dns;
@@ -44,7 +45,7 @@ class RelayCapabilitiesTest {
         dns.servfail("broken-dns.test");
         sender = new TestServer("example.test", "[dns]\nservers = [\"" + dns.address() + "\"]\n"
                 + "[delivery]\nremote_port = " + remote.port() + "\nretry_intervals = [\"1s\"]\nexpire = \"4s\"\n"
-                + "delay_warning = \"1s\"\n");
+                + "delay_warning = \"1s\"\nmax_per_domain = 2\n");
         sender.start();
     }
 
@@ -57,7 +58,8 @@ class RelayCapabilitiesTest {
 
     @BeforeEach
     void ordinaryServer() {
-        remote.extensions("PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 1000000").rcptReply(line -> "250 2.1.5 ok");
+        remote.extensions("PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 1000000").rcptReply(line -> "250 2.1.5 ok")
+                .dataDelay(0);
     }
 
     private static ScriptedSmtpServer.Received receivedFor(String rcpt) {
@@ -135,6 +137,30 @@ class RelayCapabilitiesTest {
         assertTrue(dsn.human().contains("accepts (100)"), dsn.human());
         awaitGone(sender, id);
         assertTrue(remote.commands().stream().noneMatch(c -> c.contains(alice)), "nothing was sent");
+    }
+
+    @Test
+    void noMoreThanMaxPerDomainDeliveriesRunAtOnceAndEachMessageIsOneTransaction() throws Exception {
+        remote.dataDelay(300);
+        String alice = sender.newUser("alice");
+        List<String> to = List.of("p1@scripted.test", "p2@scripted.test", "p3@scripted.test");
+        // six messages in one session, so they are queued within milliseconds of each other
+        try (SmtpClient c = SmtpClient.connectTls("127.0.0.1", sender.port("submissions"), sender.clientTls(), null,
+                Duration.ofSeconds(10))) {
+            c.greeting();
+            c.ehlo("client.example.org");
+            assertEquals(235, c.authPlain(alice, TestServer.PASSWORD).code());
+            for (int i = 0; i < 6; i++) {
+                byte[] m = Mail.message(alice, to.get(0), "parallel " + i).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                assertTrue(c.send(new SmtpClient.Envelope(alice, "", to, ""), m).accepted());
+            }
+        }
+        Eventually.until(Duration.ofSeconds(30), "six messages at the server",
+                () -> remote.received().stream().filter(r -> r.mail().contains(alice)).count() == 6);
+        List<ScriptedSmtpServer.Received> mine = remote.received().stream().filter(r -> r.mail().contains(alice)).toList();
+        assertEquals(6, mine.size(), "one transaction per message");
+        assertTrue(mine.stream().allMatch(r -> r.rcpts().size() == 3), "all three recipients of a domain in it");
+        assertEquals(2, remote.mostConcurrentData(), "max_per_domain = 2 deliveries at a time, and they do overlap");
     }
 
     @Test

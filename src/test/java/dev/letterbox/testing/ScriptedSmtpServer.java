@@ -28,6 +28,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile List<String> extensions = List.of("PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES");
     private volatile Function<String, String> rcptReply = line -> "250 2.1.5 ok";
+    private volatile long dataDelayMillis;
+    private final java.util.concurrent.atomic.AtomicInteger inData = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostInData = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -61,6 +64,17 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     public ScriptedSmtpServer rcptReply(Function<String, String> reply) {
         rcptReply = reply;
         return this;
+    }
+
+    /** Holds each answer to the message data this long: transactions overlap, and {@link #mostConcurrentData} shows how many. */
+    public ScriptedSmtpServer dataDelay(long millis) {
+        dataDelayMillis = millis;
+        return this;
+    }
+
+    /** The most transactions that were between DATA and its answer at the same time. */
+    public int mostConcurrentData() {
+        return mostInData.get();
     }
 
     public List<String> commands() {
@@ -114,7 +128,15 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                             continue;
                         }
                         reply(out, "354 go ahead");
-                        received.add(new Received(mail, List.copyOf(rcpts), data(in)));
+                        mostInData.accumulateAndGet(inData.incrementAndGet(), Math::max);
+                        try {
+                            received.add(new Received(mail, List.copyOf(rcpts), data(in)));
+                            if (dataDelayMillis > 0) Thread.sleep(dataDelayMillis);
+                        } catch (InterruptedException e) {
+                            return;
+                        } finally {
+                            inData.decrementAndGet();
+                        }
                         mail = null;
                         reply(out, "250 2.0.0 queued");
                     }
