@@ -27,7 +27,10 @@ public interface BlobStore {
 
     boolean exists(BlobId id);
 
-    /** Removes the blob's bytes; missing is fine. For the store after the last reference, or the creator of an unreferenced blob. */
+    /**
+     * Removes a blob its creator never got stored (a failed delivery); missing is fine. A blob that
+     * something refers to is left alone: only the store removes those, with their last reference.
+     */
     void delete(BlobId id) throws IOException;
 
     /** An output stream into a new blob. Closing without {@link #commit()} discards it. */

@@ -279,7 +279,7 @@ final class GroupCommitWriter {
     private void deleteFile(BlobId blob) {
         try {
             if (BlobRefs.hasRow(db, blob.value())) return;
-            blobs.delete(blob);
+            blobs.deleteFreedFile(blob);
         } catch (IOException | StoreException e) {
             // The file stays as an orphan; the sweep at the next start removes it.
             LOG.log(System.Logger.Level.WARNING, "could not delete freed blob " + blob, e);

@@ -91,11 +91,24 @@ final class SqlBlobStore implements BlobStore {
                 || reads.read(db -> db.firstLong("SELECT 1 FROM blob WHERE id = ? AND content IS NOT NULL", id.value())).isPresent();
     }
 
-    /** A file is removed; a staged small blob is forgotten (its row, if any, goes with its last reference). */
+    /**
+     * Forgets a blob its creator never got stored: a staged small blob is dropped; a file is removed
+     * only while no row refers to it, so a caller that asks by mistake (say, for a blob the queue
+     * holds) can never destroy stored mail. Rows go with their last reference, in the store.
+     */
     @Override
     public void delete(BlobId id) throws IOException {
-        if (isInline(id)) staged.remove(id.value());
-        else files.delete(id);
+        if (isInline(id)) {
+            staged.remove(id.value());
+            return;
+        }
+        boolean referenced = reads.read(db -> BlobRefs.hasRow(db, id.value()));
+        if (!referenced) files.delete(id);
+    }
+
+    /** The writer's path: the last reference went in a committed unit and it checked the row is still gone. */
+    void deleteFreedFile(BlobId id) throws IOException {
+        if (!isInline(id)) files.delete(id);
     }
 
     /** The bytes a write unit must store in the blob's row, or null (a file blob, or already stored). */

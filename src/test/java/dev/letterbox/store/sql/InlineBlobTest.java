@@ -135,4 +135,18 @@ class InlineBlobTest {
             assertThrows(IOException.class, () -> store.blobs().open(id));
         }
     }
+
+    @Test
+    void deletingAReferencedBlobByMistakeLeavesItAlone() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir.resolve("d6"))) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            for (byte[] body : new byte[][] {"small".getBytes(StandardCharsets.US_ASCII), new byte[SqlBlobStore.INLINE_LIMIT + 10]}) {
+                BlobId id = write(store.blobs(), body);
+                store.write(a, tx -> tx.append(inbox, new NewMessage(id, body.length, Flags.NONE, Instant.now(), null)));
+                store.blobs().delete(id);
+                assertArrayEquals(body, read(store.blobs(), id), "still readable: " + id);
+            }
+        }
+    }
 }
