@@ -7,4 +7,13 @@ package dev.letterbox.net;
 @FunctionalInterface
 public interface ConnectionHandler {
     void handle(Connection connection) throws Exception;
+
+    /**
+     * What to send a session that sits idle when the server shuts down, just before it is closed
+     * (SMTP's "421 4.3.2 ...", IMAP's "* BYE ..."), CRLF included; null to just close (POP3 has no
+     * unsolicited replies).
+     */
+    default byte[] goodbye() {
+        return null;
+    }
 }

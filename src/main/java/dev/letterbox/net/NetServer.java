@@ -35,6 +35,8 @@ public final class NetServer implements AutoCloseable {
     private final HandshakeGate handshakes;
     private final NetEvents events;
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    /** A session with no traffic for this long at shutdown is waiting, not working, and is ended at once. */
+    private static final long QUIET_AT_SHUTDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private final IdleSweeper sweeper = new IdleSweeper(connections);
     /** Guards the listener map against a concurrent shutdown; held only for quick, local work. */
@@ -172,6 +174,7 @@ public final class NetServer implements AutoCloseable {
             slots.release();
             return;
         }
+        connection.goodbye(spec.handler().goodbye());
         connections.add(connection);
         events.connectionOpened(spec.name());
         try {
@@ -261,10 +264,17 @@ public final class NetServer implements AutoCloseable {
         LOG.log(Level.INFO, "stopped" + (connections.isEmpty() ? "" : "; " + connections.size() + " sessions still unwinding"));
     }
 
-    /** Waits until every session has ended or the time is up; false when interrupted. */
+    /**
+     * Waits until every session has ended or the time is up; false when interrupted. Sessions that
+     * are quiet (waiting for their next command, or in IDLE) are ended at once with their protocol's
+     * goodbye: only sessions still moving bytes — a message upload, a big FETCH — use the grace.
+     */
     private boolean awaitNoConnections(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
         while (!connections.isEmpty() && deadline - System.nanoTime() > 0) {
+            for (SocketConnection c : connections) {
+                if (c.quietFor(QUIET_AT_SHUTDOWN_NANOS)) c.sayGoodbyeAndClose();
+            }
             if (!pause(10)) {
                 return false;
             }

@@ -36,6 +36,8 @@ final class SocketConnection implements Connection {
     private final InputBuffer input;
     private final OutputBuffer output;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Sent when the server shuts the session down while it is quiet; see {@link ConnectionHandler#goodbye()}. */
+    private volatile byte[] goodbye;
     private final long openedNanos = System.nanoTime();
 
     private volatile Transport transport;
@@ -246,6 +248,39 @@ final class SocketConnection implements Connection {
 
     boolean isClosed() {
         return closed.get();
+    }
+
+    void goodbye(byte[] line) {
+        this.goodbye = line;
+    }
+
+    /** True when no byte moved either way for {@code nanos}: the session is waiting, not working. */
+    boolean quietFor(long nanos) {
+        return !handshaking && System.nanoTime() - io.lastActivityNanos() >= nanos;
+    }
+
+    /**
+     * Ends a quiet session at shutdown: sends {@code goodbye} when the write side is free (it is,
+     * unless a push is in flight) and closes. Any thread.
+     */
+    void sayGoodbyeAndClose() {
+        if (goodbye != null && !closed.get()) {
+            try {
+                if (writeLock.tryLock(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    try {
+                        output.write(goodbye);
+                        output.flush();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the client is gone or the channel broke: closing is all that is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close("server shutting down");
     }
 
     /** When the sweeper should close this connection, on the {@link System#nanoTime()} clock. */

@@ -43,6 +43,12 @@ public final class SmtpService implements ConnectionHandler {
         this.policy = new InboundPolicy(directory);
     }
 
+    /** RFC 5321 §3.8: a server shutting down may answer 421 and close. */
+    @Override
+    public byte[] goodbye() {
+        return ("421 4.3.2 " + hostname + " shutting down, try again later\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     @Override
     public void handle(Connection connection) throws Exception {
         new SmtpSession(this, connection).run();

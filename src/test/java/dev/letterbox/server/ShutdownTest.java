@@ -1,0 +1,34 @@
+package dev.letterbox.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.TestServer;
+import org.junit.jupiter.api.Test;
+
+/** A stop does not wait for sessions that merely sit between commands; SMTP says 421 first. */
+class ShutdownTest {
+    @Test
+    void quietSessionsEndAtOnceWithTheProtocolsGoodbye() throws Exception {
+        TestServer server = new TestServer();
+        server.start();
+        try (LineClient smtp = server.connect("smtp"); LineClient pop3 = server.connectTls("pop3s")) {
+            smtp.expectPrefix("220 ");
+            smtp.send("EHLO client.example.org");
+            String line;
+            do {
+                line = smtp.readLine();
+            } while (line != null && !line.startsWith("250 "));
+            pop3.expectPrefix("+OK");
+            Thread.sleep(600); // both sessions are now quiet
+            long started = System.nanoTime();
+            server.stop();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 3_000, "stop took " + millis + " ms; quiet sessions must not use the 5 s grace");
+            assertEquals("421 4.3.2 mail.example.test shutting down, try again later", smtp.readLine());
+            assertTrue(smtp.isClosedByServer());
+            assertTrue(pop3.isClosedByServer());
+        }
+    }
+}
