@@ -98,7 +98,7 @@ public sealed interface ImapCommand {
         }
     }
 
-    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED }
+    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE }
 
     /**
      * APPEND (RFC 3501 §6.3.11): {@code message} is owned by the handler, which closes it.
