@@ -3,6 +3,7 @@ package dev.letterbox.delivery;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
@@ -22,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Stores one message for several local accounts: one blob, then one INBOX append per account,
- * submitted together so the store can commit them with a single fsync.
+ * Stores one message for several local accounts: one blob, parsed once into its
+ * {@link MessageStructure} (kept with the blob), then one INBOX append per account, submitted together
+ * so the store can commit them with a single fsync.
  */
 public final class LocalDelivery {
     private static final System.Logger LOG = System.getLogger("letterbox.delivery");
@@ -62,11 +64,12 @@ public final class LocalDelivery {
      */
     public List<DeliveryOutcome> deliver(StoredBlob blob, List<Account> accounts, String logContext) {
         Instant now = Instant.now();
+        byte[] structure = structureOf(blob.id(), logContext);
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (Account account : accounts) {
             futures.add(store.writeAsync(account.id(), tx -> {
                 Mailbox inbox = tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("no INBOX"));
-                return tx.append(inbox.id(), new NewMessage(blob.id(), blob.size(), Flags.NONE, now, null)).uid();
+                return tx.append(inbox.id(), new NewMessage(blob.id(), blob.size(), Flags.NONE, now, structure)).uid();
             }));
         }
         List<DeliveryOutcome> outcomes = new ArrayList<>();
@@ -91,6 +94,19 @@ public final class LocalDelivery {
         }
         if (!anyStored) discard(blob.id());
         return outcomes;
+    }
+
+    /**
+     * Parses the committed blob once, reading it back from the store, so FETCH never has to. A message
+     * that cannot be read now is still delivered: readers parse it on demand when no structure is stored.
+     */
+    private byte[] structureOf(BlobId id, String logContext) {
+        try (InputStream in = store.blobs().open(id)) {
+            return MessageStructure.parse(in).serialize();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(WARNING, "{0} cannot parse stored message {1}, delivering without structure: {2}", logContext, id, String.valueOf(e));
+            return null;
+        }
     }
 
     /** Removes a blob no mailbox refers to (nothing was delivered, or the sender gave up). */

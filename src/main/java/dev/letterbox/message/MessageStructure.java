@@ -3,43 +3,78 @@ package dev.letterbox.message;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Parsed-once structure of one stored message (parsed with Apache James mime4j): the MIME part tree
- * with byte offsets into the blob, plus what ENVELOPE, BODYSTRUCTURE, SORT, THREAD and SEARCH need.
- * Immutable. Never fails on broken MIME: degrades as other servers do (e.g. missing boundary -> the
- * body is one text part). Compact binary serialization for the store (versioned: first byte = format).
+ * Parsed-once structure of one stored message: the MIME part tree with byte offsets into the blob,
+ * plus what ENVELOPE, BODYSTRUCTURE, SORT, THREAD and SEARCH need. Immutable and thread-safe. Never
+ * fails on broken MIME: it degrades as described on {@link MimeTreeBuilder} (e.g. a multipart without
+ * boundary is one text part). {@link #serialize()} gives the compact form kept in the store (first
+ * byte = format version), {@link #deserialize} reads it back.
  */
 public final class MessageStructure {
+    /** References kept for THREAD; the last ones (nearest ancestors) matter, older ones are dropped. */
+    private static final int MAX_REFERENCES = 500;
+
+    private final long size;
+    private final MimePart root;
+    private final String subject;
+    private final String baseSubject;
+    private final Instant sentDate;
+    private final List<String> references;
+    private volatile Node envelopeNode;
+    private volatile Node bodyNode;
+    private volatile Node bodyStructureNode;
+
+    /** {@code subject} null means "the envelope's subject as is". */
+    MessageStructure(long size, MimePart root, String subject, String baseSubject, Instant sentDate, List<String> references) {
+        this.size = size;
+        this.root = root;
+        String raw = root.envelope().subject();
+        this.subject = subject != null ? subject : raw == null ? "" : raw;
+        this.baseSubject = baseSubject;
+        this.sentDate = sentDate;
+        this.references = List.copyOf(references);
+    }
 
     /** Parses a whole message; reads {@code rawMessage} to its end (does not close it). */
     public static MessageStructure parse(InputStream rawMessage) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        MimeTreeBuilder.Result r = MimeTreeBuilder.build(rawMessage);
+        Envelope e = r.root().envelope();
+        String subject = e.subject() == null ? "" : HeaderBlock.decodeWords(e.subject());
+        List<String> refs = messageIds(r.header().text("references"), Integer.MAX_VALUE);
+        if (refs.isEmpty()) refs = messageIds(r.header().text("in-reply-to"), 1);
+        if (refs.size() > MAX_REFERENCES) refs = refs.subList(refs.size() - MAX_REFERENCES, refs.size());
+        return new MessageStructure(r.size(), r.root(), subject, BaseSubject.of(subject),
+                MessageDate.parse(e.date()).orElse(null), refs);
     }
 
     /** Compact binary form for the store; first byte is the format version. */
     public byte[] serialize() {
-        throw new UnsupportedOperationException("not yet");
+        return StructureCodec.encode(this);
     }
 
-    /** Reads {@link #serialize()} output; throws IllegalArgumentException on garbage or unknown format. */
+    /** Reads {@link #serialize()} output; throws IllegalArgumentException on garbage or an unknown format. */
     public static MessageStructure deserialize(byte[] data) {
-        throw new UnsupportedOperationException("not yet");
+        return StructureCodec.decode(data);
     }
 
     /** Octets of the whole message. */
     public long size() {
-        throw new UnsupportedOperationException("not yet");
+        return size;
     }
 
     /**
-     * RFC 3501 §7.4.2 ENVELOPE (also RFC 9051): header values as raw (undecoded) strings, addresses
-     * split into (name adl mailbox host), groups per RFC 3501 (NIL host markers).
+     * RFC 3501 §7.4.2 ENVELOPE (also RFC 9051): header values as raw (undecoded, unfolded) strings,
+     * addresses split into (name adl mailbox host), groups per RFC 3501 (NIL host markers).
      */
     public Node envelope() {
-        throw new UnsupportedOperationException("not yet");
+        Node n = envelopeNode;
+        if (n == null) envelopeNode = n = BodyStructureBuilder.envelope(root.envelope());
+        return n;
     }
 
     /**
@@ -48,15 +83,61 @@ public final class MessageStructure {
      * (envelope, body, lines), text/* line counts, nested multiparts.
      */
     public Node bodyStructure(boolean extensible) {
-        throw new UnsupportedOperationException("not yet");
+        if (extensible) {
+            Node n = bodyStructureNode;
+            if (n == null) bodyStructureNode = n = BodyStructureBuilder.body(root, true);
+            return n;
+        }
+        Node n = bodyNode;
+        if (n == null) bodyNode = n = BodyStructureBuilder.body(root, false);
+        return n;
     }
 
     /**
      * RFC 3501 §6.4.5 part numbering: [] = whole message, [1] = first part (or the body of a
      * non-multipart message), [2,1] = ...; a message/rfc822 part's sub-parts continue its number.
+     *
+     * <p>[] is described like a message/rfc822 part holding the whole blob: body [0, size), embedded
+     * header and body = the message's HEADER and TEXT. The part of a non-multipart message ([1]) has
+     * the message header as its MIME header. Numbers past a leaf are empty.
      */
     public Optional<Part> part(int[] path) {
-        throw new UnsupportedOperationException("not yet");
+        if (path.length == 0) {
+            return Optional.of(new Part(0, 0, size, "message", "rfc822", "7bit", null, true, 0, root.bodyStart()));
+        }
+        MimePart node = null;
+        MimePart message = root;
+        for (int index : path) {
+            if (index < 1) return Optional.empty();
+            if (node != null && node.kind() == MimePart.Kind.MESSAGE) {
+                message = node.message();
+                node = null;
+            }
+            if (node == null) {
+                if (message.kind() == MimePart.Kind.MULTIPART) {
+                    if (index > message.children().size()) return Optional.empty();
+                    node = message.children().get(index - 1);
+                } else {
+                    if (index != 1) return Optional.empty();
+                    node = message;
+                }
+            } else if (node.kind() == MimePart.Kind.MULTIPART) {
+                if (index > node.children().size()) return Optional.empty();
+                node = node.children().get(index - 1);
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(toPart(node));
+    }
+
+    private static Part toPart(MimePart p) {
+        ContentInfo c = p.content();
+        boolean message = p.kind() == MimePart.Kind.MESSAGE;
+        return new Part(p.headerStart(), p.bodyStart(), p.end(),
+                c.type().toLowerCase(Locale.ROOT), c.subtype().toLowerCase(Locale.ROOT), c.encodingLower(),
+                c.param("charset"), message,
+                message ? p.message().headerStart() : -1, message ? p.message().bodyStart() : -1);
     }
 
     /** One addressable part. Offsets are absolute positions in the blob. */
@@ -69,53 +150,112 @@ public final class MessageStructure {
                        boolean isMessageRfc822,                 // then [n.HEADER]/[n.TEXT] address the embedded message
                        long embeddedHeaderStart, long embeddedBodyStart) {}  // for message/rfc822 parts, else -1
 
-    /** From Date:, empty if absent/unparsable (RFC 5256 SORT DATE falls back to INTERNALDATE). */
+    /** From Date:, empty if absent/unparsable (RFC 5256 SORT DATE then uses INTERNALDATE). */
     public Optional<Instant> sentDate() {
-        throw new UnsupportedOperationException("not yet");
+        return Optional.ofNullable(sentDate);
     }
 
-    /** RFC 5256 §2.1 base subject (decoded, normalised). */
+    /** RFC 5256 §2.1 base subject (decoded, white space collapsed; letter case kept: compare with i;ascii-casemap). */
     public String baseSubject() {
-        throw new UnsupportedOperationException("not yet");
+        return baseSubject;
     }
 
     /** Decoded (RFC 2047) subject, "" if none. */
     public String subject() {
-        throw new UnsupportedOperationException("not yet");
+        return subject;
     }
 
     /** RFC 5256: first From mailbox's addr-mailbox, lower-case, "" if none. */
     public String sortFrom() {
-        throw new UnsupportedOperationException("not yet");
+        return sortMailbox(root.envelope().from());
     }
 
     /** RFC 5256: first To mailbox's addr-mailbox, lower-case, "" if none. */
     public String sortTo() {
-        throw new UnsupportedOperationException("not yet");
+        return sortMailbox(root.envelope().to());
     }
 
     /** RFC 5256: first Cc mailbox's addr-mailbox, lower-case, "" if none. */
     public String sortCc() {
-        throw new UnsupportedOperationException("not yet");
+        return sortMailbox(root.envelope().cc());
     }
 
-    /** RFC 5957 DISPLAYFROM: decoded display name of the first From address, else its address. */
+    private static String sortMailbox(List<Envelope.Address> list) {
+        Envelope.Address a = Envelope.firstMailbox(list);
+        return a == null || a.mailbox() == null ? "" : a.mailbox().toLowerCase(Locale.ROOT);
+    }
+
+    /** RFC 5957 DISPLAYFROM: decoded display name of the first From address, else its address; "" if none. */
     public String displayFrom() {
-        throw new UnsupportedOperationException("not yet");
+        return display(root.envelope().from());
     }
 
-    /** RFC 5957 DISPLAYTO: decoded display name of the first To address, else its address. */
+    /** RFC 5957 DISPLAYTO: decoded display name of the first To address, else its address; "" if none. */
     public String displayTo() {
-        throw new UnsupportedOperationException("not yet");
+        return display(root.envelope().to());
     }
 
-    /** "<...>" or "". */
+    private static String display(List<Envelope.Address> list) {
+        Envelope.Address a = Envelope.firstMailbox(list);
+        if (a == null) return "";
+        if (a.name() != null && !a.name().isBlank()) return HeaderBlock.decodeWords(a.name());
+        return a.mailbox() + "@" + a.host();
+    }
+
+    /** The Message-ID as "<...>", or "" when there is none. */
     public String messageId() {
-        throw new UnsupportedOperationException("not yet");
+        List<String> ids = messageIds(root.envelope().messageId(), 1);
+        return ids.isEmpty() ? "" : ids.get(0);
     }
 
-    /** Message-ids from References (or In-Reply-To fallback) for THREAD=REFERENCES, oldest first. */
+    /** Message-ids from References (or the first of In-Reply-To when there is none), oldest first, for THREAD. */
     public List<String> references() {
-        throw new UnsupportedOperationException("not yet");
+        return references;
+    }
+
+    /** The "<...>" tokens of a field, at most {@code max}. */
+    private static List<String> messageIds(String value, int max) {
+        List<String> out = new ArrayList<>();
+        if (value == null) return out;
+        int i = 0;
+        while (out.size() < max) {
+            int open = value.indexOf('<', i);
+            if (open < 0) break;
+            int close = value.indexOf('>', open + 1);
+            if (close < 0) break;
+            int nextOpen = value.indexOf('<', open + 1);
+            if (nextOpen >= 0 && nextOpen < close) {
+                i = nextOpen;          // "<a <b>": the inner one is the id
+                continue;
+            }
+            if (close > open + 1) out.add(value.substring(open, close + 1).replace(" ", "").replace("\t", ""));
+            i = close + 1;
+        }
+        return out;
+    }
+
+    MimePart root() {
+        return root;
+    }
+
+    Envelope envelopeData() {
+        return root.envelope();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MessageStructure m && size == m.size && root.equals(m.root) && subject.equals(m.subject)
+                && baseSubject.equals(m.baseSubject) && java.util.Objects.equals(sentDate, m.sentDate)
+                && references.equals(m.references);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(size, root, subject, baseSubject, references);
+    }
+
+    @Override
+    public String toString() {
+        return "MessageStructure[size=" + size + ", subject=" + subject + "]";
     }
 }

@@ -16,7 +16,14 @@ public sealed interface Node {
     /** A number. */
     record Number(long value) implements Node {}
 
-    /** A parenthesized list. */
+    /**
+     * A parenthesized list. Spacing rule for writers, which reproduces the RFC 3501 §9 grammar for
+     * ENVELOPE and BODYSTRUCTURE: items are separated by one space, except that the lists forming a
+     * leading run of lists are written back to back — "(" 1*address ")" and a multipart's 1*body
+     * have no space between their elements ({@code (("a" NIL "b" "c")("d" NIL "e" "f"))},
+     * {@code (("text" ...)("image" ...) "mixed" ...)}), while {@code env-from SP env-sender} do,
+     * because an envelope starts with the date (a string or NIL).
+     */
     record ListNode(List<Node> items) implements Node {
         public ListNode {
             items = List.copyOf(items);

@@ -1,28 +1,103 @@
 package dev.letterbox.message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Section content for FETCH. */
+/** Section content for FETCH, read from the blob through the structure's offsets. */
 public final class Sections {
+    /** Enough of a line to hold any field name a client can ask for. */
+    private static final int NAME_KEEP = 1024;
+
     private Sections() {}
 
     /**
-     * The header lines of the given byte range that match (or, with not=true, don't match) the field
-     * names, in original order, followed by the blank line — RFC 3501 HEADER.FIELDS / HEADER.FIELDS.NOT.
+     * RFC 3501 §6.4.5 HEADER.FIELDS / HEADER.FIELDS.NOT: the fields of the header in
+     * [headerStart, headerEnd) whose names match (not=false) or do not match (not=true) one of
+     * {@code fields} (case-insensitively), in their original order with their continuation lines,
+     * followed by the blank line. Lines that are not fields (no colon) only go with .NOT. The header
+     * stops at its blank line. Only the selected lines are held in memory.
      */
     public static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
                                       List<String> fields, boolean not) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        wanted.addAll(fields);
+        List<long[]> ranges = new ArrayList<>();
+        byte[] blank = {'\r', '\n'};
+        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd));
+        boolean selected = false;
+        while (lines.next(NAME_KEEP)) {
+            if (lines.isBlank()) {
+                blank = lines.terminatorLength() == 1 ? new byte[] {'\n'} : blank;
+                break;
+            }
+            byte first = lines.kept()[0];
+            if (first != ' ' && first != '\t') {
+                String name = fieldName(lines.kept(), lines.keptLength());
+                selected = name == null ? not : wanted.contains(name) != not;
+            }
+            if (!selected) continue;
+            long start = headerStart + lines.lineStart();
+            long end = headerStart + lines.lineEnd();
+            long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last[1] == start) {
+                last[1] = end;
+            } else {
+                ranges.add(new long[] {start, end});
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long[] r : ranges) {
+            try (InputStream in = new BlobRegion(blob, r[0], r[1])) {
+                in.transferTo(out);
+            }
+        }
+        byte[] selectedLines = out.toByteArray();
+        if (selectedLines.length > 0 && selectedLines[selectedLines.length - 1] != '\n') out.write(blank);  // last line unterminated
+        out.write(blank);
+        return out.toByteArray();
+    }
+
+    /** The field name of a header line (before the colon, trailing white space removed), or null. */
+    private static String fieldName(byte[] line, int length) {
+        for (int i = 0; i < length; i++) {
+            if (line[i] == ':') {
+                int end = i;
+                while (end > 0 && (line[end - 1] == ' ' || line[end - 1] == '\t')) end--;
+                return end == 0 ? null : new String(line, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            }
+            if (line[i] == '\r' || line[i] == '\n') return null;
+        }
+        return null;
     }
 
     /**
      * RFC 3516 BINARY[section]: the part's content with its transfer encoding removed. Returns empty
-     * if the encoding is unknown (IMAP answers [UNKNOWN-CTE]).
+     * if the encoding is unknown (IMAP answers [UNKNOWN-CTE]). Holds the decoded part in memory.
      */
     public static Optional<byte[]> decodedContent(SeekableByteChannel blob, MessageStructure.Part part) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        InputStream in = BlobRegion.decoding(new BlobRegion(blob, part.bodyStart(), part.end()), part.transferEncoding());
+        if (in == null) return Optional.empty();
+        try (in) {
+            return Optional.of(in.readAllBytes());
+        }
+    }
+
+    /** RFC 3516 BINARY.SIZE[section]: the decoded length, counted without holding the content. */
+    public static OptionalLong decodedSize(SeekableByteChannel blob, MessageStructure.Part part) throws IOException {
+        InputStream in = BlobRegion.decoding(new BlobRegion(blob, part.bodyStart(), part.end()), part.transferEncoding());
+        if (in == null) return OptionalLong.empty();
+        try (in) {
+            return OptionalLong.of(in.transferTo(java.io.OutputStream.nullOutputStream()));
+        }
     }
 }
