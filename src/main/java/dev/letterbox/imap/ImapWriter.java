@@ -158,7 +158,10 @@ public final class ImapWriter {
         return close();
     }
 
-    /** Renders an ENVELOPE / BODYSTRUCTURE tree. */
+    /**
+     * Renders an ENVELOPE / BODYSTRUCTURE tree. A leading run of lists inside a list is written
+     * back to back, as RFC 3501 §9 has it for "(" 1*address ")" and a multipart's 1*body.
+     */
     public ImapWriter node(Node node) throws IOException {
         switch (node) {
             case Node.Nil n -> nil();
@@ -166,7 +169,12 @@ public final class ImapWriter {
             case Node.Number n -> number(n.value());
             case Node.ListNode l -> {
                 open();
-                for (Node item : l.items()) node(item);
+                boolean leadingLists = true;
+                for (Node item : l.items()) {
+                    leadingLists &= item instanceof Node.ListNode;
+                    if (leadingLists) needSpace = false;
+                    node(item);
+                }
                 close();
             }
         }

@@ -28,11 +28,8 @@ final class BodySections {
     static final Content NIL = new Content.Nil();
 
     static Content of(Section section, MessageStructure structure, long size, SeekableByteChannel blob) throws IOException {
-        if (section.part().length == 0) {
-            if (section.kind() == Section.Kind.ALL) return new Content.Range(0, size);
-            long headerEnd = structure.part(new int[0]).map(MessageStructure.Part::bodyStart).orElse(size);
-            return headerPart(section, 0, headerEnd, size, blob);
-        }
+        if (section.part().length == 0 && section.kind() == Section.Kind.ALL) return new Content.Range(0, size);
+        // the whole message is part [] and, like a message/rfc822 part, has a header and text of its own
         Optional<MessageStructure.Part> found = structure.part(section.part());
         if (found.isEmpty()) return NIL;
         MessageStructure.Part p = found.get();
