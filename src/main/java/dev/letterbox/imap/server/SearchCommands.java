@@ -49,9 +49,9 @@ final class SearchCommands {
         if (!uids.isEmpty()) {
             if (returns.contains("MIN")) s.out.atom("MIN").number(numbers.min());
             if (returns.contains("MAX")) s.out.atom("MAX").number(numbers.max());
-            if (returns.contains("ALL")) s.out.atom("ALL").atom(numbers.toString());
         }
         if (returns.contains("COUNT")) s.out.atom("COUNT").number(count[0]);
+        if (!uids.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(numbers.toString());
         if (modSeq && !uids.isEmpty()) s.out.atom("MODSEQ").number(highest[0]);
         s.out.end();
         return Done.ok("SEARCH completed");
