@@ -75,6 +75,19 @@ final class ImapTestClient implements AutoCloseable {
         }
     }
 
+    /** Sends a command whose answer has one literal (e.g. FETCH n BODY.PEEK[]) and returns its exact octets. */
+    byte[] literalOf(String command) throws IOException {
+        String tag = command.substring(0, command.indexOf(' '));
+        raw.send(command);
+        String line = raw.readLine();
+        Matcher m = LITERAL.matcher(line);
+        assertTrue(m.find(), "expected a literal in: " + line);
+        byte[] data = raw.readBytes(Integer.parseInt(m.group(1)));
+        raw.readLine(); // the rest of the response
+        collect(tag).ok();
+        return data;
+    }
+
     ImapTestClient send(String line) throws IOException {
         raw.send(line);
         return this;
