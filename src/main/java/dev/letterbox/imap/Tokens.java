@@ -21,6 +21,7 @@ final class Tokens {
     private int pos;
     /** How strings in SEARCH are decoded after CHARSET (RFC 3501 §6.4.4); UTF-8 otherwise. */
     private Charset charset = StandardCharsets.UTF_8;
+    private boolean charsetGiven;
 
     Tokens(RawCommand command) {
         this.lines = command.lines();
@@ -30,6 +31,7 @@ final class Tokens {
 
     void charset(Charset c) {
         this.charset = c;
+        this.charsetGiven = true;
     }
 
     int peek() {
@@ -279,6 +281,9 @@ final class Tokens {
             return charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
+            // Without a CHARSET some clients send 8-bit strings in ISO-8859-1 (Angus Mail does, even
+            // after UTF8=ACCEPT); every octet sequence is valid ISO-8859-1, so take it as that.
+            if (!charsetGiven) return new String(bytes, StandardCharsets.ISO_8859_1);
             throw new ImapSyntaxException("string is not valid " + charset.name());
         }
     }
