@@ -36,6 +36,8 @@ final class SearchEvaluator {
     private final SelectedMailbox view;
     private final SearchKey key;
     private final boolean needsContent;
+    /** Sequence sets resolved once per command, not once per message. */
+    private final java.util.Map<SequenceSet, Ranges> resolved = new java.util.HashMap<>();
 
     /** One message being tested; the structure and blob are loaded only when a key needs them. */
     private final class Candidate {
@@ -143,7 +145,7 @@ final class SearchEvaluator {
             case SearchKey.Uid u -> uidSet(u.set()).contains(m.uid());
             case SearchKey.Sequence q -> q.set().isSaved()
                     ? view.savedSearch != null && view.savedSearch.contains(m.uid())
-                    : q.set().resolve(view.uids.size()).contains(c.msn);
+                    : resolved.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
             case SearchKey.Date d -> compare(d, d.sent() ? sentDate(c) : m.internalDate().atZone(ZoneOffset.UTC).toLocalDate());
             case SearchKey.Not n -> !matches(n.key(), c);
             case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
@@ -168,7 +170,7 @@ final class SearchEvaluator {
 
     private Ranges uidSet(SequenceSet set) {
         if (set.isSaved()) return view.savedSearch == null ? Ranges.EMPTY : view.savedSearch;
-        return set.resolve(view.uids.maxUid());
+        return resolved.computeIfAbsent(set, s -> s.resolve(view.uids.maxUid()));
     }
 
     /** RFC 3501: a zero-length string matches every message that has the field at all. */
