@@ -36,8 +36,9 @@ final class SearchEvaluator {
     private final SelectedMailbox view;
     private final SearchKey key;
     private final boolean needsContent;
-    /** Sequence sets resolved once per command, not once per message. */
-    private final java.util.Map<SequenceSet, Ranges> resolved = new java.util.HashMap<>();
+    /** Sequence sets resolved once per command, not once per message (by number and by UID). */
+    private final java.util.Map<SequenceSet, Ranges> resolvedMsns = new java.util.HashMap<>();
+    private final java.util.Map<SequenceSet, Ranges> resolvedUids = new java.util.HashMap<>();
 
     /** One message being tested; the structure and blob are loaded only when a key needs them. */
     private final class Candidate {
@@ -145,7 +146,7 @@ final class SearchEvaluator {
             case SearchKey.Uid u -> uidSet(u.set()).contains(m.uid());
             case SearchKey.Sequence q -> q.set().isSaved()
                     ? view.savedSearch != null && view.savedSearch.contains(m.uid())
-                    : resolved.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
+                    : resolvedMsns.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
             case SearchKey.Date d -> compare(d, d.sent() ? sentDate(c) : m.internalDate().atZone(ZoneOffset.UTC).toLocalDate());
             case SearchKey.Not n -> !matches(n.key(), c);
             case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
@@ -170,7 +171,7 @@ final class SearchEvaluator {
 
     private Ranges uidSet(SequenceSet set) {
         if (set.isSaved()) return view.savedSearch == null ? Ranges.EMPTY : view.savedSearch;
-        return resolved.computeIfAbsent(set, s -> s.resolve(view.uids.maxUid()));
+        return resolvedUids.computeIfAbsent(set, s -> s.resolve(view.uids.maxUid()));
     }
 
     /** RFC 3501: a zero-length string matches every message that has the field at all. */
