@@ -65,15 +65,32 @@ def seed(a, user_index):
 
 
 def worker(a, client, deadline, queue):
+    lat = {}
+    try:
+        run_client(a, client, deadline, lat)
+    except Exception as e:  # a client that fails still reports what it measured
+        lat.setdefault("error", []).append(0.0)
+        print("client %d: %s" % (client, e), file=sys.stderr)
+    finally:
+        queue.put(lat)
+
+
+def run_client(a, client, deadline, lat):
     rnd = random.Random(client)
     user = client % a.users + 1
     m = login(a, user)
-    lat = {}
 
     def timed(name, fn):
+        nonlocal count
         t = time.perf_counter()
         fn()
         lat.setdefault(name, []).append(time.perf_counter() - t)
+        # follow the server's view: EXPUNGE and EXISTS responses change the message count
+        for _ in m.untagged_responses.pop("EXPUNGE", []):
+            count -= 1
+        exists = m.untagged_responses.pop("EXISTS", None)
+        if exists:
+            count = int(exists[-1])
 
     typ, data = m.select(a.mailbox)
     count = int(data[0])
@@ -82,8 +99,8 @@ def worker(a, client, deadline, queue):
            ("store", 15), ("append", 10), ("search", 10), ("expunge", 10)]
     names = [o for o, _ in ops]
     weights = [w for _, w in ops]
-    while time.time() < deadline:
-        op = rnd.choices(names, weights)[0]
+    def one_op(op):
+        nonlocal count
         if op == "select":
             def f():
                 nonlocal count
@@ -115,11 +132,21 @@ def worker(a, client, deadline, queue):
                 typ, d = m.select(a.mailbox)
                 count = int(d[0])
                 m.store(str(count), "+FLAGS.SILENT", "(\\Deleted)")
-                m.expunge()
+                typ, gone = m.expunge()  # imaplib hands the EXPUNGE responses back here
+                count -= len([g for g in gone if g])
                 appended.pop()
             timed(op, f)
+
+    while time.time() < deadline:
+        op = rnd.choices(names, weights)[0]
+        try:
+            one_op(op)
+        except imaplib.IMAP4.error as e:  # counted, then the client resynchronises and goes on
+            lat.setdefault("error", []).append(0.0)
+            print("client %d: %s: %s" % (client, op, e), file=sys.stderr)
+            typ, d = m.select(a.mailbox)
+            count = int(d[0])
     m.logout()
-    queue.put(lat)
 
 
 def main():

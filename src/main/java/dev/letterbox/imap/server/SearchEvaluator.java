@@ -176,6 +176,10 @@ final class SearchEvaluator {
 
     /** RFC 3501: a zero-length string matches every message that has the field at all. */
     private boolean header(Candidate c, String field, String needle) throws IOException {
+        if (field.equalsIgnoreCase("Subject") && !needle.isEmpty()) {
+            // the decoded subject is part of the stored structure: no need to read the blob
+            return fold(c.structure().subject()).contains(fold(needle));
+        }
         List<String> values;
         BlobStore blobs = s.service.store.blobs();
         try (InputStream in = blobs.open(c.meta.blob())) {

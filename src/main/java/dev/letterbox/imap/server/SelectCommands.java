@@ -46,8 +46,8 @@ final class SelectCommands {
         UidMap uids = UidMap.of(o.uids());
         Ranges recent = Ranges.EMPTY;
         if (!s.rev2 && o.recentMark() < m.uidNext() && uids.size() > 0) {
-            long mark = c.readOnly() ? o.recentMark() : s.service.store.write(account, tx -> tx.claimRecent(m.id()));
-            recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
+            recent = uids.intersect(new Ranges.Builder().add(Math.max(1, o.recentMark()), uids.maxUid()).build());
+            if (!c.readOnly()) claimRecentLater(s, m.id()); // EXAMINE leaves them \Recent for others
         }
         SelectedMailbox view = new SelectedMailbox(m.id(), m.uidValidity(), c.readOnly(), uids, recent,
                 m.highestModSeq(), o.keywords());
@@ -80,6 +80,14 @@ final class SelectCommands {
         }
         return Done.ok(c.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
                 (c.readOnly() ? "EXAMINE" : "SELECT") + " completed");
+    }
+
+    /** Moves the mailbox's recent mark to UIDNEXT without waiting for the write to be durable. */
+    static void claimRecentLater(ImapSession s, long mailboxId) {
+        s.service.store.writeAsync(s.account().id(), tx -> tx.claimRecent(mailboxId)).exceptionally(e -> {
+            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot move the recent mark: {1}", s.who(), e.toString());
+            return 0L;
+        });
     }
 
     /**

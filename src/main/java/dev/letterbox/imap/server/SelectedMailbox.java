@@ -101,11 +101,11 @@ final class SelectedMailbox {
         long account = s.account().id();
         long oldMax = uids.maxUid();
         long since = knownModSeq;
-        record Snapshot(Mailbox mailbox, long[] expunged, long[] added) {}
+        record Snapshot(Mailbox mailbox, long[] expunged, long[] added, long recentMark) {}
         Snapshot snap = store.read(account, tx -> {
             Optional<Mailbox> mb = tx.mailbox(id);
             if (mb.isEmpty() || mb.get().uidValidity() != uidValidity) return null;
-            if (mb.get().highestModSeq() == since) return new Snapshot(mb.get(), new long[0], new long[0]);
+            if (mb.get().highestModSeq() == since) return new Snapshot(mb.get(), new long[0], new long[0], 0);
             long[] expunged = tx.expungedSince(id, since);
             List<Long> added = new ArrayList<>();
             long from = oldMax + 1;
@@ -115,7 +115,8 @@ final class SelectedMailbox {
                 if (page.size() < PAGE) break;
                 from = page.get(page.size() - 1).uid() + 1;
             }
-            return new Snapshot(mb.get(), expunged, added.stream().mapToLong(Long::longValue).toArray());
+            return new Snapshot(mb.get(), expunged, added.stream().mapToLong(Long::longValue).toArray(),
+                    added.isEmpty() ? 0 : tx.recentMark(id));
         });
         if (snap == null) return false;
 
@@ -130,7 +131,7 @@ final class SelectedMailbox {
         if (snap.added.length > 0) {
             for (long uid : snap.added) uids.append(uid);
             uids.trim();
-            claimRecent(s, snap.added);
+            claimRecent(s, snap.added, snap.recentMark);
             s.out.numbered(uids.size(), "EXISTS");
             if (!s.rev2) s.out.numbered(recentCount(), "RECENT");
         }
@@ -154,14 +155,25 @@ final class SelectedMailbox {
         }
     }
 
-    /** New messages are \Recent for the first read-write session that sees them (RFC 3501 §2.3.2). */
-    private void claimRecent(ImapSession s, long[] added) {
+    /**
+     * New messages are \Recent for the first read-write session that sees them (RFC 3501 §2.3.2):
+     * those at or above the mailbox's recent mark as read with them. The mark is moved on without
+     * waiting for it to be durable (a lost move only leaves messages \Recent once more), so new
+     * mail costs no extra synchronous write per session.
+     */
+    private void claimRecent(ImapSession s, long[] added, long mark) {
         if (readOnly || s.rev2) return;
-        long mark = s.service.store.write(s.account().id(), tx -> tx.claimRecent(id));
+        boolean any = false;
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
-        for (long uid : added) if (uid >= mark && uid > recent.max()) b.add(uid);
+        for (long uid : added) {
+            if (uid >= mark && uid > recent.max()) {
+                b.add(uid);
+                any = true;
+            }
+        }
         recent = b.build();
+        if (any) SelectCommands.claimRecentLater(s, id);
     }
 
     /** FETCH (UID FLAGS [MODSEQ]) for messages whose flags another session changed. */
