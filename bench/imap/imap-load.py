@@ -58,8 +58,12 @@ def seed(a, user_index):
     m.create(a.mailbox)
     typ, data = m.select(a.mailbox)
     have = int(data[0])
+    if have > a.messages:  # left over from an earlier run: back to exactly --messages
+        m.store("%d:*" % (a.messages + 1), "+FLAGS.SILENT", "(\\Deleted)")
+        m.expunge()
     for i in range(have, a.messages):
         m.append(a.mailbox, None, None, message(i, a.size))
+    m.store("1:*", "-FLAGS.SILENT", "(\\Seen \\Deleted)")
     m.logout()
     return a.messages - have
 
@@ -167,7 +171,7 @@ def main():
     t = time.time()
     with mp.Pool(min(8, a.users)) as pool:
         added = sum(pool.starmap(seed, [(a, u) for u in range(1, a.users + 1)]))
-    print("seeded %d messages in %.1f s" % (added, time.time() - t))
+    print("mailboxes at %d messages each (%+d) in %.1f s" % (a.messages, added, time.time() - t))
 
     queue = mp.Queue()
     deadline = time.time() + a.seconds

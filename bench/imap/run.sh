@@ -3,7 +3,8 @@
 #   bench/imap/run.sh [load|big|idle|all]   (default all)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
-#         with a 256 MiB heap here to show the mailbox is streamed, not loaded
+#         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
+#         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
 # - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
 # Env: CLIENTS=20 USERS=20 SECONDS=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
@@ -19,7 +20,7 @@ BIG=${BIG:-100000}; CONNS=${CONNS:-2000}; OFFSET=${PORT_OFFSET:-30000}
 LB_PORT=$((143 + OFFSET)); DOVECOT_PORT=11143
 DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
 PASS_LB=benchpass1   # Letterbox wants 8+ characters; Dovecot's reference users have "pass"
-HEAP=1g; [ "$WHAT" = big ] && HEAP=256m
+HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}
 
 cd "$ROOT"
 JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package test-compile dependency:build-classpath \
@@ -39,6 +40,10 @@ level = "warning"
 TOML
 "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchAccounts "$DATA" 200 "$PASS_LB"
 
+if [ "$WHAT" = big ]; then
+    "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchBigMailbox "$DATA" \
+        testuser200@example.test Big100k "$BIG"
+fi
 ulimit -n 65536 2>/dev/null || true
 "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx$HEAP -jar target/letterbox.jar serve \
     --data "$DATA" --config "$DATA/letterbox.toml" > "$DATA/server.log" 2>&1 &
@@ -71,9 +76,27 @@ run_big() {
     "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | head -3
 }
 
+heap_used_kib() { # live heap after a full GC, in KiB
+    "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.run >/dev/null
+    "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1
+}
+
 run_idle() {
     echo "== idle: letterbox"
-    USER_PATTERN='testuser%d@example.test' PASS=$PASS_LB PORT=$LB_PORT CONNS=$CONNS PIDS=$LB_PID "$PEERS/idle-mem.sh"
+    before=$(heap_used_kib)
+    ( # while the connections idle: the live heap they hold
+        for _ in $(seq 1 600); do
+            n=$(ss -Htn state established "( sport = :$LB_PORT )" | wc -l)
+            [ "$n" -ge "$CONNS" ] && break
+            sleep 1
+        done
+        sleep 3
+        after=$(heap_used_kib)
+        echo "letterbox live heap: $before KiB before, $after KiB with $CONNS idle sessions:" \
+            "$(( (after - before) / CONNS )) KiB per IDLE session (heap only)"
+    ) &
+    USER_PATTERN='testuser%d@example.test' PASS=$PASS_LB PORT=$LB_PORT CONNS=$CONNS PIDS=$LB_PID HOLD=10 "$PEERS/idle-mem.sh"
+    wait
     echo "== idle: dovecot"
     USER_PATTERN='testuser%d@example.test' PASS=pass PORT=$DOVECOT_PORT CONNS=$CONNS \
         TREE=$(cat /var/tmp/mail-peers/dovecot/run/master.pid) "$PEERS/idle-mem.sh"

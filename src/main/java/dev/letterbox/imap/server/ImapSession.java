@@ -1,7 +1,6 @@
 package dev.letterbox.imap.server;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.imap.ImapCommand;
@@ -164,11 +163,8 @@ final class ImapSession implements ImapReader.Session {
             } catch (StoreException e) {
                 LOG.log(WARNING, "{0}: {1} failed: {2}", who(), command.name(), e.toString());
                 done = Done.no(ResponseCode.unavailable(), "Internal error, try again later");
-            } catch (MessageGoneException e) {
-                done = Done.no(ResponseCode.expungeIssued(), "Some of the requested messages no longer exist");
             } catch (RuntimeException e) {
-                LOG.log(WARNING, "{0}: {1} failed", who(), command.name());
-                LOG.log(WARNING, "stack", e);
+                LOG.log(WARNING, who() + ": " + command.name() + " failed", e);
                 done = Done.no(ResponseCode.serverBug(), "Internal error");
             }
         }
@@ -484,10 +480,6 @@ final class ImapSession implements ImapReader.Session {
 
     static void debug(String format, Object... args) {
         LOG.log(DEBUG, format, args);
-    }
-
-    static void info(String format, Object... args) {
-        LOG.log(INFO, format, args);
     }
 
     /** Adapts the connection's bounded line reader to the pure reader's interface. */

@@ -66,7 +66,6 @@ final class ListCommands {
                 selected = matches && (exists || e.hasChildren());
             }
             if (!selected) continue;
-            boolean listedWithInfoOnly = !childInfo.isEmpty() && !e.subscribed();
             s.out.star().atom("LIST").open();
             if (!exists) {
                 // RFC 3501: a level that only holds other mailboxes is \Noselect; RFC 5258: a bare subscription \NonExistent

@@ -76,6 +76,8 @@ final class SelectedMailbox {
 
     /** Remembers a MODSEQ this session produced and reported itself (STORE, \Seen by FETCH). */
     void ownChange(long modSeq) {
+        if (isOwn(modSeq)) return; // one write gives all its messages the same MODSEQ
+        if (ownModSeqs.length >= 64) ownModSeqs = new long[0]; // bounded: at worst a change is reported twice
         ownModSeqs = Arrays.copyOf(ownModSeqs, ownModSeqs.length + 1);
         ownModSeqs[ownModSeqs.length - 1] = modSeq;
     }

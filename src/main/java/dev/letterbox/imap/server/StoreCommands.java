@@ -12,9 +12,7 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** STORE, COPY, MOVE and EXPUNGE, by sequence number or UID. */
 final class StoreCommands {
@@ -49,15 +47,11 @@ final class StoreCommands {
         long[] uids = r.uids().toArray();
         FlagUpdate update = s.service.store.write(s.account().id(),
                 tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
-        Map<Long, MessageMeta> changed = new HashMap<>();
-        for (MessageMeta m : update.changed()) {
-            changed.put(m.uid(), m);
-            view.ownChange(m.modSeq());
-        }
+        for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
         if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);
         Ranges refused = Ranges.of(update.modifiedSinceRefused());
         if (!c.silent()) {
-            answerAll(s, view, r.uids(), refused, changed);
+            answerAll(s, view, r.uids(), refused);
         } else if (s.condstore) {
             for (MessageMeta m : update.changed()) {
                 s.out.star().number(view.uids.msnOf(m.uid())).atom("FETCH").open().atom("UID").number(m.uid())
@@ -72,8 +66,7 @@ final class StoreCommands {
     }
 
     /** FETCH (FLAGS) for every message of the set still there, as the store left it. */
-    private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused,
-                                  Map<Long, MessageMeta> changed) throws IOException {
+    private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
         for (int i = 0; i < uids.rangeCount(); i++) {
             long from = uids.low(i), to = uids.high(i);
             while (from <= to) {
@@ -91,7 +84,6 @@ final class StoreCommands {
                 from = page.get(page.size() - 1).uid() + 1;
             }
         }
-        if (changed.isEmpty()) return; // nothing else to say
     }
 
     private static Ranges msns(SelectedMailbox view, Ranges uids) {
