@@ -74,6 +74,47 @@ public final class Ranges {
         return b.build();
     }
 
+    /** The numbers in this or {@code other}. */
+    public Ranges union(Ranges other) {
+        if (isEmpty()) return other;
+        if (other.isEmpty()) return this;
+        long[] lows = new long[count + other.count], highs = new long[lows.length];
+        for (int i = 0; i < count; i++) {
+            lows[i] = low(i);
+            highs[i] = high(i);
+        }
+        for (int i = 0; i < other.count; i++) {
+            lows[count + i] = other.low(i);
+            highs[count + i] = other.high(i);
+        }
+        return union(lows, highs);
+    }
+
+    /** The numbers in this and not in {@code other}. */
+    public Ranges minus(Ranges other) {
+        if (isEmpty() || other.isEmpty()) return this;
+        Builder out = new Builder();
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            long cur = low(i), end = high(i);
+            while (cur <= end) {
+                while (k < other.count && other.high(k) < cur) k++;
+                if (k >= other.count || other.low(k) > end) {
+                    out.add(cur, end);
+                    break;
+                }
+                if (other.low(k) > cur) out.add(cur, other.low(k) - 1);
+                cur = other.high(k) + 1;
+            }
+        }
+        return out.build();
+    }
+
+    /** The numbers in both. */
+    public Ranges intersect(Ranges other) {
+        return minus(minus(other));
+    }
+
     public int rangeCount() {
         return count;
     }

@@ -34,4 +34,14 @@ class SequenceSetTest {
         assertEquals(true, r.contains(8));
         assertEquals(false, r.contains(4));
     }
+
+    @Test
+    void rangeSetOperations() {
+        Ranges a = Ranges.of(1, 2, 3, 4, 7, 8, 9), b = Ranges.of(3, 4, 5, 8, 20);
+        assertEquals("1:5,7:9,20", a.union(b).toString());
+        assertEquals("1:2,7,9", a.minus(b).toString());
+        assertEquals("3:4,8", a.intersect(b).toString());
+        assertEquals("", Ranges.EMPTY.intersect(a).toString());
+        assertEquals(a, a.minus(Ranges.EMPTY));
+    }
 }

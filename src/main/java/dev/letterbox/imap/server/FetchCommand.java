@@ -146,7 +146,7 @@ final class FetchCommand {
         long[] gone = s.service.store.read(s.account().id(), tx -> tx.expungedSince(view.id, since));
         if (gone.length == 0) return;
         Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone[gone.length - 1], view.uids.maxUid()));
-        Ranges hit = SelectCommands.intersect(Ranges.of(gone), requested);
+        Ranges hit = Ranges.of(gone).intersect(requested);
         if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
     }
 

@@ -101,7 +101,7 @@ final class SelectCommands {
         long[] gone = s.service.store.read(account, tx -> tx.expungedSince(view.id, since));
         Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
         Ranges vanished = Ranges.of(gone);
-        if (known != null) vanished = intersect(vanished, known);
+        if (known != null) vanished = vanished.intersect(known);
         if (!vanished.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
         long after = 0;
         while (true) {
@@ -120,10 +120,6 @@ final class SelectCommands {
     /** Known UIDs as the client gave them ('*' is meaningless here; it stands for the largest UID possible). */
     private static Ranges resolveUids(SequenceSet set) {
         return set.isSaved() ? Ranges.EMPTY : set.resolve(SequenceSet.MAX_NUMBER);
-    }
-
-    static Ranges intersect(Ranges a, Ranges b) {
-        return SelectedMailbox.subtract(a, SelectedMailbox.subtract(a, b));
     }
 
     /**

@@ -90,7 +90,7 @@ final class SelectedMailbox {
     /** Messages this session removed itself (EXPUNGE, MOVE): already reported, drop from the view. */
     void removeReported(Ranges removed) {
         uids.removeAll(removed);
-        pendingExpunges = subtract(pendingExpunges, removed);
+        pendingExpunges = pendingExpunges.minus(removed);
     }
 
     /**
@@ -123,7 +123,7 @@ final class SelectedMailbox {
         if (snap == null) return false;
 
         if (snap.expunged.length > 0) {
-            pendingExpunges = union(pendingExpunges, uids.intersect(Ranges.of(snap.expunged)));
+            pendingExpunges = pendingExpunges.union(uids.intersect(Ranges.of(snap.expunged)));
         }
         if (expunges && !pendingExpunges.isEmpty()) {
             reportExpunges(s, pendingExpunges);
@@ -235,38 +235,5 @@ final class SelectedMailbox {
         }
         for (String k : keywords) s.out.atom(k);
         s.out.close().end();
-    }
-
-    private static Ranges union(Ranges a, Ranges b) {
-        if (a.isEmpty()) return b;
-        if (b.isEmpty()) return a;
-        long[] lows = new long[a.rangeCount() + b.rangeCount()], highs = new long[lows.length];
-        int k = 0;
-        for (Ranges r : List.of(a, b)) {
-            for (int i = 0; i < r.rangeCount(); i++) {
-                lows[k] = r.low(i);
-                highs[k++] = r.high(i);
-            }
-        }
-        return Ranges.union(lows, highs);
-    }
-
-    static Ranges subtract(Ranges a, Ranges b) {
-        if (a.isEmpty() || b.isEmpty()) return a;
-        Ranges.Builder out = new Ranges.Builder();
-        int k = 0;
-        for (int i = 0; i < a.rangeCount(); i++) {
-            long cur = a.low(i), end = a.high(i);
-            while (cur <= end) {
-                while (k < b.rangeCount() && b.high(k) < cur) k++;
-                if (k >= b.rangeCount() || b.low(k) > end) {
-                    out.add(cur, end);
-                    break;
-                }
-                if (b.low(k) > cur) out.add(cur, b.low(k) - 1);
-                cur = b.high(k) + 1;
-            }
-        }
-        return out.build();
     }
 }

@@ -153,24 +153,12 @@ final class UidMap {
         return lo;
     }
 
-    /** Removes these UIDs (those present) in one pass; MSNs after them move down. */
+    /** Removes these UIDs (those present); MSNs after them move down. */
     void removeAll(Ranges uids) {
         if (uids.isEmpty() || runs == 0) return;
+        Ranges left = all().minus(uids);
         UidMap rebuilt = new UidMap();
-        int k = 0; // index into uids' ranges
-        for (int r = 0; r < runs; r++) {
-            long s = uint(starts[r]), e = s + lengths[r] - 1;
-            long cur = s;
-            while (cur <= e) {
-                while (k < uids.rangeCount() && uids.high(k) < cur) k++;
-                if (k >= uids.rangeCount() || uids.low(k) > e) {
-                    rebuilt.appendRun(cur, e);
-                    break;
-                }
-                if (uids.low(k) > cur) rebuilt.appendRun(cur, uids.low(k) - 1);
-                cur = uids.high(k) + 1;
-            }
-        }
+        for (int i = 0; i < left.rangeCount(); i++) rebuilt.appendRun(left.low(i), left.high(i));
         rebuilt.trim();
         this.starts = rebuilt.starts;
         this.lengths = rebuilt.lengths;
