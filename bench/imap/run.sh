@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
-#   bench/imap/run.sh [load|big|idle|all]   (default all)
+#   bench/imap/run.sh [load|big|idle|push|all]   (default all: load, push, idle)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
 #         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
 #         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
 # - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
+# - push: imap-idle-latency.py (APPEND on one connection until "* n EXISTS" on another one in IDLE)
 # Env: CLIENTS=20 USERS=20 SECONDS=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
 set -euo pipefail
@@ -76,6 +77,14 @@ run_big() {
     "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | head -3
 }
 
+run_push() {
+    for side in letterbox dovecot; do
+        if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
+        echo "== IDLE push latency: $side"
+        python3 "$ROOT/bench/imap/imap-idle-latency.py" --port $port --password $pass --user testuser199@example.test
+    done
+}
+
 heap_used_kib() { # live heap after a full GC, in KiB
     "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.run >/dev/null
     "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1
@@ -106,6 +115,7 @@ case $WHAT in
     load) run_load ;;
     big) run_big ;;
     idle) run_idle ;;
-    all) run_load; run_idle ;;
-    *) echo "usage: $0 [load|big|idle|all]" >&2; exit 2 ;;
+    push) run_push ;;
+    all) run_load; run_push; run_idle ;;
+    *) echo "usage: $0 [load|big|idle|push|all]" >&2; exit 2 ;;
 esac

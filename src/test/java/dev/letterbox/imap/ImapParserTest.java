@@ -251,4 +251,38 @@ class ImapParserTest {
         assertEquals(null, r.tag());
         assertInstanceOf(ImapReader.Blank.class, WireInput.read(new WireInput("\r\n")));
     }
+
+    /** Fuzzing: mangled commands only ever end in a syntax error, never in another exception. */
+    @Test
+    void randomInputNeverCrashesTheParser() throws Exception {
+        String[] pieces = {"a1 ", "UID ", "FETCH ", "STORE ", "SEARCH ", "SELECT ", "APPEND ", "LIST ", "1:*", "*", "$", "(", ")",
+                "[", "]", "<", ">", "BODY", ".PEEK", "HEADER.FIELDS", " ", "\"", "\\", "{", "}", "~", "+", "-", "%", "NOT ",
+                "OR ", "CHARSET ", "UTF-8", "MODSEQ", "CHANGEDSINCE", "0", "4294967296", "\u00e9", "&", "RETURN", "FLAGS",
+                "\\Seen", "QRESYNC", "x"};
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder line = new StringBuilder(random.nextBoolean() ? "a1 " : "");
+            int n = 1 + random.nextInt(12);
+            for (int k = 0; k < n; k++) {
+                if (random.nextInt(10) == 0) line.append((char) random.nextInt(128));
+                else line.append(pieces[random.nextInt(pieces.length)]);
+            }
+            String text = line.toString().replace("\r", "").replace("\n", "");
+            WireInput w = new WireInput(text + "\r\n");
+            ImapReader.Result r;
+            try {
+                r = WireInput.read(w);
+            } catch (java.io.EOFException endsInsideALiteral) {
+                continue; // the connection would end here
+            }
+            if (!(r instanceof ImapReader.Command c)) continue;
+            try {
+                ImapParser.parse(c.command(), new ImapParser.Context(random.nextBoolean()));
+            } catch (ImapSyntaxException expected) {
+                // fine: a BAD or NO answer
+            } catch (RuntimeException e) {
+                throw new AssertionError("parser crashed on: " + text, e);
+            }
+        }
+    }
 }

@@ -154,6 +154,7 @@ final class ImapSession implements ImapReader.Session {
         String refusal = refusal(command);
         Done done;
         if (refusal != null) {
+            if (command instanceof ImapCommand.Login l) java.util.Arrays.fill(l.password(), '\0');
             done = Done.bad(refusal);
         } else {
             try {
