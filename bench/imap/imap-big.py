@@ -94,6 +94,7 @@ def main():
         if l.startswith(b"b%d " % c.tag):
             break
     missing = a.count - have
+    c.command("LOGOUT")  # do not idle past the server's autologout while seeding
     if missing > 0:
         t = time.time()
         step = (missing + a.connections - 1) // a.connections
@@ -101,7 +102,6 @@ def main():
         with mp.Pool(a.connections) as pool:
             pool.starmap(append_range, [r for r in ranges if r[1] < r[2]])
         print("appended %d messages in %.1f s (%.0f/s)" % (missing, time.time() - t, missing / (time.time() - t)))
-    c.command("LOGOUT")
 
     c = Conn(a)
     c.command('LOGIN "%s" "%s"' % (a.user, a.password))
