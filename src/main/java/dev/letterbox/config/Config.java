@@ -56,8 +56,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     /** {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1. */
     public record Pop3(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}
 
-    /** {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback. */
-    public record Imap(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}
+    /**
+     * {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback.
+     * {@code maxCommandLength}: longest command line (and in-memory literals) a client may send.
+     * {@code appendLimit}: largest message APPEND accepts (advertised as APPENDLIMIT, RFC 7889).
+     */
+    public record Imap(Duration idleTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
 
     /**
      * {@code maxErrors}: refused commands before the session is ended (421); {@code maxCommands}:

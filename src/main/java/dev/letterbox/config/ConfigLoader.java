@@ -89,12 +89,6 @@ public final class ConfigLoader {
                 pop3.bool("plaintext_auth_on_loopback", false));
         pop3.finish();
 
-        Section imap = root.section("imap");
-        Config.Imap i = new Config.Imap(
-                atLeast(imap, "idle_timeout", Duration.ofMinutes(30), Duration.ofSeconds(10)),
-                imap.bool("plaintext_auth_on_loopback", false));
-        imap.finish();
-
         Section smtp = root.section("smtp");
         Config.Smtp s = new Config.Smtp(
                 atLeast(smtp, "idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(10)),
@@ -105,6 +99,20 @@ public final class ConfigLoader {
                 (int) smtp.integer("command_rate_per_ip", 1_000, 0, 1_000_000));
         if (s.maxMessageSize() < 1024) throw new ConfigException("smtp.max_message_size: must be at least 1K");
         smtp.finish();
+
+        Section imap = root.section("imap");
+        Duration imapIdle = atLeast(imap, "idle_timeout", Duration.ofMinutes(30), Duration.ofSeconds(10));
+        boolean imapLoopback = imap.bool("plaintext_auth_on_loopback", false);
+        long commandLength = imap.size("max_command_length", 64 << 10);
+        if (commandLength < 1024 || commandLength > (16 << 20)) {
+            throw new ConfigException("imap.max_command_length: must be between 1K and 16M");
+        }
+        long appendLimit = imap.size("append_limit", s.maxMessageSize());
+        if (appendLimit < 1024 || appendLimit > 0xFFFF_FFFFL) {
+            throw new ConfigException("imap.append_limit: must be between 1K and 4G");
+        }
+        Config.Imap i = new Config.Imap(imapIdle, imapLoopback, (int) commandLength, appendLimit);
+        imap.finish();
 
         Config.Http h = http(root.section("http"));
         Config.Dns dns = dns(root.section("dns"));

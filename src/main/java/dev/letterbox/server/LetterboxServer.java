@@ -12,6 +12,7 @@ import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
+import dev.letterbox.imap.server.ImapService;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.net.ListenerSpec;
@@ -124,6 +125,9 @@ public final class LetterboxServer implements AutoCloseable {
     private void startListeners() throws IOException {
         LoginThrottle throttle = LoginThrottle.of(config.auth().failuresBeforeDelay(),
                 config.auth().failuresBeforeBlock(), config.auth().blockTime());
+        ImapService imap = new ImapService(store, directory, throttle, metrics, config.imap(), config.hostname());
+        listen("imap", false, config.imap().idleTimeout(), imap);
+        listen("imaps", true, config.imap().idleTimeout(), imap);
         Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), pop3);

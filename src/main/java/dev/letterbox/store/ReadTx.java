@@ -43,6 +43,12 @@ public interface ReadTx {
     /** The UID at or above which messages are \Recent for the next session to claim them. */
     long recentMark(long mailboxId);
 
+    /** The lowest UID without \\Seen, 0 when every message is seen (IMAP SELECT's [UNSEEN n]). */
+    long firstUnseenUid(long mailboxId);
+
+    /** The keywords set on at least one message of the mailbox, sorted case-insensitively (IMAP FLAGS). */
+    List<String> keywordsInUse(long mailboxId);
+
     /** The parsed-once structure stored with the blob, or null when none was stored. */
     byte[] structure(BlobId blob);
 }

@@ -284,6 +284,23 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void firstUnseenAndKeywordsInUse() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "kw@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            assertEquals(0L, (long) store.read(a, tx -> tx.firstUnseenUid(inbox)));
+            append(store, a, inbox, message(store, "one", Flags.of(Flags.SEEN, List.of("$Forwarded"))));
+            append(store, a, inbox, message(store, "two", Flags.of(0, List.of("Work", "$forwarded"))));
+            append(store, a, inbox, "three");
+            assertEquals(2L, (long) store.read(a, tx -> tx.firstUnseenUid(inbox)));
+            List<String> kws = store.read(a, tx -> tx.keywordsInUse(inbox));
+            assertEquals(2, kws.size());
+            assertTrue(kws.contains("Work"));
+            assertTrue(kws.stream().anyMatch(k -> k.equalsIgnoreCase("$Forwarded")));
+        }
+    }
+
+    @Test
     default void structureIsKeptWithTheBlobAndScopedToTheAccount() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "alice@example.com");

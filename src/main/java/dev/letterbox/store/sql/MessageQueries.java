@@ -115,6 +115,20 @@ final class MessageQueries {
                 recentMark, mailbox.id()).orElseThrow();
     }
 
+    static long firstUnseen(SqlSession db, long mailboxId) {
+        return db.firstLong("SELECT coalesce(min(uid), 0) FROM message WHERE mailbox_id = ? AND (flags & " + Flags.SEEN
+                + ") = 0", mailboxId).orElse(0);
+    }
+
+    static List<String> keywordsInUse(SqlSession db, long mailboxId) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String k : db.list("SELECT DISTINCT keywords FROM message WHERE mailbox_id = ? AND keywords <> ''",
+                rs -> rs.getString(1), mailboxId)) {
+            all.addAll(List.of(k.split(" ")));
+        }
+        return List.copyOf(all);
+    }
+
     static long totalSize(SqlSession db, long mailboxId) {
         return db.firstLong("SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?", mailboxId).orElse(0);
     }

@@ -116,6 +116,18 @@ class SqlReadTx implements ReadTx {
     }
 
     @Override
+    public long firstUnseenUid(long mailboxId) {
+        checkOwned(mailboxId);
+        return MessageQueries.firstUnseen(db, mailboxId);
+    }
+
+    @Override
+    public List<String> keywordsInUse(long mailboxId) {
+        checkOwned(mailboxId);
+        return MessageQueries.keywordsInUse(db, mailboxId);
+    }
+
+    @Override
     public byte[] structure(BlobId blob) {
         return BlobRefs.structure(db, accountId, blob);
     }

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Large-mailbox timing that works against any IMAP server.
+
+Tops the mailbox up to --count messages (APPEND over --connections parallel connections, each
+pipelining --depth commands with LITERAL+), then, on a fresh connection, times SELECT and
+UID FETCH 1:* (FLAGS) reading every response line. Last line:
+  imap-big: N messages, SELECT X ms, UID FETCH 1:* (FLAGS) Y ms (Z lines)
+Only ever connects to 127.0.0.0/8.
+"""
+import argparse, ipaddress, multiprocessing as mp, socket, sys, time
+
+
+class Conn:
+    def __init__(self, a):
+        if not ipaddress.ip_address(socket.gethostbyname(a.host)).is_loopback:
+            sys.exit("refusing to connect outside 127.0.0.0/8")
+        self.s = socket.create_connection((a.host, a.port))
+        self.f = self.s.makefile("rb", buffering=1 << 16)
+        self.tag = 0
+        self.line()  # greeting
+
+    def line(self):
+        l = self.f.readline()
+        if not l:
+            raise EOFError("server closed the connection")
+        return l
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def command(self, text):
+        self.tag += 1
+        t = b"b%d" % self.tag
+        self.send(t + b" " + text.encode() + b"\r\n")
+        n = 0
+        while True:
+            l = self.line()
+            if l.startswith(t + b" "):
+                if not l.startswith(t + b" OK"):
+                    raise RuntimeError(l.decode(errors="replace"))
+                return n
+            n += 1
+
+
+def message(i):
+    return ("From: big%d@example.org\r\nTo: bench@example.test\r\nSubject: message %d\r\n"
+            "Message-ID: <big-%d@example.org>\r\n\r\nBody of message %d.\r\n" % (i % 100, i, i, i)).encode()
+
+
+def append_range(a, start, end):
+    c = Conn(a)
+    c.command('LOGIN "%s" "%s"' % (a.user, a.password))
+    inflight = 0
+    for i in range(start, end):
+        m = message(i)
+        c.tag += 1
+        c.send(b"b%d APPEND %s {%d+}\r\n" % (c.tag, a.mailbox.encode(), len(m)) + m + b"\r\n")
+        inflight += 1
+        while inflight >= a.depth or (i == end - 1 and inflight > 0):
+            l = c.line()
+            if l.startswith(b"b"):
+                if b" OK" not in l:
+                    raise RuntimeError(l.decode(errors="replace"))
+                inflight -= 1
+    c.command("LOGOUT")
+    return end - start
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=11143)
+    p.add_argument("--user", default="testuser200")
+    p.add_argument("--password", default="pass")
+    p.add_argument("--mailbox", default="Big100k")
+    p.add_argument("--count", type=int, default=100000)
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--depth", type=int, default=32)
+    a = p.parse_args()
+
+    c = Conn(a)
+    c.command('LOGIN "%s" "%s"' % (a.user, a.password))
+    try:
+        c.command("CREATE " + a.mailbox)
+    except RuntimeError:
+        pass
+    c.tag += 1
+    c.send(b"b%d STATUS %s (MESSAGES)\r\n" % (c.tag, a.mailbox.encode()))
+    have = 0
+    while True:
+        l = c.line()
+        if l.startswith(b"* STATUS"):
+            have = int(l.split(b"MESSAGES ")[1].split(b")")[0])
+        if l.startswith(b"b%d " % c.tag):
+            break
+    missing = a.count - have
+    c.command("LOGOUT")  # do not idle past the server's autologout while seeding
+    if missing > 0:
+        t = time.time()
+        step = (missing + a.connections - 1) // a.connections
+        ranges = [(a, have + k * step, min(a.count, have + (k + 1) * step)) for k in range(a.connections)]
+        with mp.Pool(a.connections) as pool:
+            pool.starmap(append_range, [r for r in ranges if r[1] < r[2]])
+        print("appended %d messages in %.1f s (%.0f/s)" % (missing, time.time() - t, missing / (time.time() - t)))
+
+    c = Conn(a)
+    c.command('LOGIN "%s" "%s"' % (a.user, a.password))
+    t = time.perf_counter()
+    c.command("SELECT " + a.mailbox)
+    select_ms = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    lines = c.command("UID FETCH 1:* (FLAGS)")
+    fetch_ms = (time.perf_counter() - t) * 1000
+    c.command("LOGOUT")
+    print("imap-big: %d messages, SELECT %.0f ms, UID FETCH 1:* (FLAGS) %.0f ms (%d lines)"
+          % (a.count, select_ms, fetch_ms, lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
+#   bench/imap/run.sh [load|big|idle|push|all]   (default all: load, push, idle)
+# - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
+# - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
+#         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
+#         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
+# - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
+# - push: imap-idle-latency.py (APPEND on one connection until "* n EXISTS" on another one in IDLE)
+# Env: CLIENTS=20 USERS=20 SECONDS=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
+# Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+PEERS=${PEERS:-/work/shared/peers}
+. "$ROOT/scripts/toolchain.sh"
+lb_find_jdk 1
+lb_find_maven
+WHAT=${1:-all}
+CLIENTS=${CLIENTS:-20}; USERS=${USERS:-20}; SECONDS_=${SECONDS:-30}; MESSAGES=${MESSAGES:-200}
+BIG=${BIG:-100000}; CONNS=${CONNS:-2000}; OFFSET=${PORT_OFFSET:-30000}
+LB_PORT=$((143 + OFFSET)); DOVECOT_PORT=11143
+DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
+PASS_LB=benchpass1   # Letterbox wants 8+ characters; Dovecot's reference users have "pass"
+HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}
+
+cd "$ROOT"
+JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
+CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+
+mkdir -p "$DATA"
+cat > "$DATA/letterbox.toml" <<TOML
+hostname = "mail.example.test"
+[listen]
+address = "127.0.0.1"
+port_offset = $OFFSET
+[imap]
+plaintext_auth_on_loopback = true
+[log]
+level = "warning"
+TOML
+"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchAccounts "$DATA" 200 "$PASS_LB"
+
+if [ "$WHAT" = big ]; then
+    "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchBigMailbox "$DATA" \
+        testuser200@example.test Big100k "$BIG"
+fi
+ulimit -n 65536 2>/dev/null || true
+"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx$HEAP -jar target/letterbox.jar serve \
+    --data "$DATA" --config "$DATA/letterbox.toml" > "$DATA/server.log" 2>&1 &
+LB_PID=$!
+trap 'kill $LB_PID 2>/dev/null; wait $LB_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+    (exec 3<>/dev/tcp/127.0.0.1/$LB_PORT) 2>/dev/null && break
+    sleep 0.5
+done
+"$PEERS/start-reference.sh" >/dev/null
+echo "Letterbox pid $LB_PID on $LB_PORT (heap $HEAP); Dovecot on $DOVECOT_PORT"
+
+run_load() {
+    for side in letterbox dovecot; do
+        if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
+        echo "== load: $side"
+        python3 "$ROOT/bench/imap/imap-load.py" --port $port --password $pass --user-pattern 'testuser%d@example.test' \
+            --users "$USERS" --clients "$CLIENTS" --seconds "$SECONDS_" --messages "$MESSAGES"
+    done
+}
+
+run_big() {
+    for side in letterbox dovecot; do
+        if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
+        echo "== big mailbox: $side"
+        python3 "$ROOT/bench/imap/imap-big.py" --port $port --password $pass --user testuser200@example.test --count "$BIG"
+        python3 "$ROOT/bench/imap/imap-big.py" --port $port --password $pass --user testuser200@example.test --count "$BIG"
+    done
+    echo "Letterbox heap after the big-mailbox runs (max $HEAP):"
+    "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | head -3
+}
+
+run_push() {
+    for side in letterbox dovecot; do
+        if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
+        echo "== IDLE push latency: $side"
+        python3 "$ROOT/bench/imap/imap-idle-latency.py" --port $port --password $pass --user testuser199@example.test
+    done
+}
+
+heap_used_kib() { # live heap after a full GC, in KiB
+    "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.run >/dev/null
+    "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -1
+}
+
+run_idle() {
+    echo "== idle: letterbox"
+    before=$(heap_used_kib)
+    ( # while the connections idle: the live heap they hold
+        for _ in $(seq 1 600); do
+            n=$(ss -Htn state established "( sport = :$LB_PORT )" | wc -l)
+            [ "$n" -ge "$CONNS" ] && break
+            sleep 1
+        done
+        sleep 3
+        after=$(heap_used_kib)
+        echo "letterbox live heap: $before KiB before, $after KiB with $CONNS idle sessions:" \
+            "$(( (after - before) / CONNS )) KiB per IDLE session (heap only)"
+    ) &
+    USER_PATTERN='testuser%d@example.test' PASS=$PASS_LB PORT=$LB_PORT CONNS=$CONNS PIDS=$LB_PID HOLD=10 "$PEERS/idle-mem.sh"
+    wait
+    echo "== idle: dovecot"
+    USER_PATTERN='testuser%d@example.test' PASS=pass PORT=$DOVECOT_PORT CONNS=$CONNS \
+        TREE=$(cat /var/tmp/mail-peers/dovecot/run/master.pid) "$PEERS/idle-mem.sh"
+}
+
+case $WHAT in
+    load) run_load ;;
+    big) run_big ;;
+    idle) run_idle ;;
+    push) run_push ;;
+    all) run_load; run_push; run_idle ;;
+    *) echo "usage: $0 [load|big|idle|push|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,153 @@
+package dev.letterbox.imap;
+
+import dev.letterbox.imap.FetchAttr.Section;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** FETCH data items (RFC 3501 §6.4.5 / §9 {@code fetch-att}, RFC 3516, RFC 7162). */
+final class FetchParser {
+    private final Tokens t;
+
+    FetchParser(Tokens t) {
+        this.t = t;
+    }
+
+    List<FetchAttr> attributes() throws ImapSyntaxException {
+        if (t.peek() == '(') {
+            t.expect('(');
+            List<FetchAttr> out = new ArrayList<>();
+            do {
+                if (out.size() >= ImapParser.MAX_ITEMS) throw new ImapSyntaxException("too many FETCH items");
+                out.add(attribute());
+            } while (t.trySp());
+            t.expect(')');
+            return out;
+        }
+        if (t.lookAheadWord("ALL")) {
+            t.atom();
+            return List.of(FetchAttr.Simple.FLAGS, FetchAttr.Simple.INTERNALDATE, FetchAttr.Simple.RFC822_SIZE,
+                    FetchAttr.Simple.ENVELOPE);
+        }
+        if (t.lookAheadWord("FAST")) {
+            t.atom();
+            return List.of(FetchAttr.Simple.FLAGS, FetchAttr.Simple.INTERNALDATE, FetchAttr.Simple.RFC822_SIZE);
+        }
+        if (t.lookAheadWord("FULL")) {
+            t.atom();
+            return List.of(FetchAttr.Simple.FLAGS, FetchAttr.Simple.INTERNALDATE, FetchAttr.Simple.RFC822_SIZE,
+                    FetchAttr.Simple.ENVELOPE, FetchAttr.Simple.BODY);
+        }
+        return List.of(attribute());
+    }
+
+    private FetchAttr attribute() throws ImapSyntaxException {
+        String name = t.run(b -> (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '.')
+                .toUpperCase(Locale.ROOT);
+        if (name.isEmpty()) throw new ImapSyntaxException("expected a FETCH item but found " + t.rest());
+        if (t.peek() == '[') {
+            return switch (name) {
+                case "BODY" -> new FetchAttr.BodySection(section(), partial(), false);
+                case "BODY.PEEK" -> new FetchAttr.BodySection(section(), partial(), true);
+                case "BINARY" -> new FetchAttr.Binary(binarySection(), partial(), false);
+                case "BINARY.PEEK" -> new FetchAttr.Binary(binarySection(), partial(), true);
+                case "BINARY.SIZE" -> new FetchAttr.BinarySize(binarySection());
+                default -> throw new ImapSyntaxException("unknown FETCH item " + ImapParser.printable(name) + "[");
+            };
+        }
+        return switch (name) {
+            case "FLAGS" -> FetchAttr.Simple.FLAGS;
+            case "INTERNALDATE" -> FetchAttr.Simple.INTERNALDATE;
+            case "RFC822.SIZE" -> FetchAttr.Simple.RFC822_SIZE;
+            case "ENVELOPE" -> FetchAttr.Simple.ENVELOPE;
+            case "BODY" -> FetchAttr.Simple.BODY;
+            case "BODYSTRUCTURE" -> FetchAttr.Simple.BODYSTRUCTURE;
+            case "UID" -> FetchAttr.Simple.UID;
+            case "MODSEQ" -> FetchAttr.Simple.MODSEQ;
+            case "RFC822" -> FetchAttr.Simple.RFC822;
+            case "RFC822.HEADER" -> FetchAttr.Simple.RFC822_HEADER;
+            case "RFC822.TEXT" -> FetchAttr.Simple.RFC822_TEXT;
+            default -> throw new ImapSyntaxException("unknown FETCH item " + ImapParser.printable(name));
+        };
+    }
+
+    /** "[" [section-spec] "]". */
+    private Section section() throws ImapSyntaxException {
+        t.expect('[');
+        List<Integer> part = new ArrayList<>();
+        Section.Kind kind = Section.Kind.ALL;
+        List<String> fields = List.of();
+        if (t.peek() != ']') {
+            while (t.peek() >= '0' && t.peek() <= '9') {
+                long n = t.nzNumber();
+                if (part.size() >= 100) throw new ImapSyntaxException("section part too deep");
+                part.add((int) Math.min(n, Integer.MAX_VALUE));
+                if (!t.tryConsume('.')) break;
+            }
+            if (t.peek() != ']') {
+                String text = t.run(b -> (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '.').toUpperCase(Locale.ROOT);
+                switch (text) {
+                    case "HEADER" -> kind = Section.Kind.HEADER;
+                    case "TEXT" -> kind = Section.Kind.TEXT;
+                    case "MIME" -> {
+                        if (part.isEmpty()) throw new ImapSyntaxException("MIME needs a part number");
+                        kind = Section.Kind.MIME;
+                    }
+                    case "HEADER.FIELDS", "HEADER.FIELDS.NOT" -> {
+                        kind = text.endsWith(".NOT") ? Section.Kind.HEADER_FIELDS_NOT : Section.Kind.HEADER_FIELDS;
+                        t.sp();
+                        fields = headerList();
+                    }
+                    default -> throw new ImapSyntaxException("invalid section " + ImapParser.printable(text));
+                }
+            } else if (part.isEmpty()) {
+                throw new ImapSyntaxException("invalid section");
+            }
+        }
+        t.expect(']');
+        int[] path = new int[part.size()];
+        for (int i = 0; i < path.length; i++) path[i] = part.get(i);
+        return new Section(path, kind, fields);
+    }
+
+    private List<String> headerList() throws ImapSyntaxException {
+        t.expect('(');
+        List<String> out = new ArrayList<>();
+        do {
+            if (out.size() >= ImapParser.MAX_ITEMS) throw new ImapSyntaxException("too many header fields");
+            String name = t.astring();
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c <= ' ' || c >= 0x7f || c == ':') throw new ImapSyntaxException("invalid header field name");
+            }
+            out.add(name);
+        } while (t.trySp());
+        t.expect(')');
+        return List.copyOf(out);
+    }
+
+    /** section-binary: "[" [section-part] "]". */
+    private int[] binarySection() throws ImapSyntaxException {
+        t.expect('[');
+        List<Integer> part = new ArrayList<>();
+        while (t.peek() >= '0' && t.peek() <= '9') {
+            part.add((int) Math.min(t.nzNumber(), Integer.MAX_VALUE));
+            if (part.size() > 100) throw new ImapSyntaxException("section part too deep");
+            if (!t.tryConsume('.')) break;
+        }
+        t.expect(']');
+        int[] path = new int[part.size()];
+        for (int i = 0; i < path.length; i++) path[i] = part.get(i);
+        return path;
+    }
+
+    /** "<" number "." nz-number ">", or none. */
+    private FetchAttr.Partial partial() throws ImapSyntaxException {
+        if (!t.tryConsume('<')) return null;
+        long offset = t.number();
+        t.expect('.');
+        long length = t.nzNumber();
+        t.expect('>');
+        return new FetchAttr.Partial(offset, length);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.letterbox.imap;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Every command the server understands, as the parser produces it. Mailbox names are already
+ * decoded (modified UTF-7 or UTF-8, see {@link ImapParser.Context}) to the Unicode the store uses.
+ */
+public sealed interface ImapCommand {
+    String tag();
+
+    /** The command's name for metrics and logs: from a fixed set, never client text. */
+    default String name() {
+        return getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- any state (RFC 3501 §6.1)
+    record Capability(String tag) implements ImapCommand {}
+
+    record Noop(String tag) implements ImapCommand {}
+
+    record Logout(String tag) implements ImapCommand {}
+
+    /** RFC 2971; null parameters is NIL. */
+    record Id(String tag, Map<String, String> parameters) implements ImapCommand {}
+
+    /** RFC 4978. */
+    record Compress(String tag, String mechanism) implements ImapCommand {}
+
+    // ---------------------------------------------------------------- not authenticated (§6.2)
+    record StartTls(String tag) implements ImapCommand {}
+
+    /** {@code initialResponse} is the SASL-IR argument (RFC 4959); "=" stands for an empty one. */
+    record Authenticate(String tag, String mechanism, Optional<String> initialResponse) implements ImapCommand {}
+
+    record Login(String tag, String user, char[] password) implements ImapCommand {
+        @Override
+        public String toString() {
+            return "Login[" + tag + " " + user + "]";
+        }
+    }
+
+    // ---------------------------------------------------------------- authenticated (§6.3)
+    /** RFC 5161; capability names upper-cased. */
+    record Enable(String tag, List<String> capabilities) implements ImapCommand {}
+
+    /**
+     * SELECT / EXAMINE with the RFC 7162 parameters: CONDSTORE, or QRESYNC's known UIDVALIDITY and
+     * MODSEQ with optional known UIDs and sequence-match data.
+     */
+    record Select(String tag, String mailbox, boolean readOnly, boolean condstore, Optional<QResync> qresync)
+            implements ImapCommand {
+        @Override
+        public String name() {
+            return readOnly ? "EXAMINE" : "SELECT";
+        }
+    }
+
+    record QResync(long uidValidity, long modSeq, Optional<SequenceSet> knownUids,
+                   Optional<SequenceSet> knownSequence, Optional<SequenceSet> knownSequenceUids) {}
+
+    /** {@code specialUse}: the USE attributes of RFC 6154 §3 CREATE-SPECIAL-USE, e.g. "\Sent". */
+    record Create(String tag, String mailbox, List<String> specialUse) implements ImapCommand {}
+
+    record Delete(String tag, String mailbox) implements ImapCommand {}
+
+    record Rename(String tag, String from, String to) implements ImapCommand {}
+
+    record Subscribe(String tag, String mailbox) implements ImapCommand {}
+
+    record Unsubscribe(String tag, String mailbox) implements ImapCommand {}
+
+    /**
+     * LIST with RFC 5258 options: {@code selection} (SUBSCRIBED, REMOTE, RECURSIVEMATCH,
+     * SPECIAL-USE) and {@code returns} (SUBSCRIBED, CHILDREN, SPECIAL-USE, STATUS with items);
+     * {@code extended} when the client used the extended syntax (affects only the response form).
+     */
+    record ListMailboxes(String tag, String reference, List<String> patterns, List<String> selection,
+                         List<String> returns, List<StatusItem> statusItems, boolean extended) implements ImapCommand {
+        @Override
+        public String name() {
+            return "LIST";
+        }
+    }
+
+    record Lsub(String tag, String reference, String pattern) implements ImapCommand {}
+
+    record Namespace(String tag) implements ImapCommand {}
+
+    record GetStatus(String tag, String mailbox, List<StatusItem> items) implements ImapCommand {
+        @Override
+        public String name() {
+            return "STATUS";
+        }
+    }
+
+    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE }
+
+    /**
+     * APPEND (RFC 3501 §6.3.11): {@code message} is owned by the handler, which closes it.
+     * {@code utf8} when sent as RFC 6855 {@code UTF8 (literal8)}.
+     */
+    record Append(String tag, String mailbox, List<String> flags, Optional<OffsetDateTime> internalDate,
+                  Literal message, boolean utf8) implements ImapCommand {}
+
+    record Idle(String tag) implements ImapCommand {}
+
+    record GetQuota(String tag, String root) implements ImapCommand {}
+
+    record GetQuotaRoot(String tag, String mailbox) implements ImapCommand {}
+
+    record SetQuota(String tag, String root) implements ImapCommand {}
+
+    // ---------------------------------------------------------------- selected (§6.4)
+    record Check(String tag) implements ImapCommand {}
+
+    record Close(String tag) implements ImapCommand {}
+
+    record Unselect(String tag) implements ImapCommand {}
+
+    /** EXPUNGE, or UID EXPUNGE (RFC 4315) when {@code uids} is present. */
+    record Expunge(String tag, Optional<SequenceSet> uids) implements ImapCommand {
+        @Override
+        public String name() {
+            return uids.isPresent() ? "UID_EXPUNGE" : "EXPUNGE";
+        }
+    }
+
+    /**
+     * SEARCH (and SORT's criteria part). {@code returns} holds RFC 4731 ESEARCH return options
+     * (MIN, MAX, ALL, COUNT, SAVE); empty with {@code esearch} false is the classic SEARCH response.
+     */
+    record Search(String tag, boolean uid, boolean esearch, List<String> returns, SearchKey key) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_SEARCH" : "SEARCH";
+        }
+    }
+
+    /** RFC 5256 SORT; {@code criteria} are upper-case keys, "REVERSE" before the key it reverses. */
+    record Sort(String tag, boolean uid, List<String> criteria, boolean esearch, List<String> returns, SearchKey key)
+            implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_SORT" : "SORT";
+        }
+    }
+
+    /** RFC 5256 THREAD with ORDEREDSUBJECT or REFERENCES. */
+    record ThreadMessages(String tag, boolean uid, String algorithm, SearchKey key) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_THREAD" : "THREAD";
+        }
+    }
+
+    /**
+     * FETCH with RFC 7162 modifiers: CHANGEDSINCE and (UID FETCH only) VANISHED. {@code macro}
+     * names ALL/FAST/FULL when used (only for logs).
+     */
+    record Fetch(String tag, boolean uid, SequenceSet set, List<FetchAttr> attrs, OptionalLong changedSince,
+                 boolean vanished) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_FETCH" : "FETCH";
+        }
+    }
+
+    record Store(String tag, boolean uid, SequenceSet set, OptionalLong unchangedSince, StoreMode mode,
+                 boolean silent, List<String> flags) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_STORE" : "STORE";
+        }
+    }
+
+    enum StoreMode { ADD, REMOVE, REPLACE }
+
+    record Copy(String tag, boolean uid, SequenceSet set, String mailbox) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_COPY" : "COPY";
+        }
+    }
+
+    record Move(String tag, boolean uid, SequenceSet set, String mailbox) implements ImapCommand {
+        @Override
+        public String name() {
+            return uid ? "UID_MOVE" : "MOVE";
+        }
+    }
+}

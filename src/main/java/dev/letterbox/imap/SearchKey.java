@@ -1,0 +1,44 @@
+package dev.letterbox.imap;
+
+import java.time.LocalDate;
+import java.util.List;
+
+/** A search criterion tree (RFC 3501 §6.4.4, RFC 9051 §6.4.4, RFC 7162 MODSEQ). */
+public sealed interface SearchKey {
+    /** Keys on flags and sequence position that need no argument. */
+    enum Simple implements SearchKey {
+        ALL, ANSWERED, DELETED, DRAFT, FLAGGED, NEW, OLD, RECENT, SEEN,
+        UNANSWERED, UNDELETED, UNDRAFT, UNFLAGGED, UNSEEN
+    }
+
+    record Keyword(String keyword, boolean present) implements SearchKey {}
+
+    /** BCC, CC, FROM, SUBJECT, TO and HEADER: the decoded field value contains {@code value}. */
+    record Header(String field, String value) implements SearchKey {}
+
+    record Body(String value) implements SearchKey {}
+
+    record Text(String value) implements SearchKey {}
+
+    /** BEFORE/ON/SINCE (internal date) and SENTBEFORE/SENTON/SENTSINCE (Date: header). */
+    record Date(boolean sent, Comparison comparison, LocalDate date) implements SearchKey {}
+
+    enum Comparison { BEFORE, ON, SINCE }
+
+    /** LARGER n ({@code larger} true) or SMALLER n. */
+    record Size(boolean larger, long octets) implements SearchKey {}
+
+    record Not(SearchKey key) implements SearchKey {}
+
+    record Or(SearchKey left, SearchKey right) implements SearchKey {}
+
+    /** A parenthesised list or the top level: every key must match. */
+    record And(List<SearchKey> keys) implements SearchKey {}
+
+    record Uid(SequenceSet set) implements SearchKey {}
+
+    record Sequence(SequenceSet set) implements SearchKey {}
+
+    /** MODSEQ [entry-name entry-type] n (RFC 7162 §3.1.5): messages with MODSEQ at or above n. */
+    record ModSeq(long modSeq) implements SearchKey {}
+}

@@ -1,0 +1,123 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.FetchAttr;
+import dev.letterbox.imap.FetchAttr.Section;
+import dev.letterbox.message.MessageStructure;
+import dev.letterbox.message.Sections;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What a body section names (RFC 3501 §6.4.5, RFC 9051 §6.4.5): a byte range of the blob, bytes
+ * built from it (HEADER.FIELDS, decoded BINARY), or NIL for a part that does not exist.
+ */
+final class BodySections {
+    private BodySections() {}
+
+    sealed interface Content {
+        record Nil() implements Content {}
+
+        record Bytes(byte[] data) implements Content {}
+
+        /** {@code length} octets of the blob from {@code start}. */
+        record Range(long start, long length) implements Content {}
+    }
+
+    static final Content NIL = new Content.Nil();
+
+    static Content of(Section section, MessageStructure structure, long size, SeekableByteChannel blob) throws IOException {
+        if (section.part().length == 0 && section.kind() == Section.Kind.ALL) return new Content.Range(0, size);
+        // the whole message is part [] and, like a message/rfc822 part, has a header and text of its own
+        Optional<MessageStructure.Part> found = structure.part(section.part());
+        if (found.isEmpty()) return NIL;
+        MessageStructure.Part p = found.get();
+        return switch (section.kind()) {
+            case ALL -> new Content.Range(p.bodyStart(), p.end() - p.bodyStart());
+            case MIME -> new Content.Range(p.headerStart(), p.bodyStart() - p.headerStart());
+            case HEADER, TEXT, HEADER_FIELDS, HEADER_FIELDS_NOT -> p.isMessageRfc822()
+                    ? headerPart(section, p.embeddedHeaderStart(), p.embeddedBodyStart(), p.end(), blob)
+                    : NIL; // only a message/rfc822 part has a header and text of its own
+        };
+    }
+
+    /** HEADER, TEXT and HEADER.FIELDS(.NOT) of a message whose header is [start, bodyStart) and body ends at end. */
+    private static Content headerPart(Section section, long start, long bodyStart, long end, SeekableByteChannel blob)
+            throws IOException {
+        return switch (section.kind()) {
+            case HEADER -> new Content.Range(start, bodyStart - start);
+            case TEXT -> new Content.Range(bodyStart, end - bodyStart);
+            case HEADER_FIELDS -> new Content.Bytes(Sections.headerFields(blob, start, bodyStart, section.fields(), false));
+            case HEADER_FIELDS_NOT -> new Content.Bytes(Sections.headerFields(blob, start, bodyStart, section.fields(), true));
+            case ALL, MIME -> throw new IllegalStateException(section.kind().name());
+        };
+    }
+
+    /**
+     * RFC 3516 BINARY[part]: the part's content with its transfer encoding undone. Empty when the
+     * encoding is unknown ([UNKNOWN-CTE]). BINARY[] is the message as stored.
+     */
+    static Optional<Content> binary(int[] part, MessageStructure structure, long size, SeekableByteChannel blob) throws IOException {
+        if (part.length == 0) return Optional.of(new Content.Range(0, size));
+        Optional<MessageStructure.Part> found = structure.part(part);
+        if (found.isEmpty()) return Optional.of(NIL);
+        MessageStructure.Part p = found.get();
+        if (p.mediaType().equals("multipart") || p.isMessageRfc822()) {
+            return Optional.of(new Content.Range(p.bodyStart(), p.end() - p.bodyStart())); // no encoding to undo
+        }
+        return Sections.decodedContent(blob, p).map(Content.Bytes::new);
+    }
+
+    /** Applies {@code <offset.length>} (RFC 3501 §6.4.5): an offset past the end gives "". */
+    static Content partial(Content c, FetchAttr.Partial partial) {
+        if (partial == null) return c;
+        return switch (c) {
+            case Content.Nil n -> n;
+            case Content.Range r -> {
+                long start = Math.min(partial.offset(), r.length());
+                yield new Content.Range(r.start() + start, Math.min(partial.length(), r.length() - start));
+            }
+            case Content.Bytes b -> {
+                int start = (int) Math.min(partial.offset(), b.data().length);
+                int end = (int) Math.min(b.data().length, start + Math.min(partial.length(), Integer.MAX_VALUE));
+                yield new Content.Bytes(Arrays.copyOfRange(b.data(), start, end));
+            }
+        };
+    }
+
+    /** The section as echoed in the response, e.g. "1.2.HEADER.FIELDS (From To)". */
+    static String spec(Section s) {
+        StringBuilder sb = new StringBuilder(s.partText());
+        if (s.kind() != Section.Kind.ALL) {
+            if (s.part().length > 0) sb.append('.');
+            sb.append(switch (s.kind()) {
+                case HEADER -> "HEADER";
+                case TEXT -> "TEXT";
+                case MIME -> "MIME";
+                case HEADER_FIELDS -> "HEADER.FIELDS";
+                case HEADER_FIELDS_NOT -> "HEADER.FIELDS.NOT";
+                case ALL -> "";
+            });
+            if (!s.fields().isEmpty()) {
+                sb.append(" (");
+                for (int i = 0; i < s.fields().size(); i++) {
+                    if (i > 0) sb.append(' ');
+                    sb.append(astring(s.fields().get(i)));
+                }
+                sb.append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A header field name as an atom when it is one, else quoted. */
+    private static String astring(String name) {
+        boolean atom = !name.isEmpty();
+        for (int i = 0; i < name.length() && atom; i++) {
+            char c = name.charAt(i);
+            atom = c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0;
+        }
+        return atom ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,329 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.FetchAttr;
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.message.MessageStructure;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * FETCH and UID FETCH (RFC 3501 §6.4.5 / §6.4.8, RFC 9051 §6.4.5), with CONDSTORE's MODSEQ and
+ * CHANGEDSINCE and QRESYNC's VANISHED (RFC 7162 §3.1.4, §3.2.6), and BINARY (RFC 3516).
+ *
+ * <p>Messages are read from the store a page at a time; each page's transaction ends before its
+ * responses are written, so a slow client never holds the database. Bodies stream from the blob.
+ * A body fetch without .PEEK sets \Seen first and reports the new FLAGS in the same response.
+ */
+final class FetchCommand {
+    private static final int LIGHT_PAGE = 1000;
+    private static final int HEAVY_PAGE = 100;
+    static final DateTimeFormatter INTERNALDATE =
+            DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    private FetchCommand() {}
+
+    /** What the items need, worked out once per command. */
+    private record Plan(boolean needsStructure, boolean needsBlob, boolean setsSeen, boolean uid, boolean modSeq) {
+        static Plan of(ImapCommand.Fetch c, boolean condstore, boolean readOnly) {
+            boolean structure = false, blob = false, seen = false;
+            for (FetchAttr a : c.attrs()) {
+                switch (a) {
+                    case FetchAttr.Simple s -> {
+                        switch (s) {
+                            case ENVELOPE, BODY, BODYSTRUCTURE -> structure = true;
+                            case RFC822_HEADER -> {
+                                structure = true;
+                                blob = true;
+                            }
+                            case RFC822_TEXT -> {
+                                structure = true;
+                                blob = true;
+                                seen = true;
+                            }
+                            case RFC822 -> {
+                                blob = true;
+                                seen = true;
+                            }
+                            default -> { }
+                        }
+                    }
+                    case FetchAttr.BodySection b -> {
+                        blob = true;
+                        structure |= b.section().part().length > 0 || b.section().kind() != FetchAttr.Section.Kind.ALL;
+                        seen |= !b.peek();
+                    }
+                    case FetchAttr.Binary b -> {
+                        blob = true;
+                        structure |= b.part().length > 0;
+                        seen |= !b.peek();
+                    }
+                    case FetchAttr.BinarySize b -> {
+                        blob = true;
+                        structure = true;
+                    }
+                }
+            }
+            boolean uid = c.uid() || c.attrs().contains(FetchAttr.Simple.UID);
+            boolean modSeq = condstore && (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ));
+            return new Plan(structure, blob, seen && !readOnly, uid, modSeq);
+        }
+    }
+
+    /** One message of a page: its metadata (flags updated if \Seen was set) and structure when needed. */
+    private static final class Item {
+        MessageMeta meta;
+        MessageStructure structure;
+        boolean flagsChanged;
+
+        Item(MessageMeta meta, MessageStructure structure) {
+            this.meta = meta;
+            this.structure = structure;
+        }
+    }
+
+    /** The transfer encoding of a BINARY part is unknown: the command fails with [UNKNOWN-CTE]. */
+    private static final class UnknownCte extends RuntimeException {
+        UnknownCte() {
+            super(null, null, false, false);
+        }
+    }
+
+    static Done fetch(ImapSession s, ImapCommand.Fetch c) throws IOException {
+        SelectedMailbox view = s.selected();
+        if (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ)) s.condstore = true; // RFC 7162 §3.1
+        if (c.vanished() && !s.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
+        MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
+        if (r.error() != null) return Done.bad(r.error());
+        if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
+        Plan plan = Plan.of(c, s.condstore, view.readOnly);
+        int pageSize = plan.needsStructure || plan.needsBlob ? HEAVY_PAGE : LIGHT_PAGE;
+        long found = 0;
+        try {
+            for (int i = 0; i < r.uids().rangeCount(); i++) {
+                long from = r.uids().low(i), to = r.uids().high(i);
+                while (from <= to) {
+                    List<Item> page = readPage(s, view, from, to, pageSize, plan.needsStructure);
+                    found += page.size();
+                    if (plan.setsSeen) markSeen(s, view, page);
+                    for (Item item : page) {
+                        if (c.changedSince().isPresent() && item.meta.modSeq() <= c.changedSince().getAsLong()) continue;
+                        if (!write(s, view, c, plan, item) && !c.uid()) found--;
+                    }
+                    if (page.size() < pageSize) break;
+                    from = page.get(page.size() - 1).meta.uid() + 1;
+                }
+            }
+        } catch (UnknownCte e) {
+            return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
+        }
+        if (!c.uid() && found < r.uids().size()) {
+            // RFC 2180 §4.1.2: messages expunged by another session, not yet reported here
+            return Done.no(ResponseCode.expungeIssued(), "Some of the requested messages no longer exist");
+        }
+        return Done.ok("FETCH completed");
+    }
+
+    /** RFC 7162 §3.2.6: VANISHED (EARLIER) for requested UIDs expunged after CHANGEDSINCE. */
+    private static void vanished(ImapSession s, SelectedMailbox view, SequenceSet set, long since) throws IOException {
+        long[] gone = s.service.store.read(s.account().id(), tx -> tx.expungedSince(view.id, since));
+        if (gone.length == 0) return;
+        Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone[gone.length - 1], view.uids.maxUid()));
+        Ranges hit = Ranges.of(gone).intersect(requested);
+        if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
+    }
+
+    private static List<Item> readPage(ImapSession s, SelectedMailbox view, long from, long to, int limit,
+                                       boolean structures) throws IOException {
+        List<Item> page = s.service.store.read(s.account().id(), tx -> {
+            List<Item> out = new ArrayList<>();
+            for (MessageMeta m : tx.messages(view.id, from, to, limit)) {
+                if (!view.uids.contains(m.uid())) continue;
+                out.add(new Item(m, structures ? Structures.stored(tx, m.blob()) : null));
+            }
+            return out;
+        });
+        if (structures) {
+            BlobStore blobs = s.service.store.blobs();
+            for (Item item : page) {
+                if (item.structure != null) continue;
+                try {
+                    item.structure = Structures.parse(blobs, item.meta.blob());
+                } catch (IOException e) {
+                    item.structure = null; // blob gone: the message is skipped when written
+                }
+            }
+        }
+        return page;
+    }
+
+    /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
+    private static void markSeen(ImapSession s, SelectedMailbox view, List<Item> page) {
+        List<Long> unseen = new ArrayList<>();
+        for (Item item : page) if (!item.meta.flags().has(Flags.SEEN)) unseen.add(item.meta.uid());
+        if (unseen.isEmpty()) return;
+        long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
+        FlagUpdate update = s.service.store.write(s.account().id(), tx -> tx.storeFlags(view.id, uids,
+                FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
+        Map<Long, MessageMeta> changed = new HashMap<>();
+        for (MessageMeta m : update.changed()) changed.put(m.uid(), m);
+        for (Item item : page) {
+            MessageMeta m = changed.get(item.meta.uid());
+            if (m != null) {
+                item.meta = m;
+                item.flagsChanged = true;
+                view.ownChange(m.modSeq());
+            }
+        }
+    }
+
+    /** Writes one FETCH response; false when the message's bytes are gone (skipped). */
+    private static boolean write(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, Item item)
+            throws IOException {
+        MessageMeta m = item.meta;
+        int msn = view.uids.msnOf(m.uid());
+        if (msn == 0) return false;
+        if (plan.needsStructure && item.structure == null) return false;
+        SeekableByteChannel blob = null;
+        if (plan.needsBlob) {
+            try {
+                blob = s.service.store.blobs().openChannel(m.blob());
+            } catch (IOException e) {
+                return false; // expunged elsewhere and its file already deleted (RFC 2180 §4.1)
+            }
+        }
+        try {
+            // everything that can fail is worked out before the response line starts
+            List<Object> bodies = new ArrayList<>();
+            for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
+            boolean flagsWritten = false, modSeqWritten = false;
+            s.out.star().number(msn).atom("FETCH").open();
+            if (plan.uid) s.out.atom("UID").number(m.uid());
+            for (int i = 0; i < c.attrs().size(); i++) {
+                FetchAttr a = c.attrs().get(i);
+                switch (a) {
+                    case FetchAttr.Simple simple -> {
+                        switch (simple) {
+                            case UID -> { }
+                            case FLAGS -> {
+                                if (!flagsWritten) {
+                                    s.out.atom("FLAGS");
+                                    view.writeFlags(s, m.uid(), m.flags());
+                                }
+                                flagsWritten = true;
+                            }
+                            case INTERNALDATE -> s.out.atom("INTERNALDATE").string(INTERNALDATE.format(m.internalDate()));
+                            case RFC822_SIZE -> s.out.atom("RFC822.SIZE").number(m.size());
+                            case ENVELOPE -> s.out.atom("ENVELOPE").node(item.structure.envelope());
+                            case BODY -> s.out.atom("BODY").node(item.structure.bodyStructure(false));
+                            case BODYSTRUCTURE -> s.out.atom("BODYSTRUCTURE").node(item.structure.bodyStructure(true));
+                            case MODSEQ -> {
+                                if (!modSeqWritten) s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+                                modSeqWritten = true;
+                            }
+                            case RFC822, RFC822_HEADER, RFC822_TEXT -> {
+                                s.out.atom(simple.wireName());
+                                content(s, (BodySections.Content) bodies.get(i), blob, false);
+                            }
+                        }
+                    }
+                    case FetchAttr.BodySection b -> {
+                        s.out.text("BODY[" + BodySections.spec(b.section()) + "]" + origin(b.partial()));
+                        content(s, (BodySections.Content) bodies.get(i), blob, false);
+                    }
+                    case FetchAttr.Binary b -> {
+                        s.out.text("BINARY[" + partText(b.part()) + "]" + origin(b.partial()));
+                        content(s, (BodySections.Content) bodies.get(i), blob, true);
+                    }
+                    case FetchAttr.BinarySize b -> s.out.text("BINARY.SIZE[" + partText(b.part()) + "]").number((Long) bodies.get(i));
+                }
+            }
+            if (item.flagsChanged && !flagsWritten) {
+                s.out.atom("FLAGS");
+                view.writeFlags(s, m.uid(), m.flags());
+            }
+            if (!modSeqWritten && (plan.modSeq || (item.flagsChanged && s.condstore))) {
+                s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+            }
+            s.out.close().end();
+            return true;
+        } finally {
+            if (blob != null) blob.close();
+        }
+    }
+
+    /** Works out an item's data ahead of writing: a Content, a size (BINARY.SIZE), or null for the rest. */
+    private static Object body(FetchAttr a, Item item, SeekableByteChannel blob) throws IOException {
+        MessageMeta m = item.meta;
+        return switch (a) {
+            case FetchAttr.Simple simple -> switch (simple) {
+                case RFC822 -> new BodySections.Content.Range(0, m.size());
+                case RFC822_HEADER -> BodySections.of(new FetchAttr.Section(new int[0], FetchAttr.Section.Kind.HEADER, List.of()),
+                        item.structure, m.size(), blob);
+                case RFC822_TEXT -> BodySections.of(new FetchAttr.Section(new int[0], FetchAttr.Section.Kind.TEXT, List.of()),
+                        item.structure, m.size(), blob);
+                default -> null;
+            };
+            case FetchAttr.BodySection b -> BodySections.partial(b.section().part().length == 0
+                    && b.section().kind() == FetchAttr.Section.Kind.ALL
+                    ? new BodySections.Content.Range(0, m.size())
+                    : BodySections.of(b.section(), item.structure, m.size(), blob), b.partial());
+            case FetchAttr.Binary b -> BodySections.partial(binary(b.part(), item, blob), b.partial());
+            case FetchAttr.BinarySize b -> switch (binary(b.part(), item, blob)) {
+                case BodySections.Content.Bytes bytes -> (long) bytes.data().length;
+                case BodySections.Content.Range range -> range.length();
+                case BodySections.Content.Nil nil -> 0L;
+            };
+        };
+    }
+
+    private static BodySections.Content binary(int[] part, Item item, SeekableByteChannel blob) throws IOException {
+        if (part.length == 0) return new BodySections.Content.Range(0, item.meta.size());
+        Optional<BodySections.Content> c = BodySections.binary(part, item.structure, item.meta.size(), blob);
+        if (c.isEmpty()) throw new UnknownCte();
+        return c.get();
+    }
+
+    /** Writes a section's data: a literal (literal8 for binary data with NUL, RFC 3516 §4.3) or NIL. */
+    private static void content(ImapSession s, BodySections.Content c, SeekableByteChannel blob, boolean binary) throws IOException {
+        switch (c) {
+            case BodySections.Content.Nil n -> s.out.nil();
+            case BodySections.Content.Bytes b -> s.out.literal(b.data(), binary && hasNul(b.data()));
+            case BodySections.Content.Range r -> {
+                blob.position(r.start());
+                InputStream in = Channels.newInputStream(blob);
+                s.out.literal(in, r.length(), false);
+            }
+        }
+    }
+
+    private static boolean hasNul(byte[] data) {
+        for (byte b : data) if (b == 0) return true;
+        return false;
+    }
+
+    private static String origin(FetchAttr.Partial p) {
+        return p == null ? "" : "<" + p.offset() + ">";
+    }
+
+    private static String partText(int[] part) {
+        return new FetchAttr.Section(part, FetchAttr.Section.Kind.ALL, List.of()).partText();
+    }
+}

@@ -1,0 +1,502 @@
+package dev.letterbox.imap.server;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.ImapParser;
+import dev.letterbox.imap.ImapReader;
+import dev.letterbox.imap.ImapSyntaxException;
+import dev.letterbox.imap.ImapWriter;
+import dev.letterbox.imap.RawCommand;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.imap.Status;
+import dev.letterbox.imap.StoredLiteral;
+import dev.letterbox.net.Connection;
+import dev.letterbox.net.LineTooLongException;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.Change;
+import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One IMAP connection. The session thread reads a command, checks it against the state in one
+ * place ({@link #refusal}), runs its handler through one exhaustive switch ({@link #run(ImapCommand)}),
+ * brings the selected mailbox's view up to date where RFC 3501 §7.4.1 allows, and writes the tagged
+ * response.
+ *
+ * <p>Threads: the session thread holds {@link #lock} while a command runs. During IDLE it waits for
+ * "DONE" without the lock; a change to the selected mailbox (announced by the store after commit)
+ * starts a short-lived virtual thread that takes the lock, reads what changed and writes the
+ * untagged responses ({@link #push}). The store's listener itself only sets flags.
+ */
+final class ImapSession implements ImapReader.Session {
+    static final System.Logger LOG = System.getLogger("letterbox.imap");
+    /** BAD responses in a row after which the client is disconnected. */
+    private static final int MAX_BAD_IN_A_ROW = 20;
+    /** Longest line accepted while idling or during AUTHENTICATE. */
+    static final int MAX_RESPONSE_LINE = 8192;
+
+    final ImapService service;
+    final Connection conn;
+    final ImapWriter out;
+    private final ImapReader reader;
+    /** Guards {@link #out} and the selected view: held while a command runs and by IDLE pushes. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    SessionState state = new SessionState.NotAuthenticated();
+    /** RFC 5161 ENABLE / RFC 7162 state. */
+    boolean condstore, qresync, rev2, utf8;
+    boolean compressing;
+    private ChangeBus.Subscription subscription;
+    /** The selected mailbox id for the store listener (0 = none); read without the lock. */
+    private volatile long watchedMailbox;
+    /** The selected mailbox changed since the view was last brought up to date. */
+    volatile boolean dirty;
+    private final AtomicBoolean pushScheduled = new AtomicBoolean();
+    /** The tag of the running IDLE, null when not idling. */
+    private volatile String idleTag;
+    private int badInARow;
+
+    ImapSession(ImapService service, Connection conn) {
+        this.service = service;
+        this.conn = conn;
+        this.out = new ImapWriter(conn.output());
+        this.reader = new ImapReader(new ConnectionSource(conn),
+                new ImapReader.Limits(service.config.maxCommandLength(), service.config.maxCommandLength()));
+    }
+
+    void run() throws IOException {
+        try {
+            lock.lock();
+            try {
+                out.untagged(Status.OK, ResponseCode.capability(Capabilities.of(this)), "Letterbox IMAP server ready");
+            } finally {
+                lock.unlock();
+            }
+            conn.flush();
+            while (!(state instanceof SessionState.LoggedOut)) {
+                if (idleTag != null) {
+                    // The IDLE wait: near the top of the stack, with every buffer given back.
+                    String line = reader.readPlainLine(MAX_RESPONSE_LINE);
+                    if (line == null) return;
+                    endIdle(line);
+                } else {
+                    ImapReader.Result result = reader.read(this);
+                    if (result == null) return;
+                    switch (result) {
+                        case ImapReader.Blank b -> { }
+                        case ImapReader.Refused r -> refused(r);
+                        case ImapReader.Command c -> execute(c.command());
+                    }
+                }
+                if (!conn.hasBufferedInput()) conn.flush(); // a pipelined batch is answered in one write
+            }
+        } catch (ImapReader.LineTooLongException e) {
+            lock.lock();
+            try {
+                out.untagged(Status.BYE, null, "Command line too long");
+            } finally {
+                lock.unlock();
+            }
+            conn.flush();
+        } finally {
+            idleTag = null;
+            if (subscription != null) subscription.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- one command
+
+    private void refused(ImapReader.Refused r) throws IOException {
+        lock.lock();
+        try {
+            if (r.tag() == null) out.untagged(r.status(), r.code(), r.text());
+            else out.tagged(r.tag(), r.status(), r.code(), r.text());
+            if (r.status() == Status.BAD) countBad();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void execute(RawCommand raw) throws IOException {
+        try (raw) {
+            ImapCommand command;
+            try {
+                command = ImapParser.parse(raw, new ImapParser.Context(utf8));
+            } catch (ImapSyntaxException e) {
+                lock.lock();
+                try {
+                    out.tagged(raw.tag(), e.status(), e.code(), e.getMessage());
+                    if (e.status() == Status.BAD) countBad();
+                } finally {
+                    lock.unlock();
+                }
+                return;
+            }
+            long started = System.nanoTime();
+            lock.lock();
+            try {
+                runChecked(command);
+            } finally {
+                lock.unlock();
+            }
+            service.metrics.commandLatency("imap", command.name(), System.nanoTime() - started);
+        }
+    }
+
+    private void runChecked(ImapCommand command) throws IOException {
+        String refusal = refusal(command);
+        Done done;
+        if (refusal != null) {
+            if (command instanceof ImapCommand.Login l) java.util.Arrays.fill(l.password(), '\0');
+            done = Done.bad(refusal);
+        } else {
+            try {
+                done = run(command);
+            } catch (MailboxException e) {
+                done = Done.no(codeFor(e), e.getMessage());
+            } catch (StoreException e) {
+                LOG.log(WARNING, "{0}: {1} failed: {2}", who(), command.name(), e.toString());
+                done = Done.no(ResponseCode.unavailable(), "Internal error, try again later");
+            } catch (RuntimeException e) {
+                LOG.log(WARNING, who() + ": " + command.name() + " failed", e);
+                done = Done.no(ResponseCode.serverBug(), "Internal error");
+            }
+        }
+        if (done == null) return; // answered by the handler
+        if (state instanceof SessionState.Selected s && !(command instanceof ImapCommand.Logout)) {
+            syncView(s.mailbox(), expungesAllowed(command), false);
+        }
+        if (state instanceof SessionState.LoggedOut && done.status() != Status.OK) return;
+        out.tagged(command.tag(), done.status(), done.code(), done.text());
+        if (done.status() == Status.BAD) countBad(); else badInARow = 0;
+    }
+
+    /**
+     * The one state check (RFC 3501 §6, RFC 9051 §6): null when {@code command} is valid now,
+     * otherwise the BAD text.
+     */
+    private String refusal(ImapCommand command) {
+        boolean authenticated = state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
+        return switch (command) {
+            case ImapCommand.Capability c -> null;
+            case ImapCommand.Noop c -> null;
+            case ImapCommand.Logout c -> null;
+            case ImapCommand.Id c -> null;
+            case ImapCommand.StartTls c -> authenticated ? "Already logged in" : null;
+            case ImapCommand.Authenticate c -> authenticated ? "Already logged in" : null;
+            case ImapCommand.Login c -> authenticated ? "Already logged in" : null;
+            case ImapCommand.Enable c -> authenticated ? null : "Log in first";
+            case ImapCommand.Compress c -> authenticated ? null : "Log in first";
+            case ImapCommand.Select c -> authenticated ? null : "Log in first";
+            case ImapCommand.Create c -> authenticated ? null : "Log in first";
+            case ImapCommand.Delete c -> authenticated ? null : "Log in first";
+            case ImapCommand.Rename c -> authenticated ? null : "Log in first";
+            case ImapCommand.Subscribe c -> authenticated ? null : "Log in first";
+            case ImapCommand.Unsubscribe c -> authenticated ? null : "Log in first";
+            case ImapCommand.ListMailboxes c -> authenticated ? null : "Log in first";
+            case ImapCommand.Lsub c -> authenticated ? null : "Log in first";
+            case ImapCommand.Namespace c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetStatus c -> authenticated ? null : "Log in first";
+            case ImapCommand.Append c -> authenticated ? null : "Log in first";
+            case ImapCommand.Idle c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
+            case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
+            case ImapCommand.Check c -> selectedRefusal();
+            case ImapCommand.Close c -> selectedRefusal();
+            case ImapCommand.Unselect c -> selectedRefusal();
+            case ImapCommand.Expunge c -> selectedRefusal();
+            case ImapCommand.Search c -> selectedRefusal();
+            case ImapCommand.Sort c -> selectedRefusal();
+            case ImapCommand.ThreadMessages c -> selectedRefusal();
+            case ImapCommand.Fetch c -> selectedRefusal();
+            case ImapCommand.Store c -> selectedRefusal();
+            case ImapCommand.Copy c -> selectedRefusal();
+            case ImapCommand.Move c -> selectedRefusal();
+        };
+    }
+
+    private String selectedRefusal() {
+        if (state instanceof SessionState.Selected) return null;
+        return state instanceof SessionState.Authenticated ? "No mailbox selected" : "Log in first";
+    }
+
+    /** The dispatcher: one handler per command, by family. */
+    private Done run(ImapCommand command) throws IOException {
+        return switch (command) {
+            case ImapCommand.Capability c -> capability();
+            case ImapCommand.Noop c -> noop();
+            case ImapCommand.Logout c -> logout();
+            case ImapCommand.Id c -> SessionCommands.id(this, c);
+            case ImapCommand.Enable c -> SessionCommands.enable(this, c);
+            case ImapCommand.Compress c -> SessionCommands.compress(this, c);
+            case ImapCommand.Namespace c -> SessionCommands.namespace(this);
+            case ImapCommand.StartTls c -> AuthCommands.startTls(this, c);
+            case ImapCommand.Authenticate c -> AuthCommands.authenticate(this, c);
+            case ImapCommand.Login c -> AuthCommands.login(this, c);
+            case ImapCommand.Select c -> SelectCommands.select(this, c);
+            case ImapCommand.Close c -> SelectCommands.close(this);
+            case ImapCommand.Unselect c -> SelectCommands.unselect(this);
+            case ImapCommand.Check c -> noop();
+            case ImapCommand.Create c -> MailboxCommands.create(this, c);
+            case ImapCommand.Delete c -> MailboxCommands.delete(this, c);
+            case ImapCommand.Rename c -> MailboxCommands.rename(this, c);
+            case ImapCommand.Subscribe c -> MailboxCommands.subscribe(this, c.mailbox(), true);
+            case ImapCommand.Unsubscribe c -> MailboxCommands.subscribe(this, c.mailbox(), false);
+            case ImapCommand.GetStatus c -> MailboxCommands.status(this, c);
+            case ImapCommand.ListMailboxes c -> ListCommands.list(this, c);
+            case ImapCommand.Lsub c -> ListCommands.lsub(this, c);
+            case ImapCommand.Append c -> AppendCommand.append(this, c);
+            case ImapCommand.GetQuota c -> QuotaCommands.getQuota(this, c);
+            case ImapCommand.GetQuotaRoot c -> QuotaCommands.getQuotaRoot(this, c);
+            case ImapCommand.SetQuota c -> QuotaCommands.setQuota(this);
+            case ImapCommand.Idle c -> idle(c);
+            case ImapCommand.Fetch c -> FetchCommand.fetch(this, c);
+            case ImapCommand.Store c -> StoreCommands.store(this, c);
+            case ImapCommand.Copy c -> StoreCommands.copy(this, c.uid(), c.set(), c.mailbox(), false);
+            case ImapCommand.Move c -> StoreCommands.copy(this, c.uid(), c.set(), c.mailbox(), true);
+            case ImapCommand.Expunge c -> StoreCommands.expunge(this, c);
+            case ImapCommand.Search c -> SearchCommands.search(this, c);
+            case ImapCommand.Sort c -> SearchCommands.sort(this, c);
+            case ImapCommand.ThreadMessages c -> SearchCommands.thread(this, c);
+        };
+    }
+
+    /**
+     * RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (nor SORT, THREAD, COPY
+     * and MOVE by sequence number, which name messages by position too); the UID forms may carry them.
+     */
+    private static boolean expungesAllowed(ImapCommand command) {
+        return switch (command) {
+            case ImapCommand.Fetch c -> c.uid();
+            case ImapCommand.Store c -> c.uid();
+            case ImapCommand.Search c -> c.uid();
+            case ImapCommand.Sort c -> c.uid();
+            case ImapCommand.ThreadMessages c -> c.uid();
+            case ImapCommand.Copy c -> c.uid();
+            case ImapCommand.Move c -> c.uid();
+            default -> true;
+        };
+    }
+
+    static ResponseCode codeFor(MailboxException e) {
+        return switch (e.reason()) {
+            case NONEXISTENT, NOT_FOUND -> ResponseCode.nonExistent();
+            case ALREADY_EXISTS, DUPLICATE -> ResponseCode.alreadyExists();
+            case INVALID_NAME, NOT_ALLOWED -> ResponseCode.cannot();
+            case OVER_QUOTA -> ResponseCode.overQuota();
+            case LIMIT -> ResponseCode.limit();
+        };
+    }
+
+    private void countBad() throws IOException {
+        if (++badInARow >= MAX_BAD_IN_A_ROW) {
+            out.untagged(Status.BYE, null, "Too many invalid commands");
+            state = new SessionState.LoggedOut();
+        }
+    }
+
+    // ---------------------------------------------------------------- any state (RFC 3501 §6.1)
+
+    /** RFC 3501 §6.1.1. */
+    private Done capability() throws IOException {
+        out.star().atom("CAPABILITY");
+        for (String c : Capabilities.of(this)) out.atom(c);
+        out.end();
+        return Done.ok("Capability completed");
+    }
+
+    /** RFC 3501 §6.1.2: the view is brought up to date even when no change was announced. */
+    private Done noop() {
+        if (state instanceof SessionState.Selected) dirty = true;
+        return Done.ok("NOOP completed");
+    }
+
+    /** RFC 3501 §6.1.3. */
+    private Done logout() throws IOException {
+        out.untagged(Status.BYE, null, "Logging out");
+        state = new SessionState.LoggedOut();
+        return Done.ok("Logout completed");
+    }
+
+    // ---------------------------------------------------------------- login state changes
+
+    /** Enters the authenticated state and starts listening for the account's changes. */
+    void authenticated(Account account) {
+        state = new SessionState.Authenticated(account);
+        subscription = service.store.changes().subscribe(account.id(), this::onChange);
+    }
+
+    Account account() {
+        return switch (state) {
+            case SessionState.Authenticated a -> a.account();
+            case SessionState.Selected s -> s.account();
+            default -> throw new IllegalStateException("not logged in");
+        };
+    }
+
+    /** The selected mailbox, or null. */
+    SelectedMailbox selected() {
+        return state instanceof SessionState.Selected s ? s.mailbox() : null;
+    }
+
+    void select(SelectedMailbox mailbox) {
+        state = new SessionState.Selected(account(), mailbox);
+        watchedMailbox = mailbox.id;
+        dirty = false;
+    }
+
+    void deselect() {
+        state = new SessionState.Authenticated(account());
+        watchedMailbox = 0;
+        dirty = false;
+    }
+
+    /** Runs on the store's publishing thread: only records and signals. */
+    private void onChange(Change change) {
+        long watched = watchedMailbox;
+        if (watched == 0) return;
+        boolean relevant = switch (change) {
+            case Change.MailboxContent c -> c.mailboxId() == watched;
+            case Change.MailboxList l -> true; // the selected mailbox may have been deleted
+            case Change.AccountChanged a -> false;
+        };
+        if (!relevant) return;
+        dirty = true;
+        if (idleTag != null && pushScheduled.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("imap-push-" + conn.sessionId()).start(this::push);
+        }
+    }
+
+    // ---------------------------------------------------------------- the selected view
+
+    /**
+     * Brings the selected mailbox's view up to date and tells the client (EXISTS, FETCH flags, and
+     * EXPUNGE/VANISHED when {@code expunges}). Does nothing when no change was announced unless
+     * {@code force}. When the mailbox is gone, says BYE and ends the session.
+     */
+    void syncView(SelectedMailbox view, boolean expunges, boolean force) throws IOException {
+        if (!dirty && !force && !view.hasPendingExpunges()) return;
+        dirty = false;
+        try {
+            if (!view.sync(this, expunges)) {
+                out.untagged(Status.BYE, null, "The selected mailbox was deleted");
+                state = new SessionState.LoggedOut();
+                watchedMailbox = 0;
+            }
+        } catch (StoreException e) {
+            dirty = true; // try again at the next command
+            LOG.log(WARNING, "{0}: cannot refresh the selected mailbox: {1}", who(), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- IDLE (RFC 2177, RFC 9051 §6.3.13)
+
+    private Done idle(ImapCommand.Idle c) throws IOException {
+        out.continuation("idling");
+        if (state instanceof SessionState.Selected s) syncView(s.mailbox(), true, true);
+        idleTag = c.tag();
+        out.release();
+        return null;
+    }
+
+    /** Runs on a short-lived virtual thread when a change arrives during IDLE. */
+    private void push() {
+        lock.lock();
+        try {
+            pushScheduled.set(false);
+            if (idleTag == null || !(state instanceof SessionState.Selected s)) return;
+            syncView(s.mailbox(), true, false);
+            conn.flush();
+            if (state instanceof SessionState.LoggedOut) conn.close();
+        } catch (IOException e) {
+            conn.close(); // the session thread's read fails and the session ends
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "{0}: IDLE update failed: {1}", who(), e.toString());
+        } finally {
+            out.release();
+            lock.unlock();
+        }
+    }
+
+    private void endIdle(String line) throws IOException {
+        lock.lock();
+        try {
+            String tag = idleTag;
+            idleTag = null;
+            if (!line.equalsIgnoreCase("DONE")) {
+                out.tagged(tag, Status.BAD, null, "Expected DONE to end IDLE");
+                countBad();
+                return;
+            }
+            if (state instanceof SessionState.Selected s) syncView(s.mailbox(), true, false);
+            if (!(state instanceof SessionState.LoggedOut)) out.tagged(tag, Status.OK, null, "IDLE terminated");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- literals (ImapReader.Session)
+
+    @Override
+    public void continueLiteral() throws IOException {
+        lock.lock();
+        try {
+            out.continuation("Ready for literal data");
+        } finally {
+            lock.unlock();
+        }
+        conn.flush();
+    }
+
+    @Override
+    public long streamLimit(String commandName) {
+        boolean authenticated = state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
+        return authenticated && commandName.equals("APPEND") ? service.config.appendLimit() : 0;
+    }
+
+    @Override
+    public StoredLiteral store(InputStream data, long size) throws IOException {
+        return BlobLiteral.receive(service.store.blobs(), data, size);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** TLS, or plaintext allowed from loopback by configuration. */
+    boolean plaintextAllowed() {
+        return conn.isTls() || (service.config.plaintextAuthOnLoopback() && conn.isLoopback());
+    }
+
+    /** "imaps 6f8lqd6k", the session prefix the network layer logs with. */
+    String who() {
+        return conn.listenerName() + " " + conn.sessionId();
+    }
+
+    static void debug(String format, Object... args) {
+        LOG.log(DEBUG, format, args);
+    }
+
+    /** Adapts the connection's bounded line reader to the pure reader's interface. */
+    private record ConnectionSource(Connection conn) implements ImapReader.Source {
+        @Override
+        public byte[] readLine(int maxLength) throws IOException {
+            try {
+                return conn.readLine(maxLength);
+            } catch (LineTooLongException e) {
+                throw new ImapReader.LineTooLongException();
+            }
+        }
+
+        @Override
+        public InputStream input() {
+            return conn.input();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxStatus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * LIST (RFC 3501 §6.3.8, RFC 9051 §6.3.9, RFC 5258 LIST-EXTENDED, RFC 5819 LIST-STATUS, RFC 6154
+ * SPECIAL-USE, RFC 3348 CHILDREN) and LSUB (RFC 3501 §6.3.9). Names come only from the logged-in
+ * account's own rows, so no pattern can reach another account.
+ */
+final class ListCommands {
+    private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
+    private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS");
+
+    private ListCommands() {}
+
+    /** One name in the hierarchy: a mailbox, an ancestor that is no mailbox, or a bare subscription. */
+    private record Entry(String name, Mailbox mailbox, boolean subscribed, boolean hasChildren,
+                         boolean hasSubscribedChild) {}
+
+    static Done list(ImapSession s, ImapCommand.ListMailboxes c) throws IOException {
+        for (String o : c.selection()) if (!SELECTION.contains(o)) return Done.bad("Unknown LIST selection option " + o);
+        for (String o : c.returns()) if (!RETURNS.contains(o)) return Done.bad("Unknown LIST return option " + o);
+        boolean selSubscribed = c.selection().contains("SUBSCRIBED");
+        boolean recursive = c.selection().contains("RECURSIVEMATCH");
+        boolean selSpecialUse = c.selection().contains("SPECIAL-USE");
+        if (recursive && !selSubscribed && !selSpecialUse) {
+            return Done.bad("RECURSIVEMATCH needs another selection option (RFC 5258 §3)");
+        }
+        boolean showSubscribed = selSubscribed || c.returns().contains("SUBSCRIBED");
+        boolean withStatus = c.returns().contains("STATUS");
+
+        // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter and root.
+        if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty()) {
+            s.out.star().atom("LIST").open().atom("\\Noselect").close().string("/").string("").end();
+            return Done.ok("LIST completed");
+        }
+        String reference = MailboxNames.normalize(c.reference());
+        List<String> patterns = new ArrayList<>();
+        for (String p : c.patterns()) patterns.add(reference + MailboxNames.normalize(p));
+
+        Map<String, Entry> entries = hierarchy(s);
+        for (Entry e : entries.values()) {
+            boolean matches = matchesAny(patterns, e.name());
+            boolean exists = e.mailbox() != null;
+            boolean selected;
+            List<String> childInfo = List.of();
+            if (selSubscribed) {
+                selected = matches && e.subscribed();
+                if (!selected && recursive && matches && e.hasSubscribedChild()) {
+                    selected = true;
+                    childInfo = List.of("SUBSCRIBED");
+                }
+            } else if (selSpecialUse) {
+                selected = matches && exists && e.mailbox().specialUse().isPresent();
+            } else {
+                selected = matches && (exists || e.hasChildren());
+            }
+            if (!selected) continue;
+            s.out.star().atom("LIST").open();
+            if (!exists) {
+                // RFC 3501: a level that only holds other mailboxes is \Noselect; RFC 5258: a bare subscription \NonExistent
+                s.out.atom(e.hasChildren() ? "\\Noselect" : "\\NonExistent");
+            }
+            s.out.atom(e.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+            if (showSubscribed && e.subscribed()) s.out.atom("\\Subscribed");
+            if (exists && e.mailbox().specialUse().isPresent()) s.out.atom(e.mailbox().specialUse().get().attribute());
+            s.out.close().string("/").mailbox(e.name());
+            if (!childInfo.isEmpty()) {
+                s.out.open().string("CHILDINFO").open();
+                for (String i : childInfo) s.out.string(i);
+                s.out.close().close();
+            }
+            s.out.end();
+            if (withStatus && exists) {
+                MailboxStatus st = s.service.store.read(s.account().id(), tx -> tx.status(e.mailbox().id()));
+                MailboxCommands.writeStatus(s, e.mailbox(), st, c.statusItems());
+            }
+        }
+        return Done.ok("LIST completed");
+    }
+
+    /** RFC 3501 §6.3.9: subscribed names; a matching level with subscribed children only is \Noselect. */
+    static Done lsub(ImapSession s, ImapCommand.Lsub c) throws IOException {
+        String pattern = MailboxNames.normalize(c.reference()) + MailboxNames.normalize(c.pattern());
+        if (pattern.isEmpty()) {
+            s.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").string("").end();
+            return Done.ok("LSUB completed");
+        }
+        Map<String, Entry> entries = hierarchy(s);
+        for (Entry e : entries.values()) {
+            if (!matches(pattern, e.name())) continue;
+            if (e.subscribed()) {
+                s.out.star().atom("LSUB").open().close().string("/").mailbox(e.name()).end();
+            } else if (e.hasSubscribedChild() && pattern.endsWith("%")) {
+                s.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").mailbox(e.name()).end();
+            }
+        }
+        return Done.ok("LSUB completed");
+    }
+
+    /** Every name of the account: mailboxes, their ancestors and subscriptions, in name order. */
+    private static Map<String, Entry> hierarchy(ImapSession s) {
+        record Data(List<Mailbox> mailboxes, List<String> subscriptions) {}
+        Data d = s.service.store.read(s.account().id(), tx -> new Data(tx.mailboxes(), tx.subscriptions()));
+        Map<String, Mailbox> byName = new HashMap<>();
+        for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
+        Set<String> subscribed = new HashSet<>(d.subscriptions());
+        Set<String> names = new HashSet<>(byName.keySet());
+        names.addAll(subscribed);
+        Set<String> withChildren = new HashSet<>();
+        Set<String> withSubscribedChild = new HashSet<>();
+        for (String n : new ArrayList<>(names)) {
+            for (int i = n.indexOf('/'); i > 0; i = n.indexOf('/', i + 1)) {
+                String parent = n.substring(0, i);
+                if (byName.containsKey(n)) {
+                    names.add(parent);
+                    withChildren.add(parent);
+                }
+                if (subscribed.contains(n)) withSubscribedChild.add(parent);
+            }
+        }
+        Map<String, Entry> out = new TreeMap<>();
+        for (String n : names) {
+            out.put(n, new Entry(n, byName.get(n), subscribed.contains(n), withChildren.contains(n), withSubscribedChild.contains(n)));
+        }
+        return out;
+    }
+
+    private static boolean matchesAny(List<String> patterns, String name) {
+        for (String p : patterns) if (matches(p, name)) return true;
+        return false;
+    }
+
+    /**
+     * RFC 3501 §6.3.8 wildcards: '*' matches anything, '%' anything but the separator. A leading
+     * "INBOX" level matches in any case, as INBOX is case-insensitive.
+     */
+    static boolean matches(String pattern, String name) {
+        boolean inbox = name.equals(Mailbox.INBOX) || name.startsWith(Mailbox.INBOX + "/");
+        int n = name.length(), m = pattern.length();
+        boolean[] prev = new boolean[n + 1], cur = new boolean[n + 1];
+        prev[0] = true;
+        for (int i = 1; i <= m; i++) {
+            char p = pattern.charAt(i - 1);
+            cur[0] = prev[0] && (p == '*' || p == '%');
+            for (int j = 1; j <= n; j++) {
+                char c = name.charAt(j - 1);
+                if (p == '*') {
+                    cur[j] = prev[j] || cur[j - 1];
+                } else if (p == '%') {
+                    cur[j] = prev[j] || (cur[j - 1] && c != '/');
+                } else {
+                    boolean same = p == c || (inbox && j <= 5 && Character.toUpperCase(p) == c);
+                    cur[j] = prev[j - 1] && same;
+                }
+            }
+            boolean[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[n];
+    }
+}

@@ -1,0 +1,129 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.ImapCommand.StatusItem;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxStatus;
+import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.SpecialUse;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** CREATE, DELETE, RENAME, SUBSCRIBE/UNSUBSCRIBE and STATUS (RFC 3501 §6.3, RFC 9051 §6.3). */
+final class MailboxCommands {
+    private MailboxCommands() {}
+
+    /**
+     * RFC 3501 §6.3.3: missing parents are created too; a trailing separator only says children
+     * are intended. RFC 6154 §3 CREATE-SPECIAL-USE: one USE attribute.
+     */
+    static Done create(ImapSession s, ImapCommand.Create c) {
+        String name = MailboxNames.normalize(c.mailbox());
+        if (name.endsWith("/") && name.length() > 1) name = name.substring(0, name.length() - 1);
+        String problem = MailboxNames.createProblem(name);
+        if (problem != null) return Done.no(ResponseCode.cannot(), problem);
+        if (name.equalsIgnoreCase(Mailbox.INBOX)) return Done.no(ResponseCode.alreadyExists(), "INBOX always exists");
+        Optional<SpecialUse> use = Optional.empty();
+        if (c.specialUse().size() > 1) return Done.no(ResponseCode.useAttr(), "Only one special-use attribute per mailbox");
+        if (c.specialUse().size() == 1) {
+            use = SpecialUse.fromAttribute(c.specialUse().get(0));
+            if (use.isEmpty()) return Done.no(ResponseCode.useAttr(), "Unknown special-use attribute");
+        }
+        String finalName = name;
+        Optional<SpecialUse> finalUse = use;
+        s.service.store.write(s.account().id(), tx -> tx.createMailbox(finalName, finalUse));
+        return Done.ok("CREATE completed");
+    }
+
+    /** RFC 3501 §6.3.4: INBOX cannot be deleted; deleting the selected mailbox leaves the selected state. */
+    static Done delete(ImapSession s, ImapCommand.Delete c) {
+        String name = MailboxNames.normalize(c.mailbox());
+        long account = s.account().id();
+        long id = s.service.store.write(account, tx -> {
+            Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+                    "Mailbox does not exist"));
+            tx.deleteMailbox(m.id());
+            return m.id();
+        });
+        SelectedMailbox view = s.selected();
+        if (view != null && view.id == id) s.deselect();
+        return Done.ok("DELETE completed");
+    }
+
+    /** RFC 3501 §6.3.5: children move along; renaming INBOX moves its messages and leaves it empty. */
+    static Done rename(ImapSession s, ImapCommand.Rename c) {
+        String from = MailboxNames.normalize(c.from());
+        String to = MailboxNames.normalize(c.to());
+        if (to.endsWith("/") && to.length() > 1) to = to.substring(0, to.length() - 1);
+        String problem = MailboxNames.createProblem(to);
+        if (problem != null) return Done.no(ResponseCode.cannot(), problem);
+        String target = to;
+        s.service.store.write(s.account().id(), tx -> {
+            tx.renameMailbox(from, target);
+            return null;
+        });
+        return Done.ok("RENAME completed");
+    }
+
+    /** RFC 3501 §6.3.6-7: a subscription may name a mailbox that does not exist (yet). */
+    static Done subscribe(ImapSession s, String mailbox, boolean subscribed) {
+        String name = MailboxNames.normalize(mailbox);
+        s.service.store.write(s.account().id(), tx -> {
+            tx.setSubscribed(name, subscribed);
+            return null;
+        });
+        return Done.ok((subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed");
+    }
+
+    /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE. */
+    static Done status(ImapSession s, ImapCommand.GetStatus c) throws IOException {
+        String name = MailboxNames.normalize(c.mailbox());
+        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.condstore = true;
+        record Found(Mailbox mailbox, MailboxStatus status) {}
+        Found f = s.service.store.read(s.account().id(), tx -> {
+            Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+                    "Mailbox does not exist"));
+            return new Found(m, tx.status(m.id()));
+        });
+        writeStatus(s, f.mailbox(), f.status(), c.items());
+        return Done.ok("STATUS completed");
+    }
+
+    /** One "* STATUS name (...)" response; also used by LIST-STATUS. */
+    static void writeStatus(ImapSession s, Mailbox m, MailboxStatus st, List<StatusItem> items) throws IOException {
+        s.out.star().atom("STATUS").mailbox(m.name()).open();
+        for (StatusItem item : items) {
+            long value = switch (item) {
+                case MESSAGES -> st.messages();
+                case RECENT -> st.recent();
+                case UIDNEXT -> st.uidNext();
+                case UIDVALIDITY -> st.uidValidity();
+                case UNSEEN -> st.unseen();
+                case HIGHESTMODSEQ -> st.highestModSeq();
+                case SIZE -> st.sizeBytes();
+                case DELETED -> st.deleted();
+                case DELETED_STORAGE -> deletedStorageKib(s, m.id(), st.deleted());
+            };
+            s.out.atom(item.name().replace('_', '-')).number(value);
+        }
+        s.out.close().end();
+    }
+
+    /** RFC 9208 §4.2: the storage (in 1024-octet units) \Deleted messages would free. */
+    private static long deletedStorageKib(ImapSession s, long mailboxId, long deletedCount) {
+        if (deletedCount == 0) return 0;
+        long total = 0, from = 1;
+        while (true) {
+            long f = from;
+            List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.messages(mailboxId, f, Long.MAX_VALUE, 1000));
+            for (MessageMeta m : page) if (m.flags().has(Flags.DELETED)) total += m.size();
+            if (page.size() < 1000) break;
+            from = page.get(page.size() - 1).uid() + 1;
+        }
+        return (total + 1023) / 1024;
+    }
+}

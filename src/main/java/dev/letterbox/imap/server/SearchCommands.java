@@ -1,0 +1,164 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.SearchKey;
+import dev.letterbox.message.MessageStructure;
+import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** SEARCH (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 5182 SEARCHRES, RFC 7162 MODSEQ), SORT and THREAD (RFC 5256). */
+final class SearchCommands {
+    private SearchCommands() {}
+
+    static Done search(ImapSession s, ImapCommand.Search c) throws IOException {
+        SelectedMailbox view = s.selected();
+        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
+        if (modSeq) s.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+        Ranges.Builder found = new Ranges.Builder();
+        long[] highest = {0};
+        long[] count = {0};
+        new SearchEvaluator(s, view, c.key()).run(m -> {
+            found.add(m.uid());
+            highest[0] = Math.max(highest[0], m.modSeq());
+            count[0]++;
+        });
+        Ranges uids = found.build();
+        boolean esearch = c.esearch() || s.rev2; // RFC 9051 §7.3.4: IMAP4rev2 answers in ESEARCH form
+        List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+        if (returns.contains("SAVE")) {
+            view.savedSearch = saved(uids, returns);
+            if (returns.size() == 1) return Done.ok("SEARCH completed, result saved");
+        }
+        if (!esearch) {
+            s.out.star().atom("SEARCH");
+            for (int i = 0; i < uids.rangeCount(); i++) {
+                for (long u = uids.low(i); u <= uids.high(i); u++) s.out.number(c.uid() ? u : view.uids.msnOf(u));
+            }
+            if (modSeq && !uids.isEmpty()) s.out.open().atom("MODSEQ").number(highest[0]).close();
+            s.out.end();
+            return Done.ok("SEARCH completed");
+        }
+        Ranges numbers = c.uid() ? uids : view.uids.msnsOf(uids);
+        s.out.star().atom("ESEARCH").open().atom("TAG").string(c.tag()).close();
+        if (c.uid()) s.out.atom("UID");
+        if (!uids.isEmpty()) {
+            if (returns.contains("MIN")) s.out.atom("MIN").number(numbers.min());
+            if (returns.contains("MAX")) s.out.atom("MAX").number(numbers.max());
+        }
+        if (returns.contains("COUNT")) s.out.atom("COUNT").number(count[0]);
+        if (!uids.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(numbers.toString());
+        if (modSeq && !uids.isEmpty()) s.out.atom("MODSEQ").number(highest[0]);
+        s.out.end();
+        return Done.ok("SEARCH completed");
+    }
+
+    /** RFC 5182 §2.4: with MIN and/or MAX only, SAVE keeps just those. */
+    private static Ranges saved(Ranges uids, List<String> returns) {
+        boolean min = returns.contains("MIN"), max = returns.contains("MAX");
+        boolean other = returns.contains("ALL") || returns.contains("COUNT") || returns.size() == 1;
+        if (other || (!min && !max) || uids.isEmpty()) return uids;
+        List<Long> keep = new ArrayList<>();
+        if (min) keep.add(uids.min());
+        if (max) keep.add(uids.max());
+        return Ranges.of(keep.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** A matching message with what SORT and THREAD compare. */
+    record Sortable(long uid, int msn, Instant arrival, long size, MessageStructure structure) {
+        /** RFC 5256 §3 DATE: the Date: header, else the internal date. */
+        Instant sent() {
+            return structure.sentDate().orElse(arrival);
+        }
+    }
+
+    /** Collects the matching messages with their structures (parsed if not stored). */
+    static List<Sortable> collect(ImapSession s, SelectedMailbox view, SearchKey key) throws IOException {
+        List<MessageMeta> metas = new ArrayList<>();
+        new SearchEvaluator(s, view, key).run(metas::add);
+        List<Sortable> out = new ArrayList<>(metas.size());
+        int page = 200;
+        for (int i = 0; i < metas.size(); i += page) {
+            List<MessageMeta> slice = metas.subList(i, Math.min(metas.size(), i + page));
+            List<MessageStructure> structures = s.service.store.read(s.account().id(), tx -> {
+                List<MessageStructure> st = new ArrayList<>();
+                for (MessageMeta m : slice) st.add(Structures.stored(tx, m.blob()));
+                return st;
+            });
+            for (int k = 0; k < slice.size(); k++) {
+                MessageMeta m = slice.get(k);
+                MessageStructure st = structures.get(k);
+                if (st == null) {
+                    try {
+                        st = Structures.parse(s.service.store.blobs(), m.blob());
+                    } catch (IOException e) {
+                        continue; // gone
+                    }
+                }
+                out.add(new Sortable(m.uid(), view.uids.msnOf(m.uid()), m.internalDate(), m.size(), st));
+            }
+        }
+        return out;
+    }
+
+    /** RFC 5256 §3 SORT: criteria in order, REVERSE reverses the next; ties go by sequence number. */
+    static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
+        if (c.esearch()) return Done.bad("SORT RETURN (ESORT) is not supported");
+        SelectedMailbox view = s.selected();
+        List<Sortable> items = collect(s, view, c.key());
+        Comparator<Sortable> order = null;
+        boolean reverse = false;
+        for (String criterion : c.criteria()) {
+            if (criterion.equals("REVERSE")) {
+                reverse = true;
+                continue;
+            }
+            Comparator<Sortable> next = switch (criterion) {
+                case "ARRIVAL" -> Comparator.comparing(Sortable::arrival);
+                case "DATE" -> Comparator.comparing(Sortable::sent);
+                case "SIZE" -> Comparator.comparingLong(Sortable::size);
+                case "SUBJECT" -> Comparator.comparing(x -> casemap(x.structure().baseSubject()));
+                case "FROM" -> Comparator.comparing(x -> casemap(x.structure().sortFrom()));
+                case "TO" -> Comparator.comparing(x -> casemap(x.structure().sortTo()));
+                case "CC" -> Comparator.comparing(x -> casemap(x.structure().sortCc()));
+                case "DISPLAYFROM" -> Comparator.comparing(x -> casemap(x.structure().displayFrom()));
+                case "DISPLAYTO" -> Comparator.comparing(x -> casemap(x.structure().displayTo()));
+                default -> throw new IllegalStateException(criterion);
+            };
+            if (reverse) next = next.reversed();
+            reverse = false;
+            order = order == null ? next : order.thenComparing(next);
+        }
+        Comparator<Sortable> bySequence = Comparator.comparingInt(Sortable::msn);
+        items.sort(order == null ? bySequence : order.thenComparing(bySequence));
+        s.out.star().atom("SORT");
+        for (Sortable item : items) s.out.number(c.uid() ? item.uid() : item.msn());
+        s.out.end();
+        return Done.ok("SORT completed");
+    }
+
+    /** RFC 5256 §4 THREAD=ORDEREDSUBJECT and THREAD=REFERENCES. */
+    static Done thread(ImapSession s, ImapCommand.ThreadMessages c) throws IOException {
+        SelectedMailbox view = s.selected();
+        List<Sortable> items = collect(s, view, c.key());
+        List<Threads.Node> threads = c.algorithm().equals("REFERENCES") ? Threads.references(items) : Threads.orderedSubject(items);
+        s.out.star().atom("THREAD");
+        StringBuilder sb = new StringBuilder();
+        for (Threads.Node t : threads) Threads.render(t, c.uid(), sb, true);
+        if (!sb.isEmpty()) s.out.append(" " + sb);
+        s.out.end();
+        return Done.ok("THREAD completed");
+    }
+
+    /** i;ascii-casemap (RFC 4790): ASCII letters compare without case. */
+    static String casemap(String s) {
+        if (s == null) return "";
+        char[] out = s.toCharArray();
+        for (int i = 0; i < out.length; i++) if (out[i] >= 'a' && out[i] <= 'z') out[i] -= 'a' - 'A';
+        return new String(out);
+    }
+}

@@ -1,0 +1,237 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.SearchKey;
+import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.message.MessageSearch;
+import dev.letterbox.message.MessageStructure;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluates a search key (RFC 3501 §6.4.4, RFC 9051 §6.4.4) over the selected view, a page of
+ * messages at a time. Keys on flags, sizes, dates and numbers are answered from the store's
+ * metadata; header and text keys read the parsed structure and the blob (decoded encoded words,
+ * decoded and charset-converted text parts), only for messages the cheap keys did not rule out.
+ * Strings match as case-insensitive substrings.
+ */
+final class SearchEvaluator {
+    private static final int PAGE = 500;
+    private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
+    private static final Pattern DATE = Pattern.compile("(\\d{1,2})\\s+([A-Za-z]{3})[A-Za-z]*\\.?\\s+(\\d{2,4})");
+
+    private final ImapSession s;
+    private final SelectedMailbox view;
+    private final SearchKey key;
+    private final boolean needsContent;
+    /** Sequence sets resolved once per command, not once per message (by number and by UID). */
+    private final java.util.Map<SequenceSet, Ranges> resolvedMsns = new java.util.HashMap<>();
+    private final java.util.Map<SequenceSet, Ranges> resolvedUids = new java.util.HashMap<>();
+
+    /** One message being tested; the structure and blob are loaded only when a key needs them. */
+    private final class Candidate {
+        final MessageMeta meta;
+        final int msn;
+        MessageStructure structure;
+        boolean structureLoaded;
+
+        Candidate(MessageMeta meta, int msn, MessageStructure structure) {
+            this.meta = meta;
+            this.msn = msn;
+            this.structure = structure;
+            this.structureLoaded = structure != null;
+        }
+
+        MessageStructure structure() throws IOException {
+            if (!structureLoaded) {
+                structure = Structures.parse(s.service.store.blobs(), meta.blob());
+                structureLoaded = true;
+            }
+            return structure;
+        }
+    }
+
+    SearchEvaluator(ImapSession s, SelectedMailbox view, SearchKey key) {
+        this.s = s;
+        this.view = view;
+        this.key = key;
+        this.needsContent = needsContent(key);
+    }
+
+    /** Calls {@code match} for every matching message, ascending by UID. */
+    void run(Consumer<MessageMeta> match) {
+        long max = view.uids.maxUid();
+        long from = 1;
+        while (from <= max) {
+            long f = from;
+            List<Candidate> page = s.service.store.read(s.account().id(), tx -> {
+                List<Candidate> out = new ArrayList<>();
+                for (MessageMeta m : tx.messages(view.id, f, max, PAGE)) {
+                    int msn = view.uids.msnOf(m.uid());
+                    if (msn == 0) continue;
+                    out.add(new Candidate(m, msn, needsContent ? Structures.stored(tx, m.blob()) : null));
+                }
+                return out;
+            });
+            for (Candidate c : page) {
+                try {
+                    if (matches(key, c)) match.accept(c.meta);
+                } catch (IOException e) {
+                    // the message's bytes are gone (expunged elsewhere): it matches nothing
+                }
+            }
+            if (page.isEmpty()) break;
+            from = page.get(page.size() - 1).meta.uid() + 1;
+        }
+    }
+
+    static boolean usesModSeq(SearchKey key) {
+        return switch (key) {
+            case SearchKey.ModSeq m -> true;
+            case SearchKey.Not n -> usesModSeq(n.key());
+            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::usesModSeq);
+            default -> false;
+        };
+    }
+
+    private static boolean needsContent(SearchKey key) {
+        return switch (key) {
+            case SearchKey.Header h -> true;
+            case SearchKey.Body b -> true;
+            case SearchKey.Text t -> true;
+            case SearchKey.Date d -> d.sent();
+            case SearchKey.Not n -> needsContent(n.key());
+            case SearchKey.Or o -> needsContent(o.left()) || needsContent(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::needsContent);
+            default -> false;
+        };
+    }
+
+    private boolean matches(SearchKey k, Candidate c) throws IOException {
+        MessageMeta m = c.meta;
+        Flags f = m.flags();
+        return switch (k) {
+            case SearchKey.Simple simple -> switch (simple) {
+                case ALL -> true;
+                case ANSWERED -> f.has(Flags.ANSWERED);
+                case DELETED -> f.has(Flags.DELETED);
+                case DRAFT -> f.has(Flags.DRAFT);
+                case FLAGGED -> f.has(Flags.FLAGGED);
+                case SEEN -> f.has(Flags.SEEN);
+                case UNANSWERED -> !f.has(Flags.ANSWERED);
+                case UNDELETED -> !f.has(Flags.DELETED);
+                case UNDRAFT -> !f.has(Flags.DRAFT);
+                case UNFLAGGED -> !f.has(Flags.FLAGGED);
+                case UNSEEN -> !f.has(Flags.SEEN);
+                case RECENT -> view.isRecent(m.uid());
+                case NEW -> view.isRecent(m.uid()) && !f.has(Flags.SEEN);
+                case OLD -> !view.isRecent(m.uid());
+            };
+            case SearchKey.Keyword kw -> f.hasKeyword(kw.keyword()) == kw.present();
+            case SearchKey.Size size -> size.larger() ? m.size() > size.octets() : m.size() < size.octets();
+            case SearchKey.ModSeq ms -> m.modSeq() >= ms.modSeq();
+            case SearchKey.Uid u -> uidSet(u.set()).contains(m.uid());
+            case SearchKey.Sequence q -> q.set().isSaved()
+                    ? view.savedSearch != null && view.savedSearch.contains(m.uid())
+                    : resolvedMsns.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
+            case SearchKey.Date d -> compare(d, d.sent() ? sentDate(c) : m.internalDate().atZone(ZoneOffset.UTC).toLocalDate());
+            case SearchKey.Not n -> !matches(n.key(), c);
+            case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
+            case SearchKey.And a -> {
+                for (SearchKey sub : a.keys()) if (!needsContent(sub) && !matches(sub, c)) yield false; // cheap keys first
+                for (SearchKey sub : a.keys()) if (needsContent(sub) && !matches(sub, c)) yield false;
+                yield true;
+            }
+            case SearchKey.Header h -> header(c, h.field(), h.value());
+            case SearchKey.Body b -> {
+                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(m.blob())) {
+                    yield MessageSearch.bodyContains(ch, c.structure(), b.value());
+                }
+            }
+            case SearchKey.Text t -> {
+                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(m.blob())) {
+                    yield MessageSearch.textContains(ch, c.structure(), t.value());
+                }
+            }
+        };
+    }
+
+    private Ranges uidSet(SequenceSet set) {
+        if (set.isSaved()) return view.savedSearch == null ? Ranges.EMPTY : view.savedSearch;
+        return resolvedUids.computeIfAbsent(set, s -> s.resolve(view.uids.maxUid()));
+    }
+
+    /** RFC 3501: a zero-length string matches every message that has the field at all. */
+    private boolean header(Candidate c, String field, String needle) throws IOException {
+        if (field.equalsIgnoreCase("Subject") && !needle.isEmpty()) {
+            // the decoded subject is part of the stored structure: no need to read the blob
+            return fold(c.structure().subject()).contains(fold(needle));
+        }
+        List<String> values;
+        BlobStore blobs = s.service.store.blobs();
+        try (InputStream in = blobs.open(c.meta.blob())) {
+            values = MessageSearch.headerValues(in, c.structure(), field);
+        }
+        if (values.isEmpty()) return false;
+        if (needle.isEmpty()) return true;
+        String n = fold(needle);
+        for (String v : values) if (fold(v).contains(n)) return true;
+        return false;
+    }
+
+    static String fold(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean compare(SearchKey.Date d, LocalDate date) {
+        if (date == null) return false;
+        return switch (d.comparison()) {
+            case BEFORE -> date.isBefore(d.date());
+            case ON -> date.isEqual(d.date());
+            case SINCE -> !date.isBefore(d.date());
+        };
+    }
+
+    /** The Date: header's own calendar day, disregarding time and zone (RFC 3501 SENTBEFORE/ON/SINCE). */
+    private LocalDate sentDate(Candidate c) throws IOException {
+        List<String> values;
+        try (InputStream in = s.service.store.blobs().open(c.meta.blob())) {
+            values = MessageSearch.headerValues(in, c.structure(), "Date");
+        }
+        if (!values.isEmpty()) {
+            LocalDate d = headerDate(values.get(0));
+            if (d != null) return d;
+        }
+        return c.structure().sentDate().map(i -> i.atZone(ZoneOffset.UTC).toLocalDate()).orElse(null);
+    }
+
+    /** "Tue, 1 Feb 1994 21:52:25 -0800" gives 1994-02-01; null when no date is recognisable. */
+    static LocalDate headerDate(String value) {
+        Matcher m = DATE.matcher(value);
+        if (!m.find()) return null;
+        try {
+            int day = Integer.parseInt(m.group(1));
+            int month = MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT)) / 3 + 1;
+            if (MONTHS.indexOf(m.group(2).toLowerCase(Locale.ROOT)) % 3 != 0) return null;
+            int year = Integer.parseInt(m.group(3));
+            if (m.group(3).length() == 2) year += year < 50 ? 2000 : 1900;
+            else if (m.group(3).length() == 3) year += 1900;
+            return LocalDate.of(year, month, day);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

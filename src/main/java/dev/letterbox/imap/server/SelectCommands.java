@@ -1,0 +1,163 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.imap.Status;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxStatus;
+import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SELECT / EXAMINE (with CONDSTORE and QRESYNC), CLOSE and UNSELECT. */
+final class SelectCommands {
+    private static final int PAGE = 1000;
+
+    private SelectCommands() {}
+
+    /**
+     * RFC 3501 §6.3.1-2, RFC 9051 §6.3.2, RFC 7162 §3.1.2 / §3.2.5. A SELECT while a mailbox is
+     * selected first closes it without expunging ([CLOSED]); when the new SELECT fails, no mailbox
+     * is selected.
+     */
+    static Done select(ImapSession s, ImapCommand.Select c) throws IOException {
+        if (s.selected() != null) {
+            s.deselect();
+            s.out.untagged(Status.OK, ResponseCode.closed(), "Previous mailbox closed");
+        }
+        if (c.qresync().isPresent() && !s.qresync) return Done.bad("Enable QRESYNC first (RFC 7162)");
+        if (c.condstore()) s.condstore = true;
+        String name = MailboxNames.normalize(c.mailbox());
+        long account = s.account().id();
+        record Opened(Mailbox mailbox, MailboxStatus status, long[] uids, long firstUnseen, List<String> keywords,
+                      long recentMark) {}
+        Opened o = s.service.store.read(account, tx -> {
+            Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+                    "Mailbox does not exist"));
+            return new Opened(m, tx.status(m.id()), tx.uids(m.id()), tx.firstUnseenUid(m.id()), tx.keywordsInUse(m.id()),
+                    tx.recentMark(m.id()));
+        });
+        Mailbox m = o.mailbox();
+        UidMap uids = UidMap.of(o.uids());
+        Ranges recent = Ranges.EMPTY;
+        if (!s.rev2 && o.recentMark() < m.uidNext() && uids.size() > 0) {
+            recent = uids.intersect(new Ranges.Builder().add(Math.max(1, o.recentMark()), uids.maxUid()).build());
+            if (!c.readOnly()) claimRecentLater(s, m.id()); // EXAMINE leaves them \Recent for others
+        }
+        SelectedMailbox view = new SelectedMailbox(m.id(), m.uidValidity(), c.readOnly(), uids, recent,
+                m.highestModSeq(), o.keywords());
+        s.select(view);
+
+        view.writeFlagsResponse(s);
+        List<String> permanent = new ArrayList<>();
+        if (!c.readOnly()) {
+            permanent.addAll(Flags.ofSystem(Flags.SEEN | Flags.ANSWERED | Flags.FLAGGED | Flags.DELETED | Flags.DRAFT).names());
+            permanent.addAll(view.keywords());
+            permanent.add("\\*");
+        }
+        s.out.untagged(Status.OK, ResponseCode.permanentFlags(permanent), c.readOnly() ? "Read-only mailbox" : "Flags permitted");
+        s.out.numbered(uids.size(), "EXISTS");
+        if (!s.rev2) {
+            s.out.numbered(view.recentCount(), "RECENT");
+            if (o.firstUnseen() > 0) {
+                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(o.firstUnseen())), "First unseen");
+            }
+        }
+        s.out.untagged(Status.OK, ResponseCode.uidValidity(m.uidValidity()), "UIDs valid");
+        s.out.untagged(Status.OK, ResponseCode.uidNext(m.uidNext()), "Predicted next UID");
+        s.out.untagged(Status.OK, ResponseCode.highestModSeq(m.highestModSeq()), "Highest");
+        if (s.rev2) {
+            // RFC 9051 §6.3.2: the mailbox's name as the server knows it
+            s.out.star().atom("LIST").open().close().string("/").mailbox(m.name()).end();
+        }
+        if (c.qresync().isPresent() && c.qresync().get().uidValidity() == m.uidValidity()) {
+            resync(s, view, c.qresync().get());
+        }
+        return Done.ok(c.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
+                (c.readOnly() ? "EXAMINE" : "SELECT") + " completed");
+    }
+
+    /** Moves the mailbox's recent mark to UIDNEXT without waiting for the write to be durable. */
+    static void claimRecentLater(ImapSession s, long mailboxId) {
+        s.service.store.writeAsync(s.account().id(), tx -> tx.claimRecent(mailboxId)).exceptionally(e -> {
+            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot move the recent mark: {1}", s.who(), e.toString());
+            return 0L;
+        });
+    }
+
+    /**
+     * RFC 7162 §3.2.5.1: what changed since the client's MODSEQ, as VANISHED (EARLIER) for expunged
+     * UIDs and FETCH (UID FLAGS MODSEQ) for changed messages, limited to the UIDs it says it knows.
+     * Tombstones are kept, so the sequence-match data is not needed to narrow VANISHED.
+     */
+    private static void resync(ImapSession s, SelectedMailbox view, ImapCommand.QResync q) throws IOException {
+        long account = s.account().id();
+        long since = q.modSeq();
+        long[] gone = s.service.store.read(account, tx -> tx.expungedSince(view.id, since));
+        Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
+        Ranges vanished = Ranges.of(gone);
+        if (known != null) vanished = vanished.intersect(known);
+        if (!vanished.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
+        long after = 0;
+        while (true) {
+            long from = after;
+            List<MessageMeta> page = s.service.store.read(account, tx -> tx.changedSince(view.id, since, from, PAGE));
+            for (MessageMeta m : page) {
+                int msn = view.uids.msnOf(m.uid());
+                if (msn == 0 || (known != null && !known.contains(m.uid()))) continue;
+                view.flagsResponse(s, msn, m);
+            }
+            if (page.size() < PAGE) return;
+            after = page.get(page.size() - 1).uid();
+        }
+    }
+
+    /** Known UIDs as the client gave them ('*' is meaningless here; it stands for the largest UID possible). */
+    private static Ranges resolveUids(SequenceSet set) {
+        return set.isSaved() ? Ranges.EMPTY : set.resolve(SequenceSet.MAX_NUMBER);
+    }
+
+    /**
+     * RFC 3501 §6.4.2: removes \Deleted messages without EXPUNGE responses (unless read-only) and
+     * leaves the selected state.
+     */
+    static Done close(ImapSession s) {
+        SelectedMailbox view = s.selected();
+        if (!view.readOnly) {
+            long[] deleted = deletedUids(s, view);
+            if (deleted.length > 0) s.service.store.write(s.account().id(), tx -> tx.expunge(view.id, deleted));
+        }
+        s.deselect();
+        return Done.ok("CLOSE completed");
+    }
+
+    /** RFC 3691: leaves the selected state without expunging. */
+    static Done unselect(ImapSession s) {
+        s.deselect();
+        return Done.ok("UNSELECT completed");
+    }
+
+    /** The UIDs in the view with \Deleted, read in pages. */
+    static long[] deletedUids(ImapSession s, SelectedMailbox view) {
+        return uidsWhere(s, view, m -> m.flags().has(Flags.DELETED));
+    }
+
+    static long[] uidsWhere(ImapSession s, SelectedMailbox view, java.util.function.Predicate<MessageMeta> test) {
+        List<Long> out = new ArrayList<>();
+        long from = 1;
+        long max = view.uids.maxUid();
+        while (from <= max) {
+            long f = from;
+            List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.messages(view.id, f, max, PAGE));
+            for (MessageMeta m : page) if (view.uids.contains(m.uid()) && test.test(m)) out.add(m.uid());
+            if (page.size() < PAGE) break;
+            from = page.get(page.size() - 1).uid() + 1;
+        }
+        return out.stream().mapToLong(Long::longValue).toArray();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.imap.Status;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Commands about the session itself: ID, ENABLE, COMPRESS, NAMESPACE. */
+final class SessionCommands {
+    private SessionCommands() {}
+
+    /** RFC 2971: the client's identification is logged; ours is the product name only. */
+    static Done id(ImapSession s, ImapCommand.Id c) throws IOException {
+        if (c.parameters() != null) {
+            String name = c.parameters().getOrDefault("name", "?"), version = c.parameters().getOrDefault("version", "?");
+            ImapSession.debug("{0}: client ID {1} {2}", s.who(), printable(name), printable(version));
+        }
+        s.out.star().atom("ID").open().string("name").string("Letterbox").string("vendor").string("Letterbox").close().end();
+        return Done.ok("ID completed");
+    }
+
+    /**
+     * RFC 5161 ENABLE: CONDSTORE and QRESYNC (RFC 7162 §3.2.3: QRESYNC implies CONDSTORE),
+     * IMAP4rev2 (RFC 9051) and UTF8=ACCEPT (RFC 6855). Unknown names are ignored; ENABLED lists
+     * what this command newly turned on.
+     */
+    static Done enable(ImapSession s, ImapCommand.Enable c) throws IOException {
+        List<String> enabled = new ArrayList<>();
+        for (String cap : c.capabilities()) {
+            switch (cap) {
+                case "CONDSTORE" -> {
+                    if (!s.condstore) enabled.add("CONDSTORE");
+                    s.condstore = true;
+                }
+                case "QRESYNC" -> {
+                    if (!s.qresync) enabled.add("QRESYNC");
+                    s.qresync = true;
+                    s.condstore = true;
+                }
+                case "IMAP4REV2" -> {
+                    if (!s.rev2) enabled.add("IMAP4rev2");
+                    s.rev2 = true;
+                    s.utf8 = true;
+                }
+                case "UTF8=ACCEPT" -> {
+                    if (!s.utf8) enabled.add("UTF8=ACCEPT");
+                    s.utf8 = true;
+                }
+                default -> { }
+            }
+        }
+        s.out.utf8(s.utf8);
+        s.out.star().atom("ENABLED");
+        for (String e : enabled) s.out.atom(e);
+        s.out.end();
+        return Done.ok("Enabled");
+    }
+
+    /** RFC 4978: the OK goes out uncompressed, everything after it compressed. */
+    static Done compress(ImapSession s, ImapCommand.Compress c) throws IOException {
+        if (s.compressing) return Done.no(ResponseCode.compressionActive(), "Compression is already active");
+        if (!c.mechanism().equals("DEFLATE")) return Done.bad("Unknown compression mechanism");
+        s.out.tagged(c.tag(), Status.OK, null, "DEFLATE active");
+        s.conn.startCompression();
+        s.compressing = true;
+        return null;
+    }
+
+    /** RFC 2342: one personal namespace, no prefix, "/" as the separator; no others or shared ones. */
+    static Done namespace(ImapSession s) throws IOException {
+        s.out.star().atom("NAMESPACE").open().open().string("").string("/").close().close().nil().nil().end();
+        return Done.ok("Namespace completed");
+    }
+
+    static String printable(String s) {
+        if (s == null) return "NIL";
+        String cut = s.length() > 60 ? s.substring(0, 60) : s;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,171 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.imap.ImapCommand;
+import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.ResponseCode;
+import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.imap.Status;
+import dev.letterbox.store.CopyResult;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
+import java.util.List;
+
+/** STORE, COPY, MOVE and EXPUNGE, by sequence number or UID. */
+final class StoreCommands {
+    private static final int PAGE = 1000;
+
+    private StoreCommands() {}
+
+    /**
+     * RFC 3501 §6.4.6 with RFC 7162 §3.1.3 UNCHANGEDSINCE. Without .SILENT every message of the set
+     * is answered with its flags as after a FETCH; with CONDSTORE on, changed messages are answered
+     * with their new MODSEQ even when silent. Messages refused by UNCHANGEDSINCE come back in
+     * [MODIFIED] (sequence numbers for STORE, UIDs for UID STORE).
+     */
+    static Done store(ImapSession s, ImapCommand.Store c) throws IOException {
+        SelectedMailbox view = s.selected();
+        if (c.unchangedSince().isPresent()) s.condstore = true;
+        if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
+        Flags flags;
+        try {
+            flags = Flags.parse(c.flags());
+        } catch (IllegalArgumentException e) {
+            return Done.bad("Unknown system flag");
+        }
+        MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
+        if (r.error() != null) return Done.bad(r.error());
+        if (r.uids().isEmpty()) return Done.ok("STORE completed");
+        FlagUpdate.Mode mode = switch (c.mode()) {
+            case ADD -> FlagUpdate.Mode.ADD;
+            case REMOVE -> FlagUpdate.Mode.REMOVE;
+            case REPLACE -> FlagUpdate.Mode.REPLACE;
+        };
+        long[] uids = r.uids().toArray();
+        FlagUpdate update = s.service.store.write(s.account().id(),
+                tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
+        for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
+        if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);
+        Ranges refused = Ranges.of(update.modifiedSinceRefused());
+        if (!c.silent()) {
+            answerAll(s, view, r.uids(), refused);
+        } else if (s.condstore) {
+            for (MessageMeta m : update.changed()) {
+                s.out.star().number(view.uids.msnOf(m.uid())).atom("FETCH").open().atom("UID").number(m.uid())
+                        .atom("MODSEQ").open().number(m.modSeq()).close().close().end();
+            }
+        }
+        if (!refused.isEmpty()) {
+            Ranges reported = c.uid() ? refused : msns(view, refused);
+            return Done.ok(ResponseCode.modified(reported), "Conditional STORE failed for some messages");
+        }
+        return Done.ok("STORE completed");
+    }
+
+    /** FETCH (FLAGS) for every message of the set still there, as the store left it. */
+    private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
+        for (int i = 0; i < uids.rangeCount(); i++) {
+            long from = uids.low(i), to = uids.high(i);
+            while (from <= to) {
+                long f = from;
+                List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.messages(view.id, f, to, PAGE));
+                for (MessageMeta m : page) {
+                    int msn = view.uids.msnOf(m.uid());
+                    if (msn == 0 || refused.contains(m.uid())) continue;
+                    s.out.star().number(msn).atom("FETCH").open().atom("UID").number(m.uid()).atom("FLAGS");
+                    view.writeFlags(s, m.uid(), m.flags());
+                    if (s.condstore) s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+                    s.out.close().end();
+                }
+                if (page.size() < PAGE) break;
+                from = page.get(page.size() - 1).uid() + 1;
+            }
+        }
+    }
+
+    private static Ranges msns(SelectedMailbox view, Ranges uids) {
+        long[] out = new long[(int) uids.size()];
+        int k = 0;
+        for (long uid : uids.toArray()) out[k++] = view.uids.msnOf(uid);
+        return Ranges.of(out);
+    }
+
+    /**
+     * COPY (RFC 3501 §6.4.7) and MOVE (RFC 6851) with COPYUID (RFC 4315). A set that includes
+     * messages another session expunged copies nothing (RFC 2180 §4.4.1). MOVE reports COPYUID in an
+     * untagged OK before its EXPUNGE/VANISHED responses (RFC 6851 §4.3).
+     */
+    static Done copy(ImapSession s, boolean byUid, SequenceSet set, String mailbox, boolean move) throws IOException {
+        SelectedMailbox view = s.selected();
+        if (move && view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
+        MessageSets.Resolved r = MessageSets.resolve(view, byUid, set);
+        if (r.error() != null) return Done.bad(r.error());
+        String verb = move ? "MOVE" : "COPY";
+        String name = MailboxNames.normalize(mailbox);
+        for (int i = 0; i < r.uids().rangeCount(); i++) {
+            for (long u = r.uids().low(i); u <= r.uids().high(i); u++) {
+                if (view.isGhost(u)) return Done.no(ResponseCode.expungeIssued(), "Some of the messages no longer exist");
+            }
+        }
+        long[] uids = r.uids().toArray();
+        CopyResult result;
+        Mailbox target;
+        try {
+            record Copied(Mailbox target, CopyResult result) {}
+            Copied copied = s.service.store.write(s.account().id(), tx -> {
+                Mailbox t = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+                        "Mailbox does not exist"));
+                if (uids.length == 0) return new Copied(t, new CopyResult(t.uidValidity(), new long[0], new long[0]));
+                return new Copied(t, move ? tx.move(view.id, uids, t.id()) : tx.copy(view.id, uids, t.id()));
+            });
+            result = copied.result();
+            target = copied.target();
+        } catch (MailboxException e) {
+            if (e.reason() == MailboxException.Reason.NONEXISTENT) {
+                return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
+            }
+            throw e;
+        }
+        if (target.id() == view.id) s.dirty = true; // copies into the selected mailbox: EXISTS
+        if (result.sourceUids().length == 0) return Done.ok(verb + " completed, no messages");
+        ResponseCode copyUid = ResponseCode.copyUid(result.targetUidValidity(), Ranges.of(result.sourceUids()),
+                Ranges.of(result.targetUids()));
+        if (!move) {
+            if (!byUid && result.sourceUids().length < uids.length) {
+                return Done.no(ResponseCode.expungeIssued(), "Some of the messages no longer exist");
+            }
+            return Done.ok(copyUid, "COPY completed");
+        }
+        s.out.untagged(Status.OK, copyUid, "Moved");
+        Ranges moved = Ranges.of(result.sourceUids());
+        view.reportExpunges(s, moved);
+        view.removeReported(moved);
+        return Done.ok("MOVE completed");
+    }
+
+    /**
+     * EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): removes \Deleted messages (of the
+     * set, for UID EXPUNGE) and reports each removal.
+     */
+    static Done expunge(ImapSession s, ImapCommand.Expunge c) throws IOException {
+        SelectedMailbox view = s.selected();
+        if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
+        long[] deleted = SelectCommands.deletedUids(s, view);
+        if (c.uids().isPresent()) {
+            MessageSets.Resolved r = MessageSets.resolve(view, true, c.uids().get());
+            Ranges within = r.uids();
+            deleted = java.util.Arrays.stream(deleted).filter(within::contains).toArray();
+        }
+        if (deleted.length > 0) {
+            long[] toRemove = deleted;
+            long[] removed = s.service.store.write(s.account().id(), tx -> tx.expunge(view.id, toRemove));
+            Ranges gone = Ranges.of(removed);
+            view.reportExpunges(s, gone);
+            view.removeReported(gone);
+        }
+        return Done.ok("EXPUNGE completed");
+    }
+}

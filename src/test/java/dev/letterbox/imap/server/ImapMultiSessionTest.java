@@ -1,0 +1,158 @@
+package dev.letterbox.imap.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * One user, several devices: what one session sees of another's changes, and when (RFC 3501 §5.2,
+ * §7.4.1; RFC 2177 IDLE; RFC 7162 QRESYNC).
+ */
+class ImapMultiSessionTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+
+    static final String MSG = ImapMessageTest.MSG;
+
+    @Test
+    void newMailFlagChangesAndExpungesReachTheOtherSessionAtAllowedPoints() throws Exception {
+        String user = server.newUser("multi");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* 2 EXISTS");
+            b.run("b1 SELECT INBOX").ok().has("* 2 EXISTS");
+
+            b.run("b2 " + ImapMessageTest.append("INBOX", "", MSG)).ok().has("* 3 EXISTS");
+            a.run("a2 NOOP").ok().has("* 3 EXISTS");
+
+            b.run("b3 STORE 1 +FLAGS (\\Flagged)").ok();
+            var flags = a.run("a3 NOOP").ok();
+            Map<String, Object> f = ImapData.fetch(flags.one("* 1 FETCH"));
+            assertEquals("1", f.get("UID").toString());
+            assertTrue(ImapData.canonical(f.get("FLAGS")).contains("\\Flagged"));
+
+            b.run("b4 STORE 2 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("b5 EXPUNGE").ok().has("* 2 EXPUNGE");
+            // RFC 3501 §7.4.1: no EXPUNGE during FETCH, STORE or SEARCH; the ghost cannot be fetched
+            var fetch = a.run("a4 FETCH 1:3 (FLAGS)").no().code("EXPUNGEISSUED");
+            fetch.lacks("* 2 EXPUNGE").has("* 1 FETCH (FLAGS (\\Flagged \\Recent))");
+            a.run("a5 STORE 3 +FLAGS.SILENT (\\Seen)").ok().lacks("* 2 EXPUNGE");
+            a.run("a6 SEARCH ALL").ok().lacks("* 2 EXPUNGE").has("* SEARCH 1 3");
+            a.run("a7 COPY 2 Archive").no().code("EXPUNGEISSUED");
+            // a UID command may carry it; sequence numbers shift only now
+            a.run("a8 UID FETCH 1:* (FLAGS)").ok().has("* 2 EXPUNGE");
+            a.run("a9 FETCH 2 UID").ok().has("* 2 FETCH (UID 3)");
+            a.run("a10 NOOP").ok().lacks("*");
+        }
+    }
+
+    @Test
+    void idlePushesNewMailFlagsAndExpungesPromptly() throws Exception {
+        String user = server.newUser("idle");
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok();
+            b.run("b1 SELECT INBOX").ok();
+            a.send("a2 IDLE");
+            a.expectLine("+ idling");
+
+            long started = System.nanoTime();
+            server.deliver(user, MSG);
+            a.expectLine("* 2 EXISTS");
+            a.expectLine("* 2 RECENT"); // this session is the first to see it (RFC 3501 §2.3.2)
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(millis < 5000, "new mail pushed after " + millis + " ms");
+
+            b.run("b2 STORE 1 +FLAGS (\\Answered)").ok();
+            String fetch = a.readResponse();
+            assertTrue(fetch.startsWith("* 1 FETCH (") && fetch.contains("\\Answered"), fetch);
+
+            b.run("b3 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            a.readResponse(); // the \Deleted flag change
+            b.run("b4 EXPUNGE").ok();
+            a.expectLine("* 1 EXPUNGE");
+            a.send("DONE");
+            a.expectPrefix("a2 OK");
+            a.run("a3 FETCH 1 UID").ok().has("* 1 FETCH (UID 2)");
+        }
+    }
+
+    @Test
+    void idleOutsideSelectedStateAndBadContinuation() throws Exception {
+        String user = server.newUser("idle2");
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.send("a1 IDLE");
+            a.expectLine("+ idling");
+            a.send("NOT-DONE");
+            a.expectPrefix("a1 BAD");
+            a.run("a2 NOOP").ok();
+        }
+    }
+
+    @Test
+    void qresyncReportsVanishedAndChangedFlagsAfterReconnect() throws Exception {
+        String user = server.newUser("qresync");
+        for (int i = 0; i < 4; i++) server.deliver(user, MSG);
+        long uidValidity, modSeq;
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.run("a1 ENABLE QRESYNC").ok().has("* ENABLED QRESYNC");
+            var sel = a.run("a2 SELECT INBOX").ok();
+            uidValidity = number(sel.one("* OK [UIDVALIDITY"), "UIDVALIDITY");
+            modSeq = number(sel.one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+        }
+        try (ImapTestClient b = ImapTestClient.login(server, user)) {
+            b.run("b1 SELECT INBOX").ok();
+            b.run("b2 STORE 2 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("b3 EXPUNGE").ok();
+            b.run("b4 UID STORE 3 +FLAGS.SILENT (\\Flagged)").ok();
+        }
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.run("a3 SELECT INBOX (QRESYNC (1 1))").bad(); // not enabled yet (RFC 7162 §3.2.3)
+            a.run("a4 ENABLE QRESYNC").ok();
+            var sel = a.run("a5 SELECT INBOX (QRESYNC (" + uidValidity + " " + modSeq + " 1:4))").ok();
+            assertEquals(List.of("* VANISHED (EARLIER) 2"), sel.starting("* VANISHED"));
+            Map<String, Object> changed = ImapData.fetch(sel.one("* 2 FETCH"));
+            assertEquals("3", changed.get("UID").toString());
+            assertTrue(ImapData.canonical(changed.get("FLAGS")).contains("\\Flagged"));
+            assertTrue(changed.containsKey("MODSEQ"));
+            var uidFetch = a.run("a6 UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)").ok();
+            assertEquals(List.of("* VANISHED (EARLIER) 2"), uidFetch.starting("* VANISHED"));
+            assertEquals(1, uidFetch.starting("* 2 FETCH").size());
+            // under QRESYNC another session's expunge is reported as VANISHED
+            try (ImapTestClient b = ImapTestClient.login(server, user)) {
+                b.run("b5 SELECT INBOX").ok();
+                b.run("b6 UID STORE 4 +FLAGS.SILENT (\\Deleted)").ok();
+                b.run("b7 UID EXPUNGE 4").ok();
+            }
+            a.run("a7 NOOP").ok().has("* VANISHED 4");
+        }
+    }
+
+    @Test
+    void uidsAscendAndAreNeverReusedAcrossSessions() throws Exception {
+        String user = server.newUser("uids");
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok();
+            a.run("a2 " + ImapMessageTest.append("INBOX", "", MSG)).ok().code("APPENDUID");
+            a.run("a3 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            a.run("a4 EXPUNGE").ok();
+            var again = a.run("a5 " + ImapMessageTest.append("INBOX", "", MSG)).ok();
+            assertTrue(again.tagged().contains(" 2]"), again.tagged());
+            a.run("a6 FETCH 1 UID").ok().has("* 1 FETCH (UID 2)");
+        }
+    }
+
+    static long number(String line, String code) {
+        Matcher m = Pattern.compile(code + " (\\d+)").matcher(line);
+        assertTrue(m.find(), line);
+        return Long.parseLong(m.group(1));
+    }
+}

@@ -1,0 +1,223 @@
+package dev.letterbox.imap.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.testing.TestServer;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * SEARCH with every RFC 3501 §6.4.4 key (decoded headers and text parts, CHARSET), ESEARCH (RFC
+ * 4731), SEARCHRES (RFC 5182), MODSEQ (RFC 7162), SORT and THREAD (RFC 5256).
+ */
+class ImapSearchTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+
+    static final String M1 = "From: Alice Smith <alice@example.org>\r\n"
+            + "To: bob@example.test\r\n"
+            + "Cc: carol@example.com\r\n"
+            + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= aus Berlin\r\n"
+            + "Date: Mon, 7 Feb 1994 21:52:25 -0800\r\n"
+            + "Message-ID: <m1@example.org>\r\n"
+            + "\r\n"
+            + "Hello Bob, the quarterly numbers are attached.\r\n";
+    static final String M2 = "From: Bob <bob@example.test>\r\n"
+            + "To: alice@example.org\r\n"
+            + "Subject: Re: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?= aus Berlin\r\n"
+            + "Date: Tue, 8 Feb 1994 09:00:00 +0000\r\n"
+            + "Message-ID: <m2@example.test>\r\n"
+            + "In-Reply-To: <m1@example.org>\r\n"
+            + "References: <m1@example.org>\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+            + "\r\n"
+            + "U2Now7ZuZSBHcsO8w59lIHp1csO8Y2sK\r\n"; // "Schöne Grüße zurück\n"
+    static final String M3 = "From: Carol <carol@example.com>\r\n"
+            + "To: alice@example.org\r\n"
+            + "Subject: lunch\r\n"
+            + "Date: Wed, 1 Mar 2000 12:00:00 +0000\r\n"
+            + "X-Priority: 1\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/alternative; boundary=\"b\"\r\n"
+            + "\r\n"
+            + "--b\r\n"
+            + "Content-Type: text/html; charset=utf-8\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n"
+            + "\r\n"
+            + "<p>Let's have =E2=82=AC lunch, padding padding padding padding padding</p>\r\n"
+            + "--b--\r\n";
+
+    static String user;
+
+    @BeforeAll
+    static void mailbox() throws Exception {
+        user = server.newUser("search");
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("s1 " + ImapMessageTest.append("INBOX", "(\\Seen \\Flagged) \" 1-Jan-2020 10:00:00 +0000\"", M1)).ok();
+            c.run("s2 " + ImapMessageTest.append("INBOX", "(\\Answered $Work) \"15-Jun-2021 10:00:00 +0000\"", M2)).ok();
+            c.run("s3 " + ImapMessageTest.append("INBOX", "() \"31-Dec-2022 10:00:00 +0000\"", M3)).ok();
+        }
+    }
+
+    private static ImapTestClient session() throws Exception {
+        ImapTestClient c = ImapTestClient.login(server, user);
+        c.run("x SELECT INBOX").ok();
+        return c;
+    }
+
+    @ParameterizedTest(name = "SEARCH {0}")
+    @CsvSource(delimiter = '|', value = {
+            "ALL|1 2 3",
+            "FROM alice|1",
+            "FROM SMITH|1",
+            "TO alice@example.org|2 3",
+            "CC carol|1",
+            "BCC carol|",
+            "SUBJECT berlin|1 2",
+            "HEADER X-Priority \"\"|3",
+            "HEADER x-priority 1|3",
+            "HEADER X-Missing \"\"|",
+            "BODY quarterly|1",
+            "BODY berlin|",
+            "TEXT berlin|1 2",
+            "TEXT lunch|3",
+            "SENTON 7-Feb-1994|1",
+            "SENTBEFORE 8-Feb-1994|1",
+            "SENTSINCE 8-Feb-1994|2 3",
+            "ON 15-Jun-2021|2",
+            "BEFORE 15-Jun-2021|1",
+            "SINCE 15-Jun-2021|2 3",
+            "SEEN|1",
+            "UNSEEN|2 3",
+            "FLAGGED|1",
+            "UNFLAGGED|2 3",
+            "ANSWERED|2",
+            "UNANSWERED|1 3",
+            "KEYWORD $work|2",
+            "UNKEYWORD $Work|1 3",
+            "DELETED|",
+            "UNDELETED|1 2 3",
+            "DRAFT|",
+            "UNDRAFT|1 2 3",
+            "NOT SEEN|2 3",
+            "OR FROM alice FROM carol|1 3",
+            "(FROM bob SUBJECT berlin)|2",
+            "2:3|2 3",
+            "*|3",
+            "UID 1:2|1 2",
+            "UID 3:*|3",
+            "NOT (OR 1 3)|2",
+    })
+    void searchKeys(String criteria, String expected) throws Exception {
+        try (ImapTestClient c = session()) {
+            var r = c.run("t1 SEARCH " + criteria).ok();
+            String want = expected == null ? "* SEARCH" : "* SEARCH " + expected;
+            assertEquals(List.of(want), r.starting("* SEARCH"));
+        }
+    }
+
+    @Test
+    void charsetAndDecodedText() throws Exception {
+        try (ImapTestClient c = session()) {
+            String grusse = "grüße";
+            c.run("u1 SEARCH CHARSET UTF-8 SUBJECT {" + ImapMessageTest.octets(grusse) + "+}\r\n" + grusse).ok().has("* SEARCH 1 2");
+            String schoene = "SCHÖNE";
+            c.run("u2 SEARCH CHARSET UTF-8 BODY {" + ImapMessageTest.octets(schoene) + "+}\r\n" + schoene).ok().has("* SEARCH 2");
+            String euro = "€ lunch";
+            c.run("u3 SEARCH CHARSET UTF-8 BODY {" + ImapMessageTest.octets(euro) + "+}\r\n" + euro).ok().has("* SEARCH 3");
+            c.run("u4 SEARCH CHARSET KOI8-XYZ ALL").no().code("BADCHARSET");
+            c.run("u5 UID SEARCH CHARSET US-ASCII FROM bob").ok().has("* SEARCH 2");
+        }
+    }
+
+    @Test
+    void recentNewAndOld() throws Exception {
+        String fresh = server.newUser("recent");
+        server.deliver(fresh, M1);
+        server.deliver(fresh, M3);
+        try (ImapTestClient a = ImapTestClient.login(server, fresh); ImapTestClient b = ImapTestClient.login(server, fresh)) {
+            a.run("r1 SELECT INBOX").ok().has("* 2 RECENT");
+            a.run("r2 STORE 1 +FLAGS.SILENT (\\Seen)").ok();
+            a.run("r3 SEARCH RECENT").ok().has("* SEARCH 1 2");
+            a.run("r4 SEARCH NEW").ok().has("* SEARCH 2");
+            a.run("r5 SEARCH OLD").ok().has("* SEARCH");
+            b.run("r6 SELECT INBOX").ok().has("* 0 RECENT");
+            b.run("r7 SEARCH OLD").ok().has("* SEARCH 1 2");
+        }
+    }
+
+    @Test
+    void esearchAndSearchres() throws Exception {
+        try (ImapTestClient c = session()) {
+            c.run("v1 UID SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN").ok().has("* ESEARCH (TAG \"v1\") UID MIN 2 MAX 3 COUNT 2 ALL 2:3");
+            c.run("v2 SEARCH RETURN () ALL").ok().has("* ESEARCH (TAG \"v2\") ALL 1:3");
+            c.run("v3 SEARCH RETURN (COUNT) DELETED").ok().has("* ESEARCH (TAG \"v3\") COUNT 0");
+            c.run("v4 SEARCH RETURN (MIN) DELETED").ok().has("* ESEARCH (TAG \"v4\")");
+            c.run("v5 SEARCH RETURN (SAVE) FROM bob").ok().lacks("*");
+            c.run("v6 FETCH $ (UID)").ok().has("* 2 FETCH (UID 2)");
+            c.run("v7 UID SEARCH UID $ OR $ 1").ok().has("* SEARCH 2");
+            c.run("v8 SEARCH RETURN (SAVE MIN) UNSEEN").ok().has("* ESEARCH (TAG \"v8\") MIN 2");
+            c.run("v9 UID FETCH $ (UID)").ok().has("* 2 FETCH (UID 2)").lacks("* 3 FETCH");
+            c.run("v10 SEARCH RETURN (FOO) ALL").bad();
+        }
+    }
+
+    @Test
+    void modseqSearchAndConditionalStore() throws Exception {
+        String own = server.newUser("modseq");
+        server.deliver(own, M1);
+        server.deliver(own, M2);
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            var sel = c.run("w1 SELECT INBOX (CONDSTORE)").ok();
+            long highest = ImapMultiSessionTest.number(sel.one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+            var st = c.run("w2 STORE 2 +FLAGS (\\Flagged)").ok();
+            String fetch = st.one("* 2 FETCH");
+            java.util.regex.Matcher mm = java.util.regex.Pattern.compile("MODSEQ \\((\\d+)\\)").matcher(fetch);
+            assertTrue(mm.find(), fetch);
+            long m2 = Long.parseLong(mm.group(1));
+            assertTrue(m2 > highest, fetch);
+            c.run("w3 SEARCH MODSEQ " + m2).ok().has("* SEARCH 2 (MODSEQ " + m2 + ")");
+            c.run("w4 SEARCH MODSEQ \"/flags/\\\\draft\" all " + m2).ok().has("* SEARCH 2 (MODSEQ " + m2 + ")");
+            // RFC 7162 §3.1.3: message 2 changed after m2-1: refused and reported in MODIFIED
+            var cond = c.run("w5 STORE 1:2 (UNCHANGEDSINCE " + (m2 - 1) + ") +FLAGS (\\Seen)").ok().code("MODIFIED 2");
+            assertEquals(1, cond.starting("* 1 FETCH").size());
+            c.run("w6 UID STORE 2 (UNCHANGEDSINCE " + (m2 - 1) + ") +FLAGS (\\Seen)").ok().code("MODIFIED 2");
+            var changed = c.run("w7 FETCH 1:* (FLAGS) (CHANGEDSINCE " + m2 + ")").ok();
+            assertEquals(1, changed.untagged().size(), changed.untagged().toString());
+            assertTrue(changed.one("* 1 FETCH").contains("MODSEQ ("));
+            c.run("w8 FETCH 1 (MODSEQ)").ok().one("* 1 FETCH (MODSEQ (");
+            c.run("w9 STORE 1 -FLAGS.SILENT (\\Seen)").ok().one("* 1 FETCH (UID 1 MODSEQ (");
+        }
+    }
+
+    @Test
+    void sortAndThread() throws Exception {
+        try (ImapTestClient c = session()) {
+            c.run("y1 SORT (SUBJECT) UTF-8 ALL").ok().has("* SORT 1 2 3");
+            c.run("y2 SORT (REVERSE DATE) UTF-8 ALL").ok().has("* SORT 3 2 1");
+            c.run("y3 SORT (FROM) UTF-8 ALL").ok().has("* SORT 1 2 3");
+            int[] sizes = {ImapMessageTest.octets(M1), ImapMessageTest.octets(M2), ImapMessageTest.octets(M3)};
+            List<Integer> bySize = new java.util.ArrayList<>(List.of(1, 2, 3));
+            bySize.sort((x, y) -> sizes[y - 1] != sizes[x - 1] ? Integer.compare(sizes[y - 1], sizes[x - 1]) : Integer.compare(x, y));
+            c.run("y4 SORT (REVERSE SIZE) UTF-8 ALL").ok().has("* SORT " + bySize.get(0) + " " + bySize.get(1) + " " + bySize.get(2));
+            int min = Math.min(sizes[0], Math.min(sizes[1], sizes[2]));
+            c.run("y12 SEARCH SMALLER " + (min + 1)).ok().has("* SEARCH " + (java.util.Arrays.stream(sizes).boxed().toList().indexOf(min) + 1));
+            c.run("y13 SEARCH LARGER " + min).ok().starting("* SEARCH ");
+            c.run("y14 SEARCH LARGER " + (sizes[0] + sizes[1] + sizes[2])).ok().has("* SEARCH");
+            c.run("y5 UID SORT (REVERSE ARRIVAL) UTF-8 UNSEEN").ok().has("* SORT 3 2");
+            c.run("y6 SORT (TO CC) UTF-8 ALL").ok().has("* SORT 2 3 1");
+            c.run("y7 SORT (DISPLAYFROM) UTF-8 ALL").ok().has("* SORT 1 2 3");
+            c.run("y8 THREAD REFERENCES UTF-8 ALL").ok().has("* THREAD (1 2)(3)");
+            c.run("y9 THREAD ORDEREDSUBJECT UTF-8 ALL").ok().has("* THREAD (1 2)(3)");
+            c.run("y10 UID THREAD REFERENCES UTF-8 SUBJECT lunch").ok().has("* THREAD (3)");
+            c.run("y11 SORT (BOGUS) UTF-8 ALL").bad();
+        }
+    }
+}
