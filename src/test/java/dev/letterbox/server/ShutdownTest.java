@@ -7,13 +7,15 @@ import dev.letterbox.testing.LineClient;
 import dev.letterbox.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
-/** A stop does not wait for sessions that merely sit between commands; SMTP says 421 first. */
+/** A stop does not wait for sessions that merely sit between commands; SMTP says 421, IMAP BYE. */
 class ShutdownTest {
     @Test
     void quietSessionsEndAtOnceWithTheProtocolsGoodbye() throws Exception {
         TestServer server = new TestServer();
         server.start();
-        try (LineClient smtp = server.connect("smtp"); LineClient pop3 = server.connectTls("pop3s")) {
+        String user = server.newUser("idler");
+        try (LineClient smtp = server.connect("smtp"); LineClient pop3 = server.connectTls("pop3s");
+             LineClient imap = server.connectTls("imaps")) {
             smtp.expectPrefix("220 ");
             smtp.send("EHLO client.example.org");
             String line;
@@ -21,7 +23,16 @@ class ShutdownTest {
                 line = smtp.readLine();
             } while (line != null && !line.startsWith("250 "));
             pop3.expectPrefix("+OK");
-            Thread.sleep(600); // both sessions are now quiet
+            imap.expectPrefix("* OK");
+            imap.send("a LOGIN " + user + " \"" + TestServer.PASSWORD + "\"");
+            imap.expectPrefix("a OK");
+            imap.send("b SELECT INBOX");
+            while (!imap.readLine().startsWith("b OK")) {
+                // the SELECT's untagged data
+            }
+            imap.send("c IDLE");
+            imap.expectPrefix("+ ");
+            Thread.sleep(600); // all three sessions are now quiet
             long started = System.nanoTime();
             server.stop();
             long millis = (System.nanoTime() - started) / 1_000_000;
@@ -29,6 +40,8 @@ class ShutdownTest {
             assertEquals("421 4.3.2 mail.example.test shutting down, try again later", smtp.readLine());
             assertTrue(smtp.isClosedByServer());
             assertTrue(pop3.isClosedByServer());
+            assertEquals("* BYE Letterbox shutting down", imap.readLine());
+            assertTrue(imap.isClosedByServer());
         }
     }
 }
