@@ -7,7 +7,7 @@
 #         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
 # - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
 # - push: imap-idle-latency.py (APPEND on one connection until "* n EXISTS" on another one in IDLE)
-# Env: CLIENTS=20 USERS=20 SECONDS=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
+# Env: CLIENTS=20 USERS=20 DURATION=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -16,11 +16,12 @@ PEERS=${PEERS:-/work/shared/peers}
 lb_find_jdk 1
 lb_find_maven
 WHAT=${1:-all}
-CLIENTS=${CLIENTS:-20}; USERS=${USERS:-20}; SECONDS_=${SECONDS:-30}; MESSAGES=${MESSAGES:-200}
+CLIENTS=${CLIENTS:-20}; USERS=${USERS:-20}; MESSAGES=${MESSAGES:-200}
+DURATION=${DURATION:-30}  # not SECONDS: that is bash's own clock
 BIG=${BIG:-100000}; CONNS=${CONNS:-2000}; OFFSET=${PORT_OFFSET:-30000}
 LB_PORT=$((143 + OFFSET)); DOVECOT_PORT=11143
 DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
-PASS_LB=benchpass1   # Letterbox wants 8+ characters; Dovecot's reference users have "pass"
+PASS_LB=pass       # the reference servers' password; BenchUsers writes it straight to the store
 HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}
 
 cd "$ROOT"
@@ -34,12 +35,15 @@ hostname = "mail.example.test"
 [listen]
 address = "127.0.0.1"
 port_offset = $OFFSET
+[limits]
+max_connections = 100000        # the idle run opens CONNS sessions from one address
+max_connections_per_ip = 100000
 [imap]
 plaintext_auth_on_loopback = true
 [log]
 level = "warning"
 TOML
-"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchAccounts "$DATA" 200 "$PASS_LB"
+"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$DATA" 200 "$PASS_LB"
 
 if [ "$WHAT" = big ]; then
     "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchBigMailbox "$DATA" \
@@ -62,7 +66,7 @@ run_load() {
         if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
         echo "== load: $side"
         python3 "$ROOT/bench/imap/imap-load.py" --port $port --password $pass --user-pattern 'testuser%d@example.test' \
-            --users "$USERS" --clients "$CLIENTS" --seconds "$SECONDS_" --messages "$MESSAGES"
+            --users "$USERS" --clients "$CLIENTS" --seconds "$DURATION" --messages "$MESSAGES"
     done
 }
 

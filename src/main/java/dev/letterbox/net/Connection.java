@@ -60,6 +60,14 @@ public interface Connection extends Closeable {
     void flush() throws IOException;
 
     /**
+     * Says the reply just flushed invites a burst of data whose end the client may hold back: a
+     * client that writes an IMAP literal and its closing CRLF separately (Python's imaplib does)
+     * has Nagle's algorithm keep the CRLF until the literal is acknowledged, and a delayed ACK then
+     * costs 40 ms per APPEND. This acknowledges the next segment at once (TCP_QUICKACK on Linux).
+     */
+    void expectDataAfterReply();
+
+    /**
      * True when input is already buffered and a read would not block (pipelining detection). Counts
      * bytes the operating system has received too on a plaintext connection; under TLS only
      * decrypted bytes count.

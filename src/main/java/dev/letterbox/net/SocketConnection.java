@@ -124,6 +124,11 @@ final class SocketConnection implements Connection {
     }
 
     @Override
+    public void expectDataAfterReply() {
+        io.quickAck();
+    }
+
+    @Override
     public void flush() throws IOException {
         output.flush();
     }

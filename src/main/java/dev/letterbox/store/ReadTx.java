@@ -29,6 +29,9 @@ public interface ReadTx {
     /** Every UID in the mailbox, ascending. */
     long[] uids(long mailboxId);
 
+    /** UIDs of the messages that have system flag {@code flag} ({@link Flags#DELETED}, ...), ascending. */
+    long[] uidsWithFlag(long mailboxId, int flag);
+
     /** Messages with {@code fromUid <= uid <= toUid}, ascending by UID, at most {@code limit}. */
     List<MessageMeta> messages(long mailboxId, long fromUid, long toUid, int limit);
 

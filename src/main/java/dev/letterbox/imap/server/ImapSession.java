@@ -454,6 +454,7 @@ final class ImapSession implements ImapReader.Session {
             lock.unlock();
         }
         conn.flush();
+        conn.expectDataAfterReply();
     }
 
     @Override

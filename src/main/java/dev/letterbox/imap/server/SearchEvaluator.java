@@ -70,31 +70,54 @@ final class SearchEvaluator {
         this.needsContent = needsContent(key);
     }
 
+    /** One page read: the candidates still in the running and the last UID looked at (0: none left). */
+    private record Page(List<Candidate> candidates, long lastUid) {}
+
     /** Calls {@code match} for every matching message, ascending by UID. */
     void run(Consumer<MessageMeta> match) {
         long max = view.uids.maxUid();
         long from = 1;
         while (from <= max) {
             long f = from;
-            List<Candidate> page = s.service.store.read(s.account().id(), tx -> {
+            Page page = s.service.store.read(s.account().id(), tx -> {
                 List<Candidate> out = new ArrayList<>();
+                long last = 0;
                 for (MessageMeta m : tx.messages(view.id, f, max, PAGE)) {
+                    last = m.uid();
                     int msn = view.uids.msnOf(m.uid());
                     if (msn == 0) continue;
-                    out.add(new Candidate(m, msn, needsContent ? Structures.stored(tx, m.blob()) : null));
+                    Candidate c = new Candidate(m, msn, null);
+                    if (needsContent) {
+                        // the structure costs a row read and a decode: not for messages a flag already rules out
+                        if (failsCheapKeys(key, c)) continue;
+                        c.structure = Structures.stored(tx, m.blob());
+                        c.structureLoaded = c.structure != null;
+                    }
+                    out.add(c);
                 }
-                return out;
+                return new Page(out, last);
             });
-            for (Candidate c : page) {
+            for (Candidate c : page.candidates()) {
                 try {
                     if (matches(key, c)) match.accept(c.meta);
                 } catch (IOException e) {
                     // the message's bytes are gone (expunged elsewhere): it matches nothing
                 }
             }
-            if (page.isEmpty()) break;
-            from = page.get(page.size() - 1).meta.uid() + 1;
+            if (page.lastUid() == 0) break;
+            from = page.lastUid() + 1;
         }
+    }
+
+    /** True when a conjunction's metadata-only keys already fail, so the content keys need not run. */
+    private boolean failsCheapKeys(SearchKey k, Candidate c) {
+        if (!(k instanceof SearchKey.And a)) return false;
+        try {
+            for (SearchKey sub : a.keys()) if (!needsContent(sub) && !matches(sub, c)) return true;
+        } catch (IOException e) {
+            return false; // metadata keys read nothing; evaluate fully later
+        }
+        return false;
     }
 
     static boolean usesModSeq(SearchKey key) {

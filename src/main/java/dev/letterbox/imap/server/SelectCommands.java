@@ -142,22 +142,9 @@ final class SelectCommands {
         return Done.ok("UNSELECT completed");
     }
 
-    /** The UIDs in the view with \Deleted, read in pages. */
+    /** The UIDs in the view with \Deleted: the store returns just those UIDs, not every message row. */
     static long[] deletedUids(ImapSession s, SelectedMailbox view) {
-        return uidsWhere(s, view, m -> m.flags().has(Flags.DELETED));
-    }
-
-    static long[] uidsWhere(ImapSession s, SelectedMailbox view, java.util.function.Predicate<MessageMeta> test) {
-        List<Long> out = new ArrayList<>();
-        long from = 1;
-        long max = view.uids.maxUid();
-        while (from <= max) {
-            long f = from;
-            List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.messages(view.id, f, max, PAGE));
-            for (MessageMeta m : page) if (view.uids.contains(m.uid()) && test.test(m)) out.add(m.uid());
-            if (page.size() < PAGE) break;
-            from = page.get(page.size() - 1).uid() + 1;
-        }
-        return out.stream().mapToLong(Long::longValue).toArray();
+        long[] flagged = s.service.store.read(s.account().id(), tx -> tx.uidsWithFlag(view.id, Flags.DELETED));
+        return java.util.Arrays.stream(flagged).filter(view.uids::contains).toArray();
     }
 }

@@ -45,6 +45,10 @@ final class MessageQueries {
         return db.longs("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid", mailboxId);
     }
 
+    static long[] uidsWithFlag(SqlSession db, long mailboxId, int flag) {
+        return db.longs("SELECT uid FROM message WHERE mailbox_id = ? AND (flags & ?) <> 0 ORDER BY uid", mailboxId, flag);
+    }
+
     static List<MessageMeta> changedSince(SqlSession db, long mailboxId, long modSeq, long afterUid, int limit) {
         if (limit <= 0) return List.of();
         return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND modseq > ? AND uid > ? "

@@ -116,6 +116,12 @@ class SqlReadTx implements ReadTx {
     }
 
     @Override
+    public long[] uidsWithFlag(long mailboxId, int flag) {
+        checkOwned(mailboxId);
+        return MessageQueries.uidsWithFlag(db, mailboxId, flag);
+    }
+
+    @Override
     public long firstUnseenUid(long mailboxId) {
         checkOwned(mailboxId);
         return MessageQueries.firstUnseen(db, mailboxId);

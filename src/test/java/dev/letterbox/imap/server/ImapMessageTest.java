@@ -191,4 +191,30 @@ class ImapMessageTest {
             c.run("f7 SETQUOTA \"\" (STORAGE 1)").no();
         }
     }
+
+    @Test
+    void checkUidCopyAndBinaryDecoding() throws Exception {
+        String user = server.newUser("bin");
+        String mime = "Subject: attached\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 =\r\nau lait\r\n"
+                + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nAAEC/w==\r\n"
+                + "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-unheard-of\r\n\r\nzzz\r\n--b--\r\n";
+        server.deliver(user, MSG);
+        server.deliver(user, mime);
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            long archive = uidValidity(c.run("g0 EXAMINE Archive").ok());
+            c.run("g1 SELECT INBOX").ok();
+            c.run("g2 CHECK").ok().lacks("* 1 EXPUNGE"); // RFC 3501 §6.4.1: a checkpoint, nothing to report
+            c.run("g3 UID COPY 2,1 Archive").ok().code("COPYUID " + archive + " 1:2 1:2");
+            c.run("g4 UID COPY 7 Archive").ok(); // RFC 9051 §6.4.8: no such UID is not an error
+            // RFC 3516: BINARY[] returns the decoded content (the CRLF before a boundary belongs to it); a literal with 8-bit or NUL data is ~{n}
+            var bin = ImapData.fetch(c.run("g5 FETCH 2 (BINARY.PEEK[1] BINARY.SIZE[1] BINARY.SIZE[2])").ok().one("* 2 FETCH"));
+            assertEquals("café au lait", bin.get("BINARY[1]"));
+            assertEquals(String.valueOf(octets("café au lait")), bin.get("BINARY.SIZE[1]").toString());
+            assertEquals("4", bin.get("BINARY.SIZE[2]").toString());
+            c.run("g6 FETCH 2 BINARY.PEEK[2]").ok().one("* 2 FETCH (BINARY[2] ~{4}");
+            c.run("g7 FETCH 2 BINARY.PEEK[3]").no().code("UNKNOWN-CTE");
+            c.run("g8 FETCH 2 FLAGS").ok().has("* 2 FETCH (FLAGS (\\Recent))");
+        }
+    }
 }
