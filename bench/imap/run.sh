@@ -108,8 +108,9 @@ run_idle() {
         echo "letterbox live heap: $before KiB before, $after KiB with $CONNS idle sessions:" \
             "$(( (after - before) / CONNS )) KiB per IDLE session (heap only)"
     ) &
+    local measuring=$!
     USER_PATTERN='testuser%d@example.test' PASS=$PASS_LB PORT=$LB_PORT CONNS=$CONNS PIDS=$LB_PID HOLD=10 "$PEERS/idle-mem.sh"
-    wait
+    wait $measuring # not a bare wait: that would wait for the server too
     echo "== idle: dovecot"
     USER_PATTERN='testuser%d@example.test' PASS=pass PORT=$DOVECOT_PORT CONNS=$CONNS \
         TREE=$(cat /var/tmp/mail-peers/dovecot/run/master.pid) "$PEERS/idle-mem.sh"

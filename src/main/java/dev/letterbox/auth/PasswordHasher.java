@@ -28,6 +28,7 @@ public final class PasswordHasher {
     private final Semaphore concurrent = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
     /** A hash to check against when the account does not exist, so timing does not reveal that. */
     private final String decoy;
+    private final VerifiedLogins recent = new VerifiedLogins(System::nanoTime);
 
     public PasswordHasher() {
         this.decoy = hash("decoy password that matches nothing".toCharArray());
@@ -41,8 +42,18 @@ public final class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
-    /** Constant-time check; a malformed stored hash never matches. */
+    /**
+     * Constant-time check; a malformed stored hash never matches. A password that matched this same
+     * hash in the last minutes is recognised without the slow hash (see {@link VerifiedLogins}).
+     */
     public boolean verify(char[] password, String stored) {
+        if (stored != null && recent.matches(password, stored)) return true;
+        boolean ok = verifySlowly(password, stored);
+        if (ok) recent.remember(password, stored);
+        return ok;
+    }
+
+    private boolean verifySlowly(char[] password, String stored) {
         Matcher m = stored == null ? null : PHC.matcher(stored);
         if (m == null || !m.matches()) return false;
         int memory = Integer.parseInt(m.group(1)), iterations = Integer.parseInt(m.group(2)),
@@ -56,7 +67,7 @@ public final class PasswordHasher {
 
     /** Burns the same time as a real check; used when the account does not exist. */
     public void verifyDecoy(char[] password) {
-        verify(password, decoy);
+        verifySlowly(password, decoy);
     }
 
     private byte[] derive(char[] password, byte[] salt, int memory, int iterations, int parallelism, int length) {
