@@ -54,4 +54,10 @@ public interface ReadTx {
 
     /** The parsed-once structure stored with the blob, or null when none was stored. */
     byte[] structure(BlobId blob);
+
+    /**
+     * The stored structures of the messages {@link #messages} would return for the same arguments,
+     * by UID, in one query (messages without one are absent).
+     */
+    java.util.Map<Long, byte[]> structures(long mailboxId, long fromUid, long toUid, int limit);
 }

@@ -154,9 +154,10 @@ final class FetchCommand {
                                        boolean structures) throws IOException {
         List<Item> page = s.service.store.read(s.account().id(), tx -> {
             List<Item> out = new ArrayList<>();
+            java.util.Map<Long, byte[]> stored = structures ? tx.structures(view.id, from, to, limit) : java.util.Map.of();
             for (MessageMeta m : tx.messages(view.id, from, to, limit)) {
                 if (!view.uids.contains(m.uid())) continue;
-                out.add(new Item(m, structures ? Structures.stored(tx, m.blob()) : null));
+                out.add(new Item(m, structures ? Structures.decode(stored.get(m.uid())) : null));
             }
             return out;
         });

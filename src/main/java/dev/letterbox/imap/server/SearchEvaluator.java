@@ -82,6 +82,7 @@ final class SearchEvaluator {
             Page page = s.service.store.read(s.account().id(), tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
+                java.util.Map<Long, byte[]> stored = needsContent ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
                 for (MessageMeta m : tx.messages(view.id, f, max, PAGE)) {
                     last = m.uid();
                     int msn = view.uids.msnOf(m.uid());
@@ -90,7 +91,7 @@ final class SearchEvaluator {
                     if (needsContent) {
                         // the structure costs a row read and a decode: not for messages a flag already rules out
                         if (failsCheapKeys(key, c)) continue;
-                        c.structure = Structures.stored(tx, m.blob());
+                        c.structure = Structures.decode(stored.get(m.uid()));
                         c.structureLoaded = c.structure != null;
                     }
                     out.add(c);

@@ -16,7 +16,11 @@ final class Structures {
 
     /** The stored structure, or null when none was stored (or it cannot be read back). */
     static MessageStructure stored(ReadTx tx, BlobId blob) {
-        byte[] data = tx.structure(blob);
+        return decode(tx.structure(blob));
+    }
+
+    /** A stored structure decoded; null when there is none or its format is unknown (parse again). */
+    static MessageStructure decode(byte[] data) {
         if (data == null) return null;
         try {
             return MessageStructure.deserialize(data);

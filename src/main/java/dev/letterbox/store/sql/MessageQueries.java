@@ -36,6 +36,18 @@ final class MessageQueries {
                 + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, fromUid, toUid, limit);
     }
 
+    static java.util.Map<Long, byte[]> structures(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+        java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
+        if (limit <= 0 || fromUid > toUid) return out;
+        record UidStructure(long uid, byte[] structure) {}
+        for (UidStructure r : db.list("SELECT m.uid, b.structure FROM message m JOIN blob b ON b.id = m.blob_id "
+                        + "WHERE m.mailbox_id = ? AND m.uid >= ? AND m.uid <= ? ORDER BY m.uid LIMIT ?",
+                rs -> new UidStructure(rs.getLong(1), rs.getBytes(2)), mailboxId, fromUid, toUid, limit)) {
+            if (r.structure() != null) out.put(r.uid(), r.structure());
+        }
+        return out;
+    }
+
     static Optional<MessageMeta> one(SqlSession db, long mailboxId, long uid) {
         return db.first("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ?",
                 MessageQueries::map, mailboxId, uid);

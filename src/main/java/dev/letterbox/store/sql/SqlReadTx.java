@@ -137,4 +137,10 @@ class SqlReadTx implements ReadTx {
     public byte[] structure(BlobId blob) {
         return BlobRefs.structure(db, accountId, blob);
     }
+
+    @Override
+    public java.util.Map<Long, byte[]> structures(long mailboxId, long fromUid, long toUid, int limit) {
+        checkOwned(mailboxId);
+        return MessageQueries.structures(db, mailboxId, fromUid, toUid, limit);
+    }
 }
