@@ -17,10 +17,8 @@ ROUNDS=${1:-3}
 CLIENTS=${CLIENTS:-10}; LOAD_ROUNDS=${LOAD_ROUNDS:-10}; SEED_MSGS=${SEED_MSGS:-200}; OFFSET=${OFFSET:-37000}
 LB_POP3=$((110 + OFFSET)); LB_IMAP=$((143 + OFFSET))
 
-cd "$ROOT"
-JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+. "$ROOT/bench/lib.sh"
+bench_build
 
 DATA=$(mktemp -d /tmp/letterbox-bench-pop3.XXXXXX)
 cat > "$DATA/letterbox.toml" <<TOML
@@ -36,20 +34,7 @@ plaintext_auth_on_loopback = true
 [log]
 level = "warning"
 TOML
-"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$DATA" 200 pass
-"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar target/letterbox.jar serve --data "$DATA" \
-    > "$DATA/server.log" 2>&1 &
-LB_PID=$!
-cleanup() {
-    kill "$LB_PID" 2>/dev/null || true
-    wait "$LB_PID" 2>/dev/null || true
-    rm -rf "$DATA"
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/$LB_POP3) 2>/dev/null && break
-    sleep 0.2
-done
+bench_start_letterbox "$DATA" $LB_POP3
 echo "Letterbox pid $LB_PID, POP3 $LB_POP3, IMAP $LB_IMAP, data $DATA" >&2
 "$PEERS/start-reference.sh" >&2
 

@@ -17,10 +17,8 @@ LB_PORT=$((25 + OFFSET))
 PF_PORT=11025
 PF_MAILDIRS=${PEERS_DIR:-/var/tmp/mail-peers}/dovecot/mail
 
-cd "$ROOT"
-JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+. "$ROOT/bench/lib.sh"
+bench_build
 
 DATA=$(mktemp -d /tmp/letterbox-bench-smtp.XXXXXX)
 cat > "$DATA/letterbox.toml" <<TOML
@@ -34,20 +32,7 @@ command_rate_per_ip = 0
 [log]
 level = "warning"
 TOML
-"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$DATA" 200 pass
-"$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar target/letterbox.jar serve --data "$DATA" \
-    > "$DATA/server.log" 2>&1 &
-LB_PID=$!
-cleanup() {
-    kill "$LB_PID" 2>/dev/null || true
-    wait "$LB_PID" 2>/dev/null || true
-    rm -rf "$DATA"
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-    (exec 3<>/dev/tcp/127.0.0.1/$LB_PORT) 2>/dev/null && break
-    sleep 0.2
-done
+bench_start_letterbox "$DATA" $LB_PORT
 echo "Letterbox pid $LB_PID on port $LB_PORT, data $DATA" >&2
 
 "$PEERS/start-reference.sh" >&2   # shared with other benches: no RESET_MAIL; smtp-load counts the Maildir delta

@@ -51,6 +51,15 @@ public final class RelayThroughput {
     private static double run(TestDnsServer dns, TestServer receiver, String to, int messages, int size, int workers)
             throws Exception {
         Path data = Files.createTempDirectory("letterbox-bench-relay-");
+        try {
+            return measure(data, dns, receiver, to, messages, size, workers);
+        } finally {
+            TestServer.deleteTree(data);
+        }
+    }
+
+    private static double measure(Path data, TestDnsServer dns, TestServer receiver, String to, int messages, int size,
+                                  int workers) throws Exception {
         String base = "hostname = \"mail.example.test\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n"
                 + "smtp = 0\nsubmission = false\nsubmissions = false\nimap = false\nimaps = false\npop3 = false\n"
                 + "pop3s = false\nhttp = false\nhttps = false\n[log]\nlevel = \"warning\"\n"

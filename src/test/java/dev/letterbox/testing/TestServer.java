@@ -176,7 +176,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         return LineClient.tls("127.0.0.1", port(listener), clientTls());
     }
 
-    private static void deleteTree(Path dir) {
+    /** Removes a temporary directory and everything in it (best effort). */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
