@@ -13,6 +13,8 @@ import java.nio.channels.SocketChannel;
  * each counter has a single writer at a time.
  */
 final class SocketIo {
+    private static final boolean QUICKACK_SUPPORTED = quickAckSupported();
+
     private final SocketChannel channel;
     /** Only used for FIONREAD: the channel's socket adaptor stream reports the kernel's byte count. */
     private final InputStream kernelCount;
@@ -70,8 +72,6 @@ final class SocketIo {
             // only a latency hint
         }
     }
-
-    private static final boolean QUICKACK_SUPPORTED = quickAckSupported();
 
     private static boolean quickAckSupported() {
         try (SocketChannel probe = SocketChannel.open()) {

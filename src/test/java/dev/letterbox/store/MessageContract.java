@@ -301,6 +301,31 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void uidsWithFlagAndPagedStructures() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "pages@example.com");
+            long b = newAccount(store, "other@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, message(store, "one", Flags.ofSystem(Flags.DELETED)));
+            append(store, a, inbox, message(store, "two", Flags.ofSystem(Flags.SEEN)));
+            NewMessage plain = message(store, "three");
+            append(store, a, inbox, new NewMessage(plain.blob(), plain.size(), Flags.ofSystem(Flags.DELETED), DATE, null));
+            append(store, a, inbox, "four");
+            assertArrayEquals(new long[] {1, 3}, store.read(a, tx -> tx.uidsWithFlag(inbox, Flags.DELETED)));
+            assertArrayEquals(new long[] {2}, store.read(a, tx -> tx.uidsWithFlag(inbox, Flags.SEEN)));
+            assertArrayEquals(new long[0], store.read(a, tx -> tx.uidsWithFlag(inbox, Flags.FLAGGED)));
+
+            // the same window as messages(): UID 2 up, two rows; UID 3 has no stored structure
+            var page = store.read(a, tx -> tx.structures(inbox, 2, Long.MAX_VALUE, 2));
+            assertEquals(java.util.Set.of(2L), page.keySet());
+            assertEquals("structure of two", new String(page.get(2L), StandardCharsets.UTF_8));
+            assertEquals(java.util.Set.of(1L, 2L, 4L), store.read(a, tx -> tx.structures(inbox, 1, 10, 10)).keySet());
+            assertThrows(RuntimeException.class, () -> store.read(b, tx -> tx.structures(inbox, 1, 10, 10)),
+                    "another account's mailbox");
+        }
+    }
+
+    @Test
     default void structureIsKeptWithTheBlobAndScopedToTheAccount() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "alice@example.com");
