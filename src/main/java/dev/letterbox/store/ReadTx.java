@@ -35,6 +35,9 @@ public interface ReadTx {
     /** Messages with {@code fromUid <= uid <= toUid}, ascending by UID, at most {@code limit}. */
     List<MessageMeta> messages(long mailboxId, long fromUid, long toUid, int limit);
 
+    /** The same messages as {@link #messages}, only their flags: cheaper to read for a flag sync. */
+    List<FlagState> flagStates(long mailboxId, long fromUid, long toUid, int limit);
+
     Optional<MessageMeta> message(long mailboxId, long uid);
 
     /** Messages whose MODSEQ is above {@code modSeq}, with UID above {@code afterUid}, ascending by UID. */

@@ -7,6 +7,7 @@ import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.SequenceSet;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.FlagState;
 import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MessageMeta;
@@ -41,12 +42,15 @@ final class FetchCommand {
     private FetchCommand() {}
 
     /** What the items need, worked out once per command. */
-    private record Plan(boolean needsStructure, boolean needsBlob, boolean setsSeen, boolean uid, boolean modSeq) {
+    /** What a FETCH needs read; {@code flagsOnly}: nothing but UID, FLAGS and MODSEQ (a flag sync). */
+    private record Plan(boolean needsStructure, boolean needsBlob, boolean setsSeen, boolean uid, boolean modSeq,
+                        boolean flagsOnly) {
         static Plan of(ImapCommand.Fetch c, boolean condstore, boolean readOnly) {
-            boolean structure = false, blob = false, seen = false;
+            boolean structure = false, blob = false, seen = false, flagsOnly = true;
             for (FetchAttr a : c.attrs()) {
                 switch (a) {
                     case FetchAttr.Simple s -> {
+                        flagsOnly &= s == FetchAttr.Simple.UID || s == FetchAttr.Simple.FLAGS || s == FetchAttr.Simple.MODSEQ;
                         switch (s) {
                             case ENVELOPE, BODY, BODYSTRUCTURE -> structure = true;
                             case RFC822_HEADER -> {
@@ -66,16 +70,19 @@ final class FetchCommand {
                         }
                     }
                     case FetchAttr.BodySection b -> {
+                        flagsOnly = false;
                         blob = true;
                         structure |= b.section().part().length > 0 || b.section().kind() != FetchAttr.Section.Kind.ALL;
                         seen |= !b.peek();
                     }
                     case FetchAttr.Binary b -> {
+                        flagsOnly = false;
                         blob = true;
                         structure |= b.part().length > 0;
                         seen |= !b.peek();
                     }
                     case FetchAttr.BinarySize b -> {
+                        flagsOnly = false;
                         blob = true;
                         structure = true;
                     }
@@ -83,19 +90,39 @@ final class FetchCommand {
             }
             boolean uid = c.uid() || c.attrs().contains(FetchAttr.Simple.UID);
             boolean modSeq = condstore && (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ));
-            return new Plan(structure, blob, seen && !readOnly, uid, modSeq);
+            return new Plan(structure, blob, seen && !readOnly, uid, modSeq, flagsOnly);
         }
     }
 
-    /** One message of a page: its metadata (flags updated if \Seen was set) and structure when needed. */
+    /**
+     * One message of a page: its flags (updated if \Seen was set), its metadata unless the plan is
+     * flags-only (then {@code meta} is null), and its structure when needed.
+     */
     private static final class Item {
+        final long uid;
+        long modSeq;
+        Flags flags;
         MessageMeta meta;
         MessageStructure structure;
         boolean flagsChanged;
 
         Item(MessageMeta meta, MessageStructure structure) {
+            this(meta.uid(), meta.modSeq(), meta.flags());
             this.meta = meta;
             this.structure = structure;
+        }
+
+        Item(long uid, long modSeq, Flags flags) {
+            this.uid = uid;
+            this.modSeq = modSeq;
+            this.flags = flags;
+        }
+
+        void changed(MessageMeta m) {
+            meta = m;
+            modSeq = m.modSeq();
+            flags = m.flags();
+            flagsChanged = true;
         }
     }
 
@@ -120,15 +147,16 @@ final class FetchCommand {
             for (int i = 0; i < r.uids().rangeCount(); i++) {
                 long from = r.uids().low(i), to = r.uids().high(i);
                 while (from <= to) {
-                    List<Item> page = readPage(s, view, from, to, pageSize, plan.needsStructure);
+                    List<Item> page = plan.flagsOnly ? readFlags(s, view, from, to, pageSize)
+                            : readPage(s, view, from, to, pageSize, plan.needsStructure);
                     found += page.size();
                     if (plan.setsSeen) markSeen(s, view, page);
                     for (Item item : page) {
-                        if (c.changedSince().isPresent() && item.meta.modSeq() <= c.changedSince().getAsLong()) continue;
+                        if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
                         if (!write(s, view, c, plan, item) && !c.uid()) found--;
                     }
                     if (page.size() < pageSize) break;
-                    from = page.get(page.size() - 1).meta.uid() + 1;
+                    from = page.get(page.size() - 1).uid + 1;
                 }
             }
         } catch (UnknownCte e) {
@@ -148,6 +176,16 @@ final class FetchCommand {
         Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone[gone.length - 1], view.uids.maxUid()));
         Ranges hit = Ranges.of(gone).intersect(requested);
         if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
+    }
+
+    private static List<Item> readFlags(ImapSession s, SelectedMailbox view, long from, long to, int limit) {
+        return s.service.store.read(s.account().id(), tx -> {
+            List<Item> out = new ArrayList<>();
+            for (FlagState f : tx.flagStates(view.id, from, to, limit)) {
+                if (view.uids.contains(f.uid())) out.add(new Item(f.uid(), f.modSeq(), f.flags()));
+            }
+            return out;
+        });
     }
 
     private static List<Item> readPage(ImapSession s, SelectedMailbox view, long from, long to, int limit,
@@ -178,7 +216,7 @@ final class FetchCommand {
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
     private static void markSeen(ImapSession s, SelectedMailbox view, List<Item> page) {
         List<Long> unseen = new ArrayList<>();
-        for (Item item : page) if (!item.meta.flags().has(Flags.SEEN)) unseen.add(item.meta.uid());
+        for (Item item : page) if (!item.flags.has(Flags.SEEN)) unseen.add(item.uid);
         if (unseen.isEmpty()) return;
         long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
         FlagUpdate update = s.service.store.write(s.account().id(), tx -> tx.storeFlags(view.id, uids,
@@ -186,10 +224,9 @@ final class FetchCommand {
         Map<Long, MessageMeta> changed = new HashMap<>();
         for (MessageMeta m : update.changed()) changed.put(m.uid(), m);
         for (Item item : page) {
-            MessageMeta m = changed.get(item.meta.uid());
+            MessageMeta m = changed.get(item.uid);
             if (m != null) {
-                item.meta = m;
-                item.flagsChanged = true;
+                item.changed(m);
                 view.ownChange(m.modSeq());
             }
         }
@@ -198,8 +235,8 @@ final class FetchCommand {
     /** Writes one FETCH response; false when the message's bytes are gone (skipped). */
     private static boolean write(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, Item item)
             throws IOException {
-        MessageMeta m = item.meta;
-        int msn = view.uids.msnOf(m.uid());
+        MessageMeta m = item.meta; // null for a flags-only plan, which reads nothing else
+        int msn = view.uids.msnOf(item.uid);
         if (msn == 0) return false;
         if (plan.needsStructure && item.structure == null) return false;
         SeekableByteChannel blob = null;
@@ -216,7 +253,7 @@ final class FetchCommand {
             for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
             s.out.star().number(msn).atom("FETCH").open();
-            if (plan.uid) s.out.atom("UID").number(m.uid());
+            if (plan.uid) s.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
                 FetchAttr a = c.attrs().get(i);
                 switch (a) {
@@ -226,7 +263,7 @@ final class FetchCommand {
                             case FLAGS -> {
                                 if (!flagsWritten) {
                                     s.out.atom("FLAGS");
-                                    view.writeFlags(s, m.uid(), m.flags());
+                                    view.writeFlags(s, item.uid, item.flags);
                                 }
                                 flagsWritten = true;
                             }
@@ -236,7 +273,7 @@ final class FetchCommand {
                             case BODY -> s.out.atom("BODY").node(item.structure.bodyStructure(false));
                             case BODYSTRUCTURE -> s.out.atom("BODYSTRUCTURE").node(item.structure.bodyStructure(true));
                             case MODSEQ -> {
-                                if (!modSeqWritten) s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+                                if (!modSeqWritten) s.out.atom("MODSEQ").open().number(item.modSeq).close();
                                 modSeqWritten = true;
                             }
                             case RFC822, RFC822_HEADER, RFC822_TEXT -> {
@@ -258,10 +295,10 @@ final class FetchCommand {
             }
             if (item.flagsChanged && !flagsWritten) {
                 s.out.atom("FLAGS");
-                view.writeFlags(s, m.uid(), m.flags());
+                view.writeFlags(s, item.uid, item.flags);
             }
             if (!modSeqWritten && (plan.modSeq || (item.flagsChanged && s.condstore))) {
-                s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+                s.out.atom("MODSEQ").open().number(item.modSeq).close();
             }
             s.out.close().end();
             return true;

@@ -16,6 +16,7 @@ public final class ImapService implements ConnectionHandler {
     final Metrics metrics;
     final Config.Imap config;
     final String hostname;
+    final RecentClaims recentClaims = new RecentClaims();
 
     public ImapService(MailStore store, Directory directory, LoginThrottle throttle, Metrics metrics,
                        Config.Imap config, String hostname) {

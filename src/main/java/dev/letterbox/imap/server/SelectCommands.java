@@ -45,9 +45,14 @@ final class SelectCommands {
         Mailbox m = o.mailbox();
         UidMap uids = UidMap.of(o.uids());
         Ranges recent = Ranges.EMPTY;
-        if (!s.rev2 && o.recentMark() < m.uidNext() && uids.size() > 0) {
-            recent = uids.intersect(new Ranges.Builder().add(Math.max(1, o.recentMark()), uids.maxUid()).build());
-            if (!c.readOnly()) claimRecentLater(s, m.id()); // EXAMINE leaves them \Recent for others
+        if (!s.rev2) {
+            // EXAMINE leaves them \Recent for others; SELECT takes them, atomically among this process's sessions
+            long mark = c.readOnly() ? s.service.recentClaims.mark(m.id(), o.recentMark())
+                    : s.service.recentClaims.claim(m.id(), o.recentMark(), m.uidNext());
+            if (mark < m.uidNext() && uids.size() > 0) {
+                recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
+                if (!c.readOnly()) claimRecentLater(s, m.id());
+            }
         }
         SelectedMailbox view = new SelectedMailbox(m.id(), m.uidValidity(), c.readOnly(), uids, recent,
                 m.highestModSeq(), o.keywords());

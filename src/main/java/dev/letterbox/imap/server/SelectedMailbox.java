@@ -1,6 +1,7 @@
 package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.Ranges;
+import dev.letterbox.store.FlagState;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Mailbox;
@@ -82,6 +83,17 @@ final class SelectedMailbox {
         ownModSeqs[ownModSeqs.length - 1] = modSeq;
     }
 
+    /**
+     * True when every MODSEQ after {@code since} up to {@code highest} came from this session's own
+     * writes (a mailbox hands out MODSEQs one after the other): nothing to look up or report, which
+     * spares the queries a sync would make after each STORE.
+     */
+    private boolean onlyOwnChanges(long since, long highest) {
+        if (highest - since > ownModSeqs.length) return false;
+        for (long m = since + 1; m <= highest; m++) if (!isOwn(m)) return false;
+        return true;
+    }
+
     private boolean isOwn(long modSeq) {
         for (long m : ownModSeqs) if (m == modSeq) return true;
         return false;
@@ -103,22 +115,24 @@ final class SelectedMailbox {
         long account = s.account().id();
         long oldMax = uids.maxUid();
         long since = knownModSeq;
-        record Snapshot(Mailbox mailbox, long[] expunged, long[] added, long recentMark) {}
+        record Snapshot(Mailbox mailbox, long[] expunged, long[] added, long recentMark, boolean foreign) {}
         Snapshot snap = store.read(account, tx -> {
             Optional<Mailbox> mb = tx.mailbox(id);
             if (mb.isEmpty() || mb.get().uidValidity() != uidValidity) return null;
-            if (mb.get().highestModSeq() == since) return new Snapshot(mb.get(), new long[0], new long[0], 0);
+            if (onlyOwnChanges(since, mb.get().highestModSeq())) {
+                return new Snapshot(mb.get(), new long[0], new long[0], 0, false);
+            }
             long[] expunged = tx.expungedSince(id, since);
             List<Long> added = new ArrayList<>();
             long from = oldMax + 1;
             while (true) {
-                List<MessageMeta> page = tx.messages(id, from, Long.MAX_VALUE, PAGE);
-                for (MessageMeta m : page) added.add(m.uid());
+                List<FlagState> page = tx.flagStates(id, from, Long.MAX_VALUE, PAGE);
+                for (FlagState m : page) added.add(m.uid());
                 if (page.size() < PAGE) break;
                 from = page.get(page.size() - 1).uid() + 1;
             }
             return new Snapshot(mb.get(), expunged, added.stream().mapToLong(Long::longValue).toArray(),
-                    added.isEmpty() ? 0 : tx.recentMark(id));
+                    added.isEmpty() ? 0 : tx.recentMark(id), true);
         });
         if (snap == null) return false;
 
@@ -137,7 +151,7 @@ final class SelectedMailbox {
             s.out.numbered(uids.size(), "EXISTS");
             if (!s.rev2) s.out.numbered(recentCount(), "RECENT");
         }
-        if (snap.mailbox.highestModSeq() != since) reportFlagChanges(s, since, oldMax);
+        if (snap.foreign) reportFlagChanges(s, since, oldMax);
         knownModSeq = Math.max(knownModSeq, snap.mailbox.highestModSeq());
         ownModSeqs = new long[0];
         return true;
@@ -163,8 +177,9 @@ final class SelectedMailbox {
      * waiting for it to be durable (a lost move only leaves messages \Recent once more), so new
      * mail costs no extra synchronous write per session.
      */
-    private void claimRecent(ImapSession s, long[] added, long mark) {
-        if (readOnly || s.rev2) return;
+    private void claimRecent(ImapSession s, long[] added, long storedMark) {
+        if (readOnly || s.rev2 || added.length == 0) return;
+        long mark = s.service.recentClaims.claim(id, storedMark, added[added.length - 1] + 1);
         boolean any = false;
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));

@@ -6,6 +6,7 @@ import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.SequenceSet;
 import dev.letterbox.imap.Status;
 import dev.letterbox.store.CopyResult;
+import dev.letterbox.store.FlagState;
 import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
@@ -71,8 +72,8 @@ final class StoreCommands {
             long from = uids.low(i), to = uids.high(i);
             while (from <= to) {
                 long f = from;
-                List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.messages(view.id, f, to, PAGE));
-                for (MessageMeta m : page) {
+                List<FlagState> page = s.service.store.read(s.account().id(), tx -> tx.flagStates(view.id, f, to, PAGE));
+                for (FlagState m : page) {
                     int msn = view.uids.msnOf(m.uid());
                     if (msn == 0 || refused.contains(m.uid())) continue;
                     s.out.star().number(msn).atom("FETCH").open().atom("UID").number(m.uid()).atom("FLAGS");

@@ -1,6 +1,7 @@
 package dev.letterbox.store.sql;
 
 import dev.letterbox.store.BlobId;
+import dev.letterbox.store.FlagState;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxStatus;
@@ -34,6 +35,14 @@ final class MessageQueries {
         if (limit <= 0 || fromUid > toUid) return List.of();
         return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
                 + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, fromUid, toUid, limit);
+    }
+
+    static List<FlagState> flagStates(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+        if (limit <= 0 || fromUid > toUid) return List.of();
+        return db.list("SELECT uid, modseq, flags, keywords FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
+                        + "ORDER BY uid LIMIT ?",
+                rs -> new FlagState(rs.getLong(1), rs.getLong(2), Flags.fromStorage(rs.getInt(3), rs.getString(4))),
+                mailboxId, fromUid, toUid, limit);
     }
 
     static java.util.Map<Long, byte[]> structures(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {

@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.BlobId;
+import dev.letterbox.store.FlagState;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxStatus;
@@ -113,6 +114,12 @@ class SqlReadTx implements ReadTx {
     public long recentMark(long mailboxId) {
         checkOwned(mailboxId);
         return MailboxQueries.recentMark(db, mailboxId);
+    }
+
+    @Override
+    public List<FlagState> flagStates(long mailboxId, long fromUid, long toUid, int limit) {
+        checkOwned(mailboxId);
+        return MessageQueries.flagStates(db, mailboxId, fromUid, toUid, limit);
     }
 
     @Override

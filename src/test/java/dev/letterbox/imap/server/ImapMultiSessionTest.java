@@ -55,6 +55,29 @@ class ImapMultiSessionTest {
     }
 
     @Test
+    void ownFlagChangesAreNotEchoedButAnotherSessionsInBetweenAre() throws Exception {
+        String user = server.newUser("echo");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* 2 RECENT");
+            b.run("b1 SELECT INBOX").ok().has("* 0 RECENT"); // at once after a's SELECT: a has them, not b too
+            a.run("a2 STORE 1 +FLAGS.SILENT (\\Seen)").ok().lacks("*");
+            a.run("a3 STORE 2 +FLAGS.SILENT (\\Seen)").ok().lacks("*");
+            a.run("a4 NOOP").ok().lacks("*"); // only its own changes happened: nothing to say
+
+            a.run("a5 STORE 1 +FLAGS.SILENT (\\Answered)").ok();
+            b.run("b2 STORE 2 +FLAGS.SILENT (\\Flagged)").ok();
+            var store = a.run("a6 STORE 1 +FLAGS.SILENT (\\Draft)").ok();
+            assertEquals(List.of("* 2 FETCH (UID 2 FLAGS (\\Seen \\Flagged \\Recent))"), store.untagged(),
+                    "the other session's change is reported (a STORE may carry it), this session's own are not");
+            a.run("a7 NOOP").ok().lacks("*");
+            // b changed message 2 itself; \Recent belongs to a, which selected first (RFC 3501 §2.3.2)
+            assertEquals(List.of("* 1 FETCH (UID 1 FLAGS (\\Seen \\Answered \\Draft))"), b.run("b3 NOOP").ok().untagged());
+        }
+    }
+
+    @Test
     void idlePushesNewMailFlagsAndExpungesPromptly() throws Exception {
         String user = server.newUser("idle");
         server.deliver(user, MSG);
