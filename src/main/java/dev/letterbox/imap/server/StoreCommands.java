@@ -162,10 +162,17 @@ final class StoreCommands {
         }
         if (deleted.length > 0) {
             long[] toRemove = deleted;
-            long[] removed = s.service.store.write(s.account().id(), tx -> tx.expunge(view.id, toRemove));
-            Ranges gone = Ranges.of(removed);
+            record Expunged(long[] uids, long modSeq) {}
+            Expunged removed = s.service.store.write(s.account().id(), tx -> {
+                long[] uids = tx.expunge(view.id, toRemove);
+                // the MODSEQ this write gave the mailbox: the next sync knows it is this session's own
+                long modSeq = uids.length == 0 ? 0 : tx.mailbox(view.id).orElseThrow().highestModSeq();
+                return new Expunged(uids, modSeq);
+            });
+            Ranges gone = Ranges.of(removed.uids());
             view.reportExpunges(s, gone);
             view.removeReported(gone);
+            if (removed.modSeq() > 0) view.ownChange(removed.modSeq());
         }
         return Done.ok("EXPUNGE completed");
     }

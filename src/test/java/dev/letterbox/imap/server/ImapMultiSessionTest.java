@@ -74,6 +74,10 @@ class ImapMultiSessionTest {
             a.run("a7 NOOP").ok().lacks("*");
             // b changed message 2 itself; \Recent belongs to a, which selected first (RFC 3501 §2.3.2)
             assertEquals(List.of("* 1 FETCH (UID 1 FLAGS (\\Seen \\Answered \\Draft))"), b.run("b3 NOOP").ok().untagged());
+            a.run("a8 STORE 2 +FLAGS.SILENT (\\Deleted)").ok();
+            a.run("a9 EXPUNGE").ok().has("* 2 EXPUNGE");
+            a.run("a10 NOOP").ok().lacks("*"); // its own expunge was reported once, by EXPUNGE
+            assertEquals(List.of("* 2 EXPUNGE"), b.run("b4 NOOP").ok().untagged());
         }
     }
 
