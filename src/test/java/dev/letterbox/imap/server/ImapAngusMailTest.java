@@ -22,6 +22,7 @@ import jakarta.mail.search.SubjectTerm;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,11 @@ class ImapAngusMailTest {
             "");
 
     private static Store connect(String protocol, String listener, String user) throws Exception {
+        return connect(protocol, listener, user, null);
+    }
+
+    /** With {@code trace} set, COMPRESS=DEFLATE is asked for and the client's protocol trace kept there. */
+    private static Store connect(String protocol, String listener, String user, ByteArrayOutputStream trace) throws Exception {
         Properties props = new Properties();
         props.put("mail." + protocol + ".ssl.socketFactory", server.clientTls().getSocketFactory());
         props.put("mail." + protocol + ".ssl.checkserveridentity", "false");
@@ -66,15 +72,25 @@ class ImapAngusMailTest {
             props.put("mail.imap.starttls.required", "true");
         }
         if (Boolean.getBoolean("imap.debug")) props.put("mail.debug", "true");
-        Store store = Session.getInstance(props).getStore(protocol);
+        Session session = Session.getInstance(props);
+        if (trace != null) {
+            props.put("mail." + protocol + ".compress.enable", "true");
+            session.setDebugOut(new java.io.PrintStream(trace, true, StandardCharsets.UTF_8));
+            session.setDebug(true);
+        }
+        Store store = session.getStore(protocol);
         store.connect("127.0.0.1", server.port(listener), user, TestServer.PASSWORD);
         return store;
     }
 
     private void readsFlagsCopiesAndDeletes(String protocol, String listener) throws Exception {
+        readsFlagsCopiesAndDeletes(protocol, listener, null);
+    }
+
+    private void readsFlagsCopiesAndDeletes(String protocol, String listener, ByteArrayOutputStream trace) throws Exception {
         String user = server.newUser(protocol);
         server.deliver(user, MESSAGE);
-        Store store = connect(protocol, listener, user);
+        Store store = connect(protocol, listener, user, trace);
         IMAPFolder inbox = (IMAPFolder) store.getFolder("INBOX");
         inbox.open(Folder.READ_WRITE);
         assertEquals(1, inbox.getMessageCount());
@@ -121,6 +137,19 @@ class ImapAngusMailTest {
     @Test
     void startTls() throws Exception {
         readsFlagsCopiesAndDeletes("imap", "imap");
+    }
+
+    @Test
+    void compressedSession() throws Exception {
+        ByteArrayOutputStream trace = new ByteArrayOutputStream();
+        readsFlagsCopiesAndDeletes("imaps", "imaps", trace);
+        // the whole session above ran compressed: the client asked, and the server's OK came back
+        List<String> lines = trace.toString(StandardCharsets.UTF_8).lines().map(String::strip).toList();
+        int asked = lines.indexOf(lines.stream().filter(l -> l.matches("[A-Z]+\\d+ COMPRESS DEFLATE")).findFirst().orElseThrow());
+        String tag = lines.get(asked).split(" ")[0];
+        assertTrue(lines.get(asked + 1).startsWith(tag + " OK "), lines.get(asked + 1));
+        assertTrue(lines.stream().skip(asked).anyMatch(l -> l.matches("[A-Z]+\\d+ OK \\[READ-WRITE\\] SELECT completed")),
+                "commands after COMPRESS were answered");
     }
 
     @Test
