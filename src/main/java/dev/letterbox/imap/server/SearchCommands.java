@@ -5,6 +5,7 @@ import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.SearchKey;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.ReadTx;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,11 +85,7 @@ final class SearchCommands {
         int page = 200;
         for (int i = 0; i < metas.size(); i += page) {
             List<MessageMeta> slice = metas.subList(i, Math.min(metas.size(), i + page));
-            List<MessageStructure> structures = s.service.store.read(s.account().id(), tx -> {
-                List<MessageStructure> st = new ArrayList<>();
-                for (MessageMeta m : slice) st.add(Structures.stored(tx, m.blob()));
-                return st;
-            });
+            List<MessageStructure> structures = s.service.store.read(s.account().id(), tx -> storedStructures(tx, view, slice));
             for (int k = 0; k < slice.size(); k++) {
                 MessageMeta m = slice.get(k);
                 MessageStructure st = structures.get(k);
@@ -101,6 +98,23 @@ final class SearchCommands {
                 }
                 out.add(new Sortable(m.uid(), view.uids.msnOf(m.uid()), m.internalDate(), m.size(), st));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The stored structures of a slice of matches, in its order. When the matches lie close together
+     * (SORT ALL, the usual webmail list) one query reads the whole UID span; sparse matches are read
+     * one by one rather than dragging in the structures of everything between them.
+     */
+    private static List<MessageStructure> storedStructures(ReadTx tx, SelectedMailbox view, List<MessageMeta> slice) {
+        List<MessageStructure> out = new ArrayList<>(slice.size());
+        long first = slice.getFirst().uid(), last = slice.getLast().uid();
+        if (last - first < 2L * slice.size()) {
+            java.util.Map<Long, byte[]> stored = tx.structures(view.id, first, last, (int) (last - first + 1));
+            for (MessageMeta m : slice) out.add(Structures.decode(stored.get(m.uid())));
+        } else {
+            for (MessageMeta m : slice) out.add(Structures.stored(tx, m.blob()));
         }
         return out;
     }
