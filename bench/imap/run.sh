@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
-#   bench/imap/run.sh [load|big|idle|push|all]   (default all: load, push, idle)
+#   bench/imap/run.sh [load|big|idle|push|many|all]   (default all: load, push, idle)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
 #         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
 #         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
 # - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
+# - many: imap-idle-many.py parks MANY (9500) sessions in IDLE, Letterbox only (both processes need one
+#         file descriptor per session; these machines cap that at 20000), with a 2 GiB heap: live heap
+#         and RSS per session, to check the 50,000-sessions-in-2-GiB target by extrapolation
 # - push: imap-idle-latency.py (APPEND on one connection until "* n EXISTS" on another one in IDLE)
 # Env: CLIENTS=20 USERS=20 DURATION=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
@@ -22,7 +25,8 @@ BIG=${BIG:-100000}; CONNS=${CONNS:-2000}; OFFSET=${PORT_OFFSET:-30000}
 LB_PORT=$((143 + OFFSET)); DOVECOT_PORT=11143
 DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
 PASS_LB=pass       # the reference servers' password; BenchUsers writes it straight to the store
-HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}
+MANY=${MANY:-9500}
+HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
 
 cd "$ROOT"
 JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package test-compile dependency:build-classpath \
@@ -116,11 +120,31 @@ run_idle() {
         TREE=$(cat /var/tmp/mail-peers/dovecot/run/master.pid) "$PEERS/idle-mem.sh"
 }
 
+run_many() {
+    echo "== many IDLE sessions: letterbox"
+    local before rss0 after rss1 n
+    before=$(heap_used_kib)
+    rss0=$(awk '/VmRSS/{print $2}' /proc/$LB_PID/status)
+    python3 "$ROOT/bench/imap/imap-idle-many.py" --port $LB_PORT --password $PASS_LB --conns "$MANY" --hold 20 \
+        > "$DATA/many.out" 2>&1 &
+    local client=$!
+    for _ in $(seq 1 300); do grep -q HOLDING "$DATA/many.out" && break; sleep 1; done
+    sleep 3
+    n=$(ss -Htn state established "( sport = :$LB_PORT )" | wc -l)
+    after=$(heap_used_kib)
+    rss1=$(awk '/VmRSS/{print $2}' /proc/$LB_PID/status)
+    head -1 "$DATA/many.out"
+    echo "letterbox: $n IDLE sessions, live heap $before -> $after KiB ($(( (after - before) / n )) KiB each)," \
+        "RSS +$(( (rss1 - rss0) / n )) KiB each; 50,000 sessions ~ $(( (after - before) / n * 50000 / 1024 )) MiB of heap"
+    wait $client
+}
+
 case $WHAT in
     load) run_load ;;
     big) run_big ;;
     idle) run_idle ;;
     push) run_push ;;
+    many) run_many ;;
     all) run_load; run_push; run_idle ;;
     *) echo "usage: $0 [load|big|idle|push|all]" >&2; exit 2 ;;
 esac
