@@ -1,6 +1,8 @@
 package dev.letterbox.imap.server;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How far each mailbox's \Recent mark has been claimed by sessions of this process, ahead of the
@@ -8,15 +10,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link SelectCommands#claimRecentLater}); a second session selecting the mailbox in the meantime
  * would read the old mark and take the same messages as \Recent, which RFC 3501 §2.3.2 gives to one
  * session only. Claims made here are atomic, so the first session gets them and the others do not.
- * One entry per mailbox selected since start.
+ *
+ * <p>An entry only matters while the store's write of the same claim may still be pending, a few
+ * milliseconds; entries not touched for a minute are dropped once there are many of them.
  */
 final class RecentClaims {
-    private final ConcurrentHashMap<Long, Long> claimed = new ConcurrentHashMap<>();
+    private static final int SWEEP_ABOVE = 10_000;
+    private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+    private record Claim(long mark, long atNanos) {}
+
+    private final ConcurrentHashMap<Long, Claim> claimed = new ConcurrentHashMap<>();
+    private final AtomicInteger claimsSinceSweep = new AtomicInteger();
 
     /** The mark in effect without claiming (EXAMINE): UIDs at or above it are still \Recent. */
     long mark(long mailboxId, long storedMark) {
-        Long c = claimed.get(mailboxId);
-        return c == null ? storedMark : Math.max(storedMark, c);
+        Claim c = claimed.get(mailboxId);
+        return c == null ? storedMark : Math.max(storedMark, c.mark());
     }
 
     /**
@@ -25,11 +35,16 @@ final class RecentClaims {
      */
     long claim(long mailboxId, long storedMark, long upTo) {
         long[] before = new long[1];
+        long now = System.nanoTime();
         claimed.compute(mailboxId, (id, c) -> {
-            long mark = c == null ? storedMark : Math.max(storedMark, c);
+            long mark = c == null ? storedMark : Math.max(storedMark, c.mark());
             before[0] = mark;
-            return Math.max(mark, upTo);
+            return new Claim(Math.max(mark, upTo), now);
         });
+        if (claimed.size() > SWEEP_ABOVE && claimsSinceSweep.incrementAndGet() >= 1_000) {
+            claimsSinceSweep.set(0);
+            claimed.values().removeIf(c -> now - c.atNanos() > FORGET_AFTER_NANOS);
+        }
         return before[0];
     }
 }
