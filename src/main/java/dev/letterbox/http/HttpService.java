@@ -176,8 +176,9 @@ public final class HttpService implements AutoCloseable {
             // this connection ends here, so it does not send its next request into a closing socket
             response = response.withHeader("Connection", "close");
         }
-        send(exchange, response, head, id);
+        // counted before it is sent: a client that reads /metrics right after this answer sees it
         metrics.httpRequest(route, response.status());
+        send(exchange, response, head, id);
         int status = response.status();
         String routeName = route;
         String method = KNOWN_METHODS.contains(exchange.getRequestMethod()) ? exchange.getRequestMethod() : "other";
