@@ -92,6 +92,14 @@ public final class Sections {
         }
     }
 
+    /**
+     * The part's content with its transfer encoding removed, as a stream read from the blob (for
+     * parts too large to hold); empty if the encoding is unknown. The caller closes it.
+     */
+    public static Optional<InputStream> decodedStream(SeekableByteChannel blob, MessageStructure.Part part) {
+        return Optional.ofNullable(BlobRegion.decoding(new BlobRegion(blob, part.bodyStart(), part.end()), part.transferEncoding()));
+    }
+
     /** RFC 3516 BINARY.SIZE[section]: the decoded length, counted without holding the content. */
     public static OptionalLong decodedSize(SeekableByteChannel blob, MessageStructure.Part part) throws IOException {
         InputStream in = BlobRegion.decoding(new BlobRegion(blob, part.bodyStart(), part.end()), part.transferEncoding());

@@ -23,7 +23,17 @@ final class BodySections {
 
         /** {@code length} octets of the blob from {@code start}. */
         record Range(long start, long length) implements Content {}
+
+        /**
+         * {@code length} octets from {@code offset} of a part's decoded content, decoded again from the
+         * blob while it is written: a large attachment is never held in memory. {@code hasNul}: the
+         * decoded part contains a NUL octet (BINARY answers it as a literal8).
+         */
+        record Decoded(MessageStructure.Part part, long offset, long length, boolean hasNul) implements Content {}
     }
+
+    /** Decoded parts up to this size are decoded once into memory; larger ones are streamed twice. */
+    static final long IN_MEMORY_DECODE = 1 << 20;
 
     static final Content NIL = new Content.Nil();
 
@@ -66,7 +76,18 @@ final class BodySections {
         if (p.mediaType().equals("multipart") || p.isMessageRfc822()) {
             return Optional.of(new Content.Range(p.bodyStart(), p.end() - p.bodyStart())); // no encoding to undo
         }
-        return Sections.decodedContent(blob, p).map(Content.Bytes::new);
+        if (p.end() - p.bodyStart() <= IN_MEMORY_DECODE) return Sections.decodedContent(blob, p).map(Content.Bytes::new);
+        Optional<java.io.InputStream> decoded = Sections.decodedStream(blob, p);
+        if (decoded.isEmpty()) return Optional.empty();
+        long length = 0;
+        boolean nul = false;
+        try (java.io.InputStream in = decoded.get()) { // first pass: the literal's size must come before its bytes
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; length += n) {
+                for (int i = 0; i < n && !nul; i++) nul = buf[i] == 0;
+            }
+        }
+        return Optional.of(new Content.Decoded(p, 0, length, nul));
     }
 
     /** Applies {@code <offset.length>} (RFC 3501 §6.4.5): an offset past the end gives "". */
@@ -77,6 +98,10 @@ final class BodySections {
             case Content.Range r -> {
                 long start = Math.min(partial.offset(), r.length());
                 yield new Content.Range(r.start() + start, Math.min(partial.length(), r.length() - start));
+            }
+            case Content.Decoded d -> {
+                long start = Math.min(partial.offset(), d.length());
+                yield new Content.Decoded(d.part(), d.offset() + start, Math.min(partial.length(), d.length() - start), d.hasNul());
             }
             case Content.Bytes b -> {
                 int start = (int) Math.min(partial.offset(), b.data().length);

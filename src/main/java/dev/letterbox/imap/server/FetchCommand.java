@@ -327,6 +327,7 @@ final class FetchCommand {
             case FetchAttr.BinarySize b -> switch (binary(b.part(), item, blob)) {
                 case BodySections.Content.Bytes bytes -> (long) bytes.data().length;
                 case BodySections.Content.Range range -> range.length();
+                case BodySections.Content.Decoded decoded -> decoded.length();
                 case BodySections.Content.Nil nil -> 0L;
             };
         };
@@ -348,6 +349,12 @@ final class FetchCommand {
                 blob.position(r.start());
                 InputStream in = Channels.newInputStream(blob);
                 s.out.literal(in, r.length(), false);
+            }
+            case BodySections.Content.Decoded d -> {
+                try (InputStream in = dev.letterbox.message.Sections.decodedStream(blob, d.part()).orElseThrow()) {
+                    in.skipNBytes(d.offset());
+                    s.out.literal(in, d.length(), binary && d.hasNul());
+                }
             }
         }
     }

@@ -217,4 +217,31 @@ class ImapMessageTest {
             c.run("g8 FETCH 2 FLAGS").ok().has("* 2 FETCH (FLAGS (\\Recent))");
         }
     }
+
+    @Test
+    void binaryOfALargePartIsDecodedWhileStreamed() throws Exception {
+        String user = server.newUser("bigbin");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 1_500_000; i++) text.append("line ").append(i).append(" caf\u00e9 au lait\r\n");
+        StringBuilder qp = new StringBuilder(); // quoted-printable, soft line breaks kept under 76 octets
+        for (String line : text.toString().split("\r\n")) {
+            qp.append(line.replace("\u00e9", "=C3=A9")).append("\r\n");
+        }
+        String decoded = text.toString();
+        String mime = "Subject: big text\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                + "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + qp + "--b--\r\n";
+        server.deliver(user, mime);
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("h1 EXAMINE INBOX").ok();
+            String body = decoded.substring(0, decoded.length() - 2); // the CRLF before the boundary is not content
+            var size = ImapData.fetch(c.run("h2 FETCH 1 (BINARY.SIZE[1])").ok().one("* 1 FETCH"));
+            assertEquals(String.valueOf(octets(body)), size.get("BINARY.SIZE[1]").toString());
+            var part = ImapData.fetch(c.run("h3 FETCH 1 (BINARY.PEEK[1]<1000000.40>)").ok().one("* 1 FETCH"));
+            byte[] utf8 = body.getBytes(StandardCharsets.UTF_8);
+            assertEquals(new String(utf8, 1_000_000, 40, StandardCharsets.UTF_8), part.get("BINARY[1]<1000000>"));
+            var whole = ImapData.fetch(c.run("h4 FETCH 1 (BINARY.PEEK[1])").ok().one("* 1 FETCH"));
+            assertEquals(body, whole.get("BINARY[1]"));
+        }
+    }
 }
