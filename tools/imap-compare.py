@@ -9,6 +9,12 @@ sections are compared message by message. Talk only to servers you run (loopback
 """
 import argparse, imaplib, mailbox, re, ssl, sys, urllib.parse
 
+SEARCHES = ["SUBJECT deploy", "SUBJECT \"re:\"", "FROM kowalski", "FROM \"Carol Nakamura\"", "TO example",
+            "BODY invoice", "TEXT latency", "LARGER 20000", "SMALLER 3000", "HEADER Content-Type multipart",
+            "HEADER X-Nonexistent \"\"", "OR SUBJECT budget FROM heidi", "NOT BODY server", "SENTBEFORE 1-Jan-2025",
+            "SENTSINCE 1-Jan-2025", "CHARSET UTF-8 SUBJECT <výsledků>", "CHARSET UTF-8 TEXT <réunion>", "SUBJECT <Réunion>",
+            "UID 1:50 SUBJECT server", "1:* NOT SUBJECT #1"]
+
 ITEMS = ["BODYSTRUCTURE", "ENVELOPE", "BODY", "RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]",
          "BODY.PEEK[1.MIME]", "BODY.PEEK[TEXT]<0.100>", "BINARY.SIZE[1]"]
 
@@ -49,6 +55,21 @@ def answers(c, item, count):
     return out
 
 
+def search(c, query):
+    """The message numbers a SEARCH returns; <text> in the query is sent as a LITERAL+ literal (UTF-8)."""
+    tag = c._new_tag()
+    wire = re.sub(r"<([^>]*)>", lambda m: "{%d+}\r\n%s" % (len(m.group(1).encode("utf-8")), m.group(1)), query)
+    c.send(tag + b" SEARCH " + wire.encode("utf-8") + b"\r\n")
+    found = set()
+    while True:
+        line = c._get_line()
+        if line.startswith(b"* SEARCH"):
+            found |= {int(x) for x in line.split()[2:]}
+        elif line.startswith(tag):
+            assert line.split()[1] == b"OK", line
+            return found
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mbox", required=True)
@@ -69,6 +90,11 @@ def main():
         print("%-45s %d/%d differ" % (item, len(diff), len(messages)))
         for n in diff[: args.show]:
             print("  #%d a: %r\n  #%d b: %r" % (n, ra.get(n, b"")[:600], n, rb.get(n, b"")[:600]))
+    for q in SEARCHES:
+        ra, rb = search(a, q), search(b, q)
+        total += ra != rb
+        print("%-45s %s" % ("SEARCH " + q, "same (%d)" % len(ra) if ra == rb else
+                                "differ: a %d, b %d; only a %s, only b %s" % (len(ra), len(rb), sorted(ra - rb)[:10], sorted(rb - ra)[:10])))
     sys.exit(1 if total else 0)
 
 
