@@ -15,6 +15,10 @@ SEARCHES = ["SUBJECT deploy", "SUBJECT \"re:\"", "FROM kowalski", "FROM \"Carol 
             "SENTSINCE 1-Jan-2025", "CHARSET UTF-8 SUBJECT <výsledků>", "CHARSET UTF-8 TEXT <réunion>", "SUBJECT <Réunion>",
             "UID 1:50 SUBJECT server", "1:* NOT SUBJECT #1"]
 
+ORDERS = ["SORT (SUBJECT) UTF-8 ALL", "SORT (REVERSE DATE) UTF-8 ALL", "SORT (FROM) UTF-8 ALL", "SORT (TO) UTF-8 ALL",
+          "SORT (CC) UTF-8 ALL", "SORT (SIZE) UTF-8 ALL", "SORT (REVERSE ARRIVAL) UTF-8 ALL", "SORT (DISPLAYFROM) UTF-8 ALL",
+          "SORT (SUBJECT REVERSE SIZE) UTF-8 SUBJECT re", "THREAD ORDEREDSUBJECT UTF-8 ALL", "THREAD REFERENCES UTF-8 ALL"]
+
 ITEMS = ["BODYSTRUCTURE", "ENVELOPE", "BODY", "RFC822.SIZE", "BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)]",
          "BODY.PEEK[1.MIME]", "BODY.PEEK[TEXT]<0.100>", "BINARY.SIZE[1]"]
 
@@ -70,6 +74,19 @@ def search(c, query):
             return found
 
 
+def untagged(c, command):
+    """The untagged answer of a SORT or THREAD command, as one string."""
+    tag = c._new_tag()
+    c.send(tag + b" " + command.encode("utf-8") + b"\r\n")
+    out = b""
+    while True:
+        line = c._get_line()
+        if line.startswith(tag):
+            assert line.split()[1] == b"OK", line
+            return out.decode("utf-8", "replace")
+        out += line
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--mbox", required=True)
@@ -95,6 +112,10 @@ def main():
         total += ra != rb
         print("%-45s %s" % ("SEARCH " + q, "same (%d)" % len(ra) if ra == rb else
                                 "differ: a %d, b %d; only a %s, only b %s" % (len(ra), len(rb), sorted(ra - rb)[:10], sorted(rb - ra)[:10])))
+    for q in ORDERS:
+        ra, rb = untagged(a, q), untagged(b, q)
+        total += ra != rb
+        print("%-45s %s" % (q, "same" if ra == rb else "differ:\n  a %s\n  b %s" % (ra[:300], rb[:300])))
     sys.exit(1 if total else 0)
 
 
