@@ -2,10 +2,10 @@ package dev.letterbox.message;
 
 /**
  * Case-insensitive substring search over text fed in pieces (RFC 3501 §6.4.4 SEARCH strings). Both
- * sides are folded code point by code point with {@code toLowerCase(toUpperCase(c))}, which equates
- * the simple case variants of every script (e.g. "É"/"é", "Σ"/"σ"/"ς"); multi-character foldings
- * such as "ß"/"SS" are not applied. The last needle-length-1 characters carry over between pieces, so
- * a match across a piece boundary is found.
+ * sides are mapped by i;unicode-casemap ({@link UnicodeCasemap}: titlecase, then canonical
+ * decomposition), so "É"/"é"/"e\u0301" are one, and "re" is found in "Réunion"; multi-character case
+ * foldings such as "ß"/"SS" are not applied (RFC 5051 does not either). The last needle-length-1
+ * mapped characters carry over between pieces, so a match across a piece boundary is found.
  */
 final class FoldedMatcher {
     private final String needle;
@@ -46,22 +46,10 @@ final class FoldedMatcher {
     }
 
     static String fold(CharSequence s) {
-        StringBuilder b = new StringBuilder(s.length());
-        foldInto(s, 0, s.length(), b);
-        return b.toString();
+        return UnicodeCasemap.key(s);
     }
 
     private static void foldInto(CharSequence s, int from, int to, StringBuilder out) {
-        for (int i = from; i < to; ) {
-            char c = s.charAt(i);
-            if (c < 128) {
-                out.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-                i++;
-                continue;
-            }
-            int cp = Character.codePointAt(s, i);
-            out.appendCodePoint(Character.toLowerCase(Character.toUpperCase(cp)));
-            i += Character.charCount(cp);
-        }
+        UnicodeCasemap.append(s, from, to, out);
     }
 }

@@ -15,7 +15,8 @@ final class Capabilities {
     private static final List<String> AFTER_LOGIN = List.of("IMAP4rev1", "IMAP4rev2", "LITERAL+", "ID", "ENABLE", "IDLE",
             "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "CREATE-SPECIAL-USE",
             "LIST-EXTENDED", "LIST-STATUS", "ESEARCH", "SEARCHRES", "CONDSTORE", "QRESYNC", "QUOTA", "QUOTA=RES-STORAGE",
-            "STATUS=SIZE", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "BINARY", "UTF8=ACCEPT");
+            "STATUS=SIZE", "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "I18NLEVEL=1", "BINARY",
+            "UTF8=ACCEPT");
 
     private Capabilities() {}
 

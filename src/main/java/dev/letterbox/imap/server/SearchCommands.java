@@ -4,6 +4,7 @@ import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.SearchKey;
 import dev.letterbox.message.MessageStructure;
+import dev.letterbox.message.UnicodeCasemap;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.ReadTx;
 import java.io.IOException;
@@ -135,12 +136,12 @@ final class SearchCommands {
                 case "ARRIVAL" -> Comparator.comparing(Sortable::arrival);
                 case "DATE" -> Comparator.comparing(Sortable::sent);
                 case "SIZE" -> Comparator.comparingLong(Sortable::size);
-                case "SUBJECT" -> Comparator.comparing(x -> casemap(x.structure().baseSubject()));
-                case "FROM" -> Comparator.comparing(x -> casemap(x.structure().sortFrom()));
-                case "TO" -> Comparator.comparing(x -> casemap(x.structure().sortTo()));
-                case "CC" -> Comparator.comparing(x -> casemap(x.structure().sortCc()));
-                case "DISPLAYFROM" -> Comparator.comparing(x -> casemap(x.structure().displayFrom()));
-                case "DISPLAYTO" -> Comparator.comparing(x -> casemap(x.structure().displayTo()));
+                case "SUBJECT" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().baseSubject()), UnicodeCasemap.ORDER);
+                case "FROM" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortFrom()), UnicodeCasemap.ORDER);
+                case "TO" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortTo()), UnicodeCasemap.ORDER);
+                case "CC" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortCc()), UnicodeCasemap.ORDER);
+                case "DISPLAYFROM" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().displayFrom()), UnicodeCasemap.ORDER);
+                case "DISPLAYTO" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().displayTo()), UnicodeCasemap.ORDER);
                 default -> throw new IllegalStateException(criterion);
             };
             if (reverse) next = next.reversed();
@@ -168,11 +169,4 @@ final class SearchCommands {
         return Done.ok("THREAD completed");
     }
 
-    /** i;ascii-casemap (RFC 4790): ASCII letters compare without case. */
-    static String casemap(String s) {
-        if (s == null) return "";
-        char[] out = s.toCharArray();
-        for (int i = 0; i < out.length; i++) if (out[i] >= 'a' && out[i] <= 'z') out[i] -= 'a' - 'A';
-        return new String(out);
-    }
 }

@@ -5,6 +5,7 @@ import dev.letterbox.imap.SearchKey;
 import dev.letterbox.imap.SequenceSet;
 import dev.letterbox.message.MessageSearch;
 import dev.letterbox.message.MessageStructure;
+import dev.letterbox.message.UnicodeCasemap;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MessageMeta;
@@ -216,8 +217,9 @@ final class SearchEvaluator {
         return false;
     }
 
+    /** i;unicode-casemap (RFC 5051), the collation SEARCH uses under I18NLEVEL=1 (RFC 5255). */
     static String fold(String s) {
-        return s.toLowerCase(Locale.ROOT);
+        return UnicodeCasemap.key(s);
     }
 
     private static boolean compare(SearchKey.Date d, LocalDate date) {

@@ -1,5 +1,6 @@
 package dev.letterbox.imap.server;
 
+import dev.letterbox.message.UnicodeCasemap;
 import dev.letterbox.imap.server.SearchCommands.Sortable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,13 +65,13 @@ final class Threads {
     /** THREAD=ORDEREDSUBJECT: by base subject; the first message of each is the parent of the others. */
     static List<Node> orderedSubject(List<Sortable> items) {
         List<Sortable> sorted = new ArrayList<>(items);
-        sorted.sort(Comparator.comparing((Sortable x) -> SearchCommands.casemap(x.structure().baseSubject()))
+        sorted.sort(Comparator.comparing((Sortable x) -> UnicodeCasemap.key(x.structure().baseSubject()), UnicodeCasemap.ORDER)
                 .thenComparing(Sortable::sent).thenComparingInt(Sortable::msn));
         List<Node> threads = new ArrayList<>();
         Node current = null;
         String subject = null;
         for (Sortable x : sorted) {
-            String base = SearchCommands.casemap(x.structure().baseSubject());
+            String base = UnicodeCasemap.key(x.structure().baseSubject());
             if (current == null || !base.equals(subject)) {
                 current = new Node(x);
                 subject = base;
@@ -166,7 +167,7 @@ final class Threads {
 
     private static String subjectOf(Node n) {
         Node m = n.isDummy() && !n.children.isEmpty() ? n.children.get(0) : n;
-        return m.message == null ? "" : SearchCommands.casemap(m.message.structure().baseSubject());
+        return m.message == null ? "" : UnicodeCasemap.key(m.message.structure().baseSubject());
     }
 
     private static boolean isReply(Node n) {

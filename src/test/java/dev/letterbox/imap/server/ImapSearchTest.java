@@ -220,4 +220,24 @@ class ImapSearchTest {
             c.run("y11 SORT (BOGUS) UTF-8 ALL").bad();
         }
     }
+
+    @Test
+    void sortAndSearchCollateByUnicodeCasemap() throws Exception {
+        String user = server.newUser("collate");
+        for (String subject : List.of("Zebra crossing", "=?utf-8?q?=C3=89mile_arrives?=", "echo chamber",
+                "=?utf-8?b?UsOpdW5pb24gamV1ZGk=?=", "Re: =?utf-8?q?e=CC=81mile_ARRIVES?=")) {
+            server.deliver(user, "From: a@example.org\r\nSubject: " + subject + "\r\n\r\nbody\r\n");
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            assertTrue(c.run("u0 CAPABILITY").ok().one("* CAPABILITY ").contains(" I18NLEVEL=1 "));
+            c.run("u1 SELECT INBOX").ok();
+            // RFC 5256 §1 + RFC 5051: "Émile" sorts as E + U+0301 (after "echo", before "Réunion"), not after "Zebra"
+            c.run("u2 SORT (SUBJECT) UTF-8 ALL").ok().has("* SORT 3 2 5 4 1");
+            c.run("u3 SEARCH CHARSET UTF-8 SUBJECT re").ok().has("* SEARCH 4 5"); // R, E, U+0301, U, ...; "Re:"
+            c.run("u4 SEARCH SUBJECT MILE").ok().has("* SEARCH 2 5");
+            c.run("u5 SEARCH CHARSET UTF-8 SUBJECT {8+}\r\nrÉunion").ok().has("* SEARCH 4");
+            // one base subject, composed or decomposed, any case: one thread (threads in date order)
+            c.run("u6 THREAD ORDEREDSUBJECT UTF-8 ALL").ok().has("* THREAD (1)(2 5)(3)(4)");
+        }
+    }
 }
