@@ -10,6 +10,14 @@ bench_build() {
     CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
 }
 
+# bench_new_data NAME OFFSET: a fresh data directory (in DATA) whose letterbox.toml listens on loopback
+# with the port offset and logs warnings only; the caller appends its own sections.
+bench_new_data() {
+    DATA=$(mktemp -d "/tmp/letterbox-bench-$1.XXXXXX")
+    printf 'hostname = "mail.example.test"\n[log]\nlevel = "warning"\n[listen]\naddress = "127.0.0.1"\nport_offset = %s\n' \
+        "$2" > "$DATA/letterbox.toml"
+}
+
 # bench_start_letterbox DATA WAIT_PORT: DATA/letterbox.toml must exist. Creates example.test and
 # testuser1..200@example.test with the reference servers' password "pass", starts the server, waits
 # until WAIT_PORT answers; sets LB_PID and an EXIT trap that stops it and removes DATA.

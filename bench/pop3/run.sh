@@ -20,19 +20,13 @@ LB_POP3=$((110 + OFFSET)); LB_IMAP=$((143 + OFFSET))
 . "$ROOT/bench/lib.sh"
 bench_build
 
-DATA=$(mktemp -d /tmp/letterbox-bench-pop3.XXXXXX)
-cat > "$DATA/letterbox.toml" <<TOML
-hostname = "mail.example.test"
-[listen]
-address = "127.0.0.1"
-port_offset = $OFFSET
+bench_new_data pop3 "$OFFSET"
+cat >> "$DATA/letterbox.toml" <<TOML
 # the load clients log in without TLS from loopback, as they do against the reference Dovecot
 [pop3]
 plaintext_auth_on_loopback = true
 [imap]
 plaintext_auth_on_loopback = true
-[log]
-level = "warning"
 TOML
 bench_start_letterbox "$DATA" $LB_POP3
 echo "Letterbox pid $LB_PID, POP3 $LB_POP3, IMAP $LB_IMAP, data $DATA" >&2

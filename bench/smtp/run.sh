@@ -20,17 +20,11 @@ PF_MAILDIRS=${PEERS_DIR:-/var/tmp/mail-peers}/dovecot/mail
 . "$ROOT/bench/lib.sh"
 bench_build
 
-DATA=$(mktemp -d /tmp/letterbox-bench-smtp.XXXXXX)
-cat > "$DATA/letterbox.toml" <<TOML
-hostname = "mail.example.test"
-[listen]
-address = "127.0.0.1"
-port_offset = $OFFSET
+bench_new_data smtp "$OFFSET"
+cat >> "$DATA/letterbox.toml" <<TOML
 [smtp]
 # smtp-source opens a connection per message from 127.0.0.1: no per-IP pacing in the bench
 command_rate_per_ip = 0
-[log]
-level = "warning"
 TOML
 bench_start_letterbox "$DATA" $LB_PORT
 echo "Letterbox pid $LB_PID on port $LB_PORT, data $DATA" >&2
