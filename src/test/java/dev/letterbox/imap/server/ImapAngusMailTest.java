@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.testing.TestMessages;
 import dev.letterbox.testing.TestServer;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
@@ -37,24 +38,8 @@ class ImapAngusMailTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
 
-    static final String MESSAGE = String.join("\r\n",
-            "From: Sender <sender@example.org>",
-            "To: someone@example.test",
-            "Subject: =?UTF-8?B?R3LDvMOfZQ==?=",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/mixed; boundary=\"b1\"",
-            "",
-            "--b1",
-            "Content-Type: text/plain; charset=UTF-8",
-            "",
-            "Hello there.",
-            "--b1",
-            "Content-Type: application/octet-stream; name=\"a.bin\"",
-            "Content-Transfer-Encoding: base64",
-            "",
-            "AAECAwQFBgcICQ==",
-            "--b1--",
-            "");
+    static final String MESSAGE = TestMessages.multipart(List.of("From: Sender <sender@example.org>", "To: someone@example.test"),
+            "Hello there.");
 
     private static Store connect(String protocol, String listener, String user) throws Exception {
         return connect(protocol, listener, user, null);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.letterbox.testing.TestMessages;
 import dev.letterbox.testing.TestServer;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Flags;
@@ -13,6 +14,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,25 +24,8 @@ class Pop3AngusMailTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
 
-    static final String MESSAGE = String.join("\r\n",
-            "From: Sender <sender@example.org>",
-            "To: someone@example.test",
-            "Subject: =?UTF-8?B?R3LDvMOfZQ==?=",
-            "MIME-Version: 1.0",
-            "Content-Type: multipart/mixed; boundary=\"b1\"",
-            "",
-            "--b1",
-            "Content-Type: text/plain; charset=UTF-8",
-            "",
-            "Hello there.",
-            ".a line with a leading dot",
-            "--b1",
-            "Content-Type: application/octet-stream; name=\"a.bin\"",
-            "Content-Transfer-Encoding: base64",
-            "",
-            "AAECAwQFBgcICQ==",
-            "--b1--",
-            "");
+    static final String MESSAGE = TestMessages.multipart(List.of("From: Sender <sender@example.org>", "To: someone@example.test"),
+            "Hello there.", ".a line with a leading dot");
 
     private Store connect(String protocol, int port) throws Exception {
         Properties props = new Properties();

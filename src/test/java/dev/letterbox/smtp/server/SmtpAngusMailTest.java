@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.testing.TestMessages;
 import dev.letterbox.testing.TestServer;
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -16,6 +17,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,28 +28,8 @@ class SmtpAngusMailTest {
     static final TestServer server = new TestServer();
 
     static String message(String from, String to) {
-        return String.join("\r\n",
-                "Date: Mon, 2 Nov 2026 10:00:00 +0100",
-                "Message-ID: <angus-" + to + "@example.test>",
-                "From: Sender <" + from + ">",
-                "To: " + to,
-                "Subject: =?UTF-8?B?R3LDvMOfZQ==?=",
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/mixed; boundary=\"b1\"",
-                "",
-                "--b1",
-                "Content-Type: text/plain; charset=UTF-8",
-                "",
-                "Hello there.",
-                ".a line with a leading dot",
-                ".",
-                "--b1",
-                "Content-Type: application/octet-stream; name=\"a.bin\"",
-                "Content-Transfer-Encoding: base64",
-                "",
-                "AAECAwQFBgcICQ==",
-                "--b1--",
-                "");
+        return TestMessages.multipart(List.of("Date: Mon, 2 Nov 2026 10:00:00 +0100", "Message-ID: <angus-" + to + "@example.test>",
+                "From: Sender <" + from + ">", "To: " + to), "Hello there.", ".a line with a leading dot", ".");
     }
 
     private static Properties props(String protocol) {
