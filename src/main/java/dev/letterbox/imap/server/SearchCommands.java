@@ -120,6 +120,15 @@ final class SearchCommands {
         return out;
     }
 
+    /**
+     * Orders by a text field under i;unicode-casemap (RFC 5051). Each message's key is made once,
+     * not at every one of the sort's comparisons.
+     */
+    static Comparator<Sortable> byText(java.util.function.Function<Sortable, String> field) {
+        java.util.Map<Sortable, String> keys = new java.util.IdentityHashMap<>();
+        return Comparator.comparing(x -> keys.computeIfAbsent(x, y -> UnicodeCasemap.key(field.apply(y))), UnicodeCasemap.ORDER);
+    }
+
     /** RFC 5256 §3 SORT: criteria in order, REVERSE reverses the next; ties go by sequence number. */
     static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
         if (c.esearch()) return Done.bad("SORT RETURN (ESORT) is not supported");
@@ -136,12 +145,12 @@ final class SearchCommands {
                 case "ARRIVAL" -> Comparator.comparing(Sortable::arrival);
                 case "DATE" -> Comparator.comparing(Sortable::sent);
                 case "SIZE" -> Comparator.comparingLong(Sortable::size);
-                case "SUBJECT" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().baseSubject()), UnicodeCasemap.ORDER);
-                case "FROM" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortFrom()), UnicodeCasemap.ORDER);
-                case "TO" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortTo()), UnicodeCasemap.ORDER);
-                case "CC" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().sortCc()), UnicodeCasemap.ORDER);
-                case "DISPLAYFROM" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().displayFrom()), UnicodeCasemap.ORDER);
-                case "DISPLAYTO" -> Comparator.comparing(x -> UnicodeCasemap.key(x.structure().displayTo()), UnicodeCasemap.ORDER);
+                case "SUBJECT" -> byText(x -> x.structure().baseSubject());
+                case "FROM" -> byText(x -> x.structure().sortFrom());
+                case "TO" -> byText(x -> x.structure().sortTo());
+                case "CC" -> byText(x -> x.structure().sortCc());
+                case "DISPLAYFROM" -> byText(x -> x.structure().displayFrom());
+                case "DISPLAYTO" -> byText(x -> x.structure().displayTo());
                 default -> throw new IllegalStateException(criterion);
             };
             if (reverse) next = next.reversed();

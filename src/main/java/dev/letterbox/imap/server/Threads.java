@@ -65,7 +65,7 @@ final class Threads {
     /** THREAD=ORDEREDSUBJECT: by base subject; the first message of each is the parent of the others. */
     static List<Node> orderedSubject(List<Sortable> items) {
         List<Sortable> sorted = new ArrayList<>(items);
-        sorted.sort(Comparator.comparing((Sortable x) -> UnicodeCasemap.key(x.structure().baseSubject()), UnicodeCasemap.ORDER)
+        sorted.sort(SearchCommands.byText(x -> x.structure().baseSubject())
                 .thenComparing(Sortable::sent).thenComparingInt(Sortable::msn));
         List<Node> threads = new ArrayList<>();
         Node current = null;
