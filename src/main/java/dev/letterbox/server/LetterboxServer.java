@@ -66,8 +66,9 @@ public final class LetterboxServer implements AutoCloseable {
         this.tls = tls;
         this.directory = new Directory(store.directory(), new PasswordHasher());
         this.delivery = new LocalDelivery(store);
-        this.net = new NetServer(new NetLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
-                config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls, metricsEvents(metrics));
+        this.net = new NetServer(new NetLimits(SystemLimits.connectionLimit(config.limits().maxConnections()),
+                config.limits().maxConnectionsPerIp(), config.tls().maxHandshakes(), config.tls().handshakeTimeout(),
+                config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
@@ -126,20 +127,20 @@ public final class LetterboxServer implements AutoCloseable {
         LoginThrottle throttle = LoginThrottle.of(config.auth().failuresBeforeDelay(),
                 config.auth().failuresBeforeBlock(), config.auth().blockTime());
         ImapService imap = new ImapService(store, directory, throttle, metrics, config.imap(), config.hostname());
-        listen("imap", false, config.imap().idleTimeout(), imap);
-        listen("imaps", true, config.imap().idleTimeout(), imap);
+        listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
+        listen("imaps", true, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
         Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
-        listen("pop3", false, config.pop3().idleTimeout(), pop3);
-        listen("pop3s", true, config.pop3().idleTimeout(), pop3);
+        listen("pop3", false, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
+        listen("pop3s", true, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
         SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
         SmtpService submission = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
-        listen("smtp", false, config.smtp().idleTimeout(), mta);
-        listen("submission", false, config.smtp().idleTimeout(), submission);
-        listen("submissions", true, config.smtp().idleTimeout(), submission);
+        listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
+        listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
+        listen("submissions", true, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
 
         listenHttp("http", null);
         listenHttp("https", tls);
@@ -182,11 +183,12 @@ public final class LetterboxServer implements AutoCloseable {
                 + "make a new one with 'letterbox admin-token --rotate'): " + t));
     }
 
-    private void listen(String name, boolean implicitTls, Duration idle, ConnectionHandler handler) throws IOException {
+    private void listen(String name, boolean implicitTls, Duration idle, Duration login, ConnectionHandler handler)
+            throws IOException {
         var port = config.listen().port(name);
         if (port.isEmpty()) return; // disabled in the config
         // "*" is the wildcard: the net layer binds it dual-stack (IPv6 and IPv4) where the OS allows
-        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, handler));
+        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, login, handler));
         bound(name, net.boundPort(name));
     }
 

@@ -114,6 +114,7 @@ final class AuthCommand {
                 s.service.throttle.recordSuccess(ip);
                 s.service.metrics.login("smtp", true);
                 s.account = ok.account();
+                s.conn.loggedIn();
                 LOG.log(INFO, "{0}: login {1}", s.who(), ok.account().address());
                 s.reply(SmtpReply.of(235, "2.7.0", "authentication successful"));
             }

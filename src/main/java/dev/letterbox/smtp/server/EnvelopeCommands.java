@@ -59,6 +59,7 @@ final class EnvelopeCommands {
             return;
         }
         s.tx = new Transaction(m.from(), p);
+        s.conn.loggedIn(); // port 25 has no login: a mail transaction is the client getting to work
         s.reply(SmtpReply.of(250, "2.1.0", "sender OK"));
     }
 
