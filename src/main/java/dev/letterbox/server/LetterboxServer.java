@@ -7,7 +7,7 @@ import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
-import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
@@ -48,7 +48,7 @@ public final class LetterboxServer implements AutoCloseable {
     private final Config config;
     private final MailStore store;
     private final Directory directory;
-    private final LocalDelivery delivery;
+    private final Pipeline pipeline;
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -65,11 +65,11 @@ public final class LetterboxServer implements AutoCloseable {
         this.store = store;
         this.tls = tls;
         this.directory = new Directory(store.directory(), new PasswordHasher());
-        this.delivery = new LocalDelivery(store);
         this.net = new NetServer(new NetLimits(SystemLimits.connectionLimit(config.limits().maxConnections()),
                 config.limits().maxConnectionsPerIp(), config.tls().maxHandshakes(), config.tls().handshakeTimeout(),
                 config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
+        this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -111,6 +111,8 @@ public final class LetterboxServer implements AutoCloseable {
                     : ServerTls.selfSigned(config.tlsDir(), config.hostname());
             server = new LetterboxServer(config, store, tls);
             announceNewAdminToken(config);
+            int spooled = server.pipeline.recover();
+            if (spooled > 0) LOG.log(INFO, "recovery: removed {0} partly received messages a crash left in the spool", spooled);
             server.startListeners();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
@@ -134,9 +136,9 @@ public final class LetterboxServer implements AutoCloseable {
         listen("pop3s", true, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
-        SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
+        SmtpService mta = new SmtpService(directory, pipeline, throttle, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
-        SmtpService submission = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics,
+        SmtpService submission = new SmtpService(directory, pipeline, throttle, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
         listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
@@ -158,7 +160,7 @@ public final class LetterboxServer implements AutoCloseable {
         var dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         var signer = new MessageSigner(new DkimKeyStore(config.dataDir()), directory::hostsDomain);
         var remote = new RemoteDelivery(dns, OutboundTls.load(d.trustedCertificates()), signer, d, config.hostname());
-        queueRunner = new QueueRunner(queue, store, directory, delivery, remote, metrics, d, config.hostname());
+        queueRunner = new QueueRunner(queue, store, directory, pipeline, remote, metrics, d, config.hostname());
         queueRunner.start();
     }
 
@@ -209,8 +211,9 @@ public final class LetterboxServer implements AutoCloseable {
         return directory;
     }
 
-    public LocalDelivery delivery() {
-        return delivery;
+    /** The one way mail reaches a mailbox or the queue. */
+    public Pipeline pipeline() {
+        return pipeline;
     }
 
     public Metrics metrics() {
