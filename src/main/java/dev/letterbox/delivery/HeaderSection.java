@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * additions; the checks then see a truncated header.
  *
  * <p>What goes downstream is exactly what will be stored after the trace fields: the additions,
- * then the client's bytes unchanged.
+ * then the client's bytes unchanged — except for fields the client may not set, which are left out
+ * (an Authentication-Results field claiming to be ours, RFC 8601 §5).
  */
 final class HeaderSection extends OutputStream {
     static final int MAX_HEADER_SCAN = 256 * 1024;
@@ -22,6 +23,8 @@ final class HeaderSection extends OutputStream {
     private final OutputStream target;
     private final String hostnameForMissing; // null: no header additions
     private final BiConsumer<byte[], Integer> headerSeen;
+    /** Header fields the client may not set (null: keep all), see {@link HeaderFields#without}. */
+    private final java.util.function.BiPredicate<String, String> dropField;
     private ByteArrayOutputStream held = new ByteArrayOutputStream(4096); // null once released
     private long messageBytes;
     private static final byte[] END_OF_HEADER = {'\r', '\n', '\r', '\n'};
@@ -30,12 +33,15 @@ final class HeaderSection extends OutputStream {
 
     /**
      * @param hostnameForMissing the host for a generated Message-ID, or null to add nothing
-     * @param headerSeen told once, before the body passes, of the bytes held (additions included) and
-     *                   where in them the header section ends (-1 when it was too long to find)
+     * @param dropField  given a field's name and unfolded value, true to leave the field out; or null
+     * @param headerSeen told once, before any byte goes downstream, of the bytes held (additions
+     *                   included) and where in them the header section ends (-1 when it was too long)
      */
-    HeaderSection(OutputStream target, String hostnameForMissing, BiConsumer<byte[], Integer> headerSeen) {
+    HeaderSection(OutputStream target, String hostnameForMissing, java.util.function.BiPredicate<String, String> dropField,
+                  BiConsumer<byte[], Integer> headerSeen) {
         this.target = target;
         this.hostnameForMissing = hostnameForMissing;
+        this.dropField = dropField;
         this.headerSeen = headerSeen;
     }
 
@@ -84,27 +90,29 @@ final class HeaderSection extends OutputStream {
         target.flush();
     }
 
-    /** Writes the missing fields (when the header was scanned whole) and the held-back bytes. */
+    /**
+     * Tells {@code headerSeen}, then writes the missing fields (when the header was scanned whole),
+     * and the held-back bytes without the fields {@code dropField} names.
+     */
     private void release(byte[] bytes, boolean scannedWhole) throws IOException {
         held = null;
         int end = scannedWhole ? headerEnd(bytes, 0) : -1;
+        if (end >= 0 && dropField != null) {
+            byte[] kept = HeaderFields.without(bytes, end, dropField);
+            end -= bytes.length - kept.length;
+            bytes = kept;
+        }
         int limit = end < 0 ? bytes.length : end;
-        ByteArrayOutputStream additions = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 128);
         if (scannedWhole && hostnameForMissing != null) {
-            if (!hasField(bytes, limit, "date")) additions.write(TraceFields.date(ZonedDateTime.now()));
-            if (!hasField(bytes, limit, "message-id")) additions.write(TraceFields.messageId(hostnameForMissing));
+            if (!hasField(bytes, limit, "date")) out.write(TraceFields.date(ZonedDateTime.now()));
+            if (!hasField(bytes, limit, "message-id")) out.write(TraceFields.messageId(hostnameForMissing));
         }
-        byte[] added = additions.toByteArray();
-        target.write(added);
-        target.write(bytes);
-        if (added.length == 0) {
-            headerSeen.accept(bytes, scannedWhole ? limit : -1);
-        } else {
-            byte[] all = new byte[added.length + bytes.length];
-            System.arraycopy(added, 0, all, 0, added.length);
-            System.arraycopy(bytes, 0, all, added.length, bytes.length);
-            headerSeen.accept(all, added.length + limit);
-        }
+        int added = out.size();
+        out.write(bytes);
+        byte[] all = out.toByteArray();
+        headerSeen.accept(all, end < 0 ? -1 : added + end);
+        target.write(all);
     }
 
     /** Index just past the empty line ending the header section, or -1 if not seen yet. */

@@ -50,8 +50,9 @@ public final class Intake {
     private final MessageSpool spool;
     private final StreamingParse parse;
     private final HeaderSection header;
-    private byte[] headerBytes;
-    private int headerEnd = -1;
+    private final List<Check.Run> checks = new ArrayList<>();
+    /** Where the body starts in the spooled bytes; unknown (max) until the header section has ended. */
+    private long bodyStart = Long.MAX_VALUE;
     private boolean done;
 
     Intake(Pipeline pipeline, Envelope envelope, Recipients recipients) {
@@ -60,9 +61,22 @@ public final class Intake {
         this.recipients = recipients;
         this.spool = new MessageSpool(pipeline.spoolDir());
         this.parse = new StreamingParse();
+        for (Check check : pipeline.checks()) {
+            Check.Run run = check.start(envelope, recipients);
+            if (run != null) checks.add(run);
+        }
         // submission completes a message without Date or Message-ID (RFC 6409 §8)
         String completeWith = envelope.origin() == Envelope.Origin.SUBMISSION ? pipeline.hostname() : null;
-        this.header = new HeaderSection(new Tee(), completeWith, this::headerSeen);
+        this.header = new HeaderSection(new Tee(), completeWith, envelope.client().isPresent() ? this::forgedVerdict : null,
+                this::headerSeen);
+    }
+
+    /**
+     * RFC 8601 §5: an Authentication-Results field naming our host as its authserv-id did not come
+     * from us (ours are added after this); a sender could otherwise forge our verdict.
+     */
+    private boolean forgedVerdict(String name, String value) {
+        return name.equals("authentication-results") && AuthservId.of(value).equalsIgnoreCase(pipeline.hostname());
     }
 
     /** Where the client's message bytes go (after SMTP dot-unstuffing): stored as written. */
@@ -76,8 +90,8 @@ public final class Intake {
     }
 
     private void headerSeen(byte[] bytes, int end) {
-        headerBytes = bytes;
-        headerEnd = end;
+        for (Check.Run run : checks) run.header(bytes, end);
+        if (end >= 0) bodyStart = end;
     }
 
     /** Drops the message: nothing of it stays anywhere. Safe to call more than once. */
@@ -94,7 +108,19 @@ public final class Intake {
         done = true;
         try {
             header.finish();
-            return place(parsed());
+            Verdict verdict = pipeline.runChecks(checks, spooled());
+            return switch (verdict.action()) {
+                case REJECT -> refused(verdict);
+                case TEMPFAIL -> {
+                    LOG.log(INFO, "{0}: message deferred: {1}", envelope.logContext(), verdict.text());
+                    yield new Outcome.Deferred(verdict.enhancedCode(), verdict.text());
+                }
+                case DISCARD -> {
+                    LOG.log(INFO, "{0}: message discarded: {1}", envelope.logContext(), verdict.text());
+                    yield new Outcome.Delivered(Map.of(), 0, 0, OptionalLong.empty());
+                }
+                case ACCEPT, JUNK -> place(parsed(), verdict);
+            };
         } catch (IOException | RuntimeException e) {
             LOG.log(WARNING, "{0}: cannot store the message: {1}", envelope.logContext(), e.toString());
             return STORAGE_FAILED;
@@ -119,13 +145,14 @@ public final class Intake {
      * Stores the local copies, queues the rest; the outcome. {@code parsed} is the structure of the
      * spooled bytes (null when parsing failed), re-based behind the prefix of each copy.
      */
-    private Outcome place(MessageStructure parsed) throws IOException {
-        byte[] trace = traceFields();
+    private Outcome place(MessageStructure parsed, Verdict verdict) throws IOException {
+        byte[] trace = concat(fields(verdict), traceFields());
         List<Account> accounts = recipients.accounts();
         List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
         Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
         StoredBlob localBlob = null;
-        boolean junk = false;
+        boolean junk = verdict.action() == Verdict.Action.JUNK;
+        if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
         if (!accounts.isEmpty()) {
             byte[] prefix = concat(returnPath(), trace);
             localBlob = writeBlob(prefix);
@@ -147,13 +174,14 @@ public final class Intake {
                 discardUnused(localBlob, stored);
                 return new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full");
             }
-            queued.addAll(reportsOwed(byAccount));
+            queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
         }
         OptionalLong queueId = OptionalLong.empty();
         if (!queued.isEmpty()) {
             StoredBlob queueBlob = recipients.remote().isEmpty() && localBlob != null ? localBlob : writeBlob(trace);
             try {
-                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(queueBlob), queued, envelope.logContext()));
+                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(queueBlob), reportPolicy(queued,
+                        verdict.senderVerified()), envelope.logContext()));
             } catch (StoreException e) {
                 LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
                 if (queueBlob != localBlob) pipeline.discard(queueBlob.id());
@@ -196,7 +224,7 @@ public final class Intake {
      * quota while others got the message (its failure report), and a local recipient that asked for
      * a success report and got its copy.
      */
-    private List<QueuedMessage.NewRecipient> reportsOwed(Map<Long, DeliveryOutcome> byAccount) {
+    private List<QueuedMessage.NewRecipient> reportsOwed(Map<Long, DeliveryOutcome> byAccount, boolean senderVerified) {
         List<QueuedMessage.NewRecipient> out = new ArrayList<>();
         for (DeliveryOutcome o : byAccount.values()) {
             if (o instanceof DeliveryOutcome.OverQuota q) {
@@ -205,7 +233,7 @@ public final class Intake {
             }
         }
         for (Recipients.Entry e : recipients.entries()) {
-            if (!e.wantsSuccessReport() || e.accounts().isEmpty()) continue;
+            if (!e.wantsSuccessReport() || e.accounts().isEmpty() || !mayReport(senderVerified)) continue;
             boolean stored = e.accounts().stream().anyMatch(a -> byAccount.get(a.id()) instanceof DeliveryOutcome.Stored);
             if (stored) {
                 out.add(new QueuedMessage.NewRecipient(e.written(), e.notifyOn(), e.orcpt(), QueuedMessage.State.DELIVERED,
@@ -215,11 +243,70 @@ public final class Intake {
         return out;
     }
 
+    /**
+     * Delivery reports must not become a way to mail third parties: mail from the Internet names any
+     * sender it likes, so success and delay reports (RFC 3461 NOTIFY=SUCCESS, DELAY) go only to a
+     * sender we know — one of our users, or one whose SPF passed — and failure reports still go
+     * (RFC 3461 §4.1 wants them), with the message's header only.
+     */
+    private boolean mayReport(boolean senderVerified) {
+        return switch (envelope.origin()) {
+            case SUBMISSION, LOCAL, QUEUE -> true;
+            case INBOUND -> senderVerified;
+        };
+    }
+
+    /** The queued recipients with NOTIFY=SUCCESS and DELAY removed when the sender may not have them. */
+    private List<QueuedMessage.NewRecipient> reportPolicy(List<QueuedMessage.NewRecipient> queued, boolean senderVerified) {
+        if (mayReport(senderVerified)) return queued;
+        List<QueuedMessage.NewRecipient> out = new ArrayList<>(queued.size());
+        for (QueuedMessage.NewRecipient r : queued) {
+            var notify = r.notifyOn().map(n -> n.contains(QueuedMessage.Notify.FAILURE)
+                    ? java.util.Set.of(QueuedMessage.Notify.FAILURE) : java.util.Set.<QueuedMessage.Notify>of());
+            out.add(new QueuedMessage.NewRecipient(r.address(), notify, r.orcpt(), r.state(), r.lastError()));
+        }
+        return out;
+    }
+
+    /** RET=FULL (the whole message back in a failure report) only for our own users' mail. */
     private QueuedMessage.Envelope queueEnvelope(StoredBlob blob) {
         Envelope.Options o = envelope.options();
+        var ret = envelope.origin() == Envelope.Origin.INBOUND ? o.ret().map(r -> QueuedMessage.Ret.HDRS) : o.ret();
         return new QueuedMessage.Envelope(envelope.sender(), blob.id(), blob.size(), Instant.now(), o.body(),
-                o.smtputf8(), o.ret(), o.envId(), envelope.submitter().map(a -> OptionalLong.of(a.id()))
+                o.smtputf8(), ret, o.envId(), envelope.submitter().map(a -> OptionalLong.of(a.id()))
                 .orElse(OptionalLong.empty()));
+    }
+
+    private Outcome refused(Verdict verdict) {
+        LOG.log(INFO, "{0}: message refused: {1}", envelope.logContext(), verdict.text());
+        return new Outcome.Refused(Outcome.Reason.POLICY, verdict.enhancedCode(), verdict.text());
+    }
+
+    /** The checks' header fields, in the order the checks are configured. */
+    private static byte[] fields(Verdict verdict) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : verdict.fields()) sb.append(f);
+        return TraceFields.bytes(sb.toString());
+    }
+
+    /** The spooled message as the checks may read it again. */
+    private SpooledMessage spooled() {
+        return new SpooledMessage() {
+            @Override
+            public java.io.InputStream open() throws IOException {
+                return spool.open();
+            }
+
+            @Override
+            public long size() {
+                return spool.size();
+            }
+
+            @Override
+            public long bodyStart() {
+                return bodyStart == Long.MAX_VALUE ? -1 : bodyStart;
+            }
+        };
     }
 
     /** Return-Path (RFC 5321 §4.4) for the final-delivery copy; none for a local delivery without a sender. */
@@ -263,10 +350,17 @@ public final class Intake {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        private long position;
+
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             spool.write(b, off, len);
             parse.write(b, off, len);
+            if (!checks.isEmpty() && position + len > bodyStart) {
+                int skip = (int) Math.max(0, bodyStart - position);
+                for (Check.Run run : checks) run.body(b, off + skip, len - skip);
+            }
+            position += len;
         }
     }
 }

@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one way mail reaches a mailbox or the outbound queue. Every way in — SMTP on port 25 and on
@@ -28,6 +31,7 @@ public final class Pipeline {
     private final QueueSink queue;
     private final String hostname;
     private final Path spoolDir;
+    private volatile List<Check> checks = List.of();
 
     /**
      * @param queue    where mail for other servers (and reports) goes
@@ -49,6 +53,53 @@ public final class Pipeline {
      */
     public int recover() {
         return MessageSpool.sweep(spoolDir);
+    }
+
+    /** The checks each message goes through, in order (their header fields go in front in this order). */
+    public void checks(List<Check> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    List<Check> checks() {
+        return checks;
+    }
+
+    /**
+     * Finishes the runs side by side (each bounds its own time: DNS, a filter's answer) and combines
+     * their verdicts: the most severe action wins, the header fields of all are kept in order, and
+     * the sender counts as verified when a check proved it.
+     */
+    Verdict runChecks(List<Check.Run> runs, SpooledMessage message) {
+        if (runs.isEmpty()) return Verdict.accept(List.of());
+        List<CompletableFuture<Verdict>> pending = new ArrayList<>();
+        for (Check.Run run : runs) {
+            CompletableFuture<Verdict> f = new CompletableFuture<>();
+            Thread.ofVirtual().name("letterbox-check").start(() -> {
+                try {
+                    f.complete(run.finish(message));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            pending.add(f);
+        }
+        Verdict combined = Verdict.accept(List.of());
+        List<String> fields = new ArrayList<>();
+        boolean verified = false;
+        for (CompletableFuture<Verdict> f : pending) {
+            Verdict v;
+            try {
+                v = f.join();
+            } catch (RuntimeException e) {
+                // a check that breaks must not lose the message, nor let it pass unchecked
+                LOG.log(WARNING, "a check failed: {0}", String.valueOf(e.getCause()));
+                v = Verdict.tempfail("4.3.0", "cannot check the message right now; try again later");
+            }
+            fields.addAll(v.fields());
+            verified |= v.senderVerified();
+            if (v.action().compareTo(combined.action()) > 0) combined = v;
+        }
+        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, verified);
     }
 
     /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */
