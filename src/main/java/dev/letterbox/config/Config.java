@@ -11,7 +11,8 @@ import java.util.Optional;
  * every key with its default and meaning; {@link ConfigLoader} builds this from that file.
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
-                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Log log) {
+                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
+                     List<Milter> milters, Log log) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -111,6 +112,36 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      */
     public record Smarthost(String host, int port, boolean implicitTls, Optional<String> username,
                             Optional<Path> passwordFile) {}
+
+    /**
+     * Checks of mail from the Internet (SMTP sessions that have not logged in). {@code trustedNetworks}:
+     * client blocks whose mail is not checked; {@code senderChecks}: SPF, DKIM, DMARC and ARC;
+     * {@code maxDkimSignatures}: signatures verified per message; {@code dmarcReports}: send DMARC
+     * aggregate reports, from {@code dmarcReportFrom} (empty: postmaster at the host name);
+     * {@code dnsbl}/{@code dnswl}: zones asked about the client's address, a listing in a block list
+     * handled by {@code dnsblAction}; {@code fcrdns}: what a client whose reverse name does not resolve
+     * back to it gets; {@code heloChecks}: what a HELO that is not a plausible name of the client gets;
+     * {@code greylisting}: ask unknown (client, sender, recipient) triplets to come back after
+     * {@code greylistDelay}; {@code spamLearning}: rspamd's controller, told of messages moved into
+     * and out of Junk.
+     */
+    public record Antispam(List<String> trustedNetworks, boolean senderChecks, int maxDkimSignatures,
+                           boolean dmarcReports, Optional<String> dmarcReportFrom,
+                           List<String> dnsbl, Action dnsblAction, List<String> dnswl, Action fcrdns, Action heloChecks,
+                           boolean greylisting, Duration greylistDelay, Optional<SpamLearning> spamLearning) {}
+
+    /** What a check's finding does: nothing at all, only a note (log, Authentication-Results), Junk, or a refusal. */
+    public enum Action { OFF, RECORD, JUNK, REJECT }
+
+    /** rspamd's controller ({@code http://127.0.0.1:11334}) and the file holding its password. */
+    public record SpamLearning(String controller, Optional<Path> passwordFile) {}
+
+    /**
+     * A mail filter spoken to with the milter protocol (rspamd, clamav-milter, OpenDKIM):
+     * {@code address} "inet:host:port" or "unix:/path"; {@code timeout} for its whole answer;
+     * {@code acceptOnFailure}: when it cannot be reached or fails, take the mail anyway (else 451).
+     */
+    public record Milter(String address, Duration timeout, boolean acceptOnFailure) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

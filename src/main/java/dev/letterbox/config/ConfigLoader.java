@@ -120,6 +120,9 @@ public final class ConfigLoader {
         Config.Http h = http(root.section("http"));
         Config.Dns dns = dns(root.section("dns"));
         Config.Delivery delivery = delivery(root.section("delivery"));
+        Config.Antispam antispam = antispam(root.section("antispam"));
+        List<Config.Milter> milters = new java.util.ArrayList<>();
+        for (Section m : root.tables("milter")) milters.add(milter(m));
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -129,7 +132,8 @@ public final class ConfigLoader {
         log.finish();
 
         root.finish();
-        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, new Config.Log(level));
+        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, antispam, List.copyOf(milters),
+                new Config.Log(level));
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -232,6 +236,75 @@ public final class ConfigLoader {
         return new Config.Delivery(hold, remotePort, List.copyOf(intervals), expire, maxConcurrent, maxPerDomain,
                 delayWarning, List.copyOf(requireTls), trusted.isEmpty() ? Optional.empty() : Optional.of(Path.of(trusted)),
                 smarthost);
+    }
+
+    private static Config.Antispam antispam(Section section) {
+        List<String> trusted = section.strings("trusted_networks", List.of());
+        for (String t : trusted) {
+            if (dev.letterbox.net.Cidr.parse(t).isEmpty()) {
+                throw new ConfigException(section.key("trusted_networks") + ": '" + t + "' is not an address or block such as 192.0.2.0/24");
+            }
+        }
+        boolean senderChecks = section.bool("sender_checks", true);
+        int maxDkim = (int) section.integer("max_dkim_signatures", 5, 1, 50);
+        boolean reports = section.bool("dmarc_reports", true);
+        String reportFrom = section.string("dmarc_report_from", "");
+        if (!reportFrom.isEmpty() && !reportFrom.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
+            throw new ConfigException(section.key("dmarc_report_from") + ": '" + reportFrom + "' is not an address");
+        }
+        List<String> dnsbl = zones(section, "dnsbl");
+        List<String> dnswl = zones(section, "dnswl");
+        Config.Action dnsblAction = action(section, "dnsbl_action", Config.Action.REJECT, List.of(Config.Action.JUNK, Config.Action.REJECT));
+        Config.Action fcrdns = action(section, "fcrdns", Config.Action.RECORD, List.of(Config.Action.values()));
+        Config.Action helo = action(section, "helo_checks", Config.Action.RECORD, List.of(Config.Action.values()));
+        boolean greylisting = section.bool("greylisting", false);
+        Duration greylistDelay = atLeast(section, "greylist_delay", Duration.ofMinutes(5), Duration.ofSeconds(1));
+        String controller = section.string("rspamd_controller", "");
+        if (!controller.isEmpty() && !controller.matches("https?://[^\\s/]+(/.*)?")) {
+            throw new ConfigException(section.key("rspamd_controller") + ": expected an http:// or https:// URL");
+        }
+        String passwordFile = section.string("rspamd_password_file", "");
+        section.finish();
+        Optional<Config.SpamLearning> learning = controller.isEmpty() ? Optional.empty()
+                : Optional.of(new Config.SpamLearning(controller, passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile))));
+        return new Config.Antispam(List.copyOf(trusted), senderChecks, maxDkim, reports,
+                reportFrom.isEmpty() ? Optional.empty() : Optional.of(reportFrom), dnsbl, dnsblAction, dnswl, fcrdns, helo,
+                greylisting, greylistDelay, learning);
+    }
+
+    private static List<String> zones(Section section, String key) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String z : section.strings(key, List.of())) {
+            String zone = z.toLowerCase(Locale.ROOT);
+            if (!zone.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw new ConfigException(section.key(key) + ": '" + z + "' is not a DNS zone name");
+            }
+            out.add(zone);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Config.Action action(Section section, String key, Config.Action fallback, List<Config.Action> allowed) {
+        String text = section.string(key, fallback.name().toLowerCase(Locale.ROOT)).toLowerCase(Locale.ROOT);
+        for (Config.Action a : allowed) {
+            if (a.name().toLowerCase(Locale.ROOT).equals(text)) return a;
+        }
+        throw new ConfigException(section.key(key) + ": expected one of "
+                + String.join(", ", allowed.stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList()));
+    }
+
+    private static Config.Milter milter(Section section) {
+        String address = section.string("address", "");
+        if (!address.matches("inet6?:[^\\s]+:[0-9]{1,5}|unix:/\\S+")) {
+            throw new ConfigException(section.key("address") + ": expected \"inet:HOST:PORT\" or \"unix:/path\"");
+        }
+        Duration timeout = atLeast(section, "timeout", Duration.ofSeconds(30), Duration.ofSeconds(1));
+        String onFailure = section.string("on_failure", "tempfail").toLowerCase(Locale.ROOT);
+        if (!List.of("tempfail", "accept").contains(onFailure)) {
+            throw new ConfigException(section.key("on_failure") + ": expected \"tempfail\" or \"accept\"");
+        }
+        section.finish();
+        return new Config.Milter(address, timeout, onFailure.equals("accept"));
     }
 
     private static Optional<Config.Smarthost> smarthost(Section section) {

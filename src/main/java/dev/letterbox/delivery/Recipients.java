@@ -39,6 +39,11 @@ public final class Recipients {
         return entries.size();
     }
 
+    /** Every recipient as the sender wrote it, in order. */
+    public List<String> written() {
+        return entries.stream().map(Entry::written).toList();
+    }
+
     /** The only recipient as written, for the Received field's "for" clause; null when there are several. */
     String single() {
         return entries.size() == 1 ? entries.get(0).written() : null;
