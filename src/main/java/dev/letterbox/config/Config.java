@@ -47,11 +47,15 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 
     /**
-     * Failed logins from one IP address (all protocols together): after {@code failuresBeforeDelay}
-     * answers slow down; at {@code failuresBeforeBlock} within {@code blockTime} the address is
-     * refused for {@code blockTime}.
+     * Failed logins, all protocols together. Per client (an IPv4 address or an IPv6 /64): after
+     * {@code failuresBeforeDelay} answers slow down; at {@code failuresBeforeBlock} within
+     * {@code blockTime} the client is refused for {@code blockTime}; a success clears only that
+     * account's failures. Per account, from all clients: after {@code accountFailuresBeforeDelay}
+     * failures (forgotten {@code blockTime} after the last one) its password checks are spaced out,
+     * up to {@code accountMaxDelay} apart, except for clients that logged in to it recently.
      */
-    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime) {}
+    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime, int accountFailuresBeforeDelay,
+                       Duration accountMaxDelay) {}
 
     /** {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1. */
     public record Pop3(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}

@@ -80,7 +80,9 @@ public final class ConfigLoader {
         Config.Auth a = new Config.Auth(
                 (int) auth.integer("failures_before_delay", 3, 0, 1_000_000),
                 (int) auth.integer("failures_before_block", 20, 1, 1_000_000),
-                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)));
+                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)),
+                (int) auth.integer("account_failures_before_delay", 10, 1, 1_000_000),
+                between(auth, "account_max_delay", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMinutes(1)));
         auth.finish();
 
         Section pop3 = root.section("pop3");
@@ -260,6 +262,14 @@ public final class ConfigLoader {
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {
         Duration d = s.duration(key, fallback);
         if (d.compareTo(min) < 0) throw new ConfigException(s.key(key) + ": must be at least " + min.toSeconds() + "s");
+        return d;
+    }
+
+    private static Duration between(Section s, String key, Duration fallback, Duration min, Duration max) {
+        Duration d = s.duration(key, fallback);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(s.key(key) + ": must be between " + Units.formatDuration(min) + " and " + Units.formatDuration(max));
+        }
         return d;
     }
 

@@ -104,6 +104,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void authSectionDefaultsAndValidation() {
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 10, Duration.ofSeconds(30)), parse("").auth());
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 4, Duration.ofMillis(300)),
+                parse("[auth]\naccount_failures_before_delay = 4\naccount_max_delay = \"300ms\"\n").auth());
+        assertTrue(error("[auth]\naccount_failures_before_delay = 0\n").startsWith("auth.account_failures_before_delay: "));
+        assertTrue(error("[auth]\naccount_max_delay = \"2m\"\n").startsWith("auth.account_max_delay: must be between"));
+        assertTrue(error("[auth]\naccount_max_delay = \"1ms\"\n").startsWith("auth.account_max_delay: must be between"));
+    }
+
+    @Test
     void portOffsetShiftsEveryPortButZero() {
         Config c = ConfigLoader.parse("[listen.ports]\nimap = 0\n",
                 new ConfigLoader.Overrides(Optional.empty(), Optional.of(10000), Optional.of("mx.example.test")), "t");

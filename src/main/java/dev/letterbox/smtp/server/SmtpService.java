@@ -1,7 +1,7 @@
 package dev.letterbox.smtp.server;
 
 import dev.letterbox.auth.Directory;
-import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.LocalDelivery;
 import dev.letterbox.metrics.Metrics;
@@ -19,7 +19,7 @@ public final class SmtpService implements ConnectionHandler {
     final Directory directory;
     final LocalDelivery delivery;
     final MailQueue queue;
-    final LoginThrottle throttle;
+    final LoginGuard logins;
     final CommandRate commandRate;
     final Metrics metrics;
     final Config.Smtp config;
@@ -28,13 +28,13 @@ public final class SmtpService implements ConnectionHandler {
     final InboundPolicy policy;
 
     public SmtpService(MailStore store, Directory directory, LocalDelivery delivery, MailQueue queue,
-                       LoginThrottle throttle, CommandRate commandRate, Metrics metrics, Config.Smtp config,
+                       LoginGuard logins, CommandRate commandRate, Metrics metrics, Config.Smtp config,
                        String hostname, Role role) {
         this.store = store;
         this.directory = directory;
         this.delivery = delivery;
         this.queue = queue;
-        this.throttle = throttle;
+        this.logins = logins;
         this.commandRate = commandRate;
         this.metrics = metrics;
         this.config = config;
