@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The bookkeeping behind failed-login limits, across all protocols, along two axes. It only
@@ -128,8 +129,7 @@ public final class LoginThrottle {
     public Admission admit(InetAddress ip, String username) {
         InetAddress client = clientOf(ip);
         String account = accountOf(username);
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = clock.instant();
             if (isBlocked(liveClient(client, now), now)) return new Admission.ClientBlocked();
             AccountRecord a = accountRecord(account, now);
@@ -143,40 +143,31 @@ public final class LoginThrottle {
             a.pending++;
             a.lastActivity = now;
             return new Admission.Check(wait);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** True while the client is refused outright. */
     public boolean isBlocked(InetAddress ip) {
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = clock.instant();
             return isBlocked(liveClient(clientOf(ip), now), now);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** How long to wait before answering this client's failed attempt (its failures at every account). */
     public Duration delayFor(InetAddress ip) {
-        lock.lock();
-        try {
+        return locked(() -> {
             ClientRecord c = liveClient(clientOf(ip), clock.instant());
             if (c == null || c.total < limits.failuresBeforeDelay()) return Duration.ZERO;
             return doubling(c.total - limits.failuresBeforeDelay(), limits.maxDelay());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Records a failed check (and ends it, if it was admitted). */
     public Failure recordFailure(InetAddress ip, String username) {
         InetAddress client = clientOf(ip);
         String account = accountOf(username);
-        lock.lock();
-        try {
+        return locked(() -> {
             Instant now = clock.instant();
             ClientRecord c = liveClient(client, now);
             if (c == null) {
@@ -196,9 +187,7 @@ public final class LoginThrottle {
             a.failures++;
             a.lastActivity = now;
             return new Failure(startsBlock, a.failures == limits.accountFailuresBeforeDelay());
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -208,8 +197,7 @@ public final class LoginThrottle {
     public void recordSuccess(InetAddress ip, String username) {
         InetAddress client = clientOf(ip);
         String account = accountOf(username);
-        lock.lock();
-        try {
+        locked(() -> {
             Instant now = clock.instant();
             ClientRecord c = liveClient(client, now);
             if (c != null) {
@@ -221,17 +209,24 @@ public final class LoginThrottle {
             trusted.remove(key); // re-inserted last: the eldest trust is the first to go
             trusted.put(key, now);
             endCheck(account);
-        } finally {
-            lock.unlock();
-        }
+            return null;
+        });
     }
 
     /** Ends an admitted check that is neither a success nor a failure to count (a disabled account, a store error). */
     public void recordEnd(String username) {
         String account = accountOf(username);
+        locked(() -> {
+            endCheck(account);
+            return null;
+        });
+    }
+
+    /** Runs {@code work} under the lock: every table is read and changed only so. */
+    private <T> T locked(Supplier<T> work) {
         lock.lock();
         try {
-            endCheck(account);
+            return work.get();
         } finally {
             lock.unlock();
         }
