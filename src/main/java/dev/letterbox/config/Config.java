@@ -1,5 +1,6 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,10 +78,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
 
     /**
      * The HTTP(S) listener. {@code mtaStsMode}: testing, enforce or none (RFC 8461 §5);
-     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token;
-     * {@code adminApi}: whether {@code /api/} is served at all.
+     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token from every client;
+     * {@code metricsAllowFrom}: without a token, the only networks {@code /metrics} answers (loopback
+     * by default); {@code adminApi}: whether {@code /api/} is served at all.
      */
-    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken, boolean adminApi) {}
+    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken,
+                       List<IpNetwork> metricsAllowFrom, boolean adminApi) {}
 
     /** {@code servers}: "host" or "host:port" entries ("[v6]:port"); empty: the system's resolvers. */
     public record Dns(List<String> servers, Duration timeout) {}

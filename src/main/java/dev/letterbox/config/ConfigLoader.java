@@ -1,9 +1,11 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -179,8 +181,13 @@ public final class ConfigLoader {
         if (!token.isEmpty() && !token.matches("[\\x21-\\x7e]{16,256}")) {
             throw new ConfigException(section.key("metrics_token") + ": use 16 to 256 printable ASCII characters without spaces, or \"\" for none");
         }
+        List<IpNetwork> metricsFrom = new ArrayList<>();
+        for (String network : section.strings("metrics_allow_from", List.of("127.0.0.0/8", "::1/128"))) {
+            metricsFrom.add(IpNetwork.parse(network).orElseThrow(() -> new ConfigException(section.key("metrics_allow_from")
+                    + ": '" + network + "' is not an IP network such as \"10.0.0.0/8\" or \"2001:db8::/32\"")));
+        }
         Config.Http http = new Config.Http(mode, maxAge, token.isEmpty() ? Optional.empty() : Optional.of(token),
-                section.bool("admin_api", true));
+                List.copyOf(metricsFrom), section.bool("admin_api", true));
         section.finish();
         return http;
     }
