@@ -1,12 +1,10 @@
 package dev.letterbox.auth;
 
-import java.net.Inet6Address;
+import dev.letterbox.net.ClientBlock;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -127,7 +125,7 @@ public final class LoginThrottle {
      * when the check follows, and end every check admitted.
      */
     public Admission admit(InetAddress ip, String username) {
-        InetAddress client = clientOf(ip);
+        InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
         return locked(() -> {
             Instant now = clock.instant();
@@ -150,14 +148,14 @@ public final class LoginThrottle {
     public boolean isBlocked(InetAddress ip) {
         return locked(() -> {
             Instant now = clock.instant();
-            return isBlocked(liveClient(clientOf(ip), now), now);
+            return isBlocked(liveClient(ClientBlock.of(ip), now), now);
         });
     }
 
     /** How long to wait before answering this client's failed attempt (its failures at every account). */
     public Duration delayFor(InetAddress ip) {
         return locked(() -> {
-            ClientRecord c = liveClient(clientOf(ip), clock.instant());
+            ClientRecord c = liveClient(ClientBlock.of(ip), clock.instant());
             if (c == null || c.total < limits.failuresBeforeDelay()) return Duration.ZERO;
             return doubling(c.total - limits.failuresBeforeDelay(), limits.maxDelay());
         });
@@ -165,7 +163,7 @@ public final class LoginThrottle {
 
     /** Records a failed check (and ends it, if it was admitted). */
     public Failure recordFailure(InetAddress ip, String username) {
-        InetAddress client = clientOf(ip);
+        InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
         return locked(() -> {
             Instant now = clock.instant();
@@ -195,7 +193,7 @@ public final class LoginThrottle {
      * at others, not the account's count from other clients) and trusts the client for the account.
      */
     public void recordSuccess(InetAddress ip, String username) {
-        InetAddress client = clientOf(ip);
+        InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
         locked(() -> {
             Instant now = clock.instant();
@@ -237,18 +235,6 @@ public final class LoginThrottle {
         if (a == null) return;
         if (a.pending > 0) a.pending--;
         if (a.weight() == 0) accounts.remove(account); // only failures are worth remembering
-    }
-
-    /** The unit the per-client limits count: the address, or for IPv6 its /64. */
-    static InetAddress clientOf(InetAddress ip) {
-        if (!(ip instanceof Inet6Address)) return ip;
-        byte[] bytes = ip.getAddress();
-        Arrays.fill(bytes, 8, 16, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
-        }
     }
 
     /** The unit the per-account limits count: the normal form of the name as typed, existing or not. */

@@ -41,9 +41,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
         }
     }
 
-    /** Empty paths mean: use (and on first start generate) a self-signed certificate in the data dir. */
+    /**
+     * Empty paths mean: use (and on first start generate) a self-signed certificate in the data dir.
+     * {@code helloTimeout}: how long a client may take to send its first TLS record (ClientHello).
+     */
     public record Tls(Optional<Path> certificate, Optional<Path> privateKey, int maxHandshakes,
-                      Duration handshakeTimeout) {}
+                      Duration handshakeTimeout, Duration helloTimeout) {}
 
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 
@@ -58,22 +61,28 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime, int accountFailuresBeforeDelay,
                        Duration accountMaxDelay) {}
 
-    /** {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1. */
-    public record Pop3(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}
+    /**
+     * {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1.
+     * {@code loginTimeout}: a connection that has not logged in this long after connecting is closed.
+     */
+    public record Pop3(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback) {}
 
     /**
      * {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback.
      * {@code maxCommandLength}: longest command line (and in-memory literals) a client may send.
      * {@code appendLimit}: largest message APPEND accepts (advertised as APPENDLIMIT, RFC 7889).
+     * {@code loginTimeout}: a connection that has not logged in this long after connecting is closed.
      */
-    public record Imap(Duration idleTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
+    public record Imap(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
 
     /**
      * {@code maxErrors}: refused commands before the session is ended (421); {@code maxCommands}:
      * commands in one session; {@code commandRatePerIp}: commands per second from one IP address,
-     * all its sessions together, before answers are slowed down (0 = no limit).
+     * all its sessions together, before answers are slowed down (0 = no limit); {@code loginTimeout}:
+     * a session that has neither logged in (AUTH) nor started a mail transaction this long after
+     * connecting is closed.
      */
-    public record Smtp(Duration idleTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
+    public record Smtp(Duration idleTimeout, Duration loginTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
                        int commandRatePerIp) {}
 
     /**

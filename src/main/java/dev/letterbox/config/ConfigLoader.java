@@ -90,12 +90,14 @@ public final class ConfigLoader {
         Section pop3 = root.section("pop3");
         Config.Pop3 p = new Config.Pop3(
                 atLeast(pop3, "idle_timeout", Duration.ofMinutes(10), Duration.ofSeconds(10)),
+                atLeast(pop3, "login_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1)),
                 pop3.bool("plaintext_auth_on_loopback", false));
         pop3.finish();
 
         Section smtp = root.section("smtp");
         Config.Smtp s = new Config.Smtp(
                 atLeast(smtp, "idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(10)),
+                atLeast(smtp, "login_timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)),
                 smtp.size("max_message_size", 50L << 20),
                 (int) smtp.integer("max_recipients", 100, 1, 100_000),
                 (int) smtp.integer("max_errors", 10, 1, 1_000),
@@ -106,6 +108,7 @@ public final class ConfigLoader {
 
         Section imap = root.section("imap");
         Duration imapIdle = atLeast(imap, "idle_timeout", Duration.ofMinutes(30), Duration.ofSeconds(10));
+        Duration imapLogin = atLeast(imap, "login_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
         boolean imapLoopback = imap.bool("plaintext_auth_on_loopback", false);
         long commandLength = imap.size("max_command_length", 64 << 10);
         if (commandLength < 1024 || commandLength > (16 << 20)) {
@@ -115,7 +118,7 @@ public final class ConfigLoader {
         if (appendLimit < 1024 || appendLimit > 0xFFFF_FFFFL) {
             throw new ConfigException("imap.append_limit: must be between 1K and 4G");
         }
-        Config.Imap i = new Config.Imap(imapIdle, imapLoopback, (int) commandLength, appendLimit);
+        Config.Imap i = new Config.Imap(imapIdle, imapLogin, imapLoopback, (int) commandLength, appendLimit);
         imap.finish();
 
         Config.Http h = http(root.section("http"));
@@ -163,7 +166,8 @@ public final class ConfigLoader {
                 cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                 key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
                 (int) section.integer("max_handshakes", 64, 1, 100_000),
-                atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+                atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                atLeast(section, "hello_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)));
         section.finish();
         return tls;
     }

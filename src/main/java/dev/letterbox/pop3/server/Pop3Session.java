@@ -276,6 +276,7 @@ final class Pop3Session {
             return true;
         }
         account = a;
+        conn.loggedIn();
         LOG.log(INFO, "{0}: login {1} ({2} messages)", who(), a.address(), maildrop.count());
         reply.ok("Logged in, " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
         return true;

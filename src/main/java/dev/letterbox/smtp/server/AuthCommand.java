@@ -118,6 +118,7 @@ final class AuthCommand {
         switch (outcome) {
             case LoginOutcome.LoggedIn ok -> {
                 s.account = ok.account();
+                s.conn.loggedIn();
                 LOG.log(INFO, "{0}: login {1}", s.who(), ok.account().address());
                 s.reply(SmtpReply.of(235, "2.7.0", "authentication successful"));
             }

@@ -1,0 +1,111 @@
+package dev.letterbox.delivery;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.auth.Directory;
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.MailStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * The one way mail reaches a mailbox or the outbound queue. Every way in — SMTP on port 25 and on
+ * submission, {@code letterbox deliver}, the queue handing over mail for our own domains — resolves
+ * its recipients with {@link #resolve}, then streams the message through an {@link Intake} (or
+ * hands a whole stream to {@link #deliver}) and maps the {@link Outcome} to its own words.
+ *
+ * <p>Thread-safe; one per server (or per CLI command).
+ */
+public final class Pipeline {
+    private static final System.Logger LOG = System.getLogger("letterbox.delivery");
+
+    private final MailStore store;
+    private final RecipientResolver resolver;
+    private final LocalDelivery local;
+    private final QueueSink queue;
+    private final String hostname;
+    private final Path spoolDir;
+
+    /**
+     * @param queue    where mail for other servers (and reports) goes
+     * @param hostname this server's name, for trace fields and generated Message-IDs
+     * @param spoolDir where messages too big for memory wait while they arrive; emptied here, at start
+     */
+    public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname, Path spoolDir) {
+        this.store = store;
+        this.resolver = new RecipientResolver(directory);
+        this.local = new LocalDelivery(store);
+        this.queue = queue;
+        this.hostname = hostname;
+        this.spoolDir = spoolDir;
+    }
+
+    /**
+     * Removes what a crash left in the spool directory (messages whose sender was never told they
+     * were taken); returns how many. Call once at start, before any message arrives.
+     */
+    public int recover() {
+        return MessageSpool.sweep(spoolDir);
+    }
+
+    /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */
+    public RecipientDecision resolve(String address, boolean mayRelay, long declaredSize) {
+        return resolver.resolve(address, mayRelay, declaredSize);
+    }
+
+    /** Starts a message: write its bytes to {@link Intake#sink()}, then {@link Intake#finish()} or {@link Intake#abort()}. */
+    public Intake open(Envelope envelope, Recipients recipients) {
+        if (recipients.isEmpty()) throw new IllegalArgumentException("a message needs at least one recipient");
+        return new Intake(this, envelope, recipients);
+    }
+
+    /**
+     * A whole message from a stream (the CLI, the queue). {@code normalizeLineEndings}: a bare LF
+     * becomes CRLF, as mail read from Unix files needs (RFC 5322 §2.1).
+     */
+    public Outcome deliver(Envelope envelope, Recipients recipients, InputStream message, boolean normalizeLineEndings)
+            throws IOException {
+        Intake intake = open(envelope, recipients);
+        try {
+            OutputStream sink = normalizeLineEndings ? new CrlfNormalizingStream(intake.sink()) : intake.sink();
+            message.transferTo(sink);
+            sink.flush();
+        } catch (IOException | RuntimeException e) {
+            intake.abort();
+            throw e;
+        }
+        return intake.finish();
+    }
+
+    String hostname() {
+        return hostname;
+    }
+
+    Path spoolDir() {
+        return spoolDir;
+    }
+
+    BlobStore blobs() {
+        return store.blobs();
+    }
+
+    LocalDelivery local() {
+        return local;
+    }
+
+    QueueSink queue() {
+        return queue;
+    }
+
+    /** Removes a blob no mailbox or queue entry refers to (nothing was delivered, or queueing failed). */
+    void discard(BlobId id) {
+        try {
+            store.blobs().delete(id);
+        } catch (IOException e) {
+            LOG.log(WARNING, "cannot remove unused blob {0}: {1}", id, e.getMessage());
+        }
+    }
+}
