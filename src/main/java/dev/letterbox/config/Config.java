@@ -1,5 +1,6 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,11 +52,15 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 
     /**
-     * Failed logins from one IP address (all protocols together): after {@code failuresBeforeDelay}
-     * answers slow down; at {@code failuresBeforeBlock} within {@code blockTime} the address is
-     * refused for {@code blockTime}.
+     * Failed logins, all protocols together. Per client (an IPv4 address or an IPv6 /64): after
+     * {@code failuresBeforeDelay} answers slow down; at {@code failuresBeforeBlock} within
+     * {@code blockTime} the client is refused for {@code blockTime}; a success clears only that
+     * account's failures. Per account, from all clients: after {@code accountFailuresBeforeDelay}
+     * failures (forgotten {@code blockTime} after the last one) its password checks are spaced out,
+     * up to {@code accountMaxDelay} apart, except for clients that logged in to it recently.
      */
-    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime) {}
+    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime, int accountFailuresBeforeDelay,
+                       Duration accountMaxDelay) {}
 
     /**
      * {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1.
@@ -83,10 +88,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
 
     /**
      * The HTTP(S) listener. {@code mtaStsMode}: testing, enforce or none (RFC 8461 §5);
-     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token;
-     * {@code adminApi}: whether {@code /api/} is served at all.
+     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token from every client;
+     * {@code metricsAllowFrom}: without a token, the only networks {@code /metrics} answers (loopback
+     * by default); {@code adminApi}: whether {@code /api/} is served at all.
      */
-    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken, boolean adminApi) {}
+    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken,
+                       List<IpNetwork> metricsAllowFrom, boolean adminApi) {}
 
     /** {@code servers}: "host" or "host:port" entries ("[v6]:port"); empty: the system's resolvers. */
     public record Dns(List<String> servers, Duration timeout) {}

@@ -1,9 +1,11 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +82,9 @@ public final class ConfigLoader {
         Config.Auth a = new Config.Auth(
                 (int) auth.integer("failures_before_delay", 3, 0, 1_000_000),
                 (int) auth.integer("failures_before_block", 20, 1, 1_000_000),
-                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)));
+                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)),
+                (int) auth.integer("account_failures_before_delay", 10, 1, 1_000_000),
+                between(auth, "account_max_delay", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMinutes(1)));
         auth.finish();
 
         Section pop3 = root.section("pop3");
@@ -185,8 +189,13 @@ public final class ConfigLoader {
         if (!token.isEmpty() && !token.matches("[\\x21-\\x7e]{16,256}")) {
             throw new ConfigException(section.key("metrics_token") + ": use 16 to 256 printable ASCII characters without spaces, or \"\" for none");
         }
+        List<IpNetwork> metricsFrom = new ArrayList<>();
+        for (String network : section.strings("metrics_allow_from", List.of("127.0.0.0/8", "::1/128"))) {
+            metricsFrom.add(IpNetwork.parse(network).orElseThrow(() -> new ConfigException(section.key("metrics_allow_from")
+                    + ": '" + network + "' is not an IP network such as \"10.0.0.0/8\" or \"2001:db8::/32\"")));
+        }
         Config.Http http = new Config.Http(mode, maxAge, token.isEmpty() ? Optional.empty() : Optional.of(token),
-                section.bool("admin_api", true));
+                List.copyOf(metricsFrom), section.bool("admin_api", true));
         section.finish();
         return http;
     }
@@ -337,6 +346,14 @@ public final class ConfigLoader {
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {
         Duration d = s.duration(key, fallback);
         if (d.compareTo(min) < 0) throw new ConfigException(s.key(key) + ": must be at least " + min.toSeconds() + "s");
+        return d;
+    }
+
+    private static Duration between(Section s, String key, Duration fallback, Duration min, Duration max) {
+        Duration d = s.duration(key, fallback);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(s.key(key) + ": must be between " + Units.formatDuration(min) + " and " + Units.formatDuration(max));
+        }
         return d;
     }
 

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.auth.Directory;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
@@ -126,19 +127,21 @@ public final class LetterboxServer implements AutoCloseable {
     }
 
     private void startListeners() throws IOException {
-        LoginThrottle throttle = LoginThrottle.of(config.auth().failuresBeforeDelay(),
-                config.auth().failuresBeforeBlock(), config.auth().blockTime());
-        ImapService imap = new ImapService(store, directory, throttle, metrics, config.imap(), config.hostname());
+        Config.Auth auth = config.auth();
+        LoginThrottle throttle = LoginThrottle.of(auth.failuresBeforeDelay(), auth.failuresBeforeBlock(), auth.blockTime(),
+                auth.accountFailuresBeforeDelay(), auth.accountMaxDelay());
+        LoginGuard logins = new LoginGuard(directory, throttle, metrics);
+        ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname());
         listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
         listen("imaps", true, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
-        Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
+        Pop3Service pop3 = new Pop3Service(store, logins, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
-        SmtpService mta = new SmtpService(directory, pipeline, throttle, smtpRate, metrics, config.smtp(),
+        SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
-        SmtpService submission = new SmtpService(directory, pipeline, throttle, smtpRate, metrics,
+        SmtpService submission = new SmtpService(directory, pipeline, logins, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
         listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);

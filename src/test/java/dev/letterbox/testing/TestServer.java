@@ -181,6 +181,13 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         return LineClient.tls("127.0.0.1", port(listener), clientTls());
     }
 
+    /** A connection from the loopback address {@code from} (such as "127.0.0.7"), TLS started for a TLS listener. */
+    public LineClient connectFrom(String from, String listener, boolean tls) throws IOException {
+        LineClient c = LineClient.plainFrom(from, "127.0.0.1", port(listener), clientTls());
+        if (tls) c.startTls();
+        return c;
+    }
+
     /** Removes a temporary directory and everything in it (best effort). */
     public static void deleteTree(Path dir) {
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -30,8 +30,18 @@ public final class WebClient {
 
     public WebClient(TestServer server) {
         this.server = server;
-        this.client = HttpClient.newBuilder().sslContext(server.clientTls())
-                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = builder(server).build();
+    }
+
+    /** A client whose connections come from the loopback address {@code from} (such as "127.0.0.9"). */
+    public WebClient(TestServer server, String from) throws IOException {
+        this.server = server;
+        this.client = builder(server).localAddress(java.net.InetAddress.getByName(from)).build();
+    }
+
+    private static HttpClient.Builder builder(TestServer server) {
+        return HttpClient.newBuilder().sslContext(server.clientTls())
+                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
     }
 
     public URI https(String pathAndQuery) {

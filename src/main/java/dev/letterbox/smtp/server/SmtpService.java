@@ -1,7 +1,7 @@
 package dev.letterbox.smtp.server;
 
 import dev.letterbox.auth.Directory;
-import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.metrics.Metrics;
@@ -15,7 +15,7 @@ public final class SmtpService implements ConnectionHandler {
 
     final Directory directory;
     final Pipeline pipeline;
-    final LoginThrottle throttle;
+    final LoginGuard logins;
     final CommandRate commandRate;
     final Metrics metrics;
     final Config.Smtp config;
@@ -23,11 +23,11 @@ public final class SmtpService implements ConnectionHandler {
     final Role role;
     final SenderOwnership senders;
 
-    public SmtpService(Directory directory, Pipeline pipeline, LoginThrottle throttle, CommandRate commandRate, Metrics metrics, Config.Smtp config,
-                       String hostname, Role role) {
+    public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
+                       Config.Smtp config, String hostname, Role role) {
         this.directory = directory;
         this.pipeline = pipeline;
-        this.throttle = throttle;
+        this.logins = logins;
         this.commandRate = commandRate;
         this.metrics = metrics;
         this.config = config;
