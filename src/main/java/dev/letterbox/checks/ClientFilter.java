@@ -1,7 +1,7 @@
 package dev.letterbox.checks;
 
 import dev.letterbox.delivery.Envelope;
-import dev.letterbox.net.Cidr;
+import dev.letterbox.net.IpNetwork;
 import java.net.InetAddress;
 import java.util.List;
 
@@ -11,9 +11,9 @@ import java.util.List;
  * like any address: the checks are on by default everywhere.
  */
 public final class ClientFilter {
-    private final List<Cidr> trusted;
+    private final List<IpNetwork> trusted;
 
-    public ClientFilter(List<Cidr> trusted) {
+    public ClientFilter(List<IpNetwork> trusted) {
         this.trusted = List.copyOf(trusted);
     }
 
@@ -24,7 +24,7 @@ public final class ClientFilter {
     }
 
     public boolean isTrusted(InetAddress address) {
-        for (Cidr c : trusted) {
+        for (IpNetwork c : trusted) {
             if (c.contains(address)) return true;
         }
         return false;

@@ -132,7 +132,7 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code greylistDelay}; {@code spamLearning}: rspamd's controller, told of messages moved into
      * and out of Junk.
      */
-    public record Antispam(List<String> trustedNetworks, boolean senderChecks, int maxDkimSignatures,
+    public record Antispam(List<IpNetwork> trustedNetworks, boolean senderChecks, int maxDkimSignatures,
                            boolean dmarcReports, Optional<String> dmarcReportFrom,
                            List<String> dnsbl, Action dnsblAction, List<String> dnswl, Action fcrdns, Action heloChecks,
                            boolean greylisting, Duration greylistDelay, Optional<SpamLearning> spamLearning) {}

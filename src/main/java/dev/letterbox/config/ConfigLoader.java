@@ -248,11 +248,10 @@ public final class ConfigLoader {
     }
 
     private static Config.Antispam antispam(Section section) {
-        List<String> trusted = section.strings("trusted_networks", List.of());
-        for (String t : trusted) {
-            if (dev.letterbox.net.Cidr.parse(t).isEmpty()) {
-                throw new ConfigException(section.key("trusted_networks") + ": '" + t + "' is not an address or block such as 192.0.2.0/24");
-            }
+        List<IpNetwork> trusted = new ArrayList<>();
+        for (String t : section.strings("trusted_networks", List.of())) {
+            trusted.add(IpNetwork.parse(t).orElseThrow(() -> new ConfigException(section.key("trusted_networks") + ": '" + t
+                    + "' is not an address or network such as 192.0.2.0/24")));
         }
         boolean senderChecks = section.bool("sender_checks", true);
         int maxDkim = (int) section.integer("max_dkim_signatures", 5, 1, 50);
