@@ -18,18 +18,18 @@ public final class ReceivedSpf {
      * The whole field, folded, ending in CRLF, e.g.
      * <pre>
      * Received-SPF: pass (mx.example.net: domain of alice@example.org designates
-     *  192.0.2.1 as permitted sender) client-ip=192.0.2.1;
-     *  envelope-from="alice@example.org"; helo=mail.example.org;
-     *  receiver=mx.example.net; identity=mailfrom; mechanism="ip4:192.0.2.0/24"
+     *  192.0.2.1 as permitted sender) receiver=mx.example.net; client-ip=192.0.2.1;
+     *  envelope-from="alice@example.org"; helo=mail.example.org; identity=mailfrom;
+     *  mechanism="ip4:192.0.2.0/24"
      * </pre>
      */
     public static String field(SpfResult result, InetAddress client, String helo, String receiver) {
         String ip = IpText.readable(client);
         List<String> pairs = new ArrayList<>();
+        pairs.add("receiver=" + valueText(receiver)); // the order of the §9.1 example
         pairs.add("client-ip=" + valueText(ip));
         pairs.add("envelope-from=" + quoted(result.sender()));
         if (helo != null && !helo.isEmpty()) pairs.add("helo=" + valueText(helo));
-        pairs.add("receiver=" + valueText(receiver));
         pairs.add("identity=" + result.identity().keyword());
         switch (result.result()) {
             case PASS, FAIL, SOFTFAIL, NEUTRAL -> pairs.add("mechanism=" + valueText(result.detail()));

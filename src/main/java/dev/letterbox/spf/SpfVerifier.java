@@ -53,7 +53,7 @@ public final class SpfVerifier {
      * local-part becomes "postmaster" (§4.3).
      */
     public SpfResult checkMailFrom(InetAddress client, String helo, String mailFrom) {
-        if (mailFrom.isEmpty()) return run(SpfResult.Identity.MAILFROM, client, "postmaster", asciiDomain(helo), helo);
+        if (mailFrom == null || mailFrom.isEmpty()) return run(SpfResult.Identity.MAILFROM, client, "postmaster", asciiDomain(helo), helo);
         int at = mailFrom.lastIndexOf('@');
         String local = at < 0 ? "postmaster" : mailFrom.substring(0, at);
         String domain = asciiDomain(at < 0 ? mailFrom : mailFrom.substring(at + 1));
