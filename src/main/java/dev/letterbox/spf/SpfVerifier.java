@@ -77,11 +77,12 @@ public final class SpfVerifier {
     }
 
     /**
-     * §4.3: internationalized names are checked as A-labels. A name IDNA refuses stays as it is and
-     * fails the domain check later (none).
+     * §4.3: internationalized names are checked as A-labels; a final dot is dropped. A name IDNA
+     * refuses stays as it is and fails the domain check later (none).
      */
-    private static String asciiDomain(String domain) {
-        if (domain == null) return "";
+    private static String asciiDomain(String name) {
+        if (name == null) return "";
+        String domain = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
         for (int i = 0; i < domain.length(); i++) {
             if (domain.charAt(i) >= 0x80) {
                 try {
