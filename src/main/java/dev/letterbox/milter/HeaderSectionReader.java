@@ -57,6 +57,7 @@ final class HeaderSectionReader {
     private final BufferedInputStream in;
     private byte[] bodyStart = new byte[0];
     private boolean done;
+    private boolean emptyLineSeen;
 
     HeaderSectionReader(InputStream message) {
         this.in = new BufferedInputStream(message, 16 * 1024);
@@ -72,7 +73,8 @@ final class HeaderSectionReader {
         }
         if (isBlank(line) || !startsField(line)) {
             done = true;
-            if (!isBlank(line)) bodyStart = line;
+            if (isBlank(line)) emptyLineSeen = true;
+            else bodyStart = line;
             return null;
         }
         ByteArrayOutputStream field = new ByteArrayOutputStream(line.length + 64);
@@ -98,7 +100,7 @@ final class HeaderSectionReader {
 
     /** True when the header section ended with an empty line (so a body, maybe empty, follows it). */
     boolean endedWithEmptyLine() {
-        return done && bodyStart.length == 0;
+        return emptyLineSeen;
     }
 
     private boolean nextIsContinuation() throws IOException {

@@ -110,8 +110,8 @@ final class MilterChannel implements Closeable {
             return step.run();
         } catch (IOException e) {
             if (rang) {
-                String which = limit < stepNanos ? "message deadline" : "timeout";
-                throw new MilterException(which + " (" + TimeUnit.NANOSECONDS.toMillis(limit) + " ms) while " + what);
+                if (limit < stepNanos) throw new MilterException("message deadline reached while " + what);
+                throw new MilterException("timeout (" + TimeUnit.NANOSECONDS.toMillis(limit) + " ms) while " + what);
             }
             throw e;
         } finally {

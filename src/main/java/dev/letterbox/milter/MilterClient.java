@@ -65,7 +65,8 @@ public final class MilterClient {
     private String describe(IOException e) {
         if (e instanceof ConnectException) return "cannot connect to " + address + ": " + e.getMessage();
         if (e instanceof MilterException) return e.getMessage();
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return "connection to " + address + " failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
     }
 
     private void log(MilterEnvelope envelope, MilterVerdict verdict) {

@@ -386,10 +386,14 @@ final class MilterSession {
             int lineCode = Integer.parseInt(m.group(1));
             if (code >= 0 && lineCode != code) throw new MilterException("filter's reply lines disagree on the code");
             code = lineCode;
-            if (m.group(3) != null && m.group(3).charAt(0) - '0' == code / 100) {
-                enhanced = Optional.of(m.group(3));
+            String lineText = m.group(4) == null ? "" : m.group(4).strip();
+            String enhancedCode = m.group(3);
+            if (enhancedCode != null && enhancedCode.charAt(0) - '0' == code / 100) {
+                enhanced = Optional.of(enhancedCode);
+            } else if (enhancedCode != null) { // of another class than the code: keep it as text
+                lineText = (enhancedCode + " " + lineText).strip();
             }
-            out.add(m.group(4) == null ? "" : m.group(4).strip());
+            out.add(lineText);
         }
         if (code < 0) throw new MilterException("filter sent an empty reply code");
         return new SmtpReply(code, enhanced, out);

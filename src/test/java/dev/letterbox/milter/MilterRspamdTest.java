@@ -108,4 +108,16 @@ class MilterRspamdTest {
         assertTrue(msg.length > 3 * MilterProtocol.MAX_BODY_CHUNK);
         assertInstanceOf(MilterVerdict.Quarantine.class, check(rspamd.milterAddress(), msg), rspamd::logTail);
     }
+
+    @Test
+    void stoppedRspamdIsAFailureForTheDefaultActionToDecide(@TempDir Path own) throws Exception {
+        try (RspamdServer mine = RspamdServer.start(own, false)) {
+            byte[] gtube = message(GTUBE);
+            assertInstanceOf(MilterVerdict.Quarantine.class, check(mine.milterAddress(), gtube), mine::logTail);
+            mine.stopRspamd();
+            var tcp = assertInstanceOf(MilterVerdict.Failed.class, check(mine.milterAddress(), gtube));
+            assertTrue(tcp.reason().startsWith("cannot connect"), tcp.reason());
+            assertInstanceOf(MilterVerdict.Failed.class, check(mine.milterSocketAddress(), gtube));
+        }
+    }
 }

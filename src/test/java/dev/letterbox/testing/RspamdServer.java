@@ -237,7 +237,12 @@ public final class RspamdServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (int i = processes.size() - 1; i >= 0; i--) stop(processes.get(i));
+    public void close() {
+        try {
+            for (int i = processes.size() - 1; i >= 0; i--) stop(processes.get(i));
+        } catch (InterruptedException e) {
+            processes.forEach(Process::destroyForcibly);
+            Thread.currentThread().interrupt();
+        }
     }
 }
