@@ -20,8 +20,9 @@ import org.w3c.dom.Document;
  */
 public final class WebClient {
     static {
-        // The test certificate names mail.example.test while requests go to 127.0.0.1; the client
-        // reads this once, before its first use.
+        // The test certificate names mail.example.test while requests go to 127.0.0.1. The client
+        // reads this once, when the first HttpClient in the JVM is built (maybe by another test, such
+        // as the rspamd learner's), so the surefire argLine sets it too; this covers runs outside Maven.
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
     }
 
