@@ -19,7 +19,7 @@ final class ArcChain {
     static final String AAR = "arc-authentication-results";
     static final String AMS = "arc-message-signature";
     static final String SEAL = "arc-seal";
-    private static final Pattern AAR_INSTANCE = Pattern.compile("\\A[ \\t\\r\\n]*i[ \\t\\r\\n]*=[ \\t\\r\\n]*([0-9]{1,2})[ \\t\\r\\n]*;");
+    private static final Pattern AAR_INSTANCE = Pattern.compile("\\A[ \\t\\r\\n]*i[ \\t\\r\\n]*=[ \\t\\r\\n]*([0-9]{1,9})[ \\t\\r\\n]*;");
 
     /** Header field indices of set i at [i - 1][0..2]: AAR, AMS, AS. */
     final int[][] sets;
@@ -39,21 +39,21 @@ final class ArcChain {
         int total = kinds[0].length + kinds[1].length + kinds[2].length;
         if (total == 0) return new ArcChain(new int[0][], 0, null);
         int max = DkimSignature.MAX_ARC_INSTANCE;
-        if (total > 3 * max) return new ArcChain(new int[0][], max + 1, "more than " + max + " ARC sets");
+        if (total > 3 * max) return new ArcChain(new int[0][], max + 1, "more than " + max + " ARC sets (" + total + " ARC fields)");
         int[][] sets = new int[max][3];
         for (int[] set : sets) Arrays.fill(set, -1);
         int highest = 0;
         String defect = null;
         for (int kind = 0; kind < 3; kind++) {
             for (int index : kinds[kind]) {
-                int instance;
-                try {
-                    instance = instance(header.field(index), kind);
-                } catch (DkimException e) {
-                    if (defect == null) defect = header.field(index).substring(0, header.field(index).indexOf(':')) + ": " + e.reason();
+                String field = header.field(index);
+                int instance = instance(field, kind);
+                if (instance > 0) highest = Math.max(highest, instance); // a seal must go above even a bogus number
+                if (instance < 1 || instance > max) {
+                    if (defect == null) defect = name(kind) + " has " + (instance < 0 ? "no readable instance i=" : "instance i=" + instance
+                            + ", not from 1 to " + max);
                     continue;
                 }
-                highest = Math.max(highest, instance);
                 if (sets[instance - 1][kind] >= 0) {
                     if (defect == null) defect = "two " + name(kind) + " fields with i=" + instance;
                     continue;
@@ -61,6 +61,7 @@ final class ArcChain {
                 sets[instance - 1][kind] = index;
             }
         }
+        if (defect != null) return new ArcChain(new int[0][], highest, defect);
         for (int i = 1; defect == null && i <= highest; i++) {
             for (int kind = 0; kind < 3; kind++) {
                 if (sets[i - 1][kind] < 0) {
@@ -72,13 +73,22 @@ final class ArcChain {
         return new ArcChain(Arrays.copyOf(sets, highest), highest, defect);
     }
 
-    private static int instance(String rawField, int kind) throws DkimException {
+    /** The i= of an ARC field as a number (up to 9 digits), or -1 when it has none or it is not a number. */
+    private static int instance(String rawField, int kind) {
         String value = rawField.substring(rawField.indexOf(':') + 1);
+        String i;
         if (kind == 0) {
             Matcher m = AAR_INSTANCE.matcher(value);
-            return DkimSignature.arcInstance(m.find() ? m.group(1) : null);
+            i = m.find() ? m.group(1) : null;
+        } else {
+            try {
+                i = DkimSignature.tags(rawField).get("i");
+            } catch (DkimException e) {
+                return -1;
+            }
         }
-        return DkimSignature.arcInstance(DkimSignature.tags(rawField).get("i"));
+        if (i == null || i.isEmpty() || i.length() > 9 || !i.chars().allMatch(ch -> ch >= '0' && ch <= '9')) return -1;
+        return Integer.parseInt(i);
     }
 
     private static String name(int kind) {

@@ -39,12 +39,12 @@ public final class ArcVerification {
         this.clock = clock;
         this.chain = ArcChain.collect(header);
         int n = chain.highest;
-        if (n == 0) {
-            decided = ArcResult.none();
-            return;
-        }
         if (chain.defect != null) {
             decided = ArcResult.fail(n, chain.defect);
+            return;
+        }
+        if (n == 0) {
+            decided = ArcResult.none();
             return;
         }
         seals = new ArcSeal[n];
