@@ -365,11 +365,12 @@ class DkimVerifierTest {
 
     @Test
     void aThousandSignaturesCostFiveChecks() throws Exception {
+        // (the signatures need not verify: no key is published for them, and most are never looked at)
         StringBuilder many = new StringBuilder();
         for (int i = 0; i < 1000; i++) {
-            many.append(SignedMessages.signature(newKey("example.org", "s" + i, DkimAlgorithm.ED25519_SHA256, 0),
-                    "v=1; a=ed25519-sha256; c=" + (i % 2 == 0 ? "relaxed/relaxed" : "simple/simple") + "; d=example.org; s=s" + i + "; h=from; l=" + (i + 5),
-                    bytes(MESSAGE)));
+            many.append("DKIM-Signature: v=1; a=ed25519-sha256; c=").append(i % 2 == 0 ? "relaxed/relaxed" : "simple/simple")
+                    .append("; d=example.org; s=s").append(i).append("; h=from; l=").append(i + 5)
+                    .append(";\r\n\tbh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=").append("QUJD".repeat(20)).append("\r\n");
         }
         byte[] message = concat(many.toString(), bytes(MESSAGE));
         BodyHashes body = new BodyHashes();

@@ -1,5 +1,6 @@
 package dev.letterbox.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,45 +20,46 @@ import java.util.concurrent.TimeUnit;
 /**
  * Debian's python3-dkim (dkimpy) as an independent implementation to check ours against, in both
  * directions: it signs and seals messages our verifier must accept, and verifies what we sign and
- * seal. Its DNS lookups are answered from the records the test passes. Skipped when dkimpy (or
- * authres, which its ARC code needs) is not installed, except in CI (LETTERBOX_REQUIRE_TOOLS=1),
- * where .ci/run installs them.
+ * seal. Its DNS lookups are answered from the records the test passes. Many jobs run in one
+ * Python process, because starting one costs half a second. Skipped when dkimpy (or authres,
+ * which its ARC code needs) is not installed, except in CI (LETTERBOX_REQUIRE_TOOLS=1), where
+ * .ci/run installs them.
  */
 public final class PythonDkim {
     private static final String PYTHON = "/usr/bin/python3";
     private static final String SCRIPT = """
             import dkim, json, sys
-            cmd = sys.argv[1]
-            msg = open(sys.argv[2], 'rb').read()
-            def dnsfunc(records):
-                def dns(q, timeout=5):
-                    return records.get(q.decode().rstrip('.').lower(), '').encode() or None
-                return dns
-            if cmd == 'sign':
-                _, _, _, sel, dom, keyfile, alg, canon, out = sys.argv
-                h, b = canon.encode().split(b'/')
-                sig = dkim.sign(msg, sel.encode(), dom.encode(), open(keyfile, 'rb').read(),
-                                signature_algorithm=alg.encode(), canonicalize=(h, b))
-                open(out, 'wb').write(sig + msg)
-            elif cmd == 'verify':
-                records = json.load(open(sys.argv[3]))
-                d = dkim.DKIM(msg)
-                count = sum(1 for name, _ in d.headers if name.lower() == b'dkim-signature')
-                def verdict(i):
-                    try:
-                        return d.verify(idx=i, dnsfunc=dnsfunc(records))
-                    except dkim.DKIMException as e:
-                        print(e, file=sys.stderr)
-                        return False
-                print(' '.join(str(verdict(i)) for i in range(count)))
-            elif cmd == 'arcsign':
-                _, _, _, sel, dom, keyfile, srv, out = sys.argv
-                fields = dkim.arc_sign(msg, sel.encode(), dom.encode(), open(keyfile, 'rb').read(), srv.encode())
-                open(out, 'wb').write(b''.join(fields) + msg)
-            elif cmd == 'arcverify':
-                records = json.load(open(sys.argv[3]))
-                cv, results, reason = dkim.arc_verify(msg, dnsfunc=dnsfunc(records))
-                print((cv or b'fail').decode(), reason)
+            spec = json.load(open(sys.argv[1]))
+            records = spec['records']
+            def dns(q, timeout=5):
+                return records.get(q.decode().rstrip('.').lower(), '').encode() or None
+            for job in spec['jobs']:
+                msg = open(job['msg'], 'rb').read()
+                cmd = job['cmd']
+                if cmd == 'sign':
+                    h, b = job['canon'].encode().split(b'/')
+                    sig = dkim.sign(msg, job['sel'].encode(), job['dom'].encode(), open(job['key'], 'rb').read(),
+                                    signature_algorithm=job['alg'].encode(), canonicalize=(h, b))
+                    open(job['out'], 'wb').write(sig + msg)
+                    print('signed')
+                elif cmd == 'verify':
+                    d = dkim.DKIM(msg)
+                    count = sum(1 for name, _ in d.headers if name.lower() == b'dkim-signature')
+                    def verdict(i):
+                        try:
+                            return d.verify(idx=i, dnsfunc=dns)
+                        except dkim.DKIMException as e:
+                            print(e, file=sys.stderr)
+                            return False
+                    print(' '.join(str(verdict(i)) for i in range(count)))
+                elif cmd == 'arcsign':
+                    fields = dkim.arc_sign(msg, job['sel'].encode(), job['dom'].encode(), open(job['key'], 'rb').read(),
+                                           job['srv'].encode())
+                    open(job['out'], 'wb').write(b''.join(fields) + msg)
+                    print('sealed')
+                elif cmd == 'arcverify':
+                    cv, results, reason = dkim.arc_verify(msg, dnsfunc=dns)
+                    print((cv or b'fail').decode(), reason)
             """;
 
     private PythonDkim() {}
@@ -70,30 +73,66 @@ public final class PythonDkim {
 
     /** {@code message} with a DKIM-Signature made by dkimpy prepended; {@code canonicalization} like "relaxed/simple". */
     public static byte[] sign(Path dir, byte[] message, DkimKey key, String canonicalization) throws Exception {
-        Path out = dir.resolve("signed-" + System.nanoTime() + ".eml");
-        run(dir, "sign", message, key.selector(), key.domain(), keyFile(dir, key).toString(), key.algorithm().tag,
-                canonicalization, out.toString());
-        return Files.readAllBytes(out);
+        return sign(dir, message, List.of(key), List.of(canonicalization)).get(0);
+    }
+
+    /** {@code message} signed by dkimpy with each key under each canonicalisation, keys outermost. */
+    public static List<byte[]> sign(Path dir, byte[] message, List<DkimKey> keys, List<String> canonicalizations) throws Exception {
+        Path msg = file(dir, message);
+        List<Map<String, String>> jobs = new ArrayList<>();
+        List<Path> outs = new ArrayList<>();
+        for (DkimKey key : keys) {
+            Path keyFile = keyFile(dir, key);
+            for (String c : canonicalizations) {
+                Path out = dir.resolve("signed-" + System.nanoTime() + ".eml");
+                outs.add(out);
+                jobs.add(job("sign", msg, "sel", key.selector(), "dom", key.domain(), "key", keyFile.toString(), "alg",
+                        key.algorithm().tag, "canon", c, "out", out.toString()));
+            }
+        }
+        run(dir, jobs, Map.of());
+        List<byte[]> signed = new ArrayList<>();
+        for (Path out : outs) signed.add(Files.readAllBytes(out));
+        return signed;
     }
 
     /** dkimpy's verdict on each DKIM-Signature of {@code message}, from the top, with these TXT records. */
     public static List<Boolean> verify(Path dir, byte[] message, Map<String, String> records) throws Exception {
-        String out = run(dir, "verify", message, json(dir, records).toString()).strip();
-        List<Boolean> verdicts = new ArrayList<>();
-        if (!out.isEmpty()) for (String word : out.split(" ")) verdicts.add(Boolean.parseBoolean(word.toLowerCase()));
+        return verify(dir, List.of(message), records).get(0);
+    }
+
+    /** The same for several messages at once. */
+    public static List<List<Boolean>> verify(Path dir, List<byte[]> messages, Map<String, String> records) throws Exception {
+        List<Map<String, String>> jobs = new ArrayList<>();
+        for (byte[] m : messages) jobs.add(job("verify", file(dir, m)));
+        List<List<Boolean>> verdicts = new ArrayList<>();
+        for (String line : run(dir, jobs, records)) {
+            List<Boolean> one = new ArrayList<>();
+            if (!line.isBlank()) for (String word : line.strip().split(" ")) one.add(Boolean.parseBoolean(word.toLowerCase()));
+            verdicts.add(one);
+        }
         return verdicts;
     }
 
     /** {@code message} with the next ARC set made by dkimpy prepended; it needs an Authentication-Results by {@code authservId}. */
     public static byte[] arcSign(Path dir, byte[] message, DkimKey key, String authservId) throws Exception {
         Path out = dir.resolve("sealed-" + System.nanoTime() + ".eml");
-        run(dir, "arcsign", message, key.selector(), key.domain(), keyFile(dir, key).toString(), authservId, out.toString());
+        run(dir, List.of(job("arcsign", file(dir, message), "sel", key.selector(), "dom", key.domain(), "key",
+                keyFile(dir, key).toString(), "srv", authservId, "out", out.toString())), Map.of());
         return Files.readAllBytes(out);
     }
 
     /** dkimpy's chain validation status ("pass", "fail", "none") followed by its reason. */
     public static String arcVerify(Path dir, byte[] message, Map<String, String> records) throws Exception {
-        return run(dir, "arcverify", message, json(dir, records).toString()).strip();
+        return run(dir, List.of(job("arcverify", file(dir, message))), records).get(0).strip();
+    }
+
+    private static Map<String, String> job(String cmd, Path msg, String... keysAndValues) {
+        Map<String, String> job = new LinkedHashMap<>();
+        job.put("cmd", cmd);
+        job.put("msg", msg.toString());
+        for (int i = 0; i < keysAndValues.length; i += 2) job.put(keysAndValues[i], keysAndValues[i + 1]);
+        return job;
     }
 
     /** dkimpy reads RSA keys as PEM (PKCS#8 is fine) and Ed25519 keys as the base64 32-byte seed. */
@@ -108,28 +147,41 @@ public final class PythonDkim {
         return file;
     }
 
-    private static Path json(Path dir, Map<String, String> records) throws Exception {
-        StringBuilder sb = new StringBuilder("{");
-        for (Map.Entry<String, String> e : records.entrySet()) {
-            if (sb.length() > 1) sb.append(',');
-            sb.append('"').append(e.getKey().toLowerCase()).append("\":\"").append(e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-        }
-        Path file = Files.createTempFile(dir, "dns", ".json");
-        Files.writeString(file, sb.append('}').toString(), StandardCharsets.UTF_8);
+    private static Path file(Path dir, byte[] content) throws Exception {
+        Path file = Files.createTempFile(dir, "msg", ".eml");
+        Files.write(file, content);
         return file;
     }
 
-    private static String run(Path dir, String command, byte[] message, String... args) throws Exception {
+    private static String json(Map<String, String> map) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (sb.length() > 1) sb.append(',');
+            sb.append(quote(e.getKey())).append(':').append(quote(e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String quote(String s) {
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** Runs the jobs in one process; one line of output per job. */
+    private static List<String> run(Path dir, List<Map<String, String>> jobs, Map<String, String> records) throws Exception {
         assumeAvailable();
-        Path msgFile = Files.createTempFile(dir, "msg", ".eml");
-        Files.write(msgFile, message);
-        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-c", SCRIPT, command, msgFile.toString()));
-        cmd.addAll(List.of(args));
+        Map<String, String> lowerCase = new LinkedHashMap<>();
+        records.forEach((name, value) -> lowerCase.put(name.toLowerCase(), value));
+        StringBuilder spec = new StringBuilder("{\"records\":").append(json(lowerCase)).append(",\"jobs\":[");
+        for (int i = 0; i < jobs.size(); i++) spec.append(i > 0 ? "," : "").append(json(jobs.get(i)));
+        Path specFile = Files.createTempFile(dir, "jobs", ".json");
+        Files.writeString(specFile, spec.append("]}").toString(), StandardCharsets.UTF_8);
         Path errors = Files.createTempFile(dir, "stderr", ".txt"); // dkimpy logs its reasons there
-        Process p = new ProcessBuilder(cmd).redirectError(errors.toFile()).start();
+        Process p = new ProcessBuilder(PYTHON, "-c", SCRIPT, specFile.toString()).redirectError(errors.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "dkimpy did not finish");
-        assertTrue(p.exitValue() == 0, "dkimpy " + command + " failed: " + out + Files.readString(errors));
-        return out;
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "dkimpy did not finish");
+        assertTrue(p.exitValue() == 0, "dkimpy failed: " + out + Files.readString(errors));
+        List<String> lines = out.lines().toList();
+        assertEquals(jobs.size(), lines.size(), "one line per job: " + out);
+        return lines;
     }
 }
