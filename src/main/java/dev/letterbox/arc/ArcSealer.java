@@ -1,10 +1,13 @@
 package dev.letterbox.arc;
 
 import dev.letterbox.dkim.Canonicalization;
+import dev.letterbox.dkim.DkimException;
 import dev.letterbox.dkim.DkimKey;
+import dev.letterbox.dkim.DkimSignature;
 import dev.letterbox.dkim.DkimSigner;
 import dev.letterbox.dkim.MessageHeader;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -19,8 +22,9 @@ public final class ArcSealer {
 
     /**
      * The three fields of the next ARC set, each ending in CRLF, to prepend in this order (top to
-     * bottom): ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results. Empty when the message
-     * already has 50 sets and no more can be added.
+     * bottom): ARC-Seal, ARC-Message-Signature, ARC-Authentication-Results. Empty when no set may
+     * be added: the message already has 50, or its newest seal says cv=fail (RFC 8617 §5.1 step 2:
+     * a chain someone else declared broken is not sealed again).
      *
      * @param header the message's header as it will be sent on (without the new fields)
      * @param relaxedBodyHash the SHA-256 of the body under relaxed canonicalisation, e.g.
@@ -33,8 +37,9 @@ public final class ArcSealer {
     public static List<String> seal(MessageHeader header, byte[] relaxedBodyHash, String authenticationResults,
             ArcResult chain, DkimKey key, Instant now) {
         int instance = chain.instances() + 1;
-        if (instance > 50) return List.of();
+        if (instance > DkimSignature.MAX_ARC_INSTANCE) return List.of();
         ArcChain previous = ArcChain.collect(header);
+        if (newestSealSaysFail(header, previous)) return List.of();
         boolean keepPrevious = chain.status() == ArcResult.Status.PASS;
         if (keepPrevious && (previous.defect != null || previous.highest != chain.instances())) {
             throw new IllegalArgumentException("the header's ARC sets are not the chain that was validated");
@@ -42,7 +47,9 @@ public final class ArcSealer {
         String t = String.valueOf(now.getEpochSecond());
         String aar = "ARC-Authentication-Results: i=" + instance + "; " + checkedValue(authenticationResults.strip());
 
-        List<String> names = DkimSigner.signedNames(header);
+        // RFC 8617 §4.1.2: the AMS covers the DKIM signatures already present, never A-R or ARC fields
+        List<String> names = new ArrayList<>(DkimSigner.signedNames(header));
+        for (int i = 0; i < header.positions("dkim-signature").length; i++) names.add("dkim-signature");
         String unsignedAms = "ARC-Message-Signature: i=" + instance + "; a=" + key.algorithm().tag + "; c=relaxed/relaxed;\r\n\td="
                 + key.domain() + "; s=" + key.selector() + "; t=" + t + ";\r\n\th=" + String.join(":", names)
                 + ";\r\n\tbh=" + Base64.getEncoder().encodeToString(relaxedBodyHash) + ";\r\n\tb=";
@@ -54,6 +61,15 @@ public final class ArcSealer {
         String sealData = ArcChain.sealInput(header, previous, keepPrevious ? chain.instances() : 0, aar, ams, unsignedSeal);
         String seal = unsignedSeal + DkimSigner.signatureValue(key, sealData);
         return List.of(seal + "\r\n", ams + "\r\n", aar + "\r\n");
+    }
+
+    private static boolean newestSealSaysFail(MessageHeader header, ArcChain chain) {
+        if (chain.defect != null || chain.highest == 0) return false;
+        try {
+            return ArcSeal.parse(header.field(chain.seal(chain.highest))).cv() == ArcResult.Status.FAIL;
+        } catch (DkimException unreadable) {
+            return false; // a broken seal is a broken chain: sealed with cv=fail like any other
+        }
     }
 
     /** The A-R value goes into a header field as is: every line break in it must start a fold. */

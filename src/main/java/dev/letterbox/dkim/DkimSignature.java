@@ -34,7 +34,6 @@ public final class DkimSignature {
     private final String domain;
     private final String selector;
     private final String identity; // DKIM: i= or "@" + d; ARC: empty
-    private final int instance; // ARC: i=; DKIM: 0
     private final List<String> signedFields;
     private final byte[] bodyHash;
     private final byte[] signature;
@@ -48,9 +47,8 @@ public final class DkimSignature {
         if (kind == Kind.DKIM) {
             String v = tags.required("v");
             if (!v.equals("1")) throw DkimException.neutral("unsupported version v=" + v);
-            instance = 0;
         } else {
-            instance = arcInstance(tags.required("i"));
+            arcInstance(tags.required("i")); // which set it belongs to is the chain's business
         }
         String a = tags.required("a");
         if (a.equalsIgnoreCase("rsa-sha1")) throw DkimException.policy("rsa-sha1 is not accepted (RFC 8301)");
@@ -80,6 +78,11 @@ public final class DkimSignature {
     /** Parses one whole field (name, colon, value, folds as CRLF) of the given kind. */
     public static DkimSignature parse(String rawField, Kind kind) throws DkimException {
         return new DkimSignature(rawField, tags(rawField), kind);
+    }
+
+    /** The same, with the field's tag list already parsed by {@link #tags}. */
+    static DkimSignature parse(String rawField, TagList tags, Kind kind) throws DkimException {
+        return new DkimSignature(rawField, tags, kind);
     }
 
     /** The tag list of a signature field, bounded in length; for reporting even broken ones. */
@@ -243,11 +246,6 @@ public final class DkimSignature {
     /** i= of a DKIM-Signature ("@" + d= when absent); empty for an ARC-Message-Signature. */
     public String identity() {
         return identity;
-    }
-
-    /** The ARC instance; 0 for a DKIM-Signature. */
-    public int instance() {
-        return instance;
     }
 
     public DkimAlgorithm algorithm() {

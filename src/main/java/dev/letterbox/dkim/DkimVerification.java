@@ -47,7 +47,7 @@ public final class DkimVerification {
         Entry e = new Entry(index);
         try {
             e.tags = DkimSignature.tags(header.field(index));
-            e.signature = DkimSignature.parse(header.field(index), DkimSignature.Kind.DKIM);
+            e.signature = DkimSignature.parse(header.field(index), e.tags, DkimSignature.Kind.DKIM);
             e.bodyHash = e.signature.requestBodyHash(body);
             if (e.bodyHash == null) throw DkimException.permerror("message needs too many different body hashes");
             e.key = lookups.lookup(e.signature.selector(), e.signature.domain());

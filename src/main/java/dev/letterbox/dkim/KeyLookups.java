@@ -58,11 +58,6 @@ public final class KeyLookups {
         });
     }
 
-    /** How many distinct names were looked up (for tests: work stays bounded). */
-    public int count() {
-        return started.size();
-    }
-
     /** One lookup in flight. */
     public final class Pending {
         private final String name;
@@ -71,10 +66,6 @@ public final class KeyLookups {
         private Pending(String name, CompletableFuture<Lookup<String>> answer) {
             this.name = name;
             this.answer = answer;
-        }
-
-        public String name() {
-            return name;
         }
 
         /**

@@ -8,7 +8,7 @@ import java.util.Map;
  * A tag=value list (RFC 6376 §3.2), as DKIM-Signature, key records, ARC-Seal and
  * ARC-Message-Signature use it. Tag names are case-sensitive; a name given twice makes the whole
  * list invalid; values are kept with their inner whitespace (folds included) but trimmed at both
- * ends. Empty tag-specs (";;", a trailing ";") are tolerated. Bounded: at most {@link #MAX_TAGS}
+ * ends. A trailing ";" is allowed, an empty tag-spec elsewhere (";;") is not. Bounded: at most {@link #MAX_TAGS}
  * tags, and one pass over the text.
  */
 public final class TagList {
@@ -34,7 +34,10 @@ public final class TagList {
         while (pos <= text.length()) {
             int semi = text.indexOf(';', pos);
             int end = semi < 0 ? text.length() : semi;
-            if (!isBlank(text, pos, end)) {
+            if (isBlank(text, pos, end)) {
+                // only the list's end may be empty: "a=1;" is fine, "a=1;;b=2" is not (§3.2 grammar)
+                if (semi >= 0) throw DkimException.neutral("empty tag between semicolons");
+            } else {
                 if (tags.size() == MAX_TAGS) throw DkimException.neutral("more than " + MAX_TAGS + " tags");
                 Tag tag = tag(text, pos, end);
                 if (tags.putIfAbsent(tag.name(), tag) != null) throw DkimException.neutral("tag " + tag.name() + "= given twice");

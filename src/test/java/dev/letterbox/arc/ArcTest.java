@@ -124,8 +124,12 @@ class ArcTest {
 
     @Test
     void ourSealsValidateWithOursAndWithDkimpy() throws Exception {
-        String once = seal(MESSAGE, ours);
+        // RFC 8617 §5.1 step 1: signing comes before sealing
+        String signed = String.join("", dev.letterbox.dkim.DkimSigner.sign(
+                new java.io.ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.UTF_8)), List.of(oursEd), Instant.now())) + MESSAGE;
+        String once = seal(signed, ours);
         assertTrue(once.startsWith("ARC-Seal: i=1; a=rsa-sha256; t="), once);
+        assertTrue(once.contains(":from:subject:date:to:message-id:dkim-signature;"), "the AMS covers the DKIM signature: " + once);
         assertTrue(once.contains("cv=none"), once);
         assertTrue(once.contains("ARC-Authentication-Results: i=1; " + OUR_RESULTS + "\r\n"), once);
         assertResult(ArcResult.Status.PASS, 1, "1 ARC set verified", validate(once));
@@ -221,6 +225,8 @@ class ArcTest {
         assertTrue(sealed.substring(0, 60).contains("cv=fail"), sealed);
         assertResult(ArcResult.Status.FAIL, 2, "already says cv=fail", validate(sealed));
         assertTrue(PythonDkim.arcVerify(dir, sealed.getBytes(StandardCharsets.UTF_8), records()).startsWith("fail"));
+        // RFC 8617 §5.1 step 2: a chain whose newest seal says cv=fail is not sealed again
+        assertEquals(sealed, seal(sealed, ours));
     }
 
     @Test
