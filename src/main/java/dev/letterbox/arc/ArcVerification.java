@@ -26,7 +26,7 @@ public final class ArcVerification {
     private final MessageHeader header;
     private final Clock clock;
     private final ArcChain chain;
-    private ArcResult decided; // set at the start when the form already decides
+    private final ArcResult decided; // set at the start when the form already decides
     private ArcSeal[] seals; // [i - 1]
     private DkimSignature[] signatures; // [i - 1]; null where unparsable or not checked
     private BodyHash[] bodyHashes;
@@ -38,35 +38,39 @@ public final class ArcVerification {
         this.header = header;
         this.clock = clock;
         this.chain = ArcChain.collect(header);
+        ArcResult byForm = judgeForm();
+        decided = byForm != null ? byForm : prepare(body, lookups);
+    }
+
+    /** RFC 8617 §5.2 steps 1-3, on the header alone: the result when they decide it, else null. */
+    private ArcResult judgeForm() {
         int n = chain.highest;
-        if (chain.defect != null) {
-            decided = ArcResult.fail(n, chain.defect);
-            return;
-        }
-        if (n == 0) {
-            decided = ArcResult.none();
-            return;
-        }
+        if (chain.defect != null) return ArcResult.fail(n, chain.defect);
+        if (n == 0) return ArcResult.none();
         seals = new ArcSeal[n];
         for (int i = n; i >= 1; i--) {
             try {
                 seals[i - 1] = ArcSeal.parse(header.field(chain.seal(i)));
             } catch (DkimException e) {
-                decided = ArcResult.fail(n, "ARC-Seal i=" + i + ": " + e.reason());
-                return;
+                return ArcResult.fail(n, "ARC-Seal i=" + i + ": " + e.reason());
             }
         }
-        if (seals[n - 1].cv() == ArcResult.Status.FAIL) {
-            decided = ArcResult.fail(n, "ARC-Seal i=" + n + " already says cv=fail");
-            return;
-        }
+        if (seals[n - 1].cv() == ArcResult.Status.FAIL) return ArcResult.fail(n, "ARC-Seal i=" + n + " already says cv=fail");
         for (int i = 1; i <= n; i++) {
             ArcResult.Status expected = i == 1 ? ArcResult.Status.NONE : ArcResult.Status.PASS;
             if (seals[i - 1].cv() != expected) {
-                decided = ArcResult.fail(n, "ARC-Seal i=" + i + " has cv=" + seals[i - 1].cv().word() + ", not " + expected.word());
-                return;
+                return ArcResult.fail(n, "ARC-Seal i=" + i + " has cv=" + seals[i - 1].cv().word() + ", not " + expected.word());
             }
         }
+        return null;
+    }
+
+    /**
+     * Parses the ARC-Message-Signatures, newest first so it gets its body hash whatever the
+     * budget, and starts every key lookup. The result when the newest AMS is already hopeless, else null.
+     */
+    private ArcResult prepare(BodyHashes body, KeyLookups lookups) {
+        int n = chain.highest;
         signatures = new DkimSignature[n];
         bodyHashes = new BodyHash[n];
         signatureKeys = new KeyLookups.Pending[n];
@@ -77,18 +81,13 @@ public final class ArcVerification {
                 bodyHashes[i - 1] = signatures[i - 1].requestBodyHash(body);
                 signatureKeys[i - 1] = lookups.lookup(signatures[i - 1].selector(), signatures[i - 1].domain());
             } catch (DkimException e) {
-                if (i == n) {
-                    decided = ArcResult.fail(n, "ARC-Message-Signature i=" + n + ": " + e.reason());
-                    return;
-                }
+                if (i == n) return ArcResult.fail(n, "ARC-Message-Signature i=" + n + ": " + e.reason());
                 signatures[i - 1] = null; // only oldest-pass depends on it
             }
-            if (i == n && bodyHashes[n - 1] == null) {
-                decided = ArcResult.fail(n, "message needs too many different body hashes");
-                return;
-            }
+            if (i == n && bodyHashes[n - 1] == null) return ArcResult.fail(n, "message needs too many different body hashes");
             sealKeys[i - 1] = lookups.lookup(seals[i - 1].selector(), seals[i - 1].domain());
         }
+        return null;
     }
 
     /**
