@@ -125,6 +125,13 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new TXTRecord(name(host), DClass.IN, 60, text));
     }
 
+    /** A TXT record of any length, split into strings of at most 255 characters (as DKIM keys are published). */
+    public TestDnsServer txtLong(String host, String text) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        return add(new TXTRecord(name(host), DClass.IN, 60, strings));
+    }
+
     public TestDnsServer cname(String alias, String target) {
         return add(new CNAMERecord(name(alias), DClass.IN, 60, name(target)));
     }
