@@ -1,0 +1,25 @@
+package dev.letterbox.checks;
+
+import dev.letterbox.config.Config;
+import dev.letterbox.delivery.Check;
+import dev.letterbox.dns.DnsResolver;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The checks of mail from the Internet the configuration asks for, in the order they add their fields. */
+public final class InboundChecks {
+    private InboundChecks() {}
+
+    public static List<Check> from(Config config, DnsResolver dns, Clock clock) {
+        Config.Antispam a = config.antispam();
+        ClientFilter filter = new ClientFilter(a.trustedNetworks());
+        List<Check> checks = new ArrayList<>();
+        if (a.senderChecks()) {
+            checks.add(new SenderAuthentication(dns, config.hostname(), config.dns().timeout(), filter, a.fcrdns(),
+                    a.maxDkimSignatures()));
+        }
+        if (a.greylisting()) checks.add(new Greylist(a.greylistDelay(), clock, filter));
+        return checks;
+    }
+}
