@@ -11,7 +11,8 @@ import java.util.List;
 public final class InboundChecks {
     private InboundChecks() {}
 
-    public static List<Check> from(Config config, DnsResolver dns, Clock clock) {
+    /** @param hosted whether a domain is hosted here */
+    public static List<Check> from(Config config, DnsResolver dns, Clock clock, java.util.function.Predicate<String> hosted) {
         Config.Antispam a = config.antispam();
         ClientFilter filter = new ClientFilter(a.trustedNetworks());
         List<Check> checks = new ArrayList<>();
@@ -19,6 +20,9 @@ public final class InboundChecks {
             checks.add(new SenderAuthentication(dns, config.hostname(), config.dns().timeout(), filter, a.fcrdns(),
                     a.maxDkimSignatures()));
         }
+        Reputation reputation = new Reputation(dns, config.dns().timeout(), filter, a.dnsbl(), a.dnsblAction(), a.dnswl(),
+                a.heloChecks(), config.hostname(), hosted);
+        if (reputation.isActive()) checks.add(reputation);
         if (a.greylisting()) checks.add(new Greylist(a.greylistDelay(), clock, filter));
         return checks;
     }

@@ -76,7 +76,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.queue = new MailQueue(store.queue(), metrics);
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
-        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC()));
+        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
