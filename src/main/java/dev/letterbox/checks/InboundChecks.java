@@ -24,6 +24,7 @@ public final class InboundChecks {
                 a.heloChecks(), config.hostname(), hosted);
         if (reputation.isActive()) checks.add(reputation);
         if (a.greylisting()) checks.add(new Greylist(a.greylistDelay(), clock, filter));
+        for (Config.Milter m : config.milters()) checks.add(new MilterCheck(m, filter, config.hostname()));
         return checks;
     }
 }

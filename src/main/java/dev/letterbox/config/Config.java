@@ -146,9 +146,10 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     /**
      * A mail filter spoken to with the milter protocol (rspamd, clamav-milter, OpenDKIM):
      * {@code address} "inet:host:port" or "unix:/path"; {@code timeout} for its whole answer;
-     * {@code acceptOnFailure}: when it cannot be reached or fails, take the mail anyway (else 451).
+     * {@code acceptOnFailure}: when it cannot be reached or fails, take the mail anyway (else 451);
+     * {@code spamHeader}: the "Name: value" field by which it marks spam without quarantining it.
      */
-    public record Milter(String address, Duration timeout, boolean acceptOnFailure) {}
+    public record Milter(String address, Duration timeout, boolean acceptOnFailure, String spamHeader) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

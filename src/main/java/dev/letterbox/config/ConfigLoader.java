@@ -311,8 +311,12 @@ public final class ConfigLoader {
         if (!List.of("tempfail", "accept").contains(onFailure)) {
             throw new ConfigException(section.key("on_failure") + ": expected \"tempfail\" or \"accept\"");
         }
+        String spamHeader = section.string("spam_header", "X-Spam: Yes");
+        if (!spamHeader.matches("[!-9;-~]+:\\s*\\S.*")) {
+            throw new ConfigException(section.key("spam_header") + ": expected a field such as \"X-Spam: Yes\"");
+        }
         section.finish();
-        return new Config.Milter(address, timeout, onFailure.equals("accept"));
+        return new Config.Milter(address, timeout, onFailure.equals("accept"), spamHeader);
     }
 
     private static Optional<Config.Smarthost> smarthost(Section section) {

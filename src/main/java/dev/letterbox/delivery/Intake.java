@@ -53,6 +53,8 @@ public final class Intake {
     private final List<Check.Run> checks = new ArrayList<>();
     /** Where the body starts in the spooled bytes; unknown (max) until the header section has ended. */
     private long bodyStart = Long.MAX_VALUE;
+    /** The header section as a filter changed it; null when unchanged (the spool's bytes are stored). */
+    private byte[] editedHeader;
     private boolean done;
 
     Intake(Pipeline pipeline, Envelope envelope, Recipients recipients) {
@@ -119,7 +121,7 @@ public final class Intake {
                     LOG.log(INFO, "{0}: message discarded: {1}", envelope.logContext(), verdict.text());
                     yield new Outcome.Delivered(Map.of(), 0, 0, OptionalLong.empty());
                 }
-                case ACCEPT, JUNK -> place(parsed(), verdict);
+                case ACCEPT, JUNK -> place(verdict.edits().isEmpty() ? parsed() : edited(verdict.edits()), verdict);
             };
         } catch (IOException | RuntimeException e) {
             LOG.log(WARNING, "{0}: cannot store the message: {1}", envelope.logContext(), e.toString());
@@ -139,6 +141,35 @@ public final class Intake {
                     envelope.logContext(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Applies a filter's changes to the header section (the body stays as sent) and parses the
+     * changed message: the structure parsed while streaming no longer fits. A header section too
+     * long to have been found keeps its bytes (the changes are dropped, with a log line).
+     */
+    private MessageStructure edited(List<HeaderEdit> edits) throws IOException {
+        if (bodyStart == Long.MAX_VALUE) {
+            LOG.log(WARNING, "{0}: header changes asked by a filter dropped: header section too long", envelope.logContext());
+            return parsed();
+        }
+        byte[] header = spool.head((int) bodyStart);
+        for (HeaderEdit edit : edits) header = edit.apply(header);
+        editedHeader = header;
+        try (var in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(header), bodyStream())) {
+            return MessageStructure.parse(in);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(WARNING, "{0}: cannot parse the changed message, storing it without its structure: {1}",
+                    envelope.logContext(), e.toString());
+            return null;
+        }
+    }
+
+    /** The spooled body (after the header section), read again. */
+    private java.io.InputStream bodyStream() throws IOException {
+        java.io.InputStream in = spool.open();
+        in.skipNBytes(bodyStart);
+        return in;
     }
 
     /**
@@ -328,7 +359,12 @@ public final class Intake {
         try (BlobStore.BlobWriter writer = blobs.create()) {
             OutputStream out = writer.stream();
             out.write(prefix);
-            spool.copyTo(out);
+            if (editedHeader == null) {
+                spool.copyTo(out);
+            } else {
+                out.write(editedHeader);
+                spool.copyTo(out, bodyStart);
+            }
             long size = writer.bytesWritten();
             return new StoredBlob(writer.commit(), size);
         }

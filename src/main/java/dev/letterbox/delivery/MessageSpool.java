@@ -75,6 +75,21 @@ final class MessageSpool extends OutputStream {
         }
     }
 
+    /** Copies the spooled bytes from offset {@code from} on to {@code out}. */
+    void copyTo(OutputStream out, long from) throws IOException {
+        try (InputStream in = open()) {
+            in.skipNBytes(from);
+            in.transferTo(out);
+        }
+    }
+
+    /** The first {@code n} spooled bytes. */
+    byte[] head(int n) throws IOException {
+        try (InputStream in = open()) {
+            return in.readNBytes(n);
+        }
+    }
+
     /** Drops the bytes; the temporary file, if any, is deleted. Safe to call more than once. */
     @Override
     public void close() {

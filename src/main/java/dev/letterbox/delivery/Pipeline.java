@@ -85,6 +85,7 @@ public final class Pipeline {
         }
         Verdict combined = Verdict.accept(List.of());
         List<String> fields = new ArrayList<>();
+        List<HeaderEdit> edits = new ArrayList<>();
         boolean verified = false;
         for (CompletableFuture<Verdict> f : pending) {
             Verdict v;
@@ -96,10 +97,11 @@ public final class Pipeline {
                 v = Verdict.tempfail("4.3.0", "cannot check the message right now; try again later");
             }
             fields.addAll(v.fields());
+            edits.addAll(v.edits());
             verified |= v.senderVerified();
             if (v.action().compareTo(combined.action()) > 0) combined = v;
         }
-        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, verified);
+        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified);
     }
 
     /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */
