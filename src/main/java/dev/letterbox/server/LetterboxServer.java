@@ -8,6 +8,7 @@ import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.checks.InboundChecks;
+import dev.letterbox.checks.SpamLearning;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
@@ -16,6 +17,7 @@ import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
 import dev.letterbox.imap.server.ImapService;
 import dev.letterbox.metrics.Metrics;
+import dev.letterbox.milter.RspamdLearner;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.net.ListenerSpec;
 import dev.letterbox.net.NetEvents;
@@ -137,7 +139,7 @@ public final class LetterboxServer implements AutoCloseable {
         LoginThrottle throttle = LoginThrottle.of(auth.failuresBeforeDelay(), auth.failuresBeforeBlock(), auth.blockTime(),
                 auth.accountFailuresBeforeDelay(), auth.accountMaxDelay());
         LoginGuard logins = new LoginGuard(directory, throttle, metrics);
-        ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname());
+        ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname(), spamLearning());
         listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
         listen("imaps", true, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
         Pop3Service pop3 = new Pop3Service(store, logins, metrics, config.pop3(), config.hostname());
@@ -157,6 +159,19 @@ public final class LetterboxServer implements AutoCloseable {
         listenHttp("https", tls);
 
         startQueue();
+    }
+
+    /** With [antispam] rspamd_controller: messages moved into and out of Junk teach rspamd. */
+    private ImapService.CopyListener spamLearning() throws IOException {
+        var learning = config.antispam().spamLearning();
+        if (learning.isEmpty()) return ImapService.CopyListener.NONE;
+        String password = null;
+        if (learning.get().passwordFile().isPresent()) {
+            password = Files.readString(learning.get().passwordFile().get()).strip();
+        }
+        LOG.log(INFO, "spam learning: messages moved into and out of Junk are reported to {0}", learning.get().controller());
+        return new SpamLearning(store, new RspamdLearner(java.net.URI.create(learning.get().controller()), password,
+                Duration.ofSeconds(30)));
     }
 
     /** The outbound queue's runner, unless [delivery] hold keeps everything queued. */

@@ -6,6 +6,7 @@ import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.Mailbox;
 
 /** What every IMAP session shares; hands each new connection its own {@link ImapSession}. */
 public final class ImapService implements ConnectionHandler {
@@ -15,9 +16,27 @@ public final class ImapService implements ConnectionHandler {
     final Config.Imap config;
     final String hostname;
     final RecentClaims recentClaims = new RecentClaims();
+    final CopyListener copies;
+
+    /**
+     * Told of messages a user copied or moved (after the store committed it), e.g. to teach a spam
+     * filter when mail goes into or out of Junk. Must not block: the IMAP reply waits for it.
+     */
+    @FunctionalInterface
+    public interface CopyListener {
+        CopyListener NONE = (account, source, target, uids) -> { };
+
+        void copied(long accountId, Mailbox source, Mailbox target, long[] targetUids);
+    }
 
     public ImapService(MailStore store, LoginGuard logins, Metrics metrics,
                        Config.Imap config, String hostname) {
+        this(store, logins, metrics, config, hostname, CopyListener.NONE);
+    }
+
+    public ImapService(MailStore store, LoginGuard logins, Metrics metrics,
+                       Config.Imap config, String hostname, CopyListener copies) {
+        this.copies = copies;
         this.store = store;
         this.logins = logins;
         this.metrics = metrics;

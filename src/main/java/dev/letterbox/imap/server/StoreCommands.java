@@ -115,15 +115,17 @@ final class StoreCommands {
         CopyResult result;
         Mailbox target;
         try {
-            record Copied(Mailbox target, CopyResult result) {}
+            record Copied(Mailbox source, Mailbox target, CopyResult result) {}
             Copied copied = s.service.store.write(s.account().id(), tx -> {
                 Mailbox t = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
                         "Mailbox does not exist"));
-                if (uids.length == 0) return new Copied(t, new CopyResult(t.uidValidity(), new long[0], new long[0]));
-                return new Copied(t, move ? tx.move(view.id, uids, t.id()) : tx.copy(view.id, uids, t.id()));
+                Mailbox source = tx.mailbox(view.id).orElse(t);
+                if (uids.length == 0) return new Copied(source, t, new CopyResult(t.uidValidity(), new long[0], new long[0]));
+                return new Copied(source, t, move ? tx.move(view.id, uids, t.id()) : tx.copy(view.id, uids, t.id()));
             });
             result = copied.result();
             target = copied.target();
+            if (result.targetUids().length > 0) s.service.copies.copied(s.account().id(), copied.source(), target, result.targetUids());
         } catch (MailboxException e) {
             if (e.reason() == MailboxException.Reason.NONEXISTENT) {
                 return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
