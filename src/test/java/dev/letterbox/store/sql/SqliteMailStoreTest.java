@@ -115,40 +115,6 @@ class SqliteMailStoreTest implements MailStoreContract {
     }
 
     @Test
-    void sweepRemovesOnlyOldUnreferencedFiles() throws Exception {
-        Path data = dir.resolve("data");
-        BlobId kept;
-        BlobId orphan;
-        BlobId young;
-        Path staleTmp = data.resolve("blobs/tmp/0123456789abcdef0123456789abcdef");
-        FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
-        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
-            long a = newAccount(store, "alice@example.com");
-            // bodies above the inline limit: these are files, which is what the sweep is about
-            String big = "x".repeat(SqlBlobStore.INLINE_LIMIT + 1);
-            NewMessage m = message(store, "referenced" + big);
-            append(store, a, mailboxId(store, a, "INBOX"), m);
-            kept = m.blob();
-            orphan = message(store, "never delivered" + big).blob();
-            young = message(store, "delivery in progress" + big).blob();
-            Files.write(staleTmp, new byte[] {1});
-            for (Path p : new Path[] {path(data, kept), path(data, orphan), staleTmp}) Files.setLastModifiedTime(p, twoHoursAgo);
-        }
-        try (SqlMailStore store = SqlMailStore.openSqlite(data)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while ((store.blobs().exists(orphan) || Files.exists(staleTmp)) && System.nanoTime() < deadline) Thread.sleep(20);
-            assertFalse(store.blobs().exists(orphan));
-            assertFalse(Files.exists(staleTmp));
-            assertTrue(store.blobs().exists(kept));
-            assertTrue(store.blobs().exists(young));
-        }
-    }
-
-    private static Path path(Path data, BlobId id) {
-        return data.resolve("blobs").resolve(id.value().substring(0, 2)).resolve(id.value());
-    }
-
-    @Test
     void directoryChangesOfAnotherProcessCountAtOnce() {
         Path data = dir.resolve("data");
         try (MailStore server = SqlMailStore.openSqlite(data); MailStore cli = SqlMailStore.openSqlite(data)) {
