@@ -235,6 +235,20 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
+    /** Forces a blob file's bytes to disk, telling the hooks (tests count these). */
+    private void forceFile(FileChannel channel) throws IOException {
+        hooks.beforeSync(Sync.BLOB_FILE);
+        channel.force(true);
+        hooks.synced(Sync.BLOB_FILE);
+    }
+
+    /** Makes a rename into {@code dir} durable, telling the hooks (tests count these). */
+    private void forceDirectory(Path dir) throws IOException {
+        hooks.beforeSync(Sync.BLOB_DIRECTORY);
+        syncDirectory(dir);
+        hooks.synced(Sync.BLOB_DIRECTORY);
+    }
+
     /** Makes a rename or creation inside {@code dir} durable (POSIX needs the directory fsynced). */
     private static void syncDirectory(Path dir) throws IOException {
         if (!CAN_SYNC_DIRECTORIES) return;
@@ -282,14 +296,10 @@ public final class FileBlobStore implements BlobStore {
             boolean moved = false;
             try {
                 drain();
-                hooks.beforeSync(Sync.BLOB_FILE);
-                channel.force(true);
-                hooks.synced(Sync.BLOB_FILE);
+                forceFile(channel);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 moved = true;
-                hooks.beforeSync(Sync.BLOB_DIRECTORY);
-                syncDirectory(target.getParent());
-                hooks.synced(Sync.BLOB_DIRECTORY);
+                forceDirectory(target.getParent());
                 committed = true;
             } catch (IOException | RuntimeException e) {
                 try {

@@ -1,0 +1,211 @@
+package dev.letterbox.smtp.server;
+
+import static dev.letterbox.smtp.server.SmtpTesting.expect;
+import static dev.letterbox.smtp.server.SmtpTesting.mta;
+import static dev.letterbox.smtp.server.SmtpTesting.reply;
+import static dev.letterbox.smtp.server.SmtpTesting.submission;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.store.DurabilityHooks.Sync;
+import dev.letterbox.testing.Eventually;
+import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.StoredState;
+import dev.letterbox.testing.SyncProbe;
+import dev.letterbox.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * When the store fails while a message is being taken — its body cannot be forced to disk, the
+ * delivery's or the queue's commit fails — the client hears 451 and the store holds nothing of the
+ * message: no message, no queue entry, no blob row, no blob file. A client that goes away in the
+ * middle of DATA or BDAT leaves nothing either. Failures are injected at the store's fsyncs
+ * ({@link SyncProbe}); every check is on the socket or on what the data dir holds.
+ */
+class SmtpStoreFailureTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+    /** Above the store's inline limit, so the body goes to a blob file. */
+    static final int BIG = 200_000;
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static SyncProbe probe;
+
+    @BeforeAll
+    static void installProbe() {
+        probe = SyncProbe.installIn(server);
+    }
+
+    @AfterEach
+    void heal() {
+        probe.heal();
+    }
+
+    static String message(String subject, int bodyBytes) {
+        return "Subject: " + subject + "\r\n\r\n" + "0123456789abcdef".repeat(bodyBytes / 16 + 1) + "\r\n";
+    }
+
+    @Test
+    void aBodyThatCannotBeForcedToDiskGets451AndNothingIsKept() throws Exception {
+        String user = server.newUser("disk");
+        try (LineClient c = mta(server)) {
+            for (Sync failing : List.of(Sync.BLOB_FILE, Sync.BLOB_DIRECTORY)) {
+                StoredState before = StoredState.of(server);
+                probe.failing(failing);
+                SmtpTesting.transaction(c, "s@example.org", user, message("the " + failing + " sync fails", BIG));
+                expect(c, "451 4.3.0");
+                assertEquals(before, StoredState.of(server), "nothing of the message stays when the " + failing + " sync fails");
+                probe.heal();
+            }
+            SmtpTesting.transaction(c, "s@example.org", user, message("the disk is back", BIG));
+            expect(c, "250 2.0.0");
+        }
+        assertEquals(1, server.inbox(user).size());
+    }
+
+    @Test
+    void aBdatMessageThatCannotBeForcedGets451AndNothingIsKept() throws Exception {
+        String user = server.newUser("bdat-disk");
+        byte[] message = message("chunked", BIG).getBytes(StandardCharsets.US_ASCII);
+        try (LineClient c = mta(server)) {
+            StoredState before = StoredState.of(server);
+            probe.failing(Sync.BLOB_FILE);
+            c.send("MAIL FROM:<s@example.org>");
+            expect(c, "250");
+            c.send("RCPT TO:<" + user + ">");
+            expect(c, "250");
+            c.sendRaw("BDAT 100000\r\n").sendRaw(java.util.Arrays.copyOf(message, 100_000));
+            expect(c, "250");
+            c.sendRaw("BDAT " + (message.length - 100_000) + " LAST\r\n")
+                    .sendRaw(java.util.Arrays.copyOfRange(message, 100_000, message.length));
+            expect(c, "451 4.3.0");
+            assertEquals(before, StoredState.of(server));
+        }
+    }
+
+    @Test
+    void aDeliveryWhoseCommitFailsGets451AndNothingIsKept() throws Exception {
+        String first = server.newUser("commit");
+        String second = server.newUser("commit");
+        for (int size : new int[] {100, BIG}) {
+            try (LineClient c = mta(server)) {
+                StoredState before = StoredState.of(server);
+                probe.failing(Sync.DATABASE_COMMIT);
+                c.send("MAIL FROM:<s@example.org>");
+                expect(c, "250");
+                for (String rcpt : List.of(first, second)) {
+                    c.send("RCPT TO:<" + rcpt + ">");
+                    expect(c, "250");
+                }
+                c.send("DATA");
+                expect(c, "354");
+                c.sendRaw(message("commit fails, size " + size, size) + ".\r\n");
+                expect(c, "451 4.3.0");
+                probe.heal();
+                assertEquals(before, StoredState.of(server), "size " + size);
+            }
+        }
+        assertEquals(0, server.inbox(first).size() + server.inbox(second).size());
+    }
+
+    @Test
+    void anEnqueueWhoseCommitFailsGets451AndNothingIsQueued() throws Exception {
+        String alice = server.newUser("alice");
+        for (int size : new int[] {100, BIG}) {
+            try (LineClient c = submission(server, alice)) {
+                StoredState before = StoredState.of(server);
+                probe.failing(Sync.DATABASE_COMMIT);
+                SmtpTesting.transaction(c, alice, "someone@remote.test", message("enqueue fails, size " + size, size));
+                expect(c, "451 4.3.0");
+                probe.heal();
+                assertEquals(before, StoredState.of(server), "size " + size);
+            }
+        }
+    }
+
+    /**
+     * A message for a remote and a local recipient may need more than one blob (the queue's copy and
+     * the local one): whichever of them cannot be forced, the answer is 451 and nothing stays —
+     * unless the message needed fewer blob files than the failure waits for, then it is all stored.
+     */
+    @Test
+    void aMessageForLocalAndRemoteRecipientsKeepsNothingWhicheverBlobFails() throws Exception {
+        String alice = server.newUser("alice");
+        String bob = server.newUser("bob");
+        int stored = 0;
+        for (int skip = 0; skip < 3; skip++) {
+            try (LineClient c = submission(server, alice)) {
+                StoredState before = StoredState.of(server);
+                probe.failing(Sync.BLOB_FILE, skip, 1);
+                c.send("MAIL FROM:<" + alice + ">");
+                expect(c, "250");
+                for (String rcpt : List.of("someone@remote.test", bob)) {
+                    c.send("RCPT TO:<" + rcpt + ">");
+                    expect(c, "250");
+                }
+                c.send("DATA");
+                expect(c, "354");
+                c.sendRaw(message("blob " + (skip + 1) + " fails", BIG) + ".\r\n");
+                String verdict = reply(c).getLast();
+                probe.heal();
+                StoredState after = StoredState.of(server);
+                if (skip == 0 || verdict.startsWith("451")) {
+                    assertTrue(verdict.startsWith("451 4.3.0"), "blob " + (skip + 1) + ": " + verdict);
+                    assertEquals(before, after, "blob " + (skip + 1) + " failed");
+                } else {
+                    assertTrue(verdict.startsWith("250 2.0.0"), verdict);
+                    assertEquals(before.queued() + 1, after.queued());
+                    stored++;
+                }
+            }
+        }
+        assertEquals(stored, server.inbox(bob).size());
+    }
+
+    @Test
+    void aClientGoneInTheMiddleOfDataLeavesNoMessageAndNoBlob() throws Exception {
+        String user = server.newUser("gone");
+        StoredState before = StoredState.of(server);
+        LineClient c = mta(server);
+        c.send("MAIL FROM:<s@example.org>");
+        expect(c, "250");
+        c.send("RCPT TO:<" + user + ">");
+        expect(c, "250");
+        c.send("DATA");
+        expect(c, "354");
+        c.sendRaw(message("never finished", BIG)); // no end-of-data dot
+        awaitTemporaryBlob();
+        c.close();
+        Eventually.until(WAIT, "the partial blob to go", () -> StoredState.of(server).equals(before));
+        assertEquals(0, server.inbox(user).size());
+    }
+
+    @Test
+    void aClientGoneInTheMiddleOfABdatChunkLeavesNoMessageAndNoBlob() throws Exception {
+        String user = server.newUser("gone-bdat");
+        StoredState before = StoredState.of(server);
+        byte[] message = message("never finished", BIG).getBytes(StandardCharsets.US_ASCII);
+        LineClient c = mta(server);
+        c.send("MAIL FROM:<s@example.org>");
+        expect(c, "250");
+        c.send("RCPT TO:<" + user + ">");
+        expect(c, "250");
+        c.sendRaw("BDAT 150000\r\n").sendRaw(java.util.Arrays.copyOf(message, 150_000));
+        expect(c, "250");
+        c.sendRaw("BDAT " + (message.length - 150_000) + " LAST\r\n").sendRaw(java.util.Arrays.copyOfRange(message, 150_000, 170_000));
+        awaitTemporaryBlob();
+        c.close();
+        Eventually.until(WAIT, "the partial blob to go", () -> StoredState.of(server).equals(before));
+        assertEquals(0, server.inbox(user).size());
+    }
+
+    /** Waits until the server is writing the message's blob file (so the test is about a real partial blob). */
+    private static void awaitTemporaryBlob() {
+        Eventually.until(WAIT, "the message's blob file", () -> StoredState.of(server).blobFiles().stream().anyMatch(f -> f.startsWith("tmp")));
+    }
+}
