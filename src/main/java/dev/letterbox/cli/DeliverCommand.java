@@ -6,7 +6,9 @@ import dev.letterbox.delivery.DeliveryOutcome;
 import dev.letterbox.delivery.LocalDelivery;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.StoreException;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /**
  * The local delivery agent: reads one message from stdin and stores it in each recipient's INBOX.
  * Exit codes follow sysexits(3) so scripts and MTAs can act on them: 0 only when every copy is
- * durably stored; 67 unknown recipient (nothing stored); 73 over quota; 75 temporary failure.
+ * durably stored; 67 unknown recipient (nothing stored); 73 over quota; 75 temporary failure (the store
+ * could not take the message or a copy: try again later).
  */
 @Command(name = "deliver", mixinStandardHelpOptions = true,
         description = "Deliver a message read from standard input to local ADDRESSes (aliases are expanded).")
@@ -59,7 +62,13 @@ final class DeliverCommand implements Callable<Integer> {
             LocalDelivery delivery = new LocalDelivery(store);
             byte[] prefix = from == null ? new byte[0]
                     : ("Return-Path: <" + from + ">\r\n").getBytes(StandardCharsets.UTF_8);
-            var blob = delivery.storeBlob(prefix, new BufferedInputStream(System.in), true, 0);
+            LocalDelivery.StoredBlob blob;
+            try {
+                blob = delivery.storeBlob(prefix, new BufferedInputStream(System.in), true, 0);
+            } catch (IOException | StoreException e) {
+                // the store's failure (a full disk), not the message's: the MTA keeps it and retries
+                throw new Main.CliExit(EX_TEMPFAIL, "cannot store the message now: " + e.getMessage());
+            }
             int exit = 0;
             for (DeliveryOutcome o : delivery.deliver(blob, List.copyOf(accounts.values()), "cli")) {
                 switch (o) {

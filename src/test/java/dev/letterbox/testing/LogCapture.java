@@ -13,6 +13,7 @@ import java.util.logging.Logger;
  */
 public final class LogCapture implements AutoCloseable {
     private final Logger logger;
+    private final Level levelBefore;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
@@ -31,12 +32,14 @@ public final class LogCapture implements AutoCloseable {
 
     private LogCapture(String name) {
         this.logger = Logger.getLogger(name);
+        this.levelBefore = logger.getLevel();
         handler.setFormatter(new java.util.logging.SimpleFormatter());
         handler.setLevel(Level.ALL);
+        logger.setLevel(Level.INFO); // whatever a CLI run in this JVM set the root to (warning)
         logger.addHandler(handler);
     }
 
-    /** Starts capturing what {@code loggerName} logs (at the level it is configured for). */
+    /** Starts capturing what {@code loggerName} logs at INFO and above. */
     public static LogCapture of(String loggerName) {
         return new LogCapture(loggerName);
     }
@@ -48,5 +51,6 @@ public final class LogCapture implements AutoCloseable {
     @Override
     public void close() {
         logger.removeHandler(handler);
+        logger.setLevel(levelBefore);
     }
 }
