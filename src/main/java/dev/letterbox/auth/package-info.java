@@ -5,6 +5,9 @@
  * <p>Invariants: passwords exist in memory only as long as a check takes and are never logged;
  * stored hashes are Argon2id; a failed login costs the same time whether or not the account
  * exists; every write path (CLI, admin API) goes through {@link dev.letterbox.auth.Directory}, so
- * validation is the same everywhere.
+ * validation is the same everywhere; every protocol checks a password through
+ * {@link dev.letterbox.auth.LoginGuard}, so the failed-login limits of
+ * {@link dev.letterbox.auth.LoginThrottle} are the same for IMAP, POP3 and SMTP, and a check it
+ * admits is always ended (success, failure or neither) so the per-account count never leaks.
  */
 package dev.letterbox.auth;

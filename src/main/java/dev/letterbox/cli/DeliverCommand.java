@@ -1,18 +1,18 @@
 package dev.letterbox.cli;
 
-import dev.letterbox.auth.Directory;
-import dev.letterbox.auth.Recipient;
-import dev.letterbox.delivery.DeliveryOutcome;
-import dev.letterbox.delivery.LocalDelivery;
-import dev.letterbox.store.Account;
+import dev.letterbox.delivery.Envelope;
+import dev.letterbox.delivery.Outcome;
+import dev.letterbox.delivery.Pipeline;
+import dev.letterbox.delivery.RecipientDecision;
+import dev.letterbox.delivery.Recipients;
+import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.StoreException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The local delivery agent: reads one message from stdin and stores it in each recipient's INBOX.
- * Exit codes follow sysexits(3) so scripts and MTAs can act on them: 0 only when every copy is
- * durably stored; 67 unknown recipient (nothing stored); 73 over quota; 75 temporary failure (the store
- * could not take the message or a copy: try again later).
+ * The local delivery agent: reads one message from stdin and stores it in each recipient's INBOX,
+ * through the same delivery pipeline as mail received over SMTP. Exit codes follow sysexits(3) so
+ * scripts and MTAs can act on them: 0 only when every copy is durably stored; 67 unknown recipient
+ * (nothing stored); 73 over quota; 75 temporary failure (the store could not take the message: try
+ * again later).
  */
 @Command(name = "deliver", mixinStandardHelpOptions = true,
         description = "Deliver a message read from standard input to local ADDRESSes (aliases are expanded).")
@@ -42,48 +43,69 @@ final class DeliverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
-            Directory dir = DataOption.directory(store);
-            Map<Long, Account> accounts = new LinkedHashMap<>();
+            Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue())::enqueue,
+                    data.loadConfig(null).hostname(), data.dir().resolve("spool"));
+            Recipients recipients = new Recipients();
             for (String address : addresses) {
-                switch (dir.resolve(address)) {
-                    case Recipient.Deliverable d -> {
-                        d.accounts().forEach(a -> accounts.putIfAbsent(a.id(), a));
-                        for (String f : d.forwards()) {
+                switch (pipeline.resolve(address, false, 0)) {
+                    case RecipientDecision.Accept a -> {
+                        for (String f : a.remote()) {
                             System.err.println("letterbox: warning: " + address + " forwards to " + f
                                     + ", which is not local; deliver does not relay");
                         }
+                        if (!a.accounts().isEmpty()) {
+                            recipients.add(address, new RecipientDecision.Accept(a.accounts(), List.of()),
+                                    Optional.empty(), Optional.empty());
+                        }
                     }
-                    case Recipient.UnknownUser u -> throw new Main.CliExit(EX_NOUSER, "unknown recipient " + address);
-                    case Recipient.NotLocal n -> throw new Main.CliExit(EX_NOUSER, address + " is not in a domain hosted here");
-                    case Recipient.Invalid i -> throw new Main.CliExit(EX_NOUSER, "'" + address + "' is not a valid address");
+                    case RecipientDecision.Refuse r -> throw switch (r.reason()) {
+                        case UNKNOWN_USER -> new Main.CliExit(EX_NOUSER, "unknown recipient " + address);
+                        case RELAY_DENIED -> new Main.CliExit(EX_NOUSER, address + " is not in a domain hosted here");
+                        case INVALID -> new Main.CliExit(EX_NOUSER, "'" + address + "' is not a valid address");
+                        case MAILBOX_FULL -> new Main.CliExit(EX_CANTCREAT, address + " is over quota");
+                    };
                 }
             }
-            if (accounts.isEmpty()) throw new Main.CliExit(EX_NOUSER, "no local recipient");
-            LocalDelivery delivery = new LocalDelivery(store);
-            byte[] prefix = from == null ? new byte[0]
-                    : ("Return-Path: <" + from + ">\r\n").getBytes(StandardCharsets.UTF_8);
-            LocalDelivery.StoredBlob blob;
+            if (recipients.isEmpty()) throw new Main.CliExit(EX_NOUSER, "no local recipient");
+            Envelope envelope = Envelope.local(Envelope.Origin.LOCAL, from == null ? "" : from, "cli");
+            Outcome outcome;
             try {
-                blob = delivery.storeBlob(prefix, new BufferedInputStream(System.in), true, 0);
+                outcome = pipeline.deliver(envelope, recipients, new BufferedInputStream(System.in), true);
             } catch (IOException | StoreException e) {
-                // the store's failure (a full disk), not the message's: the MTA keeps it and retries
+                // the disk or the store failed, not the message: the MTA must keep it and retry, not bounce it
                 throw new Main.CliExit(EX_TEMPFAIL, "cannot store the message now: " + e.getMessage());
             }
-            int exit = 0;
-            for (DeliveryOutcome o : delivery.deliver(blob, List.copyOf(accounts.values()), "cli")) {
-                switch (o) {
-                    case DeliveryOutcome.Stored s -> System.out.println("delivered to " + s.account().address());
-                    case DeliveryOutcome.OverQuota q -> {
-                        System.err.println("letterbox: " + q.account().address() + " is over quota");
-                        exit = Math.max(exit, EX_CANTCREAT);
-                    }
-                    case DeliveryOutcome.Failed f -> {
-                        System.err.println("letterbox: delivery to " + f.account().address() + " failed: " + f.reason());
-                        exit = EX_TEMPFAIL;
+            return report(outcome);
+        }
+    }
+
+    private static int report(Outcome outcome) {
+        return switch (outcome) {
+            case Outcome.Delivered d -> {
+                int exit = 0;
+                for (Map.Entry<String, Outcome.RecipientResult> e : d.recipients().entrySet()) {
+                    switch (e.getValue()) {
+                        case DELIVERED -> System.out.println("delivered to " + e.getKey());
+                        case OVER_QUOTA -> {
+                            System.err.println("letterbox: " + e.getKey() + " is over quota");
+                            exit = Math.max(exit, EX_CANTCREAT);
+                        }
+                        case FAILED -> {
+                            System.err.println("letterbox: delivery to " + e.getKey() + " failed; try again later");
+                            exit = EX_TEMPFAIL;
+                        }
                     }
                 }
+                yield exit;
             }
-            return exit;
-        }
+            case Outcome.Refused r -> {
+                System.err.println("letterbox: not delivered: " + r.text());
+                yield r.reason() == Outcome.Reason.MAILBOX_FULL ? EX_CANTCREAT : EX_NOUSER;
+            }
+            case Outcome.Deferred d -> {
+                System.err.println("letterbox: not delivered: " + d.text());
+                yield EX_TEMPFAIL;
+            }
+        };
     }
 }

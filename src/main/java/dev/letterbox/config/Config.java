@@ -1,5 +1,6 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Optional;
  * every key with its default and meaning; {@link ConfigLoader} builds this from that file.
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
-                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Log log) {
+                     Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
+                     List<Milter> milters, Log log) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -40,43 +42,58 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
         }
     }
 
-    /** Empty paths mean: use (and on first start generate) a self-signed certificate in the data dir. */
+    /**
+     * Empty paths mean: use (and on first start generate) a self-signed certificate in the data dir.
+     * {@code helloTimeout}: how long a client may take to send its first TLS record (ClientHello).
+     */
     public record Tls(Optional<Path> certificate, Optional<Path> privateKey, int maxHandshakes,
-                      Duration handshakeTimeout) {}
+                      Duration handshakeTimeout, Duration helloTimeout) {}
 
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 
     /**
-     * Failed logins from one IP address (all protocols together): after {@code failuresBeforeDelay}
-     * answers slow down; at {@code failuresBeforeBlock} within {@code blockTime} the address is
-     * refused for {@code blockTime}.
+     * Failed logins, all protocols together. Per client (an IPv4 address or an IPv6 /64): after
+     * {@code failuresBeforeDelay} answers slow down; at {@code failuresBeforeBlock} within
+     * {@code blockTime} the client is refused for {@code blockTime}; a success clears only that
+     * account's failures. Per account, from all clients: after {@code accountFailuresBeforeDelay}
+     * failures (forgotten {@code blockTime} after the last one) its password checks are spaced out,
+     * up to {@code accountMaxDelay} apart, except for clients that logged in to it recently.
      */
-    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime) {}
+    public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime, int accountFailuresBeforeDelay,
+                       Duration accountMaxDelay) {}
 
-    /** {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1. */
-    public record Pop3(Duration idleTimeout, boolean plaintextAuthOnLoopback) {}
+    /**
+     * {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1.
+     * {@code loginTimeout}: a connection that has not logged in this long after connecting is closed.
+     */
+    public record Pop3(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback) {}
 
     /**
      * {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback.
      * {@code maxCommandLength}: longest command line (and in-memory literals) a client may send.
      * {@code appendLimit}: largest message APPEND accepts (advertised as APPENDLIMIT, RFC 7889).
+     * {@code loginTimeout}: a connection that has not logged in this long after connecting is closed.
      */
-    public record Imap(Duration idleTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
+    public record Imap(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
 
     /**
      * {@code maxErrors}: refused commands before the session is ended (421); {@code maxCommands}:
      * commands in one session; {@code commandRatePerIp}: commands per second from one IP address,
-     * all its sessions together, before answers are slowed down (0 = no limit).
+     * all its sessions together, before answers are slowed down (0 = no limit); {@code loginTimeout}:
+     * a session that has neither logged in (AUTH) nor started a mail transaction this long after
+     * connecting is closed.
      */
-    public record Smtp(Duration idleTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
+    public record Smtp(Duration idleTimeout, Duration loginTimeout, long maxMessageSize, int maxRecipients, int maxErrors, int maxCommands,
                        int commandRatePerIp) {}
 
     /**
      * The HTTP(S) listener. {@code mtaStsMode}: testing, enforce or none (RFC 8461 §5);
-     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token;
-     * {@code adminApi}: whether {@code /api/} is served at all.
+     * {@code metricsToken}: when present, {@code /metrics} wants it as a bearer token from every client;
+     * {@code metricsAllowFrom}: without a token, the only networks {@code /metrics} answers (loopback
+     * by default); {@code adminApi}: whether {@code /api/} is served at all.
      */
-    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken, boolean adminApi) {}
+    public record Http(String mtaStsMode, Duration mtaStsMaxAge, Optional<String> metricsToken,
+                       List<IpNetwork> metricsAllowFrom, boolean adminApi) {}
 
     /** {@code servers}: "host" or "host:port" entries ("[v6]:port"); empty: the system's resolvers. */
     public record Dns(List<String> servers, Duration timeout) {}
@@ -102,6 +119,36 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      */
     public record Smarthost(String host, int port, boolean implicitTls, Optional<String> username,
                             Optional<Path> passwordFile) {}
+
+    /**
+     * Checks of mail from the Internet (SMTP sessions that have not logged in). {@code trustedNetworks}:
+     * client blocks whose mail is not checked; {@code senderChecks}: SPF, DKIM, DMARC and ARC;
+     * {@code maxDkimSignatures}: signatures verified per message; {@code dmarcReports}: send DMARC
+     * aggregate reports, from {@code dmarcReportFrom} (empty: postmaster at the host name);
+     * {@code dnsbl}/{@code dnswl}: zones asked about the client's address, a listing in a block list
+     * handled by {@code dnsblAction}; {@code fcrdns}: what a client whose reverse name does not resolve
+     * back to it gets; {@code heloChecks}: what a HELO that is not a plausible name of the client gets;
+     * {@code greylisting}: ask unknown (client, sender, recipient) triplets to come back after
+     * {@code greylistDelay}; {@code spamLearning}: rspamd's controller, told of messages moved into
+     * and out of Junk.
+     */
+    public record Antispam(List<IpNetwork> trustedNetworks, boolean senderChecks, int maxDkimSignatures,
+                           boolean dmarcReports, Optional<String> dmarcReportFrom,
+                           List<String> dnsbl, Action dnsblAction, List<String> dnswl, Action fcrdns, Action heloChecks,
+                           boolean greylisting, Duration greylistDelay, Optional<SpamLearning> spamLearning) {}
+
+    /** What a check's finding does: nothing at all, only a note (log, Authentication-Results), Junk, or a refusal. */
+    public enum Action { OFF, RECORD, JUNK, REJECT }
+
+    /** rspamd's controller ({@code http://127.0.0.1:11334}) and the file holding its password. */
+    public record SpamLearning(String controller, Optional<Path> passwordFile) {}
+
+    /**
+     * A mail filter spoken to with the milter protocol (rspamd, clamav-milter, OpenDKIM):
+     * {@code address} "inet:host:port" or "unix:/path"; {@code timeout} for its whole answer;
+     * {@code acceptOnFailure}: when it cannot be reached or fails, take the mail anyway (else 451).
+     */
+    public record Milter(String address, Duration timeout, boolean acceptOnFailure) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

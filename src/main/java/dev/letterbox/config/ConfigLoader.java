@@ -1,9 +1,11 @@
 package dev.letterbox.config;
 
+import dev.letterbox.net.IpNetwork;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,18 +82,22 @@ public final class ConfigLoader {
         Config.Auth a = new Config.Auth(
                 (int) auth.integer("failures_before_delay", 3, 0, 1_000_000),
                 (int) auth.integer("failures_before_block", 20, 1, 1_000_000),
-                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)));
+                atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)),
+                (int) auth.integer("account_failures_before_delay", 10, 1, 1_000_000),
+                between(auth, "account_max_delay", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMinutes(1)));
         auth.finish();
 
         Section pop3 = root.section("pop3");
         Config.Pop3 p = new Config.Pop3(
                 atLeast(pop3, "idle_timeout", Duration.ofMinutes(10), Duration.ofSeconds(10)),
+                atLeast(pop3, "login_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1)),
                 pop3.bool("plaintext_auth_on_loopback", false));
         pop3.finish();
 
         Section smtp = root.section("smtp");
         Config.Smtp s = new Config.Smtp(
                 atLeast(smtp, "idle_timeout", Duration.ofMinutes(5), Duration.ofSeconds(10)),
+                atLeast(smtp, "login_timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)),
                 smtp.size("max_message_size", 50L << 20),
                 (int) smtp.integer("max_recipients", 100, 1, 100_000),
                 (int) smtp.integer("max_errors", 10, 1, 1_000),
@@ -102,6 +108,7 @@ public final class ConfigLoader {
 
         Section imap = root.section("imap");
         Duration imapIdle = atLeast(imap, "idle_timeout", Duration.ofMinutes(30), Duration.ofSeconds(10));
+        Duration imapLogin = atLeast(imap, "login_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1));
         boolean imapLoopback = imap.bool("plaintext_auth_on_loopback", false);
         long commandLength = imap.size("max_command_length", 64 << 10);
         if (commandLength < 1024 || commandLength > (16 << 20)) {
@@ -111,12 +118,15 @@ public final class ConfigLoader {
         if (appendLimit < 1024 || appendLimit > 0xFFFF_FFFFL) {
             throw new ConfigException("imap.append_limit: must be between 1K and 4G");
         }
-        Config.Imap i = new Config.Imap(imapIdle, imapLoopback, (int) commandLength, appendLimit);
+        Config.Imap i = new Config.Imap(imapIdle, imapLogin, imapLoopback, (int) commandLength, appendLimit);
         imap.finish();
 
         Config.Http h = http(root.section("http"));
         Config.Dns dns = dns(root.section("dns"));
         Config.Delivery delivery = delivery(root.section("delivery"));
+        Config.Antispam antispam = antispam(root.section("antispam"));
+        List<Config.Milter> milters = new java.util.ArrayList<>();
+        for (Section m : root.tables("milter")) milters.add(milter(m));
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -126,7 +136,8 @@ public final class ConfigLoader {
         log.finish();
 
         root.finish();
-        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, new Config.Log(level));
+        return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, antispam, List.copyOf(milters),
+                new Config.Log(level));
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -159,7 +170,8 @@ public final class ConfigLoader {
                 cert.isEmpty() ? Optional.empty() : Optional.of(Path.of(cert)),
                 key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
                 (int) section.integer("max_handshakes", 64, 1, 100_000),
-                atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)));
+                atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+                atLeast(section, "hello_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)));
         section.finish();
         return tls;
     }
@@ -177,8 +189,13 @@ public final class ConfigLoader {
         if (!token.isEmpty() && !token.matches("[\\x21-\\x7e]{16,256}")) {
             throw new ConfigException(section.key("metrics_token") + ": use 16 to 256 printable ASCII characters without spaces, or \"\" for none");
         }
+        List<IpNetwork> metricsFrom = new ArrayList<>();
+        for (String network : section.strings("metrics_allow_from", List.of("127.0.0.0/8", "::1/128"))) {
+            metricsFrom.add(IpNetwork.parse(network).orElseThrow(() -> new ConfigException(section.key("metrics_allow_from")
+                    + ": '" + network + "' is not an IP network such as \"10.0.0.0/8\" or \"2001:db8::/32\"")));
+        }
         Config.Http http = new Config.Http(mode, maxAge, token.isEmpty() ? Optional.empty() : Optional.of(token),
-                section.bool("admin_api", true));
+                List.copyOf(metricsFrom), section.bool("admin_api", true));
         section.finish();
         return http;
     }
@@ -230,6 +247,74 @@ public final class ConfigLoader {
                 smarthost);
     }
 
+    private static Config.Antispam antispam(Section section) {
+        List<IpNetwork> trusted = new ArrayList<>();
+        for (String t : section.strings("trusted_networks", List.of())) {
+            trusted.add(IpNetwork.parse(t).orElseThrow(() -> new ConfigException(section.key("trusted_networks") + ": '" + t
+                    + "' is not an address or network such as 192.0.2.0/24")));
+        }
+        boolean senderChecks = section.bool("sender_checks", true);
+        int maxDkim = (int) section.integer("max_dkim_signatures", 5, 1, 50);
+        boolean reports = section.bool("dmarc_reports", true);
+        String reportFrom = section.string("dmarc_report_from", "");
+        if (!reportFrom.isEmpty() && !reportFrom.matches("[^@\\s<>]+@[A-Za-z0-9.-]+")) {
+            throw new ConfigException(section.key("dmarc_report_from") + ": '" + reportFrom + "' is not an address");
+        }
+        List<String> dnsbl = zones(section, "dnsbl");
+        List<String> dnswl = zones(section, "dnswl");
+        Config.Action dnsblAction = action(section, "dnsbl_action", Config.Action.REJECT, List.of(Config.Action.JUNK, Config.Action.REJECT));
+        Config.Action fcrdns = action(section, "fcrdns", Config.Action.RECORD, List.of(Config.Action.values()));
+        Config.Action helo = action(section, "helo_checks", Config.Action.RECORD, List.of(Config.Action.values()));
+        boolean greylisting = section.bool("greylisting", false);
+        Duration greylistDelay = atLeast(section, "greylist_delay", Duration.ofMinutes(5), Duration.ofSeconds(1));
+        String controller = section.string("rspamd_controller", "");
+        if (!controller.isEmpty() && !controller.matches("https?://[^\\s/]+(/.*)?")) {
+            throw new ConfigException(section.key("rspamd_controller") + ": expected an http:// or https:// URL");
+        }
+        String passwordFile = section.string("rspamd_password_file", "");
+        section.finish();
+        Optional<Config.SpamLearning> learning = controller.isEmpty() ? Optional.empty()
+                : Optional.of(new Config.SpamLearning(controller, passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile))));
+        return new Config.Antispam(List.copyOf(trusted), senderChecks, maxDkim, reports,
+                reportFrom.isEmpty() ? Optional.empty() : Optional.of(reportFrom), dnsbl, dnsblAction, dnswl, fcrdns, helo,
+                greylisting, greylistDelay, learning);
+    }
+
+    private static List<String> zones(Section section, String key) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String z : section.strings(key, List.of())) {
+            String zone = z.toLowerCase(Locale.ROOT);
+            if (!zone.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw new ConfigException(section.key(key) + ": '" + z + "' is not a DNS zone name");
+            }
+            out.add(zone);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Config.Action action(Section section, String key, Config.Action fallback, List<Config.Action> allowed) {
+        String text = section.string(key, fallback.name().toLowerCase(Locale.ROOT)).toLowerCase(Locale.ROOT);
+        for (Config.Action a : allowed) {
+            if (a.name().toLowerCase(Locale.ROOT).equals(text)) return a;
+        }
+        throw new ConfigException(section.key(key) + ": expected one of "
+                + String.join(", ", allowed.stream().map(a -> a.name().toLowerCase(Locale.ROOT)).toList()));
+    }
+
+    private static Config.Milter milter(Section section) {
+        String address = section.string("address", "");
+        if (!address.matches("inet6?:[^\\s]+:[0-9]{1,5}|unix:/\\S+")) {
+            throw new ConfigException(section.key("address") + ": expected \"inet:HOST:PORT\" or \"unix:/path\"");
+        }
+        Duration timeout = atLeast(section, "timeout", Duration.ofSeconds(30), Duration.ofSeconds(1));
+        String onFailure = section.string("on_failure", "tempfail").toLowerCase(Locale.ROOT);
+        if (!List.of("tempfail", "accept").contains(onFailure)) {
+            throw new ConfigException(section.key("on_failure") + ": expected \"tempfail\" or \"accept\"");
+        }
+        section.finish();
+        return new Config.Milter(address, timeout, onFailure.equals("accept"));
+    }
+
     private static Optional<Config.Smarthost> smarthost(Section section) {
         String host = section.string("host", "");
         String tls = section.string("tls", "starttls").toLowerCase(Locale.ROOT);
@@ -260,6 +345,14 @@ public final class ConfigLoader {
     private static Duration atLeast(Section s, String key, Duration fallback, Duration min) {
         Duration d = s.duration(key, fallback);
         if (d.compareTo(min) < 0) throw new ConfigException(s.key(key) + ": must be at least " + min.toSeconds() + "s");
+        return d;
+    }
+
+    private static Duration between(Section s, String key, Duration fallback, Duration min, Duration max) {
+        Duration d = s.duration(key, fallback);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new ConfigException(s.key(key) + ": must be between " + Units.formatDuration(min) + " and " + Units.formatDuration(max));
+        }
         return d;
     }
 

@@ -35,6 +35,19 @@ final class Section {
         return new Section(key(name), sub);
     }
 
+    /** An array of tables ([[name]] entries); empty when absent. */
+    List<Section> tables(String name) {
+        Object v = raw(name);
+        if (v == null) return List.of();
+        if (!(v instanceof TomlArray array)) throw bad(name, "tables written as [[" + key(name) + "]]");
+        List<Section> out = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof TomlTable t)) throw bad(name, "tables written as [[" + key(name) + "]]");
+            out.add(new Section(key(name) + "[" + (i + 1) + "]", t));
+        }
+        return out;
+    }
+
     private Object raw(String name) {
         known.add(name);
         if (table == null || !table.contains(List.of(name))) return null;

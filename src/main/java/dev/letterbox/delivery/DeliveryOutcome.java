@@ -3,7 +3,7 @@ package dev.letterbox.delivery;
 import dev.letterbox.store.Account;
 
 /** What happened to one recipient's copy. */
-public sealed interface DeliveryOutcome {
+sealed interface DeliveryOutcome {
     Account account();
 
     record Stored(Account account, long uid) implements DeliveryOutcome {}

@@ -3,84 +3,60 @@ package dev.letterbox.delivery;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.BlobId;
-import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.NewMessage;
+import dev.letterbox.store.SpecialUse;
 import dev.letterbox.store.StoreException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import dev.letterbox.store.WriteTx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Stores one message for several local accounts: one blob, parsed once into its
- * {@link MessageStructure} (kept with the blob), then one INBOX append per account, submitted together
- * so the store can commit them with a single fsync.
+ * Stores one committed blob for several local accounts: one append per account into INBOX (or Junk),
+ * submitted together so the store can commit them with a single fsync.
  */
-public final class LocalDelivery {
+final class LocalDelivery {
     private static final System.Logger LOG = System.getLogger("letterbox.delivery");
+    /** Where junk goes when the account has no mailbox marked \Junk (RFC 6154): made on demand. */
+    static final String JUNK_NAME = "Junk";
 
     private final MailStore store;
 
-    public LocalDelivery(MailStore store) {
+    LocalDelivery(MailStore store) {
         this.store = store;
     }
 
-    /** Writes {@code message} to a new durable blob; {@code prefix} (e.g. Return-Path) goes first. */
-    public StoredBlob storeBlob(byte[] prefix, InputStream message, boolean normalizeLineEndings, long maxSize) throws IOException {
-        BlobStore blobs = store.blobs();
-        try (BlobStore.BlobWriter writer = blobs.create()) {
-            OutputStream raw = writer.stream();
-            raw.write(prefix);
-            OutputStream out = normalizeLineEndings ? new CrlfNormalizingStream(raw) : raw;
-            byte[] buf = new byte[16384];
-            int n;
-            while ((n = message.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                if (maxSize > 0 && writer.bytesWritten() > maxSize) throw new MessageTooLargeException(maxSize);
-            }
-            out.flush();
-            long size = writer.bytesWritten();
-            return new StoredBlob(writer.commit(), size);
-        }
-    }
-
-    /** A committed blob and its size in octets. */
-    public record StoredBlob(BlobId id, long size) {}
-
     /**
-     * Appends the stored blob to each account's INBOX. Returns one outcome per account, in order;
-     * a {@link DeliveryOutcome.Stored} is durable. When nobody got a copy, the blob is removed.
+     * Appends the blob to each account's INBOX, or its Junk mailbox when {@code junk}. Returns one
+     * outcome per account, in order; a {@link DeliveryOutcome.Stored} is durable.
+     *
+     * @param structure the message's serialized structure, or null when it could not be parsed
      */
-    public List<DeliveryOutcome> deliver(StoredBlob blob, List<Account> accounts, String logContext) {
+    List<DeliveryOutcome> deliver(BlobId blob, long size, byte[] structure, List<Account> accounts, boolean junk,
+                                  String logContext) {
         Instant now = Instant.now();
-        byte[] structure = structureOf(blob.id(), logContext);
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (Account account : accounts) {
-            futures.add(store.writeAsync(account.id(), tx -> {
-                Mailbox inbox = tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("no INBOX"));
-                return tx.append(inbox.id(), new NewMessage(blob.id(), blob.size(), Flags.NONE, now, structure)).uid();
-            }));
+            futures.add(store.writeAsync(account.id(), tx -> tx.append(target(tx, junk).id(),
+                    new NewMessage(blob, size, Flags.NONE, now, structure)).uid()));
         }
         List<DeliveryOutcome> outcomes = new ArrayList<>();
-        boolean anyStored = false;
         for (int i = 0; i < accounts.size(); i++) {
             Account account = accounts.get(i);
             try {
                 long uid = futures.get(i).join();
                 outcomes.add(new DeliveryOutcome.Stored(account, uid));
-                anyStored = true;
-                LOG.log(INFO, "{0} delivered to {1} uid={2} size={3}", logContext, account.address(), uid, blob.size());
+                LOG.log(INFO, "{0} delivered to {1}{2} uid={3} size={4}", logContext, account.address(),
+                        junk ? " (Junk)" : "", uid, size);
             } catch (CompletionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof MailboxException me && me.reason() == MailboxException.Reason.OVER_QUOTA) {
@@ -92,36 +68,13 @@ public final class LocalDelivery {
                 }
             }
         }
-        if (!anyStored) discard(blob.id());
         return outcomes;
     }
 
-    /**
-     * Parses the committed blob once, reading it back from the store, so FETCH never has to. A message
-     * that cannot be read now is still delivered: readers parse it on demand when no structure is stored.
-     */
-    private byte[] structureOf(BlobId id, String logContext) {
-        try (InputStream in = store.blobs().open(id)) {
-            return MessageStructure.parse(in).serialize();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(WARNING, "{0} cannot parse stored message {1}, delivering without structure: {2}", logContext, id, String.valueOf(e));
-            return null;
-        }
-    }
-
-    /** Removes a blob no mailbox refers to (nothing was delivered, or the sender gave up). */
-    public void discard(BlobId id) {
-        try {
-            store.blobs().delete(id);
-        } catch (IOException e) {
-            LOG.log(WARNING, "cannot remove unused blob {0}: {1}", id, e.getMessage());
-        }
-    }
-
-    /** The message went over the size limit while being stored; nothing was kept. */
-    public static final class MessageTooLargeException extends IOException {
-        public MessageTooLargeException(long limit) {
-            super("message larger than " + limit + " bytes");
-        }
+    private static Mailbox target(WriteTx tx, boolean junk) {
+        if (!junk) return tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("no INBOX"));
+        Optional<Mailbox> marked = tx.mailboxWithUse(SpecialUse.JUNK);
+        if (marked.isPresent()) return marked.get();
+        return tx.mailbox(JUNK_NAME).orElseGet(() -> tx.createMailbox(JUNK_NAME, Optional.of(SpecialUse.JUNK)));
     }
 }

@@ -1,12 +1,22 @@
 /**
- * Final delivery into local mailboxes: the one path by which received mail (SMTP, the
- * {@code letterbox deliver} command, bounces) enters a user's INBOX.
+ * The one way mail reaches a mailbox or the outbound queue: {@link dev.letterbox.delivery.Pipeline}.
+ * SMTP (port 25 and submission), {@code letterbox deliver} and the queue's hand-over of mail for our
+ * own domains all resolve recipients with it and stream the message through an
+ * {@link dev.letterbox.delivery.Intake}; each maps the one {@link dev.letterbox.delivery.Outcome} to
+ * its own words (SMTP reply, sysexits code, queue outcome).
  *
- * <p>Invariants: the message bytes are written once, as one durable blob, before any mailbox
- * refers to them; {@link dev.letterbox.delivery.LocalDelivery#deliver} returns success for a
- * recipient only after that recipient's copy is committed (fsynced). Over-quota is refused whole,
- * never half-written. Each delivered message is parsed once, from the committed blob, and its
- * {@link dev.letterbox.message.MessageStructure} is stored with it (null only if the blob could not be
- * read back; readers then parse on demand).
+ * <p>Invariants:
+ * <ul>
+ *   <li>The client's bytes are stored as sent. Letterbox only puts header fields in front of them
+ *       (Return-Path for final delivery, Received, and the fields that depend on the whole message);
+ *       on submission a missing Date and Message-ID are put in front of the header section.</li>
+ *   <li>A message is parsed once, while it streams in; its structure is re-based behind the fields
+ *       put in front and stored with each copy. Nothing is read back from the store to parse it.</li>
+ *   <li>Durability: {@code Outcome.Delivered} only after every copy it reports is committed (fsynced)
+ *       and everything queued is on disk. The spool a message waits in meanwhile promises nothing and
+ *       is emptied at start.</li>
+ *   <li>Over quota is refused whole, never half-written. A storage failure of any local copy makes
+ *       the whole message deferred, except for mail from the queue, which retries per recipient.</li>
+ * </ul>
  */
 package dev.letterbox.delivery;

@@ -20,6 +20,7 @@ import dev.letterbox.setup.MtaStsPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -264,10 +265,20 @@ public final class HttpService implements AutoCloseable {
         return Response.text(200, "ok\n");
     }
 
-    /** The Prometheus text format; wants {@code [http] metrics_token} as a bearer token when one is set. */
+    /**
+     * The Prometheus text format. With {@code [http] metrics_token} set, for whoever presents it
+     * (from anywhere, and only them: behind a reverse proxy on this host every client looks local);
+     * without one, only for clients in {@code [http] metrics_allow_from} (loopback by default), as
+     * the numbers tell an outsider how busy the server is and how logins fare.
+     */
     private Response metrics(Request request) {
         if (!request.method().equals("GET")) throw HttpError.methodNotAllowed("GET, HEAD");
-        if (config.metricsToken().isPresent()) {
+        if (config.metricsToken().isEmpty()) {
+            InetAddress client = request.remoteAddress();
+            if (config.metricsAllowFrom().stream().noneMatch(network -> network.contains(client))) {
+                throw new HttpError(403, "metrics are served to [http] metrics_allow_from only, or with [http] metrics_token");
+            }
+        } else {
             byte[] expected = config.metricsToken().get().getBytes(StandardCharsets.UTF_8);
             byte[] presented = request.bearerToken().orElse("").getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(expected, presented)) {

@@ -16,7 +16,10 @@
  *   <li>The admin API changes nothing except through {@link dev.letterbox.auth.Directory}, the CLI's
  *       code path; it wants the bearer token of {@link dev.letterbox.http.AdminToken}, and over plain
  *       HTTP it answers loopback clients only.</li>
- *   <li>Metric labels are fixed route names and status codes, never request text.</li>
+ *   <li>Metric labels are fixed route names and status codes, never request text. {@code /metrics}
+ *       answers only clients with {@code [http] metrics_token} when one is set, else only clients in
+ *       {@code [http] metrics_allow_from} (loopback by default); the numbers say how busy the server
+ *       is and how logins fare, which is nobody else's business.</li>
  * </ul>
  */
 package dev.letterbox.http;

@@ -52,6 +52,24 @@ public final class MessageStructure {
                 MessageDate.parse(e.date()).orElse(null), refs);
     }
 
+    /**
+     * The structure of this message with {@code length} octets of header fields put in front (trace
+     * and authentication fields added at delivery): every offset moves by {@code length}, the top-level
+     * header now starts at 0 and includes them. Equal to parsing the longer message, as long as the
+     * added fields hold none of the fields ENVELOPE reads.
+     */
+    public MessageStructure afterPrefix(long length) {
+        if (length == 0) return this;
+        return new MessageStructure(size + length, shifted(root, length, true), subject, baseSubject, sentDate, references);
+    }
+
+    private static MimePart shifted(MimePart p, long by, boolean top) {
+        List<MimePart> children = new ArrayList<>(p.children().size());
+        for (MimePart c : p.children()) children.add(shifted(c, by, false));
+        return new MimePart(p.kind(), top ? p.headerStart() : p.headerStart() + by, p.bodyStart() + by, p.end() + by,
+                p.lines(), p.content(), children, p.envelope(), p.message() == null ? null : shifted(p.message(), by, false));
+    }
+
     /** Compact binary form for the store; first byte is the format version. */
     public byte[] serialize() {
         return StructureCodec.encode(this);

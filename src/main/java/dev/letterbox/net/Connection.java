@@ -98,6 +98,14 @@ public interface Connection extends Closeable {
      */
     void setIdleTimeout(Duration timeout);
 
+    /**
+     * The client has got past the door: it logged in (IMAP, POP3, SMTP AUTH) or, on port 25 where
+     * nobody logs in, started a mail transaction. Until then the listener's login timeout runs from
+     * the moment of connecting, however active the client is, and when every connection slot is
+     * taken the oldest connection not yet past the door is closed to make room. Session thread.
+     */
+    void loggedIn();
+
     /** Closes the connection; safe from any thread and more than once. */
     @Override
     void close();

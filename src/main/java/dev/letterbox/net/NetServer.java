@@ -44,6 +44,11 @@ public final class NetServer implements AutoCloseable {
     private volatile boolean stopping;
     /** Set while the slots are exhausted, so the overload is logged once rather than per client. */
     private volatile boolean full;
+    /** How long a full server waits for a slot before it closes another connection not logged in. */
+    private static final long EVICTION_WAIT_MILLIS = 200;
+    private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
+    /** Accept errors come in floods (one per attempt while out of file descriptors): a line per 10 s. */
+    private final RateLimitedLog acceptFailures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     /** @param tls the server's certificate, or null when no listener or session uses TLS */
     public NetServer(NetLimits limits, ServerTls tls) {
@@ -60,7 +65,8 @@ public final class NetServer implements AutoCloseable {
         this.slots = new Semaphore(Math.max(1, limits.maxConnections()));
         this.perAddress = new PerAddressLimit(Math.max(1, limits.maxConnectionsPerIp()));
         this.handshakes = tls == null ? null
-                : new HandshakeGate(tls, limits.maxConcurrentHandshakes(), limits.handshakeTimeout());
+                : new HandshakeGate(tls, limits.maxConcurrentHandshakes(), limits.handshakeTimeout(),
+                        limits.helloTimeout());
         sweeper.start();
     }
 
@@ -114,7 +120,7 @@ public final class NetServer implements AutoCloseable {
                 return; // shutdown
             } catch (IOException e) {
                 // typically "too many open files": back off instead of spinning on the error
-                LOG.log(Level.WARNING, name + ": accept failed: " + SocketConnection.describe(e));
+                acceptFailures.warn(name + ": accept failed: " + SocketConnection.describe(e));
                 if (!pause(100)) {
                     return;
                 }
@@ -132,23 +138,48 @@ public final class NetServer implements AutoCloseable {
 
     /**
      * Blocks while every connection slot is taken, so an overloaded server leaves new clients in the
-     * kernel's queue instead of accepting them. The slot is not kept across {@code accept}: a
-     * listener idling in accept would otherwise hold one, and with small limits and several
-     * listeners those reservations would eat the limit.
+     * kernel's queue instead of accepting them. While it waits it closes the oldest connection that
+     * has not logged in, one at a time: idle pre-login connections (a flood of silent sockets) must
+     * not lock out the clients behind them, and a session past its login is never dropped for a
+     * newcomer. The slot is not kept across {@code accept}: a listener idling in accept would
+     * otherwise hold one, and with small limits and several listeners those reservations would eat
+     * the limit.
      */
     private void awaitFreeSlot(String listenerName) throws InterruptedException {
         if (!slots.tryAcquire()) {
             if (!full) { // once per overload, not once per connection that waited
                 full = true;
                 LOG.log(Level.WARNING, listenerName + ": all " + limits.maxConnections()
-                        + " connection slots in use; new clients wait until one frees");
+                        + " connection slots in use; closing the oldest connections not logged in to make room,"
+                        + " else new clients wait until a slot frees");
             }
-            slots.acquire();
+            while (!slots.tryAcquire(EVICTION_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                evictOldestNotLoggedIn();
+            }
         } else if (full) {
             full = false;
             LOG.log(Level.INFO, listenerName + ": connection slots free again");
         }
         slots.release();
+    }
+
+    /** Closes the longest-open connection that has not logged in, if there is one. */
+    private void evictOldestNotLoggedIn() {
+        SocketConnection oldest = null;
+        for (SocketConnection c : connections) {
+            if (!c.isLoggedIn() && !c.isClosed() && (oldest == null || c.openedNanos() - oldest.openedNanos() < 0)) {
+                oldest = c;
+            }
+        }
+        if (oldest != null) {
+            evictions.increment();
+            oldest.close("connection slots full: the oldest connection not logged in makes room");
+        }
+    }
+
+    /** Connections closed so far to make room for new clients (see {@link #awaitFreeSlot}). */
+    public long evictions() {
+        return evictions.sum();
     }
 
     /** Slot taken: check the per-address limit, then start the session's virtual thread. */
@@ -157,7 +188,8 @@ public final class NetServer implements AutoCloseable {
         SocketConnection connection;
         try {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), handshakes, sweeper, events);
+            connection = new SocketConnection(channel, spec.name(), spec.idleTimeout(), spec.loginTimeout(),
+                    handshakes, sweeper, events);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));

@@ -4,8 +4,9 @@ import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts open connections per client address so one host cannot take every slot. An address with
- * no connection has no entry, so the map's size follows the number of distinct clients.
+ * Counts open connections per client address (an IPv6 client per /64, see {@link ClientBlock}) so one
+ * host cannot take every slot. An address with no connection has no entry, so the map's size follows
+ * the number of distinct clients.
  */
 final class PerAddressLimit {
     private final int max;
@@ -22,7 +23,7 @@ final class PerAddressLimit {
     /** Counts one more connection from {@code address} unless it already has {@link #max()}. */
     boolean tryAcquire(InetAddress address) {
         boolean[] admitted = {false};
-        open.compute(address, (key, count) -> {
+        open.compute(ClientBlock.of(address), (key, count) -> {
             int n = count == null ? 0 : count;
             if (n >= max) {
                 return count;
@@ -34,6 +35,6 @@ final class PerAddressLimit {
     }
 
     void release(InetAddress address) {
-        open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
+        open.computeIfPresent(ClientBlock.of(address), (key, count) -> count <= 1 ? null : count - 1);
     }
 }

@@ -46,14 +46,20 @@ final class SocketConnection implements Connection {
     private volatile long idleTimeoutNanos;
     private volatile boolean handshaking;
     private volatile long handshakeDeadline;
+    /** During a handshake: the client's first record has not arrived yet (the shorter deadline runs). */
+    private volatile boolean awaitingHello;
     private volatile String closeReason;
+    /** When a client that has not logged in is closed, on the nanoTime clock; {@link #NO_DEADLINE} once it has. */
+    private volatile long loginDeadline;
+    private volatile boolean loggedIn;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     /**
      * @param handshakes null when the server has no TLS configuration
      * @param sweeper told when this connection's deadline may have moved closer
      * @param events told of each TLS handshake's outcome
      */
-    SocketConnection(SocketChannel channel, String listenerName, Duration idleTimeout,
+    SocketConnection(SocketChannel channel, String listenerName, Duration idleTimeout, Duration loginTimeout,
                      HandshakeGate handshakes, IdleSweeper sweeper, NetEvents events) throws IOException {
         this.listenerName = listenerName;
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
@@ -63,6 +69,8 @@ final class SocketConnection implements Connection {
         this.sweeper = sweeper;
         this.events = events;
         this.idleTimeoutNanos = Durations.toNanos(idleTimeout);
+        long login = Durations.toNanos(loginTimeout);
+        this.loginDeadline = login == Durations.NEVER ? NO_DEADLINE : openedNanos + login;
         this.transport = new PlainTransport(io);
         this.input = new InputBuffer(transport);
         this.output = new OutputBuffer(writeLock, transport);
@@ -161,16 +169,13 @@ final class SocketConnection implements Connection {
     }
 
     private void upgradeToTls(boolean discardPlaintextInput) throws IOException {
-        handshakeDeadline = handshakes.deadlineFromNow();
+        long started = System.nanoTime();
+        awaitingHello = true;
+        handshakeDeadline = handshakes.helloDeadline(started);
         handshaking = true;
         sweeper.deadlineSet(handshakeDeadline);
         try {
-            handshakes.enter(handshakeDeadline);
-            try {
-                handshakeUnderWriteLock(discardPlaintextInput);
-            } finally {
-                handshakes.leave();
-            }
+            handshakeUnderWriteLock(discardPlaintextInput, started);
         } catch (IOException | RuntimeException e) {
             String why = closeReason != null ? closeReason : describe(e);
             LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS handshake failed: " + why);
@@ -184,7 +189,7 @@ final class SocketConnection implements Connection {
         LOG.log(System.Logger.Level.INFO, logPrefix() + "TLS established: " + tlsInfo);
     }
 
-    private void handshakeUnderWriteLock(boolean discardPlaintextInput) throws IOException {
+    private void handshakeUnderWriteLock(boolean discardPlaintextInput, long started) throws IOException {
         writeLock.lock();
         try {
             if (!output.isEmpty()) {
@@ -195,7 +200,23 @@ final class SocketConnection implements Connection {
                 input.discard();
             }
             TlsTransport tls = new TlsTransport(io, handshakes.tls().newServerEngine(), writeLock);
-            tls.handshake();
+            tls.handshake(new TlsTransport.HandshakeSteps() {
+                @Override
+                public void firstRecordArrived() {
+                    awaitingHello = false;
+                    handshakeDeadline = handshakes.deadline(started); // later than the hello deadline
+                }
+
+                @Override
+                public void beforeCompute() throws IOException {
+                    handshakes.enter(handshakeDeadline);
+                }
+
+                @Override
+                public void afterCompute() {
+                    handshakes.leave();
+                }
+            });
             switchTransport(tls);
             SSLSession session = tls.session();
             tlsInfo = new TlsInfo(session.getProtocol(), session.getCipherSuite());
@@ -234,6 +255,17 @@ final class SocketConnection implements Connection {
     public void setIdleTimeout(Duration timeout) {
         idleTimeoutNanos = Durations.toNanos(timeout);
         sweeper.deadlineSet(expiresAt());
+    }
+
+    @Override
+    public void loggedIn() {
+        loggedIn = true;
+        loginDeadline = NO_DEADLINE;
+    }
+
+    /** True until the session says the client logged in (see {@link Connection#loggedIn()}). */
+    boolean isLoggedIn() {
+        return loggedIn;
     }
 
     @Override
@@ -290,11 +322,15 @@ final class SocketConnection implements Connection {
 
     /** When the sweeper should close this connection, on the {@link System#nanoTime()} clock. */
     long expiresAt() {
-        long idleDeadline = io.lastActivityNanos() + idleTimeoutNanos;
-        if (handshaking && handshakeDeadline - idleDeadline < 0) {
-            return handshakeDeadline;
+        long deadline = io.lastActivityNanos() + idleTimeoutNanos;
+        if (handshaking && handshakeDeadline - deadline < 0) {
+            deadline = handshakeDeadline;
         }
-        return idleDeadline;
+        long login = loginDeadline;
+        if (login != NO_DEADLINE && login - deadline < 0) {
+            deadline = login;
+        }
+        return deadline;
     }
 
     /** Called by the sweeper; closes and logs when the deadline has really passed. */
@@ -302,8 +338,12 @@ final class SocketConnection implements Connection {
         if (closed.get() || expiresAt() - now > 0) {
             return;
         }
-        String reason = handshaking && handshakeDeadline - now <= 0
-                ? "no TLS handshake within " + Durations.describe(handshakes.timeout())
+        long login = loginDeadline;
+        String reason = login != NO_DEADLINE && login - now <= 0
+                ? "not logged in within " + Durations.describe(Duration.ofNanos(login - openedNanos))
+                : handshaking && handshakeDeadline - now <= 0
+                ? awaitingHello ? "no TLS ClientHello within " + Durations.describe(handshakes.helloTimeout())
+                        : "no TLS handshake within " + Durations.describe(handshakes.timeout())
                 : "idle for " + Durations.describe(Duration.ofNanos(now - io.lastActivityNanos()));
         // the disconnect line, logged when the session thread has unwound, carries the reason
         LOG.log(System.Logger.Level.DEBUG, () -> logPrefix() + "closing: " + reason);

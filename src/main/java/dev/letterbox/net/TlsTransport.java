@@ -46,8 +46,26 @@ final class TlsTransport implements Transport {
         this.writeLock = writeLock;
     }
 
+    /**
+     * What a handshake tells its connection. The CPU-heavy part of a handshake (key exchange,
+     * signature) runs between {@link #beforeCompute} and {@link #afterCompute}; waiting for the
+     * client's next record happens outside, so a client that sends nothing holds no compute permit.
+     */
+    interface HandshakeSteps {
+        /** The client's first record (its ClientHello) has arrived whole. */
+        void firstRecordArrived();
+
+        /** About to process a record and answer it; may wait for a permit, or throw when none comes in time. */
+        void beforeCompute() throws IOException;
+
+        /** Done computing; about to wait for the client again (or finished). */
+        void afterCompute();
+    }
+
     /** Runs the server side of the handshake to completion on the calling (session) thread. */
-    void handshake() throws IOException {
+    void handshake(HandshakeSteps steps) throws IOException {
+        boolean computing = false;
+        boolean firstRecord = true;
         writeLock.lock();
         try {
             engine.beginHandshake();
@@ -55,10 +73,20 @@ final class TlsTransport implements Transport {
             while (status != HandshakeStatus.FINISHED && status != HandshakeStatus.NOT_HANDSHAKING) {
                 switch (status) {
                     case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
+                        if (computing) {
+                            computing = false;
+                            steps.afterCompute();
+                        }
                         ByteBuffer record = readRecord();
                         if (record == null) {
                             throw new SSLHandshakeException("client closed the connection during the TLS handshake");
                         }
+                        if (firstRecord) {
+                            firstRecord = false;
+                            steps.firstRecordArrived();
+                        }
+                        steps.beforeCompute();
+                        computing = true;
                         unwrapRecord(record, null, 0, 0);
                         if (inboundDone) {
                             throw new SSLHandshakeException("client ended TLS during the handshake");
@@ -74,6 +102,7 @@ final class TlsTransport implements Transport {
             sendPendingAlert();
             throw e;
         } finally {
+            if (computing) steps.afterCompute();
             outgoing = null;
             writeLock.unlock();
         }

@@ -6,7 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.config.Config;
 import dev.letterbox.config.Units;
-import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.relay.Outcome;
 import dev.letterbox.relay.RemoteDelivery;
@@ -76,11 +76,11 @@ public final class QueueRunner implements AutoCloseable {
     private volatile boolean closed;
     private Thread scheduler;
 
-    public QueueRunner(MailQueue mailQueue, MailStore store, Directory directory, LocalDelivery delivery,
+    public QueueRunner(MailQueue mailQueue, MailStore store, Directory directory, Pipeline pipeline,
                        RemoteDelivery remote, Metrics metrics, Config.Delivery config, String hostname) {
         this.queue = store.queue();
         this.blobs = store.blobs();
-        this.local = new LocalRoute(directory, delivery, blobs);
+        this.local = new LocalRoute(pipeline, blobs, directory::hostsDomain);
         this.remote = remote;
         this.metrics = metrics;
         this.config = config;

@@ -4,10 +4,11 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.auth.Directory;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.config.Config;
-import dev.letterbox.delivery.LocalDelivery;
+import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
@@ -48,7 +49,7 @@ public final class LetterboxServer implements AutoCloseable {
     private final Config config;
     private final MailStore store;
     private final Directory directory;
-    private final LocalDelivery delivery;
+    private final Pipeline pipeline;
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -65,10 +66,11 @@ public final class LetterboxServer implements AutoCloseable {
         this.store = store;
         this.tls = tls;
         this.directory = new Directory(store.directory(), new PasswordHasher());
-        this.delivery = new LocalDelivery(store);
-        this.net = new NetServer(new NetLimits(config.limits().maxConnections(), config.limits().maxConnectionsPerIp(),
-                config.tls().maxHandshakes(), config.tls().handshakeTimeout()), tls, metricsEvents(metrics));
+        this.net = new NetServer(new NetLimits(SystemLimits.connectionLimit(config.limits().maxConnections()),
+                config.limits().maxConnectionsPerIp(), config.tls().maxHandshakes(), config.tls().handshakeTimeout(),
+                config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
+        this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -110,6 +112,8 @@ public final class LetterboxServer implements AutoCloseable {
                     : ServerTls.selfSigned(config.tlsDir(), config.hostname());
             server = new LetterboxServer(config, store, tls);
             announceNewAdminToken(config);
+            int spooled = server.pipeline.recover();
+            if (spooled > 0) LOG.log(INFO, "recovery: removed {0} partly received messages a crash left in the spool", spooled);
             server.startListeners();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
@@ -123,23 +127,25 @@ public final class LetterboxServer implements AutoCloseable {
     }
 
     private void startListeners() throws IOException {
-        LoginThrottle throttle = LoginThrottle.of(config.auth().failuresBeforeDelay(),
-                config.auth().failuresBeforeBlock(), config.auth().blockTime());
-        ImapService imap = new ImapService(store, directory, throttle, metrics, config.imap(), config.hostname());
-        listen("imap", false, config.imap().idleTimeout(), imap);
-        listen("imaps", true, config.imap().idleTimeout(), imap);
-        Pop3Service pop3 = new Pop3Service(store, directory, throttle, metrics, config.pop3(), config.hostname());
-        listen("pop3", false, config.pop3().idleTimeout(), pop3);
-        listen("pop3s", true, config.pop3().idleTimeout(), pop3);
+        Config.Auth auth = config.auth();
+        LoginThrottle throttle = LoginThrottle.of(auth.failuresBeforeDelay(), auth.failuresBeforeBlock(), auth.blockTime(),
+                auth.accountFailuresBeforeDelay(), auth.accountMaxDelay());
+        LoginGuard logins = new LoginGuard(directory, throttle, metrics);
+        ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname());
+        listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
+        listen("imaps", true, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
+        Pop3Service pop3 = new Pop3Service(store, logins, metrics, config.pop3(), config.hostname());
+        listen("pop3", false, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
+        listen("pop3s", true, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
-        SmtpService mta = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics, config.smtp(),
+        SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
-        SmtpService submission = new SmtpService(store, directory, delivery, queue, throttle, smtpRate, metrics,
+        SmtpService submission = new SmtpService(directory, pipeline, logins, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
-        listen("smtp", false, config.smtp().idleTimeout(), mta);
-        listen("submission", false, config.smtp().idleTimeout(), submission);
-        listen("submissions", true, config.smtp().idleTimeout(), submission);
+        listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
+        listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
+        listen("submissions", true, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
 
         listenHttp("http", null);
         listenHttp("https", tls);
@@ -157,7 +163,7 @@ public final class LetterboxServer implements AutoCloseable {
         var dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         var signer = new MessageSigner(new DkimKeyStore(config.dataDir()), directory::hostsDomain);
         var remote = new RemoteDelivery(dns, OutboundTls.load(d.trustedCertificates()), signer, d, config.hostname());
-        queueRunner = new QueueRunner(queue, store, directory, delivery, remote, metrics, d, config.hostname());
+        queueRunner = new QueueRunner(queue, store, directory, pipeline, remote, metrics, d, config.hostname());
         queueRunner.start();
     }
 
@@ -182,11 +188,12 @@ public final class LetterboxServer implements AutoCloseable {
                 + "make a new one with 'letterbox admin-token --rotate'): " + t));
     }
 
-    private void listen(String name, boolean implicitTls, Duration idle, ConnectionHandler handler) throws IOException {
+    private void listen(String name, boolean implicitTls, Duration idle, Duration login, ConnectionHandler handler)
+            throws IOException {
         var port = config.listen().port(name);
         if (port.isEmpty()) return; // disabled in the config
         // "*" is the wildcard: the net layer binds it dual-stack (IPv6 and IPv4) where the OS allows
-        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, handler));
+        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, login, handler));
         bound(name, net.boundPort(name));
     }
 
@@ -207,8 +214,9 @@ public final class LetterboxServer implements AutoCloseable {
         return directory;
     }
 
-    public LocalDelivery delivery() {
-        return delivery;
+    /** The one way mail reaches a mailbox or the queue. */
+    public Pipeline pipeline() {
+        return pipeline;
     }
 
     public Metrics metrics() {

@@ -72,9 +72,13 @@ public final class RelayThroughput {
             sender.directory().addDomain("example.test");
             sender.directory().addAccount("alice@example.test", "bench password".toCharArray(), 0, Protocol.all());
             byte[] body = message(size);
-            var blob = sender.delivery().storeBlob(new byte[0], new ByteArrayInputStream(body), false, 0);
+            dev.letterbox.store.BlobId blob;
+            try (var writer = sender.store().blobs().create()) {
+                writer.stream().write(body);
+                blob = writer.commit();
+            }
             for (int i = 0; i < messages; i++) {
-                sender.queue().enqueue(new QueuedMessage.Envelope("alice@example.test", blob.id(), blob.size(), Instant.now(),
+                sender.queue().enqueue(new QueuedMessage.Envelope("alice@example.test", blob, body.length, Instant.now(),
                         QueuedMessage.Body.SEVEN_BIT, false, Optional.empty(), Optional.empty(), OptionalLong.empty()),
                         List.of(QueuedMessage.NewRecipient.pending(to, Optional.empty(), Optional.empty())), "bench");
             }

@@ -133,7 +133,7 @@ class QuickStartCommandsTest {
         String info = "info@" + TestServer.DOMAIN;
         assertOutput(run("alias", "add", info, carol, "--data", data()), "alias " + info + " -> " + carol + "\n");
         assertTrue(run("alias", "list", TestServer.DOMAIN, "--data", data()).out().contains(info + " -> " + carol + "\n"));
-        assertOutput(runWithInput("Subject: for info\n\nhello\n", "deliver", info, "--data", data()), "delivered to " + carol + "\n");
+        assertOutput(runWithInput("Subject: for info\n\nhello\n", "deliver", info, "--data", data()), "delivered to " + info + "\n");
         assertEquals(1, server.inbox(carol).size());
         assertOutput(run("alias", "remove", info, "--data", data()), "removed alias " + info + "\n");
         assertEquals(EX_NOUSER, runWithInput("Subject: again\n\n", "deliver", info, "--data", data()).exit());
@@ -164,7 +164,7 @@ class QuickStartCommandsTest {
         try (Refusal refusal = Refusal.ofMessagesFor(server, unlucky)) {
             Cli.Result failed = runWithInput(message, "deliver", unlucky, "--data", data());
             assertEquals(EX_TEMPFAIL, failed.exit(), failed.err());
-            assertTrue(failed.err().lines().anyMatch(l -> l.startsWith("letterbox: delivery to " + unlucky + " failed: ")), failed.err());
+            assertTrue(failed.err().lines().anyMatch(l -> l.startsWith("letterbox: ") && l.endsWith("try again later")), failed.err());
             assertEquals("", failed.out());
         }
         assertEquals(0, server.inbox(unlucky).size());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.net.IpNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,15 +93,31 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(7), d.mtaStsMaxAge());
         assertTrue(d.metricsToken().isEmpty());
         assertTrue(d.adminApi());
+        assertEquals(IpNetwork.LOOPBACK, d.metricsAllowFrom(), "metrics for this machine only, by default");
         Config.Http set = parse("[http]\nmta_sts_mode = \"Enforce\"\nmta_sts_max_age = \"30d\"\n"
-                + "metrics_token = \"0123456789abcdef\"\nadmin_api = false\n").http();
-        assertEquals(new Config.Http("enforce", Duration.ofDays(30), Optional.of("0123456789abcdef"), false), set);
+                + "metrics_token = \"0123456789abcdef\"\nmetrics_allow_from = [\"10.0.0.0/8\", \"2001:db8::1\"]\n"
+                + "admin_api = false\n").http();
+        assertEquals(new Config.Http("enforce", Duration.ofDays(30), Optional.of("0123456789abcdef"),
+                java.util.List.of(IpNetwork.parse("10.0.0.0/8").orElseThrow(), IpNetwork.parse("2001:db8::1/128").orElseThrow()),
+                false), set);
+        assertEquals(java.util.List.of(), parse("[http]\nmetrics_allow_from = []\n").http().metricsAllowFrom());
+        assertTrue(error("[http]\nmetrics_allow_from = [\"prometheus.example\"]\n").startsWith("http.metrics_allow_from: "));
         assertTrue(error("[http]\nmta_sts_mode = \"strict\"\n").startsWith("http.mta_sts_mode: "));
         assertTrue(error("[http]\nmta_sts_max_age = \"400d\"\n").startsWith("http.mta_sts_max_age: at most"));
         assertTrue(error("[http]\nmta_sts_max_age = \"10s\"\n").startsWith("http.mta_sts_max_age: must be at least"));
         assertTrue(error("[http]\nmetrics_token = \"short\"\n").startsWith("http.metrics_token: "));
         assertTrue(error("[http]\nmetrics_token = \"has a space in it ok\"\n").startsWith("http.metrics_token: "));
         assertTrue(error("[http]\nadmin_token = \"x\"\n").startsWith("http.admin_token: unknown key"));
+    }
+
+    @Test
+    void authSectionDefaultsAndValidation() {
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 10, Duration.ofSeconds(30)), parse("").auth());
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 4, Duration.ofMillis(300)),
+                parse("[auth]\naccount_failures_before_delay = 4\naccount_max_delay = \"300ms\"\n").auth());
+        assertTrue(error("[auth]\naccount_failures_before_delay = 0\n").startsWith("auth.account_failures_before_delay: "));
+        assertTrue(error("[auth]\naccount_max_delay = \"2m\"\n").startsWith("auth.account_max_delay: must be between"));
+        assertTrue(error("[auth]\naccount_max_delay = \"1ms\"\n").startsWith("auth.account_max_delay: must be between"));
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.letterbox.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.Account;
@@ -13,10 +15,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every delivered message has its parsed-once structure stored with the blob. */
+/**
+ * Every delivered message has its structure stored with it, parsed while the bytes streamed in and
+ * re-based behind the fields the pipeline put in front: equal to parsing the stored blob whole.
+ */
 class DeliveryStructureTest {
     @RegisterExtension
     static final TestServer server = new TestServer();
@@ -29,29 +35,32 @@ class DeliveryStructureTest {
                 + "Subject: =?utf-8?q?caf=C3=A9?=\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
                 + "--x\r\nContent-Type: text/plain\r\n\r\nhello\r\n--x\r\nContent-Type: message/rfc822\r\n\r\n"
                 + "Subject: inner\r\n\r\ninner body\r\n--x--\r\n").getBytes(StandardCharsets.US_ASCII);
-        LocalDelivery delivery = server.server().delivery();
-        LocalDelivery.StoredBlob blob = delivery.storeBlob(new byte[0], new ByteArrayInputStream(message), false, 0);
         List<Account> accounts = List.of(server.account(alice), server.account(bob));
-        List<DeliveryOutcome> outcomes = delivery.deliver(blob, accounts, "test");
-        assertEquals(2, outcomes.stream().filter(o -> o instanceof DeliveryOutcome.Stored).count());
+        Recipients recipients = new Recipients();
+        recipients.add(alice, new RecipientDecision.Accept(accounts, List.of()), Optional.empty(), Optional.empty());
+        // from the queue: a Return-Path goes in front of the client's bytes
+        Outcome outcome = server.server().pipeline().deliver(Envelope.local(Envelope.Origin.QUEUE, "carol@example.com",
+                "test"), recipients, new ByteArrayInputStream(message), false);
+        assertEquals(2, assertInstanceOf(Outcome.Delivered.class, outcome).stored());
 
-        MessageStructure fresh;
-        try (InputStream in = server.server().store().blobs().open(blob.id())) {
-            fresh = MessageStructure.parse(in);
-        }
         for (Account account : accounts) {
-            byte[] stored = server.server().store().read(account.id(), tx -> {
+            MessageMeta meta = server.server().store().read(account.id(), tx -> {
                 Mailbox inbox = tx.mailbox(Mailbox.INBOX).orElseThrow();
-                MessageMeta meta = tx.messages(inbox.id(), 1, Long.MAX_VALUE, 10).get(0);
-                return tx.structure(meta.blob());
+                return tx.messages(inbox.id(), 1, Long.MAX_VALUE, 10).get(0);
             });
+            byte[] blob;
+            try (InputStream in = server.server().store().blobs().open(meta.blob())) {
+                blob = in.readAllBytes();
+            }
+            assertTrue(new String(blob, StandardCharsets.US_ASCII).startsWith("Return-Path: <carol@example.com>\r\nFrom: Carol"));
+            byte[] stored = server.server().store().read(account.id(), tx -> tx.structure(meta.blob()));
             assertNotNull(stored, "structure stored for " + account.address());
             MessageStructure s = MessageStructure.deserialize(stored);
-            assertEquals(fresh, s);
-            assertEquals(message.length, s.size());
+            assertEquals(MessageStructure.parse(new ByteArrayInputStream(blob)), s);
+            assertEquals(blob.length, s.size());
             assertEquals("caf\u00e9", s.subject());
             MessageStructure.Part inner = s.part(new int[] {2, 1}).orElseThrow();
-            assertEquals("Subject: inner\r\n\r\n", new String(message, (int) inner.headerStart(),
+            assertEquals("Subject: inner\r\n\r\n", new String(blob, (int) inner.headerStart(),
                     (int) (inner.bodyStart() - inner.headerStart()), StandardCharsets.US_ASCII));
         }
     }

@@ -22,6 +22,7 @@ import java.util.zip.CRC32;
  * RECV n                     reads n raw bytes, answers "CRC &lt;crc32&gt;"
  * BUFFERED                   "yes" or "no": hasBufferedInput() right after reading this line
  * TIMEOUT ms                 sets the idle timeout, "OK"
+ * LOGIN                      "OK": the connection counts as logged in (lifts the login timeout)
  * THROW                      the handler throws
  * QUIT                       "BYE" without flushing (the server must flush it)
  * anything else              "ECHO &lt;line&gt;&lt;CRLF|LF|EOF&gt;" naming the terminator seen
@@ -71,6 +72,10 @@ final class EchoHandler implements ConnectionHandler {
                 case "BUFFERED" -> reply(c, c.hasBufferedInput() ? "yes" : "no");
                 case "TIMEOUT" -> {
                     c.setIdleTimeout(Duration.ofMillis(Long.parseLong(words[1])));
+                    reply(c, "OK");
+                }
+                case "LOGIN" -> {
+                    c.loggedIn();
                     reply(c, "OK");
                 }
                 case "THROW" -> throw new IllegalStateException("failure requested by the test");

@@ -17,6 +17,13 @@ import org.junit.jupiter.api.Timeout;
 /** Listener lifecycle, limits, timeouts and shutdown. */
 @Timeout(30)
 class NetServerTest {
+    /** Logged-in sessions are never closed to make room for newcomers. */
+    private static TestClient loggedIn(TestClient client) throws IOException {
+        client.send("LOGIN");
+        client.expect("OK");
+        return client;
+    }
+
     private static NetLimits limits(int max, int perIp) {
         return new NetLimits(max, perIp, 8, Duration.ofSeconds(10));
     }
@@ -58,11 +65,47 @@ class NetServerTest {
     }
 
     @Test
+    void silentClientsOnTheTlsPortHoldNoHandshakePermit() throws Exception {
+        // two permits, ten clients that connect and say nothing: before permits were taken only for
+        // a handshake's computing, these held both for the whole 30 s timeout
+        NetLimits limits = new NetLimits(100, 100, 2, Duration.ofSeconds(30), Duration.ofSeconds(30));
+        try (TestServer server = new TestServer(limits, Duration.ofMinutes(5))) {
+            java.util.List<TestClient> silent = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 10; i++) silent.add(TestClient.connect(server.tlsPort()));
+                waitFor(() -> server.server.activeConnections() == 10);
+                long started = System.nanoTime();
+                try (TestClient client = server.tls()) {
+                    client.send("hello");
+                    client.expect("ECHO hello<CRLF>");
+                }
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertTrue(took < 3_000, "a TLS handshake beside ten silent clients took " + took + " ms");
+            } finally {
+                for (TestClient c : silent) c.close();
+            }
+        }
+    }
+
+    @Test
+    void aSilentTlsClientIsDroppedAtTheHelloTimeoutLongBeforeTheHandshakeTimeout() throws Exception {
+        NetLimits limits = new NetLimits(100, 10, 4, Duration.ofSeconds(30), Duration.ofMillis(300));
+        try (TestServer server = new TestServer(limits, Duration.ofMinutes(5));
+             TestClient client = TestClient.connect(server.tlsPort())) {
+            long started = System.nanoTime();
+            client.setReadTimeout(5_000);
+            assertTrue(client.closedByServer());
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertTrue(took < 5_000, "closed after " + took + " ms");
+        }
+    }
+
+    @Test
     @SuppressWarnings("try") // clients are opened for the slots they take, and one closed early
     void overTheGlobalLimitTheServerStopsAcceptingUntilASlotFrees() throws Exception {
         try (TestServer server = new TestServer(limits(2, 10), Duration.ofMinutes(5));
-             TestClient first = server.plain();
-             TestClient second = server.plain();
+             TestClient first = loggedIn(server.plain());
+             TestClient second = loggedIn(server.plain());
              TestClient third = TestClient.connect(server.plainPort())) {
             third.setReadTimeout(300);
             assertFalse(third.closedByServer(), "third client waits in the kernel's queue, unanswered");
@@ -89,6 +132,51 @@ class NetServerTest {
             waitFor(() -> server.server.activeConnections() == 1); // only second is left
             try (TestClient again = TestClient.connect(server.plainPort())) {
                 again.expect("READY");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverLogsInIsClosedAtTheLoginTimeoutHoweverBusy() throws Exception {
+        try (TestServer server = new TestServer(NetLimits.defaults(), Duration.ofMinutes(5), Duration.ofMillis(600));
+             TestClient busy = server.plain();
+             TestClient loggedIn = server.plain()) {
+            loggedIn.send("LOGIN");
+            loggedIn.expect("OK");
+            long started = System.nanoTime();
+            boolean closed = false;
+            while (!closed && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+                try {
+                    busy.send("still typing"); // activity resets an idle timeout, not the login timeout
+                    closed = busy.line() == null;
+                } catch (IOException e) {
+                    closed = true; // reset by the server
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            assertTrue(closed, "a busy client that never logged in was not closed");
+            loggedIn.send("hello");
+            loggedIn.expect("ECHO hello<CRLF>"); // past the login timeout, and logged in: still served
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try") // clients are opened for the slots they take
+    void whenEverySlotIsTakenTheOldestClientNotLoggedInMakesRoom() throws Exception {
+        try (TestServer server = new TestServer(limits(3, 10), Duration.ofMinutes(5));
+             TestClient oldestLoggedIn = server.plain();
+             TestClient silentOld = server.plain();
+             TestClient silentNew = server.plain()) {
+            oldestLoggedIn.send("LOGIN");
+            oldestLoggedIn.expect("OK");
+            try (TestClient newcomer = TestClient.connect(server.plainPort())) {
+                newcomer.expect("READY"); // served: before, it waited in the kernel's queue
+                assertTrue(silentOld.closedByServer(), "the oldest connection not logged in was closed");
+                oldestLoggedIn.send("hello");
+                oldestLoggedIn.expect("ECHO hello<CRLF>");
+                silentNew.send("hello");
+                silentNew.expect("ECHO hello<CRLF>");
+                assertEquals(1, server.server.evictions());
             }
         }
     }

@@ -20,9 +20,14 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(NetLimits limits, Duration idleTimeout) throws IOException {
+        this(limits, idleTimeout, null);
+    }
+
+    /** {@code loginTimeout}: null for none; EchoHandler's LOGIN command logs a session in. */
+    TestServer(NetLimits limits, Duration idleTimeout, Duration loginTimeout) throws IOException {
         server = new NetServer(limits, TLS);
-        server.listen(new ListenerSpec("plain", "127.0.0.1", 0, false, idleTimeout, handler));
-        server.listen(new ListenerSpec("tls", "127.0.0.1", 0, true, idleTimeout, handler));
+        server.listen(new ListenerSpec("plain", "127.0.0.1", 0, false, idleTimeout, loginTimeout, handler));
+        server.listen(new ListenerSpec("tls", "127.0.0.1", 0, true, idleTimeout, loginTimeout, handler));
     }
 
     private static ServerTls sharedTls() {

@@ -227,8 +227,12 @@ class RelayTest {
         // mail from <> (a report) to an unknown remote user: it fails, and nothing is sent anywhere about it
         var store = sender.server().store();
         byte[] report = "Subject: a report\r\n\r\nreport\r\n".getBytes(StandardCharsets.US_ASCII);
-        var blob = sender.server().delivery().storeBlob(new byte[0], new java.io.ByteArrayInputStream(report), false, 0);
-        long id = sender.server().queue().enqueue(new QueuedMessage.Envelope("", blob.id(), blob.size(), java.time.Instant.now(),
+        dev.letterbox.store.BlobId blob;
+        try (var writer = store.blobs().create()) {
+            writer.stream().write(report);
+            blob = writer.commit();
+        }
+        long id = sender.server().queue().enqueue(new QueuedMessage.Envelope("", blob, report.length, java.time.Instant.now(),
                 QueuedMessage.Body.SEVEN_BIT, false, java.util.Optional.empty(), java.util.Optional.empty(),
                 java.util.OptionalLong.empty()), List.of(QueuedMessage.NewRecipient.pending("ghost@other.test",
                 java.util.Optional.empty(), java.util.Optional.empty())), "test");

@@ -78,6 +78,22 @@ public interface MailboxContract extends StoreFixture {
     }
 
     @Test
+    default void dotLevelsAreRefusedInNewNames() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            create(store, a, "Work");
+            for (String bad : List.of(".", "..", "../bob@example.com/INBOX/evil", "a/./b", "a/..", "INBOX/..")) {
+                assertRefused(INVALID_NAME, () -> create(store, a, bad));
+                assertRefused(INVALID_NAME, () -> store.write(a, tx -> { tx.renameMailbox("Work", bad); return null; }));
+            }
+            assertEquals(List.of(), store.read(a, tx -> tx.mailboxes().stream().map(Mailbox::name)
+                    .filter(n -> n.contains(".")).toList()), "nothing was made, not even a parent");
+            assertEquals("...", create(store, a, "...").name(), "three dots are a name like any other");
+            assertEquals("a.b/.hidden", create(store, a, "a.b/.hidden").name());
+        }
+    }
+
+    @Test
     default void deleteRemovesMessagesFreesQuotaAndKeepsChildren() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "alice@example.com");

@@ -37,6 +37,17 @@ public final class LineClient implements AutoCloseable {
         return new LineClient(s, tls);
     }
 
+    /**
+     * Like {@link #plain}, from the local address {@code from}: every 127.x.y.z is this machine
+     * (Linux routes all of 127/8 to loopback), so one test can be many clients.
+     */
+    public static LineClient plainFrom(String from, String host, int port, SSLContext tls) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(from, 0));
+        s.connect(new InetSocketAddress(host, port), 5000);
+        return new LineClient(s, tls);
+    }
+
     public static LineClient tls(String host, int port, SSLContext tls) throws IOException {
         LineClient c = plain(host, port, tls);
         c.startTls();

@@ -2,7 +2,10 @@ package dev.letterbox.testing;
 
 import dev.letterbox.config.Config;
 import dev.letterbox.config.ConfigLoader;
-import dev.letterbox.delivery.DeliveryOutcome;
+import dev.letterbox.delivery.Envelope;
+import dev.letterbox.delivery.Outcome;
+import dev.letterbox.delivery.RecipientDecision;
+import dev.letterbox.delivery.Recipients;
 import dev.letterbox.server.LetterboxServer;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Mailbox;
@@ -155,10 +158,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     /** Delivers raw message bytes (stored exactly as given) to a local address; fails unless stored. */
     public void deliver(String address, byte[] message) throws IOException {
-        var delivery = server.delivery();
-        var blob = delivery.storeBlob(new byte[0], new ByteArrayInputStream(message), false, 0);
-        List<DeliveryOutcome> out = delivery.deliver(blob, List.of(account(address)), "test");
-        if (!(out.get(0) instanceof DeliveryOutcome.Stored)) throw new IOException("not stored: " + out);
+        Recipients recipients = new Recipients();
+        recipients.add(address, new RecipientDecision.Accept(List.of(account(address)), List.of()), Optional.empty(),
+                Optional.empty());
+        Outcome out = server.pipeline().deliver(Envelope.local(Envelope.Origin.LOCAL, "", "test"), recipients,
+                new ByteArrayInputStream(message), false);
+        if (!(out instanceof Outcome.Delivered d) || d.stored() != 1) throw new IOException("not stored: " + out);
     }
 
     public void deliver(String address, String message) throws IOException {
@@ -191,6 +196,13 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     public LineClient connectTls(String listener) throws IOException {
         return LineClient.tls("127.0.0.1", port(listener), clientTls());
+    }
+
+    /** A connection from the loopback address {@code from} (such as "127.0.0.7"), TLS started for a TLS listener. */
+    public LineClient connectFrom(String from, String listener, boolean tls) throws IOException {
+        LineClient c = LineClient.plainFrom(from, "127.0.0.1", port(listener), clientTls());
+        if (tls) c.startTls();
+        return c;
     }
 
     private void holdPorts() {

@@ -20,8 +20,9 @@ import org.w3c.dom.Document;
  */
 public final class WebClient {
     static {
-        // The test certificate names mail.example.test while requests go to 127.0.0.1; the client
-        // reads this once, before its first use.
+        // The test certificate names mail.example.test while requests go to 127.0.0.1. The client
+        // reads this once, when the first HttpClient in the JVM is built (maybe by another test, such
+        // as the rspamd learner's), so the surefire argLine sets it too; this covers runs outside Maven.
         System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
     }
 
@@ -30,8 +31,18 @@ public final class WebClient {
 
     public WebClient(TestServer server) {
         this.server = server;
-        this.client = HttpClient.newBuilder().sslContext(server.clientTls())
-                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = builder(server).build();
+    }
+
+    /** A client whose connections come from the loopback address {@code from} (such as "127.0.0.9"). */
+    public WebClient(TestServer server, String from) throws IOException {
+        this.server = server;
+        this.client = builder(server).localAddress(java.net.InetAddress.getByName(from)).build();
+    }
+
+    private static HttpClient.Builder builder(TestServer server) {
+        return HttpClient.newBuilder().sslContext(server.clientTls())
+                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
     }
 
     public URI https(String pathAndQuery) {

@@ -1,9 +1,8 @@
 package dev.letterbox.imap.server;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
-import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.LoginOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.ResponseCode;
@@ -90,47 +89,30 @@ final class AuthCommands {
         return new String(raw, 0, len, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
-    /** Checks credentials through the directory, with the per-address throttle. Wipes the password. */
+    /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password. */
     private static Done check(ImapSession s, String user, char[] password) {
         InetAddress ip = s.conn.remoteAddress().getAddress();
-        if (s.service.throttle.isBlocked(ip)) {
-            Arrays.fill(password, '\0');
-            return Done.no(ResponseCode.unavailable(), "Too many failed logins from your address; try again later");
+        LoginOutcome outcome;
+        try {
+            outcome = s.service.logins.login(user, password, Protocol.IMAP, ip, s.who());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
+            return Done.no(ResponseCode.unavailable(), "Server shutting down");
         }
-        AuthResult result = s.service.directory.authenticate(user, password, Protocol.IMAP);
-        return switch (result) {
-            case AuthResult.Success ok -> {
-                s.service.throttle.recordSuccess(ip);
-                s.service.metrics.login("imap", true);
+        return switch (outcome) {
+            case LoginOutcome.LoggedIn ok -> {
                 Account account = ok.account();
                 s.authenticated(account);
                 ImapSession.LOG.log(INFO, "{0}: login {1}", s.who(), account.address());
                 yield Done.ok(ResponseCode.capability(Capabilities.of(s)), "Logged in");
             }
-            case AuthResult.BadCredentials bad -> {
-                s.service.metrics.login("imap", false);
-                ImapSession.LOG.log(INFO, "{0}: login failed for {1} from {2}", s.who(), SessionCommands.printable(user),
-                        ip.getHostAddress());
-                if (s.service.throttle.recordFailure(ip)) {
-                    ImapSession.LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", s.who(), ip.getHostAddress());
-                }
-                try {
-                    s.service.throttle.pause(ip);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                yield Done.no(ResponseCode.authenticationFailed(), "Authentication failed");
-            }
-            case AuthResult.AccountDisabled d -> {
-                s.service.metrics.login("imap", false);
-                ImapSession.LOG.log(INFO, "{0}: login refused for {1}: account disabled", s.who(), d.account().address());
-                yield Done.no(ResponseCode.contactAdmin(), "This account is disabled");
-            }
-            case AuthResult.ProtocolDisabled d -> {
-                s.service.metrics.login("imap", false);
-                ImapSession.LOG.log(INFO, "{0}: login refused for {1}: IMAP disabled", s.who(), d.account().address());
-                yield Done.no(ResponseCode.contactAdmin(), "IMAP access is disabled for this account");
-            }
+            case LoginOutcome.BadCredentials bad -> Done.no(ResponseCode.authenticationFailed(), "Authentication failed");
+            case LoginOutcome.AccountDisabled d -> Done.no(ResponseCode.contactAdmin(), "This account is disabled");
+            case LoginOutcome.ProtocolDisabled d -> Done.no(ResponseCode.contactAdmin(), "IMAP access is disabled for this account");
+            case LoginOutcome.ClientBlocked b ->
+                    Done.no(ResponseCode.unavailable(), "Too many failed logins from your address; try again later");
+            case LoginOutcome.AccountBusy b ->
+                    Done.no(ResponseCode.unavailable(), "Too many failed logins for this account; try again in a minute");
         };
     }
 }

@@ -1,7 +1,6 @@
 package dev.letterbox.imap.server;
 
-import dev.letterbox.auth.Directory;
-import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.config.Config;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
@@ -11,18 +10,16 @@ import dev.letterbox.store.MailStore;
 /** What every IMAP session shares; hands each new connection its own {@link ImapSession}. */
 public final class ImapService implements ConnectionHandler {
     final MailStore store;
-    final Directory directory;
-    final LoginThrottle throttle;
+    final LoginGuard logins;
     final Metrics metrics;
     final Config.Imap config;
     final String hostname;
     final RecentClaims recentClaims = new RecentClaims();
 
-    public ImapService(MailStore store, Directory directory, LoginThrottle throttle, Metrics metrics,
+    public ImapService(MailStore store, LoginGuard logins, Metrics metrics,
                        Config.Imap config, String hostname) {
         this.store = store;
-        this.directory = directory;
-        this.throttle = throttle;
+        this.logins = logins;
         this.metrics = metrics;
         this.config = config;
         this.hostname = hostname;

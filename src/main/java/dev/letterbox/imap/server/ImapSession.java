@@ -330,6 +330,7 @@ final class ImapSession implements ImapReader.Session {
 
     /** Enters the authenticated state and starts listening for the account's changes. */
     void authenticated(Account account) {
+        conn.loggedIn();
         state = new SessionState.Authenticated(account);
         subscription = service.store.changes().subscribe(account.id(), this::onChange);
     }

@@ -5,7 +5,8 @@ import java.text.Normalizer;
 /**
  * Mailbox names as IMAP clients send them, made ready for the store: Unicode NFC (RFC 9051 §5.1,
  * RFC 6855 §3, so "é" typed two ways names one mailbox). The store validates the rest (empty
- * levels, control characters, length) and only ever looks inside the logged-in account.
+ * levels, control characters, length; no "." or ".." level in a name being created or renamed to)
+ * and only ever looks inside the logged-in account.
  */
 final class MailboxNames {
     private MailboxNames() {}

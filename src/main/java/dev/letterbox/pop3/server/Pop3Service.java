@@ -1,7 +1,6 @@
 package dev.letterbox.pop3.server;
 
-import dev.letterbox.auth.Directory;
-import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.config.Config;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
@@ -11,18 +10,16 @@ import dev.letterbox.store.MailStore;
 /** What every POP3 session shares; hands each new connection its own {@link Pop3Session}. */
 public final class Pop3Service implements ConnectionHandler {
     final MailStore store;
-    final Directory directory;
-    final LoginThrottle throttle;
+    final LoginGuard logins;
     final Metrics metrics;
     final Config.Pop3 config;
     final String hostname;
     final Pop3Locks locks = new Pop3Locks();
 
-    public Pop3Service(MailStore store, Directory directory, LoginThrottle throttle, Metrics metrics,
+    public Pop3Service(MailStore store, LoginGuard logins, Metrics metrics,
                        Config.Pop3 config, String hostname) {
         this.store = store;
-        this.directory = directory;
-        this.throttle = throttle;
+        this.logins = logins;
         this.metrics = metrics;
         this.config = config;
         this.hostname = hostname;

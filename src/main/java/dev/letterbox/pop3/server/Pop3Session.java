@@ -3,7 +3,7 @@ package dev.letterbox.pop3.server;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.LoginOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.LineTooLongException;
@@ -221,44 +221,31 @@ final class Pop3Session {
         return login(plain.get().username(), plain.get().password());
     }
 
-    /** Checks credentials, takes the maildrop lock and opens the maildrop. */
+    /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, then opens the maildrop. */
     private boolean login(String username, char[] password) throws IOException {
-        var ip = conn.remoteAddress().getAddress();
-        if (service.throttle.isBlocked(ip)) {
-            java.util.Arrays.fill(password, '\0');
-            reply.err(Code.SYS_TEMP, "too many failed logins from your address; try again later");
+        LoginOutcome outcome;
+        try {
+            outcome = service.logins.login(username, password, Protocol.POP3, conn.remoteAddress().getAddress(), who());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
             return false;
         }
-        AuthResult result = service.directory.authenticate(username, password, Protocol.POP3);
-        switch (result) {
-            case AuthResult.Success s -> {
-                service.throttle.recordSuccess(ip);
-                service.metrics.login("pop3", true);
-                return open(s.account());
+        switch (outcome) {
+            case LoginOutcome.LoggedIn in -> {
+                return open(in.account());
             }
-            case AuthResult.BadCredentials b -> {
-                service.metrics.login("pop3", false);
-                LOG.log(INFO, "{0}: login failed for {1} from {2}", who(), printable(username), ip.getHostAddress());
-                if (service.throttle.recordFailure(ip)) {
-                    LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", who(), ip.getHostAddress());
-                }
-                try {
-                    service.throttle.pause(ip);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            case LoginOutcome.BadCredentials b -> {
                 reply.err(Code.AUTH, "authentication failed");
                 return !countError();
             }
-            case AuthResult.AccountDisabled d -> {
-                LOG.log(INFO, "{0}: login refused for {1}: account disabled", who(), d.account().address());
-                reply.err(Code.AUTH, "this account is disabled");
+            case LoginOutcome.AccountDisabled d -> reply.err(Code.AUTH, "this account is disabled");
+            case LoginOutcome.ProtocolDisabled d ->
+                    reply.err(Code.AUTH, "POP3 access is disabled for this account; use IMAP or ask your administrator");
+            case LoginOutcome.ClientBlocked b -> {
+                reply.err(Code.SYS_TEMP, "too many failed logins from your address; try again later");
+                return false;
             }
-            case AuthResult.ProtocolDisabled d -> {
-                LOG.log(INFO, "{0}: login refused for {1}: POP3 disabled", who(), d.account().address());
-                reply.err(Code.AUTH, "POP3 access is disabled for this account; use IMAP or ask your administrator");
-            }
+            case LoginOutcome.AccountBusy b -> reply.err(Code.SYS_TEMP, "too many failed logins for this account; try again in a minute");
         }
         return true;
     }
@@ -289,6 +276,7 @@ final class Pop3Session {
             return true;
         }
         account = a;
+        conn.loggedIn();
         LOG.log(INFO, "{0}: login {1} ({2} messages)", who(), a.address(), maildrop.count());
         reply.ok("Logged in, " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
         return true;
@@ -429,11 +417,5 @@ final class Pop3Session {
     /** "pop3s 6f8lqd6k", the same session prefix the network layer logs with. */
     private String who() {
         return conn.listenerName() + " " + conn.sessionId();
-    }
-
-    /** A user-supplied name made safe for a log line. */
-    private static String printable(String s) {
-        String cut = s.length() > 100 ? s.substring(0, 100) : s;
-        return cut.replaceAll("[^\\x21-\\x7e]", "?");
     }
 }

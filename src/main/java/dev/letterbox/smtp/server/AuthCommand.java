@@ -1,9 +1,8 @@
 package dev.letterbox.smtp.server;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
-import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.LoginOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.net.LineTooLongException;
 import dev.letterbox.smtp.SmtpCommand;
@@ -22,7 +21,7 @@ import java.util.Optional;
 
 /**
  * AUTH (RFC 4954) with PLAIN (RFC 4616) and LOGIN. Only over TLS; failures from one address are
- * slowed down and then refused for a while by the shared {@link dev.letterbox.auth.LoginThrottle}.
+ * slowed down and then refused for a while by the shared {@link dev.letterbox.auth.LoginGuard}.
  */
 final class AuthCommand {
     private static final System.Logger LOG = System.getLogger("letterbox.smtp");
@@ -68,9 +67,8 @@ final class AuthCommand {
             return;
         }
         InetAddress ip = s.conn.remoteAddress().getAddress();
-        if (s.service.throttle.isBlocked(ip)) {
-            s.reply(SmtpReply.of(421, "4.7.0", "too many failed logins from your address; try again later"));
-            s.end();
+        if (s.service.logins.isBlocked(ip)) { // refused before any exchange, as the answer would be anyway
+            blocked();
             return;
         }
         String user;
@@ -107,40 +105,36 @@ final class AuthCommand {
         verify(user, password, ip);
     }
 
+    /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password. */
     private void verify(String user, char[] password, InetAddress ip) throws IOException {
-        AuthResult result = s.service.directory.authenticate(user, password, Protocol.SMTP);
-        switch (result) {
-            case AuthResult.Success ok -> {
-                s.service.throttle.recordSuccess(ip);
-                s.service.metrics.login("smtp", true);
+        LoginOutcome outcome;
+        try {
+            outcome = s.service.logins.login(user, password, Protocol.SMTP, ip, s.who());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
+            s.end();
+            return;
+        }
+        switch (outcome) {
+            case LoginOutcome.LoggedIn ok -> {
                 s.account = ok.account();
+                s.conn.loggedIn();
                 LOG.log(INFO, "{0}: login {1}", s.who(), ok.account().address());
                 s.reply(SmtpReply.of(235, "2.7.0", "authentication successful"));
             }
-            case AuthResult.BadCredentials bad -> {
-                s.service.metrics.login("smtp", false);
-                LOG.log(INFO, "{0}: login failed for {1} from {2}", s.who(), SmtpSession.printable(user), ip.getHostAddress());
-                if (s.service.throttle.recordFailure(ip)) {
-                    LOG.log(WARNING, "{0}: {1} blocked after repeated login failures", s.who(), ip.getHostAddress());
-                }
-                try {
-                    s.service.throttle.pause(ip);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    s.end();
-                    return;
-                }
-                s.fail(SmtpReply.of(535, "5.7.8", "authentication credentials invalid"));
-            }
-            case AuthResult.AccountDisabled d -> {
-                LOG.log(INFO, "{0}: login refused for {1}: account disabled", s.who(), d.account().address());
-                s.fail(SmtpReply.of(535, "5.7.8", "this account is disabled"));
-            }
-            case AuthResult.ProtocolDisabled d -> {
-                LOG.log(INFO, "{0}: login refused for {1}: SMTP disabled", s.who(), d.account().address());
-                s.fail(SmtpReply.of(535, "5.7.8", "sending mail is disabled for this account"));
-            }
+            case LoginOutcome.BadCredentials bad -> s.fail(SmtpReply.of(535, "5.7.8", "authentication credentials invalid"));
+            case LoginOutcome.AccountDisabled d -> s.fail(SmtpReply.of(535, "5.7.8", "this account is disabled"));
+            case LoginOutcome.ProtocolDisabled d -> s.fail(SmtpReply.of(535, "5.7.8", "sending mail is disabled for this account"));
+            case LoginOutcome.ClientBlocked b -> blocked();
+            // RFC 4954 §6: 454 4.7.0 is the temporary authentication failure
+            case LoginOutcome.AccountBusy b ->
+                    s.reply(SmtpReply.of(454, "4.7.0", "too many failed logins for this account; try again in a minute"));
         }
+    }
+
+    private void blocked() throws IOException {
+        s.reply(SmtpReply.of(421, "4.7.0", "too many failed logins from your address; try again later"));
+        s.end();
     }
 
     /** The initial response, or the answer to a "334 prompt" challenge (RFC 4954 §4). */

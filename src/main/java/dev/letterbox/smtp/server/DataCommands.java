@@ -2,16 +2,19 @@ package dev.letterbox.smtp.server;
 
 import static java.lang.System.Logger.Level.INFO;
 
+import dev.letterbox.delivery.Envelope;
+import dev.letterbox.delivery.Intake;
+import dev.letterbox.delivery.Outcome;
 import dev.letterbox.smtp.DataReader;
 import dev.letterbox.smtp.MailParameters;
 import dev.letterbox.smtp.SmtpCommand;
 import dev.letterbox.smtp.SmtpReply;
+import dev.letterbox.store.QueuedMessage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.ZonedDateTime;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /** DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030): receiving the message and answering for it. */
 final class DataCommands {
@@ -49,8 +52,7 @@ final class DataCommands {
             return;
         }
         Transaction tx = s.tx;
-        MessageIntake intake = open(tx);
-        if (intake == null) return;
+        Intake intake = open(tx);
         s.reply(SmtpReply.plain(354, "end data with <CR><LF>.<CR><LF>"));
         s.conn.flush();
         DataReader.Result result;
@@ -71,8 +73,7 @@ final class DataCommands {
             LOG.log(INFO, "{0}: message refused: bare CR or LF in DATA", s.who());
             answer = SmtpReply.of(550, "5.6.0", "message refused: bare CR or LF line endings; lines must end with CRLF");
         } else {
-            answer = intake.finish();
-            if (answer.isPositive()) s.messages++;
+            answer = finish(intake);
         }
         s.resetTransaction(); // RFC 5321 §4.1.1.4: the transaction ends whatever the outcome
         s.reply(answer);
@@ -99,13 +100,7 @@ final class DataCommands {
             s.reply(tooBig());
             return;
         }
-        if (tx.chunked == null) {
-            tx.chunked = open(tx);
-            if (tx.chunked == null) {
-                discard(b.size());
-                return;
-            }
-        }
+        if (tx.chunked == null) tx.chunked = open(tx);
         try {
             copy(s.conn.input(), tx.chunked.sink(), b.size());
         } catch (IOException | RuntimeException e) {
@@ -118,10 +113,9 @@ final class DataCommands {
             s.reply(SmtpReply.of(250, "2.0.0", b.size() + " octets received"));
             return;
         }
-        MessageIntake intake = tx.chunked;
+        Intake intake = tx.chunked;
         tx.chunked = null;
-        SmtpReply answer = intake.finish();
-        if (answer.isPositive()) s.messages++;
+        SmtpReply answer = finish(intake);
         s.resetTransaction();
         s.reply(answer);
     }
@@ -131,24 +125,53 @@ final class DataCommands {
                 + s.service.config.maxMessageSize() + " octets");
     }
 
-    /** Starts the message's blob; on a storage failure answers 451, ends the transaction and returns null. */
-    private MessageIntake open(Transaction tx) throws IOException {
+    /** Hands the transaction to the delivery pipeline; the message's bytes then go to the intake's sink. */
+    private Intake open(Transaction tx) {
         var conn = s.conn;
-        String protocol = TraceHeaders.protocol(s.esmtp, tx.params.smtputf8(), conn.isTls(), s.authenticated());
+        String protocol = protocol(s.esmtp, tx.params.smtputf8(), conn.isTls(), s.authenticated());
         String id = conn.sessionId() + "." + (s.messages + 1);
-        byte[] received = TraceHeaders.received(s.helo, conn.remoteAddress().getAddress().getHostAddress(),
-                s.service.hostname, protocol, conn.tls().map(Object::toString).orElse(null), id,
-                tx.recipientCount() == 1 ? tx.accepted.get(0) : null, ZonedDateTime.now());
-        OptionalLong submitter = s.authenticated() ? OptionalLong.of(s.account.id()) : OptionalLong.empty();
-        try {
-            return new MessageIntake(s.service, tx, received, s.authenticated(), conn.listenerName(),
-                    s.who() + " message " + (s.messages + 1), submitter);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: cannot start storing a message: {1}", s.who(), e.toString());
-            s.resetTransaction();
-            s.reply(SmtpReply.of(451, "4.3.0", "cannot store messages right now; try again later"));
-            return null;
-        }
+        var client = new Envelope.Client(conn.remoteAddress().getAddress(), s.helo, protocol,
+                conn.tls().map(Object::toString), id);
+        var envelope = new Envelope(s.authenticated() ? Envelope.Origin.SUBMISSION : Envelope.Origin.INBOUND,
+                Optional.of(client), tx.senderText(), options(tx.params), Optional.ofNullable(s.account),
+                s.who() + " message " + (s.messages + 1));
+        return s.service.pipeline.open(envelope, tx.recipients);
+    }
+
+    /** The one reply for the message: what the pipeline did, in SMTP's words (RFC 5321 §4.2, RFC 3463). */
+    private SmtpReply finish(Intake intake) {
+        SmtpReply answer = switch (intake.finish()) {
+            case Outcome.Delivered d -> {
+                s.messages++;
+                s.service.metrics.messageReceived(s.conn.listenerName());
+                for (int i = 0; i < d.stored(); i++) s.service.metrics.messageDelivered(true);
+                yield SmtpReply.of(250, "2.0.0", d.queueId().isPresent()
+                        ? "message accepted, queued as " + d.queueId().getAsLong() : "message delivered");
+            }
+            case Outcome.Refused r -> SmtpReply.of(r.reason() == Outcome.Reason.MAILBOX_FULL ? 552 : 550,
+                    r.enhancedCode(), r.text());
+            case Outcome.Deferred d -> SmtpReply.of(451, d.enhancedCode(), d.text());
+        };
+        return answer;
+    }
+
+    private static Envelope.Options options(MailParameters p) {
+        QueuedMessage.Body body = switch (p.body().orElse(MailParameters.Body.SEVEN_BIT)) {
+            case SEVEN_BIT -> QueuedMessage.Body.SEVEN_BIT;
+            case EIGHT_BIT_MIME -> QueuedMessage.Body.EIGHT_BIT_MIME;
+            case BINARY_MIME -> QueuedMessage.Body.BINARY_MIME;
+        };
+        return new Envelope.Options(body, p.smtputf8(), p.ret().map(r -> QueuedMessage.Ret.valueOf(r.name())), p.envId());
+    }
+
+    /**
+     * RFC 3848 and RFC 6531 §3.7.3: ESMTP, plus S with TLS, plus A when authenticated; UTF8SMTP
+     * in place of ESMTP for an SMTPUTF8 transaction; SMTP after HELO.
+     */
+    static String protocol(boolean esmtp, boolean utf8, boolean tls, boolean authenticated) {
+        String base = !esmtp ? "SMTP" : utf8 ? "UTF8SMTP" : "ESMTP";
+        if (!esmtp) return base;
+        return base + (tls ? "S" : "") + (authenticated ? "A" : "");
     }
 
     private static void copy(InputStream in, OutputStream out, long n) throws IOException {

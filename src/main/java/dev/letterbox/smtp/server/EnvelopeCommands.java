@@ -2,11 +2,11 @@ package dev.letterbox.smtp.server;
 
 import static java.lang.System.Logger.Level.INFO;
 
+import dev.letterbox.delivery.RecipientDecision;
 import dev.letterbox.smtp.MailParameters;
 import dev.letterbox.smtp.Mailbox;
 import dev.letterbox.smtp.SmtpCommand;
 import dev.letterbox.smtp.SmtpReply;
-import dev.letterbox.store.Account;
 import dev.letterbox.store.QueuedMessage;
 import java.io.IOException;
 import java.util.EnumSet;
@@ -52,13 +52,14 @@ final class EnvelopeCommands {
             s.fail(SmtpReply.of(553, "5.6.7", "non-ASCII address needs the SMTPUTF8 parameter"));
             return;
         }
-        if (s.authenticated() && !service.policy.ownsSender(s.account, m.from())) {
+        if (s.authenticated() && !service.senders.owns(s.account, m.from())) {
             LOG.log(INFO, "{0}: {1} may not send as <{2}>", s.who(), s.account.address(),
                     SmtpSession.printable(m.from().map(Mailbox::address).orElse("")));
             s.fail(SmtpReply.of(553, "5.7.1", "sender address not owned by you; use one of your own addresses"));
             return;
         }
         s.tx = new Transaction(m.from(), p);
+        s.conn.loggedIn(); // port 25 has no login: a mail transaction is the client getting to work
         s.reply(SmtpReply.of(250, "2.1.0", "sender OK"));
     }
 
@@ -83,27 +84,29 @@ final class EnvelopeCommands {
             return;
         }
         long declared = tx.params.size().orElse(0);
-        switch (s.service.policy.recipient(to, s.authenticated(), declared)) {
-            case InboundPolicy.Decision.Refuse refuse -> {
+        switch (s.service.pipeline.resolve(to.address(), s.authenticated(), declared)) {
+            case RecipientDecision.Refuse refuse -> {
                 tx.refused++;
-                if (refuse.reply().isTransient()) s.reply(refuse.reply());
-                else s.fail(refuse.reply());
+                SmtpReply reply = refusal(refuse.reason());
+                if (reply.isTransient()) s.reply(reply);
+                else s.fail(reply);
             }
-            case InboundPolicy.Decision.Accept accept -> {
-                for (Account a : accept.accounts()) tx.accounts.putIfAbsent(a.id(), a);
+            case RecipientDecision.Accept accept -> {
                 Optional<Set<QueuedMessage.Notify>> notify = r.params().notifyOn().map(EnvelopeCommands::notify);
-                for (String remote : accept.remote()) {
-                    tx.remote.putIfAbsent(remote, QueuedMessage.NewRecipient.pending(remote, notify, r.params().orcpt()));
-                }
-                if (!accept.accounts().isEmpty() && notify.map(n -> n.contains(QueuedMessage.Notify.SUCCESS)).orElse(false)) {
-                    tx.successReports.putIfAbsent(to.address(), new Transaction.SuccessReport(
-                            accept.accounts().stream().map(Account::id).toList(), new QueuedMessage.NewRecipient(to.address(),
-                            notify, r.params().orcpt(), QueuedMessage.State.DELIVERED, Optional.empty())));
-                }
-                tx.accepted.add(to.address());
+                tx.recipients.add(to.address(), accept, notify, r.params().orcpt());
                 s.reply(SmtpReply.of(250, "2.1.5", "recipient OK"));
             }
         }
+    }
+
+    /** RFC 5321 §4.2.2 and RFC 3463 codes for a recipient the pipeline refused. */
+    static SmtpReply refusal(RecipientDecision.Refusal reason) {
+        return switch (reason) {
+            case UNKNOWN_USER -> SmtpReply.of(550, "5.1.1", "no such user here");
+            case RELAY_DENIED -> SmtpReply.of(554, "5.7.1", "relay access denied: we do not accept mail for that domain");
+            case MAILBOX_FULL -> SmtpReply.of(452, "4.2.2", "mailbox full; try again later");
+            case INVALID -> SmtpReply.of(553, "5.1.3", "not a valid address");
+        };
     }
 
     private static Set<QueuedMessage.Notify> notify(Set<dev.letterbox.smtp.RcptParameters.Notify> given) {

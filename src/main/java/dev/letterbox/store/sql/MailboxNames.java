@@ -12,6 +12,11 @@ import java.util.Optional;
  * The store's rules for mailbox names: '/'-separated non-empty components, no control characters,
  * at most {@link #MAX_BYTES} bytes of UTF-8. A first component spelled "inbox" in any case is INBOX
  * (RFC 3501 §5.1: INBOX is case-insensitive), stored as "INBOX", so "inbox/Lists" is "INBOX/Lists".
+ *
+ * <p>A new name (CREATE, the target of RENAME) must also have no level "." or "..": they mean
+ * nothing here, yet a client, a backup script or a future file-backed store reading
+ * "../bob@example.com/INBOX" as a path would look outside the account. Names made before this rule
+ * can still be found, renamed and deleted.
  */
 final class MailboxNames {
     static final int MAX_BYTES = 255;
@@ -23,6 +28,18 @@ final class MailboxNames {
         String problem = problem(name);
         if (problem != null) throw new MailboxException(MailboxException.Reason.INVALID_NAME, problem);
         return inboxSpelled(name);
+    }
+
+    /** {@link #canonical} for a name about to be given to a mailbox: also no "." or ".." level. */
+    static String canonicalNew(String name) {
+        String stored = canonical(name);
+        for (String level : stored.split(String.valueOf(Mailbox.SEPARATOR), -1)) {
+            if (level.equals(".") || level.equals("..")) {
+                throw new MailboxException(MailboxException.Reason.INVALID_NAME,
+                        "mailbox name has a level \"" + level + "\"; \".\" and \"..\" are not allowed as levels");
+            }
+        }
+        return stored;
     }
 
     /** The stored form, or empty when no mailbox can have this name (lookups just find nothing). */

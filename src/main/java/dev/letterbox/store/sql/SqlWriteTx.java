@@ -45,7 +45,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public Mailbox createMailbox(String name, Optional<SpecialUse> use) {
-        String canonical = MailboxNames.canonical(name);
+        String canonical = MailboxNames.canonicalNew(name);
         account(); // NOT_FOUND for a removed account, before any insert
         if (MailboxQueries.byName(db, accountId, canonical).isPresent()) {
             throw new MailboxException(Reason.ALREADY_EXISTS, "mailbox already exists");
@@ -79,7 +79,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     @Override
     public void renameMailbox(String oldName, String newName) {
         Mailbox source = mailbox(oldName).orElseThrow(MailboxQueries::nonexistent);
-        String target = MailboxNames.canonical(newName);
+        String target = MailboxNames.canonicalNew(newName);
         if (MailboxQueries.byName(db, accountId, target).isPresent()) {
             throw new MailboxException(Reason.ALREADY_EXISTS, "mailbox already exists");
         }

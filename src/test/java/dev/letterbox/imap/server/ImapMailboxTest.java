@@ -50,6 +50,30 @@ class ImapMailboxTest {
         }
     }
 
+    /** A "." or ".." level, or an empty one, never becomes a folder: NO [CANNOT] (RFC 5530) saying why. */
+    @Test
+    void dotAndEmptyLevelsAreRefusedWhereverANameIsMade() throws Exception {
+        String victim = server.newUser("victim");
+        String user = server.newUser("dots");
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            var r = c.run("d1 CREATE \"../" + victim + "/INBOX/evil\"").no().code("CANNOT");
+            assertTrue(r.tagged().contains("\"..\""), r.tagged());
+            for (String bad : List.of(".", "..", "a/./b", "a/../b", "INBOX/..", "./x", "a//b", "/a", "//", "a//")) {
+                c.run("d2 CREATE \"" + bad + "\"").no().code("CANNOT");
+            }
+            c.run("d3 CREATE Work").ok();
+            for (String bad : List.of("..", "../" + victim + "/INBOX", "Work/.", "a//b", "/Work2")) {
+                c.run("d4 RENAME Work \"" + bad + "\"").no().code("CANNOT");
+            }
+            c.run("d5 RENAME INBOX \"../inbox-copy\"").no().code("CANNOT");
+            for (String line : c.run("d6 LIST \"\" *").ok().untagged()) {
+                assertTrue(!line.contains("\"..") && !line.contains("\".") && !line.contains("/.") && !line.contains("evil"), line);
+            }
+            c.run("d7 CREATE \"a.b/...\"").ok(); // dots inside a level are ordinary characters
+            c.run("d8 CREATE Projects/").ok(); // RFC 3501 §6.3.3: one trailing separator only announces children
+        }
+    }
+
     @Test
     void renameMovesChildrenAndInboxRenameLeavesAnEmptyInbox() throws Exception {
         String user = server.newUser("rename");

@@ -1,4 +1,4 @@
-package dev.letterbox.smtp.server;
+package dev.letterbox.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,12 +12,12 @@ import java.util.Locale;
  * (RFC 5321 §4.4, at final delivery), Received (RFC 5321 §4.4 with RFC 3848 / RFC 6531 protocol
  * names), and on submission a missing Date and Message-ID (RFC 6409 §8.2, §8.3).
  */
-final class TraceHeaders {
+final class TraceFields {
     /** RFC 5322 §3.3 date-time, numeric zone. */
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TraceHeaders() {}
+    private TraceFields() {}
 
     /** {@code sender} as it appears between the angle brackets; empty for {@code <>}. */
     static byte[] returnPath(String sender) {
@@ -26,28 +26,18 @@ final class TraceHeaders {
 
     /**
      * {@code Received: from HELO ([ip]) by HOST (Letterbox) with PROTO (TLS) id ID for <rcpt>; date}.
-     * {@code tls} is null without TLS; {@code forRecipient} null when there are several.
+     * {@code forRecipient} null when there are several.
      */
-    static byte[] received(String helo, String ip, String hostname, String protocol, String tls, String id,
-                           String forRecipient, ZonedDateTime when) {
+    static byte[] received(Envelope.Client client, String hostname, String forRecipient, ZonedDateTime when) {
         StringBuilder sb = new StringBuilder(256);
-        sb.append("Received: from ").append(safeHelo(helo)).append(" ([").append(ip).append("])\r\n");
-        sb.append("\tby ").append(hostname).append(" (Letterbox) with ").append(protocol);
-        if (tls != null) sb.append(" (").append(tls).append(')');
-        sb.append("\r\n\tid ").append(id);
+        sb.append("Received: from ").append(safeHelo(client.helo())).append(" ([")
+                .append(client.address().getHostAddress()).append("])\r\n");
+        sb.append("\tby ").append(hostname).append(" (Letterbox) with ").append(client.protocol());
+        client.tls().ifPresent(tls -> sb.append(" (").append(tls).append(')'));
+        sb.append("\r\n\tid ").append(client.id());
         if (forRecipient != null) sb.append("\r\n\tfor <").append(forRecipient).append('>');
         sb.append(";\r\n\t").append(DATE.format(when)).append("\r\n");
         return bytes(sb.toString());
-    }
-
-    /**
-     * RFC 3848 and RFC 6531 §3.7.3: ESMTP, plus S with TLS, plus A when authenticated; UTF8SMTP
-     * in place of ESMTP for an SMTPUTF8 transaction; SMTP after HELO.
-     */
-    static String protocol(boolean esmtp, boolean utf8, boolean tls, boolean authenticated) {
-        String base = !esmtp ? "SMTP" : utf8 ? "UTF8SMTP" : "ESMTP";
-        if (!esmtp) return base;
-        return base + (tls ? "S" : "") + (authenticated ? "A" : "");
     }
 
     static byte[] date(ZonedDateTime when) {
@@ -73,7 +63,7 @@ final class TraceHeaders {
         return sb.toString();
     }
 
-    private static byte[] bytes(String s) {
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

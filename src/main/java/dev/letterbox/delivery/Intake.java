@@ -1,0 +1,366 @@
+package dev.letterbox.delivery;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.delivery.Outcome.RecipientResult;
+import dev.letterbox.message.MessageStructure;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.store.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One message on its way in: its bytes stream into a spool and a parser while the sender sends;
+ * {@link #finish()} then runs the checks, writes the final blobs (the header fields that depend on
+ * the whole message in front of the client's unchanged bytes), stores the local copies, queues the
+ * rest and returns the one {@link Outcome}.
+ *
+ * <p>Blobs: local copies get one blob with Return-Path in front (the final-delivery form); what
+ * goes to other servers gets one without (a relay adds nothing the next hop would not). Both are
+ * written from the spool, never read back from the store.
+ *
+ * <p>Durability: {@link Outcome.Delivered} is returned only when every copy it reports is committed
+ * and everything queued is on disk. A local copy that fails for a storage reason makes the whole
+ * message {@link Outcome.Deferred} (copies already stored may arrive twice when the sender retries)
+ * — except for mail from the queue, which retries each recipient on its own.
+ *
+ * <p>Not thread-safe: one session thread writes and finishes.
+ */
+public final class Intake {
+    private static final System.Logger LOG = System.getLogger("letterbox.delivery");
+    private static final Outcome.Deferred STORAGE_FAILED =
+            new Outcome.Deferred("4.3.0", "cannot store the message right now; try again later");
+
+    private final Pipeline pipeline;
+    private final Envelope envelope;
+    private final Recipients recipients;
+    private final MessageSpool spool;
+    private final StreamingParse parse;
+    private final HeaderSection header;
+    private final List<Check.Run> checks = new ArrayList<>();
+    /** Where the body starts in the spooled bytes; unknown (max) until the header section has ended. */
+    private long bodyStart = Long.MAX_VALUE;
+    private boolean done;
+
+    Intake(Pipeline pipeline, Envelope envelope, Recipients recipients) {
+        this.pipeline = pipeline;
+        this.envelope = envelope;
+        this.recipients = recipients;
+        this.spool = new MessageSpool(pipeline.spoolDir());
+        this.parse = new StreamingParse();
+        for (Check check : pipeline.checks()) {
+            Check.Run run = check.start(envelope, recipients);
+            if (run != null) checks.add(run);
+        }
+        // submission completes a message without Date or Message-ID (RFC 6409 §8)
+        String completeWith = envelope.origin() == Envelope.Origin.SUBMISSION ? pipeline.hostname() : null;
+        this.header = new HeaderSection(new Tee(), completeWith, envelope.client().isPresent() ? this::forgedVerdict : null,
+                this::headerSeen);
+    }
+
+    /**
+     * RFC 8601 §5: an Authentication-Results field naming our host as its authserv-id did not come
+     * from us (ours are added after this); a sender could otherwise forge our verdict.
+     */
+    private boolean forgedVerdict(String name, String value) {
+        return name.equals("authentication-results") && AuthservId.of(value).equalsIgnoreCase(pipeline.hostname());
+    }
+
+    /** Where the client's message bytes go (after SMTP dot-unstuffing): stored as written. */
+    public OutputStream sink() {
+        return header;
+    }
+
+    /** Octets of the client's message so far. */
+    public long messageBytes() {
+        return header.messageBytes();
+    }
+
+    private void headerSeen(byte[] bytes, int end) {
+        for (Check.Run run : checks) run.header(bytes, end);
+        if (end >= 0) bodyStart = end;
+    }
+
+    /** Drops the message: nothing of it stays anywhere. Safe to call more than once. */
+    public void abort() {
+        if (done) return;
+        done = true;
+        parse.abandon();
+        spool.close();
+    }
+
+    /** Makes the message durable everywhere it goes (or refuses it) and says what happened. */
+    public Outcome finish() {
+        if (done) throw new IllegalStateException("message already finished or aborted");
+        done = true;
+        try {
+            header.finish();
+            Verdict verdict = pipeline.runChecks(checks, spooled());
+            return switch (verdict.action()) {
+                case REJECT -> refused(verdict);
+                case TEMPFAIL -> {
+                    LOG.log(INFO, "{0}: message deferred: {1}", envelope.logContext(), verdict.text());
+                    yield new Outcome.Deferred(verdict.enhancedCode(), verdict.text());
+                }
+                case DISCARD -> {
+                    LOG.log(INFO, "{0}: message discarded: {1}", envelope.logContext(), verdict.text());
+                    yield new Outcome.Delivered(Map.of(), 0, 0, OptionalLong.empty());
+                }
+                case ACCEPT, JUNK -> place(parsed(), verdict);
+            };
+        } catch (IOException | RuntimeException e) {
+            LOG.log(WARNING, "{0}: cannot store the message: {1}", envelope.logContext(), e.toString());
+            return STORAGE_FAILED;
+        } finally {
+            parse.abandon();
+            spool.close();
+        }
+    }
+
+    /** The structure of the spooled message; null (readers then parse on demand) when parsing failed. */
+    private MessageStructure parsed() {
+        try {
+            return parse.finish();
+        } catch (IOException e) {
+            LOG.log(WARNING, "{0}: cannot parse the message, storing it without its structure: {1}",
+                    envelope.logContext(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Stores the local copies, queues the rest; the outcome. {@code parsed} is the structure of the
+     * spooled bytes (null when parsing failed), re-based behind the prefix of each copy.
+     */
+    private Outcome place(MessageStructure parsed, Verdict verdict) throws IOException {
+        byte[] trace = concat(fields(verdict), traceFields());
+        List<Account> accounts = recipients.accounts();
+        List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
+        Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
+        StoredBlob localBlob = null;
+        boolean junk = verdict.action() == Verdict.Action.JUNK;
+        if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
+        if (!accounts.isEmpty()) {
+            byte[] prefix = concat(returnPath(), trace);
+            localBlob = writeBlob(prefix);
+            byte[] structure = parsed == null ? null : parsed.afterPrefix(prefix.length).serialize();
+            for (DeliveryOutcome o : pipeline.local().deliver(localBlob.id(), localBlob.size(), structure, accounts, junk,
+                    envelope.logContext())) {
+                byAccount.put(o.account().id(), o);
+            }
+        }
+        Map<String, RecipientResult> results = results(byAccount);
+        int stored = (int) byAccount.values().stream().filter(o -> o instanceof DeliveryOutcome.Stored).count();
+        boolean fromQueue = envelope.origin() == Envelope.Origin.QUEUE;
+        if (!fromQueue) {
+            if (results.containsValue(RecipientResult.FAILED)) {
+                discardUnused(localBlob, stored);
+                return STORAGE_FAILED;
+            }
+            if (stored == 0 && queued.isEmpty()) {
+                discardUnused(localBlob, stored);
+                return new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full");
+            }
+            queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
+        }
+        OptionalLong queueId = OptionalLong.empty();
+        if (!queued.isEmpty()) {
+            StoredBlob queueBlob = recipients.remote().isEmpty() && localBlob != null ? localBlob : writeBlob(trace);
+            try {
+                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(queueBlob), reportPolicy(queued,
+                        verdict.senderVerified()), envelope.logContext()));
+            } catch (StoreException e) {
+                LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
+                if (queueBlob != localBlob) pipeline.discard(queueBlob.id());
+                return new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later");
+            }
+        } else {
+            discardUnused(localBlob, stored);
+        }
+        LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
+                header.messageBytes(), stored, stored == 1 ? "y" : "ies", queued.size());
+        return new Outcome.Delivered(results, stored, junk ? stored : 0, queueId);
+    }
+
+    /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */
+    private void discardUnused(StoredBlob blob, int stored) {
+        if (blob != null && stored == 0) pipeline.discard(blob.id());
+    }
+
+    /** Each recipient as written: delivered if any of its accounts got the message or it has remote addresses. */
+    private Map<String, RecipientResult> results(Map<Long, DeliveryOutcome> byAccount) {
+        Map<String, RecipientResult> out = new LinkedHashMap<>();
+        for (Recipients.Entry e : recipients.entries()) {
+            RecipientResult r = e.accounts().isEmpty() ? RecipientResult.DELIVERED : RecipientResult.OVER_QUOTA;
+            for (Account a : e.accounts()) {
+                DeliveryOutcome o = byAccount.get(a.id());
+                if (o instanceof DeliveryOutcome.Stored) {
+                    r = RecipientResult.DELIVERED;
+                    break;
+                }
+                if (o instanceof DeliveryOutcome.Failed) r = RecipientResult.FAILED;
+            }
+            if (!e.remote().isEmpty()) r = RecipientResult.DELIVERED;
+            out.merge(e.written(), r, (a, b) -> a == RecipientResult.DELIVERED ? a : b);
+        }
+        return out;
+    }
+
+    /**
+     * Queue entries that exist only to send the sender a report (RFC 3461): a local account over
+     * quota while others got the message (its failure report), and a local recipient that asked for
+     * a success report and got its copy.
+     */
+    private List<QueuedMessage.NewRecipient> reportsOwed(Map<Long, DeliveryOutcome> byAccount, boolean senderVerified) {
+        List<QueuedMessage.NewRecipient> out = new ArrayList<>();
+        for (DeliveryOutcome o : byAccount.values()) {
+            if (o instanceof DeliveryOutcome.OverQuota q) {
+                out.add(new QueuedMessage.NewRecipient(q.account().address(), Optional.empty(), Optional.empty(),
+                        QueuedMessage.State.FAILED, Optional.of("552 5.2.2 mailbox full")));
+            }
+        }
+        for (Recipients.Entry e : recipients.entries()) {
+            if (!e.wantsSuccessReport() || e.accounts().isEmpty() || !mayReport(senderVerified)) continue;
+            boolean stored = e.accounts().stream().anyMatch(a -> byAccount.get(a.id()) instanceof DeliveryOutcome.Stored);
+            if (stored) {
+                out.add(new QueuedMessage.NewRecipient(e.written(), e.notifyOn(), e.orcpt(), QueuedMessage.State.DELIVERED,
+                        Optional.empty()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Delivery reports must not become a way to mail third parties: mail from the Internet names any
+     * sender it likes, so success and delay reports (RFC 3461 NOTIFY=SUCCESS, DELAY) go only to a
+     * sender we know — one of our users, or one whose SPF passed — and failure reports still go
+     * (RFC 3461 §4.1 wants them), with the message's header only.
+     */
+    private boolean mayReport(boolean senderVerified) {
+        return switch (envelope.origin()) {
+            case SUBMISSION, LOCAL, QUEUE -> true;
+            case INBOUND -> senderVerified;
+        };
+    }
+
+    /** The queued recipients with NOTIFY=SUCCESS and DELAY removed when the sender may not have them. */
+    private List<QueuedMessage.NewRecipient> reportPolicy(List<QueuedMessage.NewRecipient> queued, boolean senderVerified) {
+        if (mayReport(senderVerified)) return queued;
+        List<QueuedMessage.NewRecipient> out = new ArrayList<>(queued.size());
+        for (QueuedMessage.NewRecipient r : queued) {
+            var notify = r.notifyOn().map(n -> n.contains(QueuedMessage.Notify.FAILURE)
+                    ? java.util.Set.of(QueuedMessage.Notify.FAILURE) : java.util.Set.<QueuedMessage.Notify>of());
+            out.add(new QueuedMessage.NewRecipient(r.address(), notify, r.orcpt(), r.state(), r.lastError()));
+        }
+        return out;
+    }
+
+    /** RET=FULL (the whole message back in a failure report) only for our own users' mail. */
+    private QueuedMessage.Envelope queueEnvelope(StoredBlob blob) {
+        Envelope.Options o = envelope.options();
+        var ret = envelope.origin() == Envelope.Origin.INBOUND ? o.ret().map(r -> QueuedMessage.Ret.HDRS) : o.ret();
+        return new QueuedMessage.Envelope(envelope.sender(), blob.id(), blob.size(), Instant.now(), o.body(),
+                o.smtputf8(), ret, o.envId(), envelope.submitter().map(a -> OptionalLong.of(a.id()))
+                .orElse(OptionalLong.empty()));
+    }
+
+    private Outcome refused(Verdict verdict) {
+        LOG.log(INFO, "{0}: message refused: {1}", envelope.logContext(), verdict.text());
+        return new Outcome.Refused(Outcome.Reason.POLICY, verdict.enhancedCode(), verdict.text());
+    }
+
+    /** The checks' header fields, in the order the checks are configured. */
+    private static byte[] fields(Verdict verdict) {
+        StringBuilder sb = new StringBuilder();
+        for (String f : verdict.fields()) sb.append(f);
+        return TraceFields.bytes(sb.toString());
+    }
+
+    /** The spooled message as the checks may read it again. */
+    private SpooledMessage spooled() {
+        return new SpooledMessage() {
+            @Override
+            public java.io.InputStream open() throws IOException {
+                return spool.open();
+            }
+
+            @Override
+            public long size() {
+                return spool.size();
+            }
+
+            @Override
+            public long bodyStart() {
+                return bodyStart == Long.MAX_VALUE ? -1 : bodyStart;
+            }
+        };
+    }
+
+    /** Return-Path (RFC 5321 §4.4) for the final-delivery copy; none for a local delivery without a sender. */
+    private byte[] returnPath() {
+        if (envelope.origin() == Envelope.Origin.LOCAL && envelope.sender().isEmpty()) return new byte[0];
+        return TraceFields.returnPath(envelope.sender());
+    }
+
+    /** The Received field of an SMTP message; nothing for mail handed over locally. */
+    private byte[] traceFields() {
+        return envelope.client()
+                .map(c -> TraceFields.received(c, pipeline.hostname(), recipients.single(), ZonedDateTime.now()))
+                .orElse(new byte[0]);
+    }
+
+    /** Writes {@code prefix} and the spooled message into a new committed blob. */
+    private StoredBlob writeBlob(byte[] prefix) throws IOException {
+        BlobStore blobs = pipeline.blobs();
+        try (BlobStore.BlobWriter writer = blobs.create()) {
+            OutputStream out = writer.stream();
+            out.write(prefix);
+            spool.copyTo(out);
+            long size = writer.bytesWritten();
+            return new StoredBlob(writer.commit(), size);
+        }
+    }
+
+    private record StoredBlob(BlobId id, long size) {}
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(a.length + b.length);
+        out.writeBytes(a);
+        out.writeBytes(b);
+        return out.toByteArray();
+    }
+
+    /** The message's bytes go to the spool and, at the same time, to the parser. */
+    private final class Tee extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        private long position;
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            spool.write(b, off, len);
+            parse.write(b, off, len);
+            if (!checks.isEmpty() && position + len > bodyStart) {
+                int skip = (int) Math.max(0, bodyStart - position);
+                for (Check.Run run : checks) run.body(b, off + skip, len - skip);
+            }
+            position += len;
+        }
+    }
+}

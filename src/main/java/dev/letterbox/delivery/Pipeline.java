@@ -1,0 +1,162 @@
+package dev.letterbox.delivery;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.auth.Directory;
+import dev.letterbox.store.BlobId;
+import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.MailStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one way mail reaches a mailbox or the outbound queue. Every way in — SMTP on port 25 and on
+ * submission, {@code letterbox deliver}, the queue handing over mail for our own domains — resolves
+ * its recipients with {@link #resolve}, then streams the message through an {@link Intake} (or
+ * hands a whole stream to {@link #deliver}) and maps the {@link Outcome} to its own words.
+ *
+ * <p>Thread-safe; one per server (or per CLI command).
+ */
+public final class Pipeline {
+    private static final System.Logger LOG = System.getLogger("letterbox.delivery");
+
+    private final MailStore store;
+    private final RecipientResolver resolver;
+    private final LocalDelivery local;
+    private final QueueSink queue;
+    private final String hostname;
+    private final Path spoolDir;
+    private volatile List<Check> checks = List.of();
+
+    /**
+     * @param queue    where mail for other servers (and reports) goes
+     * @param hostname this server's name, for trace fields and generated Message-IDs
+     * @param spoolDir where messages too big for memory wait while they arrive; emptied here, at start
+     */
+    public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname, Path spoolDir) {
+        this.store = store;
+        this.resolver = new RecipientResolver(directory);
+        this.local = new LocalDelivery(store);
+        this.queue = queue;
+        this.hostname = hostname;
+        this.spoolDir = spoolDir;
+    }
+
+    /**
+     * Removes what a crash left in the spool directory (messages whose sender was never told they
+     * were taken); returns how many. Call once at start, before any message arrives.
+     */
+    public int recover() {
+        return MessageSpool.sweep(spoolDir);
+    }
+
+    /** The checks each message goes through, in order (their header fields go in front in this order). */
+    public void checks(List<Check> checks) {
+        this.checks = List.copyOf(checks);
+    }
+
+    List<Check> checks() {
+        return checks;
+    }
+
+    /**
+     * Finishes the runs side by side (each bounds its own time: DNS, a filter's answer) and combines
+     * their verdicts: the most severe action wins, the header fields of all are kept in order, and
+     * the sender counts as verified when a check proved it.
+     */
+    Verdict runChecks(List<Check.Run> runs, SpooledMessage message) {
+        if (runs.isEmpty()) return Verdict.accept(List.of());
+        List<CompletableFuture<Verdict>> pending = new ArrayList<>();
+        for (Check.Run run : runs) {
+            CompletableFuture<Verdict> f = new CompletableFuture<>();
+            Thread.ofVirtual().name("letterbox-check").start(() -> {
+                try {
+                    f.complete(run.finish(message));
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            pending.add(f);
+        }
+        Verdict combined = Verdict.accept(List.of());
+        List<String> fields = new ArrayList<>();
+        boolean verified = false;
+        for (CompletableFuture<Verdict> f : pending) {
+            Verdict v;
+            try {
+                v = f.join();
+            } catch (RuntimeException e) {
+                // a check that breaks must not lose the message, nor let it pass unchecked
+                LOG.log(WARNING, "a check failed: {0}", String.valueOf(e.getCause()));
+                v = Verdict.tempfail("4.3.0", "cannot check the message right now; try again later");
+            }
+            fields.addAll(v.fields());
+            verified |= v.senderVerified();
+            if (v.action().compareTo(combined.action()) > 0) combined = v;
+        }
+        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, verified);
+    }
+
+    /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */
+    public RecipientDecision resolve(String address, boolean mayRelay, long declaredSize) {
+        return resolver.resolve(address, mayRelay, declaredSize);
+    }
+
+    /** Starts a message: write its bytes to {@link Intake#sink()}, then {@link Intake#finish()} or {@link Intake#abort()}. */
+    public Intake open(Envelope envelope, Recipients recipients) {
+        if (recipients.isEmpty()) throw new IllegalArgumentException("a message needs at least one recipient");
+        return new Intake(this, envelope, recipients);
+    }
+
+    /**
+     * A whole message from a stream (the CLI, the queue). {@code normalizeLineEndings}: a bare LF
+     * becomes CRLF, as mail read from Unix files needs (RFC 5322 §2.1).
+     */
+    public Outcome deliver(Envelope envelope, Recipients recipients, InputStream message, boolean normalizeLineEndings)
+            throws IOException {
+        Intake intake = open(envelope, recipients);
+        try {
+            OutputStream sink = normalizeLineEndings ? new CrlfNormalizingStream(intake.sink()) : intake.sink();
+            message.transferTo(sink);
+            sink.flush();
+        } catch (IOException | RuntimeException e) {
+            intake.abort();
+            throw e;
+        }
+        return intake.finish();
+    }
+
+    String hostname() {
+        return hostname;
+    }
+
+    Path spoolDir() {
+        return spoolDir;
+    }
+
+    BlobStore blobs() {
+        return store.blobs();
+    }
+
+    LocalDelivery local() {
+        return local;
+    }
+
+    QueueSink queue() {
+        return queue;
+    }
+
+    /** Removes a blob no mailbox or queue entry refers to (nothing was delivered, or queueing failed). */
+    void discard(BlobId id) {
+        try {
+            store.blobs().delete(id);
+        } catch (IOException e) {
+            LOG.log(WARNING, "cannot remove unused blob {0}: {1}", id, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.letterbox.smtp.server;
+
+import dev.letterbox.auth.Addresses;
+import dev.letterbox.auth.Directory;
+import dev.letterbox.smtp.Mailbox;
+import dev.letterbox.store.Account;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Submission (RFC 6409 §6.1): which envelope senders a logged-in account may use. */
+final class SenderOwnership {
+    private final Directory directory;
+
+    SenderOwnership(Directory directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * The envelope sender must be the account's address or an alias delivering to it
+     * ({@link Directory#addressesOf}), also with a {@code +tag}. The null sender is refused: bounces
+     * are the server's to send.
+     */
+    boolean owns(Account account, Optional<Mailbox> from) {
+        if (from.isEmpty() || from.get().isBarePostmaster()) return false;
+        Optional<String> normal = Addresses.normalize(from.get().address());
+        if (normal.isEmpty()) return false;
+        String wanted = normal.get();
+        String local = Addresses.localPartOf(wanted);
+        int plus = local.indexOf('+');
+        String untagged = plus > 0 ? local.substring(0, plus) + "@" + Addresses.domainOf(wanted) : wanted;
+        for (String owned : directory.addressesOf(account)) {
+            String o = owned.toLowerCase(Locale.ROOT);
+            if (o.equals(wanted) || o.equals(untagged)) return true;
+        }
+        return false;
+    }
+}
