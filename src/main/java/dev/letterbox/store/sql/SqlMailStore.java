@@ -13,6 +13,8 @@ import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
 import dev.letterbox.store.blob.FileBlobStore;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +30,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -123,8 +127,30 @@ public final class SqlMailStore implements MailStore {
      * A connection with the settings the store's promises rest on: WAL (readers never block the
      * writer), synchronous=FULL (a COMMIT is on disk before it returns: the 250 after DATA is a
      * promise), foreign keys enforced, and a busy timeout so that two processes take turns.
+     *
+     * <p>Two processes opening a new database at once (the server and a CLI command) race to switch
+     * it to WAL; the loser gets SQLITE_BUSY at once, without SQLite's busy handler waiting for it,
+     * so it tries again here for as long as the busy timeout.
      */
     private static Connection sqliteConnection(String url, boolean readOnly) throws SQLException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
+        while (true) {
+            try {
+                return configuredConnection(url, readOnly);
+            } catch (SQLiteException e) {
+                boolean busy = (e.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
+                if (!busy || System.nanoTime() - deadline > 0) throw e;
+                try {
+                    Thread.sleep(ThreadLocalRandom.current().nextInt(5, 25));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Connection configuredConnection(String url, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -134,6 +160,9 @@ public final class SqlMailStore implements MailStore {
         if (readOnly) {
             try (var s = c.createStatement()) {
                 s.execute("PRAGMA query_only = 1");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
         }
         return c;
