@@ -7,6 +7,7 @@ import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginThrottle;
 import dev.letterbox.auth.PasswordHasher;
+import dev.letterbox.checks.InboundChecks;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
@@ -34,6 +35,7 @@ import dev.letterbox.store.sql.SqlMailStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +52,8 @@ public final class LetterboxServer implements AutoCloseable {
     private final MailStore store;
     private final Directory directory;
     private final Pipeline pipeline;
+    /** One resolver (one cache) for the relay and every check. */
+    private final DnsjavaResolver dns;
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -70,7 +74,9 @@ public final class LetterboxServer implements AutoCloseable {
                 config.limits().maxConnectionsPerIp(), config.tls().maxHandshakes(), config.tls().handshakeTimeout(),
                 config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
+        this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
+        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -160,7 +166,6 @@ public final class LetterboxServer implements AutoCloseable {
             LOG.log(WARNING, "outbound delivery is on hold ([delivery] hold = true): mail for other servers stays queued");
             return;
         }
-        var dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         var signer = new MessageSigner(new DkimKeyStore(config.dataDir()), directory::hostsDomain);
         var remote = new RemoteDelivery(dns, OutboundTls.load(d.trustedCertificates()), signer, d, config.hostname());
         queueRunner = new QueueRunner(queue, store, directory, pipeline, remote, metrics, d, config.hostname());

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.letterbox.testing.DkimVerifier;
+import dev.letterbox.testing.PythonDkim;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,32 +38,11 @@ class DkimSignerTest {
             "");
 
     @Test
-    void relaxedCanonicalisationMatchesTheRfcExample() {
-        // RFC 6376 §3.4.5
-        assertEquals("a:X", RelaxedCanonicalizer.header("A: X"));
-        assertEquals("b:Y Z", RelaxedCanonicalizer.header("B : Y\t\r\n\tZ  "));
-        RelaxedBodyHasher h = new RelaxedBodyHasher();
-        byte[] body = " C \r\nD \t E\r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        h.update(body, 0, body.length);
-        assertEquals(sha256b64(" C\r\nD E\r\n"), Base64.getEncoder().encodeToString(h.digest()));
-    }
-
-    @Test
-    void emptyBodyAndMissingFinalLineBreak() {
-        RelaxedBodyHasher empty = new RelaxedBodyHasher();
-        assertEquals(sha256b64(""), Base64.getEncoder().encodeToString(empty.digest()));
-        RelaxedBodyHasher unterminated = new RelaxedBodyHasher();
-        byte[] b = "last  line".getBytes(StandardCharsets.US_ASCII);
-        unterminated.update(b, 0, b.length);
-        assertEquals(sha256b64("last line\r\n"), Base64.getEncoder().encodeToString(unterminated.digest()));
-    }
-
-    @Test
     void signsPresentFieldsBottomUpAndOversignsFrom() {
-        List<String> fields = List.of("From: a", "To: b", "Received: x", "To: c");
-        List<String> names = DkimSigner.signedNames(fields);
+        MessageHeader header = MessageHeader.parse("From: a\r\nTo: b\r\nReceived: x\r\nTo: c\r\n".getBytes(StandardCharsets.US_ASCII));
+        List<String> names = DkimSigner.signedNames(header);
         assertEquals(List.of("from", "from", "to", "to"), names);
-        assertEquals("from:a\r\nto:c\r\nto:b\r\n", DkimSigner.canonicalHeaders(fields, names));
+        assertEquals("from:a\r\nto:c\r\nto:b\r\n", header.canonicalFields(names, -1, Canonicalization.RELAXED));
     }
 
     @Test
@@ -96,15 +75,6 @@ class DkimSignerTest {
     }
 
     private boolean verifiesWithPython(byte[] message, DkimKey key) throws Exception {
-        return DkimVerifier.verifies(data, message, key);
-    }
-
-    private static String sha256b64(String s) {
-        try {
-            return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.US_ASCII)));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return PythonDkim.verify(data, message, Map.of(key.recordName(), key.recordValue())).get(0);
     }
 }

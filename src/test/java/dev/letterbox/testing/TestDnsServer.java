@@ -49,13 +49,31 @@ public final class TestDnsServer implements AutoCloseable {
     private final Map<Name, SOARecord> zones = new ConcurrentHashMap<>();
     private final Thread thread;
     private volatile ServerSocket tcpSocket;
+    /** The TCP socket bound to the UDP port at construction, until {@link #tcp()} starts serving on it. */
+    private ServerSocket reservedTcp;
 
     public TestDnsServer() throws SocketException {
         this(0);
     }
 
     public TestDnsServer(int port) throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+        DatagramSocket udp = null;
+        // the TCP port must be the UDP one (clients fall back on the same port): take both now, so a
+        // later tcp() cannot find the TCP side taken by another test (retrying with a new pair)
+        for (int attempt = 0; attempt < 50 && reservedTcp == null; attempt++) {
+            udp = new DatagramSocket(new InetSocketAddress("127.0.0.1", port));
+            try {
+                ServerSocket tcp = new ServerSocket();
+                tcp.bind(new InetSocketAddress("127.0.0.1", udp.getLocalPort()));
+                reservedTcp = tcp;
+            } catch (IOException e) {
+                if (port != 0) break; // a fixed port: UDP only, as asked
+                udp.close();
+                udp = null;
+            }
+        }
+        if (udp == null) throw new SocketException("no free UDP and TCP port pair");
+        socket = udp;
         thread = Thread.ofVirtual().name("test-dns").start(this::serve);
     }
 
@@ -105,6 +123,13 @@ public final class TestDnsServer implements AutoCloseable {
 
     public TestDnsServer txt(String host, String text) {
         return add(new TXTRecord(name(host), DClass.IN, 60, text));
+    }
+
+    /** A TXT record of any length, split into strings of at most 255 characters (as DKIM keys are published). */
+    public TestDnsServer txtLong(String host, String text) {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < text.length(); i += 255) strings.add(text.substring(i, Math.min(text.length(), i + 255)));
+        return add(new TXTRecord(name(host), DClass.IN, 60, strings));
     }
 
     public TestDnsServer cname(String alias, String target) {
@@ -229,8 +254,8 @@ public final class TestDnsServer implements AutoCloseable {
      */
     public TestDnsServer tcp() throws IOException {
         if (tcpSocket != null) return this;
-        ServerSocket server = new ServerSocket();
-        server.bind(new InetSocketAddress("127.0.0.1", socket.getLocalPort()));
+        ServerSocket server = reservedTcp != null ? reservedTcp : new ServerSocket();
+        if (!server.isBound()) server.bind(new InetSocketAddress("127.0.0.1", socket.getLocalPort()));
         tcpSocket = server;
         Thread.ofVirtual().name("test-dns-tcp").start(() -> acceptTcp(server));
         return this;
@@ -301,8 +326,8 @@ public final class TestDnsServer implements AutoCloseable {
     public void close() {
         socket.close();
         thread.interrupt();
-        ServerSocket tcp = tcpSocket;
-        if (tcp != null) {
+        for (ServerSocket tcp : new ServerSocket[] {tcpSocket, reservedTcp}) {
+            if (tcp == null) continue;
             try {
                 tcp.close();
             } catch (IOException e) {

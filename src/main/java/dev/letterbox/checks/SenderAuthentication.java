@@ -1,0 +1,176 @@
+package dev.letterbox.checks;
+
+import dev.letterbox.config.Config;
+import dev.letterbox.delivery.Check;
+import dev.letterbox.delivery.Envelope;
+import dev.letterbox.delivery.Recipients;
+import dev.letterbox.delivery.SpooledMessage;
+import dev.letterbox.delivery.Verdict;
+import dev.letterbox.arc.ArcResult;
+import dev.letterbox.arc.ArcVerification;
+import dev.letterbox.arc.ArcVerifier;
+import dev.letterbox.dkim.BodyHashes;
+import dev.letterbox.dkim.DkimResult;
+import dev.letterbox.dkim.DkimResults;
+import dev.letterbox.dkim.DkimVerification;
+import dev.letterbox.dkim.DkimVerifier;
+import dev.letterbox.dkim.MessageHeader;
+import dev.letterbox.dns.DnsResolver;
+import dev.letterbox.spf.ReceivedSpf;
+import dev.letterbox.spf.SpfResult;
+import dev.letterbox.spf.SpfVerifier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Who really sent a message from the Internet: the client's reverse DNS (iprev), SPF for the MAIL
+ * FROM (or the HELO for a null sender), the DKIM signatures and the ARC chain, put together into one
+ * Authentication-Results field at the top (RFC 8601) and a Received-SPF field (RFC 7208 §9.1).
+ *
+ * <p>The lookups start when the message does (DKIM and ARC keys as soon as the header is in), on
+ * virtual threads, so they overlap its transfer; each is bounded by {@code [dns] timeout}. The body is
+ * hashed once for all signatures while it streams in. A DNS failure is reported (temperror) and never refuses mail.
+ * SPF alone never refuses either: a fail is only a fact for DMARC.
+ */
+public final class SenderAuthentication implements Check {
+    private final DnsResolver dns;
+    private final String hostname;
+    private final Duration timeout;
+    private final ClientFilter filter;
+    private final Config.Action fcrdns;
+    private final DkimVerifier dkim;
+    private final ArcVerifier arc;
+
+    /**
+     * @param hostname our host name: the authserv-id and the SPF receiver
+     * @param timeout  how long each check's DNS may take in all ({@code [dns] timeout})
+     * @param fcrdns   what a client without forward-confirmed reverse DNS gets
+     * @param maxDkimSignatures DKIM signatures verified per message (the rest are counted)
+     */
+    public SenderAuthentication(DnsResolver dns, String hostname, Duration timeout, ClientFilter filter, Config.Action fcrdns,
+                                int maxDkimSignatures) {
+        this.dns = dns;
+        this.hostname = hostname;
+        this.timeout = timeout;
+        this.filter = filter;
+        this.fcrdns = fcrdns;
+        this.dkim = new DkimVerifier(dns, maxDkimSignatures, Clock.systemUTC());
+        this.arc = new ArcVerifier(dns, Clock.systemUTC());
+    }
+
+    @Override
+    public Run start(Envelope envelope, Recipients recipients) {
+        if (!filter.checks(envelope)) return null;
+        return new MessageRun(envelope.client().orElseThrow(), envelope.sender());
+    }
+
+    private final class MessageRun implements Run {
+        private final Envelope.Client client;
+        private final CompletableFuture<SpfResult> spf;
+        private final CompletableFuture<Iprev.Outcome> iprev;
+        private final BodyHashes body = new BodyHashes();
+        private DkimVerification dkimRun;
+        private ArcVerification arcRun;
+        private String headerProblem;
+
+        MessageRun(Envelope.Client client, String sender) {
+            this.client = client;
+            SpfVerifier verifier = new SpfVerifier(dns, hostname, timeout, Clock.systemUTC());
+            this.spf = Async.start("letterbox-spf", () -> verifier.checkMailFrom(client.address(), client.helo(), sender));
+            this.iprev = fcrdns == Config.Action.OFF ? null
+                    : Async.start("letterbox-iprev", () -> Iprev.check(dns.within(timeout), client.address()));
+        }
+
+        @Override
+        public void header(byte[] bytes, int end) {
+            if (end < 0) {
+                headerProblem = "header section too long to check";
+                return;
+            }
+            try {
+                MessageHeader header = MessageHeader.parse(bytes, 0, end);
+                dkimRun = dkim.start(header, body);
+                arcRun = arc.start(header, body);
+            } catch (RuntimeException e) {
+                headerProblem = "header section unreadable";
+            }
+        }
+
+        @Override
+        public void body(byte[] b, int off, int len) {
+            if (dkimRun != null) body.update(b, off, len);
+        }
+
+        @Override
+        public Verdict finish(SpooledMessage message) {
+            long wait = timeout.toMillis() + 1_000; // each lookup bounds itself; this only guards against a stuck thread
+            SpfResult spfResult = Async.await(spf, wait, null);
+            Optional<Iprev.Outcome> iprevResult = iprev == null ? Optional.empty()
+                    : Optional.of(Async.await(iprev, wait, new Iprev.Outcome(Iprev.Result.TEMPERROR, client.address(),
+                            Optional.empty())));
+            Instant deadline = Instant.now().plus(timeout);
+            DkimResults dkimResults = dkimRun == null ? null : dkimRun.finish(deadline);
+            ArcResult arcResult = arcRun == null ? ArcResult.none() : arcRun.finish(deadline);
+            List<String> results = new ArrayList<>();
+            iprevResult.ifPresent(i -> results.add(i.authResultsText()));
+            if (spfResult != null) results.add(spfResult.authResultsText());
+            results.addAll(dkimTexts(dkimResults));
+            results.add(arcText(arcResult));
+            List<String> fields = new ArrayList<>();
+            fields.add(AuthenticationResults.field(hostname, results));
+            if (spfResult != null) fields.add(ReceivedSpf.field(spfResult, client.address(), client.helo(), hostname));
+
+            boolean verified = spfResult != null && spfResult.identity() == SpfResult.Identity.MAILFROM
+                    && spfResult.result() == SpfResult.Result.PASS;
+            Verdict verdict = Verdict.accept(fields);
+            if (iprevResult.isPresent() && iprevResult.get().result() == Iprev.Result.FAIL) {
+                String why = "the client's address " + client.address().getHostAddress() + " has no reverse DNS name that points back to it";
+                if (fcrdns == Config.Action.JUNK) verdict = Verdict.junk(why, fields);
+                // RFC 7372 §3.3: 5.7.25, reverse DNS validation failed
+                if (fcrdns == Config.Action.REJECT) verdict = Verdict.reject("5.7.25", why);
+            }
+            return verdict.withSenderVerified(verified);
+        }
+
+        /** RFC 8601 §2.7.1: one dkim= result per signature checked, "none" for an unsigned message. */
+        private List<String> dkimTexts(DkimResults results) {
+            if (results == null) {
+                return List.of("dkim=" + (headerProblem == null ? "none" : "permerror (" + headerProblem + ")"));
+            }
+            if (results.unsigned()) return List.of("dkim=none");
+            List<String> out = new ArrayList<>();
+            for (DkimResult r : results.signatures()) {
+                StringBuilder sb = new StringBuilder("dkim=").append(r.status().word());
+                if (r.status() != DkimResult.Status.PASS && !r.reason().isEmpty()) {
+                    sb.append(" (").append(AuthenticationResults.commentSafe(r.reason())).append(')');
+                }
+                property(sb, "header.d", r.domain());
+                property(sb, "header.i", r.identity());
+                property(sb, "header.s", r.selector());
+                property(sb, "header.a", r.algorithm());
+                property(sb, "header.b", r.signaturePrefix());
+                out.add(sb.toString());
+            }
+            if (results.notChecked() > 0) {
+                out.add("dkim=neutral (" + results.notChecked() + " more signatures not checked)");
+            }
+            return out;
+        }
+
+        private static void property(StringBuilder sb, String name, String value) {
+            if (value == null || value.isEmpty()) return;
+            sb.append(' ').append(name).append('=').append(AuthenticationResults.value(value));
+        }
+
+        private static String arcText(ArcResult r) {
+            String text = "arc=" + r.status().word();
+            if (r.status() == ArcResult.Status.NONE) return text;
+            return text + " (i=" + r.instances() + (r.reason().isEmpty() ? "" : "; " + AuthenticationResults.commentSafe(r.reason())) + ")";
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.letterbox.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.dkim.DkimAlgorithm;
+import dev.letterbox.dkim.DkimKey;
+import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.dkim.DkimSigner;
+import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.TestDnsServer;
+import dev.letterbox.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Mail from the Internet over a real port-25 session, its sender checked against a loopback DNS
+ * server: one Authentication-Results field at the top with iprev, spf, dkim and arc, a Received-SPF
+ * field, a body changed after signing failing DKIM, and DNS trouble costing at most the DNS timeout
+ * and never a refusal. The loopback client is checked like any other (no trusted networks).
+ */
+@Timeout(60)
+class SenderAuthenticationTest {
+    static TestDnsServer dns;
+    static TestServer server;
+    static DkimKey key;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = new TestDnsServer();
+        dns.ptr("127.0.0.1", "client.example.org").a("client.example.org", "127.0.0.1");
+        dns.txt("example.org", "v=spf1 ip4:127.0.0.0/8 -all");
+        dns.txt("forged.example", "v=spf1 ip4:192.0.2.1 -all");
+        dns.silent("slow.example");
+        Path keys = Files.createTempDirectory("letterbox-dkim-test");
+        key = new DkimKeyStore(keys).generate("example.org", "sel", DkimAlgorithm.ED25519_SHA256);
+        dns.txt(key.recordName(), key.recordValue());
+        server = new TestServer("[dns]\nservers = [\"" + dns.address() + "\"]\ntimeout = \"1s\"\n[antispam]\nfcrdns = \"record\"\n");
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.stop();
+        if (dns != null) dns.close();
+    }
+
+    /** Sends over port 25 from 127.0.0.1; the reply to the message. */
+    private static String send(String from, String to, String message) throws Exception {
+        try (LineClient c = server.connect("smtp")) {
+            c.expectPrefix("220 ");
+            c.send("EHLO client.example.org");
+            String line;
+            do {
+                line = c.readLine();
+            } while (line != null && !line.startsWith("250 "));
+            c.send("MAIL FROM:<" + from + ">");
+            c.expectPrefix("250 ");
+            c.send("RCPT TO:<" + to + ">");
+            c.expectPrefix("250 ");
+            c.send("DATA");
+            c.expectPrefix("354 ");
+            c.sendRaw(message + ".\r\n");
+            return c.readLine();
+        }
+    }
+
+    private static String signed(String message) throws Exception {
+        List<String> signatures = DkimSigner.sign(new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)),
+                List.of(key), Instant.now());
+        return String.join("", signatures) + message;
+    }
+
+    @Test
+    void aSignedMessageFromAnAuthorisedClientPassesEverything() throws Exception {
+        String user = server.newUser("checked");
+        String message = signed("From: Alice <alice@example.org>\r\nTo: " + user + "\r\nSubject: hello\r\n\r\nhi there\r\n");
+        assertTrue(send("alice@example.org", user, message).startsWith("250 "));
+        String stored = server.inbox(user).getFirst();
+        String top = stored.substring(0, stored.indexOf("Received: from"));
+        assertTrue(top.startsWith("Return-Path: <alice@example.org>\r\nAuthentication-Results: " + server.hostname() + ";\r\n"
+                + "\tiprev=pass policy.iprev=127.0.0.1 (client.example.org);\r\n"
+                + "\tspf=pass smtp.mailfrom=example.org;\r\n"
+                + "\tdkim=pass header.d=example.org header.i=@example.org header.s=sel header.a=ed25519-sha256 header.b="), top);
+        assertTrue(top.contains(";\r\n\tarc=none\r\nReceived-SPF: pass "), top);
+        assertEquals(1, top.split("Authentication-Results:", -1).length - 1, "one field: " + top);
+        assertTrue(stored.endsWith(message), "the client's bytes as sent");
+    }
+
+    @Test
+    void aBodyChangedAfterSigningFailsDkim() throws Exception {
+        String user = server.newUser("tampered");
+        String message = signed("From: alice@example.org\r\nSubject: pay\r\n\r\npay 10 EUR\r\n").replace("10 EUR", "9999 EUR");
+        assertTrue(send("alice@example.org", user, message).startsWith("250 "));
+        String stored = server.inbox(user).getFirst();
+        assertTrue(stored.contains("\tdkim=fail (") && stored.contains("header.d=example.org"), stored);
+    }
+
+    @Test
+    void anSpfFailAloneDoesNotRefuseTheMessage() throws Exception {
+        String user = server.newUser("spffail");
+        assertTrue(send("ceo@forged.example", user, "From: ceo@forged.example\r\n\r\nwire money\r\n").startsWith("250 "));
+        String stored = server.inbox(user).getFirst();
+        assertTrue(stored.contains("\tspf=fail smtp.mailfrom=forged.example;\r\n\tdkim=none;\r\n"), stored);
+        assertTrue(stored.contains("Received-SPF: fail "), stored);
+    }
+
+    @Test
+    void aDnsServerThatNeverAnswersCostsAtMostTheTimeoutAndIsATemperror() throws Exception {
+        String user = server.newUser("slowdns");
+        long started = System.nanoTime();
+        String reply = send("someone@slow.example", user, "From: someone@slow.example\r\n\r\nhello\r\n");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(reply.startsWith("250 "), "a DNS failure never refuses: " + reply);
+        assertTrue(millis < 4_000, "took " + millis + " ms with a 1 s DNS timeout");
+        assertTrue(server.inbox(user).getFirst().contains("\tspf=temperror smtp.mailfrom=slow.example;"));
+    }
+}
