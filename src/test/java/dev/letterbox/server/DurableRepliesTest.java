@@ -11,8 +11,6 @@ import dev.letterbox.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,17 +26,8 @@ class DurableRepliesTest {
     static final TestServer server = new TestServer();
     /** Above the store's inline limit: such a body is a file of its own, forced before the commit. */
     static final int BIG = 200_000;
-    static SyncProbe probe;
-
-    @BeforeAll
-    static void installProbe() {
-        probe = SyncProbe.installIn(server);
-    }
-
-    @AfterEach
-    void heal() {
-        probe.heal();
-    }
+    @RegisterExtension
+    static final SyncProbe probe = SyncProbe.on(server);
 
     /** Successful syncs so far, by kind. */
     record Syncs(long files, long directories, long commits) {

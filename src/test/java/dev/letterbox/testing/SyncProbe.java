@@ -7,17 +7,24 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Counts a store's fsyncs by kind and makes chosen ones fail as a full disk would ("No space left on
- * device"). Install with {@link #installIn}; one probe per store.
+ * device"). Install with {@link #installIn}, or register {@link #on(TestServer)} as an extension:
+ * it installs itself before each test (the server has started by then) and heals after it. One
+ * probe per store.
  */
-public final class SyncProbe implements DurabilityHooks {
+public final class SyncProbe implements DurabilityHooks, BeforeEachCallback, AfterEachCallback {
     private final Map<Sync, AtomicLong> done = new EnumMap<>(Sync.class);
     private final Map<Sync, AtomicInteger> toSkip = new EnumMap<>(Sync.class);
     private final Map<Sync, AtomicInteger> toFail = new EnumMap<>(Sync.class);
+    private final TestServer server; // null unless registered as an extension
 
-    public SyncProbe() {
+    private SyncProbe(TestServer server) {
+        this.server = server;
         for (Sync s : Sync.values()) {
             done.put(s, new AtomicLong());
             toSkip.put(s, new AtomicInteger());
@@ -25,13 +32,24 @@ public final class SyncProbe implements DurabilityHooks {
         }
     }
 
-    /** A probe installed in the store of {@code server}. */
-    public static SyncProbe installIn(TestServer server) {
-        return installIn((SqlMailStore) server.server().store());
+    /** A probe for {@code server}'s store, as a JUnit extension (the server is started by then). */
+    public static SyncProbe on(TestServer server) {
+        return new SyncProbe(server);
     }
 
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ((SqlMailStore) server.server().store()).installDurabilityHooks(this); // again each time: same probe
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        heal();
+    }
+
+    /** A probe installed in {@code store} now. */
     public static SyncProbe installIn(SqlMailStore store) {
-        SyncProbe probe = new SyncProbe();
+        SyncProbe probe = new SyncProbe(null);
         store.installDurabilityHooks(probe);
         return probe;
     }

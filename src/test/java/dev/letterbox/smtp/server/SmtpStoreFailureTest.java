@@ -16,8 +16,6 @@ import dev.letterbox.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,18 +34,9 @@ class SmtpStoreFailureTest {
     static final int BIG = 200_000;
     /** What a client sends before it goes away: more than any buffer in memory, so it reaches the disk. */
     static final int PARTIAL = 600_000;
+    @RegisterExtension
+    static final SyncProbe probe = SyncProbe.on(server);
     static final Duration WAIT = Duration.ofSeconds(10);
-    static SyncProbe probe;
-
-    @BeforeAll
-    static void installProbe() {
-        probe = SyncProbe.installIn(server);
-    }
-
-    @AfterEach
-    void heal() {
-        probe.heal();
-    }
 
     static String message(String subject, int bodyBytes) {
         return "Subject: " + subject + "\r\n\r\n" + "0123456789abcdef".repeat(bodyBytes / 16 + 1) + "\r\n";
@@ -78,10 +67,7 @@ class SmtpStoreFailureTest {
         try (LineClient c = mta(server)) {
             StoredState before = StoredState.of(server);
             probe.failing(Sync.BLOB_FILE);
-            c.send("MAIL FROM:<s@example.org>");
-            expect(c, "250");
-            c.send("RCPT TO:<" + user + ">");
-            expect(c, "250");
+            envelope(c, "s@example.org", user);
             c.sendRaw("BDAT 100000\r\n").sendRaw(java.util.Arrays.copyOf(message, 100_000));
             expect(c, "250");
             c.sendRaw("BDAT " + (message.length - 100_000) + " LAST\r\n")
@@ -99,12 +85,7 @@ class SmtpStoreFailureTest {
             try (LineClient c = mta(server)) {
                 StoredState before = StoredState.of(server);
                 probe.failing(Sync.DATABASE_COMMIT);
-                c.send("MAIL FROM:<s@example.org>");
-                expect(c, "250");
-                for (String rcpt : List.of(first, second)) {
-                    c.send("RCPT TO:<" + rcpt + ">");
-                    expect(c, "250");
-                }
+                envelope(c, "s@example.org", first, second);
                 c.send("DATA");
                 expect(c, "354");
                 c.sendRaw(message("commit fails, size " + size, size) + ".\r\n");
@@ -151,12 +132,7 @@ class SmtpStoreFailureTest {
                 try (LineClient c = submission(server, alice)) {
                     StoredState before = StoredState.of(server);
                     probe.failing(failing, skip, 1);
-                    c.send("MAIL FROM:<" + alice + ">");
-                    expect(c, "250");
-                    for (String rcpt : List.of("someone@remote.test", bob)) {
-                        c.send("RCPT TO:<" + rcpt + ">");
-                        expect(c, "250");
-                    }
+                    envelope(c, alice, "someone@remote.test", bob);
                     c.send("DATA");
                     expect(c, "354");
                     c.sendRaw(message(what, BIG) + ".\r\n");
@@ -182,10 +158,7 @@ class SmtpStoreFailureTest {
         String user = server.newUser("gone");
         StoredState before = StoredState.of(server);
         LineClient c = mta(server);
-        c.send("MAIL FROM:<s@example.org>");
-        expect(c, "250");
-        c.send("RCPT TO:<" + user + ">");
-        expect(c, "250");
+        envelope(c, "s@example.org", user);
         c.send("DATA");
         expect(c, "354");
         c.sendRaw(message("never finished", PARTIAL)); // no end-of-data dot
@@ -201,10 +174,7 @@ class SmtpStoreFailureTest {
         StoredState before = StoredState.of(server);
         byte[] message = message("never finished", PARTIAL).getBytes(StandardCharsets.US_ASCII);
         LineClient c = mta(server);
-        c.send("MAIL FROM:<s@example.org>");
-        expect(c, "250");
-        c.send("RCPT TO:<" + user + ">");
-        expect(c, "250");
+        envelope(c, "s@example.org", user);
         c.sendRaw("BDAT 300000\r\n").sendRaw(java.util.Arrays.copyOf(message, 300_000));
         expect(c, "250");
         c.sendRaw("BDAT " + (message.length - 300_000) + " LAST\r\n").sendRaw(java.util.Arrays.copyOfRange(message, 300_000, 500_000));
@@ -212,6 +182,16 @@ class SmtpStoreFailureTest {
         c.close();
         Eventually.until(WAIT, "the partial message to go", () -> StoredState.of(server).equals(before));
         assertEquals(0, server.inbox(user).size());
+    }
+
+    /** MAIL and RCPTs, each accepted. */
+    private static void envelope(LineClient c, String from, String... recipients) throws java.io.IOException {
+        c.send("MAIL FROM:<" + from + ">");
+        expect(c, "250 2.1.0");
+        for (String rcpt : recipients) {
+            c.send("RCPT TO:<" + rcpt + ">");
+            expect(c, "250 2.1.5");
+        }
     }
 
     /** Waits until part of the message is in a file (so the test is about a real partial message on disk). */
