@@ -7,7 +7,9 @@ import dev.letterbox.delivery.RecipientDecision;
 import dev.letterbox.delivery.Recipients;
 import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.StoreException;
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Parameters;
  * The local delivery agent: reads one message from stdin and stores it in each recipient's INBOX,
  * through the same delivery pipeline as mail received over SMTP. Exit codes follow sysexits(3) so
  * scripts and MTAs can act on them: 0 only when every copy is durably stored; 67 unknown recipient
- * (nothing stored); 73 over quota; 75 temporary failure.
+ * (nothing stored); 73 over quota; 75 temporary failure (the store could not take the message: try
+ * again later).
  */
 @Command(name = "deliver", mixinStandardHelpOptions = true,
         description = "Deliver a message read from standard input to local ADDRESSes (aliases are expanded).")
@@ -65,7 +68,13 @@ final class DeliverCommand implements Callable<Integer> {
             }
             if (recipients.isEmpty()) throw new Main.CliExit(EX_NOUSER, "no local recipient");
             Envelope envelope = Envelope.local(Envelope.Origin.LOCAL, from == null ? "" : from, "cli");
-            Outcome outcome = pipeline.deliver(envelope, recipients, new BufferedInputStream(System.in), true);
+            Outcome outcome;
+            try {
+                outcome = pipeline.deliver(envelope, recipients, new BufferedInputStream(System.in), true);
+            } catch (IOException | StoreException e) {
+                // the disk or the store failed, not the message: the MTA must keep it and retry, not bounce it
+                throw new Main.CliExit(EX_TEMPFAIL, "cannot store the message now: " + e.getMessage());
+            }
             return report(outcome);
         }
     }

@@ -51,7 +51,7 @@ class QueueCommandTest {
         long id = Mail.submit(server, alice, "someone@remote.test", "retry me");
         assertTrue(deferred(id).nextAttempt().isAfter(java.time.Instant.now().plusSeconds(3000)), "next try in an hour");
         busy.set(false);
-        var r = SetupCommandsTest.run("queue", "retry", Long.toString(id), "--data", server.dataDir().toString());
+        var r = Cli.run("queue", "retry", Long.toString(id), "--data", server.dataDir().toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("1 recipient(s) of message " + id + " to be tried now\n", r.out());
         Mail.awaitGone(server, id);
@@ -65,16 +65,16 @@ class QueueCommandTest {
         long id = Mail.submit(server, alice, "another@remote.test", "delete me");
         deferred(id);
         String data = server.dataDir().toString();
-        var deleted = SetupCommandsTest.run("queue", "delete", Long.toString(id), "--data", data);
+        var deleted = Cli.run("queue", "delete", Long.toString(id), "--data", data);
         assertEquals(0, deleted.exit(), deleted.err());
         assertEquals("deleted message " + id + "\n", deleted.out());
         assertTrue(Mail.queued(server, id).isEmpty());
 
-        var again = SetupCommandsTest.run("queue", "delete", Long.toString(id), "--data", data);
+        var again = Cli.run("queue", "delete", Long.toString(id), "--data", data);
         assertEquals(1, again.exit());
         assertEquals("letterbox: no queued message " + id + "\n", again.err());
-        assertEquals(1, SetupCommandsTest.run("queue", "retry", Long.toString(id), "--data", data).exit());
-        var all = SetupCommandsTest.run("queue", "retry", "--data", data);
+        assertEquals(1, Cli.run("queue", "retry", Long.toString(id), "--data", data).exit());
+        var all = Cli.run("queue", "retry", "--data", data);
         assertEquals(0, all.exit(), all.err());
         assertTrue(all.out().endsWith(" recipient(s) to be tried now\n"), all.out());
     }

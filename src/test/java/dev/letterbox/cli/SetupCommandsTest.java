@@ -1,13 +1,12 @@
 package dev.letterbox.cli;
 
+import static dev.letterbox.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.testing.TestServer;
 import dev.letterbox.testing.WebClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -31,8 +30,6 @@ class SetupCommandsTest {
     static final String D = TestServer.DOMAIN + ".";
     static final String HOST = "mail.example.test.";
 
-    record Result(int exit, String out, String err) {}
-
     /** The config the CLI reads from the data dir (a host name set, so none is looked up). */
     @BeforeAll
     static void writeConfig() throws Exception {
@@ -40,20 +37,6 @@ class SetupCommandsTest {
     }
 
     record Rr(String comment, String owner, int ttl, String type, String data) {}
-
-    static Result run(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = Main.run(args);
-            return new Result(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     /** Zone-file lines: each record must follow its one-line comment. Keyed by "owner TYPE". */
     static Map<String, List<Rr>> records(String zone) {
@@ -84,13 +67,13 @@ class SetupCommandsTest {
 
     @Test
     void dnsPrintsEveryRecordForTheRunningServer() throws Exception {
-        Result dkim = run("dkim", "generate", TestServer.DOMAIN, "--algorithm", "rsa", "--selector", "s1",
+        Cli.Result dkim = run("dkim", "generate", TestServer.DOMAIN, "--algorithm", "rsa", "--selector", "s1",
                 "--data", server.dataDir().toString());
         assertEquals(0, dkim.exit(), dkim.err());
         String listed = run("dkim", "list", TestServer.DOMAIN, "--data", server.dataDir().toString()).out();
         String dkimData = listed.substring(listed.indexOf(" IN TXT ") + 8, listed.indexOf(" ; DKIM")); // as 'dkim' prints it
 
-        Result r = run("dns", TestServer.DOMAIN, "--data", server.dataDir().toString(), "--ip", "192.0.2.10",
+        Cli.Result r = run("dns", TestServer.DOMAIN, "--data", server.dataDir().toString(), "--ip", "192.0.2.10",
                 "--ipv6", "2001:DB8::10");
         assertEquals(0, r.exit(), r.err());
         Map<String, List<Rr>> rr = records(r.out());
@@ -136,7 +119,7 @@ class SetupCommandsTest {
 
     @Test
     void withoutAddressesSpfNamesTheMxAndNoAddressRecordsArePrinted() {
-        Result r = run("dns", "Other.Example.Test.", "--data", server.dataDir().toString());
+        Cli.Result r = run("dns", "Other.Example.Test.", "--data", server.dataDir().toString());
         assertEquals(0, r.exit(), r.err());
         Map<String, List<Rr>> rr = records(r.out());
         assertEquals("\"v=spf1 mx -all\"", data(rr, "other.example.test.", "TXT"));
@@ -147,13 +130,13 @@ class SetupCommandsTest {
 
     @Test
     void dnsRefusesBadInput() {
-        Result bad = run("dns", "not_a_domain", "--data", server.dataDir().toString());
+        Cli.Result bad = run("dns", "not_a_domain", "--data", server.dataDir().toString());
         assertEquals(1, bad.exit());
         assertTrue(bad.err().contains("not a valid domain name"), bad.err());
-        Result name = run("dns", TestServer.DOMAIN, "--ip", "mail.example.test", "--data", server.dataDir().toString());
+        Cli.Result name = run("dns", TestServer.DOMAIN, "--ip", "mail.example.test", "--data", server.dataDir().toString());
         assertEquals(1, name.exit());
         assertTrue(name.err().contains("--ip mail.example.test: not an IPv4 address"), name.err());
-        Result v6 = run("dns", TestServer.DOMAIN, "--ipv6", "192.0.2.1", "--data", server.dataDir().toString());
+        Cli.Result v6 = run("dns", TestServer.DOMAIN, "--ipv6", "192.0.2.1", "--data", server.dataDir().toString());
         assertEquals(1, v6.exit());
         assertEquals("", bad.out() + name.out() + v6.out());
     }
@@ -161,18 +144,18 @@ class SetupCommandsTest {
     @Test
     void adminTokenRotateTakesEffectInTheRunningServer() throws Exception {
         WebClient web = new WebClient(server);
-        Result first = run("admin-token", "--rotate", "--data", server.dataDir().toString());
+        Cli.Result first = run("admin-token", "--rotate", "--data", server.dataDir().toString());
         assertEquals(0, first.exit(), first.err());
         String oldToken = first.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(oldToken.matches("[A-Za-z0-9_-]{43}"), oldToken);
         assertEquals(200, web.get(web.https("/api/domains"), "Authorization", "Bearer " + oldToken).statusCode());
 
-        Result second = run("admin-token", "--rotate", "--data", server.dataDir().toString());
+        Cli.Result second = run("admin-token", "--rotate", "--data", server.dataDir().toString());
         String newToken = second.out().strip().lines().reduce((a, b) -> b).orElseThrow();
         assertEquals(401, web.get(web.https("/api/domains"), "Authorization", "Bearer " + oldToken).statusCode());
         assertEquals(200, web.get(web.https("/api/domains"), "Authorization", "Bearer " + newToken).statusCode());
 
-        Result show = run("admin-token", "--data", server.dataDir().toString());
+        Cli.Result show = run("admin-token", "--data", server.dataDir().toString());
         assertEquals(0, show.exit());
         assertFalse(show.out().contains(newToken), "never shown again");
         assertTrue(show.out().contains("token is set"), show.out());

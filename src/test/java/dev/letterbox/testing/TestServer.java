@@ -13,8 +13,11 @@ import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.Protocol;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private LetterboxServer server;
     private boolean samePorts;
     private Map<String, Integer> lastPorts = Map.of();
+    private final List<Socket> heldPorts = new ArrayList<>();
 
     public TestServer() {
         this("");
@@ -64,7 +68,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         this.extraToml = extraToml;
     }
 
-    /** After a {@link #stopKeepingData()}, start again on the ports of the last run (a server that "comes back"). */
+    /**
+     * After a {@link #stopKeepingData()}, start again on the ports of the last run (a server that "comes
+     * back"). While stopped, the ports are held so that nothing else on the machine (another test
+     * JVM's server or outgoing connection) takes them: each by a socket bound to it, not listening,
+     * so a client connecting meets a refusal as with any server that is down.
+     */
     public TestServer samePortsOnRestart() {
         samePorts = true;
         return this;
@@ -93,7 +102,11 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         toml.append(extraToml);
         Config config = ConfigLoader.parse(toml.toString(),
                 new ConfigLoader.Overrides(Optional.of(dataDir), Optional.empty(), Optional.empty()), "test");
-        server = LetterboxServer.start(config);
+        try {
+            server = LetterboxServer.start(config);
+        } finally {
+            releasePorts(); // both have SO_REUSEADDR and the holder does not listen, so the server could bind meanwhile
+        }
         lastPorts = server.ports();
         if (!server.directory().hostsDomain(domain)) server.directory().addDomain(domain);
     }
@@ -108,12 +121,16 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     /** Stops the server, keeping its data dir (for restart tests). */
     public void stopKeepingData() {
-        if (server != null) server.close();
+        if (server != null) {
+            server.close();
+            if (samePorts) holdPorts();
+        }
         server = null;
     }
 
     public void stop() {
         stopKeepingData();
+        releasePorts();
         if (dataDir != null) deleteTree(dataDir);
         dataDir = null;
     }
@@ -188,6 +205,33 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         LineClient c = LineClient.plainFrom(from, "127.0.0.1", port(listener), clientTls());
         if (tls) c.startTls();
         return c;
+    }
+
+    private void holdPorts() {
+        for (int port : lastPorts.values()) {
+            Socket holder = new Socket();
+            try {
+                holder.setReuseAddress(true);
+                holder.bind(new InetSocketAddress("127.0.0.1", port));
+                heldPorts.add(holder);
+            } catch (IOException e) {
+                // taken in the instant since the server let go: the restart will say so (BindException)
+                closeQuietly(holder);
+            }
+        }
+    }
+
+    private void releasePorts() {
+        heldPorts.forEach(TestServer::closeQuietly);
+        heldPorts.clear();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // a socket that only held a port
+        }
     }
 
     /** Removes a temporary directory and everything in it (best effort). */

@@ -40,7 +40,15 @@ final class AppendCommand {
         if (c.message().size() == 0) return Done.no("An empty message cannot be stored");
         String name = MailboxNames.normalize(c.mailbox());
         BlobStore blobs = s.service.store.blobs();
-        BlobId blob = storeBlob(blobs, c.message());
+        BlobId blob;
+        try {
+            blob = storeBlob(blobs, c.message());
+        } catch (IOException e) {
+            // The literal was read whole before this; only the store failed (a full disk, say), so the
+            // client hears "try again" and the session goes on in step.
+            ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", s.who(), e.toString());
+            return Done.no(ResponseCode.unavailable(), "Cannot store the message now, try again later");
+        }
         long size = c.message().size();
         byte[] structure = parse(s, blobs, blob);
         Instant date = c.internalDate().map(OffsetDateTime::toInstant).orElse(null);
@@ -63,7 +71,7 @@ final class AppendCommand {
         return Done.ok(ResponseCode.appendUid(r.uidValidity(), r.uid()), "APPEND completed");
     }
 
-    /** Makes the literal a committed (fsynced) blob. */
+    /** Makes the literal a committed (fsynced) blob; an IOException is the store's, never the client's. */
     private static BlobId storeBlob(BlobStore blobs, Literal literal) throws IOException {
         return switch (literal) {
             case Literal.Stored st -> ((BlobLiteral) st.data()).commit();

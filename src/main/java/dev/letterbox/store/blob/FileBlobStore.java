@@ -2,12 +2,16 @@ package dev.letterbox.store.blob;
 
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.DurabilityHooks;
+import dev.letterbox.store.DurabilityHooks.Sync;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,6 +25,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -30,6 +36,11 @@ import java.util.regex.Pattern;
  * written to {@code root/tmp/} first; {@link BlobWriter#commit()} fsyncs it, renames it into place
  * atomically and fsyncs the directory, so a committed blob survives a crash and an uncommitted one
  * never appears under its final name.
+ *
+ * <p>A writer holds an OS lock on its temporary file from creation until it is renamed or discarded,
+ * so {@link #sweep} — run when a store opens, maybe while another process (the server, a
+ * {@code letterbox deliver}) is writing — removes exactly the temporary files nobody is writing: the
+ * partial blobs of a process that died.
  *
  * <p>Thread-safe: writers are independent and committed files are never modified.
  */
@@ -42,15 +53,30 @@ public final class FileBlobStore implements BlobStore {
             !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     /** Bytes buffered before they reach the file; small, since the writer lives for one message. */
     private static final int BUFFER = 16 * 1024;
+    /** Tries at claiming a fresh temporary file when a sweep in another process takes the first ones. */
+    private static final int CLAIM_ATTEMPTS = 3;
+    /**
+     * Temporary files this JVM is writing, by absolute path, added before the file exists. POSIX
+     * locks belong to the process and closing <em>any</em> descriptor of a file drops them all, so a
+     * sweep must never open a file its own process writes: it checks here first.
+     */
+    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final Path tmp;
+    private final DurabilityHooks hooks;
 
     /** Opens (creating when needed) the blob directories under {@code root}. */
     public FileBlobStore(Path root) throws IOException {
+        this(root, DurabilityHooks.NONE);
+    }
+
+    /** As {@link #FileBlobStore(Path)}, telling {@code hooks} about every fsync (see {@link DurabilityHooks}). */
+    public FileBlobStore(Path root, DurabilityHooks hooks) throws IOException {
         this.root = root;
-        this.tmp = root.resolve("tmp");
-        Files.createDirectories(tmp);
+        this.hooks = hooks;
+        // the real path: WRITING must name a file the same way however the data dir was spelled
+        this.tmp = Files.createDirectories(root.resolve("tmp")).toRealPath();
         boolean created = false;
         for (int i = 0; i < 256; i++) {
             Path dir = root.resolve(HEX.toHexDigits((byte) i));
@@ -62,14 +88,38 @@ public final class FileBlobStore implements BlobStore {
         if (created) syncDirectory(root);
     }
 
+    /**
+     * A new blob's temporary file, created and locked. Another process's sweep may take a file between
+     * its creation and our lock (it locks, then deletes it); we see that and claim a fresh one.
+     */
     @Override
     public BlobWriter create() throws IOException {
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        String id = HEX.formatHex(random);
-        Path temp = tmp.resolve(id);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new FileBlobWriter(id, temp, channel);
+        for (int attempt = 1; ; attempt++) {
+            byte[] random = new byte[16];
+            RANDOM.nextBytes(random);
+            String id = HEX.formatHex(random);
+            Path temp = tmp.resolve(id);
+            WRITING.add(temp);
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock();
+                if (lock != null && Files.exists(temp)) return new FileBlobWriter(id, temp, channel);
+            } catch (IOException | RuntimeException e) {
+                release(temp, channel);
+                throw e;
+            }
+            release(temp, channel);
+            if (attempt == CLAIM_ATTEMPTS) throw new IOException("cannot claim a temporary blob file in " + tmp);
+        }
+    }
+
+    private static void release(Path temp, FileChannel channel) throws IOException {
+        try {
+            if (channel != null) channel.close();
+        } finally {
+            WRITING.remove(temp);
+        }
     }
 
     @Override
@@ -103,31 +153,42 @@ public final class FileBlobStore implements BlobStore {
         return root.resolve(v.substring(0, 2).toLowerCase(Locale.ROOT)).resolve(v);
     }
 
-    /**
-     * Removes what a crash can leave behind: temporary files, and committed blobs nothing refers
-     * to, both only when last modified before {@code olderThan} (younger ones may belong to a
-     * delivery in progress, here or in another process). Stops early when the thread is interrupted.
-     *
-     * @return the number of files deleted
-     */
-    public int sweep(Predicate<BlobId> referenced, Instant olderThan) throws IOException {
-        int deleted = 0;
-        deleted += sweepDirectory(tmp, name -> true, olderThan);
-        for (int i = 0; i < 256 && !Thread.currentThread().isInterrupted(); i++) {
-            deleted += sweepDirectory(root.resolve(HEX.toHexDigits((byte) i)),
-                    name -> isBlobName(name) && !referenced.test(new BlobId(name)), olderThan);
+    /** What a {@link #sweep} removed: partial blobs (temporary files) and unreferenced committed ones. */
+    public record Swept(int partialFiles, long partialBytes, int unreferencedFiles, long unreferencedBytes) {
+        public boolean nothing() {
+            return partialFiles == 0 && unreferencedFiles == 0;
         }
-        return deleted;
+    }
+
+    /**
+     * Removes what a crash can leave behind. Temporary files are partial blobs: each one nobody holds
+     * locked goes, whatever its age (a live writer, in this process or another, holds its lock).
+     * A committed blob nothing refers to goes only when last modified before {@code olderThan}: a
+     * younger one may belong to a delivery about to refer to it, here or in another process. Stops
+     * early when the thread is interrupted.
+     */
+    public Swept sweep(Predicate<BlobId> referenced, Instant olderThan) throws IOException {
+        long[] partial = sweepDirectory(tmp, name -> true, Instant.MAX, true);
+        long[] unreferenced = {0, 0};
+        for (int i = 0; i < 256 && !Thread.currentThread().isInterrupted(); i++) {
+            long[] n = sweepDirectory(root.resolve(HEX.toHexDigits((byte) i)),
+                    name -> isBlobName(name) && !referenced.test(new BlobId(name)), olderThan, false);
+            unreferenced[0] += n[0];
+            unreferenced[1] += n[1];
+        }
+        return new Swept((int) partial[0], partial[1], (int) unreferenced[0], unreferenced[1]);
     }
 
     private static boolean isBlobName(String name) {
         return BLOB_NAME.matcher(name).matches();
     }
 
-    private static int sweepDirectory(Path dir, Predicate<String> deletable, Instant olderThan) throws IOException {
-        int deleted = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
+    /** Deletes the old enough, deletable regular files of {@code dir}; returns {files, bytes}. */
+    private static long[] sweepDirectory(Path dir, Predicate<String> deletable, Instant olderThan, boolean unlessLocked)
+            throws IOException {
+        long files = 0, bytes = 0;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path file : entries) {
                 if (Thread.currentThread().isInterrupted()) break;
                 BasicFileAttributes attrs;
                 try {
@@ -136,13 +197,56 @@ public final class FileBlobStore implements BlobStore {
                     continue;
                 }
                 if (!attrs.isRegularFile() || !attrs.lastModifiedTime().toInstant().isBefore(olderThan)) continue;
-                if (deletable.test(file.getFileName().toString()) && Files.deleteIfExists(file)) {
-                    LOG.log(System.Logger.Level.INFO, "removed orphaned blob file {0}", file);
-                    deleted++;
+                if (!deletable.test(file.getFileName().toString())) continue;
+                long size = unlessLocked ? deleteUnlessLocked(file.toAbsolutePath()) : delete(file, attrs.size());
+                if (size >= 0) {
+                    LOG.log(System.Logger.Level.DEBUG, "removed blob file {0} ({1} bytes)", file, size);
+                    files++;
+                    bytes += size;
                 }
             }
         }
-        return deleted;
+        return new long[] {files, bytes};
+    }
+
+    private static long delete(Path file, long size) throws IOException {
+        return Files.deleteIfExists(file) ? size : -1;
+    }
+
+    /**
+     * Deletes a temporary file unless a writer holds it; returns its size, or -1 when it was kept or
+     * already gone. The file is deleted while we hold its lock, so a writer that created it a moment
+     * ago and has not locked it yet finds it gone once it has the lock, and starts another.
+     */
+    private static long deleteUnlessLocked(Path file) throws IOException {
+        if (WRITING.contains(file)) return -1;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldInThisJvm) {
+                return -1;
+            }
+            if (lock == null) return -1;
+            long size = channel.size();
+            return Files.deleteIfExists(file) ? size : -1;
+        } catch (NoSuchFileException gone) {
+            return -1;
+        }
+    }
+
+    /** Forces a blob file's bytes to disk, telling the hooks (tests count these). */
+    private void forceFile(FileChannel channel) throws IOException {
+        hooks.beforeSync(Sync.BLOB_FILE);
+        channel.force(true);
+        hooks.synced(Sync.BLOB_FILE);
+    }
+
+    /** Makes a rename into {@code dir} durable, telling the hooks (tests count these). */
+    private void forceDirectory(Path dir) throws IOException {
+        hooks.beforeSync(Sync.BLOB_DIRECTORY);
+        syncDirectory(dir);
+        hooks.synced(Sync.BLOB_DIRECTORY);
     }
 
     /** Makes a rename or creation inside {@code dir} durable (POSIX needs the directory fsynced). */
@@ -179,23 +283,40 @@ public final class FileBlobStore implements BlobStore {
             return written;
         }
 
+        /**
+         * Forces the bytes, renames the file into place (still holding its lock, so no sweep can take
+         * it in between) and forces the directory. On any failure nothing is left: neither the
+         * temporary file nor, when the rename happened, the file under its final name.
+         */
         @Override
         public BlobId commit() throws IOException {
             if (committed) return new BlobId(id);
             ensureWritable();
+            Path target = path(new BlobId(id));
+            boolean moved = false;
             try {
                 drain();
-                channel.force(true);
-                channel.close();
-                Path target = path(new BlobId(id));
+                forceFile(channel);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(target.getParent());
+                moved = true;
+                forceDirectory(target.getParent());
                 committed = true;
-                return new BlobId(id);
             } catch (IOException | RuntimeException e) {
-                discard();
+                try {
+                    discard();
+                    if (moved) Files.deleteIfExists(target);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
+            try {
+                release(temp, channel);
+            } catch (IOException e) {
+                // the bytes and the name are on disk already; a failed close cannot undo that
+                LOG.log(System.Logger.Level.WARNING, "closing committed blob file {0} failed: {1}", target, e.toString());
+            }
+            return new BlobId(id);
         }
 
         @Override
@@ -203,13 +324,14 @@ public final class FileBlobStore implements BlobStore {
             if (!committed) discard();
         }
 
+        /** Deletes the temporary file (while still holding its lock), then lets go of it. */
         private void discard() throws IOException {
             if (discarded) return;
             discarded = true;
             try {
-                channel.close();
-            } finally {
                 Files.deleteIfExists(temp);
+            } finally {
+                release(temp, channel);
             }
         }
 

@@ -3,6 +3,7 @@ package dev.letterbox.store.sql;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.StoreException;
 
 import java.io.IOException;
@@ -56,6 +57,7 @@ final class GroupCommitWriter {
     private final String node;
     private final ChangeBus bus;
     private final SqlBlobStore blobs;
+    private final DurabilityHooks hooks;
     private final long deleteGraceNanos;
     private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
@@ -68,12 +70,14 @@ final class GroupCommitWriter {
 
     private record Freed(BlobId blob, long dueNanos) {}
 
-    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace) {
+    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace,
+                      DurabilityHooks hooks) {
         this.db = db;
         this.dialect = dialect;
         this.node = node;
         this.bus = bus;
         this.blobs = blobs;
+        this.hooks = hooks;
         this.deleteGraceNanos = deleteGrace.toNanos();
         this.thread = Thread.ofPlatform().name("letterbox-store-writer").daemon(true).unstarted(this::loop);
         thread.start();
@@ -203,7 +207,7 @@ final class GroupCommitWriter {
             return stopSeen;
         }
         try {
-            db.execute("COMMIT");
+            commit();
         } catch (StoreException e) {
             failGroup(group, e);
             return stopSeen;
@@ -212,6 +216,17 @@ final class GroupCommitWriter {
         units.addAndGet(group.size());
         afterCommit(group);
         return stopSeen;
+    }
+
+    /** COMMIT: with synchronous=FULL, the fsync every unit of the group is waiting for. */
+    private void commit() {
+        try {
+            hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
+        } catch (IOException e) {
+            throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
+        }
+        db.execute("COMMIT");
+        hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
     /** Runs one unit in a savepoint; false when the transaction itself is no longer usable. */

@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.StoreException;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -49,6 +50,27 @@ final class ReadPool implements AutoCloseable {
         } finally {
             if (db != null) idle.add(db);
             permits.release();
+        }
+    }
+
+    /**
+     * Runs {@code work} once on every connection of the pool, each outside any transaction, while
+     * holding them all (so it waits for reads in progress). For checking the connections' settings.
+     */
+    <T> List<T> onEachConnection(Function<SqlSession, T> work) {
+        try {
+            permits.acquire(all.size());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the database connections");
+        }
+        try {
+            if (closed) throw new StoreException("the store is closed");
+            List<T> out = new ArrayList<>();
+            for (SqlSession db : all) out.add(work.apply(db));
+            return out;
+        } finally {
+            permits.release(all.size());
         }
     }
 

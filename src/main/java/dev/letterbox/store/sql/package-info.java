@@ -19,7 +19,8 @@
  *   <li>{@code account.used_bytes} equals the sum of the sizes of the account's messages after
  *       every unit.</li>
  *   <li>A {@code blob} row exists exactly while a message or a queued message refers to the blob; the file is deleted
- *       after the commit that removed the row, or by the orphan sweep at start after a crash.</li>
+ *       after the commit that removed the row, or by the recovery sweep at start after a crash.</li>
+ *   <li>Every connection runs with WAL and synchronous=FULL: a returned COMMIT is on disk.</li>
  *   <li>Schema changes are numbered migration scripts under {@code migration/}, applied at open;
  *       a database newer than the code is refused.</li>
  * </ul>
