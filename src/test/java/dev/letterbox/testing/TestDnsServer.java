@@ -93,6 +93,11 @@ public final class TestDnsServer implements AutoCloseable {
         return add(new TXTRecord(name(host), DClass.IN, 60, text));
     }
 
+    /** One TXT record made of several strings (each at most 255 octets), as long records are published. */
+    public TestDnsServer txtStrings(String host, String... strings) {
+        return add(new TXTRecord(name(host), DClass.IN, 60, List.of(strings)));
+    }
+
     public TestDnsServer cname(String alias, String target) {
         return add(new CNAMERecord(name(alias), DClass.IN, 60, name(target)));
     }
