@@ -4,6 +4,7 @@ import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.ChangeBus;
 import dev.letterbox.store.DirectoryStore;
+import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.OutboundQueue;
@@ -55,6 +56,7 @@ public final class SqlMailStore implements MailStore {
     private final GroupCommitWriter writer;
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
+    private final SqlDmarcReports dmarcReports;
     private final ChangeFeed feed;
     private final Thread sweeper;
 
@@ -67,6 +69,7 @@ public final class SqlMailStore implements MailStore {
         this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, this.blobs, freedBlobGrace);
         this.directory = new SqlDirectory(reads, writer);
         this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -149,6 +152,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public OutboundQueue queue() {
         return queue;
+    }
+
+    @Override
+    public DmarcReportStore dmarcReports() {
+        return dmarcReports;
     }
 
     @Override
