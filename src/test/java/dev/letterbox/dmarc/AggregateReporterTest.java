@@ -196,6 +196,27 @@ class AggregateReporterTest {
     }
 
     @Test
+    void aFullReportSaysHowManyMessagesItCouldNotItemise() throws Exception {
+        var verifier = new DmarcVerifier(resolver, psl, new Random(3));
+        var spf = new SpfInput(SpfInput.Result.FAIL, "bulk.example.net", SpfInput.Scope.MFROM);
+        var counter = new AggregateReports(store.dmarcReports(), new dev.letterbox.store.DmarcReportStore.Limits(2, 10));
+        for (int i = 1; i <= 5; i++) {
+            Evaluation e = verifier.evaluate(new Author.Domains(List.of("example.com")), spf, List.of());
+            counter.record(e, new AggregateReports.MessageFacts(InetAddress.getByName("192.0.2." + i), "bulk.example.net",
+                    "", spf, List.of(), DAY)).join();
+        }
+        reporter().runOnce(NEXT_DAY);
+        ReportFixture report = ReportFixture.queued(store).get(0);
+        assertEquals(2, report.records().size());
+        assertEquals("3 messages are not itemised: the report reached its row limit", report.text("report_metadata/error"));
+        Element record = report.records().get(0);
+        assertEquals(List.of("envelope_from", "header_from"), childNames(children(record, "identifiers").get(0)),
+                "no envelope_to when it is not known");
+        assertTrue(children(children(record, "auth_results").get(0), "dkim").isEmpty());
+        assertEquals("fail", ReportFixture.text(record, "auth_results/spf/result"));
+    }
+
+    @Test
     void aCrashBeforeTheReportIsQueuedSendsItAfterTheRestartOnce() throws Exception {
         receiveFailing("example.com", "192.0.2.1", DAY);
         ReportSink dying = (id, envelope, recipients) -> {
