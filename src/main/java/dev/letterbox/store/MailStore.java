@@ -19,6 +19,9 @@ public interface MailStore extends AutoCloseable {
     /** The outbound queue (mail waiting for remote delivery). */
     OutboundQueue queue();
 
+    /** The tallies of DMARC aggregate reports waiting to be sent. */
+    DmarcReportStore dmarcReports();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

@@ -25,7 +25,8 @@ final class Migrations {
             "001-initial.sql",
             "002-queue.sql",
             "003-inline-blobs.sql",
-            "004-queue-reports.sql");
+            "004-queue-reports.sql",
+            "005-dmarc-reports.sql");
 
     private Migrations() {}
 

@@ -4,6 +4,7 @@ import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.ChangeBus;
 import dev.letterbox.store.DirectoryStore;
+import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
@@ -63,6 +64,7 @@ public final class SqlMailStore implements MailStore {
     private final GroupCommitWriter writer;
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
+    private final SqlDmarcReports dmarcReports;
     private final ChangeFeed feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
@@ -78,6 +80,7 @@ public final class SqlMailStore implements MailStore {
         this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
         this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -186,6 +189,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public OutboundQueue queue() {
         return queue;
+    }
+
+    @Override
+    public DmarcReportStore dmarcReports() {
+        return dmarcReports;
     }
 
     @Override

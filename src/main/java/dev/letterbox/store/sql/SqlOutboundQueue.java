@@ -54,7 +54,8 @@ final class SqlOutboundQueue implements OutboundQueue {
         return GroupCommitWriter.await(writer.submit((db, fx) -> insert(db, fx, e, recipients)));
     }
 
-    private long insert(SqlSession db, UnitEffects fx, QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
+    /** Inserts a message and its recipients within the caller's unit (a report queued with what it marks). */
+    long insert(SqlSession db, UnitEffects fx, QueuedMessage.Envelope e, List<QueuedMessage.NewRecipient> recipients) {
         BlobRefs.ensureRow(db, blobs, fx, e.blob(), e.size(), null);
         long id = db.insertReturningId("INSERT INTO queue_message (sender, blob_id, size, received, body, smtputf8,"
                         + " ret, env_id, account_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
