@@ -2,6 +2,8 @@ package dev.letterbox.checks;
 
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Check;
+import dev.letterbox.dmarc.AggregateReports;
+import dev.letterbox.dmarc.OrganizationalDomain;
 import dev.letterbox.dns.DnsResolver;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -11,14 +13,18 @@ import java.util.List;
 public final class InboundChecks {
     private InboundChecks() {}
 
-    /** @param hosted whether a domain is hosted here */
-    public static List<Check> from(Config config, DnsResolver dns, Clock clock, java.util.function.Predicate<String> hosted) {
+    /**
+     * @param hosted  whether a domain is hosted here
+     * @param reports where DMARC results are counted for aggregate reports, or null for none
+     */
+    public static List<Check> from(Config config, DnsResolver dns, Clock clock, java.util.function.Predicate<String> hosted,
+                                   OrganizationalDomain psl, AggregateReports reports) {
         Config.Antispam a = config.antispam();
         ClientFilter filter = new ClientFilter(a.trustedNetworks());
         List<Check> checks = new ArrayList<>();
         if (a.senderChecks()) {
             checks.add(new SenderAuthentication(dns, config.hostname(), config.dns().timeout(), filter, a.fcrdns(),
-                    a.maxDkimSignatures()));
+                    a.maxDkimSignatures(), psl, reports));
         }
         Reputation reputation = new Reputation(dns, config.dns().timeout(), filter, a.dnsbl(), a.dnsblAction(), a.dnswl(),
                 a.heloChecks(), config.hostname(), hosted);

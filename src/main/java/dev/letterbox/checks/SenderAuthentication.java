@@ -15,6 +15,13 @@ import dev.letterbox.dkim.DkimResults;
 import dev.letterbox.dkim.DkimVerification;
 import dev.letterbox.dkim.DkimVerifier;
 import dev.letterbox.dkim.MessageHeader;
+import dev.letterbox.dmarc.AggregateReports;
+import dev.letterbox.dmarc.Author;
+import dev.letterbox.dmarc.DkimInput;
+import dev.letterbox.dmarc.DmarcVerifier;
+import dev.letterbox.dmarc.Evaluation;
+import dev.letterbox.dmarc.OrganizationalDomain;
+import dev.letterbox.dmarc.SpfInput;
 import dev.letterbox.dns.DnsResolver;
 import dev.letterbox.spf.ReceivedSpf;
 import dev.letterbox.spf.SpfResult;
@@ -25,12 +32,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Who really sent a message from the Internet: the client's reverse DNS (iprev), SPF for the MAIL
- * FROM (or the HELO for a null sender), the DKIM signatures and the ARC chain, put together into one
- * Authentication-Results field at the top (RFC 8601) and a Received-SPF field (RFC 7208 §9.1).
+ * FROM (or the HELO for a null sender), the DKIM signatures, DMARC for the From domain and the ARC
+ * chain, put together into one Authentication-Results field at the top (RFC 8601) and a Received-SPF
+ * field (RFC 7208 §9.1). DMARC decides: its {@code reject} refuses the message (550 5.7.26), its
+ * {@code quarantine} files it in Junk; each evaluated message is counted for the domain's aggregate
+ * report when it asks for one.
  *
  * <p>The lookups start when the message does (DKIM and ARC keys as soon as the header is in), on
  * virtual threads, so they overlap its transfer; each is bounded by {@code [dns] timeout}. The body is
@@ -45,15 +57,21 @@ public final class SenderAuthentication implements Check {
     private final Config.Action fcrdns;
     private final DkimVerifier dkim;
     private final ArcVerifier arc;
+    private final OrganizationalDomain psl;
+    private final RandomGenerator pct = new SplittableRandom();
+    private final AggregateReports reports;
 
     /**
      * @param hostname our host name: the authserv-id and the SPF receiver
      * @param timeout  how long each check's DNS may take in all ({@code [dns] timeout})
      * @param fcrdns   what a client without forward-confirmed reverse DNS gets
      * @param maxDkimSignatures DKIM signatures verified per message (the rest are counted)
+     * @param reports   where DMARC results are counted for aggregate reports, or null for none
      */
     public SenderAuthentication(DnsResolver dns, String hostname, Duration timeout, ClientFilter filter, Config.Action fcrdns,
-                                int maxDkimSignatures) {
+                                int maxDkimSignatures, OrganizationalDomain psl, AggregateReports reports) {
+        this.psl = psl;
+        this.reports = reports;
         this.dns = dns;
         this.hostname = hostname;
         this.timeout = timeout;
@@ -66,7 +84,7 @@ public final class SenderAuthentication implements Check {
     @Override
     public Run start(Envelope envelope, Recipients recipients) {
         if (!filter.checks(envelope)) return null;
-        return new MessageRun(envelope.client().orElseThrow(), envelope.sender());
+        return new MessageRun(envelope.client().orElseThrow(), envelope.sender(), recipients.written());
     }
 
     private final class MessageRun implements Run {
@@ -77,9 +95,14 @@ public final class SenderAuthentication implements Check {
         private DkimVerification dkimRun;
         private ArcVerification arcRun;
         private String headerProblem;
+        private Author author = new Author.Missing();
+        private final String sender;
+        private final List<String> recipients;
 
-        MessageRun(Envelope.Client client, String sender) {
+        MessageRun(Envelope.Client client, String sender, List<String> recipients) {
             this.client = client;
+            this.sender = sender;
+            this.recipients = recipients;
             SpfVerifier verifier = new SpfVerifier(dns, hostname, timeout, Clock.systemUTC());
             this.spf = Async.start("letterbox-spf", () -> verifier.checkMailFrom(client.address(), client.helo(), sender));
             this.iprev = fcrdns == Config.Action.OFF ? null
@@ -90,8 +113,10 @@ public final class SenderAuthentication implements Check {
         public void header(byte[] bytes, int end) {
             if (end < 0) {
                 headerProblem = "header section too long to check";
+                author = Author.fromHeader(bytes, end);
                 return;
             }
+            author = Author.fromHeader(bytes, end);
             try {
                 MessageHeader header = MessageHeader.parse(bytes, 0, end);
                 dkimRun = dkim.start(header, body);
@@ -120,21 +145,56 @@ public final class SenderAuthentication implements Check {
             iprevResult.ifPresent(i -> results.add(i.authResultsText()));
             if (spfResult != null) results.add(spfResult.authResultsText());
             results.addAll(dkimTexts(dkimResults));
+            SpfInput spfInput = spfInput(spfResult);
+            List<DkimInput> dkimInputs = dkimInputs(dkimResults);
+            Evaluation dmarc = new DmarcVerifier(dns.within(timeout), psl, pct).evaluate(author, spfInput, dkimInputs);
+            results.add(dmarc.result().authenticationResult());
             results.add(arcText(arcResult));
+            if (reports != null) {
+                reports.record(dmarc, new AggregateReports.MessageFacts(client.address(), domainOf(sender),
+                        recipients.isEmpty() ? "" : domainOf(recipients.get(0)), spfInput, dkimInputs, Instant.now()));
+            }
             List<String> fields = new ArrayList<>();
             fields.add(AuthenticationResults.field(hostname, results));
             if (spfResult != null) fields.add(ReceivedSpf.field(spfResult, client.address(), client.helo(), hostname));
 
             boolean verified = spfResult != null && spfResult.identity() == SpfResult.Identity.MAILFROM
                     && spfResult.result() == SpfResult.Result.PASS;
-            Verdict verdict = Verdict.accept(fields);
-            if (iprevResult.isPresent() && iprevResult.get().result() == Iprev.Result.FAIL) {
+            Verdict verdict = switch (dmarc.result().disposition()) {
+                // RFC 7372 §3.2: 5.7.26, multiple authentication checks failed
+                case REJECT -> Verdict.reject("5.7.26", "message refused: the domain " + dmarc.result().fromDomain()
+                        + " asks to reject mail that fails its DMARC policy, and this message fails it");
+                case QUARANTINE -> Verdict.junk("DMARC policy of " + dmarc.result().fromDomain() + " says quarantine", fields);
+                case NONE -> Verdict.accept(fields);
+            };
+            if (verdict.action() == Verdict.Action.ACCEPT && iprevResult.isPresent()
+                    && iprevResult.get().result() == Iprev.Result.FAIL) {
                 String why = "the client's address " + client.address().getHostAddress() + " has no reverse DNS name that points back to it";
                 if (fcrdns == Config.Action.JUNK) verdict = Verdict.junk(why, fields);
                 // RFC 7372 §3.3: 5.7.25, reverse DNS validation failed
                 if (fcrdns == Config.Action.REJECT) verdict = Verdict.reject("5.7.25", why);
             }
             return verdict.withSenderVerified(verified);
+        }
+
+        private static SpfInput spfInput(SpfResult r) {
+            if (r == null) return SpfInput.none();
+            return new SpfInput(SpfInput.Result.valueOf(r.result().name()), r.domain(),
+                    r.identity() == SpfResult.Identity.MAILFROM ? SpfInput.Scope.MFROM : SpfInput.Scope.HELO);
+        }
+
+        private static List<DkimInput> dkimInputs(DkimResults results) {
+            if (results == null) return List.of();
+            List<DkimInput> out = new ArrayList<>();
+            for (DkimResult r : results.signatures()) {
+                out.add(new DkimInput(DkimInput.Result.valueOf(r.status().name()), r.domain(), r.selector()));
+            }
+            return out;
+        }
+
+        private static String domainOf(String address) {
+            int at = address.lastIndexOf('@');
+            return at < 0 ? "" : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
         }
 
         /** RFC 8601 §2.7.1: one dkim= result per signature checked, "none" for an unsigned message. */

@@ -12,6 +12,10 @@ import dev.letterbox.checks.SpamLearning;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.dmarc.AggregateReporter;
+import dev.letterbox.dmarc.AggregateReports;
+import dev.letterbox.dmarc.OrganizationalDomain;
+import dev.letterbox.dmarc.ReportScheduler;
 import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
@@ -56,6 +60,9 @@ public final class LetterboxServer implements AutoCloseable {
     private final Pipeline pipeline;
     /** One resolver (one cache) for the relay and every check. */
     private final DnsjavaResolver dns;
+    /** The Public Suffix List (organizational domains, RFC 7489 §3.2). */
+    private final OrganizationalDomain psl = new OrganizationalDomain();
+    private ReportScheduler dmarcReporter; // null unless [antispam] dmarc_reports
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -78,7 +85,8 @@ public final class LetterboxServer implements AutoCloseable {
         this.queue = new MailQueue(store.queue(), metrics);
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
-        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain));
+        var dmarcReports = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
+        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcReports));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -159,6 +167,16 @@ public final class LetterboxServer implements AutoCloseable {
         listenHttp("https", tls);
 
         startQueue();
+        startDmarcReports();
+    }
+
+    /** DMARC aggregate reports (RFC 7489 §7.2), sent through the outbound queue once their period ends. */
+    private void startDmarcReports() {
+        if (!config.antispam().dmarcReports()) return;
+        String from = config.antispam().dmarcReportFrom().orElse("noreply-dmarc@" + config.hostname());
+        var reporter = new AggregateReporter(store.dmarcReports(), store.blobs(), store.dmarcReports()::enqueue, dns, psl,
+                config.hostname(), from);
+        dmarcReporter = ReportScheduler.start(reporter, Clock.systemUTC());
     }
 
     /** With [antispam] rspamd_controller: messages moved into and out of Junk teach rspamd. */
@@ -279,6 +297,7 @@ public final class LetterboxServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(WARNING, "error while stopping listeners: {0}", e.toString());
         }
+        if (dmarcReporter != null) dmarcReporter.close();
         if (queueRunner != null) queueRunner.close();
         RuntimeInfo.remove(config.dataDir());
         store.close();

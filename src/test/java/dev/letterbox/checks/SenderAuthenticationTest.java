@@ -40,6 +40,11 @@ class SenderAuthenticationTest {
         dns.txt("example.org", "v=spf1 ip4:127.0.0.0/8 -all");
         dns.txt("forged.example", "v=spf1 ip4:192.0.2.1 -all");
         dns.silent("slow.example");
+        dns.txt("_dmarc.example.org", "v=DMARC1; p=reject");
+        dns.txt("strict.example", "v=spf1 -all").txt("_dmarc.strict.example", "v=DMARC1; p=reject; rua=mailto:dmarc@strict.example");
+        dns.txt("careful.example", "v=spf1 -all").txt("_dmarc.careful.example", "v=DMARC1; p=quarantine");
+        dns.txt("example.test", "v=spf1 -all").txt("_dmarc.example.test", "v=DMARC1; p=reject"); // our own domain
+        dns.silent("_dmarc.flaky.example");
         Path keys = Files.createTempDirectory("letterbox-dkim-test");
         key = new DkimKeyStore(keys).generate("example.org", "sel", DkimAlgorithm.ED25519_SHA256);
         dns.txt(key.recordName(), key.recordValue());
@@ -90,7 +95,7 @@ class SenderAuthenticationTest {
                 + "\tiprev=pass policy.iprev=127.0.0.1 (client.example.org);\r\n"
                 + "\tspf=pass smtp.mailfrom=example.org;\r\n"
                 + "\tdkim=pass header.d=example.org header.i=@example.org header.s=sel header.a=ed25519-sha256 header.b="), top);
-        assertTrue(top.contains(";\r\n\tarc=none\r\nReceived-SPF: pass "), top);
+        assertTrue(top.contains(";\r\n\tdmarc=pass (p=reject dis=none) header.from=example.org;\r\n\tarc=none\r\nReceived-SPF: pass "), top);
         assertEquals(1, top.split("Authentication-Results:", -1).length - 1, "one field: " + top);
         assertTrue(stored.endsWith(message), "the client's bytes as sent");
     }
@@ -111,6 +116,38 @@ class SenderAuthenticationTest {
         String stored = server.inbox(user).getFirst();
         assertTrue(stored.contains("\tspf=fail smtp.mailfrom=forged.example;\r\n\tdkim=none;\r\n"), stored);
         assertTrue(stored.contains("Received-SPF: fail "), stored);
+    }
+
+    @Test
+    void aDomainThatAsksForRejectionHasForgedMailRefused() throws Exception {
+        String user = server.newUser("protected");
+        String reply = send("ceo@strict.example", user, "From: CEO <ceo@strict.example>\r\nSubject: wire\r\n\r\nmoney\r\n");
+        assertTrue(reply.startsWith("550 5.7.26 "), reply);
+        assertTrue(server.inbox(user).isEmpty());
+    }
+
+    @Test
+    void forgedMailFromOurOwnDomainIsJudgedTheSame() throws Exception {
+        String user = server.newUser("insider");
+        String reply = send("boss@" + server.domain(), user, "From: Boss <boss@" + server.domain() + ">\r\n\r\nurgent\r\n");
+        assertTrue(reply.startsWith("550 5.7.26 "), reply);
+    }
+
+    @Test
+    void aDomainThatAsksForQuarantineHasForgedMailFiledInJunk() throws Exception {
+        String user = server.newUser("quarantined");
+        assertTrue(send("info@careful.example", user, "From: info@careful.example\r\n\r\noffer\r\n").startsWith("250 "));
+        assertTrue(server.inbox(user).isEmpty(), "not in INBOX");
+        long junk = server.server().store().read(server.account(user).id(), tx ->
+                tx.status(tx.mailboxWithUse(dev.letterbox.store.SpecialUse.JUNK).orElseThrow().id()).messages());
+        assertEquals(1L, junk);
+    }
+
+    @Test
+    void aDmarcLookupThatFailsIsATemperrorAndTheMessageIsTaken() throws Exception {
+        String user = server.newUser("flaky");
+        assertTrue(send("a@example.org", user, "From: someone@flaky.example\r\n\r\nhi\r\n").startsWith("250 "));
+        assertTrue(server.inbox(user).getFirst().contains("\tdmarc=temperror"), server.inbox(user).getFirst());
     }
 
     @Test
