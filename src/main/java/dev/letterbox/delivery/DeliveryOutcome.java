@@ -6,7 +6,7 @@ import dev.letterbox.store.Account;
 sealed interface DeliveryOutcome {
     Account account();
 
-    record Stored(Account account, long uid) implements DeliveryOutcome {}
+    record Stored(Account account, long mailboxId, long uid) implements DeliveryOutcome {}
 
     /** Refused: the message would exceed the account's quota. Permanent for this message. */
     record OverQuota(Account account) implements DeliveryOutcome {}

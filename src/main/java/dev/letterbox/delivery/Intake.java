@@ -61,7 +61,7 @@ public final class Intake {
         this.pipeline = pipeline;
         this.envelope = envelope;
         this.recipients = recipients;
-        this.spool = new MessageSpool(pipeline.spoolDir());
+        this.spool = new MessageSpool(pipeline.blobs());
         this.parse = new StreamingParse();
         for (Check check : pipeline.checks()) {
             Check.Run run = check.start(envelope, recipients);
@@ -180,55 +180,72 @@ public final class Intake {
         byte[] trace = concat(fields(verdict), traceFields());
         List<Account> accounts = recipients.accounts();
         List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
-        Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
-        StoredBlob localBlob = null;
         boolean junk = verdict.action() == Verdict.Action.JUNK;
         if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
+        // every blob first: a failure to write one must come before anything is stored
+        StoredBlob queueBlob = queued.isEmpty() ? null : writeBlob(trace);
+        StoredBlob localBlob = null;
+        byte[] localPrefix = concat(returnPath(), trace);
         if (!accounts.isEmpty()) {
-            byte[] prefix = concat(returnPath(), trace);
-            localBlob = writeBlob(prefix);
-            byte[] structure = parsed == null ? null : parsed.afterPrefix(prefix.length).serialize();
+            try {
+                localBlob = writeBlob(localPrefix);
+            } catch (IOException | RuntimeException e) {
+                if (queueBlob != null) pipeline.discard(queueBlob.id());
+                throw e;
+            }
+        }
+        Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
+        if (localBlob != null) {
+            byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
             for (DeliveryOutcome o : pipeline.local().deliver(localBlob.id(), localBlob.size(), structure, accounts, junk,
                     envelope.logContext())) {
                 byAccount.put(o.account().id(), o);
             }
         }
         Map<String, RecipientResult> results = results(byAccount);
-        int stored = (int) byAccount.values().stream().filter(o -> o instanceof DeliveryOutcome.Stored).count();
+        List<DeliveryOutcome.Stored> stored = byAccount.values().stream()
+                .filter(o -> o instanceof DeliveryOutcome.Stored).map(o -> (DeliveryOutcome.Stored) o).toList();
         boolean fromQueue = envelope.origin() == Envelope.Origin.QUEUE;
         if (!fromQueue) {
-            if (results.containsValue(RecipientResult.FAILED)) {
-                discardUnused(localBlob, stored);
-                return STORAGE_FAILED;
-            }
-            if (stored == 0 && queued.isEmpty()) {
-                discardUnused(localBlob, stored);
-                return new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full");
+            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, queueBlob, localBlob, STORAGE_FAILED);
+            if (stored.isEmpty() && queued.isEmpty()) {
+                return undo(stored, queueBlob, localBlob, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
             }
             queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
         }
         OptionalLong queueId = OptionalLong.empty();
         if (!queued.isEmpty()) {
-            StoredBlob queueBlob = recipients.remote().isEmpty() && localBlob != null ? localBlob : writeBlob(trace);
+            StoredBlob blob = queueBlob != null ? queueBlob : localBlob; // only reports: they quote the local copy
             try {
-                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(queueBlob), reportPolicy(queued,
+                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob), reportPolicy(queued,
                         verdict.senderVerified()), envelope.logContext()));
             } catch (StoreException e) {
                 LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
-                if (queueBlob != localBlob) pipeline.discard(queueBlob.id());
-                return new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later");
+                return undo(stored, queueBlob, localBlob,
+                        new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
             }
-        } else {
-            discardUnused(localBlob, stored);
         }
+        if (queueBlob == null) discardUnused(localBlob, stored.size(), queued.isEmpty());
         LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
-                header.messageBytes(), stored, stored == 1 ? "y" : "ies", queued.size());
-        return new Outcome.Delivered(results, stored, junk ? stored : 0, queueId);
+                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued.size());
+        return new Outcome.Delivered(results, stored.size(), junk ? stored.size() : 0, queueId);
+    }
+
+    /**
+     * A message that will not be answered with success keeps nothing: the local copies already
+     * stored are taken back (the sender will send again, and must not cause two copies) and the
+     * blobs nobody refers to any more are removed.
+     */
+    private Outcome undo(List<DeliveryOutcome.Stored> stored, StoredBlob queueBlob, StoredBlob localBlob, Outcome outcome) {
+        if (!stored.isEmpty()) pipeline.local().withdraw(stored, envelope.logContext());
+        if (queueBlob != null) pipeline.discard(queueBlob.id());
+        if (localBlob != null) pipeline.discard(localBlob.id());
+        return outcome;
     }
 
     /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */
-    private void discardUnused(StoredBlob blob, int stored) {
-        if (blob != null && stored == 0) pipeline.discard(blob.id());
+    private void discardUnused(StoredBlob blob, int stored, boolean notQueued) {
+        if (blob != null && stored == 0 && notQueued) pipeline.discard(blob.id());
     }
 
     /** Each recipient as written: delivered if any of its accounts got the message or it has remote addresses. */

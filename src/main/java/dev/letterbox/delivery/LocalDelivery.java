@@ -44,17 +44,21 @@ final class LocalDelivery {
     List<DeliveryOutcome> deliver(BlobId blob, long size, byte[] structure, List<Account> accounts, boolean junk,
                                   String logContext) {
         Instant now = Instant.now();
-        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        record Appended(long mailboxId, long uid) {}
+        List<CompletableFuture<Appended>> futures = new ArrayList<>();
         for (Account account : accounts) {
-            futures.add(store.writeAsync(account.id(), tx -> tx.append(target(tx, junk).id(),
-                    new NewMessage(blob, size, Flags.NONE, now, structure)).uid()));
+            futures.add(store.writeAsync(account.id(), tx -> {
+                long mailbox = target(tx, junk).id();
+                return new Appended(mailbox, tx.append(mailbox, new NewMessage(blob, size, Flags.NONE, now, structure)).uid());
+            }));
         }
         List<DeliveryOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < accounts.size(); i++) {
             Account account = accounts.get(i);
             try {
-                long uid = futures.get(i).join();
-                outcomes.add(new DeliveryOutcome.Stored(account, uid));
+                Appended a = futures.get(i).join();
+                long uid = a.uid();
+                outcomes.add(new DeliveryOutcome.Stored(account, a.mailboxId(), uid));
                 LOG.log(INFO, "{0} delivered to {1}{2} uid={3} size={4}", logContext, account.address(),
                         junk ? " (Junk)" : "", uid, size);
             } catch (CompletionException e) {
@@ -69,6 +73,24 @@ final class LocalDelivery {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Takes back copies stored for a message that is then answered with a failure (the sender sends
+     * it again): expunged, as a user would. Best effort: one that cannot be removed now is logged
+     * and stays (the sender's retry then brings a second copy, never a lost one).
+     */
+    void withdraw(List<DeliveryOutcome.Stored> copies, String logContext) {
+        for (DeliveryOutcome.Stored copy : copies) {
+            try {
+                store.write(copy.account().id(), tx -> tx.expunge(copy.mailboxId(), new long[] {copy.uid()}));
+                LOG.log(INFO, "{0} copy for {1} taken back (uid={2}): the message failed", logContext,
+                        copy.account().address(), copy.uid());
+            } catch (RuntimeException e) {
+                LOG.log(WARNING, "{0} cannot take back the copy for {1} (uid={2}); a retry may deliver it twice: {3}",
+                        logContext, copy.account().address(), copy.uid(), e.toString());
+            }
+        }
     }
 
     private static Mailbox target(WriteTx tx, boolean junk) {

@@ -9,7 +9,6 @@ import dev.letterbox.store.MailStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,29 +29,18 @@ public final class Pipeline {
     private final LocalDelivery local;
     private final QueueSink queue;
     private final String hostname;
-    private final Path spoolDir;
     private volatile List<Check> checks = List.of();
 
     /**
      * @param queue    where mail for other servers (and reports) goes
      * @param hostname this server's name, for trace fields and generated Message-IDs
-     * @param spoolDir where messages too big for memory wait while they arrive; emptied here, at start
      */
-    public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname, Path spoolDir) {
+    public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname) {
         this.store = store;
         this.resolver = new RecipientResolver(directory);
         this.local = new LocalDelivery(store);
         this.queue = queue;
         this.hostname = hostname;
-        this.spoolDir = spoolDir;
-    }
-
-    /**
-     * Removes what a crash left in the spool directory (messages whose sender was never told they
-     * were taken); returns how many. Call once at start, before any message arrives.
-     */
-    public int recover() {
-        return MessageSpool.sweep(spoolDir);
     }
 
     /** The checks each message goes through, in order (their header fields go in front in this order). */
@@ -135,10 +123,6 @@ public final class Pipeline {
 
     String hostname() {
         return hostname;
-    }
-
-    Path spoolDir() {
-        return spoolDir;
     }
 
     BlobStore blobs() {

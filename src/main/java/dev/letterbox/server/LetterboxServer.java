@@ -84,7 +84,7 @@ public final class LetterboxServer implements AutoCloseable {
                 config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
-        this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname(), config.dataDir().resolve("spool"));
+        this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname());
         var dmarcReports = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
         pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcReports));
         this.http = new HttpService(config, directory, queue, metrics,
@@ -128,8 +128,6 @@ public final class LetterboxServer implements AutoCloseable {
                     : ServerTls.selfSigned(config.tlsDir(), config.hostname());
             server = new LetterboxServer(config, store, tls);
             announceNewAdminToken(config);
-            int spooled = server.pipeline.recover();
-            if (spooled > 0) LOG.log(INFO, "recovery: removed {0} partly received messages a crash left in the spool", spooled);
             server.startListeners();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),

@@ -33,6 +33,24 @@ public interface BlobStore {
      */
     void delete(BlobId id) throws IOException;
 
+    /**
+     * Scratch space for bytes on their way in (a message that is still arriving, too big for memory):
+     * never synced, readable while open, removed on {@link Scratch#close()}, and removed by the next
+     * start's recovery if the process dies first — it promises nothing.
+     */
+    Scratch scratch() throws IOException;
+
+    /** See {@link #scratch()}. One thread writes, then reads; not thread-safe. */
+    interface Scratch extends AutoCloseable {
+        OutputStream stream();
+
+        /** The bytes written so far, from the first; may be called more than once. */
+        InputStream open() throws IOException;
+
+        @Override
+        void close();
+    }
+
     /** An output stream into a new blob. Closing without {@link #commit()} discards it. */
     interface BlobWriter extends AutoCloseable {
         OutputStream stream();

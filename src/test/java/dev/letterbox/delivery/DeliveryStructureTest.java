@@ -64,4 +64,22 @@ class DeliveryStructureTest {
                     (int) (inner.bodyStart() - inner.headerStart()), StandardCharsets.US_ASCII));
         }
     }
+
+    @Test
+    void aMessageTooBigForMemoryGoesThroughScratchSpaceAndLeavesNothingBehind() throws IOException {
+        String carol = server.newUser("carol");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 1_200_000; i++) body.append("line ").append(i).append(" of a long message\r\n");
+        byte[] message = ("From: a@example.org\r\nSubject: big\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII);
+        Recipients recipients = new Recipients();
+        recipients.add(carol, new RecipientDecision.Accept(List.of(server.account(carol)), List.of()), Optional.empty(),
+                Optional.empty());
+        Outcome outcome = server.server().pipeline().deliver(Envelope.local(Envelope.Origin.QUEUE, "a@example.org", "test"),
+                recipients, new ByteArrayInputStream(message), false);
+        assertEquals(1, assertInstanceOf(Outcome.Delivered.class, outcome).stored());
+        assertTrue(server.inbox(carol).getFirst().endsWith(new String(message, StandardCharsets.US_ASCII)));
+        try (var tmp = java.nio.file.Files.list(server.dataDir().resolve("blobs").resolve("tmp"))) {
+            assertEquals(List.of(), tmp.toList(), "no scratch or temporary file left");
+        }
+    }
 }

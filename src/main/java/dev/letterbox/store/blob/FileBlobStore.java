@@ -114,6 +114,28 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
+    /** A locked temporary file like a blob writer's, opened for reading too; see {@link BlobStore#scratch()}. */
+    @Override
+    public Scratch scratch() throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            byte[] random = new byte[16];
+            RANDOM.nextBytes(random);
+            Path temp = tmp.resolve(HEX.formatHex(random));
+            WRITING.add(temp);
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                FileLock lock = channel.tryLock();
+                if (lock != null && Files.exists(temp)) return new FileScratch(temp, channel);
+            } catch (IOException | RuntimeException e) {
+                release(temp, channel);
+                throw e;
+            }
+            release(temp, channel);
+            if (attempt == CLAIM_ATTEMPTS) throw new IOException("cannot claim a temporary file in " + tmp);
+        }
+    }
+
     private static void release(Path temp, FileChannel channel) throws IOException {
         try {
             if (channel != null) channel.close();
@@ -254,6 +276,78 @@ public final class FileBlobStore implements BlobStore {
         if (!CAN_SYNC_DIRECTORIES) return;
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
+        }
+    }
+
+    /**
+     * Scratch bytes in a locked temporary file. Reads go through the same channel at explicit
+     * positions: opening a second descriptor and closing it would drop the process's lock.
+     */
+    private static final class FileScratch implements Scratch {
+        private final Path temp;
+        private final FileChannel channel;
+        private final OutputStream stream;
+        private boolean closed;
+
+        FileScratch(Path temp, FileChannel channel) {
+            this.temp = temp;
+            this.channel = channel;
+            this.stream = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 64 * 1024) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // the channel stays open until the scratch is closed
+                }
+            };
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            stream.flush();
+            return new InputStream() {
+                private long position;
+
+                @Override
+                public int read() throws IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    if (len == 0) return 0;
+                    int n = channel.read(ByteBuffer.wrap(b, off, len), position);
+                    if (n > 0) position += n;
+                    return n;
+                }
+
+                @Override
+                public long skip(long n) {
+                    long skipped = Math.max(0, n);
+                    position += skipped;
+                    return skipped;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // left for the next start's recovery
+            }
+            try {
+                release(temp, channel);
+            } catch (IOException e) {
+                // the file is gone or will be swept
+            }
         }
     }
 

@@ -55,6 +55,11 @@ final class SqlBlobStore implements BlobStore {
         return files;
     }
 
+    @Override
+    public Scratch scratch() throws IOException {
+        return files.scratch();
+    }
+
     static boolean isInline(BlobId id) {
         return id.value().charAt(0) == INLINE_PREFIX;
     }

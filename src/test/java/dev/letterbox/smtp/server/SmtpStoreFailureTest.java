@@ -16,7 +16,6 @@ import dev.letterbox.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -119,9 +118,6 @@ class SmtpStoreFailureTest {
      * message needs fewer writes of a kind than the failure waits for, it is all stored: 250.)
      */
     @Test
-    @Disabled("fails on the delivery pipeline: Intake.finish delivers the local copy before it writes the queue's"
-            + " blob and queue entry, so when either fails the client gets 451 with the local copy already stored;"
-            + " write the queue's blob first and make the local delivery and the enqueue one commit, then enable")
     void aMessageForLocalAndRemoteRecipientsKeepsNothingWhicheverWriteFails() throws Exception {
         String alice = server.newUser("alice");
         String bob = server.newUser("bob");
