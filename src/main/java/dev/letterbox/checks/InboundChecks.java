@@ -2,12 +2,19 @@ package dev.letterbox.checks;
 
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Check;
+import dev.letterbox.dkim.DkimAlgorithm;
+import dev.letterbox.dkim.DkimKey;
+import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dmarc.AggregateReports;
 import dev.letterbox.dmarc.OrganizationalDomain;
 import dev.letterbox.dns.DnsResolver;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** The checks of mail from the Internet the configuration asks for, in the order they add their fields. */
 public final class InboundChecks {
@@ -17,14 +24,14 @@ public final class InboundChecks {
      * @param hosted  whether a domain is hosted here
      * @param reports where DMARC results are counted for aggregate reports, or null for none
      */
-    public static List<Check> from(Config config, DnsResolver dns, Clock clock, java.util.function.Predicate<String> hosted,
+    public static List<Check> from(Config config, DnsResolver dns, Clock clock, Predicate<String> hosted,
                                    OrganizationalDomain psl, AggregateReports reports) {
         Config.Antispam a = config.antispam();
         ClientFilter filter = new ClientFilter(a.trustedNetworks());
         List<Check> checks = new ArrayList<>();
         if (a.senderChecks()) {
             checks.add(new SenderAuthentication(dns, config.hostname(), config.dns().timeout(), filter, a.fcrdns(),
-                    a.maxDkimSignatures(), psl, reports));
+                    a.maxDkimSignatures(), psl, reports, sealingKeys(new DkimKeyStore(config.dataDir()), hosted)));
         }
         Reputation reputation = new Reputation(dns, config.dns().timeout(), filter, a.dnsbl(), a.dnsblAction(), a.dnswl(),
                 a.heloChecks(), config.hostname(), hosted);
@@ -32,5 +39,22 @@ public final class InboundChecks {
         if (a.greylisting()) checks.add(new Greylist(a.greylistDelay(), clock, filter));
         for (Config.Milter m : config.milters()) checks.add(new MilterCheck(m, filter, config.hostname()));
         return checks;
+    }
+
+    /**
+     * The key a hosted domain seals forwarded mail with: one of its DKIM keys, RSA first (receivers
+     * check Ed25519 ARC seals less often than Ed25519 DKIM signatures).
+     */
+    static Function<String, Optional<DkimKey>> sealingKeys(DkimKeyStore store, Predicate<String> hosted) {
+        return domain -> {
+            if (!hosted.test(domain)) return Optional.empty();
+            try {
+                List<DkimKey> keys = store.keys(domain);
+                return keys.stream().filter(k -> k.algorithm() == DkimAlgorithm.RSA_SHA256).findFirst()
+                        .or(() -> keys.stream().findFirst());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        };
     }
 }

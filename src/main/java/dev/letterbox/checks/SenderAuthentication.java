@@ -7,9 +7,13 @@ import dev.letterbox.delivery.Recipients;
 import dev.letterbox.delivery.SpooledMessage;
 import dev.letterbox.delivery.Verdict;
 import dev.letterbox.arc.ArcResult;
+import dev.letterbox.arc.ArcSealer;
 import dev.letterbox.arc.ArcVerification;
 import dev.letterbox.arc.ArcVerifier;
+import dev.letterbox.dkim.BodyHash;
 import dev.letterbox.dkim.BodyHashes;
+import dev.letterbox.dkim.Canonicalization;
+import dev.letterbox.dkim.DkimKey;
 import dev.letterbox.dkim.DkimResult;
 import dev.letterbox.dkim.DkimResults;
 import dev.letterbox.dkim.DkimVerification;
@@ -35,6 +39,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Who really sent a message from the Internet: the client's reverse DNS (iprev), SPF for the MAIL
@@ -60,6 +65,7 @@ public final class SenderAuthentication implements Check {
     private final OrganizationalDomain psl;
     private final RandomGenerator pct = new SplittableRandom();
     private final AggregateReports reports;
+    private final Function<String, Optional<DkimKey>> sealingKey;
 
     /**
      * @param hostname our host name: the authserv-id and the SPF receiver
@@ -67,10 +73,13 @@ public final class SenderAuthentication implements Check {
      * @param fcrdns   what a client without forward-confirmed reverse DNS gets
      * @param maxDkimSignatures DKIM signatures verified per message (the rest are counted)
      * @param reports   where DMARC results are counted for aggregate reports, or null for none
+     * @param sealingKey the key a domain of ours seals mail it forwards with (ARC), if it has one
      */
     public SenderAuthentication(DnsResolver dns, String hostname, Duration timeout, ClientFilter filter, Config.Action fcrdns,
-                                int maxDkimSignatures, OrganizationalDomain psl, AggregateReports reports) {
+                                int maxDkimSignatures, OrganizationalDomain psl, AggregateReports reports,
+                                Function<String, Optional<DkimKey>> sealingKey) {
         this.psl = psl;
+        this.sealingKey = sealingKey;
         this.reports = reports;
         this.dns = dns;
         this.hostname = hostname;
@@ -84,7 +93,9 @@ public final class SenderAuthentication implements Check {
     @Override
     public Run start(Envelope envelope, Recipients recipients) {
         if (!filter.checks(envelope)) return null;
-        return new MessageRun(envelope.client().orElseThrow(), envelope.sender(), recipients.written());
+        Optional<DkimKey> seal = recipients.firstForwarding()
+                .flatMap(alias -> sealingKey.apply(alias.substring(alias.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT)));
+        return new MessageRun(envelope.client().orElseThrow(), envelope.sender(), recipients.written(), seal);
     }
 
     private final class MessageRun implements Run {
@@ -99,8 +110,14 @@ public final class SenderAuthentication implements Check {
         private final String sender;
         private final List<String> recipients;
 
-        MessageRun(Envelope.Client client, String sender, List<String> recipients) {
+        private final Optional<DkimKey> sealKey;
+        /** The body hash the ARC seal of a forwarded copy needs; requested before any body byte. */
+        private final BodyHash sealBodyHash;
+
+        MessageRun(Envelope.Client client, String sender, List<String> recipients, Optional<DkimKey> sealKey) {
             this.client = client;
+            this.sealKey = sealKey;
+            this.sealBodyHash = sealKey.isPresent() ? body.request(Canonicalization.RELAXED, -1) : null;
             this.sender = sender;
             this.recipients = recipients;
             SpfVerifier verifier = new SpfVerifier(dns, hostname, timeout, Clock.systemUTC());
@@ -128,7 +145,7 @@ public final class SenderAuthentication implements Check {
 
         @Override
         public void body(byte[] b, int off, int len) {
-            if (dkimRun != null) body.update(b, off, len);
+            if (dkimRun != null || sealBodyHash != null) body.update(b, off, len);
         }
 
         @Override
@@ -174,7 +191,15 @@ public final class SenderAuthentication implements Check {
                 // RFC 7372 §3.3: 5.7.25, reverse DNS validation failed
                 if (fcrdns == Config.Action.REJECT) verdict = Verdict.reject("5.7.25", why);
             }
-            return verdict.withSenderVerified(verified);
+            verdict = verdict.withSenderVerified(verified);
+            if (sealKey.isPresent() && sealBodyHash != null) {
+                String authResults = hostname + ";" + String.join(";", results.stream().map(r -> " " + r).toList());
+                DkimKey key = sealKey.get();
+                byte[] bodyHash = sealBodyHash.digest();
+                verdict = verdict.withSeal(header -> ArcSealer.seal(MessageHeader.parse(header), bodyHash, authResults,
+                        arcResult, key, Instant.now()));
+            }
+            return verdict;
         }
 
         private static SpfInput spfInput(SpfResult r) {

@@ -183,7 +183,7 @@ public final class Intake {
         boolean junk = verdict.action() == Verdict.Action.JUNK;
         if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
         // every blob first: a failure to write one must come before anything is stored
-        StoredBlob queueBlob = queued.isEmpty() ? null : writeBlob(trace);
+        StoredBlob queueBlob = queued.isEmpty() ? null : writeBlob(concat(sealed(verdict, trace), trace));
         StoredBlob localBlob = null;
         byte[] localPrefix = concat(returnPath(), trace);
         if (!accounts.isEmpty()) {
@@ -241,6 +241,20 @@ public final class Intake {
         if (queueBlob != null) pipeline.discard(queueBlob.id());
         if (localBlob != null) pipeline.discard(localBlob.id());
         return outcome;
+    }
+
+    /** The ARC set for the forwarded copy, over the header as it leaves (trace fields and all); none when not asked. */
+    private byte[] sealed(Verdict verdict, byte[] trace) throws IOException {
+        if (verdict.seal().isEmpty() || bodyStart == Long.MAX_VALUE) return new byte[0];
+        byte[] header = concat(trace, editedHeader != null ? editedHeader : spool.head((int) bodyStart));
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (String field : verdict.seal().get().fields(header)) sb.append(field);
+            return TraceFields.bytes(sb.toString());
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "{0}: forwarding without an ARC seal: {1}", envelope.logContext(), e.toString());
+            return new byte[0];
+        }
     }
 
     /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -75,6 +76,7 @@ public final class Pipeline {
         List<String> fields = new ArrayList<>();
         List<HeaderEdit> edits = new ArrayList<>();
         boolean verified = false;
+        Optional<ForwardSeal> seal = Optional.empty();
         for (CompletableFuture<Verdict> f : pending) {
             Verdict v;
             try {
@@ -87,9 +89,10 @@ public final class Pipeline {
             fields.addAll(v.fields());
             edits.addAll(v.edits());
             verified |= v.senderVerified();
+            if (seal.isEmpty()) seal = v.seal();
             if (v.action().compareTo(combined.action()) > 0) combined = v;
         }
-        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified);
+        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified, seal);
     }
 
     /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */

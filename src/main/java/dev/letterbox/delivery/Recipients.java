@@ -44,6 +44,11 @@ public final class Recipients {
         return entries.stream().map(Entry::written).toList();
     }
 
+    /** The first recipient, as written, that forwards to other servers (an alias of ours), if any. */
+    public Optional<String> firstForwarding() {
+        return entries.stream().filter(e -> !e.remote().isEmpty()).map(Entry::written).findFirst();
+    }
+
     /** The only recipient as written, for the Received field's "for" clause; null when there are several. */
     String single() {
         return entries.size() == 1 ? entries.get(0).written() : null;

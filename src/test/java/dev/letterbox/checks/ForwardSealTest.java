@@ -1,0 +1,93 @@
+package dev.letterbox.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.dkim.DkimAlgorithm;
+import dev.letterbox.dkim.DkimKey;
+import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.PythonDkim;
+import dev.letterbox.testing.TestDnsServer;
+import dev.letterbox.testing.TestServer;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mail from the Internet to an alias of ours that forwards to another server is sealed with ARC
+ * (RFC 8617) by the alias's domain, over the copy as it leaves: an independent implementation
+ * (python3-dkim) validates the chain.
+ */
+@Timeout(60)
+class ForwardSealTest {
+    @TempDir
+    static Path dir;
+    static TestDnsServer dns;
+    static TestServer server;
+    static DkimKey sealing;
+
+    @BeforeAll
+    static void start() throws Exception {
+        PythonDkim.assumeAvailable();
+        dns = new TestDnsServer();
+        dns.ptr("127.0.0.1", "client.example.org").a("client.example.org", "127.0.0.1");
+        dns.txt("example.org", "v=spf1 ip4:127.0.0.0/8 -all");
+        server = new TestServer("[dns]\nservers = [\"" + dns.address() + "\"]\ntimeout = \"1s\"\n[antispam]\nfcrdns = \"record\"\n");
+        server.start();
+        sealing = new DkimKeyStore(server.dataDir()).generate(server.domain(), "arc2026", DkimAlgorithm.RSA_SHA256);
+        dns.txtLong(sealing.recordName(), sealing.recordValue());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) server.stop();
+        if (dns != null) dns.close();
+    }
+
+    @Test
+    void aForwardedMessageLeavesWithAnArcSetThatValidates() throws Exception {
+        String alias = "forward-" + System.nanoTime() + "@" + server.domain();
+        server.server().directory().addAlias(alias, "someone@elsewhere.example");
+        try (LineClient c = server.connect("smtp")) {
+            c.expectPrefix("220 ");
+            c.send("EHLO client.example.org");
+            String line;
+            do {
+                line = c.readLine();
+            } while (line != null && !line.startsWith("250 "));
+            c.send("MAIL FROM:<alice@example.org>");
+            c.expectPrefix("250 ");
+            c.send("RCPT TO:<" + alias + ">");
+            c.expectPrefix("250 ");
+            c.send("DATA");
+            c.expectPrefix("354 ");
+            c.sendRaw("From: Alice <alice@example.org>\r\nTo: " + alias + "\r\nSubject: for you\r\nDate: Sun, 6 Dec 2026 00:00:00 +0000\r\n"
+                    + "Message-ID: <fwd@example.org>\r\n\r\nforwarded body\r\n.\r\n");
+            c.expectPrefix("250 ");
+        }
+        List<QueuedMessage> queued = server.server().store().queue().list(0, 1000);
+        QueuedMessage m = queued.stream().filter(q -> q.recipients().getFirst().address().equals("someone@elsewhere.example"))
+                .findFirst().orElseThrow();
+        byte[] bytes;
+        try (InputStream in = server.server().store().blobs().open(m.envelope().blob())) {
+            bytes = in.readAllBytes();
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("ARC-Seal: i=1; a=rsa-sha256; t="), text);
+        assertTrue(text.contains("cv=none"), text);
+        assertTrue(text.contains("ARC-Authentication-Results: i=1; " + server.hostname() + "; iprev=pass"), text);
+        assertTrue(text.contains("spf=pass smtp.mailfrom=example.org"), text);
+        String verdict = PythonDkim.arcVerify(dir, bytes, Map.of(sealing.recordName(), sealing.recordValue()));
+        assertEquals("pass", verdict.split(" ")[0], verdict);
+    }
+}
