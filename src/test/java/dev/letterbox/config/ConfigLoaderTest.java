@@ -121,6 +121,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void antispamAndMilterSectionsDefaultsAndValidation() {
+        Config d = parse("");
+        assertEquals(java.util.List.of(), d.antispam().trustedNetworks(), "checks apply to every client by default");
+        assertEquals(true, d.antispam().senderChecks());
+        assertEquals(Config.Action.RECORD, d.antispam().fcrdns());
+        assertEquals(false, d.antispam().greylisting());
+        assertEquals(java.util.List.of(), d.milters());
+        Config c = parse("[antispam]\ntrusted_networks = [\"192.0.2.0/24\"]\ndnsbl = [\"Zen.Spamhaus.org\"]\ndnsbl_action = \"junk\"\n"
+                + "[[milter]]\naddress = \"inet:127.0.0.1:11332\"\non_failure = \"accept\"\n"
+                + "[[milter]]\naddress = \"unix:/run/clamav/clamav-milter.ctl\"\n");
+        assertEquals(java.util.List.of("zen.spamhaus.org"), c.antispam().dnsbl());
+        assertEquals(Config.Action.JUNK, c.antispam().dnsblAction());
+        assertEquals(2, c.milters().size());
+        assertEquals(true, c.milters().get(0).acceptOnFailure());
+        assertEquals(false, c.milters().get(1).acceptOnFailure(), "tempfail by default");
+        assertTrue(error("[antispam]\ntrusted_networks = [\"mx.example.org\"]\n").startsWith("antispam.trusted_networks:"));
+        assertTrue(error("[antispam]\nfcrdns = \"maybe\"\n").startsWith("antispam.fcrdns: expected one of off, record, junk, reject"));
+        assertTrue(error("[antispam]\ndnsbl_action = \"record\"\n").startsWith("antispam.dnsbl_action:"));
+        assertTrue(error("[[milter]]\naddress = \"127.0.0.1:11332\"\n").startsWith("milter[1].address:"));
+        assertTrue(error("[[milter]]\naddress = \"inet:127.0.0.1:1\"\nspam_header = \"nocolon\"\n").startsWith("milter[1].spam_header:"));
+    }
+
+    @Test
     void portOffsetShiftsEveryPortButZero() {
         Config c = ConfigLoader.parse("[listen.ports]\nimap = 0\n",
                 new ConfigLoader.Overrides(Optional.empty(), Optional.of(10000), Optional.of("mx.example.test")), "t");
