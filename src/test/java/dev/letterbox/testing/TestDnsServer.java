@@ -78,17 +78,20 @@ public final class TestDnsServer implements AutoCloseable {
     }
 
     /**
-     * For trying two servers by hand: {@code TestDnsServer PORT RECORD...} with records as
-     * {@code mx:DOMAIN:HOST}, {@code a:HOST:IP} or {@code mx0:DOMAIN} (a null MX); serves until killed.
+     * For trying servers by hand and for the benches: {@code TestDnsServer PORT RECORD...} with records
+     * as {@code mx:DOMAIN:HOST}, {@code a:HOST:IP}, {@code mx0:DOMAIN} (a null MX), {@code
+     * txt:NAME:TEXT} (the text may hold colons) or {@code ptr:IP:HOST}; serves until killed.
      */
     public static void main(String[] args) throws Exception {
         TestDnsServer dns = new TestDnsServer(Integer.parseInt(args[0]));
         for (int i = 1; i < args.length; i++) {
-            String[] r = args[i].split(":");
+            String[] r = args[i].split(":", 3);
             switch (r[0]) {
                 case "mx" -> dns.mx(r[1], 10, r[2]);
                 case "mx0" -> dns.mx(r[1], 0, ".");
                 case "a" -> dns.a(r[1], r[2]);
+                case "txt" -> dns.txtLong(r[1], r[2]);
+                case "ptr" -> dns.ptr(r[1], r[2]);
                 default -> throw new IllegalArgumentException("unknown record " + args[i]);
             }
         }
