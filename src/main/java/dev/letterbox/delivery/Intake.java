@@ -50,6 +50,9 @@ public final class Intake {
     private final MessageSpool spool;
     private final StreamingParse parse;
     private final HeaderSection header;
+    private final OutputStream sink = new FailSafeSink();
+    /** What broke while the message was spooled, or null. */
+    private Exception writeFailure;
     private final List<Check.Run> checks = new ArrayList<>();
     /** Where the body starts in the spooled bytes; unknown (max) until the header section has ended. */
     private long bodyStart = Long.MAX_VALUE;
@@ -81,9 +84,33 @@ public final class Intake {
         return name.equals("authentication-results") && AuthservId.of(value).equalsIgnoreCase(pipeline.hostname());
     }
 
-    /** Where the client's message bytes go (after SMTP dot-unstuffing): stored as written. */
+    /**
+     * Where the client's message bytes go (after SMTP dot-unstuffing): stored as written. Never
+     * throws: when the spool fails (a full disk) the rest of the message is read and dropped, so the
+     * protocol stays in step, and {@link #finish()} answers with a temporary failure.
+     */
     public OutputStream sink() {
-        return header;
+        return sink;
+    }
+
+    /** Keeps the sender's stream going when storing fails midway; see {@link #sink()}. */
+    private final class FailSafeSink extends OutputStream {
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (writeFailure != null) return;
+            try {
+                header.write(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                writeFailure = e;
+                LOG.log(WARNING, "{0}: cannot spool the message: {1}; reading the rest and dropping it",
+                        envelope.logContext(), e.toString());
+            }
+        }
     }
 
     /** Octets of the client's message so far. */
@@ -109,6 +136,7 @@ public final class Intake {
         if (done) throw new IllegalStateException("message already finished or aborted");
         done = true;
         try {
+            if (writeFailure != null) return STORAGE_FAILED;
             header.finish();
             Verdict verdict = pipeline.runChecks(checks, spooled());
             return switch (verdict.action()) {
