@@ -33,9 +33,10 @@ import java.util.OptionalLong;
  * written from the spool, never read back from the store.
  *
  * <p>Durability: {@link Outcome.Delivered} is returned only when every copy it reports is committed
- * and everything queued is on disk. A local copy that fails for a storage reason makes the whole
- * message {@link Outcome.Deferred} (copies already stored may arrive twice when the sender retries)
- * — except for mail from the queue, which retries each recipient on its own.
+ * and everything queued is on disk. Any storage failure makes the whole message {@link
+ * Outcome.Deferred} and keeps nothing: every blob is written before the first copy is stored, and
+ * copies already stored are taken back (so the sender's retry does not bring two) — except for mail
+ * from the queue, which retries each recipient on its own.
  *
  * <p>Not thread-safe: one session thread writes and finishes.
  */
@@ -111,11 +112,6 @@ public final class Intake {
                         envelope.logContext(), e.toString());
             }
         }
-    }
-
-    /** Octets of the client's message so far. */
-    public long messageBytes() {
-        return header.messageBytes();
     }
 
     private void headerSeen(byte[] bytes, int end) {

@@ -22,7 +22,7 @@ public sealed interface Outcome {
     /** Not taken, for good: the sender should not retry. Nothing was stored or queued. */
     record Refused(Reason reason, String enhancedCode, String text) implements Outcome {}
 
-    /** Not taken now; the sender should retry later. Nothing was queued (a local copy may have been stored). */
+    /** Not taken now; the sender should retry later. Nothing was kept (copies already stored were taken back). */
     record Deferred(String enhancedCode, String text) implements Outcome {}
 
     enum Reason {

@@ -15,8 +15,12 @@
  *   <li>Durability: {@code Outcome.Delivered} only after every copy it reports is committed (fsynced)
  *       and everything queued is on disk. The spool a message waits in meanwhile promises nothing and
  *       is emptied at start.</li>
- *   <li>Over quota is refused whole, never half-written. A storage failure of any local copy makes
- *       the whole message deferred, except for mail from the queue, which retries per recipient.</li>
+ *   <li>Over quota is refused whole, never half-written. A storage failure of any copy makes the
+ *       whole message deferred and keeps nothing (copies already stored are taken back), except for
+ *       mail from the queue, which retries per recipient.</li>
+ *   <li>Checks ({@link dev.letterbox.delivery.Check}) see the message as it streams in and give
+ *       verdicts; the most severe wins. Their header fields go in front of the message, in their
+ *       order; only a filter's explicit header changes touch the client's header section.</li>
  * </ul>
  */
 package dev.letterbox.delivery;

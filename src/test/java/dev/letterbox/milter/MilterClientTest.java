@@ -176,15 +176,16 @@ class MilterClientTest {
 
     @Test
     void progressKeepsTheClientWaitingPastItsStepTimeoutButNotPastTheDeadline() throws Exception {
-        // Step timeout 400 ms; the filter needs ~1.2 s but reports progress every 200 ms.
+        // Step timeout 1 s; the filter needs ~2.4 s but reports progress every 200 ms (a wide margin:
+        // a loaded CI machine may run the filter's sleeps late).
         try (FakeMilter milter = filter(c -> {
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < 12; i++) {
                 Thread.sleep(200);
                 c.send('p');
             }
             c.send('a');
         })) {
-            assertInstanceOf(MilterVerdict.Accept.class, check(milter, Duration.ofMillis(400), Duration.ofSeconds(10)));
+            assertInstanceOf(MilterVerdict.Accept.class, check(milter, Duration.ofSeconds(1), Duration.ofSeconds(20)));
         }
         // Progress forever: the message deadline (1.5 s) ends the wait.
         try (FakeMilter milter = filter(c -> {
