@@ -197,7 +197,7 @@ class QuickStartCommandsTest {
         String output = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(EX_TEMPFAIL, p.exitValue(), output);
-        assertTrue(output.contains("letterbox: cannot store the message now: "), output);
+        assertTrue(output.contains("letterbox: not delivered: cannot store the message right now"), output);
         assertEquals(before, StoredState.of(dir), "nothing of the message stays, not even a partial blob");
     }
 
