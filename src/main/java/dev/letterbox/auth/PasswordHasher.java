@@ -22,8 +22,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * a virtual thread, and the JDK does not preempt a virtual thread that computes: a check (~35 ms of
  * CPU) holds its carrier thread throughout, so as many wrong guesses at once as there are carriers —
  * any password guesser's doing — would stop every other session until they end. On platform threads
- * the OS shares the cores, and there are one fewer of them than cores, so the sessions always keep
- * a core. The pool also caps the memory: each check allocates {@code m} KiB, and a login storm
+ * the OS shares the cores, and there are one fewer of them than cores (at least one), so on a
+ * machine of two cores or more the sessions always keep a core. The pool also caps the memory: each check allocates {@code m} KiB, and a login storm
  * queues instead of exhausting the heap. The calling virtual thread just waits, unmounted.
  */
 public final class PasswordHasher {
