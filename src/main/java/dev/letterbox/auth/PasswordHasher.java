@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -14,8 +18,13 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id password hashes in the PHC string format
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}). Parameters follow current OWASP guidance.
  *
- * <p>Each check allocates {@code m} KiB, so concurrent checks are capped: a login storm queues
- * instead of exhausting the heap.
+ * <p>The hash runs on a few platform threads of its own, never on the caller's thread. A session is
+ * a virtual thread, and the JDK does not preempt a virtual thread that computes: a check (~35 ms of
+ * CPU) holds its carrier thread throughout, so as many wrong guesses at once as there are carriers —
+ * any password guesser's doing — would stop every other session until they end. On platform threads
+ * the OS shares the cores, and there are one fewer of them than cores (at least one), so on a
+ * machine of two cores or more the sessions always keep a core. The pool also caps the memory: each check allocates {@code m} KiB, and a login storm
+ * queues instead of exhausting the heap. The calling virtual thread just waits, unmounted.
  */
 public final class PasswordHasher {
     private static final int MEMORY_KIB = 19_456, ITERATIONS = 2, PARALLELISM = 1, SALT_BYTES = 16, HASH_BYTES = 32;
@@ -25,12 +34,17 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
-    private final Semaphore concurrent = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors() * 2));
+    /** Threads start on demand and end after a minute idle, so a hasher needs no closing. */
+    private final ThreadPoolExecutor hashing;
     /** A hash to check against when the account does not exist, so timing does not reveal that. */
     private final String decoy;
     private final VerifiedLogins recent = new VerifiedLogins(System::nanoTime);
 
     public PasswordHasher() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        this.hashing = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("letterbox-password-hash-", 0).factory());
+        hashing.allowCoreThreadTimeOut(true);
         this.decoy = hash("decoy password that matches nothing".toCharArray());
     }
 
@@ -79,14 +93,36 @@ public final class PasswordHasher {
         gen.init(params);
         byte[] out = new byte[length];
         byte[] pw = toUtf8(password);
-        concurrent.acquireUninterruptibly();
-        try {
-            gen.generateBytes(pw, out);
-        } finally {
-            concurrent.release();
-            java.util.Arrays.fill(pw, (byte) 0);
-        }
+        Future<?> done = hashing.submit(() -> {
+            try {
+                gen.generateBytes(pw, out);
+            } finally {
+                java.util.Arrays.fill(pw, (byte) 0);
+            }
+        });
+        awaitUninterruptibly(done);
         return out;
+    }
+
+    /** Like the semaphore this replaced, a check is not cut short by an interrupt; the flag is kept. */
+    private static void awaitUninterruptibly(Future<?> done) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw new IllegalStateException("password hash failed", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] toUtf8(char[] password) {

@@ -9,5 +9,7 @@
  * {@link dev.letterbox.auth.LoginGuard}, so the failed-login limits of
  * {@link dev.letterbox.auth.LoginThrottle} are the same for IMAP, POP3 and SMTP, and a check it
  * admits is always ended (success, failure or neither) so the per-account count never leaks.
+ * A password hash never runs on a session's (virtual) thread: {@link dev.letterbox.auth.PasswordHasher}
+ * computes on its own platform threads, one fewer than the cores, so guesses cannot stall sessions.
  */
 package dev.letterbox.auth;

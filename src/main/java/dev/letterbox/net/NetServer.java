@@ -11,18 +11,21 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Listeners and their connections. For each listener a platform thread accepts (after taking a
- * connection slot, so an overloaded server stops accepting instead of piling up sockets) and each
- * connection runs on its own virtual thread. One sweeper thread closes idle connections.
+ * Listeners and their connections. For each listener a platform thread accepts, then takes a
+ * connection slot for the client (so an overloaded server stops accepting instead of piling up
+ * sockets), and each connection runs on its own virtual thread. One sweeper thread closes idle
+ * connections.
  *
  * <p>Lifecycle: construct, {@link #listen} once per port, {@link #shutdown} (or {@link #close()})
- * once. An accept thread waits for a free slot before it accepts; the connection then holds that
- * slot until its session's thread has closed the socket.
+ * once. After each accept the accept thread waits for a slot (see {@link #takeSlot}); the
+ * connection then holds that slot until its session's thread has closed the socket.
  */
 public final class NetServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.net");
@@ -38,13 +41,24 @@ public final class NetServer implements AutoCloseable {
     /** A session with no traffic for this long at shutdown is waiting, not working, and is ended at once. */
     private static final long QUIET_AT_SHUTDOWN_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
+    /**
+     * Connections in the order they were admitted, under their admission number, until they close:
+     * the candidates for making room, oldest first, found without scanning every connection (a
+     * flood makes room thousands of times a second). One that has logged in stays listed until it
+     * closes or reaches the head, where it is dropped: it can never be closed to make room again.
+     */
+    private final ConcurrentSkipListMap<Long, SocketConnection> byAge = new ConcurrentSkipListMap<>();
+    private final AtomicLong admissions = new AtomicLong();
     private final IdleSweeper sweeper = new IdleSweeper(connections);
     /** Guards the listener map against a concurrent shutdown; held only for quick, local work. */
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile boolean stopping;
-    /** Set while the slots are exhausted, so the overload is logged once rather than per client. */
-    private volatile boolean full;
-    /** How long a full server waits for a slot before it closes another connection not logged in. */
+    /** A full server under a flood would say so for every newcomer: a line per 10 s. */
+    private final RateLimitedLog slotsFull = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /**
+     * After closing a connection to make room, how long to wait for its slot before closing another
+     * (another listener's newcomer may have taken the freed one).
+     */
     private static final long EVICTION_WAIT_MILLIS = 200;
     private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
     /** Accept errors come in floods (one per attempt while out of file descriptors): a line per 10 s. */
@@ -114,9 +128,8 @@ public final class NetServer implements AutoCloseable {
         while (!stopping) {
             SocketChannel channel;
             try {
-                awaitFreeSlot(name);
                 channel = listener.server().accept();
-            } catch (InterruptedException | ClosedChannelException e) {
+            } catch (ClosedChannelException e) {
                 return; // shutdown
             } catch (IOException e) {
                 // typically "too many open files": back off instead of spinning on the error
@@ -126,64 +139,58 @@ public final class NetServer implements AutoCloseable {
                 }
                 continue;
             }
-            try {
-                slots.acquire(); // free a moment ago; waits only if another listener took it meanwhile
-            } catch (InterruptedException e) {
-                closeQuietly(channel);
-                return;
+            if (!admit(channel, listener)) {
+                return; // interrupted: shutdown
             }
-            admit(channel, listener);
         }
     }
 
     /**
-     * Blocks while every connection slot is taken, so an overloaded server leaves new clients in the
-     * kernel's queue instead of accepting them. While it waits it closes the oldest connection that
-     * has not logged in, one at a time: idle pre-login connections (a flood of silent sockets) must
-     * not lock out the clients behind them, and a session past its login is never dropped for a
-     * newcomer. The slot is not kept across {@code accept}: a listener idling in accept would
-     * otherwise hold one, and with small limits and several listeners those reservations would eat
-     * the limit.
+     * Takes a connection slot for a client just accepted. When every slot is taken, the oldest
+     * connection that has not logged in is closed at once to make room: idle pre-login connections
+     * (a flood of silent sockets) must not lock out the clients behind them, and the attacker's
+     * reconnects queue in front of real clients, so making room must be quick. A session past its
+     * login is never dropped for a newcomer: with none to close, the newcomer waits, unanswered,
+     * until a slot frees, and the clients behind it wait in the kernel's queue. So beyond the
+     * slots, at most one accepted connection per listener waits. Only a newcomer that exists makes
+     * room: a full server with nobody at the door closes nothing.
      */
-    private void awaitFreeSlot(String listenerName) throws InterruptedException {
-        if (!slots.tryAcquire()) {
-            if (!full) { // once per overload, not once per connection that waited
-                full = true;
-                LOG.log(Level.WARNING, listenerName + ": all " + limits.maxConnections()
-                        + " connection slots in use; closing the oldest connections not logged in to make room,"
-                        + " else new clients wait until a slot frees");
-            }
-            while (!slots.tryAcquire(EVICTION_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                evictOldestNotLoggedIn();
-            }
-        } else if (full) {
-            full = false;
-            LOG.log(Level.INFO, listenerName + ": connection slots free again");
+    private void takeSlot(String listenerName) throws InterruptedException {
+        if (slots.tryAcquire()) {
+            return;
         }
-        slots.release();
+        slotsFull.warn(listenerName + ": all " + limits.maxConnections()
+                + " connection slots in use; closing the oldest connections not logged in to make room,"
+                + " else new clients wait until a slot frees");
+        do {
+            evictOldestNotLoggedIn(); // its session releases the slot as it ends, within milliseconds
+        } while (!slots.tryAcquire(EVICTION_WAIT_MILLIS, TimeUnit.MILLISECONDS));
     }
 
     /** Closes the longest-open connection that has not logged in, if there is one. */
     private void evictOldestNotLoggedIn() {
-        SocketConnection oldest = null;
-        for (SocketConnection c : connections) {
-            if (!c.isLoggedIn() && !c.isClosed() && (oldest == null || c.openedNanos() - oldest.openedNanos() < 0)) {
-                oldest = c;
+        Map.Entry<Long, SocketConnection> head;
+        while ((head = byAge.pollFirstEntry()) != null) {
+            SocketConnection oldest = head.getValue();
+            if (!oldest.isLoggedIn() && !oldest.isClosed()) {
+                evictions.increment();
+                oldest.close("connection slots full: the oldest connection not logged in makes room");
+                return;
             }
-        }
-        if (oldest != null) {
-            evictions.increment();
-            oldest.close("connection slots full: the oldest connection not logged in makes room");
         }
     }
 
-    /** Connections closed so far to make room for new clients (see {@link #awaitFreeSlot}). */
+    /** Connections closed so far to make room for new clients (see {@link #takeSlot}). */
     public long evictions() {
         return evictions.sum();
     }
 
-    /** Slot taken: check the per-address limit, then start the session's virtual thread. */
-    private void admit(SocketChannel channel, Listener listener) {
+    /**
+     * Checks the per-address limit (before taking a slot: a refused client must not make anyone
+     * else room), takes a slot, then starts the session's virtual thread. False when interrupted
+     * while waiting for a slot (shutdown).
+     */
+    private boolean admit(SocketChannel channel, Listener listener) {
         ListenerSpec spec = listener.spec();
         SocketConnection connection;
         try {
@@ -194,8 +201,7 @@ public final class NetServer implements AutoCloseable {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));
             closeQuietly(channel);
-            slots.release();
-            return;
+            return true;
         }
         InetAddress address = connection.remoteAddress().getAddress();
         if (!perAddress.tryAcquire(address)) {
@@ -203,26 +209,36 @@ public final class NetServer implements AutoCloseable {
                     + perAddress.max() + " connections from this address");
             events.connectionRefused(spec.name());
             connection.close();
-            slots.release();
-            return;
+            return true;
+        }
+        try {
+            takeSlot(spec.name());
+        } catch (InterruptedException e) {
+            connection.close();
+            perAddress.release(address);
+            return false;
         }
         connection.goodbye(spec.handler().goodbye());
         connections.add(connection);
+        long admission = admissions.incrementAndGet();
+        byAge.put(admission, connection);
         events.connectionOpened(spec.name());
         try {
             Thread.ofVirtual().name("letterbox-" + spec.name() + "-" + connection.sessionId())
-                    .start(() -> runSession(connection, spec, address));
+                    .start(() -> runSession(connection, spec, address, admission));
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.log(Level.WARNING, connection.logPrefix() + "could not start a session: " + SocketConnection.describe(e));
             connections.remove(connection);
+            byAge.remove(admission);
             events.connectionClosed(spec.name());
             connection.close();
             perAddress.release(address);
             slots.release();
         }
+        return true;
     }
 
-    private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address) {
+    private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address, long admission) {
         LOG.log(Level.INFO, connection.logPrefix() + "connected from " + SocketConnection.format(connection.remoteAddress())
                 + " to " + SocketConnection.format(connection.localAddress()));
         boolean handlerReturned = false;
@@ -243,6 +259,7 @@ public final class NetServer implements AutoCloseable {
         } finally {
             connection.finish(handlerReturned);
             connections.remove(connection);
+            byAge.remove(admission);
             events.connectionClosed(spec.name());
             perAddress.release(address);
             slots.release();

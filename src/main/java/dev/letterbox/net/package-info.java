@@ -3,11 +3,12 @@
  *
  * <p>Threads:
  * <ul>
- *   <li>Each listener has one platform thread that waits for a free connection slot <em>before</em>
- *       it accepts, so a server at its limit leaves new clients in the kernel's queue. Each
- *       accepted connection holds a slot and runs its {@link dev.letterbox.net.ConnectionHandler}
- *       on its own virtual thread. When the handler ends, the socket is closed and the slot
- *       released, always.</li>
+ *   <li>Each listener has one platform thread that accepts a client, then takes a connection slot
+ *       for it: when none is free it closes the oldest connection not logged in, or, with none,
+ *       waits, so a server at its limit holds at most one unserved client per listener and leaves
+ *       the rest in the kernel's queue. Each admitted connection holds a slot and runs its
+ *       {@link dev.letterbox.net.ConnectionHandler} on its own virtual thread. When the handler
+ *       ends, the socket is closed and the slot released, always.</li>
  *   <li>A connection's read side belongs to its session thread. Its write side is guarded by one
  *       {@link java.util.concurrent.locks.ReentrantLock} (never {@code synchronized}, which would
  *       pin the carrier while blocked), so another thread may write and flush while the session

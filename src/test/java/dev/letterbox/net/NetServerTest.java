@@ -181,6 +181,61 @@ class NetServerTest {
         }
     }
 
+    /**
+     * A flood of silent connections keeps every slot taken and its reconnects queued in front of real
+     * clients, so how long a newcomer waits is how fast the server makes room, newcomer after
+     * newcomer. It used to wait 200 ms for a slot before closing anyone: at most five newcomers a
+     * second per listener (the abuse bench measured 9 s to connect while slots were full).
+     */
+    @Test
+    @SuppressWarnings("try") // clients are opened for the slots they take
+    void whenEverySlotIsTakenEachNewcomerMakesRoomAtOnce() throws Exception {
+        try (TestServer server = new TestServer(limits(3, 100), Duration.ofMinutes(5));
+             TestClient silent1 = server.plain();
+             TestClient silent2 = server.plain();
+             TestClient silent3 = server.plain()) {
+            java.util.List<TestClient> newcomers = new java.util.ArrayList<>();
+            try {
+                long started = System.nanoTime();
+                for (int i = 0; i < 10; i++) newcomers.add(TestClient.connect(server.plainPort()));
+                for (TestClient newcomer : newcomers) {
+                    newcomer.expect("READY"); // read even when a later newcomer has closed it since
+                }
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertTrue(took < 1_000, "ten newcomers into a full server took " + took + " ms");
+                assertTrue(silent1.closedByServer() && silent2.closedByServer() && silent3.closedByServer());
+                assertEquals(10, server.server.evictions());
+            } finally {
+                for (TestClient c : newcomers) c.close();
+            }
+        }
+    }
+
+    /**
+     * Room is made for a client that is let in, and only then: not while nobody waits (the server
+     * used to close one 200 ms after it filled up), and not for a client that its address's limit
+     * turns away.
+     */
+    @Test
+    @SuppressWarnings("try") // clients are opened for the slots they take
+    void aFullServerClosesNobodyForNoNewcomerOrForOneItRefuses() throws Exception {
+        try (TestServer server = new TestServer(limits(3, 2), Duration.ofMinutes(5));
+             TestClient first = server.plain();
+             TestClient second = server.plain();
+             TestClient otherAddress = TestClient.connect(server.plainPort(), "127.0.0.2")) {
+            otherAddress.expect("READY");
+            TimeUnit.MILLISECONDS.sleep(500); // nobody at the door
+            try (TestClient overItsLimit = TestClient.connect(server.plainPort())) {
+                assertTrue(overItsLimit.closedByServer(), "a third client from 127.0.0.1 is refused");
+            }
+            for (TestClient c : new TestClient[] {first, second, otherAddress}) {
+                c.send("still here");
+                c.expect("ECHO still here<CRLF>");
+            }
+            assertEquals(0, server.server.evictions());
+        }
+    }
+
     @Test
     void aFailingHandlerEndsOnlyItsOwnSession() throws Exception {
         try (TestServer server = new TestServer()) {
