@@ -82,7 +82,7 @@ final class ListCommands {
             }
             s.out.end();
             if (withStatus && exists) {
-                MailboxStatus st = s.service.store.read(s.account().id(), tx -> tx.status(e.mailbox().id()));
+                MailboxStatus st = s.service.store.read(s.account().id(), tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
                 MailboxCommands.writeStatus(s, e.mailbox(), st, c.statusItems());
             }
         }

@@ -8,6 +8,7 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxStatus;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SpecialUse;
 import java.io.IOException;
 import java.util.List;
@@ -87,10 +88,19 @@ final class MailboxCommands {
         Found f = s.service.store.read(s.account().id(), tx -> {
             Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
                     "Mailbox does not exist"));
-            return new Found(m, tx.status(m.id()));
+            return new Found(m, statusOf(s, tx, m.id()));
         });
         writeStatus(s, f.mailbox(), f.status(), c.items());
         return Done.ok("STATUS completed");
+    }
+
+    /**
+     * The mailbox's counters, with \Recent as this process's sessions have claimed it: a SELECT moves
+     * the stored mark without waiting for the write, and STATUS must not count again what that
+     * session already took (RFC 3501 §2.3.2: a message is \Recent in one session only).
+     */
+    static MailboxStatus statusOf(ImapSession s, ReadTx tx, long mailboxId) {
+        return tx.status(mailboxId, s.service.recentClaims.claimedMark(mailboxId));
     }
 
     /** One "* STATUS name (...)" response; also used by LIST-STATUS. */
