@@ -83,7 +83,7 @@ final class MailboxCommands {
     /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE. */
     static Done status(ImapSession s, ImapCommand.GetStatus c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.condstore = true;
+        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.enableCondstore();
         record Found(Mailbox mailbox, MailboxStatus status) {}
         Found f = s.service.store.read(s.account().id(), tx -> {
             Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,

@@ -198,6 +198,39 @@ class ImapSearchTest {
     }
 
     @Test
+    void firstCondstoreEnablingCommandReportsHighestModseqAndEsearchModseqFollowsMinMax() throws Exception {
+        String own = server.newUser("esearchmodseq");
+        for (int i = 0; i < 4; i++) server.deliver(own, M1);
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            long highest = ImapMultiSessionTest.number(c.run("e1 SELECT INBOX").ok().one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+            // RFC 7162 §3.1: FETCH MODSEQ turns CONDSTORE on with a mailbox selected: its HIGHESTMODSEQ is reported
+            var first = c.run("e2 FETCH 1 (MODSEQ)").ok();
+            assertEquals("* OK [HIGHESTMODSEQ " + highest + "] Highest", first.one("* OK [HIGHESTMODSEQ"));
+            c.run("e3 FETCH 1 (MODSEQ)").ok().lacks("* OK [HIGHESTMODSEQ"); // only the first time
+            long[] modseq = new long[5];
+            for (int msn : new int[] {1, 3, 2, 4}) { // changed in this order: 2 gets a higher MODSEQ than 3
+                String f = c.run("e4 STORE " + msn + " +FLAGS.SILENT (\\Seen)").ok().one("* " + msn + " FETCH");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("MODSEQ \\((\\d+)\\)").matcher(f);
+                assertTrue(m.find(), f);
+                modseq[msn] = Long.parseLong(m.group(1));
+            }
+            String crit = " 1:3 MODSEQ \"/flags/\\\\seen\" all 1";
+            // RFC 4731 §3.2: MIN or MAX alone carries the MODSEQ of that message, both the higher of the two
+            c.run("e5 SEARCH RETURN (MIN)" + crit).ok().has("* ESEARCH (TAG \"e5\") MIN 1 MODSEQ " + modseq[1]);
+            c.run("e6 SEARCH RETURN (MAX)" + crit).ok().has("* ESEARCH (TAG \"e6\") MAX 3 MODSEQ " + modseq[3]);
+            c.run("e7 SEARCH RETURN (MIN MAX)" + crit).ok()
+                    .has("* ESEARCH (TAG \"e7\") MIN 1 MAX 3 MODSEQ " + Math.max(modseq[1], modseq[3]));
+            c.run("e8 SEARCH RETURN (MIN COUNT)" + crit).ok().has("* ESEARCH (TAG \"e8\") MIN 1 COUNT 3 MODSEQ " + modseq[2]);
+            c.run("e9 SEARCH RETURN ()" + crit).ok().has("* ESEARCH (TAG \"e9\") ALL 1:3 MODSEQ " + modseq[2]);
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("e10 SELECT INBOX").ok();
+            c.run("e11 STORE 1 +FLAGS.SILENT (\\Flagged)").ok().lacks("* OK [HIGHESTMODSEQ");
+            c.run("e12 SEARCH MODSEQ 1").ok().one("* OK [HIGHESTMODSEQ "); // SEARCH MODSEQ enables it as well
+        }
+    }
+
+    @Test
     void sortAndThread() throws Exception {
         try (ImapTestClient c = session()) {
             c.run("y1 SORT (SUBJECT) UTF-8 ALL").ok().has("* SORT 1 2 3");
