@@ -108,6 +108,13 @@ class ImapMailboxTest {
             var rec = c.run("c7 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %").ok();
             assertTrue(rec.untagged().contains("* LIST (\\HasChildren) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))"), rec.untagged().toString());
             c.run("c8 LIST (RECURSIVEMATCH) \"\" %").bad();
+            // RFC 5258 §3.5: no CHILDINFO for a parent whose subscribed child is listed itself
+            assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Foo/Bar\""),
+                    c.run("c8a LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (Foo Foo/Bar)").ok().untagged());
+            assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Foo/Bar\""),
+                    c.run("c8b LIST (SUBSCRIBED RECURSIVEMATCH) \"\" F*").ok().untagged());
+            assertEquals(List.of("* LIST (\\HasChildren) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))"),
+                    c.run("c8c LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (Foo Foo/Baz)").ok().untagged());
             c.run("c9 UNSUBSCRIBE Ghost").ok();
             assertEquals(List.of(), c.run("c10 LSUB \"\" Ghost").ok().untagged());
             var ret = c.run("c11 LIST \"\" Foo/Bar RETURN (SUBSCRIBED CHILDREN)").ok();
