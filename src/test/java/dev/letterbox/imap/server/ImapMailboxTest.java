@@ -158,7 +158,13 @@ class ImapMailboxTest {
         try (ImapTestClient c = ImapTestClient.login(server, user)) {
             c.run("f1 CREATE Entw&APw-rfe").ok();
             c.run("f2 CREATE \"A&-B\"").ok();
-            c.run("f3 CREATE Entw&APw").bad(); // not valid modified UTF-7
+            c.run("f3 CREATE Entw&APw").no().code("CANNOT"); // not valid modified UTF-7
+            // such a name names no mailbox: NO for SELECT (which leaves the selected state), nothing for LIST
+            c.run("f3a SELECT INBOX").ok();
+            c.run("f3b SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}").no();
+            c.run("f3c FETCH 1 FLAGS").bad();
+            assertEquals(List.of(), c.run("f3d LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|[}%*").ok().untagged());
+            c.run("f3e STATUS Entw&APw (MESSAGES)").no().code("NONEXISTENT");
             assertEquals(List.of("* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe\""), c.run("f4 LIST \"\" Entw*").ok().untagged());
             assertEquals(List.of("* LIST (\\HasNoChildren) \"/\" \"A&-B\""), c.run("f5 LIST \"\" A&-*").ok().untagged());
             c.run("f6 ENABLE UTF8=ACCEPT").ok().has("* ENABLED UTF8=ACCEPT");
