@@ -183,23 +183,32 @@ public final class MessageStructure {
         return subject;
     }
 
-    /** RFC 5256: first From mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 FROM: addr-mailbox of the first From address, lower-case, "" if none. */
     public String sortFrom() {
         return sortMailbox(root.envelope().from());
     }
 
-    /** RFC 5256: first To mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 TO: addr-mailbox of the first To address, lower-case, "" if none. */
     public String sortTo() {
         return sortMailbox(root.envelope().to());
     }
 
-    /** RFC 5256: first Cc mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 CC: addr-mailbox of the first Cc address, lower-case, "" if none. */
     public String sortCc() {
         return sortMailbox(root.envelope().cc());
     }
 
+    /**
+     * The first address as ENVELOPE gives it (RFC 3501 §7.4.2): when the field starts with a group,
+     * that is the group's start marker, whose mailbox is the group name ("undisclosed-recipients"
+     * of "undisclosed-recipients:;"), not the group's first member.
+     */
+    private static Envelope.Address first(List<Envelope.Address> list) {
+        return list == null || list.isEmpty() ? null : list.get(0);
+    }
+
     private static String sortMailbox(List<Envelope.Address> list) {
-        Envelope.Address a = Envelope.firstMailbox(list);
+        Envelope.Address a = first(list);
         if (a == null || a.mailbox() == null || a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
         return a.mailbox().toLowerCase(Locale.ROOT);
     }
@@ -214,11 +223,13 @@ public final class MessageStructure {
         return display(root.envelope().to());
     }
 
+    /** A group's start marker has no name and no host: it shows as the group name. */
     private static String display(List<Envelope.Address> list) {
-        Envelope.Address a = Envelope.firstMailbox(list);
-        if (a == null) return "";
+        Envelope.Address a = first(list);
+        if (a == null || a.mailbox() == null) return "";
         if (a.name() != null && !a.name().isBlank()) return HeaderBlock.decodeWords(a.name());
         if (a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
+        if (a.isGroupMarker()) return HeaderBlock.decodeWords(a.mailbox());
         return a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
     }
 

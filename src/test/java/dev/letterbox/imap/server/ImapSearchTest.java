@@ -255,6 +255,25 @@ class ImapSearchTest {
     }
 
     @Test
+    void sortByAddressesTakesTheFirstEnvelopeAddressWhichForAGroupIsItsName() throws Exception {
+        String own = server.newUser("sortgroups");
+        server.deliver(own, "From: a@example.org\r\nTo: zed@example.org\r\nCc: bob@example.org\r\nSubject: 1\r\n\r\nx\r\n");
+        server.deliver(own, "From: a@example.org\r\nTo: alpha: carol@example.org, ann@example.org;\r\n"
+                + "Cc: carl: ann@example.org;\r\nSubject: 2\r\n\r\nx\r\n");
+        server.deliver(own, "From: a@example.org\r\nTo: Bea <bea@example.org>\r\nCc: ann@example.org\r\nSubject: 3\r\n\r\nx\r\n");
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("g1 SELECT INBOX").ok();
+            // RFC 5256 §3: the first address's mailbox; RFC 3501 §7.4.2: a group starts with a marker
+            // whose mailbox is the group name, so message 2 sorts as "carl" (CC) and "alpha" (TO)
+            c.run("g2 SORT (CC) US-ASCII ALL").ok().has("* SORT 3 1 2");
+            c.run("g3 SORT (TO) US-ASCII ALL").ok().has("* SORT 2 3 1");
+            // RFC 5957: the first address's display name, else its address: a group shows as its name
+            c.run("g4 SORT (DISPLAYTO) US-ASCII ALL").ok().has("* SORT 2 3 1");
+            c.run("g5 SORT (REVERSE DISPLAYTO) US-ASCII ALL").ok().has("* SORT 1 3 2");
+        }
+    }
+
+    @Test
     void sortAndSearchCollateByUnicodeCasemap() throws Exception {
         String user = server.newUser("collate");
         for (String subject : List.of("Zebra crossing", "=?utf-8?q?=C3=89mile_arrives?=", "echo chamber",
