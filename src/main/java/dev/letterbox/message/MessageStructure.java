@@ -233,6 +233,47 @@ public final class MessageStructure {
         return a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
     }
 
+    /**
+     * The addresses of the From, To, Cc or Bcc field ({@code field} in any case) as ENVELOPE parses
+     * them, written plainly: comments and quoting gone, display names decoded (RFC 2047), each as
+     * {@code name <mailbox@host>} or {@code mailbox@host}, a group as {@code name: ...;}, separated by
+     * ", ". SEARCH FROM/TO/CC/BCC match this as well as the header text, so an address written with
+     * comments inside it ({@code <user (comment)@ (comment) example.org>}) is found by the address.
+     * "" for other fields or when the field has no address.
+     */
+    public String addressText(String field) {
+        Envelope e = root.envelope();
+        List<Envelope.Address> list = switch (field.toLowerCase(Locale.ROOT)) {
+            case "from" -> e.from();
+            case "to" -> e.to();
+            case "cc" -> e.cc();
+            case "bcc" -> e.bcc();
+            default -> List.of();
+        };
+        StringBuilder sb = new StringBuilder();
+        String separator = "";
+        for (Envelope.Address a : list) {
+            if (a.isGroupMarker()) {
+                if (a.mailbox() == null) { // the group's end
+                    sb.append(';');
+                    separator = ", ";
+                } else {
+                    sb.append(separator).append(HeaderBlock.decodeWords(a.mailbox())).append(':');
+                    separator = " ";
+                }
+                continue;
+            }
+            String name = a.name() == null || a.name().isBlank() ? "" : HeaderBlock.decodeWords(a.name());
+            String addr = a.mailbox().equals(AddressParser.MISSING_MAILBOX) ? ""
+                    : a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
+            String text = name.isEmpty() ? addr : addr.isEmpty() ? name : name + " <" + addr + ">";
+            if (text.isEmpty()) continue;
+            sb.append(separator).append(text);
+            separator = ", ";
+        }
+        return sb.toString();
+    }
+
     /** The Message-ID as "<...>", or "" when there is none. */
     public String messageId() {
         List<String> ids = messageIds(root.envelope().messageId(), 1);

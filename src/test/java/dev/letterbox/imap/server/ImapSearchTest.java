@@ -255,6 +255,24 @@ class ImapSearchTest {
     }
 
     @Test
+    void addressKeysAlsoMatchTheParsedAddressesWithoutComments() throws Exception {
+        String own = server.newUser("searchaddr");
+        server.deliver(own, "From: <user (comment)@ (comment) example.org>\r\nTo: a@example.org\r\nSubject: 1\r\n\r\nx\r\n");
+        server.deliver(own, "From: \"Some One\" <some@example.org>\r\nTo: friends: b@example.org,\r\n c@example.org;\r\n"
+                + "Cc: <>\r\nSubject: 2\r\n\r\nx\r\n");
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("h1 SELECT INBOX").ok();
+            // RFC 3501 §6.4.4: FROM "contains the specified string"; the address is user@example.org
+            c.run("h2 SEARCH FROM user@example.org").ok().has("* SEARCH 1");
+            c.run("h3 SEARCH FROM comment").ok().has("* SEARCH 1"); // the header text still counts
+            c.run("h4 SEARCH FROM \"one <some@\"").ok().has("* SEARCH 2");
+            c.run("h5 SEARCH TO \"b@example.org, c@\"").ok().has("* SEARCH 2");
+            c.run("h6 SEARCH CC missing").ok().has("* SEARCH");
+            c.run("h7 SEARCH BCC user@example.org").ok().has("* SEARCH");
+        }
+    }
+
+    @Test
     void sortByAddressesTakesTheFirstEnvelopeAddressWhichForAGroupIsItsName() throws Exception {
         String own = server.newUser("sortgroups");
         server.deliver(own, "From: a@example.org\r\nTo: zed@example.org\r\nCc: bob@example.org\r\nSubject: 1\r\n\r\nx\r\n");
