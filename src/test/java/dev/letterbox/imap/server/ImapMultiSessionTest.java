@@ -117,6 +117,31 @@ class ImapMultiSessionTest {
     }
 
     @Test
+    void anExpungeAnsweredInOneSessionIsReportedByTheNextExpungeOfAnother() throws Exception {
+        String user = server.newUser("expungeorder");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        // a slow listener ahead of the sessions' own: the announcement of a change takes a while to reach them
+        var slow = server.server().store().changes().subscribe(server.account(user).id(), change -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (slow; ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok();
+            b.run("b1 SELECT INBOX").ok();
+            a.run("a2 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("b2 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            a.run("a3 EXPUNGE").ok().has("* 1 EXPUNGE");
+            // a's client has heard the expunge succeed: b's EXPUNGE, sent now, must report it (RFC 3501 §7.4.1)
+            b.run("b3 EXPUNGE").ok().has("* 1 EXPUNGE");
+            b.run("b4 FETCH 1 UID").ok().has("* 1 FETCH (UID 2)");
+        }
+    }
+
+    @Test
     void idlePushesNewMailFlagsAndExpungesPromptly() throws Exception {
         String user = server.newUser("idle");
         server.deliver(user, MSG);
