@@ -89,8 +89,15 @@ public final class ImapParser {
                 case "EXAMINE" -> select(true);
                 case "CREATE" -> create();
                 case "DELETE" -> new ImapCommand.Delete(tag, spMailbox());
-                case "RENAME" -> new ImapCommand.Rename(tag, spMailbox(), spMailbox());
-                case "SUBSCRIBE" -> new ImapCommand.Subscribe(tag, spMailbox());
+                case "RENAME" -> {
+                    String from = spMailbox();
+                    t.sp();
+                    yield new ImapCommand.Rename(tag, from, newName(t.astring()));
+                }
+                case "SUBSCRIBE" -> {
+                    t.sp();
+                    yield new ImapCommand.Subscribe(tag, newName(t.astring()));
+                }
                 case "UNSUBSCRIBE" -> new ImapCommand.Unsubscribe(tag, spMailbox());
                 case "LIST" -> list();
                 case "LSUB" -> {
@@ -149,14 +156,32 @@ public final class ImapParser {
             return wireName(t.listMailbox());
         }
 
-        /** A mailbox name or pattern as sent to the Unicode name the store uses (RFC 3501 §5.1.3). */
-        String wireName(String wire) throws ImapSyntaxException {
-            if (ctx.utf8Names()) return wire;
+        /**
+         * A mailbox name or pattern as sent to the Unicode name the store uses (RFC 3501 §5.1.3). Text
+         * that is not valid modified UTF-7 is taken as it is: a name to look up, which names nothing
+         * unless a UTF-8 client created it so (SELECT answers NO, a LIST pattern matches nothing).
+         */
+        String wireName(String wire) {
+            return unicodeName(wire).orElse(wire);
+        }
+
+        /**
+         * The name a mailbox or subscription is to get (CREATE, RENAME's target, SUBSCRIBE): here text
+         * that is not valid modified UTF-7 is refused with NO [CANNOT], not guessed at, so a client's
+         * encoding mistake never becomes a mailbox it cannot name back.
+         */
+        String newName(String wire) throws ImapSyntaxException {
+            return unicodeName(wire).orElseThrow(() -> new ImapSyntaxException(Status.NO, ResponseCode.cannot(),
+                    "mailbox name is not valid modified UTF-7 (write '&' as '&-')"));
+        }
+
+        /** The Unicode name, empty when the client speaks modified UTF-7 and this is not valid in it. */
+        private Optional<String> unicodeName(String wire) {
+            if (ctx.utf8Names()) return Optional.of(wire);
             for (int i = 0; i < wire.length(); i++) {
-                if (wire.charAt(i) > 0x7e) return wire; // 8-bit sent without UTF8=ACCEPT: take it as UTF-8
+                if (wire.charAt(i) > 0x7e) return Optional.of(wire); // 8-bit sent without UTF8=ACCEPT: take it as UTF-8
             }
-            return ModifiedUtf7.decode(wire)
-                    .orElseThrow(() -> new ImapSyntaxException("mailbox name is not valid modified UTF-7 (write '&' as '&-')"));
+            return ModifiedUtf7.decode(wire);
         }
 
         /** "(" item *(SP item) ")" with a bound; {@code empty} allows "()". */
@@ -281,7 +306,8 @@ public final class ImapParser {
         }
 
         ImapCommand create() throws ImapSyntaxException {
-            String mailbox = spMailbox();
+            t.sp();
+            String wire = t.astring();
             List<String> uses = List.of();
             if (t.trySp()) { // RFC 6154 §3: CREATE mailbox (USE (\Sent))
                 t.expect('(');
@@ -291,7 +317,7 @@ public final class ImapParser {
                 uses = parenList(t::flag, true);
                 t.expect(')');
             }
-            return new ImapCommand.Create(tag, mailbox, uses);
+            return new ImapCommand.Create(tag, newName(wire), uses);
         }
 
         /** RFC 3501 §6.3.8 and RFC 5258 §6 extended LIST, RFC 5819 LIST-STATUS. */

@@ -30,13 +30,4 @@ record Envelope(String date, String subject, List<Address> from, List<Address> s
                 AddressParser.parse(h.text("to")), AddressParser.parse(h.text("cc")), AddressParser.parse(h.text("bcc")),
                 h.text("in-reply-to"), h.text("message-id"));
     }
-
-    /** The first real mailbox (not a group marker) of a list, or null. */
-    static Address firstMailbox(List<Address> list) {
-        if (list == null) return null;
-        for (Address a : list) {
-            if (!a.isGroupMarker()) return a;
-        }
-        return null;
-    }
 }

@@ -183,23 +183,32 @@ public final class MessageStructure {
         return subject;
     }
 
-    /** RFC 5256: first From mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 FROM: addr-mailbox of the first From address, lower-case, "" if none. */
     public String sortFrom() {
         return sortMailbox(root.envelope().from());
     }
 
-    /** RFC 5256: first To mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 TO: addr-mailbox of the first To address, lower-case, "" if none. */
     public String sortTo() {
         return sortMailbox(root.envelope().to());
     }
 
-    /** RFC 5256: first Cc mailbox's addr-mailbox, lower-case, "" if none. */
+    /** RFC 5256 §3 CC: addr-mailbox of the first Cc address, lower-case, "" if none. */
     public String sortCc() {
         return sortMailbox(root.envelope().cc());
     }
 
+    /**
+     * The first address as ENVELOPE gives it (RFC 3501 §7.4.2): when the field starts with a group,
+     * that is the group's start marker, whose mailbox is the group name ("undisclosed-recipients"
+     * of "undisclosed-recipients:;"), not the group's first member.
+     */
+    private static Envelope.Address first(List<Envelope.Address> list) {
+        return list == null || list.isEmpty() ? null : list.get(0);
+    }
+
     private static String sortMailbox(List<Envelope.Address> list) {
-        Envelope.Address a = Envelope.firstMailbox(list);
+        Envelope.Address a = first(list);
         if (a == null || a.mailbox() == null || a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
         return a.mailbox().toLowerCase(Locale.ROOT);
     }
@@ -214,12 +223,55 @@ public final class MessageStructure {
         return display(root.envelope().to());
     }
 
+    /** A group's start marker has no name and no host: it shows as the group name. */
     private static String display(List<Envelope.Address> list) {
-        Envelope.Address a = Envelope.firstMailbox(list);
-        if (a == null) return "";
+        Envelope.Address a = first(list);
+        if (a == null || a.mailbox() == null) return "";
         if (a.name() != null && !a.name().isBlank()) return HeaderBlock.decodeWords(a.name());
         if (a.mailbox().equals(AddressParser.MISSING_MAILBOX)) return "";
+        if (a.isGroupMarker()) return HeaderBlock.decodeWords(a.mailbox());
         return a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
+    }
+
+    /**
+     * The addresses of the From, To, Cc or Bcc field ({@code field} in any case) as ENVELOPE parses
+     * them, written plainly: comments and quoting gone, display names decoded (RFC 2047), each as
+     * {@code name <mailbox@host>} or {@code mailbox@host}, a group as {@code name: ...;}, separated by
+     * ", ". SEARCH FROM/TO/CC/BCC match this as well as the header text, so an address written with
+     * comments inside it ({@code <user (comment)@ (comment) example.org>}) is found by the address.
+     * "" for other fields or when the field has no address.
+     */
+    public String addressText(String field) {
+        Envelope e = root.envelope();
+        List<Envelope.Address> list = switch (field.toLowerCase(Locale.ROOT)) {
+            case "from" -> e.from();
+            case "to" -> e.to();
+            case "cc" -> e.cc();
+            case "bcc" -> e.bcc();
+            default -> List.of();
+        };
+        StringBuilder sb = new StringBuilder();
+        String separator = "";
+        for (Envelope.Address a : list) {
+            if (a.isGroupMarker()) {
+                if (a.mailbox() == null) { // the group's end
+                    sb.append(';');
+                    separator = ", ";
+                } else {
+                    sb.append(separator).append(HeaderBlock.decodeWords(a.mailbox())).append(':');
+                    separator = " ";
+                }
+                continue;
+            }
+            String name = a.name() == null || a.name().isBlank() ? "" : HeaderBlock.decodeWords(a.name());
+            String addr = a.mailbox().equals(AddressParser.MISSING_MAILBOX) ? ""
+                    : a.host().equals(AddressParser.MISSING_DOMAIN) ? a.mailbox() : a.mailbox() + "@" + a.host();
+            String text = name.isEmpty() ? addr : addr.isEmpty() ? name : name + " <" + addr + ">";
+            if (text.isEmpty()) continue;
+            sb.append(separator).append(text);
+            separator = ", ";
+        }
+        return sb.toString();
     }
 
     /** The Message-ID as "<...>", or "" when there is none. */

@@ -29,6 +29,10 @@
  *       by SEARCH.</li>
  * </ul>
  *
+ * <p>Only {@link dev.letterbox.message.NulPartEncoder} makes octets to be stored: a message
+ * APPENDed with NUL octets (RFC 3516 literal8) is rewritten once, before it is stored and parsed,
+ * with the parts holding them in base64; stored messages are never rewritten.
+ *
  * <p>No store, network or protocol imports: callers hand in streams and channels of the blob.
  * Apache James mime4j supplies the RFC 2047 and transfer decoders and charset lookup; the structural
  * scan is our own because FETCH needs exact octet offsets, which mime4j's parsers do not expose.

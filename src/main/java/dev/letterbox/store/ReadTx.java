@@ -23,6 +23,12 @@ public interface ReadTx {
 
     MailboxStatus status(long mailboxId);
 
+    /**
+     * {@link #status(long)} with {@code recent} counting the UIDs at or above {@code recentMarkAtLeast}
+     * when that is above the stored recent mark: a claim a session has made but not yet stored.
+     */
+    MailboxStatus status(long mailboxId, long recentMarkAtLeast);
+
     /** Names of the subscribed mailboxes (they need not exist, RFC 3501 §6.3.6). */
     List<String> subscriptions();
 

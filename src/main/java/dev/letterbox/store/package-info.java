@@ -6,8 +6,9 @@
  * <ul>
  *   <li>One {@code read}/{@code write} call is one database transaction. A write either happens whole
  *       or not at all, and is durable (fsynced) before {@code write} returns.</li>
- *   <li>Changes are published on the {@link dev.letterbox.store.ChangeBus} only after commit, also when
- *       another process or node made them (within about a second).</li>
+ *   <li>Changes are published on the {@link dev.letterbox.store.ChangeBus} only after commit, and
+ *       before the {@code write} that made them returns; also when another process or node made
+ *       them (within about a second).</li>
  *   <li>UIDs in a mailbox are strictly ascending and never reused while its UIDVALIDITY stands;
  *       every change to a message or mailbox raises the mailbox's HIGHESTMODSEQ; an expunge leaves a
  *       tombstone carrying the MODSEQ at which it happened.</li>

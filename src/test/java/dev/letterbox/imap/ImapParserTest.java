@@ -82,6 +82,12 @@ class ImapParserTest {
         assertEquals(new ImapCommand.Create("a", "Entwürfe", List.of()), WireInput.parse("a CREATE \"Entwürfe\"\r\n", true));
         var e = assertThrows(ImapSyntaxException.class, () -> p("a CREATE A&B"));
         assertTrue(e.getMessage().contains("modified UTF-7"));
+        assertEquals(Status.NO, e.status(), "a valid astring that cannot become a name: NO, not BAD");
+        assertEquals(Status.NO, assertThrows(ImapSyntaxException.class, () -> p("a RENAME INBOX A&B")).status());
+        assertEquals(Status.NO, assertThrows(ImapSyntaxException.class, () -> p("a SUBSCRIBE A&B")).status());
+        // looked up as it is: it names nothing a client speaking modified UTF-7 could have made
+        assertEquals(new ImapCommand.Delete("a", "A&B"), p("a DELETE A&B"));
+        assertEquals(new ImapCommand.Lsub("a", "", "A&B%"), p("a LSUB \"\" A&B%"));
         assertEquals(new ImapCommand.Create("a", "Sent", List.of("\\Sent")), p("a CREATE Sent (USE (\\Sent))"));
     }
 

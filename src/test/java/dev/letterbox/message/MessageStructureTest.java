@@ -59,8 +59,11 @@ class MessageStructureTest {
         assertEquals(List.of(), none.references());
         assertEquals(Optional.empty(), none.sentDate());
         MessageStructure group = parse("To: list:;, Real <real@x.test>\r\nCc: only-group: ;\r\n\r\n");
-        assertEquals("real", group.sortTo(), "group markers are not mailboxes");
-        assertEquals("", group.sortCc());
+        // RFC 5256 §3 takes the first ENVELOPE address; for a group that is its start marker, whose
+        // addr-mailbox is the group name (RFC 3501 §7.4.2)
+        assertEquals("list", group.sortTo());
+        assertEquals("only-group", group.sortCc());
+        assertEquals("list", group.displayTo(), "RFC 5957: no display name, no host: the group name");
         MessageStructure odd = parse("From: <>\r\nTo: postmaster\r\n\r\n");
         assertEquals("", odd.sortFrom(), "a null address sorts as none");
         assertEquals("", odd.displayFrom());

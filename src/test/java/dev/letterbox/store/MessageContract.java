@@ -284,6 +284,22 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void statusCountsRecentFromAMarkNotYetStoredWhenItIsHigher() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "claimed@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            append(store, a, inbox, "2");
+            append(store, a, inbox, "3");
+            assertEquals(3, store.read(a, tx -> tx.status(inbox, 0)).recent());
+            assertEquals(1, store.read(a, tx -> tx.status(inbox, 3)).recent(), "UIDs 1 and 2 already claimed");
+            assertEquals(3, store.read(a, tx -> tx.status(inbox, 3)).messages());
+            store.write(a, tx -> tx.claimRecent(inbox));
+            assertEquals(0, store.read(a, tx -> tx.status(inbox, 2)).recent(), "the stored mark is higher");
+        }
+    }
+
+    @Test
     default void firstUnseenAndKeywordsInUse() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "kw@example.com");

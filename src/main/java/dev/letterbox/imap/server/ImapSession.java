@@ -348,6 +348,20 @@ final class ImapSession implements ImapReader.Session {
         return state instanceof SessionState.Selected s ? s.mailbox() : null;
     }
 
+    /**
+     * A CONDSTORE-enabling command (RFC 7162 §3.1: STATUS HIGHESTMODSEQ, FETCH MODSEQ or CHANGEDSINCE,
+     * STORE UNCHANGEDSINCE, SEARCH MODSEQ, ENABLE CONDSTORE or QRESYNC) turns CONDSTORE on. The first
+     * one given with a mailbox selected also reports that mailbox's HIGHESTMODSEQ, as the SELECT did
+     * for a client that had asked for CONDSTORE there: the highest MODSEQ this session has reported,
+     * so that no change the client has not yet heard of is covered by it.
+     */
+    void enableCondstore() throws IOException {
+        if (condstore) return;
+        condstore = true;
+        SelectedMailbox view = selected();
+        if (view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
+    }
+
     void select(SelectedMailbox mailbox) {
         state = new SessionState.Selected(account(), mailbox);
         watchedMailbox = mailbox.id;

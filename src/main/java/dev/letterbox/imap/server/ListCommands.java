@@ -48,7 +48,7 @@ final class ListCommands {
         List<String> patterns = new ArrayList<>();
         for (String p : c.patterns()) patterns.add(reference + MailboxNames.normalize(p));
 
-        Map<String, Entry> entries = hierarchy(s);
+        TreeMap<String, Entry> entries = hierarchy(s);
         for (Entry e : entries.values()) {
             boolean matches = matchesAny(patterns, e.name());
             boolean exists = e.mailbox() != null;
@@ -56,7 +56,8 @@ final class ListCommands {
             List<String> childInfo = List.of();
             if (selSubscribed) {
                 selected = matches && e.subscribed();
-                if (!selected && recursive && matches && e.hasSubscribedChild()) {
+                if (!selected && recursive && matches && e.hasSubscribedChild()
+                        && hasUnlistedSubscribedDescendant(entries, e.name(), patterns)) {
                     selected = true;
                     childInfo = List.of("SUBSCRIBED");
                 }
@@ -82,7 +83,7 @@ final class ListCommands {
             }
             s.out.end();
             if (withStatus && exists) {
-                MailboxStatus st = s.service.store.read(s.account().id(), tx -> tx.status(e.mailbox().id()));
+                MailboxStatus st = s.service.store.read(s.account().id(), tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
                 MailboxCommands.writeStatus(s, e.mailbox(), st, c.statusItems());
             }
         }
@@ -109,7 +110,7 @@ final class ListCommands {
     }
 
     /** Every name of the account: mailboxes, their ancestors and subscriptions, in name order. */
-    private static Map<String, Entry> hierarchy(ImapSession s) {
+    private static TreeMap<String, Entry> hierarchy(ImapSession s) {
         record Data(List<Mailbox> mailboxes, List<String> subscriptions) {}
         Data d = s.service.store.read(s.account().id(), tx -> new Data(tx.mailboxes(), tx.subscriptions()));
         Map<String, Mailbox> byName = new HashMap<>();
@@ -129,11 +130,24 @@ final class ListCommands {
                 if (subscribed.contains(n)) withSubscribedChild.add(parent);
             }
         }
-        Map<String, Entry> out = new TreeMap<>();
+        TreeMap<String, Entry> out = new TreeMap<>();
         for (String n : names) {
             out.put(n, new Entry(n, byName.get(n), subscribed.contains(n), withChildren.contains(n), withSubscribedChild.contains(n)));
         }
         return out;
+    }
+
+    /**
+     * RFC 5258 §3.3 rule 2B and §3.5: a parent that is not itself subscribed is listed with CHILDINFO
+     * only for a subscribed descendant that is not listed in its own right (one no pattern matches);
+     * CHILDINFO for children the answer already shows would be redundant.
+     */
+    private static boolean hasUnlistedSubscribedDescendant(TreeMap<String, Entry> entries, String name, List<String> patterns) {
+        // the descendants "name/..." are one contiguous run of the sorted names: from "name/" up to "name0"
+        for (Entry d : entries.subMap(name + "/", name + (char) ('/' + 1)).values()) {
+            if (d.subscribed() && !matchesAny(patterns, d.name())) return true;
+        }
+        return false;
     }
 
     private static boolean matchesAny(List<String> patterns, String name) {

@@ -8,6 +8,7 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxStatus;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SpecialUse;
 import java.io.IOException;
 import java.util.List;
@@ -82,15 +83,24 @@ final class MailboxCommands {
     /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE. */
     static Done status(ImapSession s, ImapCommand.GetStatus c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.condstore = true;
+        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.enableCondstore();
         record Found(Mailbox mailbox, MailboxStatus status) {}
         Found f = s.service.store.read(s.account().id(), tx -> {
             Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
                     "Mailbox does not exist"));
-            return new Found(m, tx.status(m.id()));
+            return new Found(m, statusOf(s, tx, m.id()));
         });
         writeStatus(s, f.mailbox(), f.status(), c.items());
         return Done.ok("STATUS completed");
+    }
+
+    /**
+     * The mailbox's counters, with \Recent as this process's sessions have claimed it: a SELECT moves
+     * the stored mark without waiting for the write, and STATUS must not count again what that
+     * session already took (RFC 3501 §2.3.2: a message is \Recent in one session only).
+     */
+    static MailboxStatus statusOf(ImapSession s, ReadTx tx, long mailboxId) {
+        return tx.status(mailboxId, s.service.recentClaims.claimedMark(mailboxId));
     }
 
     /** One "* STATUS name (...)" response; also used by LIST-STATUS. */

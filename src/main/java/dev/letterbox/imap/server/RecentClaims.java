@@ -30,6 +30,15 @@ final class RecentClaims {
     }
 
     /**
+     * The mark claimed here, 0 when none: STATUS counts \Recent from it when the store's mark is
+     * still behind (RFC 3501 §6.3.10: STATUS RECENT counts what a SELECT would now get).
+     */
+    long claimedMark(long mailboxId) {
+        Claim c = claimed.get(mailboxId);
+        return c == null ? 0 : c.mark();
+    }
+
+    /**
      * Claims every UID below {@code upTo} and returns the mark as it was: the UIDs at or above the
      * returned value (and below {@code upTo}) are \Recent for the caller alone.
      */

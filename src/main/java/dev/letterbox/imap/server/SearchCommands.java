@@ -20,13 +20,16 @@ final class SearchCommands {
     static Done search(ImapSession s, ImapCommand.Search c) throws IOException {
         SelectedMailbox view = s.selected();
         boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+        if (modSeq) s.enableCondstore();
         Ranges.Builder found = new Ranges.Builder();
-        long[] highest = {0};
+        // MODSEQ of all matches, of the first (lowest UID, so lowest number) and of the last one
+        long[] highest = {0}, first = {0}, last = {0};
         long[] count = {0};
         new SearchEvaluator(s, view, c.key()).run(m -> {
             found.add(m.uid());
             highest[0] = Math.max(highest[0], m.modSeq());
+            if (count[0] == 0) first[0] = m.modSeq();
+            last[0] = m.modSeq();
             count[0]++;
         });
         Ranges uids = found.build();
@@ -54,9 +57,20 @@ final class SearchCommands {
         }
         if (returns.contains("COUNT")) s.out.atom("COUNT").number(count[0]);
         if (!uids.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(numbers.toString());
-        if (modSeq && !uids.isEmpty()) s.out.atom("MODSEQ").number(highest[0]);
+        if (modSeq && !uids.isEmpty()) s.out.atom("MODSEQ").number(esearchModSeq(returns, highest[0], first[0], last[0]));
         s.out.end();
         return Done.ok("SEARCH completed");
+    }
+
+    /**
+     * RFC 4731 §3.2 (and RFC 7162 §3.1.5): with MIN or MAX alone the MODSEQ is that message's, with MIN
+     * and MAX (no ALL or COUNT) the higher of the two; otherwise the highest of all matches.
+     */
+    private static long esearchModSeq(List<String> returns, long highest, long ofMin, long ofMax) {
+        boolean min = returns.contains("MIN"), max = returns.contains("MAX");
+        if (returns.contains("ALL") || returns.contains("COUNT") || (!min && !max)) return highest;
+        if (min && max) return Math.max(ofMin, ofMax);
+        return min ? ofMin : ofMax;
     }
 
     /** RFC 5182 §2.4: with MIN and/or MAX only, SAVE keeps just those. */

@@ -214,7 +214,9 @@ final class SearchEvaluator {
         if (needle.isEmpty()) return true;
         String n = fold(needle);
         for (String v : values) if (fold(v).contains(n)) return true;
-        return false;
+        // an address field also matches its addresses as parsed, without the comments a sender may have
+        // put inside them: FROM user@example.org finds <user (comment)@ (comment) example.org>
+        return fold(c.structure().addressText(field)).contains(n);
     }
 
     /** i;unicode-casemap (RFC 5051), the collation SEARCH uses under I18NLEVEL=1 (RFC 5255). */

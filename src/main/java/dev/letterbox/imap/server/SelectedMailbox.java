@@ -54,6 +54,11 @@ final class SelectedMailbox {
         this.keywords = List.copyOf(keywords);
     }
 
+    /** Every change up to this MODSEQ has been reported to the client (or waits in this view). */
+    long knownModSeq() {
+        return knownModSeq;
+    }
+
     boolean isRecent(long uid) {
         return recent.contains(uid);
     }

@@ -32,12 +32,12 @@ final class SessionCommands {
             switch (cap) {
                 case "CONDSTORE" -> {
                     if (!s.condstore) enabled.add("CONDSTORE");
-                    s.condstore = true;
+                    s.enableCondstore();
                 }
                 case "QRESYNC" -> {
                     if (!s.qresync) enabled.add("QRESYNC");
                     s.qresync = true;
-                    s.condstore = true;
+                    s.enableCondstore();
                 }
                 case "IMAP4REV2" -> {
                     if (!s.rev2) enabled.add("IMAP4rev2");

@@ -268,11 +268,16 @@ final class GroupCommitWriter {
         }
     }
 
+    /**
+     * Announces the group's changes, then tells its writers they are done: a client that has heard
+     * its command succeed can count on every other session of the account to see the change at its
+     * next command (an IMAP EXPUNGE sent right after another session's EXPUNGE was answered must
+     * report it). Listeners only note the change (see ChangeBus), so the writers wait no longer.
+     */
     private void afterCommit(List<Pending<?>> group) {
         Set<Change> changes = new LinkedHashSet<>();
         long due = System.nanoTime() + deleteGraceNanos;
         for (Pending<?> p : group) {
-            p.complete();
             if (p.failure == null) {
                 changes.addAll(p.effects.changes());
                 blobs.persisted(p.effects.persistedBlobs());
@@ -280,6 +285,7 @@ final class GroupCommitWriter {
             }
         }
         for (Change change : changes) bus.publish(change);
+        for (Pending<?> p : group) p.complete();
     }
 
     /** Deletes the freed files whose grace period is over, or all of them (at close). */

@@ -70,9 +70,14 @@ class SqlReadTx implements ReadTx {
 
     @Override
     public MailboxStatus status(long mailboxId) {
+        return status(mailboxId, 0);
+    }
+
+    @Override
+    public MailboxStatus status(long mailboxId, long recentMarkAtLeast) {
         Mailbox mailbox = MailboxQueries.byId(db, accountId, mailboxId)
                 .orElseThrow(MailboxQueries::nonexistent);
-        return MessageQueries.status(db, mailbox, MailboxQueries.recentMark(db, mailboxId));
+        return MessageQueries.status(db, mailbox, Math.max(recentMarkAtLeast, MailboxQueries.recentMark(db, mailboxId)));
     }
 
     @Override

@@ -86,4 +86,36 @@ class ImapExtensionsTest {
             c.run("u6 APPEND INBOX UTF8 ({" + n + "+}\r\n" + msg + ")").bad();
         }
     }
+
+    @Test
+    void binaryAppendWithNulIsStoredWithThatPartInBase64() throws Exception {
+        String user = server.newUser("binnul");
+        String content = "\u0000\u0001\u0002 data\r\n\u0000end";
+        String msg = "From: a@example.org\r\nSubject: binary\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"xx\"\r\n\r\n"
+                + "--xx\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+                + "--xx\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n"
+                + content + "\r\n--xx--\r\n";
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("b1 APPEND INBOX ~{" + ImapMessageTest.octets(msg) + "+}\r\n" + msg).ok().code("APPENDUID");
+            c.run("b2 SELECT INBOX").ok();
+            // RFC 3501 §4.3: a literal holds no NUL; RFC 3516 §4.4 lets the server change the part's encoding
+            byte[] stored = c.literalOf("b3 FETCH 1 BODY.PEEK[]");
+            for (byte b : stored) assertTrue(b != 0, "BODY[] must not carry NUL: " + new String(stored, StandardCharsets.UTF_8));
+            String size = c.run("b4 FETCH 1 RFC822.SIZE").ok().one("* 1 FETCH");
+            assertEquals("* 1 FETCH (RFC822.SIZE " + stored.length + ")", size);
+            String structure = c.run("b5 FETCH 1 BODYSTRUCTURE").ok().one("* 1 FETCH");
+            assertTrue(structure.contains("(\"application\" \"octet-stream\" NIL NIL NIL \"base64\" "), structure);
+            assertTrue(structure.contains("(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 5 0 "), structure);
+            // RFC 3516 §4.2: BINARY gives the content back as it was sent, as a literal8 since it holds NUL
+            int octets = ImapMessageTest.octets(content);
+            c.run("b6 FETCH 1 (BINARY.SIZE[2] BINARY.PEEK[2])").ok()
+                    .has("* 1 FETCH (BINARY.SIZE[2] " + octets + " BINARY[2] ~{" + octets + "}\r\n" + content + ")");
+            c.run("b7 FETCH 1 BODY.PEEK[1]").ok().has("* 1 FETCH (BODY[1] {5}\r\nhello)");
+            // a NUL where no transfer encoding can carry it: refused, nothing stored
+            String badHeader = "Subject: a\u0000b\r\n\r\nbody\u0000\r\n";
+            c.run("b8 APPEND INBOX ~{" + ImapMessageTest.octets(badHeader) + "+}\r\n" + badHeader).no().code("UNKNOWN-CTE");
+            c.run("b9 NOOP").ok().lacks("* 2 EXISTS");
+        }
+    }
 }

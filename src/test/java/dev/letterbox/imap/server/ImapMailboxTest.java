@@ -108,6 +108,13 @@ class ImapMailboxTest {
             var rec = c.run("c7 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" %").ok();
             assertTrue(rec.untagged().contains("* LIST (\\HasChildren) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))"), rec.untagged().toString());
             c.run("c8 LIST (RECURSIVEMATCH) \"\" %").bad();
+            // RFC 5258 §3.5: no CHILDINFO for a parent whose subscribed child is listed itself
+            assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Foo/Bar\""),
+                    c.run("c8a LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (Foo Foo/Bar)").ok().untagged());
+            assertEquals(List.of("* LIST (\\HasNoChildren \\Subscribed) \"/\" \"Foo/Bar\""),
+                    c.run("c8b LIST (SUBSCRIBED RECURSIVEMATCH) \"\" F*").ok().untagged());
+            assertEquals(List.of("* LIST (\\HasChildren) \"/\" \"Foo\" (\"CHILDINFO\" (\"SUBSCRIBED\"))"),
+                    c.run("c8c LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (Foo Foo/Baz)").ok().untagged());
             c.run("c9 UNSUBSCRIBE Ghost").ok();
             assertEquals(List.of(), c.run("c10 LSUB \"\" Ghost").ok().untagged());
             var ret = c.run("c11 LIST \"\" Foo/Bar RETURN (SUBSCRIBED CHILDREN)").ok();
@@ -151,7 +158,13 @@ class ImapMailboxTest {
         try (ImapTestClient c = ImapTestClient.login(server, user)) {
             c.run("f1 CREATE Entw&APw-rfe").ok();
             c.run("f2 CREATE \"A&-B\"").ok();
-            c.run("f3 CREATE Entw&APw").bad(); // not valid modified UTF-7
+            c.run("f3 CREATE Entw&APw").no().code("CANNOT"); // not valid modified UTF-7
+            // such a name names no mailbox: NO for SELECT (which leaves the selected state), nothing for LIST
+            c.run("f3a SELECT INBOX").ok();
+            c.run("f3b SELECT !#$&'+,-.0123456789:;<=>?@^_`|[}").no();
+            c.run("f3c FETCH 1 FLAGS").bad();
+            assertEquals(List.of(), c.run("f3d LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|[}%*").ok().untagged());
+            c.run("f3e STATUS Entw&APw (MESSAGES)").no().code("NONEXISTENT");
             assertEquals(List.of("* LIST (\\HasNoChildren) \"/\" \"Entw&APw-rfe\""), c.run("f4 LIST \"\" Entw*").ok().untagged());
             assertEquals(List.of("* LIST (\\HasNoChildren) \"/\" \"A&-B\""), c.run("f5 LIST \"\" A&-*").ok().untagged());
             c.run("f6 ENABLE UTF8=ACCEPT").ok().has("* ENABLED UTF8=ACCEPT");

@@ -3,9 +3,13 @@ package dev.letterbox.imap.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.store.DurabilityHooks;
+import dev.letterbox.store.sql.SqlMailStore;
 import dev.letterbox.testing.TestServer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,62 @@ class ImapMultiSessionTest {
             a.run("a9 EXPUNGE").ok().has("* 2 EXPUNGE");
             a.run("a10 NOOP").ok().lacks("*"); // its own expunge was reported once, by EXPUNGE
             assertEquals(List.of("* 2 EXPUNGE"), b.run("b4 NOOP").ok().untagged());
+        }
+    }
+
+    @Test
+    void statusDoesNotCountRecentMessagesASessionHasTakenBeforeTheClaimIsStored() throws Exception {
+        String user = server.newUser("recentstatus");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        SqlMailStore store = (SqlMailStore) server.server().store();
+        CountDownLatch release = new CountDownLatch(1);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            // every commit waits from now on: a's claim of the \Recent messages is made but not stored
+            store.installDurabilityHooks(new DurabilityHooks() {
+                @Override
+                public void beforeSync(Sync what) {
+                    if (what != Sync.DATABASE_COMMIT) return;
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            a.run("a1 SELECT INBOX").ok().has("* 2 RECENT");
+            // RFC 3501 §2.3.2: \Recent in one session only; STATUS RECENT counts what a SELECT would get
+            b.run("b1 STATUS INBOX (MESSAGES RECENT)").ok().has("* STATUS \"INBOX\" (MESSAGES 2 RECENT 0)");
+            b.run("b2 LIST \"\" INBOX RETURN (STATUS (RECENT))").ok().has("* STATUS \"INBOX\" (RECENT 0)");
+            b.run("b3 EXAMINE INBOX").ok().has("* 0 RECENT");
+        } finally {
+            release.countDown();
+            store.installDurabilityHooks(DurabilityHooks.NONE);
+        }
+    }
+
+    @Test
+    void anExpungeAnsweredInOneSessionIsReportedByTheNextExpungeOfAnother() throws Exception {
+        String user = server.newUser("expungeorder");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        // a slow listener ahead of the sessions' own: the announcement of a change takes a while to reach them
+        var slow = server.server().store().changes().subscribe(server.account(user).id(), change -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (slow; ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok();
+            b.run("b1 SELECT INBOX").ok();
+            a.run("a2 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("b2 STORE 1 +FLAGS.SILENT (\\Deleted)").ok();
+            a.run("a3 EXPUNGE").ok().has("* 1 EXPUNGE");
+            // a's client has heard the expunge succeed: b's EXPUNGE, sent now, must report it (RFC 3501 §7.4.1)
+            b.run("b3 EXPUNGE").ok().has("* 1 EXPUNGE");
+            b.run("b4 FETCH 1 UID").ok().has("* 1 FETCH (UID 2)");
         }
     }
 

@@ -198,6 +198,39 @@ class ImapSearchTest {
     }
 
     @Test
+    void firstCondstoreEnablingCommandReportsHighestModseqAndEsearchModseqFollowsMinMax() throws Exception {
+        String own = server.newUser("esearchmodseq");
+        for (int i = 0; i < 4; i++) server.deliver(own, M1);
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            long highest = ImapMultiSessionTest.number(c.run("e1 SELECT INBOX").ok().one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+            // RFC 7162 §3.1: FETCH MODSEQ turns CONDSTORE on with a mailbox selected: its HIGHESTMODSEQ is reported
+            var first = c.run("e2 FETCH 1 (MODSEQ)").ok();
+            assertEquals("* OK [HIGHESTMODSEQ " + highest + "] Highest", first.one("* OK [HIGHESTMODSEQ"));
+            c.run("e3 FETCH 1 (MODSEQ)").ok().lacks("* OK [HIGHESTMODSEQ"); // only the first time
+            long[] modseq = new long[5];
+            for (int msn : new int[] {1, 3, 2, 4}) { // changed in this order: 2 gets a higher MODSEQ than 3
+                String f = c.run("e4 STORE " + msn + " +FLAGS.SILENT (\\Seen)").ok().one("* " + msn + " FETCH");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("MODSEQ \\((\\d+)\\)").matcher(f);
+                assertTrue(m.find(), f);
+                modseq[msn] = Long.parseLong(m.group(1));
+            }
+            String crit = " 1:3 MODSEQ \"/flags/\\\\seen\" all 1";
+            // RFC 4731 §3.2: MIN or MAX alone carries the MODSEQ of that message, both the higher of the two
+            c.run("e5 SEARCH RETURN (MIN)" + crit).ok().has("* ESEARCH (TAG \"e5\") MIN 1 MODSEQ " + modseq[1]);
+            c.run("e6 SEARCH RETURN (MAX)" + crit).ok().has("* ESEARCH (TAG \"e6\") MAX 3 MODSEQ " + modseq[3]);
+            c.run("e7 SEARCH RETURN (MIN MAX)" + crit).ok()
+                    .has("* ESEARCH (TAG \"e7\") MIN 1 MAX 3 MODSEQ " + Math.max(modseq[1], modseq[3]));
+            c.run("e8 SEARCH RETURN (MIN COUNT)" + crit).ok().has("* ESEARCH (TAG \"e8\") MIN 1 COUNT 3 MODSEQ " + modseq[2]);
+            c.run("e9 SEARCH RETURN ()" + crit).ok().has("* ESEARCH (TAG \"e9\") ALL 1:3 MODSEQ " + modseq[2]);
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("e10 SELECT INBOX").ok();
+            c.run("e11 STORE 1 +FLAGS.SILENT (\\Flagged)").ok().lacks("* OK [HIGHESTMODSEQ");
+            c.run("e12 SEARCH MODSEQ 1").ok().one("* OK [HIGHESTMODSEQ "); // SEARCH MODSEQ enables it as well
+        }
+    }
+
+    @Test
     void sortAndThread() throws Exception {
         try (ImapTestClient c = session()) {
             c.run("y1 SORT (SUBJECT) UTF-8 ALL").ok().has("* SORT 1 2 3");
@@ -218,6 +251,43 @@ class ImapSearchTest {
             c.run("y9 THREAD ORDEREDSUBJECT UTF-8 ALL").ok().has("* THREAD (1 2)(3)");
             c.run("y10 UID THREAD REFERENCES UTF-8 SUBJECT lunch").ok().has("* THREAD (3)");
             c.run("y11 SORT (BOGUS) UTF-8 ALL").bad();
+        }
+    }
+
+    @Test
+    void addressKeysAlsoMatchTheParsedAddressesWithoutComments() throws Exception {
+        String own = server.newUser("searchaddr");
+        server.deliver(own, "From: <user (comment)@ (comment) example.org>\r\nTo: a@example.org\r\nSubject: 1\r\n\r\nx\r\n");
+        server.deliver(own, "From: \"Some One\" <some@example.org>\r\nTo: friends: b@example.org,\r\n c@example.org;\r\n"
+                + "Cc: <>\r\nSubject: 2\r\n\r\nx\r\n");
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("h1 SELECT INBOX").ok();
+            // RFC 3501 §6.4.4: FROM "contains the specified string"; the address is user@example.org
+            c.run("h2 SEARCH FROM user@example.org").ok().has("* SEARCH 1");
+            c.run("h3 SEARCH FROM comment").ok().has("* SEARCH 1"); // the header text still counts
+            c.run("h4 SEARCH FROM \"one <some@\"").ok().has("* SEARCH 2");
+            c.run("h5 SEARCH TO \"b@example.org, c@\"").ok().has("* SEARCH 2");
+            c.run("h6 SEARCH CC missing").ok().has("* SEARCH");
+            c.run("h7 SEARCH BCC user@example.org").ok().has("* SEARCH");
+        }
+    }
+
+    @Test
+    void sortByAddressesTakesTheFirstEnvelopeAddressWhichForAGroupIsItsName() throws Exception {
+        String own = server.newUser("sortgroups");
+        server.deliver(own, "From: a@example.org\r\nTo: zed@example.org\r\nCc: bob@example.org\r\nSubject: 1\r\n\r\nx\r\n");
+        server.deliver(own, "From: a@example.org\r\nTo: alpha: carol@example.org, ann@example.org;\r\n"
+                + "Cc: carl: ann@example.org;\r\nSubject: 2\r\n\r\nx\r\n");
+        server.deliver(own, "From: a@example.org\r\nTo: Bea <bea@example.org>\r\nCc: ann@example.org\r\nSubject: 3\r\n\r\nx\r\n");
+        try (ImapTestClient c = ImapTestClient.login(server, own)) {
+            c.run("g1 SELECT INBOX").ok();
+            // RFC 5256 §3: the first address's mailbox; RFC 3501 §7.4.2: a group starts with a marker
+            // whose mailbox is the group name, so message 2 sorts as "carl" (CC) and "alpha" (TO)
+            c.run("g2 SORT (CC) US-ASCII ALL").ok().has("* SORT 3 1 2");
+            c.run("g3 SORT (TO) US-ASCII ALL").ok().has("* SORT 2 3 1");
+            // RFC 5957: the first address's display name, else its address: a group shows as its name
+            c.run("g4 SORT (DISPLAYTO) US-ASCII ALL").ok().has("* SORT 2 3 1");
+            c.run("g5 SORT (REVERSE DISPLAYTO) US-ASCII ALL").ok().has("* SORT 1 3 2");
         }
     }
 

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Changes made by another process (here: a second store on the same directory) are announced. */
+/** Changes are announced before the write returns, also those another process (here: a second store) made. */
 class ChangeFeedTest {
     @TempDir
     Path dir;
@@ -49,6 +49,26 @@ class ChangeFeedTest {
             append(server, a, inbox, "local");
             assertEquals(new Change.MailboxContent(a, inbox), heard.poll(3, TimeUnit.SECONDS));
             assertNull(heard.poll(3 * ChangeFeed.POLL_MILLIS, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void aWritesChangesAreAnnouncedBeforeTheWriteReturns() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
+            long a = newAccount(store, "order@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            store.write(a, tx -> null); // the account's creation is announced by now
+            store.changes().subscribe(a, change -> {
+                try {
+                    Thread.sleep(200); // a slow listener first: the next one hears of the change late
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            BlockingQueue<Change> heard = new LinkedBlockingQueue<>();
+            store.changes().subscribe(a, heard::add);
+            append(store, a, inbox, "one");
+            assertEquals(new Change.MailboxContent(a, inbox), heard.poll(), "announced before append returned");
         }
     }
 }
