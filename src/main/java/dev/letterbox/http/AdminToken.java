@@ -3,7 +3,6 @@ package dev.letterbox.http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Optional;
 
 /**
  * The admin API's bearer token. It is 32 random bytes (base64url, 43 characters), shown once when
@@ -30,22 +28,10 @@ public final class AdminToken {
 
     private AdminToken() {}
 
-    /** Makes a token when none exists yet (first start) and returns it, to be shown this once. */
-    public static Optional<String> createIfMissing(Path dataDir) throws IOException {
-        if (Files.exists(dataDir.resolve(FILE))) return Optional.empty();
-        String token = newToken();
-        try {
-            store(dataDir, token, false);
-        } catch (FileAlreadyExistsException e) {
-            return Optional.empty(); // another process made one a moment ago
-        }
-        return Optional.of(token);
-    }
-
     /** Replaces the token (the old one stops working at once) and returns the new one. */
     public static String rotate(Path dataDir) throws IOException {
         String token = newToken();
-        store(dataDir, token, true);
+        store(dataDir, token);
         return token;
     }
 
@@ -86,7 +72,7 @@ public final class AdminToken {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void store(Path dataDir, String token, boolean replace) throws IOException {
+    private static void store(Path dataDir, String token) throws IOException {
         Files.createDirectories(dataDir);
         Path tmp = Files.createTempFile(dataDir, FILE, ".tmp");
         try {
@@ -97,11 +83,7 @@ public final class AdminToken {
             }
             Files.writeString(tmp, PREFIX + HexFormat.of().formatHex(sha256(token)) + "\n", StandardCharsets.US_ASCII);
             Path target = dataDir.resolve(FILE);
-            if (replace) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.move(tmp, target); // fails if it appeared meanwhile
-            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }

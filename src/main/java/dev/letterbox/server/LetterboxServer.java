@@ -127,7 +127,7 @@ public final class LetterboxServer implements AutoCloseable {
                     ? ServerTls.fromPem(config.tls().certificate().get(), config.tls().privateKey().orElseThrow())
                     : ServerTls.selfSigned(config.tlsDir(), config.hostname());
             server = new LetterboxServer(config, store, tls);
-            announceNewAdminToken(config);
+            adviseOnAdminToken(config);
             server.startListeners();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
@@ -217,11 +217,14 @@ public final class LetterboxServer implements AutoCloseable {
         return address.equals("*") ? new InetSocketAddress(port) : new InetSocketAddress(address, port);
     }
 
-    /** On first start: makes the admin API token and shows it this one time. */
-    private static void announceNewAdminToken(Config config) throws IOException {
-        var token = AdminToken.createIfMissing(config.dataDir());
-        token.ifPresent(t -> LOG.log(WARNING, "admin API token (shown only this once; keep it safe, "
-                + "make a new one with 'letterbox admin-token --rotate'): " + t));
+    /**
+     * Until an admin API token exists, says how to make one. The server never makes or shows one
+     * itself: a token in the log would outlive the moment (journals are kept and shipped); the
+     * command prints it once to the operator's terminal.
+     */
+    private static void adviseOnAdminToken(Config config) {
+        if (!config.http().adminApi() || AdminToken.exists(config.dataDir())) return;
+        LOG.log(INFO, "admin API: no token yet; make one with ''letterbox admin-token --rotate'' (printed once, never logged)");
     }
 
     private void listen(String name, boolean implicitTls, Duration idle, Duration login, ConnectionHandler handler)
