@@ -56,20 +56,21 @@ public final class Pipeline {
     /**
      * Finishes the runs side by side (each bounds its own time: DNS, a filter's answer) and combines
      * their verdicts: the most severe action wins, the header fields of all are kept in order, and
-     * the sender counts as verified when a check proved it. The first run finishes on the calling
-     * thread, the others each on a virtual thread of their own: one thread fewer per message.
+     * the sender counts as verified when a check proved it. Runs that {@link Check.Run#blocksInFinish
+     * block in finish} each get a virtual thread; the others finish on the calling thread, one
+     * after the other (no thread to start and wait for per message and check).
      */
     Verdict runChecks(List<Check.Run> runs, SpooledMessage message) {
         if (runs.isEmpty()) return Verdict.accept(List.of());
         List<CompletableFuture<Verdict>> pending = new ArrayList<>();
-        CompletableFuture<Verdict> here = new CompletableFuture<>();
-        pending.add(here);
-        for (Check.Run run : runs.subList(1, runs.size())) {
+        for (Check.Run run : runs) {
             CompletableFuture<Verdict> f = new CompletableFuture<>();
-            Thread.ofVirtual().name("letterbox-check").start(() -> finish(run, message, f));
+            if (run.blocksInFinish()) Thread.ofVirtual().name("letterbox-check").start(() -> finish(run, message, f));
             pending.add(f);
         }
-        finish(runs.get(0), message, here);
+        for (int i = 0; i < runs.size(); i++) {
+            if (!runs.get(i).blocksInFinish()) finish(runs.get(i), message, pending.get(i));
+        }
         Verdict combined = Verdict.accept(List.of());
         List<String> fields = new ArrayList<>();
         List<HeaderEdit> edits = new ArrayList<>();
