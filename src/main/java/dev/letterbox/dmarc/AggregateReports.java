@@ -98,11 +98,18 @@ public final class AggregateReports implements AutoCloseable {
         for (DmarcResult result : evaluation.perDomain()) {
             if (result.record().isEmpty()) continue;
             DmarcRecord policy = result.record().get();
-            if (policy.rua().stream().noneMatch(u -> u.mailbox().isPresent())) continue;
+            if (!hasMailbox(policy.rua())) continue;
             Instant[] period = period(facts.at(), policy.ri());
             String domain = result.policyDomain();
             count(new ReportPeriod(domain, period[0], period[1]), published(domain, policy), row(result, facts));
         }
+    }
+
+    private static boolean hasMailbox(List<ReportUri> rua) {
+        for (ReportUri u : rua) {
+            if (u.mailbox().isPresent()) return true;
+        }
+        return false;
     }
 
     private void count(ReportPeriod report, DmarcReportStore.PublishedPolicy policy, DmarcReportStore.Row row) {

@@ -91,10 +91,15 @@ public final class DmarcVerifier {
      * disposition, else a temporary error, else a permanent one, else none, else pass.
      */
     static DmarcResult decisive(List<DmarcResult> results) {
-        return results.stream()
-                .max(Comparator.comparing(DmarcResult::result).thenComparing(DmarcResult::disposition))
-                .orElseThrow();
+        DmarcResult worst = results.getFirst();
+        for (DmarcResult r : results) {
+            if (DECISIVENESS.compare(r, worst) > 0) worst = r;
+        }
+        return worst;
     }
+
+    private static final Comparator<DmarcResult> DECISIVENESS =
+            Comparator.comparing(DmarcResult::result).thenComparing(DmarcResult::disposition);
 
     /** Evaluates one author domain (RFC 7489 §6.6.2 steps 3 to 5, §6.6.4). */
     public DmarcResult evaluate(String fromDomain, SpfInput spf, List<DkimInput> dkim) {
