@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * them ({@code rua} with a {@code mailto:} URI). Called once per message after DMARC evaluation;
  * counting never delays or fails the message.
  *
- * <p>Counts gather in memory and go to the store in one write every {@link #FLUSH_INTERVAL}, when
- * {@link #MAX_PENDING_ROWS} distinct rows are waiting, and at {@link #close}: a write per message
- * would take several statements on the store's one writer thread, which deliveries share. A crash
+ * <p>Counts gather in memory and go to the store in one write (of at most {@link #ROWS_PER_WRITE}
+ * rows) every {@link #FLUSH_INTERVAL}, when {@link #MAX_PENDING_ROWS} distinct rows are waiting,
+ * and at {@link #close}: a write per message would take several statements on the store's one
+ * writer thread, which deliveries share. A crash
  * loses the counts of the last few seconds. They are statistics, and a report missing a few seconds
  * of counts is still a true picture of the day. So is a report sent in the few seconds between its
  * period's end and the next write: the counts that arrive after it has gone are dropped.
@@ -40,6 +41,11 @@ public final class AggregateReports implements AutoCloseable {
     static final Duration FLUSH_INTERVAL = Duration.ofSeconds(5);
     /** A flood of distinct rows is written at once rather than held (about 1 KiB each, 10 MiB at most). */
     static final int MAX_PENDING_ROWS = 10_000;
+    /**
+     * Rows per store write: the writer thread is shared with deliveries and its units must stay
+     * short, so a flood's rows go in several writes (a few milliseconds each) rather than one long one.
+     */
+    static final int ROWS_PER_WRITE = 500;
     private static final long HOUR = 3600;
     private static final long DAY = 86_400;
 
@@ -134,32 +140,61 @@ public final class AggregateReports implements AutoCloseable {
     }
 
     /**
-     * Writes the counts gathered so far in one store write. The future completes when they are
-     * durable, or were not written (logged here; it never fails).
+     * Writes the counts gathered so far: one store write, or one per {@link #ROWS_PER_WRITE} rows.
+     * The future completes when they are durable, or were not written (logged here; it never fails).
      */
     public CompletableFuture<Void> flush() {
-        List<DmarcReportStore.Tally> tallies = new ArrayList<>();
+        Map<ReportPeriod, Pending> taken;
         lock.lock();
         try {
-            for (Map.Entry<ReportPeriod, Pending> e : pending.entrySet()) {
-                List<DmarcReportStore.CountedRow> rows = new ArrayList<>();
-                e.getValue().counts.forEach((row, n) -> rows.add(new DmarcReportStore.CountedRow(row, n)));
-                tallies.add(new DmarcReportStore.Tally(e.getValue().policy, e.getKey().begin(), e.getKey().end(), rows));
-            }
+            taken = pending;
             pending = new LinkedHashMap<>();
             pendingRows = 0;
         } finally {
             lock.unlock();
         }
-        if (tallies.isEmpty()) return CompletableFuture.completedFuture(null);
-        long messages = tallies.stream().flatMap(t -> t.rows().stream()).mapToLong(DmarcReportStore.CountedRow::count).sum();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<DmarcReportStore.Tally> batch = new ArrayList<>();
+        int rowsInBatch = 0;
+        for (Map.Entry<ReportPeriod, Pending> e : taken.entrySet()) {
+            List<DmarcReportStore.CountedRow> rows = new ArrayList<>();
+            for (Map.Entry<DmarcReportStore.Row, Long> counted : e.getValue().counts.entrySet()) {
+                rows.add(new DmarcReportStore.CountedRow(counted.getKey(), counted.getValue()));
+                if (rowsInBatch + rows.size() == ROWS_PER_WRITE) {
+                    batch.add(tally(e, rows));
+                    writes.add(write(batch));
+                    batch = new ArrayList<>();
+                    rows = new ArrayList<>();
+                    rowsInBatch = 0;
+                }
+            }
+            if (!rows.isEmpty()) {
+                batch.add(tally(e, rows));
+                rowsInBatch += rows.size();
+            }
+        }
+        if (!batch.isEmpty()) writes.add(write(batch));
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    private static DmarcReportStore.Tally tally(Map.Entry<ReportPeriod, Pending> report, List<DmarcReportStore.CountedRow> rows) {
+        return new DmarcReportStore.Tally(report.getValue().policy, report.getKey().begin(), report.getKey().end(), rows);
+    }
+
+    /** One store write; completes when it is durable or has failed (logged). */
+    private CompletableFuture<Void> write(List<DmarcReportStore.Tally> tallies) {
+        long messages = 0;
+        for (DmarcReportStore.Tally t : tallies) {
+            for (DmarcReportStore.CountedRow r : t.rows()) messages += r.count();
+        }
+        long total = messages;
         try {
             return store.add(tallies, limits).handle((counted, failure) -> {
-                logOutcome(tallies.size(), messages, counted, failure);
+                logOutcome(tallies.size(), total, counted, failure);
                 return null;
             });
         } catch (RuntimeException e) { // the store is closing, say: the messages went on regardless
-            logOutcome(tallies.size(), messages, 0L, e);
+            logOutcome(tallies.size(), total, 0L, e);
             return CompletableFuture.completedFuture(null);
         }
     }

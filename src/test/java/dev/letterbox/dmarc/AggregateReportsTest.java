@@ -121,6 +121,8 @@ class AggregateReportsTest {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (stored("example.com").size() < n && System.nanoTime() < deadline) Thread.sleep(20);
             assertEquals(n, stored("example.com").size(), "the full buffer was written");
+            assertEquals(n, stored("example.com").values().stream().mapToLong(Long::longValue).sum());
+            assertEquals(1, store.dmarcReports().due(NEXT_DAY, 10).size(), "one report, written in several parts");
         }
     }
 }
