@@ -8,8 +8,12 @@ import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dmarc.AggregateReports;
 import dev.letterbox.dmarc.OrganizationalDomain;
 import dev.letterbox.dns.DnsResolver;
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,25 +24,47 @@ import java.util.function.Predicate;
 public final class InboundChecks {
     private InboundChecks() {}
 
+    /** How long the checks trust an answer to "is this domain hosted here" (a domain just added waits this long). */
+    static final Duration HOSTED_TTL = Duration.ofSeconds(10);
+    /** Distinct domains remembered; a client cycling through names only costs store reads again. */
+    static final int HOSTED_ENTRIES = 1_000;
+
     /**
-     * @param hosted  whether a domain is hosted here
+     * @param hosted  whether a domain is hosted here (asked through a short-lived cache: see {@link #HOSTED_TTL})
      * @param reports where DMARC results are counted for aggregate reports, or null for none
      */
     public static List<Check> from(Config config, DnsResolver dns, Clock clock, Predicate<String> hosted,
                                    OrganizationalDomain psl, AggregateReports reports) {
+        Predicate<String> hostedNow = remembered(hosted, Ticker.systemTicker());
         Config.Antispam a = config.antispam();
         ClientFilter filter = new ClientFilter(a.trustedNetworks());
         List<Check> checks = new ArrayList<>();
         if (a.senderChecks()) {
             checks.add(new SenderAuthentication(dns, config.hostname(), config.dns().timeout(), filter, a.fcrdns(),
-                    a.maxDkimSignatures(), psl, reports, sealingKeys(new DkimKeyStore(config.dataDir()), hosted)));
+                    a.maxDkimSignatures(), psl, reports, sealingKeys(new DkimKeyStore(config.dataDir()), hostedNow)));
         }
         Reputation reputation = new Reputation(dns, config.dns().timeout(), filter, a.dnsbl(), a.dnsblAction(), a.dnswl(),
-                a.heloChecks(), config.hostname(), hosted);
+                a.heloChecks(), config.hostname(), hostedNow);
         if (reputation.isActive()) checks.add(reputation);
         if (a.greylisting()) checks.add(new Greylist(a.greylistDelay(), clock, filter));
         for (Config.Milter m : config.milters()) checks.add(new MilterCheck(m, filter, config.hostname()));
         return checks;
+    }
+
+    /**
+     * {@code hosted}, with its answers kept for {@link #HOSTED_TTL}: the checks ask about the HELO
+     * name and the forwarding domain of every message, and each answer is a store read.
+     */
+    static Predicate<String> remembered(Predicate<String> hosted, Ticker ticker) {
+        Cache<String, Boolean> answers = CacheBuilder.newBuilder().maximumSize(HOSTED_ENTRIES)
+                .expireAfterWrite(HOSTED_TTL).ticker(ticker).build();
+        return domain -> {
+            Boolean known = answers.getIfPresent(domain);
+            if (known != null) return known;
+            boolean answer = hosted.test(domain);
+            answers.put(domain, answer);
+            return answer;
+        };
     }
 
     /**

@@ -51,7 +51,17 @@ public final class MilterCheck implements Check {
     @Override
     public Run start(Envelope envelope, Recipients recipients) {
         if (!filter.checks(envelope)) return null;
-        return message -> verdict(envelope, recipients, message);
+        return new Run() {
+            @Override
+            public Verdict finish(SpooledMessage message) {
+                return verdict(envelope, recipients, message);
+            }
+
+            @Override
+            public boolean blocksInFinish() {
+                return true; // the whole message goes to the filter and its answer is awaited
+            }
+        };
     }
 
     private Verdict verdict(Envelope envelope, Recipients recipients, SpooledMessage message) {

@@ -62,10 +62,17 @@ public final class Reputation implements Check {
         if (!filter.checks(envelope)) return null;
         Envelope.Client client = envelope.client().orElseThrow();
         DnsResolver bounded = dns.within(timeout);
-        CompletableFuture<Optional<String>> allowed = Async.start("letterbox-dnswl", () -> firstListing(bounded, allowLists, client.address()));
-        CompletableFuture<Optional<String>> blocked = Async.start("letterbox-dnsbl", () -> firstListing(bounded, blockLists, client.address()));
+        CompletableFuture<Optional<String>> allowed = lookUp("letterbox-dnswl", bounded, allowLists, client.address());
+        CompletableFuture<Optional<String>> blocked = lookUp("letterbox-dnsbl", bounded, blockLists, client.address());
         return message -> verdict(client, Async.await(allowed, timeout.toMillis() + 1_000, Optional.empty()),
                 Async.await(blocked, timeout.toMillis() + 1_000, Optional.empty()));
+    }
+
+    /** The first of {@code zones} listing the client, looked up on its own thread; no thread when there are no zones. */
+    private static CompletableFuture<Optional<String>> lookUp(String thread, DnsResolver dns, List<String> zones,
+                                                              InetAddress client) {
+        if (zones.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+        return Async.start(thread, () -> firstListing(dns, zones, client));
     }
 
     private Verdict verdict(Envelope.Client client, Optional<String> allowed, Optional<String> blocked) {

@@ -36,8 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -62,8 +61,9 @@ public final class SenderAuthentication implements Check {
     private final Config.Action fcrdns;
     private final DkimVerifier dkim;
     private final ArcVerifier arc;
-    private final OrganizationalDomain psl;
-    private final RandomGenerator pct = new SplittableRandom();
+    /** Kept for all messages: they remember the records they parsed. */
+    private final SpfVerifier spfVerifier;
+    private final DmarcVerifier dmarcVerifier;
     private final AggregateReports reports;
     private final Function<String, Optional<DkimKey>> sealingKey;
 
@@ -78,7 +78,6 @@ public final class SenderAuthentication implements Check {
     public SenderAuthentication(DnsResolver dns, String hostname, Duration timeout, ClientFilter filter, Config.Action fcrdns,
                                 int maxDkimSignatures, OrganizationalDomain psl, AggregateReports reports,
                                 Function<String, Optional<DkimKey>> sealingKey) {
-        this.psl = psl;
         this.sealingKey = sealingKey;
         this.reports = reports;
         this.dns = dns;
@@ -88,6 +87,9 @@ public final class SenderAuthentication implements Check {
         this.fcrdns = fcrdns;
         this.dkim = new DkimVerifier(dns, maxDkimSignatures, Clock.systemUTC());
         this.arc = new ArcVerifier(dns, Clock.systemUTC());
+        this.spfVerifier = new SpfVerifier(dns, hostname, timeout, Clock.systemUTC());
+        // java.util.Random: the pct= samples are drawn by every session's thread, and it is thread-safe
+        this.dmarcVerifier = new DmarcVerifier(dns, psl, new Random());
     }
 
     @Override
@@ -120,8 +122,7 @@ public final class SenderAuthentication implements Check {
             this.sealBodyHash = sealKey.isPresent() ? body.request(Canonicalization.RELAXED, -1) : null;
             this.sender = sender;
             this.recipients = recipients;
-            SpfVerifier verifier = new SpfVerifier(dns, hostname, timeout, Clock.systemUTC());
-            this.spf = Async.start("letterbox-spf", () -> verifier.checkMailFrom(client.address(), client.helo(), sender));
+            this.spf = Async.start("letterbox-spf", () -> spfVerifier.checkMailFrom(client.address(), client.helo(), sender));
             this.iprev = fcrdns == Config.Action.OFF ? null
                     : Async.start("letterbox-iprev", () -> Iprev.check(dns.within(timeout), client.address()));
         }
@@ -164,7 +165,7 @@ public final class SenderAuthentication implements Check {
             results.addAll(dkimTexts(dkimResults));
             SpfInput spfInput = spfInput(spfResult);
             List<DkimInput> dkimInputs = dkimInputs(dkimResults);
-            Evaluation dmarc = new DmarcVerifier(dns.within(timeout), psl, pct).evaluate(author, spfInput, dkimInputs);
+            Evaluation dmarc = dmarcVerifier.using(dns.within(timeout)).evaluate(author, spfInput, dkimInputs);
             results.add(dmarc.result().authenticationResult());
             results.add(arcText(arcResult));
             if (reports != null) {

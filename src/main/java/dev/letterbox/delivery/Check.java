@@ -29,5 +29,15 @@ public interface Check {
 
         /** After the last byte. {@code message} can be read again (a filter that wants it whole). */
         Verdict finish(SpooledMessage message);
+
+        /**
+         * True when {@link #finish} does blocking I/O of its own (a round trip to a filter), so it
+         * should overlap the others on a thread of its own. False (the default) when it only
+         * computes and waits for lookups it started earlier: such runs finish one after the other
+         * on the receiving thread, which takes no longer, as their lookups are already under way.
+         */
+        default boolean blocksInFinish() {
+            return false;
+        }
     }
 }

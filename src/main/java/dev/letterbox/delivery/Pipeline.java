@@ -56,21 +56,20 @@ public final class Pipeline {
     /**
      * Finishes the runs side by side (each bounds its own time: DNS, a filter's answer) and combines
      * their verdicts: the most severe action wins, the header fields of all are kept in order, and
-     * the sender counts as verified when a check proved it.
+     * the sender counts as verified when a check proved it. Runs that {@link Check.Run#blocksInFinish
+     * block in finish} each get a virtual thread; the others finish on the calling thread, one
+     * after the other (no thread to start and wait for per message and check).
      */
     Verdict runChecks(List<Check.Run> runs, SpooledMessage message) {
         if (runs.isEmpty()) return Verdict.accept(List.of());
         List<CompletableFuture<Verdict>> pending = new ArrayList<>();
         for (Check.Run run : runs) {
             CompletableFuture<Verdict> f = new CompletableFuture<>();
-            Thread.ofVirtual().name("letterbox-check").start(() -> {
-                try {
-                    f.complete(run.finish(message));
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            });
+            if (run.blocksInFinish()) Thread.ofVirtual().name("letterbox-check").start(() -> finish(run, message, f));
             pending.add(f);
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            if (!runs.get(i).blocksInFinish()) finish(runs.get(i), message, pending.get(i));
         }
         Verdict combined = Verdict.accept(List.of());
         List<String> fields = new ArrayList<>();
@@ -93,6 +92,14 @@ public final class Pipeline {
             if (v.action().compareTo(combined.action()) > 0) combined = v;
         }
         return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified, seal);
+    }
+
+    private static void finish(Check.Run run, SpooledMessage message, CompletableFuture<Verdict> verdict) {
+        try {
+            verdict.complete(run.finish(message));
+        } catch (Throwable e) {
+            verdict.completeExceptionally(e);
+        }
     }
 
     /** Where mail for {@code address} goes; see {@link RecipientResolver#resolve}. */

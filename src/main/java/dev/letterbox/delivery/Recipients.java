@@ -46,7 +46,10 @@ public final class Recipients {
 
     /** The first recipient, as written, that forwards to other servers (an alias of ours), if any. */
     public Optional<String> firstForwarding() {
-        return entries.stream().filter(e -> !e.remote().isEmpty()).map(Entry::written).findFirst();
+        for (Entry e : entries) {
+            if (!e.remote().isEmpty()) return Optional.of(e.written());
+        }
+        return Optional.empty();
     }
 
     /** The only recipient as written, for the Received field's "for" clause; null when there are several. */

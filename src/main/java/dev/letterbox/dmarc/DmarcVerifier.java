@@ -1,5 +1,7 @@
 package dev.letterbox.dmarc;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.letterbox.dns.DnsResolver;
 import dev.letterbox.dns.Lookup;
 import java.util.ArrayList;
@@ -15,22 +17,41 @@ import java.util.random.RandomGenerator;
  *
  * <p>Thread-safe when the random generator is. Work is bounded: two TXT lookups per author domain
  * (each bounded by the resolver's timeout), at most {@link #MAX_AUTHOR_DOMAINS} author domains.
+ *
+ * <p>A verifier remembers the records it parsed, by their text, so a policy answered from the DNS
+ * cache is not parsed again for each message: keep one, and give each message its own
+ * time-bounded resolver with {@link #using}.
  */
 public final class DmarcVerifier {
     /** More distinct domains in one From field than real mail ever has. */
     static final int MAX_AUTHOR_DOMAINS = 5;
     /** More records than this at one name are not all read: two already end discovery. */
     private static final int MAX_RECORDS_READ = 20;
+    /** Parsed records remembered, weighed by the length of their text. */
+    static final long PARSED_TEXT_CHARS = 1 << 20;
 
     private final DnsResolver dns;
     private final OrganizationalDomain psl;
     private final RandomGenerator pct;
+    private final Cache<String, DmarcRecord.Parsed> parsed;
 
     /** {@code pct} draws the {@code pct=} samples: a seeded generator makes them repeatable in tests. */
     public DmarcVerifier(DnsResolver dns, OrganizationalDomain psl, RandomGenerator pct) {
+        this(dns, psl, pct, CacheBuilder.newBuilder().maximumWeight(PARSED_TEXT_CHARS)
+                .weigher((String text, DmarcRecord.Parsed record) -> text.length()).build());
+    }
+
+    private DmarcVerifier(DnsResolver dns, OrganizationalDomain psl, RandomGenerator pct,
+                          Cache<String, DmarcRecord.Parsed> parsed) {
         this.dns = dns;
         this.psl = psl;
         this.pct = pct;
+        this.parsed = parsed;
+    }
+
+    /** This verifier asking {@code dns} instead (a view bounded in time for one message), remembering the same records. */
+    public DmarcVerifier using(DnsResolver dns) {
+        return new DmarcVerifier(dns, psl, pct, parsed);
     }
 
     /**
@@ -70,10 +91,15 @@ public final class DmarcVerifier {
      * disposition, else a temporary error, else a permanent one, else none, else pass.
      */
     static DmarcResult decisive(List<DmarcResult> results) {
-        return results.stream()
-                .max(Comparator.comparing(DmarcResult::result).thenComparing(DmarcResult::disposition))
-                .orElseThrow();
+        DmarcResult worst = results.getFirst();
+        for (DmarcResult r : results) {
+            if (DECISIVENESS.compare(r, worst) > 0) worst = r;
+        }
+        return worst;
     }
+
+    private static final Comparator<DmarcResult> DECISIVENESS =
+            Comparator.comparing(DmarcResult::result).thenComparing(DmarcResult::disposition);
 
     /** Evaluates one author domain (RFC 7489 §6.6.2 steps 3 to 5, §6.6.4). */
     public DmarcResult evaluate(String fromDomain, SpfInput spf, List<DkimInput> dkim) {
@@ -175,11 +201,15 @@ public final class DmarcVerifier {
         };
     }
 
-    private static List<DmarcRecord.Parsed> dmarcRecords(Lookup<String> lookup) {
+    private List<DmarcRecord.Parsed> dmarcRecords(Lookup<String> lookup) {
         List<DmarcRecord.Parsed> out = new ArrayList<>();
         if (!(lookup instanceof Lookup.Found<String> found)) return out;
         for (String txt : found.records().subList(0, Math.min(found.records().size(), MAX_RECORDS_READ))) {
-            DmarcRecord.Parsed p = DmarcRecord.parse(txt);
+            DmarcRecord.Parsed p = parsed.getIfPresent(txt);
+            if (p == null) {
+                p = DmarcRecord.parse(txt);
+                parsed.put(txt, p);
+            }
             if (!(p instanceof DmarcRecord.NotDmarc)) out.add(p);
         }
         return out;

@@ -1,5 +1,7 @@
 package dev.letterbox.dmarc;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InternetDomainName;
 import java.util.Arrays;
 
@@ -17,9 +19,14 @@ import java.util.Arrays;
  *
  * <p>Names under no listed suffix fall under the list's default rule "*": their last label is the
  * suffix. A name that is itself a public suffix (co.uk) is its own organizational domain.
- * Thread-safe and cheap: the list lives in memory.
+ * Thread-safe. The list lives in memory, but finding a name's suffix means trying its tails one
+ * by one, so the answers for the names seen lately are kept ({@link #REMEMBERED} of them): a
+ * message's domains are asked about several times, and most mail comes from the same few.
  */
 public final class OrganizationalDomain {
+    static final int REMEMBERED = 10_000;
+
+    private final Cache<String, String> answers = CacheBuilder.newBuilder().maximumSize(REMEMBERED).build();
 
     /**
      * The organizational domain of {@code domain}, in A-label lower-case form. A name that is not a
@@ -27,6 +34,15 @@ public final class OrganizationalDomain {
      * organization (it aligns only with itself).
      */
     public String of(String domain) {
+        if (domain.length() > 4 * DomainNames.MAX_LENGTH) return find(domain); // no name: not worth keeping
+        String known = answers.getIfPresent(domain);
+        if (known != null) return known;
+        String found = find(domain);
+        answers.put(domain, found);
+        return found;
+    }
+
+    private static String find(String domain) {
         String ascii = DomainNames.ascii(domain).orElse(domain.toLowerCase(java.util.Locale.ROOT));
         String[] labels = ascii.split("\\.", -1);
         int suffixLabels = suffixLabels(labels);

@@ -63,6 +63,8 @@ public final class LetterboxServer implements AutoCloseable {
     /** The Public Suffix List (organizational domains, RFC 7489 §3.2). */
     private final OrganizationalDomain psl = new OrganizationalDomain();
     private ReportScheduler dmarcReporter; // null unless [antispam] dmarc_reports
+    /** Counts checked messages for DMARC aggregate reports; null unless [antispam] dmarc_reports. */
+    private final AggregateReports dmarcCounts;
     private final ServerTls tls;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -85,8 +87,8 @@ public final class LetterboxServer implements AutoCloseable {
         this.queue = new MailQueue(store.queue(), metrics);
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname());
-        var dmarcReports = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
-        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcReports));
+        this.dmarcCounts = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
+        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
@@ -298,6 +300,7 @@ public final class LetterboxServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(WARNING, "error while stopping listeners: {0}", e.toString());
         }
+        if (dmarcCounts != null) dmarcCounts.close(); // after the sessions (they count), before the store
         if (dmarcReporter != null) dmarcReporter.close();
         if (queueRunner != null) queueRunner.close();
         RuntimeInfo.remove(config.dataDir());

@@ -1,5 +1,6 @@
 package dev.letterbox.spf;
 
+import com.google.common.cache.Cache;
 import dev.letterbox.dns.DnsResolver;
 import dev.letterbox.dns.Lookup;
 import dev.letterbox.dns.MxHost;
@@ -35,6 +36,7 @@ final class CheckHost {
     private final String helo;
     private final String receiver;
     private final Instant now;
+    private final Cache<String, SpfRecord> parsed;
 
     private int dnsTerms;
     private int voidLookups;
@@ -42,7 +44,8 @@ final class CheckHost {
     private List<String> validatedNames; // the client's PTR names that resolve back to it; computed once
 
     CheckHost(DnsResolver dns, InetAddress client, String localPart, String senderDomain, String helo,
-              String receiver, Instant now) {
+              String receiver, Instant now, Cache<String, SpfRecord> parsed) {
+        this.parsed = parsed;
         this.dns = dns;
         this.client = client;
         this.localPart = localPart;
@@ -84,7 +87,13 @@ final class CheckHost {
             if (only != null) throw SpfException.perm("more than one SPF record at " + domain);
             only = record;
         }
-        return only == null ? null : SpfRecord.parse(only);
+        if (only == null) return null;
+        SpfRecord record = parsed.getIfPresent(only);
+        if (record == null) {
+            record = SpfRecord.parse(only); // a record that fails to parse is not remembered: it fails again
+            parsed.put(only, record);
+        }
+        return record;
     }
 
     private boolean matches(SpfRecord.Mechanism mechanism, String domain) throws SpfException {

@@ -1,5 +1,7 @@
 package dev.letterbox.spf;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.letterbox.dns.DnsResolver;
 import java.net.IDN;
 import java.net.InetAddress;
@@ -15,15 +17,22 @@ import java.util.logging.Logger;
  * seconds" is the RFC's advice; the caller's [dns] timeout is the better bound on an SMTP session),
  * and past it every lookup fails, giving temperror. Never throws: DNS trouble is temperror, a
  * broken policy permerror.
+ *
+ * <p>Keep one verifier for many messages: it remembers the records it parsed, by their text, so a
+ * record answered from the DNS cache is not parsed again (see {@link #PARSED_TEXT_CHARS}).
  */
 public final class SpfVerifier {
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(20);
     private static final Logger LOG = Logger.getLogger(SpfVerifier.class.getName());
+    /** Parsed records remembered, weighed by the length of their text: the busiest senders' records fit many times over. */
+    static final long PARSED_TEXT_CHARS = 1 << 20;
 
     private final DnsResolver dns;
     private final String receiver;
     private final Duration timeLimit;
     private final Clock clock;
+    private final Cache<String, SpfRecord> parsed = CacheBuilder.newBuilder().maximumWeight(PARSED_TEXT_CHARS)
+            .weigher((String text, SpfRecord record) -> text.length()).build();
 
     /** {@code receivingHostname}: ours, for %{r} and Received-SPF's receiver=. */
     public SpfVerifier(DnsResolver dns, String receivingHostname) {
@@ -63,7 +72,7 @@ public final class SpfVerifier {
     private SpfResult run(SpfResult.Identity identity, InetAddress client, String local, String domain, String helo) {
         String sender = local + "@" + domain;
         CheckHost check = new CheckHost(dns.within(timeLimit), client, local, domain, helo == null ? "" : helo,
-                receiver, clock.instant());
+                receiver, clock.instant(), parsed);
         try {
             CheckHost.Verdict verdict = check.check(domain);
             return new SpfResult(verdict.result(), identity, domain, sender, check.explanation(verdict), verdict.mechanism());

@@ -63,12 +63,36 @@ public interface DmarcReportStore {
     record Limits(int rowsPerReport, int openReports) {}
 
     /**
-     * Counts one message in the report of {@code policy.domain()} for the period [begin, end),
-     * creating the report when it is the period's first. Completes with false when it was not
-     * counted: the report was already sent, or a new report would pass {@code limits.openReports}.
-     * Durable when the future completes; callers need not wait.
+     * Messages counted by the caller for the report of {@code policy.domain()} for the period
+     * [begin, end): the policy as last seen, and how many messages each row stands for (rows
+     * distinct, counts positive).
      */
-    CompletableFuture<Boolean> add(PublishedPolicy policy, Instant begin, Instant end, Row row, Limits limits);
+    record Tally(PublishedPolicy policy, Instant begin, Instant end, List<CountedRow> rows) {
+        public Tally {
+            rows = List.copyOf(rows);
+            for (CountedRow r : rows) {
+                if (r.count() <= 0) throw new IllegalArgumentException("a tally counts at least one message a row");
+            }
+        }
+    }
+
+    /**
+     * Counts the tallies in one durable write, each as if its messages had been added one at a
+     * time: the report is created when it is the period's first, its policy becomes the tally's,
+     * and a row that no longer fits counts as unlisted. Completes with how many messages were
+     * counted; the others were not because their report was already sent, or a new report would
+     * pass {@code limits.openReports}. Durable when the future completes; callers need not wait.
+     * A row with whitespace in a field is refused (IllegalArgumentException) before anything is written.
+     */
+    CompletableFuture<Long> add(List<Tally> tallies, Limits limits);
+
+    /**
+     * Counts one message in the report of {@code policy.domain()} for the period [begin, end), as
+     * {@link #add(List, Limits)} does. Completes with false when it was not counted.
+     */
+    default CompletableFuture<Boolean> add(PublishedPolicy policy, Instant begin, Instant end, Row row, Limits limits) {
+        return add(List.of(new Tally(policy, begin, end, List.of(new CountedRow(row, 1)))), limits).thenApply(n -> n > 0);
+    }
 
     /** Reports not yet sent whose period ended at or before {@code now}, earliest end first, at most {@code limit}. */
     List<Report> due(Instant now, int limit);

@@ -79,7 +79,9 @@ class AggregateReporterTest {
         var verifier = new DmarcVerifier(resolver, psl, new Random(3));
         Evaluation e = verifier.evaluate(new Author.Domains(List.of(from)), spf, dkim);
         var facts = new AggregateReports.MessageFacts(InetAddress.getByName(ip), spf.domain(), "letterbox.test", spf, dkim, at);
-        new AggregateReports(store.dmarcReports()).record(e, facts).join();
+        try (var counter = new AggregateReports(store.dmarcReports())) {
+            counter.record(e, facts);
+        } // closing writes the count
     }
 
     private void receiveFailing(String from, String ip, Instant at) throws Exception {
@@ -199,11 +201,13 @@ class AggregateReporterTest {
     void aFullReportSaysHowManyMessagesItCouldNotItemise() throws Exception {
         var verifier = new DmarcVerifier(resolver, psl, new Random(3));
         var spf = new SpfInput(SpfInput.Result.FAIL, "bulk.example.net", SpfInput.Scope.MFROM);
-        var counter = new AggregateReports(store.dmarcReports(), new dev.letterbox.store.DmarcReportStore.Limits(2, 10));
-        for (int i = 1; i <= 5; i++) {
-            Evaluation e = verifier.evaluate(new Author.Domains(List.of("example.com")), spf, List.of());
-            counter.record(e, new AggregateReports.MessageFacts(InetAddress.getByName("192.0.2." + i), "bulk.example.net",
-                    "", spf, List.of(), DAY)).join();
+        try (var counter = new AggregateReports(store.dmarcReports(), new dev.letterbox.store.DmarcReportStore.Limits(2, 10),
+                AggregateReports.FLUSH_INTERVAL)) {
+            for (int i = 1; i <= 5; i++) {
+                Evaluation e = verifier.evaluate(new Author.Domains(List.of("example.com")), spf, List.of());
+                counter.record(e, new AggregateReports.MessageFacts(InetAddress.getByName("192.0.2." + i), "bulk.example.net",
+                        "", spf, List.of(), DAY));
+            }
         }
         reporter().runOnce(NEXT_DAY);
         ReportFixture report = ReportFixture.queued(store).get(0);

@@ -2,6 +2,7 @@ package dev.letterbox.dmarc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.dmarc.DmarcResult.Result;
@@ -319,5 +320,23 @@ class DmarcVerifierTest {
         Evaluation tooMany = byHeader(many + "\r\n\r\n");
         assertEquals(Result.PERMERROR, tooMany.result().result());
         assertEquals(Disposition.REJECT, tooMany.result().disposition());
+    }
+
+    @Test
+    void aVerifierKeptForManyMessagesParsesAPolicyOnceAndSeesItChange() throws Exception {
+        try (TestDnsServer own = new TestDnsServer()) {
+            own.txt("_dmarc.changing.example", "v=DMARC1; p=quarantine");
+            var uncached = new DnsjavaResolver(List.of(own.address()), Duration.ofSeconds(2), java.time.Clock.systemUTC(), 0);
+            var kept = new DmarcVerifier(uncached, new OrganizationalDomain(), new Random(7));
+            DmarcResult first = kept.evaluate("changing.example", SpfInput.none(), List.of());
+            DmarcResult second = kept.using(uncached.within(Duration.ofSeconds(5))).evaluate("changing.example", SpfInput.none(), List.of());
+            assertEquals(Disposition.QUARANTINE, second.disposition());
+            assertSame(first.record().orElseThrow(), second.record().orElseThrow(), "the same text is not parsed again");
+
+            own.clear();
+            own.txt("_dmarc.changing.example", "v=DMARC1; p=reject");
+            assertEquals(Disposition.REJECT, kept.evaluate("changing.example", SpfInput.none(), List.of()).disposition(),
+                    "records are remembered by their text, not by their domain");
+        }
     }
 }

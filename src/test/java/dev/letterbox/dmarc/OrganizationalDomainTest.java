@@ -2,6 +2,7 @@ package dev.letterbox.dmarc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,6 +43,15 @@ class OrganizationalDomainTest {
     })
     void organizationalDomain(String domain, String expected) {
         assertEquals(expected, psl.of(domain));
+    }
+
+    @Test
+    void answersAreRemembered() {
+        String first = psl.of("mail.example.co.uk");
+        assertSame(first, psl.of("mail.example.co.uk"), "the second answer is the first one, not found again");
+        assertEquals("example.co.uk", first);
+        String name = "x".repeat(2_000);
+        assertEquals(name, psl.of(name), "a text too long to be a name is its own organization");
     }
 
     @Test

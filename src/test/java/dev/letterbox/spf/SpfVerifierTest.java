@@ -40,6 +40,18 @@ class SpfVerifierTest {
     }
 
     @Test
+    void aVerifierKeptForManyMessagesSeesAChangedRecord() {
+        var uncached = new DnsjavaResolver(List.of(dns.address()), Duration.ofSeconds(2), Clock.systemUTC(), 0);
+        var kept = new SpfVerifier(uncached, "mx.example.net");
+        dns.txt("example.org", "v=spf1 ip4:192.0.2.0/24 -all");
+        for (int i = 0; i < 3; i++) assertEquals(Result.PASS, kept.checkMailFrom(CLIENT, "h.example.net", "a@example.org").result());
+        dns.clear();
+        dns.txt("example.org", "v=spf1 ip4:198.51.100.0/24 -all");
+        assertEquals(Result.FAIL, kept.checkMailFrom(CLIENT, "h.example.net", "a@example.org").result(),
+                "parsed records are remembered by their text, not by their domain");
+    }
+
+    @Test
     void heloIsCheckedAsPostmasterAtTheHeloDomain() {
         dns.txt("mail.example.org", "v=spf1 a -all").a("mail.example.org", "192.0.2.1");
         SpfResult r = spf.checkHelo(CLIENT, "mail.example.org");

@@ -12,6 +12,7 @@ import dev.letterbox.store.DmarcReportStore.Limits;
 import dev.letterbox.store.DmarcReportStore.PublishedPolicy;
 import dev.letterbox.store.DmarcReportStore.Report;
 import dev.letterbox.store.DmarcReportStore.Row;
+import dev.letterbox.store.DmarcReportStore.Tally;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -154,6 +155,33 @@ public interface DmarcReportContract extends StoreFixture {
             assertEquals(2, s.due(NEXT_DAY, 10).size());
             assertTrue(s.markSent(a.id()));
             assertTrue(add(s, policy("c.example", "none"), DAY, row("192.0.2.1", "none"), small), "a sent report frees its place");
+        }
+    }
+
+    @Test
+    default void tallyCountsAddUpAsIfAddedOneAtATime() {
+        try (MailStore store = newStore()) {
+            DmarcReportStore s = store.dmarcReports();
+            Limits small = new Limits(2, 2);
+            Tally a = new Tally(policy("a.example", "none"), DAY, NEXT_DAY, List.of(new CountedRow(row("192.0.2.1", "none"), 5),
+                    new CountedRow(row("192.0.2.2", "none"), 2), new CountedRow(row("192.0.2.3", "none"), 4)));
+            Tally b = new Tally(policy("b.example", "none"), DAY, NEXT_DAY, List.of(new CountedRow(row("192.0.2.1", "none"), 1)));
+            Tally c = new Tally(policy("c.example", "none"), DAY, NEXT_DAY, List.of(new CountedRow(row("192.0.2.1", "none"), 9)));
+            assertEquals(5 + 2 + 4 + 1, s.add(List.of(a, b, c), small).join(), "c.example would be a third open report");
+
+            Tally more = new Tally(policy("a.example", "reject"), DAY, NEXT_DAY, List.of(new CountedRow(row("192.0.2.1", "none"), 3),
+                    new CountedRow(row("192.0.2.4", "none"), 6)));
+            assertEquals(9, s.add(List.of(more), small).join());
+            Report report = s.due(NEXT_DAY, 10).stream().filter(r -> r.policy().domain().equals("a.example")).findFirst().orElseThrow();
+            assertEquals("reject", report.policy().p(), "the policy last seen");
+            assertEquals(4 + 6, report.unlisted(), "rows past the limit count as unlisted, with their counts");
+            assertEquals(List.of(new CountedRow(row("192.0.2.1", "none"), 8), new CountedRow(row("192.0.2.2", "none"), 2)),
+                    s.rows(report.id(), 10));
+
+            assertTrue(s.markSent(report.id()));
+            assertEquals(0, s.add(List.of(more), small).join(), "a sent report takes no more messages");
+            assertThrows(IllegalArgumentException.class, () -> new Tally(policy("a.example", "none"), DAY, NEXT_DAY,
+                    List.of(new CountedRow(row("192.0.2.1", "none"), 0))));
         }
     }
 

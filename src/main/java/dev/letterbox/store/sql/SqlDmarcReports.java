@@ -19,9 +19,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * DMARC aggregate report tallies in {@code dmarc_report} and {@code dmarc_row}. Counting a message
- * is one unit of the group-commit writer (a flood of messages shares fsyncs); queueing a report is
- * one unit with the queue's insert, so it cannot be queued twice.
+ * DMARC aggregate report tallies in {@code dmarc_report} and {@code dmarc_row}. Counting a batch of
+ * tallies is one unit of the group-commit writer; queueing a report is one unit with the queue's
+ * insert, so it cannot be queued twice.
  */
 final class SqlDmarcReports implements DmarcReportStore {
     private static final String REPORT_COLUMNS =
@@ -41,48 +41,74 @@ final class SqlDmarcReports implements DmarcReportStore {
     }
 
     @Override
-    public CompletableFuture<Boolean> add(PublishedPolicy policy, Instant begin, Instant end, Row row, Limits limits) {
-        String rowKey = rowKey(row); // hashing and checking happen here, not on the writer thread
-        String token = newToken();
+    public CompletableFuture<Long> add(List<Tally> tallies, Limits limits) {
+        // hashing and checking happen here, not on the writer thread
+        List<List<String>> rowKeys = new ArrayList<>();
+        List<String> tokens = new ArrayList<>();
+        for (Tally t : tallies) {
+            rowKeys.add(t.rows().stream().map(r -> rowKey(r.row())).toList());
+            tokens.add(newToken());
+        }
         return writer.submitDetached((db, fx) -> {
-            Optional<long[]> found = db.first("SELECT id, sent, row_count FROM dmarc_report WHERE policy_domain = ?"
-                            + " AND period_begin = ? AND period_end = ?",
-                    rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)},
-                    policy.domain(), begin.toEpochMilli(), end.toEpochMilli());
-            long reportId;
-            long rowCount;
-            if (found.isEmpty()) {
-                long open = db.firstLong("SELECT count(*) FROM dmarc_report WHERE sent = 0").orElse(0);
-                if (open >= limits.openReports()) return false;
-                reportId = db.insertReturningId("INSERT INTO dmarc_report (policy_domain, period_begin, period_end, token,"
-                                + " p, sp, pct, adkim, aspf, fo, rua, row_count, unlisted, sent)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id",
-                        policy.domain(), begin.toEpochMilli(), end.toEpochMilli(), token, policy.p(), policy.sp(),
-                        policy.pct(), policy.adkim(), policy.aspf(), policy.fo(), String.join(" ", policy.rua()));
-                rowCount = 0;
-            } else {
-                if (found.get()[1] != 0) return false;
-                reportId = found.get()[0];
-                rowCount = found.get()[2];
-                db.update("UPDATE dmarc_report SET p = ?, sp = ?, pct = ?, adkim = ?, aspf = ?, fo = ?, rua = ? WHERE id = ?",
-                        policy.p(), policy.sp(), policy.pct(), policy.adkim(), policy.aspf(), policy.fo(),
-                        String.join(" ", policy.rua()), reportId);
-            }
-            if (db.update("UPDATE dmarc_row SET message_count = message_count + 1 WHERE report_id = ? AND row_key = ?",
-                    reportId, rowKey) > 0) {
-                return true;
-            }
-            if (rowCount >= limits.rowsPerReport()) {
-                db.update("UPDATE dmarc_report SET unlisted = unlisted + 1 WHERE id = ?", reportId);
-                return true;
-            }
-            db.update("INSERT INTO dmarc_row (report_id, row_key, " + ROW_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-                    reportId, rowKey, row.sourceIp(), row.headerFrom(), row.envelopeFrom(), row.envelopeTo(),
-                    row.disposition(), row.dkimPass(), row.spfPass(), String.join(" ", row.reasons()),
-                    results(row.dkim()), results(row.spf()));
-            db.update("UPDATE dmarc_report SET row_count = row_count + 1 WHERE id = ?", reportId);
-            return true;
+            long counted = 0;
+            for (int i = 0; i < tallies.size(); i++) counted += add(db, tallies.get(i), rowKeys.get(i), tokens.get(i), limits);
+            return counted;
         });
+    }
+
+    /** One tally, on the writer: how many of its messages were counted (none when its report is sent or cannot open). */
+    private static long add(SqlSession db, Tally tally, List<String> rowKeys, String token, Limits limits) {
+        PublishedPolicy policy = tally.policy();
+        long begin = tally.begin().toEpochMilli();
+        long end = tally.end().toEpochMilli();
+        Optional<long[]> found = db.first("SELECT id, sent, row_count FROM dmarc_report WHERE policy_domain = ?"
+                        + " AND period_begin = ? AND period_end = ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, policy.domain(), begin, end);
+        long reportId;
+        long rowCount;
+        if (found.isEmpty()) {
+            long open = db.firstLong("SELECT count(*) FROM dmarc_report WHERE sent = 0").orElse(0);
+            if (open >= limits.openReports()) return 0;
+            reportId = db.insertReturningId("INSERT INTO dmarc_report (policy_domain, period_begin, period_end, token,"
+                            + " p, sp, pct, adkim, aspf, fo, rua, row_count, unlisted, sent)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0) RETURNING id",
+                    policy.domain(), begin, end, token, policy.p(), policy.sp(),
+                    policy.pct(), policy.adkim(), policy.aspf(), policy.fo(), String.join(" ", policy.rua()));
+            rowCount = 0;
+        } else {
+            if (found.get()[1] != 0) return 0;
+            reportId = found.get()[0];
+            rowCount = found.get()[2];
+            db.update("UPDATE dmarc_report SET p = ?, sp = ?, pct = ?, adkim = ?, aspf = ?, fo = ?, rua = ? WHERE id = ?",
+                    policy.p(), policy.sp(), policy.pct(), policy.adkim(), policy.aspf(), policy.fo(),
+                    String.join(" ", policy.rua()), reportId);
+        }
+        long counted = 0;
+        long unlisted = 0;
+        long newRows = 0;
+        for (int i = 0; i < tally.rows().size(); i++) {
+            Row row = tally.rows().get(i).row();
+            long count = tally.rows().get(i).count();
+            counted += count;
+            if (db.update("UPDATE dmarc_row SET message_count = message_count + ? WHERE report_id = ? AND row_key = ?",
+                    count, reportId, rowKeys.get(i)) > 0) {
+                continue;
+            }
+            if (rowCount + newRows >= limits.rowsPerReport()) {
+                unlisted += count;
+                continue;
+            }
+            db.update("INSERT INTO dmarc_row (report_id, row_key, " + ROW_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    reportId, rowKeys.get(i), row.sourceIp(), row.headerFrom(), row.envelopeFrom(), row.envelopeTo(),
+                    row.disposition(), row.dkimPass(), row.spfPass(), String.join(" ", row.reasons()),
+                    results(row.dkim()), results(row.spf()), count);
+            newRows++;
+        }
+        if (unlisted > 0 || newRows > 0) {
+            db.update("UPDATE dmarc_report SET row_count = row_count + ?, unlisted = unlisted + ? WHERE id = ?",
+                    newRows, unlisted, reportId);
+        }
+        return counted;
     }
 
     @Override
