@@ -18,6 +18,15 @@ final class Listener {
     private final ServerSocketChannel server;
     private final int port;
     private Thread acceptThread;
+    private Thread admitThread;
+    /** Accepted connections waiting to be admitted (see {@link Lobby}). */
+    private final Lobby lobby = new Lobby(LOBBY_SIZE);
+    /**
+     * Room per listener for accepted clients waiting for a slot: enough to find a real client in a
+     * flood, few enough that what waits stays well inside the file descriptors kept back from
+     * {@code max_connections}.
+     */
+    static final int LOBBY_SIZE = 64;
 
     private Listener(ListenerSpec spec, ServerSocketChannel server) throws IOException {
         this.spec = spec;
@@ -82,9 +91,16 @@ final class Listener {
         return (ipv6 ? "[" + host + "]" : host) + ":" + port;
     }
 
-    void startAccepting(Runnable loop) {
-        acceptThread = Thread.ofPlatform().name("letterbox-accept-" + spec.name()).unstarted(loop);
+    /** Starts the thread that accepts into the lobby and the one that admits from it. */
+    void start(Runnable acceptLoop, Runnable admitLoop) {
+        acceptThread = Thread.ofPlatform().name("letterbox-accept-" + spec.name()).unstarted(acceptLoop);
+        admitThread = Thread.ofPlatform().name("letterbox-admit-" + spec.name()).unstarted(admitLoop);
         acceptThread.start();
+        admitThread.start();
+    }
+
+    Lobby lobby() {
+        return lobby;
     }
 
     ListenerSpec spec() {
@@ -119,11 +135,18 @@ final class Listener {
         if (acceptThread != null) {
             acceptThread.interrupt();
         }
+        lobby.close(); // wakes the admitting thread, which then ends
+        if (admitThread != null) {
+            admitThread.interrupt();
+        }
     }
 
     void awaitStopped(long millis) throws InterruptedException {
         if (acceptThread != null) {
             acceptThread.join(millis);
+        }
+        if (admitThread != null) {
+            admitThread.join(millis);
         }
     }
 }

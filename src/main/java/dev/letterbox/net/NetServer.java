@@ -101,7 +101,7 @@ public final class NetServer implements AutoCloseable {
             }
             Listener listener = Listener.bind(spec);
             listeners.put(spec.name(), listener);
-            listener.startAccepting(() -> acceptLoop(listener));
+            listener.start(() -> acceptLoop(listener), () -> admitLoop(listener));
             LOG.log(Level.INFO, spec.name() + ": listening on " + listener.describeAddress()
                     + (spec.implicitTls() ? " (TLS)" : ""));
         } finally {
@@ -116,6 +116,13 @@ public final class NetServer implements AutoCloseable {
             throw new IllegalArgumentException("no listener named " + listenerName);
         }
         return listener.port();
+    }
+
+    /** Connections accepted and waiting in a listener's lobby to be admitted, across all listeners. */
+    public int waitingToBeAdmitted() {
+        int n = 0;
+        for (Listener l : listeners.values()) n += l.lobby().size();
+        return n;
     }
 
     /** Connections accepted and not yet closed, across all listeners. */
@@ -139,45 +146,102 @@ public final class NetServer implements AutoCloseable {
                 }
                 continue;
             }
-            if (!admit(channel, listener)) {
-                return; // interrupted: shutdown
-            }
+            listener.lobby().add(channel, perAddress::count);
         }
     }
 
     /**
-     * Takes a connection slot for a client just accepted. When every slot is taken, the oldest
-     * connection that has not logged in is closed at once to make room: idle pre-login connections
-     * (a flood of silent sockets) must not lock out the clients behind them, and the attacker's
-     * reconnects queue in front of real clients, so making room must be quick. A session past its
-     * login is never dropped for a newcomer: with none to close, the newcomer waits, unanswered,
-     * until a slot frees, and the clients behind it wait in the kernel's queue. So beyond the
-     * slots, at most one accepted connection per listener waits. Only a newcomer that exists makes
-     * room: a full server with nobody at the door closes nothing.
+     * Admits the lobby's least busy client, one at a time, until shutdown. The per-address limit is
+     * checked first (a refused client must not make anyone else room), then a slot is taken. With
+     * every slot held by a logged-in session the client goes back to the lobby and the listener
+     * waits for a slot to free — then chooses again, so whoever arrived meanwhile competes too.
      */
-    private void takeSlot(String listenerName) throws InterruptedException {
+    private void admitLoop(Listener listener) {
+        String name = listener.spec().name();
+        Lobby lobby = listener.lobby();
+        while (!stopping) {
+            Lobby.Waiting next;
+            try {
+                next = lobby.take(perAddress::count);
+            } catch (InterruptedException e) {
+                return; // shutdown
+            }
+            if (!perAddress.tryAcquire(next.address())) {
+                LOG.log(Level.INFO, name + ": refused " + SocketConnection.format(next.remote()) + ": already "
+                        + perAddress.max() + " connections from this address");
+                events.connectionRefused(name);
+                closeQuietly(next.channel());
+                continue;
+            }
+            boolean slot;
+            try {
+                slot = takeSlot(name, next.block());
+            } catch (InterruptedException e) {
+                perAddress.release(next.address());
+                closeQuietly(next.channel());
+                return;
+            }
+            if (!slot) {
+                perAddress.release(next.address());
+                lobby.putBack(next);
+                try {
+                    slots.acquire(); // a slot frees: choose again among all who wait
+                    slots.release();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            start(next.channel(), next.address(), listener);
+        }
+    }
+
+    /**
+     * Takes a connection slot for a client about to be admitted. When every slot is taken, the oldest
+     * connection that has not logged in is closed at once to make room: idle pre-login connections
+     * (a flood of silent sockets) must not lock out the clients behind them, and making room must be
+     * quick. A session past its login is never dropped for a newcomer: with none to close this
+     * answers false. Only a newcomer that exists makes room: a full server with nobody at the door
+     * closes nothing.
+     */
+    private boolean takeSlot(String listenerName, InetAddress newcomer) throws InterruptedException {
         if (slots.tryAcquire()) {
-            return;
+            return true;
         }
         slotsFull.warn(listenerName + ": all " + limits.maxConnections()
                 + " connection slots in use; closing the oldest connections not logged in to make room,"
                 + " else new clients wait until a slot frees");
         do {
-            evictOldestNotLoggedIn(); // its session releases the slot as it ends, within milliseconds
+            if (!evictOldestNotLoggedIn(newcomer)) {
+                return slots.tryAcquire();
+            }
+            // its session releases the slot as it ends, within milliseconds
         } while (!slots.tryAcquire(EVICTION_WAIT_MILLIS, TimeUnit.MILLISECONDS));
+        return true;
     }
 
-    /** Closes the longest-open connection that has not logged in, if there is one. */
-    private void evictOldestNotLoggedIn() {
-        Map.Entry<Long, SocketConnection> head;
-        while ((head = byAge.pollFirstEntry()) != null) {
-            SocketConnection oldest = head.getValue();
-            if (!oldest.isLoggedIn() && !oldest.isClosed()) {
-                evictions.increment();
-                oldest.close("connection slots full: the oldest connection not logged in makes room");
-                return;
+    /**
+     * Closes the longest-open connection that has not logged in and whose network holds at least
+     * as many connections as the newcomer's ({@code newcomer}, a {@link ClientBlock}, already
+     * counted): a flood makes room among its own, never by closing a lone client that just came in.
+     * False when there is nobody to close.
+     */
+    private boolean evictOldestNotLoggedIn(InetAddress newcomer) {
+        int newcomerLoad = perAddress.count(newcomer);
+        var it = byAge.entrySet().iterator();
+        while (it.hasNext()) {
+            SocketConnection oldest = it.next().getValue();
+            if (oldest.isLoggedIn() || oldest.isClosed()) {
+                it.remove(); // never a candidate again
+                continue;
             }
+            if (perAddress.count(ClientBlock.of(oldest.remoteAddress().getAddress())) < newcomerLoad) continue;
+            it.remove();
+            evictions.increment();
+            oldest.close("connection slots full: the oldest connection not logged in makes room");
+            return true;
         }
+        return false;
     }
 
     /** Connections closed so far to make room for new clients (see {@link #takeSlot}). */
@@ -185,12 +249,8 @@ public final class NetServer implements AutoCloseable {
         return evictions.sum();
     }
 
-    /**
-     * Checks the per-address limit (before taking a slot: a refused client must not make anyone
-     * else room), takes a slot, then starts the session's virtual thread. False when interrupted
-     * while waiting for a slot (shutdown).
-     */
-    private boolean admit(SocketChannel channel, Listener listener) {
+    /** With its address counted and a slot taken: the connection's session starts on its own virtual thread. */
+    private void start(SocketChannel channel, InetAddress address, Listener listener) {
         ListenerSpec spec = listener.spec();
         SocketConnection connection;
         try {
@@ -201,22 +261,9 @@ public final class NetServer implements AutoCloseable {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));
             closeQuietly(channel);
-            return true;
-        }
-        InetAddress address = connection.remoteAddress().getAddress();
-        if (!perAddress.tryAcquire(address)) {
-            LOG.log(Level.INFO, connection.logPrefix() + "refused " + SocketConnection.format(connection.remoteAddress()) + ": already "
-                    + perAddress.max() + " connections from this address");
-            events.connectionRefused(spec.name());
-            connection.close();
-            return true;
-        }
-        try {
-            takeSlot(spec.name());
-        } catch (InterruptedException e) {
-            connection.close();
             perAddress.release(address);
-            return false;
+            slots.release();
+            return;
         }
         connection.goodbye(spec.handler().goodbye());
         connections.add(connection);
@@ -235,7 +282,6 @@ public final class NetServer implements AutoCloseable {
             perAddress.release(address);
             slots.release();
         }
-        return true;
     }
 
     private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address, long admission) {

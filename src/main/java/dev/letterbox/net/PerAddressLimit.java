@@ -34,6 +34,12 @@ final class PerAddressLimit {
         return admitted[0];
     }
 
+    /** Open connections of the network {@code block} (already a {@link ClientBlock}). */
+    int count(InetAddress block) {
+        Integer n = open.get(block);
+        return n == null ? 0 : n;
+    }
+
     void release(InetAddress address) {
         open.computeIfPresent(ClientBlock.of(address), (key, count) -> count <= 1 ? null : count - 1);
     }

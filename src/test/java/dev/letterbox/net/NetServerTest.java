@@ -237,6 +237,27 @@ class NetServerTest {
     }
 
     @Test
+    @SuppressWarnings("try") // clients are opened for the slots they take
+    void aFreedSlotGoesToALoneClientBeforeABusyNetworksQueue() throws Exception {
+        try (TestServer server = new TestServer(limits(3, 100), Duration.ofMinutes(5))) {
+            java.util.List<TestClient> busy = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) busy.add(loggedIn(server.plain("127.0.0.2"))); // every slot, none evictable
+                for (int i = 0; i < 8; i++) busy.add(TestClient.connect(server.plainPort(), "127.0.0.2")); // waiting
+                waitFor(() -> server.server.waitingToBeAdmitted() >= 7); // one may wait for a slot in admission
+                try (TestClient lone = TestClient.connect(server.plainPort(), "127.0.0.3")) {
+                    waitFor(() -> server.server.waitingToBeAdmitted() >= 8);
+                    busy.getFirst().close(); // one slot frees
+                    lone.setReadTimeout(5_000);
+                    lone.expect("READY"); // first come would have served a 127.0.0.2 connection
+                }
+            } finally {
+                for (TestClient c : busy) c.close();
+            }
+        }
+    }
+
+    @Test
     void aFailingHandlerEndsOnlyItsOwnSession() throws Exception {
         try (TestServer server = new TestServer()) {
             try (TestClient client = server.plain()) {

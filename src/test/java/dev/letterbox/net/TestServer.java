@@ -55,6 +55,13 @@ final class TestServer implements AutoCloseable {
         return server.boundPort("tls");
     }
 
+    /** A plaintext client from {@code localAddress} (a 127.x address), past the greeting. */
+    TestClient plain(String localAddress) throws IOException {
+        TestClient client = TestClient.connect(plainPort(), localAddress);
+        client.expect("READY");
+        return client;
+    }
+
     /** A plaintext client past the greeting. */
     TestClient plain() throws IOException {
         TestClient client = TestClient.connect(plainPort());
