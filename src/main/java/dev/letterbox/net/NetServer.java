@@ -18,14 +18,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Listeners and their connections. For each listener a platform thread accepts, then takes a
- * connection slot for the client (so an overloaded server stops accepting instead of piling up
- * sockets), and each connection runs on its own virtual thread. One sweeper thread closes idle
- * connections.
+ * Listeners and their connections. For each listener one platform thread accepts into the
+ * listener's {@link Lobby} and another admits from it, least busy network first, taking a
+ * connection slot for each client (see {@link #admitLoop}); each connection runs on its own virtual
+ * thread. One sweeper thread closes idle connections.
  *
  * <p>Lifecycle: construct, {@link #listen} once per port, {@link #shutdown} (or {@link #close()})
- * once. After each accept the accept thread waits for a slot (see {@link #takeSlot}); the
- * connection then holds that slot until its session's thread has closed the socket.
+ * once. An admitted connection holds its slot until its session's thread has closed the socket.
  */
 public final class NetServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.net");

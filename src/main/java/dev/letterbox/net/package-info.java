@@ -3,10 +3,13 @@
  *
  * <p>Threads:
  * <ul>
- *   <li>Each listener has one platform thread that accepts a client, then takes a connection slot
- *       for it: when none is free it closes the oldest connection not logged in, or, with none,
- *       waits, so a server at its limit holds at most one unserved client per listener and leaves
- *       the rest in the kernel's queue. Each admitted connection holds a slot and runs its
+ *   <li>Each listener has two platform threads. One accepts as fast as it can into a small lobby
+ *       ({@link dev.letterbox.net.Lobby}, 64 places; when full, the busiest network's newest waiting
+ *       connection is closed). The other admits from the lobby the client whose network holds the
+ *       fewest connections and takes a connection slot for it: when none is free it closes the
+ *       oldest connection not logged in from a network at least as busy, or, with none, waits for a
+ *       slot and chooses again. A flood thus competes with itself, and a lone client is served
+ *       before it. Each admitted connection holds a slot and runs its
  *       {@link dev.letterbox.net.ConnectionHandler} on its own virtual thread. When the handler
  *       ends, the socket is closed and the slot released, always.</li>
  *   <li>A connection's read side belongs to its session thread. Its write side is guarded by one
