@@ -44,7 +44,7 @@ final class DeliverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
             Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue())::enqueue,
-                    data.loadConfig(null).hostname());
+                    data.loadConfig().hostname());
             Recipients recipients = new Recipients();
             for (String address : addresses) {
                 switch (pipeline.resolve(address, false, 0)) {

@@ -12,7 +12,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +32,6 @@ final class DnsCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file (default: DATA/letterbox.toml if present)")
-    Path config;
 
     @Option(names = "--ip", paramLabel = "A.B.C.D", description = "The server's public IPv4 address (A record, SPF); repeatable")
     List<String> ipv4 = new ArrayList<>();
@@ -51,7 +48,7 @@ final class DnsCommand implements Callable<Integer> {
                 .orElseThrow(() -> new Main.CliExit(1, "'" + domain + "' is not a valid domain name"));
         List<String> v4 = literals(ipv4, Inet4Address.class, "--ip");
         List<String> v6 = literals(ipv6, Inet6Address.class, "--ipv6");
-        Config cfg = data.loadConfig(config);
+        Config cfg = data.loadConfig();
         Listeners listeners = Listeners.find(data.dir(), () -> cfg);
         MtaStsPolicy policy = MtaStsPolicy.of(cfg.http().mtaStsMode(), listeners.hostname(), cfg.http().mtaStsMaxAge());
 

@@ -4,7 +4,6 @@ import dev.letterbox.config.Config;
 import dev.letterbox.config.ConfigLoader;
 import dev.letterbox.server.LetterboxServer;
 import dev.letterbox.server.LogSetup;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -19,8 +18,6 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file (default: DATA/letterbox.toml if present)")
-    Path config;
 
     @Option(names = "--port-offset", paramLabel = "N", description = "Add N to every port (10000: SMTP on 10025, IMAP on 10143, ...)")
     Integer portOffset;
@@ -30,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config cfg = ConfigLoader.load(Optional.ofNullable(config), new ConfigLoader.Overrides(
+        Config cfg = ConfigLoader.load(Optional.ofNullable(data.config), new ConfigLoader.Overrides(
                 Optional.ofNullable(data.data), Optional.ofNullable(portOffset), Optional.ofNullable(hostname)));
         LogSetup.install(cfg.log().level(), System.err);
         CountDownLatch stop = new CountDownLatch(1);

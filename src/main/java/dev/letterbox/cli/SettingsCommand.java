@@ -4,7 +4,6 @@ import dev.letterbox.server.ClientSettings;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Protocol;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +19,6 @@ final class SettingsCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file, when the server is not running")
-    Path config;
 
     @Parameters(paramLabel = "ADDRESS")
     String address;
@@ -33,7 +30,7 @@ final class SettingsCommand implements Callable<Integer> {
             account = DataOption.directory(store).account(address)
                     .orElseThrow(() -> new Main.CliExit(1, "no account " + address));
         }
-        Listeners listeners = Listeners.find(data.dir(), () -> data.loadConfig(config));
+        Listeners listeners = Listeners.find(data.dir(), () -> data.loadConfig());
         ClientSettings settings = ClientSettings.of(listeners.hostname(), listeners.ports());
         System.out.println("Mail settings for " + account.address());
         System.out.println();

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
                      Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
-                     List<Milter> milters, Log log) {
+                     List<Milter> milters, Log log, Store store) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -153,6 +153,20 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}
+
+    /**
+     * Where mail is kept. {@code backend}: the embedded SQLite database in the data directory, or a
+     * PostgreSQL server at {@code url} ({@code postgresql://user@host:port/database}, its password, if
+     * any, read from {@code passwordFile}) with up to {@code poolSize} connections for reads;
+     * several nodes may share one PostgreSQL. {@code blobs}: message bytes as files under
+     * {@code blobDir} (a shared file system when there are several nodes), or in the database.
+     */
+    public record Store(Backend backend, Optional<String> url, Optional<Path> passwordFile, int poolSize, Blobs blobs,
+                        Path blobDir) {
+        public enum Backend { SQLITE, POSTGRESQL }
+
+        public enum Blobs { FILES, DATABASE }
+    }
 
     public Path tlsDir() {
         return dataDir.resolve("tls");

@@ -128,6 +128,8 @@ public final class ConfigLoader {
         List<Config.Milter> milters = new java.util.ArrayList<>();
         for (Section m : root.tables("milter")) milters.add(milter(m));
 
+        Config.Store store = store(root.section("store"), dataDir);
+
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
         if (!List.of("error", "warning", "info", "debug").contains(level)) {
@@ -137,7 +139,7 @@ public final class ConfigLoader {
 
         root.finish();
         return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, antispam, List.copyOf(milters),
-                new Config.Log(level));
+                new Config.Log(level), store);
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -198,6 +200,43 @@ public final class ConfigLoader {
                 List.copyOf(metricsFrom), section.bool("admin_api", true));
         section.finish();
         return http;
+    }
+
+    private static Config.Store store(Section section, Path dataDir) {
+        String backendText = section.string("backend", "sqlite").toLowerCase(Locale.ROOT);
+        Config.Store.Backend backend = switch (backendText) {
+            case "sqlite" -> Config.Store.Backend.SQLITE;
+            case "postgresql", "postgres" -> Config.Store.Backend.POSTGRESQL;
+            default -> throw new ConfigException(section.key("backend") + ": expected \"sqlite\" or \"postgresql\"");
+        };
+        String url = section.string("url", "");
+        String passwordFile = section.string("password_file", "");
+        int poolSize = (int) section.integer("pool_size", 8, 1, 200);
+        String blobsText = section.string("blobs", "files").toLowerCase(Locale.ROOT);
+        Config.Store.Blobs blobs = switch (blobsText) {
+            case "files" -> Config.Store.Blobs.FILES;
+            case "database" -> Config.Store.Blobs.DATABASE;
+            default -> throw new ConfigException(section.key("blobs") + ": expected \"files\" or \"database\"");
+        };
+        String blobDir = section.string("blob_dir", "");
+        if (backend == Config.Store.Backend.POSTGRESQL) {
+            if (url.isEmpty()) throw new ConfigException(section.key("url") + ": backend \"postgresql\" needs the database's URL, e.g. \"postgresql://letterbox@127.0.0.1:5432/letterbox\"");
+            if (!url.startsWith("postgresql://") && !url.startsWith("postgres://")) {
+                throw new ConfigException(section.key("url") + ": expected postgresql://user@host:port/database");
+            }
+            if (url.matches("[a-z]+://[^/@]*:[^/@]*@.*")) {
+                throw new ConfigException(section.key("url") + ": put the password in password_file, not in the URL");
+            }
+        } else {
+            if (!url.isEmpty()) throw new ConfigException(section.key("url") + ": only for backend \"postgresql\"");
+            if (blobs == Config.Store.Blobs.DATABASE) {
+                throw new ConfigException(section.key("blobs") + ": \"database\" needs backend \"postgresql\" (the embedded store keeps big messages as files)");
+            }
+        }
+        section.finish();
+        return new Config.Store(backend, url.isEmpty() ? Optional.empty() : Optional.of(url),
+                passwordFile.isEmpty() ? Optional.empty() : Optional.of(Path.of(passwordFile)), poolSize, blobs,
+                blobDir.isEmpty() ? dataDir.resolve("blobs") : Path.of(blobDir));
     }
 
     private static Config.Dns dns(Section section) {

@@ -37,7 +37,7 @@ import dev.letterbox.relay.RemoteDelivery;
 import dev.letterbox.smtp.server.CommandRate;
 import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;
-import dev.letterbox.store.sql.SqlMailStore;
+import dev.letterbox.store.sql.StoreFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -122,7 +122,7 @@ public final class LetterboxServer implements AutoCloseable {
     public static LetterboxServer start(Config config) throws IOException {
         Files.createDirectories(config.dataDir());
         SystemLimits.warnIfLow();
-        MailStore store = SqlMailStore.openSqlite(config.dataDir());
+        MailStore store = StoreFactory.open(config.store(), config.dataDir());
         LetterboxServer server = null;
         try {
             ServerTls tls = config.tls().certificate().isPresent()

@@ -53,6 +53,11 @@ public final class LocalChangeBus implements ChangeBus {
         }
     }
 
+    /** The accounts someone is listening to now. */
+    public java.util.Set<Long> accounts() {
+        return java.util.Set.copyOf(listeners.keySet());
+    }
+
     /** How many listeners the account has (for tests and metrics). */
     public int listenerCount(long accountId) {
         List<Consumer<Change>> list = listeners.get(accountId);

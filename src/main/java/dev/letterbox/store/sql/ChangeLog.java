@@ -11,17 +11,45 @@ import java.util.List;
  */
 final class ChangeLog {
     static final long RETENTION_MILLIS = 10 * 60 * 1000;
+    /** The PostgreSQL NOTIFY channel that carries changes between nodes (see NotificationFeed). */
+    static final String CHANNEL = "letterbox_change";
 
     /** A row read back: the change and who wrote it. */
     record Entry(long seq, String node, Change change) {}
 
     private ChangeLog() {}
 
-    static void record(SqlSession db, String node, Change change, long now) {
+    /**
+     * Makes {@code change} known to the other processes or nodes once the unit commits: a row for
+     * SQLite's pollers, a NOTIFY on PostgreSQL (sent at commit, dropped with a rolled-back savepoint).
+     */
+    static void record(SqlSession db, Dialect dialect, String node, Change change, long now) {
+        if (dialect == Dialect.POSTGRESQL) {
+            db.first("SELECT pg_notify(?, ?)", rs -> rs.getObject(1), CHANNEL, payload(node, change));
+            return;
+        }
         long mailboxId = change instanceof Change.MailboxContent c ? c.mailboxId() : 0;
         db.update("INSERT INTO change_log (node, account_id, mailbox_id, kind, created) VALUES (?, ?, ?, ?, ?)",
                 node, change.accountId(), mailboxId == 0 ? SqlSession.Null.BIGINT : (Object) mailboxId,
                 kind(change), now);
+    }
+
+    /** {@code node kind account mailbox}: a node id has no spaces, the rest are a word and numbers. */
+    static String payload(String node, Change change) {
+        long mailboxId = change instanceof Change.MailboxContent c ? c.mailboxId() : 0;
+        return node + " " + kind(change) + " " + change.accountId() + " " + mailboxId;
+    }
+
+    /** The change a payload describes; empty for one this code cannot read. */
+    static java.util.Optional<Entry> fromPayload(String payload) {
+        String[] parts = payload.split(" ");
+        if (parts.length != 4) return java.util.Optional.empty();
+        try {
+            return java.util.Optional.of(new Entry(0, parts[0],
+                    change(parts[1], Long.parseLong(parts[2]), Long.parseLong(parts[3]))));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     static long lastSeq(SqlSession db) {

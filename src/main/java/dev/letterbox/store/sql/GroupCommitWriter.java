@@ -52,7 +52,10 @@ final class GroupCommitWriter {
         T run(SqlSession db, UnitEffects effects);
     }
 
-    private final SqlSession db;
+    /** Most times a unit is run again after losing a deadlock or serialization conflict to another node. */
+    static final int CONFLICT_RETRIES = 5;
+
+    private final SessionSource sessions;
     private final Dialect dialect;
     private final String node;
     private final ChangeBus bus;
@@ -70,9 +73,9 @@ final class GroupCommitWriter {
 
     private record Freed(BlobId blob, long dueNanos) {}
 
-    GroupCommitWriter(SqlSession db, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace,
+    GroupCommitWriter(SessionSource sessions, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace,
                       DurabilityHooks hooks) {
-        this.db = db;
+        this.sessions = sessions;
         this.dialect = dialect;
         this.node = node;
         this.bus = bus;
@@ -179,6 +182,41 @@ final class GroupCommitWriter {
 
     /** Runs and commits one group starting with {@code first}; true when the stop marker was reached. */
     private boolean runGroup(Pending<?> first) {
+        SqlSession db;
+        try {
+            db = sessions.acquire();
+        } catch (StoreException e) {
+            return failWaiting(first, e);
+        }
+        try {
+            return runGroup(db, first);
+        } finally {
+            sessions.release(db);
+        }
+    }
+
+    /**
+     * No connection (the database server is down): fails {@code first} and everything queued behind
+     * it at once, rather than each waiting out the pool's timeout in turn. True when the stop marker
+     * was among them.
+     */
+    private boolean failWaiting(Pending<?> first, StoreException cause) {
+        LOG.log(System.Logger.Level.ERROR, "store write failed: " + cause.getMessage());
+        first.failure = cause;
+        first.complete();
+        boolean stopSeen = false;
+        for (Pending<?> p; (p = queue.poll()) != null; ) {
+            if (p == stop) {
+                stopSeen = true;
+                continue;
+            }
+            p.failure = cause;
+            p.complete();
+        }
+        return stopSeen;
+    }
+
+    private boolean runGroup(SqlSession db, Pending<?> first) {
         List<Pending<?>> group = new ArrayList<>();
         group.add(first);
         try {
@@ -192,7 +230,7 @@ final class GroupCommitWriter {
         boolean stopSeen = false;
         boolean usable = true;
         for (Pending<?> p = first; ; ) {
-            usable = runInSavepoint(p);
+            usable = runInSavepoint(db, p);
             if (!usable || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
             p = queue.poll();
             if (p == null) break;
@@ -203,13 +241,13 @@ final class GroupCommitWriter {
             group.add(p);
         }
         if (!usable) {
-            failGroup(group, new StoreException("the transaction was lost; nothing of this group was written"));
+            failGroup(db, group, new StoreException("the transaction was lost; nothing of this group was written"));
             return stopSeen;
         }
         try {
-            commit();
+            commit(db);
         } catch (StoreException e) {
-            failGroup(group, e);
+            failGroup(db, group, e);
             return stopSeen;
         }
         groups.incrementAndGet();
@@ -219,7 +257,7 @@ final class GroupCommitWriter {
     }
 
     /** COMMIT: with synchronous=FULL, the fsync every unit of the group is waiting for. */
-    private void commit() {
+    private void commit(SqlSession db) {
         try {
             hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
         } catch (IOException e) {
@@ -229,32 +267,39 @@ final class GroupCommitWriter {
         hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
-    /** Runs one unit in a savepoint; false when the transaction itself is no longer usable. */
-    private boolean runInSavepoint(Pending<?> p) {
-        try {
-            db.execute("SAVEPOINT unit");
-        } catch (StoreException e) {
-            p.failure = e;
-            return false;
-        }
-        try {
-            p.run(db, node);
-            db.execute("RELEASE unit");
-            return true;
-        } catch (Throwable t) {
-            p.failure = t;
+    /**
+     * Runs one unit in a savepoint; false when the transaction itself is no longer usable. A unit
+     * that lost a deadlock or a serialization conflict to another node's transaction (PostgreSQL)
+     * is rolled back to its savepoint, which drops its locks, and run again.
+     */
+    private boolean runInSavepoint(SqlSession db, Pending<?> p) {
+        for (int attempt = 0; ; attempt++) {
             try {
-                db.execute("ROLLBACK TO unit");
-                db.execute("RELEASE unit");
-                return true;
+                db.execute("SAVEPOINT unit");
             } catch (StoreException e) {
-                t.addSuppressed(e);
+                p.failure = e;
                 return false;
+            }
+            try {
+                p.run(db, dialect, node);
+                db.execute("RELEASE unit");
+                p.failure = null;
+                return true;
+            } catch (Throwable t) {
+                p.failure = t;
+                try {
+                    db.execute("ROLLBACK TO unit");
+                    db.execute("RELEASE unit");
+                } catch (StoreException e) {
+                    t.addSuppressed(e);
+                    return false;
+                }
+                if (attempt >= CONFLICT_RETRIES || !SqlSession.isConflict(t)) return true;
             }
         }
     }
 
-    private void failGroup(List<Pending<?>> group, StoreException cause) {
+    private void failGroup(SqlSession db, List<Pending<?>> group, StoreException cause) {
         try {
             db.execute("ROLLBACK");
         } catch (StoreException e) {
@@ -299,7 +344,12 @@ final class GroupCommitWriter {
     /** Deletes a freed blob's file, unless a later unit referred to the blob again (its row is back). */
     private void deleteFile(BlobId blob) {
         try {
-            if (BlobRefs.hasRow(db, blob.value())) return;
+            SqlSession db = sessions.acquire();
+            try {
+                if (BlobRefs.hasRow(db, blob.value())) return;
+            } finally {
+                sessions.release(db);
+            }
             blobs.deleteFreedFile(blob);
         } catch (IOException | StoreException e) {
             // The file stays as an orphan; the sweep at the next start removes it.
@@ -318,10 +368,10 @@ final class GroupCommitWriter {
             this.unit = unit;
         }
 
-        void run(SqlSession db, String node) {
+        void run(SqlSession db, Dialect dialect, String node) {
             UnitEffects fx = new UnitEffects();
             result = unit.run(db, fx);
-            fx.finish(db, node);
+            fx.finish(db, dialect, node);
             effects = fx;
         }
 

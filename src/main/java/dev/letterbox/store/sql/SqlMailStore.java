@@ -13,76 +13,64 @@ import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
 import dev.letterbox.store.blob.FileBlobStore;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The embedded mail store: a relational database (SQLite today) plus blob files.
+ * The mail store: a relational database (SQLite embedded, or PostgreSQL shared by several nodes)
+ * plus blob files. {@link StoreFactory} opens the configured one.
  *
- * <p>Lifecycle: {@link #openSqlite} migrates the schema, starts the writer thread, the change-feed
- * poller and a background recovery sweep of what a crash left among the blob files (logged in one
- * line when it removed anything); {@link #close} lets queued writes finish, then stops everything. Several processes may open the same data directory at once (the server and
- * CLI commands): SQLite serialises their writes, and each announces the others' changes.
+ * <p>Lifecycle: opening migrates the schema, starts the writer thread, the feed of other processes'
+ * changes and a background recovery sweep of what a crash left among the blob files (logged in one
+ * line when it removed anything); {@link #close} lets queued writes finish, then stops everything.
  */
 public final class SqlMailStore implements MailStore {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
-    /** Read connections: enough for the two cores' worth of concurrent SQLite work, few enough to stay cheap. */
-    static final int READ_CONNECTIONS = 4;
-    /** How long a writer waits for another process's write lock before giving up (SQLITE_BUSY). */
-    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    /** Read connections of the embedded store. */
+    static final int READ_CONNECTIONS = SqliteConnections.READ_CONNECTIONS;
     /** Unreferenced blob files younger than this are never swept: a delivery may be about to refer to them. */
     private static final Duration ORPHAN_AGE = Duration.ofHours(1);
     /** How long a freed blob's file outlives its last reference (see GroupCommitWriter). */
-    private static final Duration FREED_BLOB_GRACE = Duration.ofSeconds(10);
+    static final Duration FREED_BLOB_GRACE = Duration.ofSeconds(10);
 
+    private final Backend backend;
     private final Dialect dialect;
     private final SqlBlobStore blobs;
     private final LocalChangeBus bus = new LocalChangeBus();
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final SqlSession writeSession;
     private final ReadPool reads;
     private final GroupCommitWriter writer;
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
-    private final ChangeFeed feed;
+    private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
     private final Thread sweeper;
 
-    private SqlMailStore(Dialect dialect, FileBlobStore blobs, SqlSession writeSession, List<SqlSession> readSessions,
-                         Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
-        this.dialect = dialect;
-        this.writeSession = writeSession;
+    SqlMailStore(Backend backend, FileBlobStore blobs, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
+        this.backend = backend;
+        this.dialect = backend.dialect();
         this.hooks = hooks;
-        this.reads = new ReadPool(dialect, readSessions);
+        this.reads = new ReadPool(dialect, backend.readers());
         this.blobs = new SqlBlobStore(blobs, reads);
-        this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, this.blobs, freedBlobGrace, hooks);
+        this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
         this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         try {
-            this.feed = new ChangeFeed(reads, writer, bus, node);
+            this.feed = backend.startFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -91,8 +79,8 @@ public final class SqlMailStore implements MailStore {
     }
 
     /**
-     * Opens (creating when needed) the store in {@code dataDir}: the database {@code letterbox.db}
-     * and the blob files under {@code blobs/}.
+     * Opens (creating when needed) the embedded store in {@code dataDir}: the database
+     * {@code letterbox.db} and the blob files under {@code blobs/}.
      *
      * @throws StoreException when the directory or database cannot be used, or the database was
      *         written by a newer Letterbox
@@ -103,72 +91,7 @@ public final class SqlMailStore implements MailStore {
 
     /** As {@link #openSqlite(Path)}, with the grace period of freed blob files (short in tests). */
     static SqlMailStore openSqlite(Path dataDir, Duration freedBlobGrace) {
-        List<SqlSession> sessions = new ArrayList<>();
-        DurabilityHooks.Slot hooks = new DurabilityHooks.Slot();
-        try {
-            Files.createDirectories(dataDir);
-            FileBlobStore blobs = new FileBlobStore(dataDir.resolve("blobs"), hooks);
-            String url = "jdbc:sqlite:" + dataDir.resolve("letterbox.db").toAbsolutePath();
-            SqlSession writeSession = new SqlSession(sqliteConnection(url, false));
-            sessions.add(writeSession);
-            Migrations.apply(writeSession, Dialect.SQLITE);
-            List<SqlSession> readSessions = new ArrayList<>();
-            for (int i = 0; i < READ_CONNECTIONS; i++) {
-                SqlSession s = new SqlSession(sqliteConnection(url, true));
-                sessions.add(s);
-                readSessions.add(s);
-            }
-            return new SqlMailStore(Dialect.SQLITE, blobs, writeSession, readSessions, freedBlobGrace, hooks);
-        } catch (IOException | SQLException | RuntimeException e) {
-            for (SqlSession s : sessions) s.close();
-            String why = e instanceof StoreException ? e.getMessage() : e.toString();
-            throw new StoreException("cannot open the mail store in " + dataDir + ": " + why, e);
-        }
-    }
-
-    /**
-     * A connection with the settings the store's promises rest on: WAL (readers never block the
-     * writer), synchronous=FULL (a COMMIT is on disk before it returns: the 250 after DATA is a
-     * promise), foreign keys enforced, and a busy timeout so that two processes take turns.
-     *
-     * <p>Two processes opening a new database at once (the server and a CLI command) race to switch
-     * it to WAL; the loser gets SQLITE_BUSY at once, without SQLite's busy handler waiting for it,
-     * so it tries again here for as long as the busy timeout.
-     */
-    private static Connection sqliteConnection(String url, boolean readOnly) throws SQLException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BUSY_TIMEOUT_MILLIS);
-        while (true) {
-            try {
-                return configuredConnection(url, readOnly);
-            } catch (SQLiteException e) {
-                boolean busy = (e.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
-                if (!busy || System.nanoTime() - deadline > 0) throw e;
-                try {
-                    Thread.sleep(ThreadLocalRandom.current().nextInt(5, 25));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static Connection configuredConnection(String url, boolean readOnly) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        config.enforceForeignKeys(true);
-        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        Connection c = config.createConnection(url);
-        if (readOnly) {
-            try (var s = c.createStatement()) {
-                s.execute("PRAGMA query_only = 1");
-            } catch (SQLException e) {
-                c.close();
-                throw e;
-            }
-        }
-        return c;
+        return StoreFactory.sqlite(dataDir, dataDir.resolve("blobs"), freedBlobGrace);
     }
 
     @Override
@@ -229,23 +152,12 @@ public final class SqlMailStore implements MailStore {
     }
 
     /**
-     * The settings the store's promises rest on, as SQLite reports them on each connection it opened
-     * (PRAGMA journal_mode, synchronous, foreign_keys, busy_timeout, query_only): the writer's first,
-     * then each reader's. For tests: a setting lost on one connection loses durability silently.
+     * The settings the embedded store's promises rest on, per connection: the writer's first, then
+     * each reader's (see {@link SqliteConnections#settings}).
      */
     List<Map<String, String>> connectionSettings() {
-        List<Map<String, String>> out = new ArrayList<>();
-        out.add(GroupCommitWriter.await(writer.submit((db, fx) -> settings(db))));
-        out.addAll(reads.onEachConnection(SqlMailStore::settings));
-        return out;
-    }
-
-    private static Map<String, String> settings(SqlSession db) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pragma : List.of("journal_mode", "synchronous", "foreign_keys", "busy_timeout", "query_only")) {
-            out.put(pragma, db.first("PRAGMA " + pragma, rs -> rs.getString(1)).orElse("").toLowerCase(Locale.ROOT));
-        }
-        return out;
+        if (!(backend instanceof SqliteConnections sqlite)) throw new IllegalStateException("not an embedded store");
+        return sqlite.settings();
     }
 
     /** The start-up recovery's outcome, once it has run (failed when it could not finish). */
@@ -296,7 +208,11 @@ public final class SqlMailStore implements MailStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         sweeper.interrupt();
-        feed.close();
+        try {
+            feed.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping the change feed failed", e);
+        }
         writer.close();
         try {
             sweeper.join();
@@ -304,6 +220,7 @@ public final class SqlMailStore implements MailStore {
             Thread.currentThread().interrupt();
         }
         reads.close();
-        writeSession.close();
+        backend.writer().close();
+        backend.close();
     }
 }

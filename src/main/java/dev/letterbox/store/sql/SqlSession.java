@@ -140,6 +140,19 @@ final class SqlSession implements AutoCloseable {
         return ps;
     }
 
+    /**
+     * Whether {@code t} is a transaction that lost to a concurrent one (PostgreSQL's deadlock victim
+     * or serialization failure, SQLSTATE 40P01 / 40001) and may simply be run again.
+     */
+    static boolean isConflict(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e && ("40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static StoreException failure(String sql, SQLException e) {
         return new StoreException("database error (" + e.getMessage() + ") in: " + sql, e);
     }

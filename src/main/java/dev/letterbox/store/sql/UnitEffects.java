@@ -44,12 +44,12 @@ final class UnitEffects {
      * Ends a unit that succeeded, still inside its savepoint: deletes the rows of blobs nothing refers
      * to any more and writes the change feed rows other processes read.
      */
-    void finish(SqlSession db, String node) {
+    void finish(SqlSession db, Dialect dialect, String node) {
         for (String blob : released) {
             if (BlobRefs.dropIfUnreferenced(db, blob)) freed.add(new BlobId(blob));
         }
         long now = System.currentTimeMillis();
-        for (Change change : changes) ChangeLog.record(db, node, change, now);
+        for (Change change : changes) ChangeLog.record(db, dialect, node, change, now);
     }
 
     Set<Change> changes() {

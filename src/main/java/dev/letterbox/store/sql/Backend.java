@@ -1,0 +1,23 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.LocalChangeBus;
+
+/**
+ * What one database engine brings to the store: its dialect, where the writer's and the readers'
+ * sessions come from, and how changes committed by other processes or nodes reach this one.
+ * {@link SqliteConnections} and {@link PostgresConnections} are the two.
+ */
+interface Backend {
+    Dialect dialect();
+
+    /** The writer's session (one at a time: the store has one writer thread per process). */
+    SessionSource writer();
+
+    SessionSource readers();
+
+    /** Starts announcing on {@code bus} the changes other processes or nodes commit. */
+    AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node);
+
+    /** Closes what the backend opened besides the two sources (the store closes those). */
+    default void close() {}
+}

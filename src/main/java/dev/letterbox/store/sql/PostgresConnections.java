@@ -1,0 +1,160 @@
+package dev.letterbox.store.sql;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.letterbox.store.LocalChangeBus;
+import dev.letterbox.store.StoreException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The PostgreSQL backend: a pool of one connection for the writer and a pool of {@code poolSize}
+ * for reads (HikariCP: a connection that broke is replaced on the next borrow, so the store goes on
+ * by itself when the server comes back), plus one connection of its own that LISTENs for the
+ * changes other nodes commit ({@link NotificationFeed}).
+ *
+ * <p>Every connection runs with {@code synchronous_commit = on}: a returned COMMIT is on the
+ * server's disk, whatever the server's default says, since the 250 after DATA rests on it.
+ */
+final class PostgresConnections implements Backend {
+    /** How long a borrow waits for a connection before the command fails (temporarily). */
+    private static final long BORROW_TIMEOUT_MILLIS = 5_000;
+    /** Serialises schema migrations of nodes starting at once (any fixed number all nodes agree on). */
+    private static final long MIGRATION_LOCK = 0x4C65747465726278L;
+
+    private final String jdbcUrl;
+    private final Properties credentials;
+    private final PooledSessions writer;
+    private final PooledSessions readers;
+
+    private PostgresConnections(String jdbcUrl, Properties credentials, PooledSessions writer, PooledSessions readers) {
+        this.jdbcUrl = jdbcUrl;
+        this.credentials = credentials;
+        this.writer = writer;
+        this.readers = readers;
+    }
+
+    /**
+     * Connects to {@code url} ({@code postgresql://user@host:port/database?params}) and migrates the
+     * schema; fails at once, with the server's reason, when the database cannot be reached.
+     */
+    static PostgresConnections open(String url, Optional<Path> passwordFile, int poolSize) {
+        Properties credentials = credentials(url, passwordFile);
+        String jdbcUrl = jdbcUrl(url);
+        HikariDataSource writerPool = null;
+        try {
+            writerPool = pool("letterbox-writer", jdbcUrl, credentials, 1);
+            PooledSessions writer = new PooledSessions(writerPool);
+            migrate(writer);
+            HikariDataSource readerPool = pool("letterbox-readers", jdbcUrl, credentials, poolSize);
+            return new PostgresConnections(jdbcUrl, credentials, writer, new PooledSessions(readerPool));
+        } catch (RuntimeException e) {
+            if (writerPool != null) writerPool.close();
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            throw new StoreException("cannot use the PostgreSQL database at " + url + ": " + root.getMessage(), e);
+        }
+    }
+
+    private static void migrate(PooledSessions writer) {
+        SqlSession db = writer.acquire();
+        try {
+            db.first("SELECT pg_advisory_lock(?)", rs -> rs.getObject(1), MIGRATION_LOCK);
+            try {
+                Migrations.apply(db, Dialect.POSTGRESQL);
+            } finally {
+                db.first("SELECT pg_advisory_unlock(?)", rs -> rs.getObject(1), MIGRATION_LOCK);
+            }
+        } finally {
+            writer.release(db);
+        }
+    }
+
+    private static HikariDataSource pool(String name, String jdbcUrl, Properties credentials, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(jdbcUrl);
+        config.setDataSourceProperties(credentials);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 2));
+        config.setConnectionTimeout(BORROW_TIMEOUT_MILLIS);
+        config.setValidationTimeout(Math.min(BORROW_TIMEOUT_MILLIS, 2_000));
+        config.setConnectionInitSql("SET synchronous_commit = on");
+        config.setAutoCommit(true); // transactions are begun and ended by the store itself
+        // At start the database must be there: fail with its reason instead of retrying quietly.
+        config.setInitializationFailTimeout(1);
+        return new HikariDataSource(config);
+    }
+
+    /** A connection outside the pools, for LISTEN (it must stay the same connection). */
+    Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, credentials);
+    }
+
+    @Override
+    public Dialect dialect() {
+        return Dialect.POSTGRESQL;
+    }
+
+    @Override
+    public SessionSource writer() {
+        return writer;
+    }
+
+    @Override
+    public SessionSource readers() {
+        return readers;
+    }
+
+    @Override
+    public AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node) {
+        return new NotificationFeed(this::dedicatedConnection, bus, node);
+    }
+
+    /** {@code postgresql://user@host:port/db?x=y} → {@code jdbc:postgresql://host:port/db?x=y}. */
+    static String jdbcUrl(String url) {
+        URI uri = parse(url);
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) throw new StoreException("no host in the database URL " + url);
+        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+        String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "letterbox" : uri.getPath().substring(1);
+        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
+        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+        return "jdbc:postgresql://" + host + port + "/" + database + query;
+    }
+
+    private static Properties credentials(String url, Optional<Path> passwordFile) {
+        Properties p = new Properties();
+        String user = parse(url).getUserInfo();
+        p.setProperty("user", user == null || user.isEmpty() ? "letterbox" : user);
+        if (passwordFile.isPresent()) {
+            try {
+                p.setProperty("password", Files.readString(passwordFile.get(), StandardCharsets.UTF_8).strip());
+            } catch (IOException e) {
+                throw new StoreException("cannot read the database password file " + passwordFile.get() + ": " + e.getMessage(), e);
+            }
+        }
+        p.setProperty("ApplicationName", "letterbox");
+        // A node whose database vanished mid-statement should not hang forever in a socket read.
+        p.setProperty("tcpKeepAlive", "true");
+        return p;
+    }
+
+    private static URI parse(String url) {
+        try {
+            return new URI(url);
+        } catch (URISyntaxException e) {
+            throw new StoreException("not a database URL: " + url, e);
+        }
+    }
+}

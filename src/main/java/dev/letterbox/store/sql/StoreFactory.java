@@ -1,0 +1,71 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.config.Config;
+import dev.letterbox.store.DurabilityHooks;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.StoreException;
+import dev.letterbox.store.blob.FileBlobStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Opens the store the configuration names ({@code [store]}): the one place the server and every
+ * CLI command get their store from, so both always act on the same data.
+ */
+public final class StoreFactory {
+    private StoreFactory() {}
+
+    /**
+     * Opens (creating or migrating as needed) the configured store.
+     *
+     * @throws StoreException with the reason when it cannot be used: the database is unreachable or
+     *         was written by a newer Letterbox, the directory is not writable
+     */
+    public static MailStore open(Config.Store config, Path dataDir) {
+        return switch (config.backend()) {
+            case SQLITE -> sqlite(dataDir, config.blobDir(), SqlMailStore.FREED_BLOB_GRACE);
+            case POSTGRESQL -> postgresql(config, SqlMailStore.FREED_BLOB_GRACE);
+        };
+    }
+
+    static SqlMailStore sqlite(Path dataDir, Path blobDir, Duration freedBlobGrace) {
+        DurabilityHooks.Slot hooks = new DurabilityHooks.Slot();
+        SqliteConnections connections = null;
+        try {
+            Files.createDirectories(dataDir);
+            FileBlobStore blobs = new FileBlobStore(blobDir, hooks);
+            connections = SqliteConnections.open(dataDir.resolve("letterbox.db"));
+            return new SqlMailStore(connections, blobs, freedBlobGrace, hooks);
+        } catch (IOException | SQLException | RuntimeException e) {
+            if (connections != null) {
+                connections.writer().close();
+                connections.readers().close();
+            }
+            String why = e instanceof StoreException ? e.getMessage() : e.toString();
+            throw new StoreException("cannot open the mail store in " + dataDir + ": " + why, e);
+        }
+    }
+
+    static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace) {
+        DurabilityHooks.Slot hooks = new DurabilityHooks.Slot();
+        FileBlobStore blobs;
+        try {
+            blobs = new FileBlobStore(config.blobDir(), hooks);
+        } catch (IOException e) {
+            throw new StoreException("cannot use the blob directory " + config.blobDir() + ": " + e.getMessage(), e);
+        }
+        PostgresConnections connections = PostgresConnections.open(config.url().orElseThrow(), config.passwordFile(),
+                config.poolSize());
+        try {
+            return new SqlMailStore(connections, blobs, freedBlobGrace, hooks);
+        } catch (RuntimeException e) {
+            connections.writer().close();
+            connections.readers().close();
+            throw e;
+        }
+    }
+}
