@@ -61,7 +61,8 @@ final class DnsCommand implements Callable<Integer> {
     }
 
     private boolean hosted(String d) throws Exception {
-        if (!Files.isRegularFile(data.dir().resolve("letterbox.db"))) return false; // do not create a store
+        boolean embedded = data.loadConfig().store().backend() == Config.Store.Backend.SQLITE;
+        if (embedded && !Files.isRegularFile(data.dir().resolve("letterbox.db"))) return false; // do not create a store
         try (MailStore store = data.openStore(false)) {
             return DataOption.directory(store).hostsDomain(d);
         }

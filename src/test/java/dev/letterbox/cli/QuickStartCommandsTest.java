@@ -285,26 +285,33 @@ class QuickStartCommandsTest {
      * Makes the database itself refuse new messages in one account's INBOX (a trigger), as a full
      * disk or a damaged page would: the failure is the store's, wherever the writing process runs.
      */
-    private record Refusal(Path db) implements AutoCloseable {
+    private record Refusal(String jdbcUrl, boolean postgres) implements AutoCloseable {
         static Refusal ofMessagesFor(TestServer server, String address) throws Exception {
             long account = server.account(address).id();
             long inbox = server.server().store().read(account, tx -> tx.mailbox("INBOX").orElseThrow().id());
-            Refusal r = new Refusal(server.dataDir().resolve("letterbox.db"));
-            r.execute("CREATE TRIGGER test_refusal BEFORE INSERT ON message WHEN NEW.mailbox_id = " + inbox
-                    + " BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END");
+            Refusal r = new Refusal(server.jdbcUrl(), TestServer.onPostgres());
+            if (r.postgres) {
+                r.execute("CREATE FUNCTION test_refusal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.mailbox_id = "
+                        + inbox + " THEN RAISE EXCEPTION 'disk I/O error (injected)'; END IF; RETURN NEW; END $$");
+                r.execute("CREATE TRIGGER test_refusal BEFORE INSERT ON message FOR EACH ROW EXECUTE FUNCTION test_refusal()");
+            } else {
+                r.execute("CREATE TRIGGER test_refusal BEFORE INSERT ON message WHEN NEW.mailbox_id = " + inbox
+                        + " BEGIN SELECT RAISE(ABORT, 'disk I/O error (injected)'); END");
+            }
             return r;
         }
 
         private void execute(String sql) throws Exception {
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-                s.execute("PRAGMA busy_timeout = 10000");
+            try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement()) {
+                if (!postgres) s.execute("PRAGMA busy_timeout = 10000");
                 s.execute(sql);
             }
         }
 
         @Override
         public void close() throws Exception {
-            execute("DROP TRIGGER test_refusal");
+            execute(postgres ? "DROP TRIGGER test_refusal ON message" : "DROP TRIGGER test_refusal");
+            if (postgres) execute("DROP FUNCTION test_refusal()");
         }
     }
 }

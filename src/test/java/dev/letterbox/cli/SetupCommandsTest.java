@@ -33,7 +33,7 @@ class SetupCommandsTest {
     /** The config the CLI reads from the data dir (a host name set, so none is looked up). */
     @BeforeAll
     static void writeConfig() throws Exception {
-        Files.writeString(server.dataDir().resolve("letterbox.toml"), "hostname = \"mail.example.test\"\n");
+        Files.writeString(server.dataDir().resolve("letterbox.toml"), "hostname = \"mail.example.test\"\n" + server.storeToml());
     }
 
     record Rr(String comment, String owner, int ttl, String type, String data) {}

@@ -1,6 +1,8 @@
 package dev.letterbox.testing;
 
+import dev.letterbox.config.ConfigLoader;
 import java.io.IOException;
+import java.net.URI;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -21,19 +24,33 @@ import java.util.stream.Stream;
  */
 public record StoredState(long messages, long queued, long blobRows, Set<String> files) {
     /** The database's own files, which change with every write. */
-    private static final Set<String> DATABASE = Set.of("letterbox.db", "letterbox.db-wal", "letterbox.db-shm");
+    private static final Set<String> DATABASE = Set.of("letterbox.db", "letterbox.db-wal", "letterbox.db-shm", "letterbox.toml");
 
     public static StoredState of(TestServer server) {
         return of(server.dataDir());
     }
 
     public static StoredState of(Path dataDir) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("letterbox.db"));
+        try (Connection c = DriverManager.getConnection(jdbcUrl(dataDir));
              Statement s = c.createStatement()) {
             return new StoredState(count(s, "message"), count(s, "queue_message"), count(s, "blob"), files(dataDir));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the store in " + dataDir, e);
         }
+    }
+
+    /** The embedded database in the data dir, or the PostgreSQL database its letterbox.toml names. */
+    private static String jdbcUrl(Path dataDir) {
+        Path toml = dataDir.resolve("letterbox.toml");
+        if (Files.isRegularFile(toml)) {
+            var store = ConfigLoader.load(Optional.of(toml),
+                    new ConfigLoader.Overrides(Optional.of(dataDir), Optional.empty(), Optional.empty())).store();
+            if (store.url().isPresent()) {
+                URI url = URI.create(store.url().get());
+                return "jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath() + "?user=" + url.getUserInfo();
+            }
+        }
+        return "jdbc:sqlite:" + dataDir.resolve("letterbox.db");
     }
 
     private static long count(Statement s, String table) throws SQLException {

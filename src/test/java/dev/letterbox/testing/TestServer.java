@@ -48,6 +48,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private final String domain;
     private final String extraToml;
     private Path dataDir;
+    private String databaseUrl; // kept across restarts: a server that comes back finds its mail
     private LetterboxServer server;
     private boolean samePorts;
     private Map<String, Integer> lastPorts = Map.of();
@@ -99,7 +100,15 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         if (!extraToml.contains("[dns]")) toml.append("[dns]\nservers = [\"127.0.0.1:9\"]\ntimeout = \"1s\"\n");
         // tests not about the checks of mail from the Internet have their loopback client trusted
         if (!extraToml.contains("[antispam]")) toml.append("[antispam]\ntrusted_networks = [\"127.0.0.0/8\"]\n");
+        if (onPostgres() && !extraToml.contains("[store]")) {
+            if (databaseUrl == null) databaseUrl = PostgresServer.shared().newDatabase();
+            toml.append(storeToml());
+        }
         toml.append(extraToml);
+        if (onPostgres()) {
+            // CLI commands run against this server's data dir must open the same database
+            Files.writeString(dataDir.resolve("letterbox.toml"), toml);
+        }
         Config config = ConfigLoader.parse(toml.toString(),
                 new ConfigLoader.Overrides(Optional.of(dataDir), Optional.empty(), Optional.empty()), "test");
         try {
@@ -109,6 +118,30 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         }
         lastPorts = server.ports();
         if (!server.directory().hostsDomain(domain)) server.directory().addDomain(domain);
+    }
+
+    /**
+     * Whether this test run puts every TestServer on PostgreSQL ({@code -Dletterbox.test.backend=postgresql},
+     * the second pass of the suite) instead of the embedded store.
+     */
+    public static boolean onPostgres() {
+        return "postgresql".equals(System.getProperty("letterbox.test.backend"));
+    }
+
+    /**
+     * The {@code [store]} section of this server's config: empty on the embedded store, the
+     * database on PostgreSQL. For tests that write their own config file for CLI commands.
+     */
+    public String storeToml() {
+        if (databaseUrl == null) return "";
+        return "[store]\nbackend = \"postgresql\"\nurl = \"" + databaseUrl + "\"\npool_size = 4\n";
+    }
+
+    /** A JDBC URL of this server's database, for tests that reach into it as another process would. */
+    public String jdbcUrl() {
+        if (databaseUrl == null) return "jdbc:sqlite:" + dataDir.resolve("letterbox.db");
+        java.net.URI url = java.net.URI.create(databaseUrl);
+        return "jdbc:postgresql://" + url.getHost() + ":" + url.getPort() + url.getPath() + "?user=" + url.getUserInfo();
     }
 
     public String domain() {
@@ -133,6 +166,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         releasePorts();
         if (dataDir != null) deleteTree(dataDir);
         dataDir = null;
+        databaseUrl = null;
     }
 
     public LetterboxServer server() {
