@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *               (v2 LOCAL, such as a health check; v2 UNSPEC or UNIX family; v1 UNKNOWN)
  * @param destination the address the client connected to on the proxy, empty with {@code source}
  */
-public record ProxyHeader(Optional<InetSocketAddress> source, Optional<InetSocketAddress> destination) {
+record ProxyHeader(Optional<InetSocketAddress> source, Optional<InetSocketAddress> destination) {
     /** §2.2: "\r\n\r\n\0\r\nQUIT\n". */
     static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
     /** §2.1: the longest v1 line, "PROXY TCP6 " and two full IPv6 addresses and ports, CRLF included. */
@@ -46,14 +46,14 @@ public record ProxyHeader(Optional<InetSocketAddress> source, Optional<InetSocke
     static final ProxyHeader KEEP = new ProxyHeader(Optional.empty(), Optional.empty());
 
     /** A header that breaks the format; the connection must be closed (the stream is out of step). */
-    public static final class MalformedException extends IOException {
+    static final class MalformedException extends IOException {
         MalformedException(String message) {
             super(message);
         }
     }
 
     /** Reads one v1 or v2 header from the start of {@code in}. End of stream is an {@link EOFException}. */
-    public static ProxyHeader read(InputStream in) throws IOException {
+    static ProxyHeader read(InputStream in) throws IOException {
         // the shortest v1 line, "PROXY UNKNOWN\r\n", has 15 bytes: 12 are always the header's
         byte[] start = readExactly(in, V2_SIGNATURE.length);
         if (Arrays.equals(start, V2_SIGNATURE)) return readV2(in);
