@@ -1,6 +1,7 @@
 package dev.letterbox.config;
 
 import dev.letterbox.net.IpNetwork;
+import dev.letterbox.net.ProxyProtocol;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,10 +36,19 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
     /**
      * Where to listen. {@code ports} holds every listener's effective port (offset applied; 0 = any
      * free port, for tests); a listener set to {@code false} in the file is absent.
+     * {@code proxyProtocol}: the listeners behind a load balancer sending the PROXY protocol, accepted
+     * only from {@code proxyTrusted}, each header within {@code proxyTimeout}.
      */
-    public record Listen(String address, int portOffset, Map<String, Integer> ports) {
+    public record Listen(String address, int portOffset, Map<String, Integer> ports, java.util.Set<String> proxyProtocol,
+                         List<IpNetwork> proxyTrusted, Duration proxyTimeout) {
         public Optional<Integer> port(String listener) {
             return Optional.ofNullable(ports.get(listener));
+        }
+
+        /** How {@code listener} takes its clients from a load balancer; empty when straight from them. */
+        public Optional<ProxyProtocol> proxy(String listener) {
+            return proxyProtocol.contains(listener) ? Optional.of(new ProxyProtocol(proxyTrusted, proxyTimeout))
+                    : Optional.empty();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.letterbox.config;
 
 import dev.letterbox.net.IpNetwork;
+import dev.letterbox.net.ProxyProtocol;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,8 +159,32 @@ public final class ConfigLoader {
             effective.put(e.getKey(), shifted);
         }
         ports.finish();
+        java.util.Set<String> proxied = new java.util.LinkedHashSet<>();
+        for (String name : section.strings("proxy_protocol", List.of())) {
+            if (name.equals("http") || name.equals("https")) {
+                throw new ConfigException(section.key("proxy_protocol") + ": '" + name + "' is not supported; the PROXY protocol"
+                        + " works on the mail listeners (smtp, submission, submissions, imap, imaps, pop3, pop3s)");
+            }
+            if (!Config.DEFAULT_PORTS.containsKey(name)) {
+                throw new ConfigException(section.key("proxy_protocol") + ": '" + name + "' is not a listener; use names from"
+                        + " [listen.ports]: smtp, submission, submissions, imap, imaps, pop3, pop3s");
+            }
+            proxied.add(name);
+        }
+        List<IpNetwork> trusted = new ArrayList<>();
+        for (String network : section.strings("proxy_trusted", List.of())) {
+            trusted.add(IpNetwork.parse(network).orElseThrow(() -> new ConfigException(section.key("proxy_trusted")
+                    + ": '" + network + "' is not an IP network such as \"10.0.0.0/8\" or \"2001:db8::/32\"")));
+        }
+        if (!proxied.isEmpty() && trusted.isEmpty()) {
+            throw new ConfigException(section.key("proxy_trusted") + ": list the load balancers' addresses, e.g. [\"10.0.0.5/32\"];"
+                    + " proxy_protocol listeners accept connections only from them");
+        }
+        Duration proxyTimeout = between(section, "proxy_timeout", ProxyProtocol.DEFAULT_HEADER_TIMEOUT,
+                Duration.ofMillis(100), Duration.ofMinutes(1));
         section.finish();
-        return new Config.Listen(address, offset, java.util.Collections.unmodifiableMap(effective));
+        return new Config.Listen(address, offset, java.util.Collections.unmodifiableMap(effective),
+                java.util.Collections.unmodifiableSet(proxied), List.copyOf(trusted), proxyTimeout);
     }
 
     private static Config.Tls tls(Section section) {

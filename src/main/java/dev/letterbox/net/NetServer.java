@@ -3,6 +3,7 @@ package dev.letterbox.net;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
@@ -62,6 +63,10 @@ public final class NetServer implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder evictions = new java.util.concurrent.atomic.LongAdder();
     /** Accept errors come in floods (one per attempt while out of file descriptors): a line per 10 s. */
     private final RateLimitedLog acceptFailures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** A scan of a PROXY listener from the Internet, or a proxy missing from the trusted list: a line per 10 s. */
+    private final RateLimitedLog untrustedProxies = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** A proxy configured without send-proxy would break every connection: a line per 10 s. */
+    private final RateLimitedLog badProxyHeaders = new RateLimitedLog(LOG, Duration.ofSeconds(10));
 
     /** @param tls the server's certificate, or null when no listener or session uses TLS */
     public NetServer(NetLimits limits, ServerTls tls) {
@@ -102,7 +107,8 @@ public final class NetServer implements AutoCloseable {
             listeners.put(spec.name(), listener);
             listener.start(() -> acceptLoop(listener), () -> admitLoop(listener));
             LOG.log(Level.INFO, spec.name() + ": listening on " + listener.describeAddress()
-                    + (spec.implicitTls() ? " (TLS)" : ""));
+                    + (spec.implicitTls() ? " (TLS)" : "")
+                    + (spec.proxy() != null ? " behind a PROXY protocol load balancer from " + spec.proxy().trusted() : ""));
         } finally {
             lifecycle.unlock();
         }
@@ -131,6 +137,7 @@ public final class NetServer implements AutoCloseable {
 
     private void acceptLoop(Listener listener) {
         String name = listener.spec().name();
+        ProxyProtocol proxy = listener.spec().proxy();
         while (!stopping) {
             SocketChannel channel;
             try {
@@ -145,8 +152,30 @@ public final class NetServer implements AutoCloseable {
                 }
                 continue;
             }
+            if (proxy != null && !fromTrustedProxy(channel, proxy, name)) {
+                events.connectionRefused(name);
+                closeQuietly(channel);
+                continue;
+            }
             listener.lobby().add(channel, perAddress::count);
         }
+    }
+
+    /**
+     * On a PROXY listener, whether the peer is one of the trusted load balancers. Anyone else is
+     * refused before the lobby: they could claim any client address in their header.
+     */
+    private boolean fromTrustedProxy(SocketChannel channel, ProxyProtocol proxy, String name) {
+        InetSocketAddress peer;
+        try {
+            peer = (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return false; // gone already
+        }
+        if (peer != null && proxy.trusts(peer.getAddress())) return true;
+        untrustedProxies.warn(name + ": refused " + (peer == null ? "a client" : SocketConnection.format(peer))
+                + ": this listener expects the PROXY protocol, and only from " + proxy.trusted());
+        return false;
     }
 
     /**
@@ -154,9 +183,18 @@ public final class NetServer implements AutoCloseable {
      * checked first (a refused client must not make anyone else room), then a slot is taken. With
      * every slot held by a logged-in session the client goes back to the lobby and the listener
      * waits for a slot to free — then chooses again, so whoever arrived meanwhile competes too.
+     *
+     * <p>On a PROXY listener the lobby only sees the load balancer's address: the client's is in the
+     * header, which cannot be read before admission without a thread per waiting socket. Such a
+     * connection is therefore admitted without the per-address count (counting the proxy would cap
+     * all its clients together at {@code max_connections_per_ip}); the client it names is counted
+     * as soon as its session has read the header, and refused then if over its limit (see
+     * {@link #readProxyHeader}). Fairness among the clients behind one proxy is the proxy's business
+     * (haproxy has its own per-source limits); here a proxied newcomer makes room like a lone client.
      */
     private void admitLoop(Listener listener) {
         String name = listener.spec().name();
+        boolean proxied = listener.spec().proxy() != null;
         Lobby lobby = listener.lobby();
         while (!stopping) {
             Lobby.Waiting next;
@@ -165,7 +203,8 @@ public final class NetServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return; // shutdown
             }
-            if (!perAddress.tryAcquire(next.address())) {
+            InetAddress counted = proxied ? null : next.address();
+            if (counted != null && !perAddress.tryAcquire(counted)) {
                 LOG.log(Level.INFO, name + ": refused " + SocketConnection.format(next.remote()) + ": already "
                         + perAddress.max() + " connections from this address");
                 events.connectionRefused(name);
@@ -176,12 +215,12 @@ public final class NetServer implements AutoCloseable {
             try {
                 slot = takeSlot(name, next.block());
             } catch (InterruptedException e) {
-                perAddress.release(next.address());
+                release(counted);
                 closeQuietly(next.channel());
                 return;
             }
             if (!slot) {
-                perAddress.release(next.address());
+                release(counted);
                 lobby.putBack(next);
                 try {
                     slots.acquire(); // a slot frees: choose again among all who wait
@@ -191,7 +230,7 @@ public final class NetServer implements AutoCloseable {
                 }
                 continue;
             }
-            start(next.channel(), next.address(), listener);
+            start(next.channel(), counted, listener);
         }
     }
 
@@ -248,7 +287,15 @@ public final class NetServer implements AutoCloseable {
         return evictions.sum();
     }
 
-    /** With its address counted and a slot taken: the connection's session starts on its own virtual thread. */
+    /** Counts one connection less for {@code address}; null (nothing was counted) does nothing. */
+    private void release(InetAddress address) {
+        if (address != null) perAddress.release(address);
+    }
+
+    /**
+     * With a slot taken and its address counted ({@code address}; null on a PROXY listener, where the
+     * session counts its client once known): the connection's session starts on its own virtual thread.
+     */
     private void start(SocketChannel channel, InetAddress address, Listener listener) {
         ListenerSpec spec = listener.spec();
         SocketConnection connection;
@@ -260,7 +307,7 @@ public final class NetServer implements AutoCloseable {
             LOG.log(Level.DEBUG, () -> spec.name() + ": client left before its session started: "
                     + SocketConnection.describe(e));
             closeQuietly(channel);
-            perAddress.release(address);
+            release(address);
             slots.release();
             return;
         }
@@ -278,16 +325,24 @@ public final class NetServer implements AutoCloseable {
             byAge.remove(admission);
             events.connectionClosed(spec.name());
             connection.close();
-            perAddress.release(address);
+            release(address);
             slots.release();
         }
     }
 
     private void runSession(SocketConnection connection, ListenerSpec spec, InetAddress address, long admission) {
-        LOG.log(Level.INFO, connection.logPrefix() + "connected from " + SocketConnection.format(connection.remoteAddress())
-                + " to " + SocketConnection.format(connection.localAddress()));
+        InetAddress counted = address;
         boolean handlerReturned = false;
         try {
+            if (spec.proxy() != null) {
+                // before the greeting and before TLS: the header is the first thing on the wire
+                counted = readProxyHeader(connection, spec);
+                if (counted == null) return;
+            }
+            InetSocketAddress proxy = connection.proxy();
+            LOG.log(Level.INFO, connection.logPrefix() + "connected from " + SocketConnection.format(connection.remoteAddress())
+                    + " to " + SocketConnection.format(connection.localAddress())
+                    + (proxy != null ? " via " + SocketConnection.format(proxy) : ""));
             if (spec.implicitTls()) {
                 connection.startImplicitTls();
             }
@@ -306,10 +361,41 @@ public final class NetServer implements AutoCloseable {
             connections.remove(connection);
             byAge.remove(admission);
             events.connectionClosed(spec.name());
-            perAddress.release(address);
+            release(counted);
             slots.release();
             logDisconnect(connection);
         }
+    }
+
+    /**
+     * Reads the PROXY header and counts the client it names against the per-address limit; returns
+     * the address counted, or null when the connection is to be closed (bad or missing header, or
+     * the client is over its limit). A bad header is the proxy's misconfiguration, not the client's.
+     */
+    private InetAddress readProxyHeader(SocketConnection connection, ListenerSpec spec) {
+        String name = spec.name();
+        InetSocketAddress peer = connection.remoteAddress();
+        try {
+            connection.readProxyHeader(spec.proxy().headerTimeout());
+        } catch (ProxyHeader.MalformedException e) {
+            badProxyHeaders.warn(connection.logPrefix() + "closed: bad PROXY header from " + SocketConnection.format(peer)
+                    + ": " + e.getMessage() + " (is the load balancer set to send-proxy-v2 or send-proxy?)");
+            events.connectionRefused(name);
+            return null;
+        } catch (IOException e) {
+            // the disconnect line names the reason when the sweeper closed it
+            LOG.log(Level.DEBUG, () -> connection.logPrefix() + "no PROXY header from " + SocketConnection.format(peer)
+                    + ": " + SocketConnection.describe(e));
+            return null;
+        }
+        InetAddress client = connection.remoteAddress().getAddress();
+        if (!perAddress.tryAcquire(client)) {
+            LOG.log(Level.INFO, name + ": refused " + SocketConnection.format(connection.remoteAddress()) + " via "
+                    + SocketConnection.format(peer) + ": already " + perAddress.max() + " connections from this address");
+            events.connectionRefused(name);
+            return null;
+        }
+        return client;
     }
 
     private static void logDisconnect(SocketConnection connection) {

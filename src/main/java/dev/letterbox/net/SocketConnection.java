@@ -26,8 +26,11 @@ final class SocketConnection implements Connection {
 
     private final String sessionId = newSessionId();
     private final String listenerName;
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
+    /** The client; replaced once by the one a PROXY header names, before the session starts. */
+    private volatile InetSocketAddress remote;
+    private volatile InetSocketAddress local;
+    /** The load balancer the connection came through, or null when it came straight from the client. */
+    private volatile InetSocketAddress proxy;
     private final SocketIo io;
     private final HandshakeGate handshakes;
     private final IdleSweeper sweeper;
@@ -49,6 +52,10 @@ final class SocketConnection implements Connection {
     /** During a handshake: the client's first record has not arrived yet (the shorter deadline runs). */
     private volatile boolean awaitingHello;
     private volatile String closeReason;
+    /** While reading the PROXY header: when a peer that has not sent it all is closed, on the nanoTime clock. */
+    private volatile boolean awaitingProxyHeader;
+    private volatile long proxyHeaderDeadline;
+    private volatile Duration proxyHeaderTimeout;
     /** When a client that has not logged in is closed, on the nanoTime clock; {@link #NO_DEADLINE} once it has. */
     private volatile long loginDeadline;
     private volatile boolean loggedIn;
@@ -104,6 +111,52 @@ final class SocketConnection implements Connection {
     @Override
     public InetSocketAddress localAddress() {
         return local;
+    }
+
+    /** The load balancer this connection came through (see {@link #readProxyHeader}), or null. */
+    InetSocketAddress proxy() {
+        return proxy;
+    }
+
+    /**
+     * Reads the PROXY protocol header, the first bytes on a PROXY listener, straight from the socket
+     * (below TLS and the line buffer, so not one byte of the client's own is consumed) and from then
+     * on reports the client it names as {@link #remoteAddress()} and the address it reached as
+     * {@link #localAddress()}. A peer that has not sent the whole header within {@code timeout} is
+     * closed by the sweeper. Session thread, before anything else is read or written.
+     */
+    ProxyHeader readProxyHeader(Duration timeout) throws IOException {
+        proxyHeaderTimeout = timeout;
+        proxyHeaderDeadline = System.nanoTime() + Durations.toNanos(timeout);
+        awaitingProxyHeader = true;
+        sweeper.deadlineSet(proxyHeaderDeadline);
+        ProxyHeader header;
+        try {
+            header = ProxyHeader.read(new UnbufferedInput());
+        } finally {
+            awaitingProxyHeader = false;
+        }
+        InetSocketAddress socketPeer = remote;
+        header.source().ifPresent(client -> remote = client);
+        header.destination().ifPresent(reached -> local = reached);
+        proxy = socketPeer;
+        return header;
+    }
+
+    /** Reads the socket directly, as many bytes as asked and no more; for the PROXY header only. */
+    private final class UnbufferedInput extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            return io.read(java.nio.ByteBuffer.wrap(b, off, len));
+        }
     }
 
     @Override
@@ -323,6 +376,9 @@ final class SocketConnection implements Connection {
     /** When the sweeper should close this connection, on the {@link System#nanoTime()} clock. */
     long expiresAt() {
         long deadline = io.lastActivityNanos() + idleTimeoutNanos;
+        if (awaitingProxyHeader && proxyHeaderDeadline - deadline < 0) {
+            deadline = proxyHeaderDeadline;
+        }
         if (handshaking && handshakeDeadline - deadline < 0) {
             deadline = handshakeDeadline;
         }
@@ -339,7 +395,9 @@ final class SocketConnection implements Connection {
             return;
         }
         long login = loginDeadline;
-        String reason = login != NO_DEADLINE && login - now <= 0
+        String reason = awaitingProxyHeader && proxyHeaderDeadline - now <= 0
+                ? "no PROXY header within " + Durations.describe(proxyHeaderTimeout)
+                : login != NO_DEADLINE && login - now <= 0
                 ? "not logged in within " + Durations.describe(Duration.ofNanos(login - openedNanos))
                 : handshaking && handshakeDeadline - now <= 0
                 ? awaitingHello ? "no TLS ClientHello within " + Durations.describe(handshakes.helloTimeout())

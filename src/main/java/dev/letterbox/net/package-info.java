@@ -22,6 +22,13 @@
  *       every idle and handshake timeout.</li>
  * </ul>
  *
+ * <p>PROXY protocol ({@link dev.letterbox.net.ProxyHeader}, listeners with a
+ * {@link dev.letterbox.net.ProxyProtocol}): a connection from outside the trusted proxies is closed
+ * at accept, before the lobby. The session thread reads the header straight from the socket before
+ * anything else (greeting, TLS), never past its last byte, under a short deadline the sweeper
+ * enforces; from then on {@code remoteAddress()} is the client the header names, and only then is
+ * that client counted against the per-address limit (the lobby only ever saw the proxy).
+ *
  * <p>STARTTLS: whatever input was buffered before the handshake is discarded (RFC 3207 §4.2), so a
  * command pipelined behind STARTTLS in plaintext never reaches the session as if it came over TLS.
  * COMPRESS keeps buffered input instead: it is the client's first compressed bytes.

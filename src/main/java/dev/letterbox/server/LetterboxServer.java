@@ -234,7 +234,8 @@ public final class LetterboxServer implements AutoCloseable {
         var port = config.listen().port(name);
         if (port.isEmpty()) return; // disabled in the config
         // "*" is the wildcard: the net layer binds it dual-stack (IPv6 and IPv4) where the OS allows
-        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, login, handler));
+        net.listen(new ListenerSpec(name, config.listen().address(), port.get(), implicitTls, idle, login, handler,
+                config.listen().proxy(name).orElse(null)));
         bound(name, net.boundPort(name));
     }
 

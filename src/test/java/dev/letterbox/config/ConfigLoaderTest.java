@@ -144,6 +144,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void proxyProtocolIsOffByDefaultAndValidated() {
+        Config c = parse("");
+        assertEquals(Optional.empty(), c.listen().proxy("smtp"));
+        Config on = parse("[listen]\nproxy_protocol = [\"smtp\", \"imaps\"]\n"
+                + "proxy_trusted = [\"10.0.0.0/8\", \"2001:db8::5\"]\nproxy_timeout = \"2s\"\n");
+        var smtp = on.listen().proxy("smtp").orElseThrow();
+        assertEquals(java.util.List.of(IpNetwork.parse("10.0.0.0/8").orElseThrow(), IpNetwork.parse("2001:db8::5/128").orElseThrow()),
+                smtp.trusted());
+        assertEquals(Duration.ofSeconds(2), smtp.headerTimeout());
+        assertTrue(on.listen().proxy("imaps").isPresent());
+        assertEquals(Optional.empty(), on.listen().proxy("imap"), "only the listeners named");
+        assertEquals(Duration.ofSeconds(5), parse("[listen]\nproxy_protocol = [\"pop3\"]\nproxy_trusted = [\"127.0.0.1\"]\n")
+                .listen().proxy("pop3").orElseThrow().headerTimeout());
+
+        assertTrue(error("[listen]\nproxy_protocol = [\"smpt\"]\nproxy_trusted = [\"10.0.0.0/8\"]\n")
+                .startsWith("listen.proxy_protocol: 'smpt' is not a listener"));
+        assertTrue(error("[listen]\nproxy_protocol = [\"https\"]\nproxy_trusted = [\"10.0.0.0/8\"]\n")
+                .startsWith("listen.proxy_protocol: 'https' is not supported"));
+        assertTrue(error("[listen]\nproxy_protocol = [\"smtp\"]\nproxy_trusted = [\"10.0.0.0/33\"]\n")
+                .startsWith("listen.proxy_trusted: '10.0.0.0/33' is not an IP network"));
+        assertTrue(error("[listen]\nproxy_protocol = [\"smtp\"]\nproxy_trusted = [\"haproxy.internal\"]\n")
+                .startsWith("listen.proxy_trusted: "));
+        assertTrue(error("[listen]\nproxy_protocol = [\"smtp\"]\n").startsWith("listen.proxy_trusted: list the load balancers"));
+        assertTrue(error("[listen]\nproxy_protocol = \"smtp\"\n").startsWith("listen.proxy_protocol: expected a list"));
+        assertTrue(error("[listen]\nproxy_protocol = [\"smtp\"]\nproxy_trusted = [\"10.0.0.0/8\"]\nproxy_timeout = \"5m\"\n")
+                .startsWith("listen.proxy_timeout: must be between"));
+    }
+
+    @Test
     void portOffsetShiftsEveryPortButZero() {
         Config c = ConfigLoader.parse("[listen.ports]\nimap = 0\n",
                 new ConfigLoader.Overrides(Optional.empty(), Optional.of(10000), Optional.of("mx.example.test")), "t");

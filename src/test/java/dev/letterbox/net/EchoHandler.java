@@ -23,6 +23,7 @@ import java.util.zip.CRC32;
  * BUFFERED                   "yes" or "no": hasBufferedInput() right after reading this line
  * TIMEOUT ms                 sets the idle timeout, "OK"
  * LOGIN                      "OK": the connection counts as logged in (lifts the login timeout)
+ * PEER                       "PEER &lt;remote&gt; &lt;local&gt;": the addresses the session sees
  * THROW                      the handler throws
  * QUIT                       "BYE" without flushing (the server must flush it)
  * anything else              "ECHO &lt;line&gt;&lt;CRLF|LF|EOF&gt;" naming the terminator seen
@@ -78,6 +79,8 @@ final class EchoHandler implements ConnectionHandler {
                     c.loggedIn();
                     reply(c, "OK");
                 }
+                case "PEER" -> reply(c, "PEER " + SocketConnection.format(c.remoteAddress()) + " "
+                        + SocketConnection.format(c.localAddress()));
                 case "THROW" -> throw new IllegalStateException("failure requested by the test");
                 case "QUIT" -> {
                     c.output().write("BYE\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -53,6 +53,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private boolean samePorts;
     private Map<String, Integer> lastPorts = Map.of();
     private final List<Socket> heldPorts = new ArrayList<>();
+    private String listenKeys = "";
 
     public TestServer() {
         this("");
@@ -80,6 +81,15 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /**
+     * Extra keys for the {@code [listen]} table, which the extra TOML cannot repeat, e.g.
+     * {@code proxy_protocol = ["smtp"]}.
+     */
+    public TestServer listenKeys(String toml) {
+        this.listenKeys = toml.endsWith("\n") ? toml : toml + "\n";
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         start();
@@ -92,7 +102,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
 
     public void start() throws IOException {
         if (dataDir == null) dataDir = Files.createTempDirectory("letterbox-test-");
-        StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n");
+        StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n" + listenKeys
+                + "[listen.ports]\n");
         for (String name : Config.DEFAULT_PORTS.keySet()) {
             toml.append(name).append(" = ").append(samePorts ? lastPorts.getOrDefault(name, 0) : 0).append('\n');
         }
@@ -237,6 +248,17 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     /** A connection from the loopback address {@code from} (such as "127.0.0.7"), TLS started for a TLS listener. */
     public LineClient connectFrom(String from, String listener, boolean tls) throws IOException {
         LineClient c = LineClient.plainFrom(from, "127.0.0.1", port(listener), clientTls());
+        if (tls) c.startTls();
+        return c;
+    }
+
+    /**
+     * As a load balancer would: connects from 127.0.0.1, sends the PROXY {@code header} (see
+     * {@link ProxyHeaders}), then starts TLS when {@code tls}.
+     */
+    public LineClient connectProxied(String listener, byte[] header, boolean tls) throws IOException {
+        LineClient c = LineClient.plainFrom("127.0.0.1", "127.0.0.1", port(listener), clientTls());
+        c.sendRaw(header);
         if (tls) c.startTls();
         return c;
     }
