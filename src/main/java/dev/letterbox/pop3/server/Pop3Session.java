@@ -67,6 +67,10 @@ final class Pop3Session {
                     goOn = !error("line too long");
                 } catch (Pop3SyntaxException e) {
                     goOn = !error(e.getMessage());
+                } catch (StoreException e) {
+                    // the store is unavailable (its database went away): say so, keep the session
+                    LOG.log(WARNING, "{0}: command failed: {1}", who(), e.getMessage());
+                    reply.err(Code.SYS_TEMP, "temporary problem; try again later");
                 }
                 // PIPELINING (RFC 2449 §6.6): answer a batch of commands in one write
                 if (!goOn || !conn.hasBufferedInput()) conn.flush();
