@@ -3,6 +3,7 @@ package dev.letterbox.store.sql;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.Coordination;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
@@ -65,6 +66,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
+    private final SqlCoordination coordination;
     private final ChangeFeed feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
@@ -81,6 +83,7 @@ public final class SqlMailStore implements MailStore {
         this.directory = new SqlDirectory(reads, writer);
         this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
+        this.coordination = new SqlCoordination(reads, writer, dialect);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -194,6 +197,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public DmarcReportStore dmarcReports() {
         return dmarcReports;
+    }
+
+    @Override
+    public Coordination coordination() {
+        return coordination;
     }
 
     @Override
