@@ -52,6 +52,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private boolean samePorts;
     private Map<String, Integer> lastPorts = Map.of();
     private final List<Socket> heldPorts = new ArrayList<>();
+    /** The server whose data directory this one opens too (a second node); null for a server of its own. */
+    private TestServer firstNode;
 
     public TestServer() {
         this("");
@@ -89,8 +91,19 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         stop();
     }
 
+    /**
+     * A second node: another server, same config, on this server's data directory, as a second
+     * process on one database would be. Register it after this one ({@code @Order}), so that it
+     * starts after and stops before; the data directory is this one's to delete.
+     */
+    public TestServer secondNode() {
+        TestServer second = new TestServer(domain, extraToml);
+        second.firstNode = this;
+        return second;
+    }
+
     public void start() throws IOException {
-        if (dataDir == null) dataDir = Files.createTempDirectory("letterbox-test-");
+        if (dataDir == null) dataDir = firstNode != null ? firstNode.dataDir() : Files.createTempDirectory("letterbox-test-");
         StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n");
         for (String name : Config.DEFAULT_PORTS.keySet()) {
             toml.append(name).append(" = ").append(samePorts ? lastPorts.getOrDefault(name, 0) : 0).append('\n');
@@ -131,7 +144,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     public void stop() {
         stopKeepingData();
         releasePorts();
-        if (dataDir != null) deleteTree(dataDir);
+        if (dataDir != null && firstNode == null) deleteTree(dataDir);
         dataDir = null;
     }
 
