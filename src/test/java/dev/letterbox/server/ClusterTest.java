@@ -129,6 +129,25 @@ class ClusterTest {
         assertTrue(imapLogin(a, "127.0.6.1", user, "a new password!").startsWith("a1 NO"), "disabled on b, refused on a");
     }
 
+    // ---------------------------------------------------------------- \Recent (RFC 3501 §2.3.2)
+
+    @Test
+    void aNewMessageIsRecentInOneSessionOnlyAcrossNodes() throws Exception {
+        String user = a.newUser("recent");
+        try (LineClient onA = imap(a, "127.0.7.1"); LineClient onB = imap(b, "127.0.7.2")) {
+            login(onA, user);
+            login(onB, user);
+            for (int round = 0; round < 20; round++) {
+                a.deliver(user, "Subject: " + round + "\r\n\r\nround " + round + "\r\n");
+                // both select at once: which one gets \Recent is a race, that only one does is not
+                onA.send("s" + round + " SELECT INBOX");
+                onB.send("s" + round + " SELECT INBOX");
+                long recent = recentCount(onA, "s" + round) + recentCount(onB, "s" + round);
+                assertEquals(1, recent, "round " + round + ": the new message is \\Recent in exactly one session");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- clients
 
     private static LineClient pop3(TestServer node, String from) throws IOException {
