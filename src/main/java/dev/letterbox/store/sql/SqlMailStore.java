@@ -79,7 +79,7 @@ public final class SqlMailStore implements MailStore {
         this.blobs = new SqlBlobStore(blobs, reads);
         this.writer = new GroupCommitWriter(writeSession, dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         try {
             this.feed = new ChangeFeed(reads, writer, bus, node);
