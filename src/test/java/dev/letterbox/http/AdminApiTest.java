@@ -2,6 +2,7 @@ package dev.letterbox.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.auth.AuthResult;
@@ -341,8 +342,12 @@ class AdminApiTest {
                 continue;
             }
             queue.record(lease, List.of(new QueuedMessage.Transition.Deferred(m.recipients().getFirst().id(), tomorrow,
-                    "451 4.4.2 connection refused", Optional.empty())), dev.letterbox.store.OutboundQueue.AfterWrite.RELEASE);
+                    "451 4.4.2 connection refused", Optional.empty())), dev.letterbox.store.OutboundQueue.AfterWrite.KEEP);
+            assertEquals(Map.of("owner", "test-node", "until", lease.until().toString()),
+                    json(call("GET", "/api/queue/" + id, null)).get("lease"), "who is working on it");
+            queue.release(lease);
         }
+        assertNull(json(call("GET", "/api/queue/" + id, null)).get("lease"));
 
         var retried = call("POST", "/api/queue/" + id + "/retry", null);
         assertEquals(200, retried.statusCode(), retried.body());
