@@ -189,7 +189,11 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** Claims due messages, lowest id first, as many as there are free slots, and starts their jobs. */
+    /**
+     * Claims due messages, lowest id first, and starts their jobs. It claims more than there are
+     * free slots, as many again as the total limit: messages whose destination is at its limit
+     * cannot start, and those after them may. What could not start is given back at once.
+     */
     private void pass(Instant now) {
         int free;
         lock.lock();
@@ -199,26 +203,40 @@ public final class QueueRunner implements AutoCloseable {
             lock.unlock();
         }
         if (closed || free <= 0) return;
-        for (QueuedMessage.Lease lease : queue.claimDue(node, now, free, config.lease())) {
-            Claim running;
-            lock.lock();
-            try {
-                running = claims.get(lease.messageId());
-            } finally {
-                lock.unlock();
+        List<QueuedMessage.Lease> unstarted = new ArrayList<>();
+        try {
+            for (QueuedMessage.Lease lease : queue.claimDue(node, now, free + config.maxConcurrent(), config.lease())) {
+                Claim running;
+                lock.lock();
+                try {
+                    running = claims.get(lease.messageId());
+                } finally {
+                    lock.unlock();
+                }
+                if (running != null) { // ours already: its lease ran out unrenewed and we took it again
+                    running.renewed(lease.until());
+                    continue;
+                }
+                Claim claim = new Claim(lease);
+                boolean started = false;
+                try {
+                    Optional<QueuedMessage> m = closed || atLimit() ? Optional.empty() : queue.message(lease.messageId());
+                    started = m.isPresent() && dispatch(claim, m.get(), now);
+                } finally {
+                    if (!started) unstarted.add(lease);
+                }
             }
-            if (running != null) { // ours already: its lease ran out unrenewed and we took it again
-                running.renewed(lease.until());
-                continue;
-            }
-            Claim claim = new Claim(lease);
-            boolean started = false;
-            try {
-                Optional<QueuedMessage> m = closed ? Optional.empty() : queue.message(lease.messageId());
-                started = m.isPresent() && dispatch(claim, m.get(), now);
-            } finally {
-                if (!started) queue.release(lease); // at a limit now: free for any node, ours included, at once
-            }
+        } finally {
+            queue.release(unstarted); // free for any node, ours included, at once
+        }
+    }
+
+    private boolean atLimit() {
+        lock.lock();
+        try {
+            return active >= config.maxConcurrent();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -311,7 +329,7 @@ public final class QueueRunner implements AutoCloseable {
         boolean last = claim.ended();
         if (last && !claim.released() && !claim.lost() && (!failed || closed)) {
             try {
-                queue.release(claim.lease());
+                queue.release(List.of(claim.lease()));
             } catch (RuntimeException e) {
                 LOG.log(WARNING, "queue {0}: cannot give the lease back ({1}); it runs out by itself", claim.messageId(), e.toString());
             }

@@ -75,7 +75,7 @@ final class Reports {
                     r.remoteMta(), Optional.empty()));
         }
         if (finals.isEmpty()) {
-            if (then == OutboundQueue.AfterWrite.RELEASE) queue.release(lease);
+            if (then == OutboundQueue.AfterWrite.RELEASE) queue.release(List.of(lease));
             return;
         }
         if (entries.isEmpty()) {

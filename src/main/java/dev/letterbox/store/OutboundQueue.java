@@ -55,8 +55,8 @@ public interface OutboundQueue {
      */
     Set<Long> renew(String node, Collection<Long> messageIds, Instant until);
 
-    /** Gives a lease back unused (a no-op when it is no longer the owner's). */
-    void release(QueuedMessage.Lease lease);
+    /** Gives leases back, in one write (a no-op for those no longer their owner's). */
+    void release(Collection<QueuedMessage.Lease> leases);
 
     /**
      * Gives back every lease {@code node} holds: at its start, what an earlier run of the same node

@@ -338,14 +338,14 @@ class AdminApiTest {
         Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
         for (var lease : queue.claimDue("test-node", Instant.now().plusSeconds(1), 10_000, Duration.ofMinutes(1))) {
             if (lease.messageId() != id) {
-                queue.release(lease);
+                queue.release(List.of(lease));
                 continue;
             }
             queue.record(lease, List.of(new QueuedMessage.Transition.Deferred(m.recipients().getFirst().id(), tomorrow,
                     "451 4.4.2 connection refused", Optional.empty())), dev.letterbox.store.OutboundQueue.AfterWrite.KEEP);
             assertEquals(Map.of("owner", "test-node", "until", lease.until().toString()),
                     json(call("GET", "/api/queue/" + id, null)).get("lease"), "who is working on it");
-            queue.release(lease);
+            queue.release(List.of(lease));
         }
         assertNull(json(call("GET", "/api/queue/" + id, null)).get("lease"));
 

@@ -120,8 +120,12 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
-    public void release(Lease lease) {
-        GroupCommitWriter.await(writer.submit((db, fx) -> db.update(RELEASE, lease.messageId(), lease.owner())));
+    public void release(Collection<Lease> leases) {
+        if (leases.isEmpty()) return;
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            for (Lease lease : leases) db.update(RELEASE, lease.messageId(), lease.owner());
+            return null;
+        }));
     }
 
     @Override
