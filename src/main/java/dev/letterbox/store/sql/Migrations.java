@@ -27,7 +27,8 @@ final class Migrations {
             "003-inline-blobs.sql",
             "004-queue-reports.sql",
             "005-dmarc-reports.sql",
-            "006-coordination.sql");
+            "006-coordination.sql",
+            "007-queue-leases.sql");
 
     private Migrations() {}
 

@@ -69,7 +69,7 @@ public final class SqlMailStore implements MailStore {
         this.blobs = new SqlBlobStore(blobs, reads);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect);
         try {
