@@ -25,11 +25,13 @@ final class SqlCoordination implements Coordination {
     private final ReadPool reads;
     private final GroupCommitWriter writer;
     private final Dialect dialect;
+    private final DatabaseClock clock;
 
-    SqlCoordination(ReadPool reads, GroupCommitWriter writer, Dialect dialect) {
+    SqlCoordination(ReadPool reads, GroupCommitWriter writer, Dialect dialect, DatabaseClock clock) {
         this.reads = reads;
         this.writer = writer;
         this.dialect = dialect;
+        this.clock = clock;
     }
 
     private <T> T write(GroupCommitWriter.Unit<T> unit) {
@@ -40,7 +42,7 @@ final class SqlCoordination implements Coordination {
 
     @Override
     public boolean tryLock(String name, String owner, Duration ttl) {
-        long now = System.currentTimeMillis();
+        long now = clock.toDatabase(System.currentTimeMillis()); // nodes compare each other's expiries
         return write((db, fx) -> db.update("INSERT INTO coordination_lock (name, owner, expires) VALUES (?, ?, ?) "
                         + "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires "
                         + "WHERE coordination_lock.expires <= ? OR coordination_lock.owner = excluded.owner",
@@ -49,7 +51,7 @@ final class SqlCoordination implements Coordination {
 
     @Override
     public boolean renew(String name, String owner, Duration ttl) {
-        long now = System.currentTimeMillis();
+        long now = clock.toDatabase(System.currentTimeMillis());
         // an expired lock is not renewed even when nobody took it yet: past its expiry it is gone, whoever looks
         return write((db, fx) -> db.update("UPDATE coordination_lock SET expires = ? WHERE name = ? AND owner = ? AND expires > ?",
                 now + ttl.toMillis(), name, owner, now) == 1);

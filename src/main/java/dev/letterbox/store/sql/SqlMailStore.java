@@ -56,10 +56,12 @@ public final class SqlMailStore implements MailStore {
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
     private final SqlCoordination coordination;
+    private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
     private final Thread sweeper;
+    private final Thread clockWatch;
 
     SqlMailStore(Backend backend, FileBlobStore blobs, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
         this.backend = backend;
@@ -69,9 +71,11 @@ public final class SqlMailStore implements MailStore {
         this.blobs = new SqlBlobStore(blobs, reads);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs);
+        this.clock = new DatabaseClock();
+        if (dialect == Dialect.POSTGRESQL) clock.measure(reads);
+        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs, clock);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
-        this.coordination = new SqlCoordination(reads, writer, dialect);
+        this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         try {
             this.feed = backend.startFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -79,6 +83,22 @@ public final class SqlMailStore implements MailStore {
             throw e;
         }
         this.sweeper = Thread.ofVirtual().name("letterbox-blob-recovery").start(this::recover);
+        this.clockWatch = dialect == Dialect.POSTGRESQL
+                ? Thread.ofVirtual().name("letterbox-clock-watch").start(this::watchClock) : null;
+    }
+
+    /** Re-measures the database clock's offset every minute (clocks drift; NTP steps them). */
+    private void watchClock() {
+        while (!closed.get()) {
+            try {
+                Thread.sleep(60_000);
+                clock.measure(reads);
+            } catch (InterruptedException e) {
+                return;
+            } catch (StoreException e) {
+                // the database is unavailable for now; the last offset stands
+            }
+        }
     }
 
     /**
@@ -216,6 +236,7 @@ public final class SqlMailStore implements MailStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         sweeper.interrupt();
+        if (clockWatch != null) clockWatch.interrupt();
         try {
             feed.close();
         } catch (Exception e) {

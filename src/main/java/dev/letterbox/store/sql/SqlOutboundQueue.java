@@ -48,10 +48,12 @@ final class SqlOutboundQueue implements OutboundQueue {
 
     private final Dialect dialect;
     private final ReadPool reads;
+    private final DatabaseClock clock;
     private final GroupCommitWriter writer;
     private final SqlBlobStore blobs;
 
-    SqlOutboundQueue(Dialect dialect, ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs) {
+    SqlOutboundQueue(Dialect dialect, ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs, DatabaseClock clock) {
+        this.clock = clock;
         this.dialect = dialect;
         this.reads = reads;
         this.writer = writer;
@@ -89,6 +91,9 @@ final class SqlOutboundQueue implements OutboundQueue {
     public List<Lease> claimDue(String node, Instant now, int limit, Duration leaseFor) {
         if (limit <= 0) return List.of();
         long until = now.plus(leaseFor).toEpochMilli();
+        // leases are compared across nodes: written and checked in the database's time
+        long dbNow = clock.toDatabase(now.toEpochMilli());
+        long dbUntil = clock.toDatabase(until);
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
             // One statement: the rows are chosen and stamped in the same write. PostgreSQL passes over
             // rows another claimer has locked (SKIP LOCKED) and re-checks the lease on rows changed
@@ -98,7 +103,7 @@ final class SqlOutboundQueue implements OutboundQueue {
                     + "SELECT message_id FROM queue_recipient WHERE state IN ('pending', 'deferred') AND next_attempt <= ?"
                     + " UNION SELECT message_id FROM queue_recipient WHERE notified = 0 AND state IN ('delivered', 'failed'))"
                     + " ORDER BY id LIMIT ?" + dialect.skipLocked + ") RETURNING id",
-                    node, until, now.toEpochMilli(), now.toEpochMilli(), (long) limit);
+                    node, dbUntil, dbNow, now.toEpochMilli(), (long) limit);
             Arrays.sort(ids); // RETURNING gives no order
             List<Lease> out = new ArrayList<>(ids.length);
             for (long id : ids) out.add(new Lease(id, node, Instant.ofEpochMilli(until)));
@@ -113,7 +118,7 @@ final class SqlOutboundQueue implements OutboundQueue {
             Set<Long> renewed = new HashSet<>();
             for (long id : messageIds) {
                 if (db.update("UPDATE queue_message SET lease_until = ? WHERE id = ? AND lease_owner = ?",
-                        until.toEpochMilli(), id, node) == 1) renewed.add(id);
+                        clock.toDatabase(until.toEpochMilli()), id, node) == 1) renewed.add(id);
             }
             return Set.copyOf(renewed);
         }));
@@ -255,7 +260,7 @@ final class SqlOutboundQueue implements OutboundQueue {
     public Optional<QueuedMessage> message(long id) {
         return reads.read(db -> {
             Optional<Row> row = db.first("SELECT " + MESSAGE_COLUMNS + " FROM queue_message WHERE id = ?",
-                    SqlOutboundQueue::mapMessage, id);
+                    this::mapMessage, id);
             if (row.isEmpty()) return Optional.empty();
             List<Recipient> recipients = db.list("SELECT " + RECIPIENT_COLUMNS + " FROM queue_recipient"
                     + " WHERE message_id = ? ORDER BY id", rs -> mapRecipient(rs).recipient(), id);
@@ -268,7 +273,7 @@ final class SqlOutboundQueue implements OutboundQueue {
         return reads.read(db -> {
             Map<Long, Row> envelopes = new LinkedHashMap<>();
             for (Row r : db.list("SELECT " + MESSAGE_COLUMNS + " FROM queue_message WHERE id > ? ORDER BY id LIMIT ?",
-                    SqlOutboundQueue::mapMessage, afterId, (long) limit)) {
+                    this::mapMessage, afterId, (long) limit)) {
                 envelopes.put(r.id(), r);
             }
             if (envelopes.isEmpty()) return List.of();
@@ -301,7 +306,7 @@ final class SqlOutboundQueue implements OutboundQueue {
 
     private record RecipientRow(long messageId, Recipient recipient) {}
 
-    private static Row mapMessage(ResultSet rs) throws SQLException {
+    private Row mapMessage(ResultSet rs) throws SQLException {
         long account = rs.getLong(10);
         OptionalLong accountId = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(account);
         var envelope = new QueuedMessage.Envelope(rs.getString(2), new BlobId(rs.getString(3)), rs.getLong(4),
@@ -309,7 +314,7 @@ final class SqlOutboundQueue implements OutboundQueue {
                 Optional.ofNullable(rs.getString(8)).map(QueuedMessage.Ret::valueOf),
                 Optional.ofNullable(rs.getString(9)), accountId);
         String owner = rs.getString(11);
-        long until = rs.getLong(12);
+        long until = clock.toNode(rs.getLong(12)); // stored in the database's time
         Optional<Lease> lease = owner == null ? Optional.empty()
                 : Optional.of(new Lease(rs.getLong(1), owner, Instant.ofEpochMilli(until)));
         return new Row(rs.getLong(1), envelope, lease);
