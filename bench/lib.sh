@@ -22,15 +22,28 @@ bench_new_data() {
 # testuser1..200@example.test with the reference servers' password "pass", starts the server, waits
 # until WAIT_PORT answers; sets LB_PID and an EXIT trap that stops it and removes DATA.
 bench_start_letterbox() {
-    local data=$1 port=$2
-    "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$data" 200 pass
+    BENCH_DATA=$1 LB_PID=
+    trap bench_stop_letterbox EXIT
+    bench_launch_letterbox "$@"
+}
+
+# bench_launch_letterbox DATA WAIT_PORT [USERS=200]: as bench_start_letterbox, without the trap
+# (for scripts that run several servers and stop them themselves); the accounts go to the store
+# DATA/letterbox.toml names. Fails when WAIT_PORT answers before the server started: another
+# process holds it, and the bench would measure that one.
+bench_launch_letterbox() {
+    local data=$1 port=$2 users=${3:-200}
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then
+        echo "port $port is taken by another process; choose another offset" >&2
+        return 1
+    fi
+    "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.letterbox.bench.BenchUsers "$data" "$users" pass
     "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -jar "$ROOT/target/letterbox.jar" serve \
         --data "$data" --config "$data/letterbox.toml" > "$data/server.log" 2>&1 &
     LB_PID=$!
-    BENCH_DATA=$data
-    trap bench_stop_letterbox EXIT
     for _ in $(seq 1 100); do
         (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+        kill -0 "$LB_PID" 2>/dev/null || break
         sleep 0.2
     done
     echo "Letterbox did not open port $port; see $data/server.log" >&2
@@ -38,7 +51,9 @@ bench_start_letterbox() {
 }
 
 bench_stop_letterbox() {
-    kill "$LB_PID" 2>/dev/null || true
-    wait "$LB_PID" 2>/dev/null || true
+    if [ -n "${LB_PID:-}" ]; then
+        kill "$LB_PID" 2>/dev/null || true
+        wait "$LB_PID" 2>/dev/null || true
+    fi
     rm -rf "$BENCH_DATA"
 }
