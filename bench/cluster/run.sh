@@ -18,6 +18,9 @@
 #        haproxy's n-node frontends at OFFSET + (4+n)*1000, PostgreSQL on OFFSET+432, DNS on OFFSET+53
 #      CONFIGS="sqlite pg pg-h1 pg-h2 pg-h3 ref"  WARMUP=1 (a short unrecorded load on every node first)
 #      KEEP=1 keeps the data directories and logs (printed at the end)
+#      PG_STATEMENTS=1: a diagnostic, not for the figures (it costs PostgreSQL some CPU): loads
+#        pg_stat_statements and prints, for every PostgreSQL load, statements per operation and the
+#        statements that took most of the database's time
 # Letterbox trusts 127.0.0.0/8 (no inbound checks). Its SMTP load goes to testuser201..209, which
 # imaptest (testuser1..200) never opens, so imaptest's mailboxes do not grow with the SMTP rounds.
 # PostgreSQL is Debian's (a throw-away cluster run as the postgres user; fsync ON, the default),
@@ -34,7 +37,7 @@ lb_find_maven
 ROUNDS=${1:-3}
 MSGS=${MSGS:-3000}; SIZE=${SIZE:-10240}; SESSIONS=${SESSIONS:-10}
 CLIENTS=${CLIENTS:-20}; DURATION=${DURATION:-30}   # not SECONDS: that is bash's own clock
-OFFSET=${OFFSET:-41000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}
+OFFSET=${OFFSET:-41000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}
 CONFIGS=${CONFIGS:-sqlite pg pg-h1 pg-h2 pg-h3 ref}
 IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
 [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
@@ -73,13 +76,14 @@ trap cleanup EXIT
 mkdir "$WORK/pg"; chown postgres "$WORK/pg"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg/data" -U letterbox --auth=trust -E UTF8 --no-locale \
     > "$WORK/pg/initdb.log" 2>&1
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 60 \
-    -o "-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >&2
+PG_OPTS="-p $PG_PORT -k $WORK/pg -c listen_addresses=127.0.0.1 -c max_connections=200"
+[ "$PG_STATEMENTS" = 1 ] && PG_OPTS="$PG_OPTS -c shared_preload_libraries=pg_stat_statements"
+runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w -t 60 -o "$PG_OPTS" start >&2
 PG_STARTED=1
 PM_PID=$(head -1 "$WORK/pg/data/postmaster.pid")
-for db in lb_single lb_cluster; do
-    "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U letterbox -d postgres -c "CREATE DATABASE $db"
-done
+psql_admin() { "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U letterbox -d postgres "$@"; }
+for db in lb_single lb_cluster; do psql_admin -c "CREATE DATABASE $db"; done
+[ "$PG_STATEMENTS" = 1 ] && psql_admin -c "CREATE EXTENSION pg_stat_statements"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') pid $PM_PID on $PG_PORT," \
     "fsync $("$PG_BIN/psql" -Atq -h 127.0.0.1 -p "$PG_PORT" -U letterbox -d postgres -c 'SHOW fsync')" >&2
 
@@ -212,17 +216,45 @@ load() {
     fi
 }
 
+# statements_report CONFIG KIND ROUND OPS: with PG_STATEMENTS=1, what the Letterbox databases ran
+# since the last reset, per operation of the load
+STATEMENTS=$WORK/statements
+statements_report() {
+    local ops=$4
+    [ "$ops" -gt 0 ] || return 0
+    {
+        echo "== round $3, $1 $2: PostgreSQL statements per operation ($ops operations)"
+        psql_admin -A -F ' | ' -c "
+            WITH s AS (SELECT * FROM pg_stat_statements
+                       WHERE dbid IN (SELECT oid FROM pg_database WHERE datname LIKE 'lb\_%'))
+            SELECT round(sum(calls)::numeric / $ops, 2) AS statements_per_op,
+                   round((sum(total_exec_time) / $ops)::numeric, 3) AS exec_ms_per_op FROM s" | sed '$d'
+        psql_admin -A -F ' | ' -c "
+            WITH s AS (SELECT * FROM pg_stat_statements
+                       WHERE dbid IN (SELECT oid FROM pg_database WHERE datname LIKE 'lb\_%'))
+            SELECT round(calls::numeric / $ops, 3) AS per_op,
+                   round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct_time,
+                   round(mean_exec_time::numeric, 3) AS mean_ms,
+                   left(regexp_replace(query, '\s+', ' ', 'g'), 150) AS query
+            FROM s ORDER BY total_exec_time DESC LIMIT 12" | sed '$d'
+    } >> "$STATEMENTS"
+}
+
 # measure ROUND CONFIG KIND: one load with the CPU spent meanwhile; appends to RESULTS:
 # round config kind rate ops extra pg_ticks letterbox_ticks haproxy_ticks
 RESULTS=$WORK/results
 measure() {
     local round=$1 config=$2 kind=$3 pids p0 l0 h0 res
     pids=$(config_pids "$config")
+    [ "$PG_STATEMENTS" = 1 ] && psql_admin -o /dev/null -c "SELECT pg_stat_statements_reset()"
     p0=$(pg_ticks); l0=$(ticks $pids); h0=$(ticks $HA_PID)
     if [ "$kind" = smtp ]; then res=$(load "$config" smtp "$MSGS"); else res=$(load "$config" imap "$DURATION"); fi
     # shellcheck disable=SC2086
     echo "$round $config $kind $res $(($(pg_ticks) - p0)) $(($(ticks $pids) - l0)) $(($(ticks $HA_PID) - h0))" \
         | tee -a "$RESULTS" >&2
+    if [ "$PG_STATEMENTS" = 1 ] && [ "${config#pg}" != "$config" ]; then
+        statements_report "$config" "$kind" "$round" "$(echo "$res" | awk '{print $2}')"
+    fi
 }
 
 if [ "$WARMUP" = 1 ]; then  # JIT-compile every node's paths before anything is recorded
@@ -277,3 +309,4 @@ ref_e2e=$(med ref smtp 6)
 [ "$ref_e2e" != "-" ] && echo "Postfix until in the Maildirs (median): $ref_e2e msgs/s"
 echo "DB share = PostgreSQL CPU s / (PostgreSQL + Letterbox JVMs) CPU s over every round of that load;"
 echo "CPU ms/op = (PostgreSQL + Letterbox + haproxy CPU) / messages or imaptest commands"
+if [ "$PG_STATEMENTS" = 1 ]; then echo; cat "$STATEMENTS"; fi
