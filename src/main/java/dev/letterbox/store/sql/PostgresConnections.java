@@ -117,7 +117,7 @@ final class PostgresConnections implements Backend {
     }
 
     @Override
-    public AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node) {
+    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node) {
         return new NotificationFeed(this::dedicatedConnection, bus, node);
     }
 

@@ -61,7 +61,7 @@ public final class SqlMailStore implements MailStore {
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
     private final Thread sweeper;
-    private final Thread clockWatch;
+    private final Housekeeping housekeeping;
 
     SqlMailStore(Backend backend, FileBlobStore blobs, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
         this.backend = backend;
@@ -77,28 +77,13 @@ public final class SqlMailStore implements MailStore {
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         try {
-            this.feed = backend.startFeed(reads, writer, bus, node);
+            this.feed = backend.startFeed(reads, bus, node);
         } catch (RuntimeException e) {
             writer.close();
             throw e;
         }
         this.sweeper = Thread.ofVirtual().name("letterbox-blob-recovery").start(this::recover);
-        this.clockWatch = dialect == Dialect.POSTGRESQL
-                ? Thread.ofVirtual().name("letterbox-clock-watch").start(this::watchClock) : null;
-    }
-
-    /** Re-measures the database clock's offset every minute (clocks drift; NTP steps them). */
-    private void watchClock() {
-        while (!closed.get()) {
-            try {
-                Thread.sleep(60_000);
-                clock.measure(reads);
-            } catch (InterruptedException e) {
-                return;
-            } catch (StoreException e) {
-                // the database is unavailable for now; the last offset stands
-            }
-        }
+        this.housekeeping = new Housekeeping(writer, reads, dialect, clock);
     }
 
     /**
@@ -164,6 +149,11 @@ public final class SqlMailStore implements MailStore {
 
     private <T> GroupCommitWriter.Unit<T> unit(long accountId, Work<WriteTx, T> work) {
         return (db, effects) -> work.run(new SqlWriteTx(db, dialect, accountId, effects, blobs));
+    }
+
+    /** Forgets the expunge tombstones written before {@code cutoff} now (Housekeeping does it after a month). */
+    public int pruneTombstones(Instant cutoff) {
+        return GroupCommitWriter.await(writer.submit((db, fx) -> Housekeeping.pruneTombstones(db, cutoff.toEpochMilli())));
     }
 
     /** Groups and units committed by this store's writer so far (to see group commit at work). */
@@ -236,7 +226,7 @@ public final class SqlMailStore implements MailStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         sweeper.interrupt();
-        if (clockWatch != null) clockWatch.interrupt();
+        housekeeping.close();
         try {
             feed.close();
         } catch (Exception e) {
