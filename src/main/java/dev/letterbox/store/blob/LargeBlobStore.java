@@ -11,8 +11,9 @@ import java.util.function.Predicate;
  * Where the blobs too big for their database row live: files ({@link FileBlobStore}) or chunks in
  * the database itself. The relational store keeps small blobs in the row and hands the rest here.
  *
- * <p>{@link #delete} removes the blob unconditionally as far as this store knows: the caller has
- * made sure nothing refers to it (the relational store checks its {@code blob} row first).
+ * <p>{@link #delete} is called once nothing refers to the blob any more: the relational store
+ * checks its {@code blob} row first (a store inside the database checks again, in the deleting
+ * statement itself, so a blob referred to again on another node keeps its bytes).
  */
 public interface LargeBlobStore extends BlobStore {
     /**

@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -164,6 +165,23 @@ class DatabaseBlobStoreTest {
             }
             assertEquals(1, chunks.chunksFetched() - before, "BODY[]<start.len> of the last bytes reads only the last chunk");
         }
+    }
+
+    /** The proof that nothing holds the whole blob: a JVM with a 32 MB heap writes and reads 50 MB. */
+    @Test
+    void aHeapSmallerThanTheBlobIsEnough() throws Exception {
+        open().close(); // the database, migrated
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), LargeBlobChild.class.getName(), url,
+                dir.resolve("child-blobs").toString(), "50")
+                .redirectError(dir.resolve("child.err").toFile())
+                .start();
+        String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS));
+        assertEquals("SAME", out, "its log: " + Files.readString(dir.resolve("child.err")));
+        assertEquals(0, child.exitValue());
+        assertEquals(200, chunkRows(null)[0]);
     }
 
     @Test
