@@ -32,10 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * back the durability of the first unit for long. While a group commits, the next one queues up:
  * the more writers, the bigger the groups, with no waiting added when there is a single writer.
  *
- * <p>Files of blobs whose last reference went are deleted by this thread too, a grace period after
- * the commit: a reader that looked up the message just before it was expunged can still open the
- * bytes. Deleting on this thread, between groups, after checking that no later unit referred to the
- * blob again, means no unit can start referring to a file that is being deleted.
+ * <p>Big blobs (files, or chunks in the database) whose last reference went are deleted by this
+ * thread too, a grace period after the commit: a reader that looked up the message just before it
+ * was expunged can still open the bytes. Deleting on this thread, between groups, after checking
+ * that no later unit referred to the blob again, means no unit can start referring to a blob that
+ * is being deleted.
  *
  * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
  * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
@@ -167,13 +168,13 @@ final class GroupCommitWriter {
             if (first == stop) break;
             try {
                 if (first != null && runGroup(first)) break;
-                deleteFreedFiles(false);
+                deleteFreedBlobs(false);
             } catch (Throwable t) {
                 // Not expected (units' failures are caught per unit); keep the writer alive regardless.
                 LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
             }
         }
-        deleteFreedFiles(true);
+        deleteFreedBlobs(true);
         Pending<?> left;
         while ((left = queue.poll()) != null) {
             if (left != stop) left.future.completeExceptionally(new StoreException("the store is closed"));
@@ -333,16 +334,16 @@ final class GroupCommitWriter {
         for (Pending<?> p : group) p.complete();
     }
 
-    /** Deletes the freed files whose grace period is over, or all of them (at close). */
-    private void deleteFreedFiles(boolean all) {
+    /** Deletes the freed blobs whose grace period is over, or all of them (at close). */
+    private void deleteFreedBlobs(boolean all) {
         long now = System.nanoTime();
         while (!freed.isEmpty() && (all || freed.peekFirst().dueNanos() - now <= 0)) {
-            deleteFile(freed.poll().blob());
+            deleteFreed(freed.poll().blob());
         }
     }
 
-    /** Deletes a freed blob's file, unless a later unit referred to the blob again (its row is back). */
-    private void deleteFile(BlobId blob) {
+    /** Deletes a freed blob's bytes, unless a later unit referred to the blob again (its row is back). */
+    private void deleteFreed(BlobId blob) {
         try {
             SqlSession db = sessions.acquire();
             try {
@@ -350,9 +351,9 @@ final class GroupCommitWriter {
             } finally {
                 sessions.release(db);
             }
-            blobs.deleteFreedFile(blob);
+            blobs.deleteFreed(blob);
         } catch (IOException | StoreException e) {
-            // The file stays as an orphan; the sweep at the next start removes it.
+            // The bytes stay as an orphan; the sweep at the next start removes them.
             LOG.log(System.Logger.Level.WARNING, "could not delete freed blob " + blob, e);
         }
     }

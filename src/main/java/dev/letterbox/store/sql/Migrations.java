@@ -29,7 +29,8 @@ final class Migrations {
             "005-dmarc-reports.sql",
             "006-coordination.sql",
             "007-queue-leases.sql",
-            "008-tombstone-horizon.sql");
+            "008-tombstone-horizon.sql",
+            "009-blob-chunks.sql");
 
     private Migrations() {}
 

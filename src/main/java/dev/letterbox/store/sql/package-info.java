@@ -18,8 +18,11 @@
  *       values come from one counter and are never handed out twice; UIDNEXT only grows.</li>
  *   <li>{@code account.used_bytes} equals the sum of the sizes of the account's messages after
  *       every unit.</li>
- *   <li>A {@code blob} row exists exactly while a message or a queued message refers to the blob; the file is deleted
- *       after the commit that removed the row, or by the recovery sweep at start after a crash.</li>
+ *   <li>A {@code blob} row exists exactly while a message or a queued message refers to the blob; a big
+ *       blob's bytes (its file, or its {@code blob_chunk} rows) are deleted after the commit that
+ *       removed the row, or by the recovery sweep at start after a crash.</li>
+ *   <li>A big blob's chunks ({@code blobs = "database"}) are each committed before its writer's
+ *       {@code commit()} returns, on a read-pool connection, never by the writer thread.</li>
  *   <li>Every connection runs with WAL and synchronous=FULL: a returned COMMIT is on disk.</li>
  *   <li>Schema changes are numbered migration scripts under {@code migration/}, applied at open;
  *       a database newer than the code is refused.</li>
