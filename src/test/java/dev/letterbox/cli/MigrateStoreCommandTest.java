@@ -93,6 +93,9 @@ class MigrateStoreCommandTest {
         assertEquals(0, r.exit(), r.out() + r.err());
         assertTrue(r.out().contains("message: 8 rows\n"), r.out()); // 5 + 1 - 1 expunged + 2 copies + 1 for bob
         assertTrue(r.out().matches("(?s).*verified: \\d+ tables, \\d+ rows, checksums equal\n.*"), r.out());
+        for (String table : embeddedTables()) {
+            if (!List.of("schema_version", "change_log").contains(table)) assertTrue(r.out().contains("\n" + table + ": "), table);
+        }
         String toml = r.out().substring(r.out().indexOf("[store]\n"));
         assertTrue(toml.contains("backend = \"postgresql\"\nurl = \"" + url + "\"\n"), toml);
         assertTrue(toml.contains("blob_dir = \"" + source.dataDir().resolve("blobs").toAbsolutePath() + "\""), toml);
@@ -173,6 +176,18 @@ class MigrateStoreCommandTest {
         List<String> args = new ArrayList<>(List.of("migrate-store", "--data", source.dataDir().toString(), "--to", url));
         args.addAll(List.of(extra));
         return Cli.run(args.toArray(String[]::new));
+    }
+
+    /** Every table of the schema as the migration scripts made it, whatever they add later. */
+    private List<String> embeddedTables() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + source.dataDir().resolve("letterbox.db"));
+             Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        assertTrue(out.contains("message") && out.contains("dmarc_row"), out.toString());
+        return out;
     }
 
     private String jdbc() {
