@@ -3,6 +3,7 @@ package dev.letterbox.store.sql;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.Coordination;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
@@ -54,6 +55,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
+    private final SqlCoordination coordination;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
@@ -67,8 +69,9 @@ public final class SqlMailStore implements MailStore {
         this.blobs = new SqlBlobStore(blobs, reads);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
+        this.coordination = new SqlCoordination(reads, writer, dialect);
         try {
             this.feed = backend.startFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -117,6 +120,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public DmarcReportStore dmarcReports() {
         return dmarcReports;
+    }
+
+    @Override
+    public Coordination coordination() {
+        return coordination;
     }
 
     @Override
