@@ -188,7 +188,8 @@ public final class StoreMigration {
         try {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + COPY_LOCK + ")")) {
                 rs.next();
-                if (!rs.getBoolean(1)) throw new StoreException("another migrate-store is running on " + target.url());
+                if (!rs.getBoolean(1)) throw new StoreException("another migrate-store is running on " + target.url()
+                        + " (one just killed holds on until PostgreSQL notices its connection is gone)");
             }
             c.setAutoCommit(false);
             return c;
