@@ -26,6 +26,9 @@
  *   <li>Every connection runs with WAL and synchronous=FULL: a returned COMMIT is on disk.</li>
  *   <li>Schema changes are numbered migration scripts under {@code migration/}, applied at open;
  *       a database newer than the code is refused.</li>
+ *   <li>{@code StoreMigration} (migrate-store) learns tables, columns, keys and foreign keys from the
+ *       two databases, not from a list: a table a later script adds is copied and verified too, and
+ *       it must have a primary key (the copy's order and its resume point).</li>
  * </ul>
  */
 package dev.letterbox.store.sql;
