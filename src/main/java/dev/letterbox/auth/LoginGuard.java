@@ -81,7 +81,7 @@ public final class LoginGuard {
                         LOG.log(WARNING, "{0}: logins as {1} are now spaced out after repeated failures from all addresses",
                                 who, printable(username));
                     }
-                    sleep(throttle.delayFor(client));
+                    sleep(effect.delay());
                     return new LoginOutcome.BadCredentials();
                 }
                 case AuthResult.AccountDisabled d -> {

@@ -1,6 +1,8 @@
 package dev.letterbox.auth;
 
 import dev.letterbox.net.ClientBlock;
+import dev.letterbox.store.Coordination;
+import dev.letterbox.store.Coordination.LoginFailures;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The bookkeeping behind failed-login limits, across all protocols, along two axes. It only
- * decides; the waiting is {@link LoginGuard}'s.
+ * The bookkeeping behind failed-login limits, across all protocols and all nodes, along two axes.
+ * It only decides; the waiting is {@link LoginGuard}'s.
  *
  * <p><b>Per client</b> (an IPv4 address, or an IPv6 /64, because one host usually holds a whole
  * /64): after {@code failuresBeforeDelay} failures each failed answer waits longer (doubling from
@@ -35,20 +37,24 @@ import java.util.function.Supplier;
  * someone else's attack. Names that are not accounts are counted the same way, so the delays say
  * nothing about which accounts exist.
  *
- * <p>Checks admitted but not yet ended count as failures for the account's threshold, so a burst
- * of parallel guesses is spaced out from its start rather than after it has failed.
+ * <p><b>Shared and local.</b> The failure counts live in the store's {@link Coordination}, so
+ * guesses spread over several nodes add up: each admission reads them (one indexed read), each
+ * failure writes them, and a success writes only when that client had failures at that account.
+ * What is about checks in progress stays in this process: checks admitted but not yet ended
+ * (they count as failures for the account's threshold, so a burst of parallel guesses is spaced
+ * out from its start rather than after it has failed), the account's next turn, and which clients
+ * are trusted. So each node spaces its own turns, from the shared count: n nodes give an attacker
+ * at most n turns per spacing, not one per address.
  *
  * <p>Records expire: a client's {@code window} after its first failure (or when its block ends,
- * if later), an account's {@code window} after its last failure or check. Each table is bounded;
- * when one overflows, expired records go first, then those that delay nothing yet.
+ * if later), an account's {@code window} after its last failure or check. The store prunes its
+ * expired records; the local tables are bounded and drop expired entries first.
  */
 public final class LoginThrottle {
     /** How long a successful login exempts its client from the per-account spacing. */
     public static final Duration TRUSTED_FOR = Duration.ofDays(30);
     private static final Duration FIRST_DELAY = Duration.ofMillis(250);
     private static final int MAX_RECORDS = 100_000;
-    /** Accounts tracked one by one per client; failures at further names only count in the total. */
-    private static final int MAX_ACCOUNTS_PER_CLIENT = 32;
     private static final int MAX_NAME_LENGTH = 320;
 
     /** Whether, and when, a password may be checked. */
@@ -63,42 +69,31 @@ public final class LoginThrottle {
         record AccountBusy() implements Admission {}
     }
 
-    /** What a failure changed: worth a log line each, once. */
-    public record Failure(boolean clientBlockStarted, boolean accountDelayStarted) {}
+    /**
+     * What a failure changed: worth a log line each, once; and how long to wait before answering
+     * it (the client's delay, counting this failure).
+     */
+    public record Failure(boolean clientBlockStarted, boolean accountDelayStarted, Duration delay) {}
 
     public record Limits(int failuresBeforeDelay, Duration maxDelay, int failuresBeforeBlock, Duration window,
                          Duration blockFor, int accountFailuresBeforeDelay, Duration accountMaxDelay) {}
 
-    private static final class ClientRecord {
-        final Instant firstFailure;
-        Instant blockedUntil;
-        int total;
-        final Map<String, Integer> byAccount = new HashMap<>();
-
-        ClientRecord(Instant firstFailure) {
-            this.firstFailure = firstFailure;
-        }
-    }
-
-    private static final class AccountRecord {
-        int failures;
+    /** This node's part of an account's record: checks under way and the turn they took. */
+    private static final class AccountTurns {
         /** Checks admitted and not yet ended: a burst of parallel guesses counts before it fails. */
         int pending;
         Instant lastActivity;
         Instant nextTurn = Instant.MIN;
-
-        int weight() {
-            return failures + pending;
-        }
     }
 
     private record Trust(String account, InetAddress client) {}
 
     private final Clock clock;
     private final Limits limits;
+    private final Coordination shared;
+    private final Coordination.FailureLimits sharedLimits;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<InetAddress, ClientRecord> clients = new HashMap<>();
-    private final Map<String, AccountRecord> accounts = new HashMap<>();
+    private final Map<String, AccountTurns> accounts = new HashMap<>();
     private final Map<Trust, Instant> trusted = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Trust, Instant> eldest) {
@@ -106,16 +101,18 @@ public final class LoginThrottle {
         }
     };
 
-    public LoginThrottle(Clock clock, Limits limits) {
+    public LoginThrottle(Clock clock, Limits limits, Coordination shared) {
         this.clock = clock;
         this.limits = limits;
+        this.shared = shared;
+        this.sharedLimits = new Coordination.FailureLimits(limits.window(), limits.failuresBeforeBlock(), limits.blockFor());
     }
 
     /** Per-client delays cap at 8 s; the failure windows and the block last {@code blockTime}. */
     public static LoginThrottle of(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime,
-                                   int accountFailuresBeforeDelay, Duration accountMaxDelay) {
+                                   int accountFailuresBeforeDelay, Duration accountMaxDelay, Coordination shared) {
         return new LoginThrottle(Clock.systemUTC(), new Limits(failuresBeforeDelay, Duration.ofSeconds(8),
-                failuresBeforeBlock, blockTime, blockTime, accountFailuresBeforeDelay, accountMaxDelay));
+                failuresBeforeBlock, blockTime, blockTime, accountFailuresBeforeDelay, accountMaxDelay), shared);
     }
 
     /**
@@ -127,16 +124,18 @@ public final class LoginThrottle {
     public Admission admit(InetAddress ip, String username) {
         InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
+        Instant now = clock.instant();
+        LoginFailures counts = shared.loginFailures(key(client), account, now); // read before the lock: no I/O under it
+        if (counts.clientBlocked(now)) return new Admission.ClientBlocked();
         return locked(() -> {
-            Instant now = clock.instant();
-            if (isBlocked(liveClient(client, now), now)) return new Admission.ClientBlocked();
-            AccountRecord a = accountRecord(account, now);
+            AccountTurns a = turns(account, now);
+            int weight = counts.accountFailures() + a.pending;
             Duration wait = Duration.ZERO;
-            if (a.weight() >= limits.accountFailuresBeforeDelay() && !isTrusted(account, client, now)) {
+            if (weight >= limits.accountFailuresBeforeDelay() && !isTrusted(account, client, now)) {
                 Instant turn = a.nextTurn.isAfter(now) ? a.nextTurn : now;
                 wait = Duration.between(now, turn);
                 if (wait.compareTo(limits.accountMaxDelay()) > 0) return new Admission.AccountBusy();
-                a.nextTurn = turn.plus(doubling(a.weight() - limits.accountFailuresBeforeDelay(), limits.accountMaxDelay()));
+                a.nextTurn = turn.plus(doubling(weight - limits.accountFailuresBeforeDelay(), limits.accountMaxDelay()));
             }
             a.pending++;
             a.lastActivity = now;
@@ -146,46 +145,28 @@ public final class LoginThrottle {
 
     /** True while the client is refused outright. */
     public boolean isBlocked(InetAddress ip) {
-        return locked(() -> {
-            Instant now = clock.instant();
-            return isBlocked(liveClient(ClientBlock.of(ip), now), now);
-        });
+        Instant now = clock.instant();
+        return shared.loginFailures(key(ClientBlock.of(ip)), "", now).clientBlocked(now);
     }
 
     /** How long to wait before answering this client's failed attempt (its failures at every account). */
     public Duration delayFor(InetAddress ip) {
-        return locked(() -> {
-            ClientRecord c = liveClient(ClientBlock.of(ip), clock.instant());
-            if (c == null || c.total < limits.failuresBeforeDelay()) return Duration.ZERO;
-            return doubling(c.total - limits.failuresBeforeDelay(), limits.maxDelay());
-        });
+        return clientDelay(shared.loginFailures(key(ClientBlock.of(ip)), "", clock.instant()).clientFailures());
     }
 
     /** Records a failed check (and ends it, if it was admitted). */
     public Failure recordFailure(InetAddress ip, String username) {
         InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
-        return locked(() -> {
-            Instant now = clock.instant();
-            ClientRecord c = liveClient(client, now);
-            if (c == null) {
-                if (clients.size() >= MAX_RECORDS) pruneClients(now);
-                c = new ClientRecord(now);
-                clients.put(client, c);
-            }
-            c.total++;
-            if (c.byAccount.containsKey(account) || c.byAccount.size() < MAX_ACCOUNTS_PER_CLIENT) {
-                c.byAccount.merge(account, 1, Integer::sum);
-            }
-            boolean startsBlock = c.total == limits.failuresBeforeBlock();
-            if (c.total >= limits.failuresBeforeBlock()) c.blockedUntil = now.plus(limits.blockFor());
-
-            AccountRecord a = accountRecord(account, now);
-            if (a.pending > 0) a.pending--;
-            a.failures++;
-            a.lastActivity = now;
-            return new Failure(startsBlock, a.failures == limits.accountFailuresBeforeDelay());
-        });
+        Instant now = clock.instant();
+        LoginFailures after;
+        try {
+            after = shared.countLoginFailure(key(client), account, now, sharedLimits);
+        } finally {
+            endCheck(account, now);
+        }
+        return new Failure(after.clientFailures() == limits.failuresBeforeBlock(),
+                after.accountFailures() == limits.accountFailuresBeforeDelay(), clientDelay(after.clientFailures()));
     }
 
     /**
@@ -195,32 +176,26 @@ public final class LoginThrottle {
     public void recordSuccess(InetAddress ip, String username) {
         InetAddress client = ClientBlock.of(ip);
         String account = accountOf(username);
-        locked(() -> {
-            Instant now = clock.instant();
-            ClientRecord c = liveClient(client, now);
-            if (c != null) {
-                Integer cleared = c.byAccount.remove(account);
-                if (cleared != null) c.total -= cleared;
-                if (c.total == 0 && c.blockedUntil == null) clients.remove(client);
-            }
-            Trust key = new Trust(account, client);
-            trusted.remove(key); // re-inserted last: the eldest trust is the first to go
-            trusted.put(key, now);
-            endCheck(account);
-            return null;
-        });
+        Instant now = clock.instant();
+        try {
+            shared.forgetLoginFailures(key(client), account, now);
+        } finally {
+            locked(() -> {
+                Trust key = new Trust(account, client);
+                trusted.remove(key); // re-inserted last: the eldest trust is the first to go
+                trusted.put(key, now);
+                return null;
+            });
+            endCheck(account, now);
+        }
     }
 
     /** Ends an admitted check that is neither a success nor a failure to count (a disabled account, a store error). */
     public void recordEnd(String username) {
-        String account = accountOf(username);
-        locked(() -> {
-            endCheck(account);
-            return null;
-        });
+        endCheck(accountOf(username), clock.instant());
     }
 
-    /** Runs {@code work} under the lock: every table is read and changed only so. */
+    /** Runs {@code work} under the lock: every local table is read and changed only so. */
     private <T> T locked(Supplier<T> work) {
         lock.lock();
         try {
@@ -230,11 +205,23 @@ public final class LoginThrottle {
         }
     }
 
-    private void endCheck(String account) {
-        AccountRecord a = accounts.get(account);
-        if (a == null) return;
-        if (a.pending > 0) a.pending--;
-        if (a.weight() == 0) accounts.remove(account); // only failures are worth remembering
+    private void endCheck(String account, Instant now) {
+        locked(() -> {
+            AccountTurns a = accounts.get(account);
+            if (a == null) return null;
+            if (expired(a, now)) { // its checks were never ended; a new record starts at the next admission
+                accounts.remove(account);
+                return null;
+            }
+            if (a.pending > 0) a.pending--;
+            if (a.pending == 0 && !a.nextTurn.isAfter(now)) accounts.remove(account); // nothing left to space out
+            return null;
+        });
+    }
+
+    /** The shared records' name for a client: its address, or its /64's. */
+    private static String key(InetAddress client) {
+        return client.getHostAddress();
     }
 
     /** The unit the per-account limits count: the normal form of the name as typed, existing or not. */
@@ -243,13 +230,14 @@ public final class LoginThrottle {
         return name.length() > MAX_NAME_LENGTH ? name.substring(0, MAX_NAME_LENGTH) : name;
     }
 
+    private Duration clientDelay(int failures) {
+        if (failures < limits.failuresBeforeDelay()) return Duration.ZERO;
+        return doubling(failures - limits.failuresBeforeDelay(), limits.maxDelay());
+    }
+
     private static Duration doubling(int step, Duration cap) {
         Duration d = FIRST_DELAY.multipliedBy(1L << Math.min(20, Math.max(0, step)));
         return d.compareTo(cap) > 0 ? cap : d;
-    }
-
-    private static boolean isBlocked(ClientRecord c, Instant now) {
-        return c != null && c.blockedUntil != null && now.isBefore(c.blockedUntil);
     }
 
     private boolean isTrusted(String account, InetAddress client, Instant now) {
@@ -257,45 +245,23 @@ public final class LoginThrottle {
         return since != null && now.isBefore(since.plus(TRUSTED_FOR));
     }
 
-    private ClientRecord liveClient(InetAddress client, Instant now) {
-        ClientRecord c = clients.get(client);
-        if (c != null && clientExpired(c, now)) {
-            clients.remove(client);
-            return null;
-        }
-        return c;
-    }
-
-    /** The account's record, a new one when it had none or it expired. */
-    private AccountRecord accountRecord(String account, Instant now) {
-        AccountRecord a = accounts.get(account);
-        if (a != null && !accountExpired(a, now)) return a;
-        if (a == null && accounts.size() >= MAX_RECORDS) pruneAccounts(now);
-        a = new AccountRecord();
+    /** The account's local record, a new one when it had none or it expired. */
+    private AccountTurns turns(String account, Instant now) {
+        AccountTurns a = accounts.get(account);
+        if (a != null && !expired(a, now)) return a;
+        if (a == null && accounts.size() >= MAX_RECORDS) prune(now);
+        a = new AccountTurns();
         a.lastActivity = now;
         accounts.put(account, a);
         return a;
     }
 
-    private boolean clientExpired(ClientRecord c, Instant now) {
-        return now.isAfter(c.firstFailure.plus(limits.window())) && (c.blockedUntil == null || now.isAfter(c.blockedUntil));
-    }
-
-    private boolean accountExpired(AccountRecord a, Instant now) {
+    private boolean expired(AccountTurns a, Instant now) {
         return now.isAfter(a.lastActivity.plus(limits.window()));
     }
 
-    private void pruneClients(Instant now) {
-        clients.values().removeIf(c -> clientExpired(c, now));
-        if (clients.size() >= MAX_RECORDS) {
-            clients.values().removeIf(c -> c.blockedUntil == null && c.total < limits.failuresBeforeDelay());
-        }
-    }
-
-    private void pruneAccounts(Instant now) {
-        accounts.values().removeIf(a -> accountExpired(a, now));
-        if (accounts.size() >= MAX_RECORDS) {
-            accounts.values().removeIf(a -> a.weight() < limits.accountFailuresBeforeDelay());
-        }
+    private void prune(Instant now) {
+        accounts.values().removeIf(a -> expired(a, now));
+        if (accounts.size() >= MAX_RECORDS) accounts.values().removeIf(a -> !a.nextTurn.isAfter(now));
     }
 }

@@ -22,6 +22,12 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>What is kept: the stored hash string (so a changed password misses) and an HMAC-SHA256 of the
  * password under a random key that never leaves this process. Only successes are remembered; a
  * wrong password always pays the full slow check.
+ *
+ * <p>No invalidation is needed, on this node or any other: the caller reads the stored hash (and
+ * the account's enabled flag) from the database at every login, and a new password is a new hash
+ * (a new salt, even for the same password), so an entry for the old one can never match again.
+ * A password change or a disable made by another node or the CLI counts from its commit, without
+ * waiting for the change feed (ClusterTest shows it).
  */
 final class VerifiedLogins {
     static final long TTL_NANOS = 15L * 60 * 1_000_000_000;

@@ -8,7 +8,8 @@
  * validation is the same everywhere; every protocol checks a password through
  * {@link dev.letterbox.auth.LoginGuard}, so the failed-login limits of
  * {@link dev.letterbox.auth.LoginThrottle} are the same for IMAP, POP3 and SMTP, and a check it
- * admits is always ended (success, failure or neither) so the per-account count never leaks.
+ * admits is always ended (success, failure or neither) so the per-account count never leaks;
+ * its failure counts are the store's, shared by every node.
  * A password hash never runs on a session's (virtual) thread: {@link dev.letterbox.auth.PasswordHasher}
  * computes on its own platform threads, one fewer than the cores, so guesses cannot stall sessions.
  */

@@ -56,6 +56,8 @@ final class QueueCommand {
             e.accountId().ifPresent(a -> System.out.println("account:   " + store.directory().account(a)
                     .map(acc -> acc.address()).orElse("#" + a + " (removed)")));
             System.out.println("blob:      " + e.blob());
+            m.lease().ifPresent(l -> System.out.println("held by:   node " + l.owner() + " until " + l.until()
+                    + (l.until().isAfter(java.time.Instant.now()) ? "" : " (ran out)")));
             for (QueuedMessage.Recipient r : m.recipients()) {
                 System.out.println("recipient: " + r.address() + " " + r.state().name().toLowerCase(java.util.Locale.ROOT)
                         + ", attempts " + r.attempts() + ", next " + r.nextAttempt()

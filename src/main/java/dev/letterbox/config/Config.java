@@ -116,11 +116,13 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code requireTlsDomains}: never send to these domains without TLS and a verified certificate;
      * {@code trustedCertificates}: a PEM file of certificates trusted besides the system's when a
      * certificate must verify; {@code smarthost}: send everything through this relay.
+     * {@code nodeId}: this node's name in a queue shared by several nodes (unique to each);
+     * {@code lease}: how long a node's claim on a message holds off the others without renewal.
      */
     public record Delivery(boolean hold, int remotePort, List<Duration> retryIntervals, Duration expire,
                            int maxConcurrent, int maxPerDomain, Optional<Duration> delayWarning,
                            List<String> requireTlsDomains, Optional<Path> trustedCertificates,
-                           Optional<Smarthost> smarthost) {}
+                           Optional<Smarthost> smarthost, String nodeId, Duration lease) {}
 
     /**
      * The relay host for all outbound mail. {@code implicitTls}: TLS from the first byte (465), else

@@ -305,10 +305,17 @@ public final class ConfigLoader {
         }
         String trusted = section.string("trusted_certificates", "");
         Optional<Config.Smarthost> smarthost = smarthost(section.section("smarthost"));
+        // The machine's name, not the mail host name: nodes behind one name must still differ.
+        String nodeId = section.string("node_id", "");
+        if (nodeId.isEmpty()) nodeId = systemHostname();
+        if (!nodeId.matches("[A-Za-z0-9._:-]{1,100}")) {
+            throw new ConfigException(section.key("node_id") + ": '" + nodeId + "' is not 1-100 letters, digits and . _ : -");
+        }
+        Duration lease = atLeast(section, "lease", Duration.ofMinutes(2), Duration.ofSeconds(1));
         section.finish();
         return new Config.Delivery(hold, remotePort, List.copyOf(intervals), expire, maxConcurrent, maxPerDomain,
                 delayWarning, List.copyOf(requireTls), trusted.isEmpty() ? Optional.empty() : Optional.of(Path.of(trusted)),
-                smarthost);
+                smarthost, nodeId, lease);
     }
 
     private static Config.Antispam antispam(Section section) {

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * {@code GET /api/queue[?after=ID&limit=N]} and {@code GET /api/queue/{id}}: the outbound queue as
  * the relay sees it, one entry per message with each recipient's state. Pages are in id order;
- * {@code next} is the {@code after} of the following page (null on the last). The message bytes
- * are not exposed.
+ * {@code next} is the {@code after} of the following page (null on the last); {@code lease} names
+ * the node working on the message and until when (null when none is). The message bytes are not
+ * exposed.
  *
  * <p>Actions, the same {@link MailQueue} operations as {@code letterbox queue retry|delete}:
  * {@code POST /api/queue/{id}/retry} and {@code POST /api/queue/retry} (every message) make the
@@ -92,7 +93,9 @@ final class QueueEndpoints {
                     "remoteMta", r.remoteMta().orElse(null)));
         }
         QueuedMessage.Envelope e = m.envelope();
+        // the node working on it (several nodes share the queue); until may have passed: then it is anyone's
+        Object lease = m.lease().<Object>map(l -> Json.obj("owner", l.owner(), "until", l.until().toString())).orElse(null);
         return Json.obj("id", m.id(), "sender", e.sender(), "size", e.size(), "received", e.received().toString(),
-                "recipients", recipients);
+                "recipients", recipients, "lease", lease);
     }
 }

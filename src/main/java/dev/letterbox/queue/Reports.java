@@ -57,8 +57,11 @@ final class Reports {
         return !m.envelope().sender().isEmpty() && r.notifyOn().map(n -> n.contains(Notify.DELAY)).orElse(true);
     }
 
-    /** Reports the final, not yet reported recipients of {@code m} in one DSN (or marks them when none is wanted). */
-    void reportFinal(QueuedMessage m) throws IOException {
+    /**
+     * Reports the final, not yet reported recipients of {@code m} in one DSN (or marks them when none
+     * is wanted), under {@code lease}, doing {@code then} with it.
+     */
+    void reportFinal(QueuedMessage m, QueuedMessage.Lease lease, OutboundQueue.AfterWrite then) throws IOException {
         List<Long> finals = new ArrayList<>();
         List<DeliveryReport.Entry> entries = new ArrayList<>();
         for (Recipient r : m.recipients()) {
@@ -71,16 +74,23 @@ final class Reports {
             entries.add(new DeliveryReport.Entry(r.address(), r.orcpt(), action, failed ? r.lastError() : Optional.empty(),
                     r.remoteMta(), Optional.empty()));
         }
-        if (finals.isEmpty()) return;
-        if (entries.isEmpty()) {
-            queue.markReported(m.id(), finals);
+        if (finals.isEmpty()) {
+            if (then == OutboundQueue.AfterWrite.RELEASE) queue.release(List.of(lease));
             return;
         }
-        send(m, entries, finals, List.of());
+        if (entries.isEmpty()) {
+            queue.markReported(lease, finals, then);
+            return;
+        }
+        send(m, lease, then, entries, finals, List.of());
     }
 
-    /** A delay warning for recipients that have waited longer than the configured time and not been warned. */
-    void warnDelayed(QueuedMessage m, Map<Recipient, Outcome.Deferred> deferred, Instant now, Optional<Duration> after) {
+    /**
+     * A delay warning for recipients that have waited longer than the configured time and not been
+     * warned; written under {@code lease}, which it keeps (the attempt's outcomes come next).
+     */
+    void warnDelayed(QueuedMessage m, QueuedMessage.Lease lease, Map<Recipient, Outcome.Deferred> deferred, Instant now,
+                     Optional<Duration> after) {
         if (after.isEmpty() || now.isBefore(m.envelope().received().plus(after.get()))) return;
         List<Long> warned = new ArrayList<>();
         List<DeliveryReport.Entry> entries = new ArrayList<>();
@@ -92,13 +102,14 @@ final class Reports {
         });
         if (entries.isEmpty()) return;
         try {
-            send(m, entries, List.of(), warned);
+            send(m, lease, OutboundQueue.AfterWrite.KEEP, entries, List.of(), warned);
         } catch (IOException e) {
             LOG.log(INFO, "queue {0}: cannot write a delay warning now: {1}", m.id(), e.getMessage());
         }
     }
 
-    private void send(QueuedMessage m, List<DeliveryReport.Entry> entries, List<Long> reported, List<Long> warned) throws IOException {
+    private void send(QueuedMessage m, QueuedMessage.Lease lease, OutboundQueue.AfterWrite then, List<DeliveryReport.Entry> entries,
+                      List<Long> reported, List<Long> warned) throws IOException {
         BlobId blob;
         long size;
         try (BlobStore.BlobWriter w = blobs.create()) {
@@ -109,7 +120,7 @@ final class Reports {
         var envelope = new QueuedMessage.Envelope("", blob, size, Instant.now(), QueuedMessage.Body.EIGHT_BIT_MIME,
                 m.envelope().smtputf8(), Optional.empty(), Optional.empty(), OptionalLong.empty());
         var to = QueuedMessage.NewRecipient.pending(m.envelope().sender(), Optional.empty(), Optional.empty());
-        long id = queue.enqueueReport(envelope, List.of(to), m.id(), reported, warned);
+        long id = queue.enqueueReport(envelope, List.of(to), lease, reported, warned, then);
         LOG.log(INFO, "queue {0}: delivery report queued as {1} to <{2}> for {3} recipient(s): {4}", m.id(), id,
                 m.envelope().sender(), entries.size(), DeliveryReport.subject(entries));
     }

@@ -14,5 +14,11 @@
  * report is queued in the same write that marks what it reports: once, never again after a
  * restart. Mail from the null sender never causes a report, so reports cannot loop. Queued
  * recipients in our own domains are stored locally, never sent out.
+ *
+ * <p>Several nodes may share the queue (one database): a node attempts a message only under a
+ * lease it claimed in the store, renews it while it works, and gives it back with its last outcome
+ * write; outcomes written under a lease another node has since taken are refused. A dead node's
+ * leases run out and its messages go to the others. Each message is attempted by one node at a
+ * time; "delivered once" still rests on at-least-once underneath (see {@link dev.letterbox.queue.QueueRunner}).
  */
 package dev.letterbox.queue;

@@ -145,7 +145,7 @@ public final class LetterboxServer implements AutoCloseable {
     private void startListeners() throws IOException {
         Config.Auth auth = config.auth();
         LoginThrottle throttle = LoginThrottle.of(auth.failuresBeforeDelay(), auth.failuresBeforeBlock(), auth.blockTime(),
-                auth.accountFailuresBeforeDelay(), auth.accountMaxDelay());
+                auth.accountFailuresBeforeDelay(), auth.accountMaxDelay(), store.coordination());
         LoginGuard logins = new LoginGuard(directory, throttle, metrics);
         ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname(), spamLearning());
         listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.List;
 import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -60,10 +61,15 @@ public final class LogSetup {
         root.setLevel(jul);
         // Libraries are chatty at INFO; keep them to warnings unless debugging.
         if (jul != Level.FINE) {
-            Logger.getLogger("org.xbill").setLevel(Level.WARNING);
-            Logger.getLogger("org.sqlite").setLevel(Level.WARNING);
+            for (String library : List.of("org.xbill", "org.sqlite", "org.postgresql", "com.zaxxer.hikari")) {
+                Logger logger = Logger.getLogger(library);
+                logger.setLevel(Level.WARNING);
+                QUIETED.add(logger); // the log manager holds loggers weakly: a collected one forgets its level
+            }
         }
     }
+
+    private static final List<Logger> QUIETED = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final class OneLine extends Formatter {
         /** Numbers as plain digits: a port, UID or size must never read "20,000". */

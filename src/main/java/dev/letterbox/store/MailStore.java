@@ -22,6 +22,9 @@ public interface MailStore extends AutoCloseable {
     /** The tallies of DMARC aggregate reports waiting to be sent. */
     DmarcReportStore dmarcReports();
 
+    /** Locks and failed-login counts shared by every node on this database. */
+    Coordination coordination();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

@@ -8,9 +8,16 @@ import java.util.Set;
 
 /**
  * One message in the outbound queue: its envelope, the blob holding its bytes (trace headers
- * included, no Return-Path) and one row per recipient with that recipient's delivery state.
+ * included, no Return-Path), one row per recipient with that recipient's delivery state, and the
+ * node's lease while one is working on it (a lease whose end has passed may still show).
  */
-public record QueuedMessage(long id, Envelope envelope, List<Recipient> recipients) {
+public record QueuedMessage(long id, Envelope envelope, List<Recipient> recipients, Optional<Lease> lease) {
+
+    /**
+     * A node's claim on a message, from {@link OutboundQueue#claimDue}: until {@code until} no other
+     * node attempts the message. {@code owner} is the claiming node's id.
+     */
+    public record Lease(long messageId, String owner, Instant until) {}
 
     /**
      * What the SMTP transaction said about the message. {@code sender} is empty for the null

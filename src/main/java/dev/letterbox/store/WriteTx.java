@@ -43,4 +43,11 @@ public interface WriteTx extends ReadTx {
 
     /** Returns the current recent mark and moves it to UIDNEXT: this caller now owns those \Recent messages. */
     long claimRecent(long mailboxId);
+
+    /**
+     * Returns the current recent mark and moves it up to {@code upTo} (never back, never past
+     * UIDNEXT): the UIDs from the returned mark up to {@code upTo} are \Recent for this caller alone,
+     * whichever session on whichever node asks at the same time.
+     */
+    long claimRecent(long mailboxId, long upTo);
 }

@@ -15,6 +15,9 @@
  *   <li>A transaction opened for one account never sees or touches another account's mailboxes.</li>
  *   <li>Message bytes are immutable blobs, durable no later than the transaction that first refers
  *       to them; COPY shares the blob. A blob no message or queue entry refers to is deleted.</li>
+ *   <li>What several nodes on one database must agree on is decided in the database, never in one
+ *       process's memory: a mailbox's \Recent mark ({@code WriteTx.claimRecent}), locks with an
+ *       expiry and failed-login counts ({@link dev.letterbox.store.Coordination}).</li>
  * </ul>
  * No implementation detail (SQL, files) leaks through these types.
  */

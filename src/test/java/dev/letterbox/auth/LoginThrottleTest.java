@@ -11,9 +11,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.sql.SqlMailStore;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The throttle's bookkeeping on a hand-moved clock; the sockets-level tests are in LoginLimitsTest. */
+/**
+ * The throttle's bookkeeping on a hand-moved clock, its counts in a real store; the sockets-level
+ * tests are in LoginLimitsTest (one node) and ClusterTest (two).
+ */
 class LoginThrottleTest {
     private static final String ALICE = "alice@example.test";
     private static final String BOB = "bob@example.test";
@@ -36,9 +45,28 @@ class LoginThrottleTest {
         }
     };
 
+    @TempDir
+    Path data;
+    private MailStore store;
+
+    @BeforeEach
+    void openStore() {
+        store = SqlMailStore.openSqlite(data);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
     private LoginThrottle throttle(int freeFailures, int blockAfter, int accountFree, Duration accountMax) {
+        return throttle(store, freeFailures, blockAfter, accountFree, accountMax);
+    }
+
+    /** A throttle on {@code node}: two throttles on two stores of one database are two nodes. */
+    private LoginThrottle throttle(MailStore node, int freeFailures, int blockAfter, int accountFree, Duration accountMax) {
         return new LoginThrottle(clock, new LoginThrottle.Limits(freeFailures, Duration.ofSeconds(4), blockAfter,
-                Duration.ofMinutes(15), Duration.ofMinutes(10), accountFree, accountMax));
+                Duration.ofMinutes(15), Duration.ofMinutes(10), accountFree, accountMax), node.coordination());
     }
 
     private static InetAddress ip(String text) throws Exception {
@@ -182,5 +210,25 @@ class LoginThrottleTest {
         now = now.plus(Duration.ofMinutes(16));
         assertEquals(new Admission.Check(Duration.ZERO), t.admit(ip("198.51.100.5"), ALICE));
         assertEquals(new Admission.Check(Duration.ZERO), t.admit(ip("198.51.100.6"), ALICE));
+    }
+
+    @Test
+    void failuresOnOneNodeSlowAndBlockOnTheOther() throws Exception {
+        try (MailStore other = SqlMailStore.openSqlite(data)) {
+            LoginThrottle a = throttle(store, 2, 4, 2, Duration.ofSeconds(2));
+            LoginThrottle b = throttle(other, 2, 4, 2, Duration.ofSeconds(2));
+            InetAddress ip = ip("192.0.2.77");
+            a.recordFailure(ip, ALICE);
+            b.recordFailure(ip, ALICE);
+            assertEquals(Duration.ofMillis(250), a.delayFor(ip), "two failures, one at each node");
+            assertEquals(new Admission.Check(Duration.ZERO), b.admit(ip("198.51.100.77"), ALICE),
+                    "the account's count is shared: spacing starts with this check");
+            b.recordEnd(ALICE);
+            a.recordFailure(ip, BOB);
+            assertTrue(b.recordFailure(ip, BOB).clientBlockStarted(), "the fourth failure, whichever node counts it");
+            assertInstanceOf(Admission.ClientBlocked.class, a.admit(ip, BOB));
+            assertTrue(a.isBlocked(ip));
+            assertFalse(b.isBlocked(ip("192.0.2.78")));
+        }
     }
 }

@@ -58,6 +58,11 @@ class ConfigLoaderTest {
                 Duration.ofMinutes(30), Duration.ofHours(1)), d.retryIntervals());
         assertEquals(Duration.ofDays(5), d.expire());
         assertTrue(d.delayWarning().isEmpty() && d.smarthost().isEmpty() && d.requireTlsDomains().isEmpty());
+        assertEquals(Duration.ofMinutes(2), d.lease());
+        assertFalse(d.nodeId().isEmpty(), "the machine's name by default");
+        assertEquals("mx-2", parse("[delivery]\nnode_id = \"mx-2\"\n").delivery().nodeId());
+        assertTrue(error("[delivery]\nnode_id = \"two words\"\n").startsWith("delivery.node_id: "));
+        assertTrue(error("[delivery]\nlease = \"0s\"\n").startsWith("delivery.lease: "));
         assertEquals(new Config.Dns(java.util.List.of(), Duration.ofSeconds(5)), parse("").dns());
 
         Config set = parse("[dns]\nservers = [\"127.0.0.1:5353\", \"::1\", \"[::1]:53\"]\ntimeout = \"2s\"\n"

@@ -2,6 +2,7 @@ package dev.letterbox.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.auth.AuthResult;
@@ -335,8 +336,18 @@ class AdminApiTest {
         QueuedMessage m = queue.list(0, 10_000).stream().filter(q -> q.envelope().sender().equals(user)).findFirst().orElseThrow();
         long id = m.id();
         Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
-        queue.record(id, List.of(new QueuedMessage.Transition.Deferred(m.recipients().getFirst().id(), tomorrow,
-                "451 4.4.2 connection refused", Optional.empty())));
+        for (var lease : queue.claimDue("test-node", Instant.now().plusSeconds(1), 10_000, Duration.ofMinutes(1))) {
+            if (lease.messageId() != id) {
+                queue.release(List.of(lease));
+                continue;
+            }
+            queue.record(lease, List.of(new QueuedMessage.Transition.Deferred(m.recipients().getFirst().id(), tomorrow,
+                    "451 4.4.2 connection refused", Optional.empty())), dev.letterbox.store.OutboundQueue.AfterWrite.KEEP);
+            assertEquals(Map.of("owner", "test-node", "until", lease.until().toString()),
+                    json(call("GET", "/api/queue/" + id, null)).get("lease"), "who is working on it");
+            queue.release(List.of(lease));
+        }
+        assertNull(json(call("GET", "/api/queue/" + id, null)).get("lease"));
 
         var retried = call("POST", "/api/queue/" + id + "/retry", null);
         assertEquals(200, retried.statusCode(), retried.body());

@@ -284,6 +284,45 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void claimRecentUpToAUidLeavesLaterMessagesForTheNextClaim() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "upto@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            append(store, a, inbox, "2");
+            append(store, a, inbox, "3");
+            assertEquals(1L, (long) store.write(a, tx -> tx.claimRecent(inbox, 3)), "UIDs 1 and 2 for this caller");
+            assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox, 3)), "then nothing below 3");
+            assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox, 2)), "the mark never moves back");
+            assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox, 99)), "UID 3 for the next caller");
+            assertEquals(4L, (long) store.read(a, tx -> tx.recentMark(inbox)), "never past UIDNEXT");
+        }
+    }
+
+    @Test
+    default void twoNodesClaimingAtOnceShareOutRecentMessages() throws Exception {
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = newAccount(one, "race@example.com");
+            long inbox = mailboxId(one, a, "INBOX");
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= 10; round++) {
+                    append(one, a, inbox, "m" + round);
+                    long upTo = round + 1;
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    var first = threads.submit(() -> { go.await(); return one.write(a, tx -> tx.claimRecent(inbox, upTo)); });
+                    var second = threads.submit(() -> { go.await(); return two.write(a, tx -> tx.claimRecent(inbox, upTo)); });
+                    go.countDown();
+                    long got = (upTo - first.get()) + (upTo - second.get());
+                    assertEquals(1, got, "round " + round + ": the new message went to exactly one claim");
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     default void statusCountsRecentFromAMarkNotYetStoredWhenItIsHigher() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "claimed@example.com");

@@ -20,6 +20,9 @@ public interface StoreFixture {
     /** A new, empty store of the backend under test; the test closes it. */
     MailStore newStore();
 
+    /** Another node on {@code store}'s database (a second process on the same data); the test closes it. */
+    MailStore sameDatabase(MailStore store);
+
     static long newAccount(MailStore store, String address) {
         return newAccount(store, address, 0);
     }

@@ -54,6 +54,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private Map<String, Integer> lastPorts = Map.of();
     private final List<Socket> heldPorts = new ArrayList<>();
     private String listenKeys = "";
+    /** The server whose data directory this one opens too (a second node); null for a server of its own. */
+    private TestServer firstNode;
 
     public TestServer() {
         this("");
@@ -100,8 +102,19 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         stop();
     }
 
+    /**
+     * A second node: another server, same config, on this server's data directory, as a second
+     * process on one database would be. Register it after this one ({@code @Order}), so that it
+     * starts after and stops before; the data directory is this one's to delete.
+     */
+    public TestServer secondNode() {
+        TestServer second = new TestServer(domain, extraToml);
+        second.firstNode = this;
+        return second;
+    }
+
     public void start() throws IOException {
-        if (dataDir == null) dataDir = Files.createTempDirectory("letterbox-test-");
+        if (dataDir == null) dataDir = firstNode != null ? firstNode.dataDir() : Files.createTempDirectory("letterbox-test-");
         StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n" + listenKeys
                 + "[listen.ports]\n");
         for (String name : Config.DEFAULT_PORTS.keySet()) {
@@ -112,7 +125,9 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         // tests not about the checks of mail from the Internet have their loopback client trusted
         if (!extraToml.contains("[antispam]")) toml.append("[antispam]\ntrusted_networks = [\"127.0.0.0/8\"]\n");
         if (onPostgres() && !extraToml.contains("[store]")) {
-            if (databaseUrl == null) databaseUrl = PostgresServer.shared().newDatabase();
+            if (databaseUrl == null) {
+                databaseUrl = firstNode != null ? firstNode.databaseUrl : PostgresServer.shared().newDatabase();
+            }
             toml.append(storeToml());
         }
         toml.append(extraToml);
@@ -175,7 +190,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     public void stop() {
         stopKeepingData();
         releasePorts();
-        if (dataDir != null) deleteTree(dataDir);
+        if (dataDir != null && firstNode == null) deleteTree(dataDir);
         dataDir = null;
         databaseUrl = null;
     }

@@ -15,7 +15,6 @@ public final class ImapService implements ConnectionHandler {
     final Metrics metrics;
     final Config.Imap config;
     final String hostname;
-    final RecentClaims recentClaims = new RecentClaims();
     final CopyListener copies;
 
     /**

@@ -95,12 +95,11 @@ final class MailboxCommands {
     }
 
     /**
-     * The mailbox's counters, with \Recent as this process's sessions have claimed it: a SELECT moves
-     * the stored mark without waiting for the write, and STATUS must not count again what that
-     * session already took (RFC 3501 §2.3.2: a message is \Recent in one session only).
+     * The mailbox's counters; RECENT counts from the stored mark, which a SELECT moves before it
+     * answers, so STATUS never counts again what a session already took (RFC 3501 §2.3.2).
      */
     static MailboxStatus statusOf(ImapSession s, ReadTx tx, long mailboxId) {
-        return tx.status(mailboxId, s.service.recentClaims.claimedMark(mailboxId));
+        return tx.status(mailboxId);
     }
 
     /** One "* STATUS name (...)" response; also used by LIST-STATUS. */

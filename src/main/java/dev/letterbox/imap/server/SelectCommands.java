@@ -10,6 +10,7 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxStatus;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.StoreException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,13 +46,11 @@ final class SelectCommands {
         Mailbox m = o.mailbox();
         UidMap uids = UidMap.of(o.uids());
         Ranges recent = Ranges.EMPTY;
-        if (!s.rev2) {
-            // EXAMINE leaves them \Recent for others; SELECT takes them, atomically among this process's sessions
-            long mark = c.readOnly() ? s.service.recentClaims.mark(m.id(), o.recentMark())
-                    : s.service.recentClaims.claim(m.id(), o.recentMark(), m.uidNext());
-            if (mark < m.uidNext() && uids.size() > 0) {
+        if (!s.rev2 && uids.size() > 0 && o.recentMark() < m.uidNext()) {
+            // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
+            long mark = c.readOnly() ? o.recentMark() : claimRecent(s, m.id(), m.uidNext());
+            if (mark < m.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
-                if (!c.readOnly()) claimRecentLater(s, m.id());
             }
         }
         SelectedMailbox view = new SelectedMailbox(m.id(), m.uidValidity(), c.readOnly(), uids, recent,
@@ -87,12 +86,20 @@ final class SelectCommands {
                 (c.readOnly() ? "EXAMINE" : "SELECT") + " completed");
     }
 
-    /** Moves the mailbox's recent mark to UIDNEXT without waiting for the write to be durable. */
-    static void claimRecentLater(ImapSession s, long mailboxId) {
-        s.service.store.writeAsync(s.account().id(), tx -> tx.claimRecent(mailboxId)).exceptionally(e -> {
-            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot move the recent mark: {1}", s.who(), e.toString());
-            return 0L;
-        });
+    /**
+     * Claims the mailbox's \Recent messages below {@code upTo} and returns the mark as it was: UIDs
+     * from there up to {@code upTo} are \Recent for this session alone (RFC 3501 §2.3.2). The claim
+     * is one write in the store, waited for, so that two sessions selecting at once on two nodes
+     * cannot both take a message; it is made only when the session saw something left to claim.
+     * When it fails the session takes nothing: \Recent is advice, the command goes on.
+     */
+    static long claimRecent(ImapSession s, long mailboxId, long upTo) {
+        try {
+            return s.service.store.write(s.account().id(), tx -> tx.claimRecent(mailboxId, upTo));
+        } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
+            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", s.who(), e.toString());
+            return upTo;
+        }
     }
 
     /**

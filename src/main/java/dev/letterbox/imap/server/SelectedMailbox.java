@@ -178,24 +178,22 @@ final class SelectedMailbox {
 
     /**
      * New messages are \Recent for the first read-write session that sees them (RFC 3501 §2.3.2):
-     * those at or above the mailbox's recent mark as read with them. The mark is moved on without
-     * waiting for it to be durable (a lost move only leaves messages \Recent once more), so new
-     * mail costs no extra synchronous write per session.
+     * those this session claims in the store (see {@link SelectCommands#claimRecent}). When the
+     * mark as read with them is already past them, another session has them and nothing is written.
      */
     private void claimRecent(ImapSession s, long[] added, long storedMark) {
         if (readOnly || s.rev2 || added.length == 0) return;
-        long mark = s.service.recentClaims.claim(id, storedMark, added[added.length - 1] + 1);
-        boolean any = false;
+        long upTo = added[added.length - 1] + 1;
+        if (storedMark >= upTo) return;
+        long mark = SelectCommands.claimRecent(s, id, upTo);
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
         for (long uid : added) {
             if (uid >= mark && uid > recent.max()) {
                 b.add(uid);
-                any = true;
             }
         }
         recent = b.build();
-        if (any) SelectCommands.claimRecentLater(s, id);
     }
 
     /** FETCH (UID FLAGS [MODSEQ]) for messages whose flags another session changed. */

@@ -14,7 +14,7 @@ public final class Pop3Service implements ConnectionHandler {
     final Metrics metrics;
     final Config.Pop3 config;
     final String hostname;
-    final Pop3Locks locks = new Pop3Locks();
+    final Pop3Locks locks;
 
     public Pop3Service(MailStore store, LoginGuard logins, Metrics metrics,
                        Config.Pop3 config, String hostname) {
@@ -23,6 +23,7 @@ public final class Pop3Service implements ConnectionHandler {
         this.metrics = metrics;
         this.config = config;
         this.hostname = hostname;
+        this.locks = new Pop3Locks(store.coordination());
     }
 
     @Override

@@ -41,6 +41,7 @@ final class Pop3Session {
     private final Pop3Reply reply;
     private String pendingUser; // after USER, before PASS
     private Account account; // set in TRANSACTION state
+    private Pop3Locks.Lock lock; // held in TRANSACTION state
     private Maildrop maildrop;
     private int errors;
 
@@ -67,12 +68,16 @@ final class Pop3Session {
                     goOn = !error("line too long");
                 } catch (Pop3SyntaxException e) {
                     goOn = !error(e.getMessage());
+                } catch (StoreException e) {
+                    // the store is unavailable (its database went away): say so, keep the session
+                    LOG.log(WARNING, "{0}: command failed: {1}", who(), e.getMessage());
+                    reply.err(Code.SYS_TEMP, "temporary problem; try again later");
                 }
                 // PIPELINING (RFC 2449 §6.6): answer a batch of commands in one write
                 if (!goOn || !conn.hasBufferedInput()) conn.flush();
             }
         } finally {
-            if (account != null) service.locks.unlock(account.id());
+            if (lock != null) lock.release();
         }
     }
 
@@ -251,7 +256,15 @@ final class Pop3Session {
     }
 
     private boolean open(Account a) throws IOException {
-        if (!service.locks.tryLock(a.id())) {
+        Optional<Pop3Locks.Lock> taken;
+        try {
+            taken = service.locks.tryLock(a.id(), conn.sessionId());
+        } catch (StoreException e) {
+            LOG.log(WARNING, "{0}: cannot lock the maildrop of {1}: {2}", who(), a.address(), e.getMessage());
+            reply.err(Code.SYS_TEMP, "cannot open your maildrop right now; try again later");
+            return true;
+        }
+        if (taken.isEmpty()) {
             LOG.log(INFO, "{0}: login for {1}: maildrop in use", who(), a.address());
             reply.err(Code.IN_USE, "maildrop already locked by another POP3 session");
             return true;
@@ -270,12 +283,13 @@ final class Pop3Session {
                 return new Maildrop(inbox.id(), inbox.uidValidity(), all);
             });
         } catch (StoreException e) {
-            service.locks.unlock(a.id());
+            taken.get().release();
             LOG.log(WARNING, "{0}: cannot open maildrop of {1}: {2}", who(), a.address(), e.getMessage());
             reply.err(Code.SYS_TEMP, "cannot open your maildrop right now; try again later");
             return true;
         }
         account = a;
+        lock = taken.get();
         conn.loggedIn();
         LOG.log(INFO, "{0}: login {1} ({2} messages)", who(), a.address(), maildrop.count());
         reply.ok("Logged in, " + maildrop.liveCount() + " messages (" + maildrop.liveSize() + " octets)");
@@ -371,6 +385,13 @@ final class Pop3Session {
         }
         long[] deleted = maildrop.deletedUids();
         long[] seen = maildrop.retrievedUids();
+        if (lock.lost() && (deleted.length > 0 || seen.length > 0)) {
+            // another session may hold the maildrop now (RFC 1939 §8: one session at a time changes it)
+            LOG.log(WARNING, "{0}: logout {1}: lock lost, {2} deletions not applied", who(), account.address(), deleted.length);
+            reply.err(Code.SYS_TEMP, "the maildrop lock was lost; no messages were deleted, try again");
+            conn.flush();
+            return;
+        }
         try {
             if (deleted.length > 0 || seen.length > 0) {
                 service.store.write(account.id(), tx -> {
@@ -387,6 +408,9 @@ final class Pop3Session {
             conn.flush();
             return;
         }
+        // let go before answering: a client that reconnects at once, to any node, finds the maildrop free
+        lock.release();
+        lock = null;
         LOG.log(INFO, "{0}: logout {1}, {2} deleted", who(), account.address(), deleted.length);
         reply.ok("bye, " + deleted.length + " messages deleted");
         conn.flush();

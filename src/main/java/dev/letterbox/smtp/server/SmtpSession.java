@@ -1,6 +1,7 @@
 package dev.letterbox.smtp.server;
 
 import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.LineTooLongException;
@@ -10,6 +11,7 @@ import dev.letterbox.smtp.SmtpParser;
 import dev.letterbox.smtp.SmtpReply;
 import dev.letterbox.smtp.SmtpSyntaxException;
 import dev.letterbox.store.Account;
+import dev.letterbox.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -107,7 +109,18 @@ final class SmtpSession {
             return;
         }
         long started = System.nanoTime();
-        dispatch(command);
+        try {
+            dispatch(command);
+        } catch (StoreException e) {
+            // The store is unavailable (its database went away): the sender keeps the message and
+            // tries again later, and this session goes on. Mid-BDAT we cannot know where the chunk
+            // ends, so there the connection closes.
+            LOG.log(WARNING, "{0}: {1} failed: {2}", who(), command.verb(), e.getMessage());
+            if (command instanceof SmtpCommand.Rcpt && tx != null) tx.refused++;
+            boolean lost = command instanceof SmtpCommand.Bdat;
+            reply(SmtpReply.of(lost ? 421 : 451, "4.3.0", "temporary local problem; try again later"));
+            if (lost) ending = true;
+        }
         service.metrics.commandLatency("smtp", command.verb(), System.nanoTime() - started);
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Announces changes committed by other processes: every {@link #POLL_MILLIS} it reads the
  * {@code change_log} rows after the last one seen and publishes those another node wrote (this
  * node's own were published by the writer right after commit). Once a minute it asks the writer to
- * prune old rows.
+ * prune old rows, and expired locks and login-failure records with them (see {@link SqlCoordination}).
  *
  * <p>The feed relies on rows becoming visible in {@code seq} order, which holds with SQLite's single
  * writer. Several PostgreSQL nodes will need more (sequence values can commit out of order).
@@ -52,7 +52,10 @@ final class ChangeFeed implements AutoCloseable {
                 poll();
                 if (System.currentTimeMillis() >= nextPrune) {
                     nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MILLIS;
-                    writer.submit((db, fx) -> ChangeLog.prune(db, System.currentTimeMillis()));
+                    writer.submit((db, fx) -> {
+                        long now = System.currentTimeMillis();
+                        return ChangeLog.prune(db, now) + SqlCoordination.prune(db, now);
+                    });
                 }
             } catch (StoreException e) {
                 if (running) LOG.log(System.Logger.Level.WARNING, "reading the change feed failed", e);

@@ -108,10 +108,11 @@ final class MailboxQueries {
                 mailboxId).orElseThrow();
     }
 
-    /** Moves the recent mark to UIDNEXT and returns where it was. */
-    static long claimRecent(SqlSession db, Mailbox mailbox) {
+    /** Moves the recent mark up to {@code upTo} (at most UIDNEXT, never back) and returns where it was. */
+    static long claimRecent(SqlSession db, Mailbox mailbox, long upTo) {
         long old = recentMark(db, mailbox.id());
-        db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mailbox.uidNext(), mailbox.id());
+        long mark = Math.min(upTo, mailbox.uidNext());
+        if (mark > old) db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mark, mailbox.id());
         return old;
     }
 

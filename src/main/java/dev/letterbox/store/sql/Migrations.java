@@ -26,7 +26,9 @@ final class Migrations {
             "002-queue.sql",
             "003-inline-blobs.sql",
             "004-queue-reports.sql",
-            "005-dmarc-reports.sql");
+            "005-dmarc-reports.sql",
+            "006-coordination.sql",
+            "007-queue-leases.sql");
 
     private Migrations() {}
 

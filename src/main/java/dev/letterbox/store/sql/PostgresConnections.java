@@ -28,7 +28,7 @@ import java.util.Properties;
  */
 final class PostgresConnections implements Backend {
     /** How long a borrow waits for a connection before the command fails (temporarily). */
-    private static final long BORROW_TIMEOUT_MILLIS = 5_000;
+    private static final long BORROW_TIMEOUT_MILLIS = 3_000;
     /** Serialises schema migrations of nodes starting at once (any fixed number all nodes agree on). */
     private static final long MIGRATION_LOCK = 0x4C65747465726278L;
 

@@ -3,6 +3,7 @@ package dev.letterbox.store.sql;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.ChangeBus;
+import dev.letterbox.store.Coordination;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
@@ -54,10 +55,13 @@ public final class SqlMailStore implements MailStore {
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
+    private final SqlCoordination coordination;
+    private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
     private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
     private final Thread sweeper;
+    private final Thread clockWatch;
 
     SqlMailStore(Backend backend, FileBlobStore blobs, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
         this.backend = backend;
@@ -67,8 +71,11 @@ public final class SqlMailStore implements MailStore {
         this.blobs = new SqlBlobStore(blobs, reads);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
-        this.queue = new SqlOutboundQueue(reads, writer, this.blobs);
+        this.clock = new DatabaseClock();
+        if (dialect == Dialect.POSTGRESQL) clock.measure(reads);
+        this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs, clock);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
+        this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         try {
             this.feed = backend.startFeed(reads, writer, bus, node);
         } catch (RuntimeException e) {
@@ -76,6 +83,22 @@ public final class SqlMailStore implements MailStore {
             throw e;
         }
         this.sweeper = Thread.ofVirtual().name("letterbox-blob-recovery").start(this::recover);
+        this.clockWatch = dialect == Dialect.POSTGRESQL
+                ? Thread.ofVirtual().name("letterbox-clock-watch").start(this::watchClock) : null;
+    }
+
+    /** Re-measures the database clock's offset every minute (clocks drift; NTP steps them). */
+    private void watchClock() {
+        while (!closed.get()) {
+            try {
+                Thread.sleep(60_000);
+                clock.measure(reads);
+            } catch (InterruptedException e) {
+                return;
+            } catch (StoreException e) {
+                // the database is unavailable for now; the last offset stands
+            }
+        }
     }
 
     /**
@@ -117,6 +140,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public DmarcReportStore dmarcReports() {
         return dmarcReports;
+    }
+
+    @Override
+    public Coordination coordination() {
+        return coordination;
     }
 
     @Override
@@ -208,6 +236,7 @@ public final class SqlMailStore implements MailStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         sweeper.interrupt();
+        if (clockWatch != null) clockWatch.interrupt();
         try {
             feed.close();
         } catch (Exception e) {

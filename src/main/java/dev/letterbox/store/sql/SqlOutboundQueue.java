@@ -1,8 +1,10 @@
 package dev.letterbox.store.sql;
 
 import dev.letterbox.store.BlobId;
+import dev.letterbox.store.LeaseLostException;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.store.QueuedMessage.Lease;
 import dev.letterbox.store.QueuedMessage.Notify;
 import dev.letterbox.store.QueuedMessage.Recipient;
 import dev.letterbox.store.QueuedMessage.State;
@@ -11,11 +13,14 @@ import dev.letterbox.store.StoreException;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,18 +36,25 @@ import java.util.Set;
  */
 final class SqlOutboundQueue implements OutboundQueue {
     private static final String MESSAGE_COLUMNS =
-            "id, sender, blob_id, size, received, body, smtputf8, ret, env_id, account_id";
+            "id, sender, blob_id, size, received, body, smtputf8, ret, env_id, account_id, lease_owner, lease_until";
     private static final String RECIPIENT_COLUMNS =
             "message_id, id, address, notify, orcpt, state, attempts, next_attempt, last_error, remote_mta, notified, delay_warned";
 
     /** Only recipients still waiting change: a late or repeated outcome cannot undo a final state. */
     private static final String WAITING = " AND state IN ('pending', 'deferred')";
+    /** Gives a message's lease back, only when it is still the given owner's. */
+    private static final String RELEASE = "UPDATE queue_message SET lease_owner = NULL, lease_until = NULL"
+            + " WHERE id = ? AND lease_owner = ?";
 
+    private final Dialect dialect;
     private final ReadPool reads;
+    private final DatabaseClock clock;
     private final GroupCommitWriter writer;
     private final SqlBlobStore blobs;
 
-    SqlOutboundQueue(ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs) {
+    SqlOutboundQueue(Dialect dialect, ReadPool reads, GroupCommitWriter writer, SqlBlobStore blobs, DatabaseClock clock) {
+        this.clock = clock;
+        this.dialect = dialect;
         this.reads = reads;
         this.writer = writer;
         this.blobs = blobs;
@@ -76,15 +88,76 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
-    public List<Long> due(Instant now, int limit) {
-        return reads.read(db -> {
-            long[] ids = db.longs("SELECT message_id FROM queue_recipient WHERE state IN ('pending', 'deferred')"
-                    + " AND next_attempt <= ? UNION SELECT message_id FROM queue_recipient WHERE notified = 0"
-                    + " AND state IN ('delivered', 'failed') ORDER BY 1 LIMIT ?", now.toEpochMilli(), (long) limit);
-            List<Long> out = new ArrayList<>(ids.length);
-            for (long id : ids) out.add(id);
+    public List<Lease> claimDue(String node, Instant now, int limit, Duration leaseFor) {
+        if (limit <= 0) return List.of();
+        long until = now.plus(leaseFor).toEpochMilli();
+        // leases are compared across nodes: written and checked in the database's time
+        long dbNow = clock.toDatabase(now.toEpochMilli());
+        long dbUntil = clock.toDatabase(until);
+        return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            // One statement: the rows are chosen and stamped in the same write. PostgreSQL passes over
+            // rows another claimer has locked (SKIP LOCKED) and re-checks the lease on rows changed
+            // since its snapshot; SQLite's single writer runs claims one after the other.
+            long[] ids = db.longs("UPDATE queue_message SET lease_owner = ?, lease_until = ? WHERE id IN ("
+                    + "SELECT id FROM queue_message WHERE (lease_until IS NULL OR lease_until <= ?) AND id IN ("
+                    + "SELECT message_id FROM queue_recipient WHERE state IN ('pending', 'deferred') AND next_attempt <= ?"
+                    + " UNION SELECT message_id FROM queue_recipient WHERE notified = 0 AND state IN ('delivered', 'failed'))"
+                    + " ORDER BY id LIMIT ?" + dialect.skipLocked + ") RETURNING id",
+                    node, dbUntil, dbNow, now.toEpochMilli(), (long) limit);
+            Arrays.sort(ids); // RETURNING gives no order
+            List<Lease> out = new ArrayList<>(ids.length);
+            for (long id : ids) out.add(new Lease(id, node, Instant.ofEpochMilli(until)));
             return out;
-        });
+        }));
+    }
+
+    @Override
+    public Set<Long> renew(String node, Collection<Long> messageIds, Instant until) {
+        if (messageIds.isEmpty()) return Set.of();
+        return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            Set<Long> renewed = new HashSet<>();
+            for (long id : messageIds) {
+                if (db.update("UPDATE queue_message SET lease_until = ? WHERE id = ? AND lease_owner = ?",
+                        clock.toDatabase(until.toEpochMilli()), id, node) == 1) renewed.add(id);
+            }
+            return Set.copyOf(renewed);
+        }));
+    }
+
+    @Override
+    public void release(Collection<Lease> leases) {
+        if (leases.isEmpty()) return;
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            for (Lease lease : leases) db.update(RELEASE, lease.messageId(), lease.owner());
+            return null;
+        }));
+    }
+
+    @Override
+    public int releaseAll(String node) {
+        return GroupCommitWriter.await(writer.submit((db, fx) ->
+                db.update("UPDATE queue_message SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?", node)));
+    }
+
+    /**
+     * The check that a write under {@code lease} is still the holder's, first in its unit: it
+     * touches the message row (released, or kept as it is), which on PostgreSQL also locks it until
+     * the commit, so no claim slips in between the check and the outcomes. A lease that ran out
+     * but that nobody else took is still the holder's: its outcomes are the only ones there are.
+     * Returns false when the message has left the queue (the writes that follow change nothing).
+     *
+     * @throws LeaseLostException another node holds the message, or nobody does after someone released it
+     */
+    private static boolean holding(SqlSession db, Lease lease, AfterWrite then) {
+        int rows = then == AfterWrite.RELEASE
+                ? db.update(RELEASE, lease.messageId(), lease.owner())
+                : db.update("UPDATE queue_message SET lease_owner = lease_owner WHERE id = ? AND lease_owner = ?",
+                        lease.messageId(), lease.owner());
+        if (rows == 1) return true;
+        if (db.firstLong("SELECT 1 FROM queue_message WHERE id = ?", lease.messageId()).isPresent()) {
+            throw new LeaseLostException(lease.messageId(), lease.owner());
+        }
+        return false;
     }
 
     @Override
@@ -96,8 +169,10 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
-    public boolean record(long messageId, List<Transition> transitions) {
+    public boolean record(Lease lease, List<Transition> transitions, AfterWrite then) {
+        long messageId = lease.messageId();
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            if (!holding(db, lease, then)) return false;
             for (Transition t : transitions) {
                 switch (t) {
                     case Transition.Delivered d -> db.update("UPDATE queue_recipient SET state = 'delivered', attempts = attempts + 1,"
@@ -116,10 +191,12 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
-    public long enqueueReport(QueuedMessage.Envelope report, List<QueuedMessage.NewRecipient> recipients, long aboutMessage,
-                              Collection<Long> reported, Collection<Long> delayWarned) {
+    public long enqueueReport(QueuedMessage.Envelope report, List<QueuedMessage.NewRecipient> recipients, Lease lease,
+                              Collection<Long> reported, Collection<Long> delayWarned, AfterWrite then) {
         if (recipients.isEmpty()) throw new IllegalArgumentException("a report needs a recipient");
+        long aboutMessage = lease.messageId();
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            holding(db, lease, then); // a message gone meanwhile: the report is about what the holder saw
             long id = insert(db, fx, report, recipients);
             mark(db, "notified", aboutMessage, reported);
             mark(db, "delay_warned", aboutMessage, delayWarned);
@@ -129,8 +206,10 @@ final class SqlOutboundQueue implements OutboundQueue {
     }
 
     @Override
-    public boolean markReported(long messageId, Collection<Long> recipientIds) {
+    public boolean markReported(Lease lease, Collection<Long> recipientIds, AfterWrite then) {
+        long messageId = lease.messageId();
         return GroupCommitWriter.await(writer.submit((db, fx) -> {
+            if (!holding(db, lease, then)) return false;
             mark(db, "notified", messageId, recipientIds);
             return removeIfDone(db, fx, messageId);
         }));
@@ -181,21 +260,21 @@ final class SqlOutboundQueue implements OutboundQueue {
     public Optional<QueuedMessage> message(long id) {
         return reads.read(db -> {
             Optional<Row> row = db.first("SELECT " + MESSAGE_COLUMNS + " FROM queue_message WHERE id = ?",
-                    SqlOutboundQueue::mapMessage, id);
+                    this::mapMessage, id);
             if (row.isEmpty()) return Optional.empty();
             List<Recipient> recipients = db.list("SELECT " + RECIPIENT_COLUMNS + " FROM queue_recipient"
                     + " WHERE message_id = ? ORDER BY id", rs -> mapRecipient(rs).recipient(), id);
-            return Optional.of(new QueuedMessage(id, row.get().envelope(), recipients));
+            return Optional.of(new QueuedMessage(id, row.get().envelope(), recipients, row.get().lease()));
         });
     }
 
     @Override
     public List<QueuedMessage> list(long afterId, int limit) {
         return reads.read(db -> {
-            Map<Long, QueuedMessage.Envelope> envelopes = new LinkedHashMap<>();
+            Map<Long, Row> envelopes = new LinkedHashMap<>();
             for (Row r : db.list("SELECT " + MESSAGE_COLUMNS + " FROM queue_message WHERE id > ? ORDER BY id LIMIT ?",
-                    SqlOutboundQueue::mapMessage, afterId, (long) limit)) {
-                envelopes.put(r.id(), r.envelope());
+                    this::mapMessage, afterId, (long) limit)) {
+                envelopes.put(r.id(), r);
             }
             if (envelopes.isEmpty()) return List.of();
             long last = envelopes.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -205,7 +284,8 @@ final class SqlOutboundQueue implements OutboundQueue {
                 byMessage.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r.recipient());
             }
             List<QueuedMessage> out = new ArrayList<>();
-            envelopes.forEach((id, env) -> out.add(new QueuedMessage(id, env, List.copyOf(byMessage.getOrDefault(id, List.of())))));
+            envelopes.forEach((id, row) -> out.add(new QueuedMessage(id, row.envelope(),
+                    List.copyOf(byMessage.getOrDefault(id, List.of())), row.lease())));
             return out;
         });
     }
@@ -222,18 +302,22 @@ final class SqlOutboundQueue implements OutboundQueue {
         });
     }
 
-    private record Row(long id, QueuedMessage.Envelope envelope) {}
+    private record Row(long id, QueuedMessage.Envelope envelope, Optional<Lease> lease) {}
 
     private record RecipientRow(long messageId, Recipient recipient) {}
 
-    private static Row mapMessage(ResultSet rs) throws SQLException {
+    private Row mapMessage(ResultSet rs) throws SQLException {
         long account = rs.getLong(10);
         OptionalLong accountId = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(account);
         var envelope = new QueuedMessage.Envelope(rs.getString(2), new BlobId(rs.getString(3)), rs.getLong(4),
                 Instant.ofEpochMilli(rs.getLong(5)), body(rs.getString(6)), rs.getInt(7) != 0,
                 Optional.ofNullable(rs.getString(8)).map(QueuedMessage.Ret::valueOf),
                 Optional.ofNullable(rs.getString(9)), accountId);
-        return new Row(rs.getLong(1), envelope);
+        String owner = rs.getString(11);
+        long until = clock.toNode(rs.getLong(12)); // stored in the database's time
+        Optional<Lease> lease = owner == null ? Optional.empty()
+                : Optional.of(new Lease(rs.getLong(1), owner, Instant.ofEpochMilli(until)));
+        return new Row(rs.getLong(1), envelope, lease);
     }
 
     private static RecipientRow mapRecipient(ResultSet rs) throws SQLException {

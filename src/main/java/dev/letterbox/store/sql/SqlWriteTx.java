@@ -254,7 +254,12 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public long claimRecent(long mailboxId) {
-        return MailboxQueries.claimRecent(db, MailboxQueries.lock(db, dialect, accountId, mailboxId));
+        return claimRecent(mailboxId, Long.MAX_VALUE);
+    }
+
+    @Override
+    public long claimRecent(long mailboxId, long upTo) {
+        return MailboxQueries.claimRecent(db, MailboxQueries.lock(db, dialect, accountId, mailboxId), upTo);
     }
 
     /** The unit's MODSEQ for the mailbox: raises HIGHESTMODSEQ at the first change only. */

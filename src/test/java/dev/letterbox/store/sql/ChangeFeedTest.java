@@ -44,6 +44,8 @@ class ChangeFeedTest {
             assertEquals(new Change.MailboxList(a), heard.poll(3, TimeUnit.SECONDS));
             cli.directory().setEnabled(a, false);
             assertEquals(new Change.AccountChanged(a), heard.poll(3, TimeUnit.SECONDS));
+            cli.directory().setPasswordHash(a, "$changed$by$cli");
+            assertEquals(new Change.AccountChanged(a), heard.poll(3, TimeUnit.SECONDS), "a password change is announced too");
 
             // The server's own write is announced once, by its writer, not again by its poller.
             append(server, a, inbox, "local");

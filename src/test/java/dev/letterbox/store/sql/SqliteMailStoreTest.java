@@ -18,6 +18,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,11 +39,21 @@ class SqliteMailStoreTest implements MailStoreContract {
     @TempDir
     Path dir;
     private int stores;
+    private final Map<MailStore, Path> dirs = new IdentityHashMap<>();
 
     @Override
     public MailStore newStore() {
         // A short grace for freed blob files, so the contract's "freed blobs are deleted" is quick to see.
-        return SqlMailStore.openSqlite(dir.resolve("store" + stores++), Duration.ofMillis(50));
+        Path data = dir.resolve("store" + stores++);
+        MailStore store = SqlMailStore.openSqlite(data, Duration.ofMillis(50));
+        dirs.put(store, data);
+        return store;
+    }
+
+    /** A second store on the same data directory: a second process, as a second node will be. */
+    @Override
+    public MailStore sameDatabase(MailStore store) {
+        return SqlMailStore.openSqlite(dirs.get(store), Duration.ofMillis(50));
     }
 
     @Test
