@@ -3,11 +3,17 @@ package dev.letterbox.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.relay.OutboundTls;
+import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.testing.Eventually;
 import dev.letterbox.testing.LetterboxCluster;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.NodeProcess;
+import dev.letterbox.testing.ScriptedSmtpServer;
+import dev.letterbox.testing.TestDnsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * separate processes on one database, haproxy (TCP, send-proxy-v2) in front of SMTP and IMAP. SMTP
  * and IMAP clients load the cluster through haproxy, one node is SIGKILLed in the middle, the
  * clients reconnect to the others and go on; then every message a client was told is stored
- * (250 / tagged OK) must be in the store exactly once. And a client IDLEing on one node hears of an
- * APPEND on another within tens of milliseconds.
+ * (250 / tagged OK) must be in the store exactly once. The killed node is the one in the middle of
+ * delivering a message to a remote server; a survivor delivers it once the dead node's lease has run
+ * out. And a client IDLEing on one node hears of an APPEND on another within tens of milliseconds.
  *
  * <p>Needs PostgreSQL and haproxy: skipped without them, required in CI (LETTERBOX_REQUIRE_TOOLS=1).
  */
@@ -51,16 +59,28 @@ class NodeFailoverTest {
     @TempDir
     static Path dir;
 
+    /** How long a node's claim on a queued message keeps the others off: short, so the takeover is quick to see. */
+    private static final Duration LEASE = Duration.ofSeconds(3);
+
     private static LetterboxCluster cluster;
+    private static TestDnsServer dns;
+    private static ScriptedSmtpServer sink; // remote.test's mail server
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = LetterboxCluster.start(dir, 3, i -> "");
+        dns = new TestDnsServer();
+        dns.mx("remote.test", 10, "mx.remote.test").a("mx.remote.test", "127.0.0.1");
+        sink = new ScriptedSmtpServer();
+        cluster = LetterboxCluster.start(dir, 3, i -> "[dns]\nservers = [\"" + dns.address() + "\"]\ntimeout = \"1s\"\n"
+                + "[delivery]\nremote_port = " + sink.port() + "\nretry_intervals = [\"1s\"]\nnode_id = \"node" + i + "\"\n"
+                + "lease = \"" + LEASE.toSeconds() + "s\"\n");
     }
 
     @AfterAll
-    static void stopCluster() {
+    static void stopCluster() throws IOException {
         if (cluster != null) cluster.close();
+        if (sink != null) sink.close();
+        if (dns != null) dns.close();
     }
 
     /** Run first, on a quiet cluster; the failover test measures again on the survivors, under no load. */
@@ -103,10 +123,21 @@ class NodeFailoverTest {
         }
 
         long loadStart = System.nanoTime();
+        // mail for a remote recipient, in the middle of its delivery when the node working on it dies:
+        // the sink has the data and holds back its answer
+        sink.dataDelay(Duration.ofMinutes(5).toMillis());
+        String sender = cluster.addUser("remote-sender");
+        long queued = submitRemote(cluster.node("node3"), sender, "remote-1@remote.test", "remote 1");
+        Eventually.until(Duration.ofSeconds(20), "the first delivery attempt to be in DATA",
+                () -> sink.received().stream().anyMatch(r -> r.data().contains("Subject: remote 1\r\n")));
+        String holder = cluster.store().queue().message(queued).flatMap(QueuedMessage::lease).orElseThrow().owner();
+
         Thread.sleep(LOAD_BEFORE_KILL.toMillis());
         int ackedBeforeKill = ledger.acknowledged().size();
-        NodeProcess victim = cluster.node("node3");
+        NodeProcess victim = cluster.node(holder); // the node holding the remote message's lease
         victim.kill(); // SIGKILL: no shutdown, no flush, connections reset by the kernel
+        long killed = System.nanoTime();
+        sink.dataDelay(0);
         Thread.sleep(LOAD_AFTER_KILL.toMillis());
         running.set(false);
         for (Thread t : clients) t.join(Duration.ofSeconds(30));
@@ -162,11 +193,36 @@ class NodeFailoverTest {
         watching.set(false);
         for (Thread t : idlers) t.join(Duration.ofSeconds(10));
 
+        // the remote message: another node takes it over once the dead node's lease has run out
+        Eventually.until(Duration.ofSeconds(30), "the remote message to leave the queue",
+                () -> cluster.store().queue().message(queued).isEmpty());
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+        List<String> deliveredBy = sink.commands().stream().filter(c -> c.startsWith("EHLO ")).toList();
+        long copies = sink.received().stream().filter(r -> r.data().contains("Subject: remote 1\r\n")).count();
+        System.out.println("failover: the remote message queued on " + holder + " was delivered " + takeover.toMillis()
+                + " ms after the kill (lease " + LEASE.toSeconds() + " s); the sink saw " + copies + " transfers, EHLOs " + deliveredBy);
+        assertEquals(2, copies, "the dead node's unanswered transfer, then one by a survivor");
+        assertTrue(!deliveredBy.getLast().equals("EHLO " + holder + "." + LetterboxCluster.DOMAIN), "delivered by a survivor: " + deliveredBy);
+
         List<NodeProcess> survivors = cluster.nodes().stream().filter(NodeProcess::isAlive).toList();
         IdleProbe.Result r = IdleProbe.measure(survivors.get(1), survivors.get(0), cluster.addUser("idle-after"),
                 LetterboxCluster.PASSWORD, 20);
         System.out.println("idle across the survivors (" + survivors.get(0).name() + " -> " + survivors.get(1).name() + "): " + r);
         assertIdleBound(r);
+    }
+
+    /** Submits a message over the node's port 465 (directly, not through haproxy); returns its queue id. */
+    private static long submitRemote(NodeProcess node, String from, String to, String subject) throws Exception {
+        var anyCertificate = OutboundTls.load(Optional.empty()).opportunistic();
+        try (SmtpClient c = SmtpClient.connectTls("127.0.0.1", node.port("submissions"), anyCertificate, null, Duration.ofSeconds(15))) {
+            assertEquals(220, c.greeting().code());
+            c.ehlo("client.test");
+            assertEquals(235, c.authPlain(from, LetterboxCluster.PASSWORD).code());
+            SmtpClient.Result r = c.send(SmtpClient.Envelope.of(from, to), Mail.message(from, to, subject).getBytes(StandardCharsets.UTF_8));
+            assertTrue(r.accepted(), r.toString());
+            String text = r.data().orElseThrow().text();
+            return Long.parseLong(text.replaceAll(".*queued as (\\d+).*", "$1"));
+        }
     }
 
     /**
