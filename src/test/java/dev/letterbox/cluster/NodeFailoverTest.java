@@ -155,7 +155,7 @@ class NodeFailoverTest {
                 acked.size(), ackedBeforeKill, victim.name(), ackedAfterKill, storedTotal, inDoubt.size(), storedInDoubt,
                 inDoubt.size() - storedInDoubt, ledger.refusedCount(), ledger.reconnects(),
                 watchers.stream().map(w -> w.drops.get()).toList());
-        System.out.println("failover: acknowledged per 500 ms (the kill after " + LOAD_BEFORE_KILL.toMillis() / 500 + " slices): "
+        System.out.println("failover: acknowledged per 500 ms (the kill after " + (killed - loadStart) / 500_000_000 + " slices): "
                 + ledger.ackTimeline(loadStart, Duration.ofMillis(500)) + "; deadlocks PostgreSQL broke between the nodes' "
                 + "transactions: " + cluster.deadlocks());
 
