@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleProbe {
     /** Milliseconds per try, end to end, and the APPEND's own round trip for comparison. */
-    record Result(List<Double> latencies, List<Double> appendRoundTrips) {
+    record Result(List<Double> latencies, List<Double> appendRoundTrips, List<Double> warmUp) {
         double median() {
             return percentile(latencies, 50);
         }
@@ -40,10 +40,14 @@ final class IdleProbe {
 
         @Override
         public String toString() {
-            return String.format("median %.1f ms, max %.1f ms over %d tries (APPEND round trip alone: median %.1f ms)",
-                    median(), max(), latencies.size(), appendMedian());
+            return String.format("median %.1f ms, max %.1f ms over %d tries (APPEND round trip alone: median %.1f ms;"
+                    + " the %d warm-up tries before: %s ms)", median(), max(), latencies.size(), appendMedian(), warmUp.size(),
+                    warmUp.stream().map(d -> String.format("%.0f", d)).toList());
         }
     }
+
+    /** Tries before the measured ones. */
+    private static final int WARM_UP = 5;
 
     private IdleProbe() {}
 
@@ -67,21 +71,24 @@ final class IdleProbe {
             });
             List<Double> latencies = new ArrayList<>();
             List<Double> roundTrips = new ArrayList<>();
-            for (int i = 1; i <= tries; i++) {
+            List<Double> warmUp = new ArrayList<>();
+            // the first few are not counted: they load and compile the nodes' IDLE and NOTIFY paths
+            for (int i = 1; i <= WARM_UP + tries; i++) {
                 long sent = System.nanoTime();
                 append.append(Ledger.message("probe-" + i, account));
-                roundTrips.add(millis(System.nanoTime() - sent));
+                if (i > WARM_UP) roundTrips.add(millis(System.nanoTime() - sent));
                 int expected = start + i;
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (!seen.containsKey(expected) && System.nanoTime() < deadline) Thread.sleep(0, 200_000);
                 Long arrived = seen.get(expected);
                 if (arrived == null) throw new AssertionError("the idler on " + idler + " never saw * " + expected + " EXISTS");
-                latencies.add(millis(arrived - sent));
+                if (i > WARM_UP) latencies.add(millis(arrived - sent));
+                else warmUp.add(millis(arrived - sent));
                 Thread.sleep(20); // tries apart, so one's notification is not another's
             }
             idle.close();
             reader.join(5_000);
-            return new Result(latencies, roundTrips);
+            return new Result(latencies, roundTrips, warmUp);
         }
     }
 

@@ -83,19 +83,8 @@ class NodeFailoverTest {
         if (dns != null) dns.close();
     }
 
-    /** Run first, on a quiet cluster; the failover test measures again on the survivors, under no load. */
     @Test
     @Order(1)
-    void anIdlerOnOneNodeSeesAnAppendOnAnotherWithinTensOfMilliseconds() throws Exception {
-        List<NodeProcess> alive = cluster.nodes().stream().filter(NodeProcess::isAlive).toList();
-        String account = cluster.addUser("idle-probe");
-        IdleProbe.Result r = IdleProbe.measure(alive.get(0), alive.get(1), account, LetterboxCluster.PASSWORD, 20);
-        System.out.println("idle across nodes (" + alive.get(1).name() + " -> " + alive.get(0).name() + "): " + r);
-        assertIdleBound(r);
-    }
-
-    @Test
-    @Order(2)
     void everyAcknowledgedMessageIsStoredOnceAfterANodeIsKilledMidLoad() throws Exception {
         List<String> accounts = List.of(cluster.addUser("load-a"), cluster.addUser("load-b"), cluster.addUser("load-c"));
         int smtpPort = cluster.haproxyPort("smtp");
@@ -204,10 +193,19 @@ class NodeFailoverTest {
         assertEquals(2, copies, "the dead node's unanswered transfer, then one by a survivor");
         assertTrue(!deliveredBy.getLast().equals("EHLO " + holder + "." + LetterboxCluster.DOMAIN), "delivered by a survivor: " + deliveredBy);
 
-        List<NodeProcess> survivors = cluster.nodes().stream().filter(NodeProcess::isAlive).toList();
-        IdleProbe.Result r = IdleProbe.measure(survivors.get(1), survivors.get(0), cluster.addUser("idle-after"),
-                LetterboxCluster.PASSWORD, 20);
-        System.out.println("idle across the survivors (" + survivors.get(0).name() + " -> " + survivors.get(1).name() + "): " + r);
+    }
+
+    /**
+     * Run after the failover, on two survivors: nodes just started are still loading and compiling
+     * (20-70 ms a try on busy cores), which says nothing about the feed.
+     */
+    @Test
+    @Order(2)
+    void anIdlerOnOneNodeSeesAnAppendOnAnotherWithinTensOfMilliseconds() throws Exception {
+        List<NodeProcess> alive = cluster.nodes().stream().filter(NodeProcess::isAlive).toList();
+        String account = cluster.addUser("idle-probe");
+        IdleProbe.Result r = IdleProbe.measure(alive.get(0), alive.get(1), account, LetterboxCluster.PASSWORD, 20);
+        System.out.println("idle across nodes (" + alive.get(1).name() + " -> " + alive.get(0).name() + "): " + r);
         assertIdleBound(r);
     }
 
