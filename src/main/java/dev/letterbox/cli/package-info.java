@@ -4,6 +4,7 @@
  * {@link dev.letterbox.server.LetterboxServer}).
  *
  * <p>Invariants: errors are one line on stderr and a non-zero exit code; commands open the data dir
- * the running server uses and their changes take effect there at once (no caches to restart).
+ * the running server uses and their changes take effect there at once (no caches to restart);
+ * {@code migrate-store} alone refuses to run while the server runs.
  */
 package dev.letterbox.cli;

@@ -3,8 +3,8 @@ package dev.letterbox.store;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The one storage interface the protocols use. Implementations: the embedded SQLite store today,
- * PostgreSQL later; both must pass the same contract tests.
+ * The one storage interface the protocols use. One implementation over two databases: embedded
+ * SQLite and PostgreSQL; both pass the same contract tests.
  *
  * <p>Thread-safe. {@code write} calls are serialised (and may be committed in groups: several
  * concurrent units of work can share one fsync), each unit isolated from the others' failures.

@@ -49,8 +49,17 @@ public interface ReadTx {
     /** Messages whose MODSEQ is above {@code modSeq}, with UID above {@code afterUid}, ascending by UID. */
     List<MessageMeta> changedSince(long mailboxId, long modSeq, long afterUid, int limit);
 
-    /** UIDs expunged at a MODSEQ above {@code modSeq}, ascending (QRESYNC VANISHED). */
+    /**
+     * UIDs expunged at a MODSEQ above {@code modSeq}, ascending (QRESYNC VANISHED). Complete only when
+     * {@code modSeq} is at or above {@link #vanishedHorizon}: older expunges are forgotten.
+     */
     long[] expungedSince(long mailboxId, long modSeq);
+
+    /**
+     * The highest MODSEQ whose expunges are no longer recorded (tombstones are pruned after a while);
+     * 0 when every expunge is. From before it, every UID that no longer exists may have vanished.
+     */
+    long vanishedHorizon(long mailboxId);
 
     /** The UID at or above which messages are \Recent for the next session to claim them. */
     long recentMark(long mailboxId);

@@ -322,6 +322,76 @@ public interface MessageContract extends StoreFixture {
         }
     }
 
+    /**
+     * Several nodes appending to one mailbox at once: every message gets its own UID and MODSEQ, the
+     * UIDs are exactly 1..n (no gaps, no duplicates), and a message with a higher UID never has a
+     * lower MODSEQ (UIDs are handed out in commit order, as IMAP clients assume).
+     */
+    @Test
+    default void concurrentWritersOnTwoNodesNeverShareAUidOrAModSeq() throws Exception {
+        int perThread = 15;
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = newAccount(one, "busy@example.com");
+            long inbox = mailboxId(one, a, "INBOX");
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(6);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    MailStore node = t % 2 == 0 ? one : two;
+                    int thread = t;
+                    work.add(threads.submit(() -> {
+                        for (int i = 0; i < perThread; i++) append(node, a, inbox, "t" + thread + " m" + i);
+                        return null;
+                    }));
+                }
+                for (var w : work) w.get();
+            } finally {
+                threads.shutdownNow();
+            }
+            List<MessageMeta> all = one.read(a, tx -> tx.messages(inbox, 1, Long.MAX_VALUE, 1000));
+            assertEquals(6 * perThread, all.size());
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i + 1, all.get(i).uid(), "UIDs 1..n without gaps");
+                if (i > 0) assertTrue(all.get(i).modSeq() > all.get(i - 1).modSeq(), "MODSEQ rises with the UID at " + (i + 1));
+            }
+            assertEquals(all.getLast().modSeq(), mailbox(one, a, inbox).highestModSeq());
+        }
+    }
+
+    /**
+     * Two nodes copying between two mailboxes in opposite directions at once lock the mailboxes in
+     * opposite orders: where the database detects a deadlock, the loser is run again, so every copy
+     * succeeds and none is applied twice.
+     */
+    @Test
+    default void crossingCopiesOnTwoNodesAllSucceedOnce() throws Exception {
+        int rounds = 20;
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = newAccount(one, "crossing@example.com");
+            long inbox = mailboxId(one, a, "INBOX");
+            long other = one.write(a, tx -> tx.createMailbox("Other", Optional.empty()).id());
+            append(one, a, inbox, "from inbox");
+            append(one, a, other, "from other");
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var forth = threads.submit(() -> {
+                    for (int i = 0; i < rounds; i++) one.write(a, tx -> tx.copy(inbox, new long[] {1}, other));
+                    return null;
+                });
+                var back = threads.submit(() -> {
+                    for (int i = 0; i < rounds; i++) two.write(a, tx -> tx.copy(other, new long[] {1}, inbox));
+                    return null;
+                });
+                forth.get();
+                back.get();
+            } finally {
+                threads.shutdownNow();
+            }
+            assertEquals(1 + rounds, one.read(a, tx -> tx.status(inbox)).messages());
+            assertEquals(1 + rounds, one.read(a, tx -> tx.status(other)).messages());
+        }
+    }
+
     @Test
     default void statusCountsRecentFromAMarkNotYetStoredWhenItIsHigher() {
         try (MailStore store = newStore()) {

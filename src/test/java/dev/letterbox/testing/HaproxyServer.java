@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * frontend per {@link Frontend} on a free 127.0.0.1 port, balancing round-robin over its backends
  * ("host:port" each, e.g. the same listener of several Letterbox nodes) and sending each a PROXY
  * protocol header ({@code send-proxy-v2} or, with {@code v1}, {@code send-proxy}). No health checks,
- * no stats, nothing outside the dir.
+ * no stats, nothing outside the dir; a connection a backend refuses is tried again on another.
  *
  * <p>Skipped when haproxy is not installed, except in CI ({@code LETTERBOX_REQUIRE_TOOLS=1}), where
  * .ci/run installs it.
@@ -85,6 +85,10 @@ public final class HaproxyServer implements AutoCloseable {
                     maxconn 1000
                 defaults
                     mode tcp
+                    # a backend that refuses (a node that died) costs the client nothing: the
+                    # connection is retried on another backend, as in a real deployment
+                    retries 2
+                    option redispatch 1
                     timeout connect 5s
                     timeout client 2m
                     timeout server 2m

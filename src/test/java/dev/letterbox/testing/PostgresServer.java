@@ -74,7 +74,17 @@ public final class PostgresServer implements AutoCloseable {
         try {
             if (root) run(List.of("chown", "postgres", dir.toString()));
             server.pg("initdb", "-D", server.data().toString(), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-locale");
-            server.start();
+            try {
+                server.start();
+            } catch (IOException first) {
+                // a machine busy with other clusters may be slow to start one: once more, then give up with its log
+                try {
+                    server.start();
+                } catch (IOException second) {
+                    second.addSuppressed(first);
+                    throw new IOException(second.getMessage() + "\nserver log:\n" + server.log(), second);
+                }
+            }
             return server;
         } catch (IOException | RuntimeException e) {
             server.close();
@@ -107,7 +117,7 @@ public final class PostgresServer implements AutoCloseable {
         pg("pg_ctl", "-D", data().toString(), "-l", dir.resolve("log").toString(), "-w", "-t", "60", "-o",
                 // fsync off: the tests prove what Letterbox does, not that PostgreSQL's disk writes
                 // last (Letterbox still asks for synchronous_commit on every connection).
-                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300"
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=120"
                         + " -c shared_buffers=32MB -c log_min_messages=warning -c fsync=off",
                 "start");
     }
@@ -141,6 +151,14 @@ public final class PostgresServer implements AutoCloseable {
     /** A JDBC URL of one of this cluster's databases, for tests that look at rows directly. */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER;
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     private Path data() {

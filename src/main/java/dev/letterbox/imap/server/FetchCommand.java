@@ -171,10 +171,10 @@ final class FetchCommand {
 
     /** RFC 7162 §3.2.6: VANISHED (EARLIER) for requested UIDs expunged after CHANGEDSINCE. */
     private static void vanished(ImapSession s, SelectedMailbox view, SequenceSet set, long since) throws IOException {
-        long[] gone = s.service.store.read(s.account().id(), tx -> tx.expungedSince(view.id, since));
-        if (gone.length == 0) return;
-        Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone[gone.length - 1], view.uids.maxUid()));
-        Ranges hit = Ranges.of(gone).intersect(requested);
+        Ranges gone = s.service.store.read(s.account().id(), tx -> Vanished.since(tx, view.id, since));
+        if (gone.isEmpty()) return;
+        Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone.max(), view.uids.maxUid()));
+        Ranges hit = gone.intersect(requested);
         if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
     }
 

@@ -105,14 +105,14 @@ final class SelectCommands {
     /**
      * RFC 7162 §3.2.5.1: what changed since the client's MODSEQ, as VANISHED (EARLIER) for expunged
      * UIDs and FETCH (UID FLAGS MODSEQ) for changed messages, limited to the UIDs it says it knows.
-     * Tombstones are kept, so the sequence-match data is not needed to narrow VANISHED.
+     * Tombstones are kept for a month (then {@link Vanished} widens the answer), so the
+     * sequence-match data is not needed to narrow VANISHED.
      */
     private static void resync(ImapSession s, SelectedMailbox view, ImapCommand.QResync q) throws IOException {
         long account = s.account().id();
         long since = q.modSeq();
-        long[] gone = s.service.store.read(account, tx -> tx.expungedSince(view.id, since));
+        Ranges vanished = s.service.store.read(account, tx -> Vanished.since(tx, view.id, since));
         Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
-        Ranges vanished = Ranges.of(gone);
         if (known != null) vanished = vanished.intersect(known);
         if (!vanished.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
         long after = 0;

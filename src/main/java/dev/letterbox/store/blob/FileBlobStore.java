@@ -10,8 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,13 +18,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -37,33 +32,24 @@ import java.util.regex.Pattern;
  * atomically and fsyncs the directory, so a committed blob survives a crash and an uncommitted one
  * never appears under its final name.
  *
- * <p>A writer holds an OS lock on its temporary file from creation until it is renamed or discarded,
- * so {@link #sweep} — run when a store opens, maybe while another process (the server, a
- * {@code letterbox deliver}) is writing — removes exactly the temporary files nobody is writing: the
- * partial blobs of a process that died.
+ * <p>A writer holds an OS lock on its temporary file from creation until it is renamed or discarded
+ * ({@link TempFiles}), so {@link #sweep} — run when a store opens, maybe while another process (the
+ * server, a {@code letterbox deliver}) is writing — removes exactly the temporary files nobody is
+ * writing: the partial blobs of a process that died.
  *
  * <p>Thread-safe: writers are independent and committed files are never modified.
  */
-public final class FileBlobStore implements BlobStore {
+public final class FileBlobStore implements LargeBlobStore {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern BLOB_NAME = Pattern.compile("[A-Za-z0-9_-]{8,64}");
     private static final boolean CAN_SYNC_DIRECTORIES =
             !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     /** Bytes buffered before they reach the file; small, since the writer lives for one message. */
     private static final int BUFFER = 16 * 1024;
-    /** Tries at claiming a fresh temporary file when a sweep in another process takes the first ones. */
-    private static final int CLAIM_ATTEMPTS = 3;
-    /**
-     * Temporary files this JVM is writing, by absolute path, added before the file exists. POSIX
-     * locks belong to the process and closing <em>any</em> descriptor of a file drops them all, so a
-     * sweep must never open a file its own process writes: it checks here first.
-     */
-    private static final Set<Path> WRITING = ConcurrentHashMap.newKeySet();
 
     private final Path root;
-    private final Path tmp;
+    private final TempFiles tmp;
     private final DurabilityHooks hooks;
 
     /** Opens (creating when needed) the blob directories under {@code root}. */
@@ -75,8 +61,7 @@ public final class FileBlobStore implements BlobStore {
     public FileBlobStore(Path root, DurabilityHooks hooks) throws IOException {
         this.root = root;
         this.hooks = hooks;
-        // the real path: WRITING must name a file the same way however the data dir was spelled
-        this.tmp = Files.createDirectories(root.resolve("tmp")).toRealPath();
+        this.tmp = new TempFiles(root.resolve("tmp"));
         boolean created = false;
         for (int i = 0; i < 256; i++) {
             Path dir = root.resolve(HEX.toHexDigits((byte) i));
@@ -88,60 +73,16 @@ public final class FileBlobStore implements BlobStore {
         if (created) syncDirectory(root);
     }
 
-    /**
-     * A new blob's temporary file, created and locked. Another process's sweep may take a file between
-     * its creation and our lock (it locks, then deletes it); we see that and claim a fresh one.
-     */
+    /** A new blob's temporary file, created and locked (see {@link TempFiles#claim}). */
     @Override
     public BlobWriter create() throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
-            String id = HEX.formatHex(random);
-            Path temp = tmp.resolve(id);
-            WRITING.add(temp);
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock();
-                if (lock != null && Files.exists(temp)) return new FileBlobWriter(id, temp, channel);
-            } catch (IOException | RuntimeException e) {
-                release(temp, channel);
-                throw e;
-            }
-            release(temp, channel);
-            if (attempt == CLAIM_ATTEMPTS) throw new IOException("cannot claim a temporary blob file in " + tmp);
-        }
+        return new FileBlobWriter(tmp.claim(false));
     }
 
-    /** A locked temporary file like a blob writer's, opened for reading too; see {@link BlobStore#scratch()}. */
+    /** A locked temporary file in {@code tmp/}; see {@link BlobStore#scratch()}. */
     @Override
     public Scratch scratch() throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
-            Path temp = tmp.resolve(HEX.formatHex(random));
-            WRITING.add(temp);
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-                FileLock lock = channel.tryLock();
-                if (lock != null && Files.exists(temp)) return new FileScratch(temp, channel);
-            } catch (IOException | RuntimeException e) {
-                release(temp, channel);
-                throw e;
-            }
-            release(temp, channel);
-            if (attempt == CLAIM_ATTEMPTS) throw new IOException("cannot claim a temporary file in " + tmp);
-        }
-    }
-
-    private static void release(Path temp, FileChannel channel) throws IOException {
-        try {
-            if (channel != null) channel.close();
-        } finally {
-            WRITING.remove(temp);
-        }
+        return tmp.scratch();
     }
 
     @Override
@@ -175,13 +116,6 @@ public final class FileBlobStore implements BlobStore {
         return root.resolve(v.substring(0, 2).toLowerCase(Locale.ROOT)).resolve(v);
     }
 
-    /** What a {@link #sweep} removed: partial blobs (temporary files) and unreferenced committed ones. */
-    public record Swept(int partialFiles, long partialBytes, int unreferencedFiles, long unreferencedBytes) {
-        public boolean nothing() {
-            return partialFiles == 0 && unreferencedFiles == 0;
-        }
-    }
-
     /**
      * Removes what a crash can leave behind. Temporary files are partial blobs: each one nobody holds
      * locked goes, whatever its age (a live writer, in this process or another, holds its lock).
@@ -189,16 +123,17 @@ public final class FileBlobStore implements BlobStore {
      * younger one may belong to a delivery about to refer to it, here or in another process. Stops
      * early when the thread is interrupted.
      */
+    @Override
     public Swept sweep(Predicate<BlobId> referenced, Instant olderThan) throws IOException {
-        long[] partial = sweepDirectory(tmp, name -> true, Instant.MAX, true);
+        TempFiles.Removed partial = tmp.sweep();
         long[] unreferenced = {0, 0};
         for (int i = 0; i < 256 && !Thread.currentThread().isInterrupted(); i++) {
             long[] n = sweepDirectory(root.resolve(HEX.toHexDigits((byte) i)),
-                    name -> isBlobName(name) && !referenced.test(new BlobId(name)), olderThan, false);
+                    name -> isBlobName(name) && !referenced.test(new BlobId(name)), olderThan);
             unreferenced[0] += n[0];
             unreferenced[1] += n[1];
         }
-        return new Swept((int) partial[0], partial[1], (int) unreferenced[0], unreferenced[1]);
+        return new Swept(partial.files(), partial.bytes(), (int) unreferenced[0], unreferenced[1]);
     }
 
     private static boolean isBlobName(String name) {
@@ -206,8 +141,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     /** Deletes the old enough, deletable regular files of {@code dir}; returns {files, bytes}. */
-    private static long[] sweepDirectory(Path dir, Predicate<String> deletable, Instant olderThan, boolean unlessLocked)
-            throws IOException {
+    private static long[] sweepDirectory(Path dir, Predicate<String> deletable, Instant olderThan) throws IOException {
         long files = 0, bytes = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path file : entries) {
@@ -220,7 +154,7 @@ public final class FileBlobStore implements BlobStore {
                 }
                 if (!attrs.isRegularFile() || !attrs.lastModifiedTime().toInstant().isBefore(olderThan)) continue;
                 if (!deletable.test(file.getFileName().toString())) continue;
-                long size = unlessLocked ? deleteUnlessLocked(file.toAbsolutePath()) : delete(file, attrs.size());
+                long size = delete(file, attrs.size());
                 if (size >= 0) {
                     LOG.log(System.Logger.Level.DEBUG, "removed blob file {0} ({1} bytes)", file, size);
                     files++;
@@ -233,28 +167,6 @@ public final class FileBlobStore implements BlobStore {
 
     private static long delete(Path file, long size) throws IOException {
         return Files.deleteIfExists(file) ? size : -1;
-    }
-
-    /**
-     * Deletes a temporary file unless a writer holds it; returns its size, or -1 when it was kept or
-     * already gone. The file is deleted while we hold its lock, so a writer that created it a moment
-     * ago and has not locked it yet finds it gone once it has the lock, and starts another.
-     */
-    private static long deleteUnlessLocked(Path file) throws IOException {
-        if (WRITING.contains(file)) return -1;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException heldInThisJvm) {
-                return -1;
-            }
-            if (lock == null) return -1;
-            long size = channel.size();
-            return Files.deleteIfExists(file) ? size : -1;
-        } catch (NoSuchFileException gone) {
-            return -1;
-        }
     }
 
     /** Forces a blob file's bytes to disk, telling the hooks (tests count these). */
@@ -279,81 +191,9 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
-    /**
-     * Scratch bytes in a locked temporary file. Reads go through the same channel at explicit
-     * positions: opening a second descriptor and closing it would drop the process's lock.
-     */
-    private static final class FileScratch implements Scratch {
-        private final Path temp;
-        private final FileChannel channel;
-        private final OutputStream stream;
-        private boolean closed;
-
-        FileScratch(Path temp, FileChannel channel) {
-            this.temp = temp;
-            this.channel = channel;
-            this.stream = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 64 * 1024) {
-                @Override
-                public void close() throws IOException {
-                    flush(); // the channel stays open until the scratch is closed
-                }
-            };
-        }
-
-        @Override
-        public OutputStream stream() {
-            return stream;
-        }
-
-        @Override
-        public InputStream open() throws IOException {
-            stream.flush();
-            return new InputStream() {
-                private long position;
-
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) throws IOException {
-                    if (len == 0) return 0;
-                    int n = channel.read(ByteBuffer.wrap(b, off, len), position);
-                    if (n > 0) position += n;
-                    return n;
-                }
-
-                @Override
-                public long skip(long n) {
-                    long skipped = Math.max(0, n);
-                    position += skipped;
-                    return skipped;
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-            if (closed) return;
-            closed = true;
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                // left for the next start's recovery
-            }
-            try {
-                release(temp, channel);
-            } catch (IOException e) {
-                // the file is gone or will be swept
-            }
-        }
-    }
-
     private final class FileBlobWriter implements BlobWriter {
         private final String id;
-        private final Path temp;
+        private final TempFiles.Claimed temp;
         private final FileChannel channel;
         private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
         private final OutputStream stream = new BlobOutput();
@@ -361,10 +201,10 @@ public final class FileBlobStore implements BlobStore {
         private boolean committed;
         private boolean discarded;
 
-        FileBlobWriter(String id, Path temp, FileChannel channel) {
-            this.id = id;
+        FileBlobWriter(TempFiles.Claimed temp) {
+            this.id = temp.name();
             this.temp = temp;
-            this.channel = channel;
+            this.channel = temp.channel();
         }
 
         @Override
@@ -391,7 +231,7 @@ public final class FileBlobStore implements BlobStore {
             try {
                 drain();
                 forceFile(channel);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temp.path(), target, StandardCopyOption.ATOMIC_MOVE);
                 moved = true;
                 forceDirectory(target.getParent());
                 committed = true;
@@ -405,7 +245,7 @@ public final class FileBlobStore implements BlobStore {
                 throw e;
             }
             try {
-                release(temp, channel);
+                temp.release();
             } catch (IOException e) {
                 // the bytes and the name are on disk already; a failed close cannot undo that
                 LOG.log(System.Logger.Level.WARNING, "closing committed blob file {0} failed: {1}", target, e.toString());
@@ -423,9 +263,9 @@ public final class FileBlobStore implements BlobStore {
             if (discarded) return;
             discarded = true;
             try {
-                Files.deleteIfExists(temp);
+                Files.deleteIfExists(temp.path());
             } finally {
-                release(temp, channel);
+                temp.release();
             }
         }
 

@@ -16,7 +16,7 @@ interface Backend {
     SessionSource readers();
 
     /** Starts announcing on {@code bus} the changes other processes or nodes commit. */
-    AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node);
+    AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node);
 
     /** Closes what the backend opened besides the two sources (the store closes those). */
     default void close() {}

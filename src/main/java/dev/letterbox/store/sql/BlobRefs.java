@@ -5,7 +5,7 @@ import dev.letterbox.store.BlobId;
 /**
  * The {@code blob} table: one row per blob something refers to, holding its size and parsed
  * structure. A row is added with the first reference and removed with the last one, in the same
- * transaction; the file is deleted after that transaction commits (by the writer).
+ * transaction; a big blob's bytes (file or chunks) are deleted after that transaction commits (by the writer).
  *
  * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced}: a table that starts referring
  * to blobs must be added to its condition, and must create the row with {@link #ensureRow} before

@@ -9,29 +9,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * Announces changes committed by other processes: every {@link #POLL_MILLIS} it reads the
  * {@code change_log} rows after the last one seen and publishes those another node wrote (this
- * node's own were published by the writer right after commit). Once a minute it asks the writer to
- * prune old rows, and expired locks and login-failure records with them (see {@link SqlCoordination}).
+ * node's own were published by the writer right after commit). Old rows are pruned by
+ * {@link Housekeeping}.
  *
  * <p>The feed relies on rows becoming visible in {@code seq} order, which holds with SQLite's single
- * writer. Several PostgreSQL nodes will need more (sequence values can commit out of order).
+ * writer. PostgreSQL nodes, whose sequence values can commit out of order, use
+ * {@link NotificationFeed} instead.
  */
 final class ChangeFeed implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
     static final long POLL_MILLIS = 250;
-    private static final long PRUNE_EVERY_MILLIS = 60_000;
     private static final int BATCH = 1000;
 
     private final ReadPool reads;
-    private final GroupCommitWriter writer;
     private final ChangeBus bus;
     private final String node;
     private final Thread thread;
     private volatile boolean running = true;
     private long lastSeq;
 
-    ChangeFeed(ReadPool reads, GroupCommitWriter writer, ChangeBus bus, String node) {
+    ChangeFeed(ReadPool reads, ChangeBus bus, String node) {
         this.reads = reads;
-        this.writer = writer;
         this.bus = bus;
         this.node = node;
         this.lastSeq = reads.read(ChangeLog::lastSeq);
@@ -41,7 +39,6 @@ final class ChangeFeed implements AutoCloseable {
     }
 
     private void loop() {
-        long nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MILLIS;
         while (running) {
             try {
                 TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
@@ -50,13 +47,6 @@ final class ChangeFeed implements AutoCloseable {
             }
             try {
                 poll();
-                if (System.currentTimeMillis() >= nextPrune) {
-                    nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MILLIS;
-                    writer.submit((db, fx) -> {
-                        long now = System.currentTimeMillis();
-                        return ChangeLog.prune(db, now) + SqlCoordination.prune(db, now);
-                    });
-                }
             } catch (StoreException e) {
                 if (running) LOG.log(System.Logger.Level.WARNING, "reading the change feed failed", e);
             }

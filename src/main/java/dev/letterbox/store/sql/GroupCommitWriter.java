@@ -32,10 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * back the durability of the first unit for long. While a group commits, the next one queues up:
  * the more writers, the bigger the groups, with no waiting added when there is a single writer.
  *
- * <p>Files of blobs whose last reference went are deleted by this thread too, a grace period after
- * the commit: a reader that looked up the message just before it was expunged can still open the
- * bytes. Deleting on this thread, between groups, after checking that no later unit referred to the
- * blob again, means no unit can start referring to a file that is being deleted.
+ * <p>Big blobs (files, or chunks in the database) whose last reference went are deleted by this
+ * thread too, a grace period after the commit: a reader that looked up the message just before it
+ * was expunged can still open the bytes. Deleting on this thread, between groups, after checking
+ * that no later unit referred to the blob again, means no unit can start referring to a blob that
+ * is being deleted.
  *
  * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
  * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
@@ -167,13 +168,13 @@ final class GroupCommitWriter {
             if (first == stop) break;
             try {
                 if (first != null && runGroup(first)) break;
-                deleteFreedFiles(false);
+                deleteFreedBlobs(false);
             } catch (Throwable t) {
                 // Not expected (units' failures are caught per unit); keep the writer alive regardless.
                 LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
             }
         }
-        deleteFreedFiles(true);
+        deleteFreedBlobs(true);
         Pending<?> left;
         while ((left = queue.poll()) != null) {
             if (left != stop) left.future.completeExceptionally(new StoreException("the store is closed"));
@@ -216,43 +217,75 @@ final class GroupCommitWriter {
         return stopSeen;
     }
 
+    /** How one unit's run in its savepoint ended. */
+    private enum Run {
+        /** Done (or failed on its own): the transaction goes on. */
+        DONE,
+        /** The transaction is no longer usable: nothing of the group can be committed. */
+        LOST,
+        /**
+         * Lost a deadlock to another node while earlier units of the group hold locks: rolled back
+         * to its savepoint, to be run again first in a transaction of its own.
+         */
+        RUN_ALONE
+    }
+
+    /**
+     * Runs and commits groups from {@code first} on until the queue is empty for now; true when the
+     * stop marker was reached. A unit that lost a deadlock behind other units of its group starts
+     * the next transaction: the cycle may run through the locks those units hold (another node's
+     * group waits for their mailbox while holding the one this unit needs), which rolling back this
+     * unit's savepoint does not release, so running it again in the same transaction would only lose
+     * again, the whole group waiting a deadlock timeout each time. Committing the others first ends
+     * the cycle.
+     */
     private boolean runGroup(SqlSession db, Pending<?> first) {
-        List<Pending<?>> group = new ArrayList<>();
-        group.add(first);
-        try {
-            db.execute(dialect.beginWrite);
-        } catch (StoreException e) {
-            first.failure = e;
-            first.complete();
-            return false;
-        }
-        long started = System.nanoTime();
         boolean stopSeen = false;
-        boolean usable = true;
-        for (Pending<?> p = first; ; ) {
-            usable = runInSavepoint(db, p);
-            if (!usable || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
-            p = queue.poll();
-            if (p == null) break;
-            if (p == stop) {
-                stopSeen = true;
-                break;
+        for (Pending<?> start = first; start != null; ) {
+            List<Pending<?>> group = new ArrayList<>();
+            group.add(start);
+            try {
+                db.execute(dialect.beginWrite);
+            } catch (StoreException e) {
+                start.failure = e;
+                start.complete();
+                return stopSeen;
             }
-            group.add(p);
+            long started = System.nanoTime();
+            Pending<?> alone = null;
+            Run run;
+            for (Pending<?> p = start; ; ) {
+                run = runInSavepoint(db, p, p != start);
+                if (run == Run.RUN_ALONE) {
+                    group.remove(p);
+                    alone = p;
+                    break;
+                }
+                if (run == Run.LOST || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
+                p = queue.poll();
+                if (p == null) break;
+                if (p == stop) {
+                    stopSeen = true;
+                    break;
+                }
+                group.add(p);
+            }
+            if (run == Run.LOST) {
+                failGroup(db, group, new StoreException("the transaction was lost; nothing of this group was written"));
+                return stopSeen;
+            }
+            try {
+                commit(db);
+            } catch (StoreException e) {
+                if (alone != null) group.add(alone);
+                failGroup(db, group, e);
+                return stopSeen;
+            }
+            groups.incrementAndGet();
+            units.addAndGet(group.size());
+            afterCommit(group);
+            start = alone;
         }
-        if (!usable) {
-            failGroup(db, group, new StoreException("the transaction was lost; nothing of this group was written"));
-            return stopSeen;
-        }
-        try {
-            commit(db);
-        } catch (StoreException e) {
-            failGroup(db, group, e);
-            return stopSeen;
-        }
-        groups.incrementAndGet();
-        units.addAndGet(group.size());
-        afterCommit(group);
         return stopSeen;
     }
 
@@ -268,23 +301,25 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Runs one unit in a savepoint; false when the transaction itself is no longer usable. A unit
-     * that lost a deadlock or a serialization conflict to another node's transaction (PostgreSQL)
-     * is rolled back to its savepoint, which drops its locks, and run again.
+     * Runs one unit in a savepoint. A unit that lost a deadlock or a serialization conflict to
+     * another node's transaction (PostgreSQL) is rolled back to its savepoint, which drops its own
+     * locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it in the
+     * transaction ({@code behindOthers}) hold locks, it is not run again here but alone (see
+     * {@link #runGroup(SqlSession, Pending)}).
      */
-    private boolean runInSavepoint(SqlSession db, Pending<?> p) {
-        for (int attempt = 0; ; attempt++) {
+    private Run runInSavepoint(SqlSession db, Pending<?> p, boolean behindOthers) {
+        for (int attempt = p.conflicts; ; attempt++) {
             try {
                 db.execute("SAVEPOINT unit");
             } catch (StoreException e) {
                 p.failure = e;
-                return false;
+                return Run.LOST;
             }
             try {
                 p.run(db, dialect, node);
                 db.execute("RELEASE unit");
                 p.failure = null;
-                return true;
+                return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
                 try {
@@ -292,9 +327,13 @@ final class GroupCommitWriter {
                     db.execute("RELEASE unit");
                 } catch (StoreException e) {
                     t.addSuppressed(e);
-                    return false;
+                    return Run.LOST;
                 }
-                if (attempt >= CONFLICT_RETRIES || !SqlSession.isConflict(t)) return true;
+                if (attempt >= CONFLICT_RETRIES || !SqlSession.isConflict(t)) return Run.DONE;
+                if (behindOthers) {
+                    p.conflicts = attempt + 1;
+                    return Run.RUN_ALONE;
+                }
             }
         }
     }
@@ -333,16 +372,16 @@ final class GroupCommitWriter {
         for (Pending<?> p : group) p.complete();
     }
 
-    /** Deletes the freed files whose grace period is over, or all of them (at close). */
-    private void deleteFreedFiles(boolean all) {
+    /** Deletes the freed blobs whose grace period is over, or all of them (at close). */
+    private void deleteFreedBlobs(boolean all) {
         long now = System.nanoTime();
         while (!freed.isEmpty() && (all || freed.peekFirst().dueNanos() - now <= 0)) {
-            deleteFile(freed.poll().blob());
+            deleteFreed(freed.poll().blob());
         }
     }
 
-    /** Deletes a freed blob's file, unless a later unit referred to the blob again (its row is back). */
-    private void deleteFile(BlobId blob) {
+    /** Deletes a freed blob's bytes, unless a later unit referred to the blob again (its row is back). */
+    private void deleteFreed(BlobId blob) {
         try {
             SqlSession db = sessions.acquire();
             try {
@@ -350,9 +389,9 @@ final class GroupCommitWriter {
             } finally {
                 sessions.release(db);
             }
-            blobs.deleteFreedFile(blob);
+            blobs.deleteFreed(blob);
         } catch (IOException | StoreException e) {
-            // The file stays as an orphan; the sweep at the next start removes it.
+            // The bytes stay as an orphan; the sweep at the next start removes them.
             LOG.log(System.Logger.Level.WARNING, "could not delete freed blob " + blob, e);
         }
     }
@@ -363,6 +402,7 @@ final class GroupCommitWriter {
         UnitEffects effects;
         T result;
         Throwable failure;
+        int conflicts; // deadlocks lost so far, counted against CONFLICT_RETRIES
 
         Pending(Unit<T> unit) {
             this.unit = unit;

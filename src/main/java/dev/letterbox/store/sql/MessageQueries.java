@@ -76,6 +76,11 @@ final class MessageQueries {
                 + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, modSeq, afterUid, limit);
     }
 
+    /** The highest MODSEQ whose expunges are no longer recorded (0: all are). */
+    static long vanishedHorizon(SqlSession db, long mailboxId) {
+        return db.firstLong("SELECT vanished_horizon FROM mailbox WHERE id = ?", mailboxId).orElse(0);
+    }
+
     static long[] expungedSince(SqlSession db, long mailboxId, long modSeq) {
         return db.longs("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid", mailboxId, modSeq);
     }
@@ -125,7 +130,8 @@ final class MessageQueries {
     /** Deletes one message and leaves its tombstone. */
     static void expunge(SqlSession db, long mailboxId, long uid, long modSeq) {
         db.update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
-        db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, ?, ?)", mailboxId, uid, modSeq);
+        db.update("INSERT INTO expunged (mailbox_id, uid, modseq, created) VALUES (?, ?, ?, ?)", mailboxId, uid, modSeq,
+                System.currentTimeMillis());
     }
 
     static MailboxStatus status(SqlSession db, Mailbox mailbox, long recentMark) {

@@ -28,7 +28,9 @@ final class Migrations {
             "004-queue-reports.sql",
             "005-dmarc-reports.sql",
             "006-coordination.sql",
-            "007-queue-leases.sql");
+            "007-queue-leases.sql",
+            "008-tombstone-horizon.sql",
+            "009-blob-chunks.sql");
 
     private Migrations() {}
 

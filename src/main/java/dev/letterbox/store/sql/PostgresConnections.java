@@ -117,7 +117,7 @@ final class PostgresConnections implements Backend {
     }
 
     @Override
-    public AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node) {
+    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node) {
         return new NotificationFeed(this::dedicatedConnection, bus, node);
     }
 
@@ -133,7 +133,8 @@ final class PostgresConnections implements Backend {
         return "jdbc:postgresql://" + host + port + "/" + database + query;
     }
 
-    private static Properties credentials(String url, Optional<Path> passwordFile) {
+    /** The user (from the URL), password (from the file) and connection properties for {@code url}. */
+    static Properties credentials(String url, Optional<Path> passwordFile) {
         Properties p = new Properties();
         String user = parse(url).getUserInfo();
         p.setProperty("user", user == null || user.isEmpty() ? "letterbox" : user);

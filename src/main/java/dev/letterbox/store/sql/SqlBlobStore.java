@@ -2,7 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
-import dev.letterbox.store.blob.FileBlobStore;
+import dev.letterbox.store.blob.LargeBlobStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The store's blobs: small ones (up to {@link #INLINE_LIMIT}) live in the {@code blob} row that
- * refers to them, big ones are files ({@link FileBlobStore}).
+ * refers to them, big ones in the configured {@link LargeBlobStore}: files, or chunks in the
+ * database ({@code [store] blobs}).
  *
  * <p>Why: a file costs two fsyncs of its own (the file and its directory) before the transaction
  * that refers to it, and fsyncs are what limits how fast mail is taken. A small body written into
@@ -41,23 +42,26 @@ final class SqlBlobStore implements BlobStore {
 
     private record Staged(byte[] bytes, long stagedNanos) {}
 
-    private final FileBlobStore files;
+    private final LargeBlobStore large;
     private final ReadPool reads;
+    private final int inlineLimit;
     private final ConcurrentHashMap<String, Staged> staged = new ConcurrentHashMap<>();
     private final AtomicInteger createdSincePurge = new AtomicInteger();
 
-    SqlBlobStore(FileBlobStore files, ReadPool reads) {
-        this.files = files;
+    /** {@code inlineLimit}: the biggest blob kept in its row ({@link #INLINE_LIMIT}; smaller in tests). */
+    SqlBlobStore(LargeBlobStore large, ReadPool reads, int inlineLimit) {
+        this.large = large;
         this.reads = reads;
+        this.inlineLimit = inlineLimit;
     }
 
-    FileBlobStore files() {
-        return files;
+    LargeBlobStore large() {
+        return large;
     }
 
     @Override
     public Scratch scratch() throws IOException {
-        return files.scratch();
+        return large.scratch();
     }
 
     static boolean isInline(BlobId id) {
@@ -72,17 +76,17 @@ final class SqlBlobStore implements BlobStore {
 
     @Override
     public InputStream open(BlobId id) throws IOException {
-        return isInline(id) ? new ByteArrayInputStream(inlineBytes(id)) : files.open(id);
+        return isInline(id) ? new ByteArrayInputStream(inlineBytes(id)) : large.open(id);
     }
 
     @Override
     public SeekableByteChannel openChannel(BlobId id) throws IOException {
-        return isInline(id) ? new BytesChannel(inlineBytes(id)) : files.openChannel(id);
+        return isInline(id) ? new BytesChannel(inlineBytes(id)) : large.openChannel(id);
     }
 
     @Override
     public long size(BlobId id) throws IOException {
-        if (!isInline(id)) return files.size(id);
+        if (!isInline(id)) return large.size(id);
         Staged s = staged.get(id.value());
         if (s != null) return s.bytes.length;
         return reads.read(db -> db.firstLong("SELECT size FROM blob WHERE id = ? AND content IS NOT NULL", id.value()))
@@ -91,13 +95,13 @@ final class SqlBlobStore implements BlobStore {
 
     @Override
     public boolean exists(BlobId id) {
-        if (!isInline(id)) return files.exists(id);
+        if (!isInline(id)) return large.exists(id);
         return staged.containsKey(id.value())
                 || reads.read(db -> db.firstLong("SELECT 1 FROM blob WHERE id = ? AND content IS NOT NULL", id.value())).isPresent();
     }
 
     /**
-     * Forgets a blob its creator never got stored: a staged small blob is dropped; a file is removed
+     * Forgets a blob its creator never got stored: a staged small blob is dropped; a large one is removed
      * only while no row refers to it, so a caller that asks by mistake (say, for a blob the queue
      * holds) can never destroy stored mail. Rows go with their last reference, in the store.
      */
@@ -108,24 +112,24 @@ final class SqlBlobStore implements BlobStore {
             return;
         }
         boolean referenced = reads.read(db -> BlobRefs.hasRow(db, id.value()));
-        if (!referenced) files.delete(id);
+        if (!referenced) large.delete(id);
     }
 
     /** The writer's path: the last reference went in a committed unit and it checked the row is still gone. */
-    void deleteFreedFile(BlobId id) throws IOException {
-        if (!isInline(id)) files.delete(id);
+    void deleteFreed(BlobId id) throws IOException {
+        if (!isInline(id)) large.delete(id);
     }
 
-    /** The bytes a write unit must store in the blob's row, or null (a file blob, or already stored). */
+    /** The bytes a write unit must store in the blob's row, or null (a large blob, or already stored). */
     byte[] stagedContent(BlobId id) {
         if (!isInline(id)) return null;
         Staged s = staged.get(id.value());
         return s == null ? null : s.bytes;
     }
 
-    /** The size of a blob as the writer thread sees it: staged, in its own transaction's rows, or a file. */
+    /** The size of a blob as the writer thread sees it: staged, in its own transaction's rows, or large. */
     long sizeForWriter(SqlSession db, BlobId id) throws IOException {
-        if (!isInline(id)) return files.size(id);
+        if (!isInline(id)) return large.size(id);
         Staged s = staged.get(id.value());
         if (s != null) return s.bytes.length;
         return db.firstLong("SELECT size FROM blob WHERE id = ? AND content IS NOT NULL", id.value())
@@ -150,12 +154,12 @@ final class SqlBlobStore implements BlobStore {
     }
 
     /**
-     * Buffers in memory; past {@link #INLINE_LIMIT} it moves what it has into a file writer and
-     * streams the rest there, so a large message is never held whole in memory.
+     * Buffers in memory; past the inline limit it moves what it has into a writer of the large blob
+     * store and streams the rest there, so a large message is never held whole in memory.
      */
     private final class SpillingWriter implements BlobWriter {
         private ByteArrayOutputStream memory = new ByteArrayOutputStream(8192);
-        private BlobWriter file;
+        private BlobWriter spilled;
         private long written;
         private boolean done;
         private BlobId committed;
@@ -169,21 +173,21 @@ final class SqlBlobStore implements BlobStore {
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
                 if (done) throw new IOException("blob writer is already committed or closed");
-                if (file == null && memory.size() + len > INLINE_LIMIT) spill();
-                if (file != null) file.stream().write(b, off, len);
+                if (spilled == null && memory.size() + len > inlineLimit) spill();
+                if (spilled != null) spilled.stream().write(b, off, len);
                 else memory.write(b, off, len);
                 written += len;
             }
 
             @Override
             public void flush() throws IOException {
-                if (file != null && !done) file.stream().flush();
+                if (spilled != null && !done) spilled.stream().flush();
             }
         };
 
         private void spill() throws IOException {
-            file = files.create();
-            memory.writeTo(file.stream());
+            spilled = large.create();
+            memory.writeTo(spilled.stream());
             memory = null;
         }
 
@@ -202,8 +206,8 @@ final class SqlBlobStore implements BlobStore {
             if (committed != null) return committed;
             if (done) throw new IOException("blob writer is already closed");
             done = true;
-            if (file != null) {
-                committed = file.commit();
+            if (spilled != null) {
+                committed = spilled.commit();
                 return committed;
             }
             byte[] random = new byte[16];
@@ -219,7 +223,7 @@ final class SqlBlobStore implements BlobStore {
             if (committed != null) return;
             done = true;
             memory = null;
-            if (file != null) file.close();
+            if (spilled != null) spilled.close();
         }
     }
 }

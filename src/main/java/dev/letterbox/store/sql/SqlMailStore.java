@@ -13,7 +13,7 @@ import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
-import dev.letterbox.store.blob.FileBlobStore;
+import dev.letterbox.store.blob.LargeBlobStore;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,19 +29,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The mail store: a relational database (SQLite embedded, or PostgreSQL shared by several nodes)
- * plus blob files. {@link StoreFactory} opens the configured one.
+ * plus the big blobs, as files or in the database. {@link StoreFactory} opens the configured one.
  *
  * <p>Lifecycle: opening migrates the schema, starts the writer thread, the feed of other processes'
- * changes and a background recovery sweep of what a crash left among the blob files (logged in one
+ * changes and a background recovery sweep of what a crash left among the big blobs (logged in one
  * line when it removed anything); {@link #close} lets queued writes finish, then stops everything.
  */
 public final class SqlMailStore implements MailStore {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
     /** Read connections of the embedded store. */
     static final int READ_CONNECTIONS = SqliteConnections.READ_CONNECTIONS;
-    /** Unreferenced blob files younger than this are never swept: a delivery may be about to refer to them. */
+    /** Unreferenced big blobs younger than this are never swept: a delivery may be about to refer to them. */
     private static final Duration ORPHAN_AGE = Duration.ofHours(1);
-    /** How long a freed blob's file outlives its last reference (see GroupCommitWriter). */
+    /** How long a freed big blob outlives its last reference (see GroupCommitWriter). */
     static final Duration FREED_BLOB_GRACE = Duration.ofSeconds(10);
 
     private final Backend backend;
@@ -59,16 +59,17 @@ public final class SqlMailStore implements MailStore {
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
-    private final CompletableFuture<FileBlobStore.Swept> recovery = new CompletableFuture<>();
+    private final CompletableFuture<LargeBlobStore.Swept> recovery = new CompletableFuture<>();
     private final Thread sweeper;
-    private final Thread clockWatch;
+    private final Housekeeping housekeeping;
 
-    SqlMailStore(Backend backend, FileBlobStore blobs, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
+    /** {@code inlineLimit}: the biggest blob kept in its row (see {@link SqlBlobStore}). */
+    SqlMailStore(Backend backend, LargeBlobStore blobs, int inlineLimit, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
         this.backend = backend;
         this.dialect = backend.dialect();
         this.hooks = hooks;
         this.reads = new ReadPool(dialect, backend.readers());
-        this.blobs = new SqlBlobStore(blobs, reads);
+        this.blobs = new SqlBlobStore(blobs, reads, inlineLimit);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
         this.directory = new SqlDirectory(reads, writer);
         this.clock = new DatabaseClock();
@@ -77,28 +78,13 @@ public final class SqlMailStore implements MailStore {
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         try {
-            this.feed = backend.startFeed(reads, writer, bus, node);
+            this.feed = backend.startFeed(reads, bus, node);
         } catch (RuntimeException e) {
             writer.close();
             throw e;
         }
         this.sweeper = Thread.ofVirtual().name("letterbox-blob-recovery").start(this::recover);
-        this.clockWatch = dialect == Dialect.POSTGRESQL
-                ? Thread.ofVirtual().name("letterbox-clock-watch").start(this::watchClock) : null;
-    }
-
-    /** Re-measures the database clock's offset every minute (clocks drift; NTP steps them). */
-    private void watchClock() {
-        while (!closed.get()) {
-            try {
-                Thread.sleep(60_000);
-                clock.measure(reads);
-            } catch (InterruptedException e) {
-                return;
-            } catch (StoreException e) {
-                // the database is unavailable for now; the last offset stands
-            }
-        }
+        this.housekeeping = new Housekeeping(writer, reads, dialect, clock);
     }
 
     /**
@@ -166,6 +152,11 @@ public final class SqlMailStore implements MailStore {
         return (db, effects) -> work.run(new SqlWriteTx(db, dialect, accountId, effects, blobs));
     }
 
+    /** Forgets the expunge tombstones written before {@code cutoff} now (Housekeeping does it after a month). */
+    public int pruneTombstones(Instant cutoff) {
+        return GroupCommitWriter.await(writer.submit((db, fx) -> Housekeeping.pruneTombstones(db, cutoff.toEpochMilli())));
+    }
+
     /** Groups and units committed by this store's writer so far (to see group commit at work). */
     long[] commitCounts() {
         return new long[] {writer.groupsCommitted(), writer.unitsCommitted()};
@@ -189,21 +180,21 @@ public final class SqlMailStore implements MailStore {
     }
 
     /** The start-up recovery's outcome, once it has run (failed when it could not finish). */
-    CompletableFuture<FileBlobStore.Swept> recovery() {
+    CompletableFuture<LargeBlobStore.Swept> recovery() {
         return recovery;
     }
 
     /**
-     * Removes what a crash left among the blob files: partial blobs nobody is writing, and committed
-     * blobs nothing refers to that are old enough (see {@link FileBlobStore#sweep}); says so in one line.
+     * Removes what a crash left among the big blobs: partial blobs nobody is writing, and committed
+     * blobs nothing refers to that are old enough (see {@link LargeBlobStore#sweep}); says so in one line.
      */
     private void recover() {
         try {
-            FileBlobStore.Swept swept = blobs.files().sweep(this::referenced, Instant.now().minus(ORPHAN_AGE));
+            LargeBlobStore.Swept swept = blobs.large().sweep(this::referenced, Instant.now().minus(ORPHAN_AGE));
             if (!swept.nothing()) LOG.log(System.Logger.Level.INFO, describe(swept));
             recovery.complete(swept);
         } catch (IOException | StoreException e) {
-            if (!closed.get()) LOG.log(System.Logger.Level.WARNING, "recovery: sweeping blob files failed", e);
+            if (!closed.get()) LOG.log(System.Logger.Level.WARNING, "recovery: sweeping blobs failed", e);
             recovery.completeExceptionally(e);
         } catch (RuntimeException e) {
             recovery.completeExceptionally(e);
@@ -212,7 +203,7 @@ public final class SqlMailStore implements MailStore {
     }
 
     /** "recovery: removed 3 partial blobs (1.2 MB) and 1 unreferenced blob (300 KB)". */
-    static String describe(FileBlobStore.Swept s) {
+    static String describe(LargeBlobStore.Swept s) {
         return "recovery: removed " + count(s.partialFiles(), "partial blob") + " (" + size(s.partialBytes()) + ") and "
                 + count(s.unreferencedFiles(), "unreferenced blob") + " (" + size(s.unreferencedBytes()) + ")";
     }
@@ -236,7 +227,7 @@ public final class SqlMailStore implements MailStore {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         sweeper.interrupt();
-        if (clockWatch != null) clockWatch.interrupt();
+        housekeeping.close();
         try {
             feed.close();
         } catch (Exception e) {

@@ -116,6 +116,12 @@ class SqlReadTx implements ReadTx {
     }
 
     @Override
+    public long vanishedHorizon(long mailboxId) {
+        checkOwned(mailboxId);
+        return MessageQueries.vanishedHorizon(db, mailboxId);
+    }
+
+    @Override
     public long recentMark(long mailboxId) {
         checkOwned(mailboxId);
         return MailboxQueries.recentMark(db, mailboxId);

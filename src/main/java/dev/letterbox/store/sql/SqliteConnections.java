@@ -73,8 +73,8 @@ final class SqliteConnections implements Backend {
     }
 
     @Override
-    public AutoCloseable startFeed(ReadPool reads, GroupCommitWriter writer, LocalChangeBus bus, String node) {
-        return new ChangeFeed(reads, writer, bus, node);
+    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node) {
+        return new ChangeFeed(reads, bus, node);
     }
 
     /**

@@ -5,12 +5,15 @@ import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.blob.FileBlobStore;
+import dev.letterbox.store.blob.LargeBlobStore;
+import dev.letterbox.store.blob.TempFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * Opens the store the configuration names ({@code [store]}): the one place the server and every
@@ -39,7 +42,7 @@ public final class StoreFactory {
             Files.createDirectories(dataDir);
             FileBlobStore blobs = new FileBlobStore(blobDir, hooks);
             connections = SqliteConnections.open(dataDir.resolve("letterbox.db"));
-            return new SqlMailStore(connections, blobs, freedBlobGrace, hooks);
+            return new SqlMailStore(connections, blobs, SqlBlobStore.INLINE_LIMIT, freedBlobGrace, hooks);
         } catch (IOException | SQLException | RuntimeException e) {
             if (connections != null) {
                 connections.writer().close();
@@ -51,17 +54,36 @@ public final class StoreFactory {
     }
 
     static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace) {
+        return postgresql(config, freedBlobGrace, SqlBlobStore.INLINE_LIMIT, DatabaseBlobStore.CHUNK_SIZE);
+    }
+
+    /**
+     * As {@link #postgresql(Config.Store, Duration)} with the sizes that decide where a blob goes made
+     * small, so that tests of a few bytes already cover big blobs: {@code inlineLimit} (the biggest
+     * blob kept in its row) and, with {@code blobs = "database"}, {@code chunkSize}.
+     */
+    static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace, int inlineLimit, int chunkSize) {
         DurabilityHooks.Slot hooks = new DurabilityHooks.Slot();
-        FileBlobStore blobs;
+        Function<SessionSource, LargeBlobStore> largeBlobs;
         try {
-            blobs = new FileBlobStore(config.blobDir(), hooks);
+            largeBlobs = switch (config.blobs()) {
+                case FILES -> {
+                    FileBlobStore files = new FileBlobStore(config.blobDir(), hooks);
+                    yield readers -> files;
+                }
+                case DATABASE -> {
+                    // chunks go through the read pool: each commits on its own, off the writer thread
+                    TempFiles scratch = new TempFiles(config.blobDir().resolve("tmp"));
+                    yield readers -> new DatabaseBlobStore(readers, scratch, chunkSize);
+                }
+            };
         } catch (IOException e) {
             throw new StoreException("cannot use the blob directory " + config.blobDir() + ": " + e.getMessage(), e);
         }
         PostgresConnections connections = PostgresConnections.open(config.url().orElseThrow(), config.passwordFile(),
                 config.poolSize());
         try {
-            return new SqlMailStore(connections, blobs, freedBlobGrace, hooks);
+            return new SqlMailStore(connections, largeBlobs.apply(connections.readers()), inlineLimit, freedBlobGrace, hooks);
         } catch (RuntimeException e) {
             connections.writer().close();
             connections.readers().close();

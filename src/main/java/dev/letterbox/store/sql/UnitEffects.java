@@ -66,7 +66,7 @@ final class UnitEffects {
         return persisted;
     }
 
-    /** Blobs whose last reference this unit removed: their files go once the unit is committed. */
+    /** Blobs whose last reference this unit removed: their bytes go once the unit is committed. */
     List<BlobId> freedBlobs() {
         return freed;
     }

@@ -3,6 +3,7 @@ package dev.letterbox.imap.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.store.sql.SqlMailStore;
 import dev.letterbox.testing.TestServer;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +205,30 @@ class ImapMultiSessionTest {
                 b.run("b7 UID EXPUNGE 4").ok();
             }
             a.run("a7 NOOP").ok().has("* VANISHED 4");
+        }
+    }
+
+    @Test
+    void qresyncFromBeforePrunedTombstonesStillReportsEveryVanishedUid() throws Exception {
+        String user = server.newUser("horizon");
+        for (int i = 0; i < 5; i++) server.deliver(user, MSG);
+        long uidValidity, modSeq;
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.run("a1 ENABLE QRESYNC").ok();
+            var sel = a.run("a2 SELECT INBOX").ok();
+            uidValidity = number(sel.one("* OK [UIDVALIDITY"), "UIDVALIDITY");
+            modSeq = number(sel.one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+            a.run("a3 UID STORE 2,4 +FLAGS.SILENT (\\Deleted)").ok();
+            a.run("a4 UID EXPUNGE 2,4").ok();
+        }
+        // a month later the tombstones are gone (pruned now, for the test)
+        ((SqlMailStore) server.server().store()).pruneTombstones(java.time.Instant.now().plusSeconds(1));
+        try (ImapTestClient a = ImapTestClient.login(server, user)) {
+            a.run("a5 ENABLE QRESYNC").ok();
+            var sel = a.run("a6 SELECT INBOX (QRESYNC (" + uidValidity + " " + modSeq + " 1:5))").ok();
+            assertEquals(List.of("* VANISHED (EARLIER) 2,4"), sel.starting("* VANISHED"));
+            var uidFetch = a.run("a7 UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)").ok();
+            assertEquals(List.of("* VANISHED (EARLIER) 2,4"), uidFetch.starting("* VANISHED"));
         }
     }
 
