@@ -245,7 +245,7 @@ final class GroupCommitWriter {
             List<Pending<?>> group = new ArrayList<>();
             group.add(start);
             try {
-                db.execute(dialect.beginWrite);
+                db.begin(dialect, true);
             } catch (StoreException e) {
                 start.failure = e;
                 start.complete();
@@ -296,7 +296,7 @@ final class GroupCommitWriter {
         } catch (IOException e) {
             throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
         }
-        db.execute("COMMIT");
+        db.commit(dialect);
         hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
@@ -340,7 +340,7 @@ final class GroupCommitWriter {
 
     private void failGroup(SqlSession db, List<Pending<?>> group, StoreException cause) {
         try {
-            db.execute("ROLLBACK");
+            db.rollback(dialect);
         } catch (StoreException e) {
             cause.addSuppressed(e);
         }

@@ -53,10 +53,11 @@ final class PostgresConnections implements Backend {
         String jdbcUrl = jdbcUrl(url);
         HikariDataSource writerPool = null;
         try {
-            writerPool = pool("letterbox-writer", jdbcUrl, credentials, 1);
+            writerPool = pool("letterbox-writer", jdbcUrl, credentials, 1, "READ COMMITTED");
             PooledSessions writer = new PooledSessions(writerPool);
             migrate(writer);
-            HikariDataSource readerPool = pool("letterbox-readers", jdbcUrl, credentials, poolSize);
+            // reads see one snapshot per transaction; chunk inserts of database blobs commit alone
+            HikariDataSource readerPool = pool("letterbox-readers", jdbcUrl, credentials, poolSize, "REPEATABLE READ");
             return new PostgresConnections(jdbcUrl, credentials, writer, new PooledSessions(readerPool));
         } catch (RuntimeException e) {
             if (writerPool != null) writerPool.close();
@@ -80,7 +81,8 @@ final class PostgresConnections implements Backend {
         }
     }
 
-    private static HikariDataSource pool(String name, String jdbcUrl, Properties credentials, int size) {
+    /** A pool whose connections start each transaction at {@code isolation} (set once per connection). */
+    private static HikariDataSource pool(String name, String jdbcUrl, Properties credentials, int size, String isolation) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(jdbcUrl);
@@ -89,7 +91,8 @@ final class PostgresConnections implements Backend {
         config.setMinimumIdle(Math.min(size, 2));
         config.setConnectionTimeout(BORROW_TIMEOUT_MILLIS);
         config.setValidationTimeout(Math.min(BORROW_TIMEOUT_MILLIS, 2_000));
-        config.setConnectionInitSql("SET synchronous_commit = on");
+        config.setConnectionInitSql("SET synchronous_commit = on; "
+                + "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + isolation);
         config.setAutoCommit(true); // transactions are begun and ended by the store itself
         // At start the database must be there: fail with its reason instead of retrying quietly.
         config.setInitializationFailTimeout(1);

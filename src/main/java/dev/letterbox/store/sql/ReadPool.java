@@ -19,7 +19,7 @@ final class ReadPool implements AutoCloseable {
     <T> T read(Function<SqlSession, T> work) {
         SqlSession db = sessions.acquire();
         try {
-            db.execute(dialect.beginRead);
+            db.begin(dialect, false);
             boolean ok = false;
             try {
                 T result = work.apply(db);
@@ -50,9 +50,10 @@ final class ReadPool implements AutoCloseable {
         return sessions;
     }
 
-    private static void end(SqlSession db, boolean ok) {
+    private void end(SqlSession db, boolean ok) {
         try {
-            db.execute(ok ? "COMMIT" : "ROLLBACK");
+            if (ok) db.commit(dialect);
+            else db.rollback(dialect);
         } catch (RuntimeException e) {
             if (ok) throw e;
             // the work already failed; its exception is the one to report

@@ -59,6 +59,53 @@ final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a transaction. SQLite: its BEGIN statement (IMMEDIATE for writes). PostgreSQL: the
+     * driver's own transaction control, which sends BEGIN together with the first statement instead
+     * of as a round trip of its own (a read is often one query: BEGIN and COMMIT as statements of
+     * their own tripled its cost); the isolation level is the connection's (see PostgresConnections).
+     */
+    void begin(Dialect dialect, boolean write) {
+        if (dialect == Dialect.SQLITE) {
+            execute(write ? dialect.beginWrite : dialect.beginRead);
+            return;
+        }
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            throw failure("BEGIN", e);
+        }
+    }
+
+    /** Commits what {@link #begin} started. */
+    void commit(Dialect dialect) {
+        end(dialect, true);
+    }
+
+    /** Rolls back what {@link #begin} started. */
+    void rollback(Dialect dialect) {
+        end(dialect, false);
+    }
+
+    private void end(Dialect dialect, boolean commit) {
+        if (dialect == Dialect.SQLITE) {
+            execute(commit ? "COMMIT" : "ROLLBACK");
+            return;
+        }
+        try {
+            if (commit) connection.commit();
+            else connection.rollback();
+        } catch (SQLException e) {
+            throw failure(commit ? "COMMIT" : "ROLLBACK", e);
+        } finally {
+            try {
+                connection.setAutoCommit(true); // no transaction is open: a flag, no round trip
+            } catch (SQLException ignored) {
+                // a broken connection; the pool discards it
+            }
+        }
+    }
+
     int update(String sql, Object... args) {
         try {
             return bind(sql, args).executeUpdate();
