@@ -182,7 +182,9 @@ public final class Directory {
         Optional<String> normal = Addresses.normalize(address);
         if (normal.isEmpty()) return new Recipient.Invalid();
         String domain = Addresses.domainOf(normal.get());
-        if (store.domain(domain).isEmpty()) return new Recipient.NotLocal(domain);
+        // each domain is looked up once per resolution: a look-up is a database round trip
+        Map<String, Boolean> hosted = new java.util.HashMap<>();
+        if (!hosted.computeIfAbsent(domain, d -> store.domain(d).isPresent())) return new Recipient.NotLocal(domain);
 
         Map<Long, Account> accounts = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
@@ -196,7 +198,7 @@ public final class Directory {
             int depth = Integer.parseInt(item[1]);
             if (!seen.add(addr) || depth > MAX_ALIAS_DEPTH) continue;
             String addrDomain = Addresses.domainOf(addr);
-            if (store.domain(addrDomain).isEmpty()) {
+            if (!hosted.computeIfAbsent(addrDomain, d -> store.domain(d).isPresent())) {
                 forwards.add(addr);
                 found = true;
                 continue;
