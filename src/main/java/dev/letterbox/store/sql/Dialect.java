@@ -26,6 +26,12 @@ enum Dialect {
     final String identity;
     /** Column type of opaque bytes. */
     final String bytes;
+    /**
+     * The statements that begin a write and a read transaction. The store's own transactions use
+     * them on SQLite only: on PostgreSQL {@link SqlSession#begin} lets the driver send BEGIN with
+     * the first statement, at the isolation level set on the connection (READ COMMITTED for the
+     * writer, REPEATABLE READ for readers, see PostgresConnections); migrations use beginWrite.
+     */
     final String beginWrite;
     final String beginRead;
     /** Appended to a SELECT of rows the transaction is about to update (SQLite locks the whole file). */
