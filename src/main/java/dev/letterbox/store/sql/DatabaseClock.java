@@ -1,6 +1,7 @@
 package dev.letterbox.store.sql;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The database's clock as seen from this node. Times that several nodes compare with each other —
@@ -18,6 +19,13 @@ final class DatabaseClock {
 
     private final AtomicLong offsetMillis = new AtomicLong();
     private volatile boolean warned;
+    /** This node's clock: the system's, or a skewed one in tests. */
+    private volatile LongSupplier nodeClock = System::currentTimeMillis;
+
+    /** Test seam: the node's clock reads {@code clock} from now on (measure again to take it in). */
+    void useNodeClock(LongSupplier clock) {
+        this.nodeClock = clock;
+    }
 
     /** This node's time {@code nodeMillis} (epoch ms), in the database's time. */
     long toDatabase(long nodeMillis) {
@@ -35,10 +43,10 @@ final class DatabaseClock {
 
     /** Reads the database server's clock (PostgreSQL) and keeps the offset, halving the round trip. */
     void measure(ReadPool reads) {
-        long before = System.currentTimeMillis();
+        long before = nodeClock.getAsLong();
         long database = reads.autocommit(db -> db.firstLong(
                 "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)").orElseThrow());
-        long after = System.currentTimeMillis();
+        long after = nodeClock.getAsLong();
         long offset = database - (before + after) / 2;
         offsetMillis.set(offset);
         if (Math.abs(offset) > WARN_MILLIS && !warned) {

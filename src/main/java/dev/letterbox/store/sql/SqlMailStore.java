@@ -157,6 +157,12 @@ public final class SqlMailStore implements MailStore {
         return GroupCommitWriter.await(writer.submit((db, fx) -> Housekeeping.pruneTombstones(db, cutoff.toEpochMilli())));
     }
 
+    /** Test seam: this node's clock runs {@code skew} off the system's, as measured against the database. */
+    void skewNodeClock(Duration skew) {
+        clock.useNodeClock(() -> System.currentTimeMillis() + skew.toMillis());
+        clock.measure(reads);
+    }
+
     /** Groups and units committed by this store's writer so far (to see group commit at work). */
     long[] commitCounts() {
         return new long[] {writer.groupsCommitted(), writer.unitsCommitted()};

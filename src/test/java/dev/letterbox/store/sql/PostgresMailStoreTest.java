@@ -4,13 +4,22 @@ import dev.letterbox.config.Config;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.MailStoreContract;
 import dev.letterbox.testing.PostgresServer;
+import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.store.StoreFixture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole store contract on PostgreSQL: a fresh database of the tests' shared cluster per store. */
 class PostgresMailStoreTest implements MailStoreContract {
@@ -31,6 +40,33 @@ class PostgresMailStoreTest implements MailStoreContract {
     @Override
     public MailStore sameDatabase(MailStore store) {
         return open(configs.get(store));
+    }
+
+    /**
+     * A node whose clock runs ten minutes fast sees the other node's two-minute lease as long
+     * expired by its own clock, and claims anyway: the claim is judged in the database's time, so it
+     * gets nothing until the lease has really run out.
+     */
+    @Test
+    void aNodeWhoseClockIsMinutesFastDoesNotTakeOverALiveLease() {
+        try (MailStore a = newStore(); MailStore b = sameDatabase(a)) {
+            var blob = StoreFixture.message(a, "queued");
+            var envelope = new QueuedMessage.Envelope("s@example.com", blob.blob(), blob.size(), Instant.now(),
+                    QueuedMessage.Body.SEVEN_BIT, false, Optional.empty(), Optional.empty(), OptionalLong.empty());
+            long id = a.queue().enqueue(envelope, List.of(QueuedMessage.NewRecipient.pending("x@remote.test",
+                    Optional.empty(), Optional.empty())));
+            Duration lease = Duration.ofMinutes(2);
+            assertEquals(1, a.queue().claimDue("node-a", Instant.now(), 10, lease).size());
+
+            Duration skew = Duration.ofMinutes(10);
+            ((SqlMailStore) b).skewNodeClock(skew);
+            Instant fastNow = Instant.now().plus(skew); // what node b's Instant.now() would say
+            assertTrue(b.queue().claimDue("node-b", fastNow, 10, lease).isEmpty(),
+                    "node b's clock says the lease ran out 8 minutes ago; the database's says it has not");
+            assertEquals("node-a", b.queue().message(id).orElseThrow().lease().orElseThrow().owner());
+            // once the lease has really run out (seen from node b's fast clock: skew + lease later)
+            assertEquals(1, b.queue().claimDue("node-b", fastNow.plus(lease).plusSeconds(1), 10, lease).size());
+        }
     }
 
     private MailStore open(Config.Store config) {
