@@ -37,10 +37,6 @@ final class DatabaseClock {
         return databaseMillis - offsetMillis.get();
     }
 
-    long offsetMillis() {
-        return offsetMillis.get();
-    }
-
     /** Reads the database server's clock (PostgreSQL) and keeps the offset, halving the round trip. */
     void measure(ReadPool reads) {
         long before = nodeClock.getAsLong();

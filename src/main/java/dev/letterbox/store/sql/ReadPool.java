@@ -46,10 +46,6 @@ final class ReadPool implements AutoCloseable {
         }
     }
 
-    SessionSource sessions() {
-        return sessions;
-    }
-
     private void end(SqlSession db, boolean ok) {
         try {
             if (ok) db.commit(dialect);
