@@ -198,9 +198,15 @@ class NetServerTest {
             try {
                 long started = System.nanoTime();
                 for (int i = 0; i < 10; i++) newcomers.add(TestClient.connect(server.plainPort()));
-                for (TestClient newcomer : newcomers) {
-                    newcomer.expect("READY"); // read even when a later newcomer has closed it since
+                int greeted = 0;
+                for (int i = 0; i < newcomers.size(); i++) {
+                    // A newcomer that a later one made room by closing may be closed before its
+                    // session wrote the greeting (on a busy machine): READY or closed, nothing else.
+                    String line = newcomers.get(i).line();
+                    assertTrue("READY".equals(line) || line == null, "newcomer " + i + " heard <" + line + ">");
+                    if (line != null) greeted++;
                 }
+                assertTrue(greeted >= 3, "the slots end up with newcomers: " + greeted + " greeted");
                 long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 assertTrue(took < 1_000, "ten newcomers into a full server took " + took + " ms");
                 assertTrue(silent1.closedByServer() && silent2.closedByServer() && silent3.closedByServer());
