@@ -22,7 +22,12 @@ public interface DurabilityHooks {
          * A database transaction's commit (with {@code synchronous=FULL}, its fsync), which also makes
          * durable the small message bodies the store keeps in the database.
          */
-        DATABASE_COMMIT
+        DATABASE_COMMIT,
+        /**
+         * The commits made without waiting for a fsync of their own (flag changes, see
+         * {@code MailStore.writeUnsynced}), forced to disk a moment later when no synced commit did it first.
+         */
+        UNSYNCED_COMMITS
     }
 
     DurabilityHooks NONE = new DurabilityHooks() {};

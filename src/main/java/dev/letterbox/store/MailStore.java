@@ -30,6 +30,15 @@ public interface MailStore extends AutoCloseable {
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */
     <T> T write(long accountId, Work<WriteTx, T> work);
 
+    /**
+     * Like {@link #write} for changes whose loss in a crash of the machine is acceptable for about a
+     * second: flags (IMAP STORE, the \Seen a FETCH sets) and \Recent claims. Returns once the change
+     * is committed and seen by every reader; it survives a crash of this process from then on, and a
+     * crash of the machine once it is on disk: with the next {@link #write} of any account or about a
+     * second later, whichever comes first. Such writes share commits without each waiting for a fsync.
+     */
+    <T> T writeUnsynced(long accountId, Work<WriteTx, T> work);
+
     /** Like {@link #write} without waiting: lets one caller commit several accounts' work together. */
     <T> CompletableFuture<T> writeAsync(long accountId, Work<WriteTx, T> work);
 

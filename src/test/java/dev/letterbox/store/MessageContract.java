@@ -90,6 +90,29 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void unsyncedFlagWritesInterleavedWithSyncedOnesAllCommitInOrder() throws Exception {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            AppendResult m = append(store, a, inbox, "1");
+            List<java.util.concurrent.Future<?>> writes = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 40; i++) {
+                    String keyword = "k" + i;
+                    boolean synced = i % 3 == 0; // groups of both kinds, queued behind each other
+                    MailStore.Work<WriteTx, FlagUpdate> work = tx -> tx.storeFlags(inbox, new long[] {m.uid()}, ADD,
+                            Flags.parse(List.of(keyword)), OptionalLong.empty());
+                    writes.add(pool.submit(() -> synced ? store.write(a, work) : store.writeUnsynced(a, work)));
+                }
+                for (var w : writes) w.get();
+            }
+            MessageMeta after = store.read(a, tx -> tx.message(inbox, m.uid())).orElseThrow();
+            assertEquals(40, after.flags().keywords().size(), "every write committed: " + after.flags());
+            assertEquals(m.modSeq() + 40, after.modSeq(), "one MODSEQ per write, none lost or repeated");
+        }
+    }
+
+    @Test
     default void storeFlagsTouchesOnlyMessagesWhoseFlagsChange() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "alice@example.com");

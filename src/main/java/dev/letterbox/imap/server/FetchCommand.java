@@ -219,7 +219,7 @@ final class FetchCommand {
         for (Item item : page) if (!item.flags.has(Flags.SEEN)) unseen.add(item.uid);
         if (unseen.isEmpty()) return;
         long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
-        FlagUpdate update = s.service.store.write(s.account().id(), tx -> tx.storeFlags(view.id, uids,
+        FlagUpdate update = s.service.store.writeUnsynced(s.account().id(), tx -> tx.storeFlags(view.id, uids,
                 FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
         Map<Long, MessageMeta> changed = new HashMap<>();
         for (MessageMeta m : update.changed()) changed.put(m.uid(), m);

@@ -89,13 +89,14 @@ final class SelectCommands {
     /**
      * Claims the mailbox's \Recent messages below {@code upTo} and returns the mark as it was: UIDs
      * from there up to {@code upTo} are \Recent for this session alone (RFC 3501 §2.3.2). The claim
-     * is one write in the store, waited for, so that two sessions selecting at once on two nodes
+     * is one write in the store, waited for (committed, not forced to disk: after a crash of the
+     * machine a message may be \Recent once more), so that two sessions selecting at once on two nodes
      * cannot both take a message; it is made only when the session saw something left to claim.
      * When it fails the session takes nothing: \Recent is advice, the command goes on.
      */
     static long claimRecent(ImapSession s, long mailboxId, long upTo) {
         try {
-            return s.service.store.write(s.account().id(), tx -> tx.claimRecent(mailboxId, upTo));
+            return s.service.store.writeUnsynced(s.account().id(), tx -> tx.claimRecent(mailboxId, upTo));
         } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
             ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", s.who(), e.toString());
             return upTo;

@@ -46,7 +46,9 @@ final class StoreCommands {
             case REPLACE -> FlagUpdate.Mode.REPLACE;
         };
         long[] uids = r.uids().toArray();
-        FlagUpdate update = s.service.store.write(s.account().id(),
+        // The OK promises the change is made and seen by every session, and survives a crash of the
+        // server; a crash of the machine within about a second may undo it (MailStore.writeUnsynced).
+        FlagUpdate update = s.service.store.writeUnsynced(s.account().id(),
                 tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
         for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
         if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);

@@ -18,6 +18,12 @@ interface Backend {
     /** Starts announcing on {@code bus} the changes other processes or nodes commit. */
     AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node);
 
+    /**
+     * Forces to disk what the writer committed without waiting for a fsync (see GroupCommitWriter);
+     * nothing where the engine does so itself within a bounded time (PostgreSQL's WAL writer).
+     */
+    default void flushUnsyncedCommits() throws java.io.IOException {}
+
     /** Closes what the backend opened besides the two sources (the store closes those). */
     default void close() {}
 }

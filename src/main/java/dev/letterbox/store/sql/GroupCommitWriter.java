@@ -38,6 +38,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * that no later unit referred to the blob again, means no unit can start referring to a blob that
  * is being deleted.
  *
+ * <p>Units submitted {@linkplain #submitUnsynced unsynced} (flag changes, \Recent claims) are
+ * committed in groups of their own without waiting for a fsync: SQLite commits them with
+ * {@code synchronous=NORMAL} (in WAL mode the commit reaches the operating system, not the disk),
+ * PostgreSQL with {@code synchronous_commit = off}. A crash of this process loses none of them; a
+ * crash of the machine may lose those of the last moments. Each later synced commit makes them
+ * durable too (the log is one sequence: forcing it to a point forces everything before), and when
+ * none comes, {@link #UNSYNCED_FLUSH_NANOS} after the first of them the writer forces them
+ * itself ({@code flushUnsynced}; PostgreSQL's WAL writer does it on its own within a few hundred
+ * milliseconds).
+ *
  * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
  * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
  * Callers' own follow-up work never runs here: see {@link #submitDetached}.
@@ -46,6 +56,14 @@ final class GroupCommitWriter {
     private static final System.Logger LOG = System.getLogger("letterbox.store");
     static final int MAX_UNITS = 64;
     static final long MAX_GROUP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** How long a commit made without a fsync of its own may wait for one (see the class comment). */
+    static final long UNSYNCED_FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** Forces to disk what this process committed without a fsync; does nothing where the engine does it itself. */
+    @FunctionalInterface
+    interface UnsyncedFlush {
+        void run() throws IOException;
+    }
 
     /** Work run on the writer connection inside a savepoint. */
     @FunctionalInterface
@@ -63,9 +81,14 @@ final class GroupCommitWriter {
     private final SqlBlobStore blobs;
     private final DurabilityHooks hooks;
     private final long deleteGraceNanos;
+    private final UnsyncedFlush unsyncedFlush;
+    /** Writer thread only: when the first commit not yet forced to disk was made, or 0 when there is none. */
+    private long unsyncedSince;
+    /** Writer thread only, SQLite: whether the writer connection commits with synchronous=FULL now. */
+    private boolean sqliteSynced = true;
     private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-    private final Pending<Void> stop = new Pending<>((db, fx) -> null);
+    private final Pending<Void> stop = new Pending<>((db, fx) -> null, true);
     private final ReentrantLock submitLock = new ReentrantLock();
     private boolean closing; // guarded by submitLock
     private final Thread thread;
@@ -75,7 +98,7 @@ final class GroupCommitWriter {
     private record Freed(BlobId blob, long dueNanos) {}
 
     GroupCommitWriter(SessionSource sessions, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace,
-                      DurabilityHooks hooks) {
+                      DurabilityHooks hooks, UnsyncedFlush unsyncedFlush) {
         this.sessions = sessions;
         this.dialect = dialect;
         this.node = node;
@@ -83,15 +106,29 @@ final class GroupCommitWriter {
         this.blobs = blobs;
         this.hooks = hooks;
         this.deleteGraceNanos = deleteGrace.toNanos();
+        this.unsyncedFlush = unsyncedFlush;
         this.thread = Thread.ofPlatform().name("letterbox-store-writer").daemon(true).unstarted(this::loop);
         thread.start();
     }
 
     <T> CompletableFuture<T> submit(Unit<T> unit) {
+        return submit(unit, true);
+    }
+
+    /**
+     * Like {@link #submit}, for a unit whose loss in a crash of the machine (not of this process) is
+     * acceptable for about a second: its future completes once the commit is visible to every reader,
+     * without waiting for the fsync (see the class comment).
+     */
+    <T> CompletableFuture<T> submitUnsynced(Unit<T> unit) {
+        return submit(unit, false);
+    }
+
+    private <T> CompletableFuture<T> submit(Unit<T> unit, boolean synced) {
         if (Thread.currentThread() == thread) {
             throw new IllegalStateException("a store write cannot wait for another write; do both in one unit");
         }
-        Pending<T> pending = new Pending<>(unit);
+        Pending<T> pending = new Pending<>(unit, synced);
         submitLock.lock();
         try {
             if (closing) throw new StoreException("the store is closed");
@@ -160,20 +197,22 @@ final class GroupCommitWriter {
         while (true) {
             Pending<?> first;
             try {
-                first = freed.isEmpty() ? queue.take()
-                        : queue.poll(freed.peekFirst().dueNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+                long due = nextDue();
+                first = due == Long.MAX_VALUE ? queue.take() : queue.poll(due - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 continue; // only close() ends the writer, by the stop marker, so nothing queued is lost
             }
             if (first == stop) break;
             try {
                 if (first != null && runGroup(first)) break;
+                flushUnsynced(false);
                 deleteFreedBlobs(false);
             } catch (Throwable t) {
                 // Not expected (units' failures are caught per unit); keep the writer alive regardless.
                 LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
             }
         }
+        flushUnsynced(true);
         deleteFreedBlobs(true);
         Pending<?> left;
         while ((left = queue.poll()) != null) {
@@ -244,7 +283,9 @@ final class GroupCommitWriter {
         for (Pending<?> start = first; start != null; ) {
             List<Pending<?>> group = new ArrayList<>();
             group.add(start);
+            boolean synced = start.synced;
             try {
+                syncCommits(db, synced);
                 db.begin(dialect, true);
             } catch (StoreException e) {
                 start.failure = e;
@@ -252,7 +293,7 @@ final class GroupCommitWriter {
                 return stopSeen;
             }
             long started = System.nanoTime();
-            Pending<?> alone = null;
+            Pending<?> alone = null, next = null;
             Run run;
             for (Pending<?> p = start; ; ) {
                 run = runInSavepoint(db, p, p != start);
@@ -268,35 +309,85 @@ final class GroupCommitWriter {
                     stopSeen = true;
                     break;
                 }
+                if (p.synced != synced) { // a group commits all synced or all unsynced
+                    next = p;
+                    break;
+                }
                 group.add(p);
             }
             if (run == Run.LOST) {
+                if (next != null) group.add(next);
                 failGroup(db, group, new StoreException("the transaction was lost; nothing of this group was written"));
                 return stopSeen;
             }
             try {
-                commit(db);
+                commit(db, synced);
             } catch (StoreException e) {
                 if (alone != null) group.add(alone);
+                if (next != null) group.add(next);
                 failGroup(db, group, e);
                 return stopSeen;
             }
             groups.incrementAndGet();
             units.addAndGet(group.size());
             afterCommit(group);
-            start = alone;
+            start = alone != null ? alone : next;
         }
         return stopSeen;
     }
 
-    /** COMMIT: with synchronous=FULL, the fsync every unit of the group is waiting for. */
-    private void commit(SqlSession db) {
+    /** When the writer must next wake up without new work: a freed blob's grace or an unsynced commit's flush. */
+    private long nextDue() {
+        long due = Long.MAX_VALUE;
+        if (!freed.isEmpty()) due = freed.peekFirst().dueNanos();
+        if (unsyncedSince != 0) due = Math.min(due, unsyncedSince + UNSYNCED_FLUSH_NANOS);
+        return due;
+    }
+
+    /**
+     * SQLite: the writer connection's synchronous setting, changed only between transactions and only
+     * when a group of the other kind comes (PostgreSQL sets it inside the transaction, see {@link #commit}).
+     */
+    private void syncCommits(SqlSession db, boolean synced) {
+        if (dialect != Dialect.SQLITE || synced == sqliteSynced) return;
+        db.execute(synced ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        sqliteSynced = synced;
+    }
+
+    /** Forces the unsynced commits to disk once they have waited long enough, or now ({@code all}, at close). */
+    private void flushUnsynced(boolean all) {
+        if (unsyncedSince == 0 || (!all && System.nanoTime() - unsyncedSince < UNSYNCED_FLUSH_NANOS)) return;
+        try {
+            hooks.beforeSync(DurabilityHooks.Sync.UNSYNCED_COMMITS);
+            unsyncedFlush.run();
+            hooks.synced(DurabilityHooks.Sync.UNSYNCED_COMMITS);
+            unsyncedSince = 0;
+        } catch (IOException | RuntimeException e) {
+            // Tried again at the next wake-up; meanwhile any synced commit makes them durable too.
+            unsyncedSince = System.nanoTime();
+            LOG.log(System.Logger.Level.WARNING, "forcing unsynced commits to disk failed: " + e);
+        }
+    }
+
+    /**
+     * COMMIT: for a synced group, the fsync every unit of it is waiting for (it also makes every
+     * earlier unsynced commit durable); for an unsynced one, visible to readers at once and on disk
+     * by {@link #flushUnsynced} at the latest.
+     */
+    private void commit(SqlSession db, boolean synced) {
+        if (!synced) {
+            if (dialect == Dialect.POSTGRESQL) db.execute("SET LOCAL synchronous_commit = off");
+            db.commit(dialect);
+            if (unsyncedSince == 0) unsyncedSince = System.nanoTime();
+            return;
+        }
         try {
             hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
         } catch (IOException e) {
             throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
         }
         db.commit(dialect);
+        unsyncedSince = 0;
         hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
@@ -398,14 +489,17 @@ final class GroupCommitWriter {
 
     private static final class Pending<T> {
         final Unit<T> unit;
+        /** Whether the caller waits for the fsync (see {@link #submitUnsynced}). */
+        final boolean synced;
         final CompletableFuture<T> future = new CompletableFuture<>();
         UnitEffects effects;
         T result;
         Throwable failure;
         int conflicts; // deadlocks lost so far, counted against CONFLICT_RETRIES
 
-        Pending(Unit<T> unit) {
+        Pending(Unit<T> unit, boolean synced) {
             this.unit = unit;
+            this.synced = synced;
         }
 
         void run(SqlSession db, Dialect dialect, String node) {

@@ -70,7 +70,8 @@ public final class SqlMailStore implements MailStore {
         this.hooks = hooks;
         this.reads = new ReadPool(dialect, backend.readers());
         this.blobs = new SqlBlobStore(blobs, reads, inlineLimit);
-        this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks);
+        this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks,
+                backend::flushUnsyncedCommits);
         this.directory = new SqlDirectory(reads, writer);
         this.clock = new DatabaseClock();
         if (dialect == Dialect.POSTGRESQL) clock.measure(reads);
@@ -141,6 +142,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public <T> T write(long accountId, Work<WriteTx, T> work) {
         return GroupCommitWriter.await(writer.submit(unit(accountId, work)));
+    }
+
+    @Override
+    public <T> T writeUnsynced(long accountId, Work<WriteTx, T> work) {
+        return GroupCommitWriter.await(writer.submitUnsynced(unit(accountId, work)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.DurabilityHooks.Sync;
+import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.NewMessage;
 import dev.letterbox.store.StoreException;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +96,50 @@ class StoreDurabilityTest {
             assertThrows(StoreException.class, () -> store.write(account, tx -> tx.append(inbox, another)));
             assertEquals(1, store.read(account, tx -> tx.status(inbox)).messages(), "the failed append left nothing");
             assertEquals(small.size(), store.directory().account(account).orElseThrow().usedBytes());
+        }
+    }
+
+    @Test
+    void anUnsyncedWriteIsSeenAtOnceAndForcedToDiskAboutASecondLater() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir.resolve("data"))) {
+            long account = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, account, "INBOX");
+            NewMessage small = smallMessage(store);
+            long uid = store.write(account, tx -> tx.append(inbox, small)).uid();
+            SyncProbe probe = SyncProbe.installIn(store);
+
+            store.writeUnsynced(account, tx -> tx.storeFlags(inbox, new long[] {uid}, FlagUpdate.Mode.ADD,
+                    Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
+            assertEquals(0, probe.count(Sync.DATABASE_COMMIT), "a flag change does not wait for a fsync of its own");
+            assertTrue(store.read(account, tx -> tx.message(inbox, uid)).orElseThrow().flags().has(Flags.SEEN),
+                    "but every reader sees it at once");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (probe.count(Sync.UNSYNCED_COMMITS) == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertEquals(1, probe.count(Sync.UNSYNCED_COMMITS), "the writer forced it to disk on its own");
+
+            store.write(account, tx -> tx.storeFlags(inbox, new long[] {uid}, FlagUpdate.Mode.ADD,
+                    Flags.ofSystem(Flags.FLAGGED), OptionalLong.empty()));
+            assertEquals(1, probe.count(Sync.DATABASE_COMMIT));
+            assertEquals("2", store.connectionSettings().get(0).get("synchronous"),
+                    "a synced write puts the writer back to synchronous=FULL");
+        }
+    }
+
+    @Test
+    void aSyncedWriteForcesTheUnsyncedOnesBeforeIt() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir.resolve("data"))) {
+            long account = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, account, "INBOX");
+            NewMessage first = smallMessage(store), second = smallMessage(store);
+            long uid = store.write(account, tx -> tx.append(inbox, first)).uid();
+            SyncProbe probe = SyncProbe.installIn(store);
+            store.writeUnsynced(account, tx -> tx.storeFlags(inbox, new long[] {uid}, FlagUpdate.Mode.ADD,
+                    Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
+            store.write(account, tx -> tx.append(inbox, second));
+            assertEquals(1, probe.count(Sync.DATABASE_COMMIT));
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(GroupCommitWriter.UNSYNCED_FLUSH_NANOS) + 500);
+            assertEquals(0, probe.count(Sync.UNSYNCED_COMMITS),
+                    "the append's fsync forced the log with the flag change in it: nothing left to force");
         }
     }
 
