@@ -2,12 +2,40 @@ package dev.letterbox.delivery;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiPredicate;
 
-/** Header-section surgery the pipeline is allowed: leaving out whole fields the client may not set. */
+/**
+ * Header-section surgery the pipeline is allowed (leaving out whole fields the client may not set),
+ * and reading the fields for those who decide on them (auto-replies, filters).
+ */
 final class HeaderFields {
     private HeaderFields() {}
+
+    /** One field: its name as written and its value unfolded (CRLF removed), as ISO-8859-1 text. */
+    record Field(String name, String value) {}
+
+    /** The fields in {@code [0, headerEnd)}, in order; lines without a colon are skipped. */
+    static List<Field> parse(byte[] bytes, int headerEnd) {
+        List<Field> fields = new ArrayList<>();
+        int fieldStart = 0;
+        while (fieldStart < headerEnd) {
+            int fieldEnd = nextFieldStart(bytes, fieldStart, headerEnd);
+            int colon = indexOf(bytes, (byte) ':', fieldStart, fieldEnd);
+            if (colon > fieldStart) {
+                fields.add(new Field(new String(bytes, fieldStart, colon - fieldStart, StandardCharsets.ISO_8859_1).strip(),
+                        unfolded(bytes, colon + 1, fieldEnd)));
+            }
+            fieldStart = fieldEnd;
+        }
+        return fields;
+    }
+
+    private static String unfolded(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1).replace("\r\n", "").strip();
+    }
 
     /**
      * {@code bytes} with every field in {@code [0, headerEnd)} for which {@code drop} says true left
@@ -24,8 +52,7 @@ final class HeaderFields {
             if (colon > fieldStart) {
                 String name = new String(bytes, fieldStart, colon - fieldStart, StandardCharsets.ISO_8859_1)
                         .strip().toLowerCase(Locale.ROOT);
-                String value = new String(bytes, colon + 1, fieldEnd - colon - 1, StandardCharsets.ISO_8859_1)
-                        .replace("\r\n", "").strip();
+                String value = unfolded(bytes, colon + 1, fieldEnd);
                 dropped = drop.test(name, value);
             }
             if (dropped && out == null) {

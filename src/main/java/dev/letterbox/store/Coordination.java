@@ -36,6 +36,13 @@ public interface Coordination {
     /** Lets go of the lock, if {@code owner} holds it. */
     void release(String name, String owner);
 
+    /**
+     * Puts {@code key} on record for {@code ttl} unless it is on record already: true when it was not
+     * (and now is). Atomic across nodes, like {@link #tryLock}: of two deliveries asking at once, one
+     * gets true. What it is for: one vacation answer per sender per period, and Sieve's duplicate test.
+     */
+    boolean remember(String key, Duration ttl);
+
     /** The failures on record for {@code client} and for {@code account}, as of {@code now}. */
     LoginFailures loginFailures(String client, String account, Instant now);
 

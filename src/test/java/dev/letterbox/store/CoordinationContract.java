@@ -92,6 +92,19 @@ public interface CoordinationContract extends StoreFixture {
     }
 
     @Test
+    default void aRememberedKeyIsNewOnceAcrossNodesUntilItExpires() throws Exception {
+        try (MailStore a = newStore(); MailStore b = sameDatabase(a)) {
+            assertTrue(a.coordination().remember("vacation:1:x", Duration.ofMillis(300)), "new");
+            assertFalse(b.coordination().remember("vacation:1:x", LONG), "on record, for the other node too");
+            assertFalse(a.coordination().remember("vacation:1:x", LONG), "asking again does not renew it");
+            assertTrue(b.coordination().remember("vacation:1:y", LONG), "other keys are free");
+            assertTrue(a.coordination().tryLock("vacation:1:x", "a/s1", LONG), "keys and locks do not meet");
+            Thread.sleep(400);
+            assertTrue(b.coordination().remember("vacation:1:x", LONG), "new again once it expired");
+        }
+    }
+
+    @Test
     default void failuresCountedOnOneNodeCountOnTheOther() {
         try (MailStore a = newStore(); MailStore b = sameDatabase(a)) {
             assertEquals(LoginFailures.NONE, b.coordination().loginFailures("192.0.2.1", "alice@example.com", T0));

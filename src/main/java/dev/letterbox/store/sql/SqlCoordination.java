@@ -49,6 +49,20 @@ final class SqlCoordination implements Coordination {
                 name, owner, now + ttl.toMillis(), now) == 1);
     }
 
+    /**
+     * A remembered key is a lock nobody owns (owner ''), so it lives in the same table, is taken by
+     * the same statement and pruned with the locks; the condition leaves out "or it is the caller's
+     * own", so a key on record is never renewed by asking again.
+     */
+    @Override
+    public boolean remember(String key, Duration ttl) {
+        long now = clock.toDatabase(System.currentTimeMillis());
+        return write((db, fx) -> db.update("INSERT INTO coordination_lock (name, owner, expires) VALUES (?, '', ?) "
+                        + "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires = excluded.expires "
+                        + "WHERE coordination_lock.expires <= ?",
+                "remember:" + key, now + ttl.toMillis(), now) == 1);
+    }
+
     @Override
     public boolean renew(String name, String owner, Duration ttl) {
         long now = clock.toDatabase(System.currentTimeMillis());
