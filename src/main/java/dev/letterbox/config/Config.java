@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
                      Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
-                     List<Milter> milters, Log log, Store store) {
+                     List<Milter> milters, Log log, Store store, Sieve sieve) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -28,6 +28,7 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
         m.put("imaps", 993);
         m.put("pop3", 110);
         m.put("pop3s", 995);
+        m.put("managesieve", 4190);
         m.put("http", 80);
         m.put("https", 443);
         return java.util.Collections.unmodifiableMap(m);
@@ -162,6 +163,18 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code spamHeader}: the "Name: value" field by which it marks spam without quarantining it.
      */
     public record Milter(String address, Duration timeout, boolean acceptOnFailure, String spamHeader) {}
+
+    /**
+     * Sieve filters and their management over ManageSieve (RFC 5804, the {@code managesieve}
+     * listener). {@code maxScriptSize}: the largest script an account may upload (octets);
+     * {@code maxScripts}: how many scripts an account may keep; {@code maxRedirects}: redirects one
+     * message may cause (advertised as MAXREDIRECTS); {@code before}/{@code after}: the
+     * administrator's script files that run before and after each account's active script, in the
+     * order given; {@code idleTimeout}/{@code loginTimeout}: as for IMAP (whose
+     * {@code plaintext_auth_on_loopback} ManageSieve follows too).
+     */
+    public record Sieve(long maxScriptSize, int maxScripts, int maxRedirects, List<Path> before, List<Path> after,
+                        Duration idleTimeout, Duration loginTimeout) {}
 
     /** {@code level}: error, warning, info or debug. */
     public record Log(String level) {}

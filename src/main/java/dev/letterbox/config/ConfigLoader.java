@@ -130,6 +130,7 @@ public final class ConfigLoader {
         for (Section m : root.tables("milter")) milters.add(milter(m));
 
         Config.Store store = store(root.section("store"), dataDir);
+        Config.Sieve sieve = sieve(root.section("sieve"));
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -140,7 +141,7 @@ public final class ConfigLoader {
 
         root.finish();
         return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, antispam, List.copyOf(milters),
-                new Config.Log(level), store);
+                new Config.Log(level), store, sieve);
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {
@@ -163,11 +164,11 @@ public final class ConfigLoader {
         for (String name : section.strings("proxy_protocol", List.of())) {
             if (name.equals("http") || name.equals("https")) {
                 throw new ConfigException(section.key("proxy_protocol") + ": '" + name + "' is not supported; the PROXY protocol"
-                        + " works on the mail listeners (smtp, submission, submissions, imap, imaps, pop3, pop3s)");
+                        + " works on the mail listeners (smtp, submission, submissions, imap, imaps, pop3, pop3s, managesieve)");
             }
             if (!Config.DEFAULT_PORTS.containsKey(name)) {
                 throw new ConfigException(section.key("proxy_protocol") + ": '" + name + "' is not a listener; use names from"
-                        + " [listen.ports]: smtp, submission, submissions, imap, imaps, pop3, pop3s");
+                        + " [listen.ports]: smtp, submission, submissions, imap, imaps, pop3, pop3s, managesieve");
             }
             proxied.add(name);
         }
@@ -185,6 +186,31 @@ public final class ConfigLoader {
         section.finish();
         return new Config.Listen(address, offset, java.util.Collections.unmodifiableMap(effective),
                 java.util.Collections.unmodifiableSet(proxied), List.copyOf(trusted), proxyTimeout);
+    }
+
+    private static Config.Sieve sieve(Section section) {
+        long maxSize = section.size("max_script_size", 64 << 10);
+        if (maxSize < 1024 || maxSize > (1 << 20)) {
+            throw new ConfigException(section.key("max_script_size") + ": must be between 1K and 1M");
+        }
+        Config.Sieve sieve = new Config.Sieve(maxSize,
+                (int) section.integer("max_scripts", 20, 1, 10_000),
+                (int) section.integer("max_redirects", 4, 0, 100),
+                scriptFiles(section, "before"), scriptFiles(section, "after"),
+                atLeast(section, "idle_timeout", Duration.ofMinutes(10), Duration.ofSeconds(10)),
+                atLeast(section, "login_timeout", Duration.ofSeconds(60), Duration.ofSeconds(1)));
+        section.finish();
+        return sieve;
+    }
+
+    /** Paths of the administrator's scripts; whether they exist and compile is checked when the server starts. */
+    private static List<Path> scriptFiles(Section section, String key) {
+        List<Path> paths = new ArrayList<>();
+        for (String file : section.strings(key, List.of())) {
+            if (file.isBlank()) throw new ConfigException(section.key(key) + ": an empty file name");
+            paths.add(Path.of(file));
+        }
+        return List.copyOf(paths);
     }
 
     private static Config.Tls tls(Section section) {

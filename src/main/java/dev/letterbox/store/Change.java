@@ -16,4 +16,7 @@ public sealed interface Change {
 
     /** The account itself changed (password, quota, protocols, disabled, removed). */
     record AccountChanged(long accountId) implements Change {}
+
+    /** The account's Sieve scripts changed: one was uploaded, renamed, deleted, (de)activated. */
+    record SieveScripts(long accountId) implements Change {}
 }

@@ -25,6 +25,9 @@ public interface MailStore extends AutoCloseable {
     /** Locks and failed-login counts shared by every node on this database. */
     Coordination coordination();
 
+    /** Each account's Sieve scripts. */
+    SieveScripts sieveScripts();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

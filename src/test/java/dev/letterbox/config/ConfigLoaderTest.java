@@ -47,6 +47,34 @@ class ConfigLoaderTest {
         assertEquals(defaults.http(), example.http());
         assertEquals(defaults.dns(), example.dns());
         assertEquals(defaults.delivery(), example.delivery());
+        assertEquals(defaults.sieve(), example.sieve());
+    }
+
+    @Test
+    void sieveSectionDefaultsAndValidation() {
+        Config c = parse("");
+        assertEquals(4190, c.listen().port("managesieve").orElseThrow());
+        Config.Sieve s = c.sieve();
+        assertEquals(64 << 10, s.maxScriptSize());
+        assertEquals(20, s.maxScripts());
+        assertEquals(4, s.maxRedirects());
+        assertTrue(s.before().isEmpty() && s.after().isEmpty());
+        Config.Sieve set = parse("[sieve]\nmax_script_size = \"200K\"\nmax_scripts = 3\nmax_redirects = 0\n"
+                + "before = [\"/etc/a.sieve\", \"b.sieve\"]\nafter = [\"/etc/z.sieve\"]\n").sieve();
+        assertEquals(200 << 10, set.maxScriptSize());
+        assertEquals(3, set.maxScripts());
+        assertEquals(0, set.maxRedirects());
+        assertEquals(java.util.List.of(Path.of("/etc/a.sieve"), Path.of("b.sieve")), set.before());
+        assertEquals(java.util.List.of(Path.of("/etc/z.sieve")), set.after());
+        assertTrue(error("[sieve]\nmax_script_size = \"2M\"").startsWith("sieve.max_script_size: must be between"));
+        assertTrue(error("[sieve]\nmax_scripts = 0").startsWith("sieve.max_scripts: "));
+        assertTrue(error("[sieve]\nbefore = \"/etc/a.sieve\"").startsWith("sieve.before: expected a list"));
+        assertTrue(error("[sieve]\nafter = [\"\"]").startsWith("sieve.after: an empty file name"));
+        assertTrue(error("[sieve]\nmax_script = 3").startsWith("sieve.max_script: unknown key"));
+        assertEquals(14190, ConfigLoader.parse("", new ConfigLoader.Overrides(Optional.empty(), Optional.of(10000),
+                Optional.empty()), "t").listen().port("managesieve").orElseThrow());
+        assertTrue(parse("[listen]\nproxy_protocol = [\"managesieve\"]\nproxy_trusted = [\"10.0.0.0/8\"]\n")
+                .listen().proxy("managesieve").isPresent());
     }
 
     @Test

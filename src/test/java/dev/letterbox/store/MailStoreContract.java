@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link #newStore()}; every default method here and in the interfaces it extends runs against it.
  */
 public interface MailStoreContract extends DirectoryContract, MailboxContract, MessageContract, QueueContract,
-        DmarcReportContract, CoordinationContract {
+        DmarcReportContract, CoordinationContract, SieveScriptsContract {
 
     @Test
     default void anotherAccountsMailboxesAreNonexistent() {

@@ -382,6 +382,7 @@ final class ImapSession implements ImapReader.Session {
             case Change.MailboxContent c -> c.mailboxId() == watched;
             case Change.MailboxList l -> true; // the selected mailbox may have been deleted
             case Change.AccountChanged a -> false;
+            case Change.SieveScripts s -> false;
         };
         if (!relevant) return;
         dirty = true;

@@ -72,6 +72,7 @@ final class ChangeLog {
             case Change.MailboxContent c -> "content";
             case Change.MailboxList l -> "list";
             case Change.AccountChanged a -> "account";
+            case Change.SieveScripts s -> "sieve";
         };
     }
 
@@ -79,6 +80,7 @@ final class ChangeLog {
         return switch (kind) {
             case "content" -> new Change.MailboxContent(accountId, mailboxId);
             case "list" -> new Change.MailboxList(accountId);
+            case "sieve" -> new Change.SieveScripts(accountId);
             // an unknown kind, from a newer node, still tells listeners to look at the account
             default -> new Change.AccountChanged(accountId);
         };

@@ -30,7 +30,8 @@ final class Migrations {
             "006-coordination.sql",
             "007-queue-leases.sql",
             "008-tombstone-horizon.sql",
-            "009-blob-chunks.sql");
+            "009-blob-chunks.sql",
+            "010-sieve-scripts.sql");
 
     private Migrations() {}
 

@@ -11,6 +11,7 @@ import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
+import dev.letterbox.store.SieveScripts;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
 import dev.letterbox.store.blob.LargeBlobStore;
@@ -56,6 +57,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
     private final SqlCoordination coordination;
+    private final SqlSieveScripts sieveScripts;
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
@@ -78,6 +80,7 @@ public final class SqlMailStore implements MailStore {
         this.queue = new SqlOutboundQueue(dialect, reads, writer, this.blobs, clock);
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
+        this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
         try {
             this.feed = backend.startFeed(reads, bus, node);
         } catch (RuntimeException e) {
@@ -132,6 +135,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public Coordination coordination() {
         return coordination;
+    }
+
+    @Override
+    public SieveScripts sieveScripts() {
+        return sieveScripts;
     }
 
     @Override
