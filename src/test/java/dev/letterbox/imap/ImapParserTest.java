@@ -142,6 +142,13 @@ class ImapParserTest {
         assertEquals(new FetchAttr.BodySection(new Section(new int[0], Section.Kind.ALL, List.of()), new FetchAttr.Partial(0, 100), false), peek.attrs().get(1));
         assertEquals(new FetchAttr.Binary(new int[] {1}, null, true), peek.attrs().get(2));
         assertEquals(new FetchAttr.BinarySize(new int[] {2}), peek.attrs().get(3));
+        // each item once (RFC 3501 §7.4.2); BODY[x] and BODY.PEEK[x] answer as one, the one setting \Seen
+        var twice = (ImapCommand.Fetch) p("a FETCH 1 (BODYSTRUCTURE UID BODY.PEEK[TEXT] BODYSTRUCTURE BODY[TEXT] "
+                + "BINARY.PEEK[1]<0.10> BINARY[1]<0.20> BINARY.PEEK[1]<5.10> UID)");
+        Section text = new Section(new int[0], Section.Kind.TEXT, List.of());
+        assertEquals(List.of(FetchAttr.Simple.BODYSTRUCTURE, FetchAttr.Simple.UID, new FetchAttr.BodySection(text, null, false),
+                new FetchAttr.Binary(new int[] {1}, new FetchAttr.Partial(0, 10), false),
+                new FetchAttr.Binary(new int[] {1}, new FetchAttr.Partial(5, 10), true)), twice.attrs());
         var cs = (ImapCommand.Fetch) p("a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)");
         assertEquals(OptionalLong.of(12345), cs.changedSince());
         assertTrue(cs.vanished());
