@@ -283,14 +283,14 @@ final class FetchCommand {
                         }
                     }
                     case FetchAttr.BodySection b -> {
-                        s.out.text("BODY[" + BodySections.spec(b.section()) + "]" + origin(b.partial()));
+                        s.out.bodySection(b.section(), b.partial());
                         content(s, (BodySections.Content) bodies.get(i), blob, false);
                     }
                     case FetchAttr.Binary b -> {
-                        s.out.text("BINARY[" + partText(b.part()) + "]" + origin(b.partial()));
+                        s.out.binarySection(b.part(), b.partial());
                         content(s, (BodySections.Content) bodies.get(i), blob, true);
                     }
-                    case FetchAttr.BinarySize b -> s.out.text("BINARY.SIZE[" + partText(b.part()) + "]").number((Long) bodies.get(i));
+                    case FetchAttr.BinarySize b -> s.out.binarySize(b.part()).number((Long) bodies.get(i));
                 }
             }
             if (item.flagsChanged && !flagsWritten) {
@@ -362,13 +362,5 @@ final class FetchCommand {
     private static boolean hasNul(byte[] data) {
         for (byte b : data) if (b == 0) return true;
         return false;
-    }
-
-    private static String origin(FetchAttr.Partial p) {
-        return p == null ? "" : "<" + p.offset() + ">";
-    }
-
-    private static String partText(int[] part) {
-        return new FetchAttr.Section(part, FetchAttr.Section.Kind.ALL, List.of()).partText();
     }
 }

@@ -98,6 +98,9 @@ class ImapMessageTest {
             c.run("b8 FETCH 2 FLAGS").bad();
             c.run("b9 FETCH 1:* NOSUCHITEM").bad();
             c.run("b10 UID FETCH 99 FLAGS").ok().lacks("*");
+            // a header field name that is no atom is echoed quoted (RFC 3501 §9 header-fld-name = astring)
+            assertTrue(c.run("b11 FETCH 1 (BODY.PEEK[HEADER.FIELDS (\"X(Odd\" Subject)])").ok().one("* 1 FETCH")
+                    .startsWith("* 1 FETCH (BODY[HEADER.FIELDS (\"X(Odd\" Subject)] "));
         }
     }
 
