@@ -215,6 +215,36 @@ class ImapParserTest {
         assertEquals(new ImapCommand.Enable("a", List.of("CONDSTORE", "UTF8=ACCEPT")), p("a ENABLE condstore UTF8=ACCEPT"));
     }
 
+    /** One command of every family the dispatcher hands on, and every command without arguments. */
+    @Test
+    void everyFamilyIsReachedFromTheDispatcher() throws Exception {
+        assertEquals(new ImapCommand.StartTls("a"), p("a STARTTLS"));
+        assertEquals(new ImapCommand.Check("a"), p("a CHECK"));
+        assertEquals(new ImapCommand.Close("a"), p("a close"));
+        assertEquals(new ImapCommand.Unselect("a"), p("a UNSELECT"));
+        assertEquals(new ImapCommand.Namespace("a"), p("a NAMESPACE"));
+        assertEquals(new ImapCommand.Compress("a", "DEFLATE"), p("a COMPRESS deflate"));
+        assertEquals(new ImapCommand.Rename("a", "Old", "New/Name"), p("a RENAME Old \"New/Name\""));
+        assertEquals(new ImapCommand.Subscribe("a", "Work"), p("a SUBSCRIBE Work"));
+        assertEquals(new ImapCommand.Unsubscribe("a", "Work"), p("a UNSUBSCRIBE {4+}\r\nWork"));
+        assertEquals(new ImapCommand.Delete("a", "Caf\u00e9"), p("a DELETE Caf&AOk-"));
+        assertEquals(new ImapCommand.GetQuota("a", ""), p("a GETQUOTA \"\""));
+        assertEquals(new ImapCommand.GetQuotaRoot("a", "INBOX"), p("a GETQUOTAROOT INBOX"));
+        assertEquals(new ImapCommand.SetQuota("a", ""), p("a SETQUOTA \"\" (STORAGE 512)"));
+        var copy = (ImapCommand.Copy) p("a UID COPY 1:3,7 Archive");
+        assertEquals(new ImapCommand.Copy("a", true, copy.set(), "Archive"), copy);
+        assertEquals(SequenceSet.parse("1:3,7"), copy.set());
+        var move = (ImapCommand.Move) p("a MOVE 2 Trash");
+        assertEquals(new ImapCommand.Move("a", false, SequenceSet.parse("2"), "Trash"), move);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a UID SELECT INBOX", "a UID LOGIN u p", "a UID EXPUNGE", "a UID NOOP", "a EXPUNGE 1:2",
+            "a COMPRESS", "a SETQUOTA \"\" (STORAGE)", "a GETQUOTAROOT", "a MOVE 1", "a SUBSCRIBE", "a CHECK now"})
+    void commandsInTheWrongShapeAreSyntaxErrors(String line) {
+        assertThrows(ImapSyntaxException.class, () -> p(line));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"a FOO", "a SELECT", "a SELECT INBOX extra", "a FETCH 0 FLAGS", "a FETCH 1:x FLAGS",
             "a COPY 1", "a LOGIN \"unterminated", "a STORE 1 FLAGS (\\Seen", "a RENAME a", "a FETCH 4294967296 FLAGS",
