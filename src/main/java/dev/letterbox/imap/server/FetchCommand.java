@@ -252,6 +252,8 @@ final class FetchCommand {
             List<Object> bodies = new ArrayList<>();
             for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
+            // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
+            if (item.flagsChanged || c.attrs().contains(FetchAttr.Simple.FLAGS)) view.announceKeywords(s, item.flags);
             s.out.star().number(msn).atom("FETCH").open();
             if (plan.uid) s.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
