@@ -57,3 +57,45 @@ bench_stop_letterbox() {
     fi
     rm -rf "$BENCH_DATA"
 }
+
+# bench_ticks PID...: the CPU time (utime + stime, every thread) these processes have used so far,
+# in clock ticks (getconf CLK_TCK a second); a process that is gone counts 0.
+bench_ticks() {
+    local t=0 p v
+    for p in "$@"; do
+        v=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
+        t=$((t + ${v:-0}))
+    done
+    echo $t
+}
+
+# bench_tree_ticks PID: as bench_ticks for PID, with its children: those that exited (its cutime and
+# cstime) and those still running. For servers that fork a process per connection or per backend.
+bench_tree_ticks() {
+    local t
+    t=$(sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13 + $14 + $15}')
+    # shellcheck disable=SC2046
+    echo $((t + $(bench_ticks $(ps -o pid= --ppid "$1"))))
+}
+
+# bench_imaptest LABEL PORT CLIENTS SECS [EXTRA]: one imaptest stress run through the peers'
+# imap-stress.sh (users testuser1..200@example.test, password "pass"; EXTRA e.g. "logout=0" for
+# sessions that stay logged in). imaptest's report goes to stderr, each line prefixed "[LABEL]";
+# stdout gets "OPS_PER_SECOND ERROR_LINES". Needs IMAPTEST and PEERS; IMAPTEST_WORKDIR is where the
+# logs go: give each bench its own, as imap-stress.sh names a log by the second it started and the
+# client count, and two benches started in the same second would write one file.
+bench_imaptest() {
+    local label=$1 port=$2 clients=$3 secs=$4 extra=${5:-} out rate errors
+    out=$(IMAPTEST=$IMAPTEST WORKDIR=${IMAPTEST_WORKDIR:-/tmp/mail-peers-bench} \
+        "$PEERS/imap-stress.sh" --port "$port" --clients "$clients" --secs "$secs" \
+        ${extra:+--extra "$extra"} --user-pattern 'testuser%d@example.test' --pass pass 2>&1) || true
+    echo "$out" | sed "s/^/  [$label] /" >&2
+    rate=$(echo "$out" | sed -n 's/^imap ops\/s: //p')
+    errors=$(echo "$out" | sed -n 's/.*error lines: \([0-9]*\).*/\1/p')
+    echo "${rate:-0} ${errors:--}"
+}
+
+# bench_median: the median of the numbers on stdin, one a line ("-" for none).
+bench_median() {
+    sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'
+}

@@ -55,6 +55,7 @@ CLK=$(getconf CLK_TCK)
 bench_build
 
 WORK=$(mktemp -d /tmp/letterbox-bench-cluster.XXXXXX)
+IMAPTEST_WORKDIR=$WORK/imaptest
 chmod 711 "$WORK"   # the postgres user must reach its directory inside
 NODE_PIDS=(); NODE_DATA=(); DNS_PID=; HA_PID=; PG_STARTED=0
 cleanup() {
@@ -155,22 +156,9 @@ for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(($(ha_offset 3) + 143))) 
 case " $CONFIGS " in *" ref "*) "$PEERS/start-reference.sh" >&2 ;; esac  # shared: no RESET_MAIL
 
 # --- measuring
-# ticks PID...: utime + stime of these processes (every thread), in clock ticks
-ticks() {
-    local t=0 p v
-    for p in "$@"; do
-        v=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || v=0
-        t=$((t + ${v:-0}))
-    done
-    echo $t
-}
-# pg_ticks: the postmaster and its children, with those that exited (its cutime and cstime)
-pg_ticks() {
-    local t
-    t=$(sed 's/^.*) //' "/proc/$PM_PID/stat" | awk '{print $12 + $13 + $14 + $15}')
-    # shellcheck disable=SC2046
-    echo $((t + $(ticks $(ps -o pid= --ppid "$PM_PID"))))
-}
+ticks() { bench_ticks "$@"; }
+# pg_ticks: the postmaster and its children, with those that exited
+pg_ticks() { bench_tree_ticks "$PM_PID"; }
 
 config_ports() { # config -> "SMTP_PORT IMAP_PORT"
     case $1 in
@@ -206,13 +194,9 @@ load() {
         e2e=$(echo "$out" | sed -n 's/.*= \([0-9.]*\) msgs\/s$/\1/p')
         echo "${rate:-0} ${accepted:-0} ${e2e:--}"
     else
-        out=$(IMAPTEST=$IMAPTEST "$PEERS/imap-stress.sh" --port "${ports[1]}" --clients "$CLIENTS" --secs "$size" \
-            --extra logout=0 --user-pattern 'testuser%d@example.test' --pass pass 2>&1)
-        echo "$out" | sed "s/^/  [$config imap] /" >&2
-        rate=$(echo "$out" | sed -n 's/^imap ops\/s: //p')
         local errors
-        errors=$(echo "$out" | sed -n 's/.*error lines: \([0-9]*\).*/\1/p')
-        echo "${rate:-0} $(awk -v r="${rate:-0}" -v s="$size" 'BEGIN{printf "%d", r * s}') ${errors:--}"
+        read -r rate errors <<< "$(bench_imaptest "$config imap" "${ports[1]}" "$CLIENTS" "$size" logout=0)"
+        echo "$rate $(awk -v r="$rate" -v s="$size" 'BEGIN{printf "%d", r * s}') $errors"
     fi
 }
 
@@ -281,8 +265,7 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 
 # --- summary: medians of the rounds; CPU summed over the rounds
-median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-med() { awk -v c="$1" -v k="$2" -v f="$3" '$2==c && $3==k {print $f}' "$RESULTS" | median; }
+med() { awk -v c="$1" -v k="$2" -v f="$3" '$2==c && $3==k {print $f}' "$RESULTS" | bench_median; }
 echo
 echo "rounds: $ROUNDS (alternating order); SMTP $MSGS x $SIZE bytes, $SESSIONS sessions, a connection per message;"
 echo "imaptest $CLIENTS clients, ${DURATION} s, logout=0; PostgreSQL fsync on, pool_size 8; checks off"

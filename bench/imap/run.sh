@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
-#   bench/imap/run.sh [load|big|idle|push|many|all]   (default all: load, push, idle)
+#   bench/imap/run.sh [load|big|idle|push|many|imaptest|all]   (default all: load, push, idle)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
 #         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
@@ -10,7 +10,16 @@
 #         file descriptor per session; these machines cap that at 20000), with a 2 GiB heap: live heap
 #         and RSS per session, to check the 50,000-sessions-in-2-GiB target by extrapolation
 # - push: imap-idle-latency.py (APPEND on one connection until "* n EXISTS" on another one in IDLE)
+# - imaptest: imaptest's stress mix (/work/shared/peers/imap-stress.sh) against Letterbox and Dovecot
+#         in turn, for IMAPTEST_CLIENTS (20 100) clients, sessions that stay logged in (logout=0) and
+#         that log out and back in, ROUNDS (3) rounds of DURATION seconds, the order of the two servers
+#         swapped every round, after a short unrecorded run on Letterbox (WARMUP=1: the JIT). Per run:
+#         ops/s, imaptest's error lines, CPU per command (Letterbox's JVM; Dovecot's master with its
+#         children, those that exited too) and Letterbox's RSS afterwards; then the medians and the
+#         ratio Letterbox / Dovecot. IMAPTEST=/path/to/imaptest (built by hand, see
+#         /work/shared/peers/README.md)
 # Env: CLIENTS=20 USERS=20 DURATION=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
+#      ROUNDS=3 IMAPTEST_CLIENTS="20 100" WARMUP=1 (imaptest); LB_BENCH_DATA (the data directory)
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -28,10 +37,14 @@ PASS_LB=pass       # the reference servers' password; BenchUsers writes it strai
 MANY=${MANY:-9500}
 HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
 
-cd "$ROOT"
-JAVA_HOME=$LB_JAVA_HOME "$LB_MVN" -q -B -DskipTests package test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
-CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat target/bench-classpath.txt)"
+ROUNDS=${ROUNDS:-3}; IMAPTEST_CLIENTS=${IMAPTEST_CLIENTS:-20 100}
+if [ "$WHAT" = imaptest ]; then
+    IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
+    [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
+fi
+
+. "$ROOT/bench/lib.sh"
+bench_build
 
 mkdir -p "$DATA"
 cat > "$DATA/letterbox.toml" <<TOML
@@ -54,6 +67,10 @@ if [ "$WHAT" = big ]; then
         testuser200@example.test Big100k "$BIG"
 fi
 ulimit -n 65536 2>/dev/null || true
+if (exec 3<>/dev/tcp/127.0.0.1/$LB_PORT) 2>/dev/null; then # else the bench would measure that process
+    echo "port $LB_PORT is taken by another process; choose another PORT_OFFSET" >&2
+    exit 1
+fi
 "$LB_JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx$HEAP -jar target/letterbox.jar serve \
     --data "$DATA" --config "$DATA/letterbox.toml" > "$DATA/server.log" 2>&1 &
 LB_PID=$!
@@ -139,12 +156,68 @@ run_many() {
     wait $client
 }
 
+run_imaptest() {
+    local clk results=$DATA/imaptest-results dovecot_pid
+    clk=$(getconf CLK_TCK)
+    dovecot_pid=$(cat /var/tmp/mail-peers/dovecot/run/master.pid)
+    IMAPTEST_WORKDIR=$DATA/imaptest   # logs of its own (bench_imaptest)
+    if [ "${WARMUP:-1}" = 1 ]; then   # JIT-compile Letterbox's paths before anything is recorded
+        echo "== imaptest warm-up on Letterbox" >&2
+        bench_imaptest "warm-up" "$LB_PORT" 20 10 logout=0 > /dev/null
+    fi
+    : > "$results"
+    for clients in $IMAPTEST_CLIENTS; do
+        for sessions in persistent reconnecting; do
+            local extra=""; [ $sessions = persistent ] && extra=logout=0
+            for r in $(seq 1 "$ROUNDS"); do
+                local sides="letterbox dovecot"; [ $((r % 2)) -eq 0 ] && sides="dovecot letterbox"
+                echo "== imaptest $clients clients, $sessions, round $r (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+                for side in $sides; do
+                    local port=$LB_PORT c0 rate errors cpu rss=-
+                    [ $side = dovecot ] && port=$DOVECOT_PORT
+                    if [ $side = letterbox ]; then c0=$(bench_ticks $LB_PID); else c0=$(bench_tree_ticks "$dovecot_pid"); fi
+                    read -r rate errors <<< "$(bench_imaptest "$side $clients $sessions" $port "$clients" "$DURATION" "$extra")"
+                    if [ $side = letterbox ]; then
+                        cpu=$(($(bench_ticks $LB_PID) - c0))
+                        rss=$(awk '/VmRSS/{print $2}' /proc/$LB_PID/status)
+                    else
+                        cpu=$(($(bench_tree_ticks "$dovecot_pid") - c0))
+                    fi
+                    echo "$clients $sessions $r $side $rate $errors $cpu $rss" | tee -a "$results" >&2
+                done
+            done
+        done
+    done
+    med() { awk -v c="$1" -v m="$2" -v s="$3" '$1==c && $2==m && $4==s {print $5}' "$results" | bench_median; }
+    echo
+    echo "imaptest stress, $ROUNDS round(s) of ${DURATION} s, order swapped every round; load now $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "per run: clients sessions round server ops/s error_lines cpu_ticks rss_kib (ticks: 1/$clk s; Dovecot: master + children)"
+    sed 's/^/  /' "$results"
+    echo
+    printf '%-7s %-12s %12s %12s %8s %9s %9s %11s %11s\n' clients sessions "LB ops/s" "Dov ops/s" "LB/Dov" "LB errs" "Dov errs" "LB CPU ms/op" "Dov CPU ms/op"
+    for clients in $IMAPTEST_CLIENTS; do
+        for sessions in persistent reconnecting; do
+            local lb dov
+            lb=$(med "$clients" $sessions letterbox); dov=$(med "$clients" $sessions dovecot)
+            awk -v c="$clients" -v m=$sessions -v lb="$lb" -v dov="$dov" -v secs="$DURATION" -v clk="$clk" '
+                $1==c && $2==m { side = $4; errs[side] += $6; cpu[side] += $7; ops[side] += $5 * secs }
+                function perop(s) { return ops[s] > 0 ? sprintf("%.3f", cpu[s] / clk * 1000 / ops[s]) : "-" }
+                END {
+                    ratio = (dov != "-" && dov > 0 && lb != "-") ? sprintf("%.2f", lb / dov) : "-"
+                    printf "%-7s %-12s %12s %12s %8s %9d %9d %11s %11s\n", c, m, lb, dov, ratio, errs["letterbox"], errs["dovecot"], perop("letterbox"), perop("dovecot")
+                }' "$results"
+        done
+    done
+    echo "medians of the rounds; error lines and CPU summed over the rounds; Letterbox RSS $(awk '/VmRSS/{print $2}' /proc/$LB_PID/status) KiB now"
+}
+
 case $WHAT in
     load) run_load ;;
     big) run_big ;;
     idle) run_idle ;;
     push) run_push ;;
     many) run_many ;;
+    imaptest) run_imaptest ;;
     all) run_load; run_push; run_idle ;;
-    *) echo "usage: $0 [load|big|idle|push|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [load|big|idle|push|many|imaptest|all]" >&2; exit 2 ;;
 esac

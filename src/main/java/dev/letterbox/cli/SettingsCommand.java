@@ -1,6 +1,6 @@
 package dev.letterbox.cli;
 
-import dev.letterbox.server.ClientSettings;
+import dev.letterbox.setup.ClientSettings;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Protocol;

@@ -1,7 +1,7 @@
 package dev.letterbox.http;
 
 import dev.letterbox.auth.Directory;
-import dev.letterbox.server.ClientSettings;
+import dev.letterbox.setup.ClientSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -15,7 +15,7 @@ import dev.letterbox.config.Config;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ServerTls;
 import dev.letterbox.queue.MailQueue;
-import dev.letterbox.server.ClientSettings;
+import dev.letterbox.setup.ClientSettings;
 import dev.letterbox.setup.MtaStsPolicy;
 import java.io.IOException;
 import java.io.OutputStream;

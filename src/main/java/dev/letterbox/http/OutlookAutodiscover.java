@@ -1,7 +1,7 @@
 package dev.letterbox.http;
 
 import dev.letterbox.auth.Directory;
-import dev.letterbox.server.ClientSettings;
+import dev.letterbox.setup.ClientSettings;
 import java.io.IOException;
 import java.util.function.Supplier;
 import org.w3c.dom.Document;

@@ -5,7 +5,7 @@
  *
  * <p>Invariants:
  * <ul>
- *   <li>Every host name and port a client is told comes from {@link dev.letterbox.server.ClientSettings}
+ *   <li>Every host name and port a client is told comes from {@link dev.letterbox.setup.ClientSettings}
  *       of the running server's bound listeners, read per request.</li>
  *   <li>Only hosted domains are answered (404 otherwise), and never differently for an address that
  *       has an account than for one that has none, so the endpoints reveal no user names.</li>

@@ -63,19 +63,9 @@ public sealed interface FetchAttr {
             return Arrays.hashCode(part) * 31 + kind.hashCode();
         }
 
-        /** The part path as "1.2" ("" for the whole message). */
-        public String partText() {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < part.length; i++) {
-                if (i > 0) sb.append('.');
-                sb.append(part[i]);
-            }
-            return sb.toString();
-        }
-
         @Override
         public String toString() {
-            return "Section[" + partText() + " " + kind + " " + fields + "]";
+            return "Section[" + Arrays.toString(part) + " " + kind + " " + fields + "]";
         }
     }
 }

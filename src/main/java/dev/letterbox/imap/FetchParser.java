@@ -2,8 +2,10 @@ package dev.letterbox.imap;
 
 import dev.letterbox.imap.FetchAttr.Section;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** FETCH data items (RFC 3501 §6.4.5 / §9 {@code fetch-att}, RFC 3516, RFC 7162). */
 final class FetchParser {
@@ -22,7 +24,7 @@ final class FetchParser {
                 out.add(attribute());
             } while (t.trySp());
             t.expect(')');
-            return out;
+            return distinct(out);
         }
         if (t.lookAheadWord("ALL")) {
             t.atom();
@@ -39,6 +41,61 @@ final class FetchParser {
                     FetchAttr.Simple.ENVELOPE, FetchAttr.Simple.BODY);
         }
         return List.of(attribute());
+    }
+
+    /**
+     * Each data item once, as the response must have it (RFC 3501 §7.4.2): a repeat is dropped where
+     * it stands, and BODY[x] with BODY.PEEK[x] (BINARY with BINARY.PEEK) is one item in the response,
+     * kept where it first stands and setting \Seen when either form does.
+     */
+    private static List<FetchAttr> distinct(List<FetchAttr> items) {
+        Map<Answered, Integer> seen = new HashMap<>();
+        List<FetchAttr> out = new ArrayList<>(items.size());
+        for (FetchAttr a : items) {
+            Integer at = seen.putIfAbsent(Answered.as(a), out.size());
+            if (at == null) out.add(a);
+            else if (!peeks(a)) out.set(at, unpeeked(out.get(at)));
+        }
+        return out.size() == items.size() ? items : out;
+    }
+
+    /**
+     * The name an item is answered under: BODY.PEEK and BINARY.PEEK answer as BODY and BINARY, and a
+     * partial fetch is echoed with its origin only, so {@code <0.4>} and {@code <0.10>} are one name.
+     */
+    private record Answered(Object item, Section section, long origin) {
+        static Answered as(FetchAttr a) {
+            return switch (a) {
+                case FetchAttr.Simple s -> new Answered(s, null, -1);
+                case FetchAttr.BodySection b -> new Answered("BODY", b.section(), origin(b.partial()));
+                case FetchAttr.Binary b -> new Answered("BINARY", whole(b.part()), origin(b.partial()));
+                case FetchAttr.BinarySize b -> new Answered("BINARY.SIZE", whole(b.part()), -1);
+            };
+        }
+
+        private static long origin(FetchAttr.Partial p) {
+            return p == null ? -1 : p.offset();
+        }
+
+        private static Section whole(int[] part) {
+            return new Section(part, Section.Kind.ALL, List.of());
+        }
+    }
+
+    private static boolean peeks(FetchAttr a) {
+        return switch (a) {
+            case FetchAttr.BodySection b -> b.peek();
+            case FetchAttr.Binary b -> b.peek();
+            default -> true; // sets no flag
+        };
+    }
+
+    private static FetchAttr unpeeked(FetchAttr a) {
+        return switch (a) {
+            case FetchAttr.BodySection b -> new FetchAttr.BodySection(b.section(), b.partial(), false);
+            case FetchAttr.Binary b -> new FetchAttr.Binary(b.part(), b.partial(), false);
+            default -> a;
+        };
     }
 
     private FetchAttr attribute() throws ImapSyntaxException {

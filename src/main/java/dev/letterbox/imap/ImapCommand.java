@@ -98,7 +98,14 @@ public sealed interface ImapCommand {
         }
     }
 
-    enum StatusItem { MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE }
+    enum StatusItem {
+        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE;
+
+        /** The name on the wire, e.g. "DELETED-STORAGE" (RFC 9208 §5.1). */
+        public String wireName() {
+            return name().replace('_', '-');
+        }
+    }
 
     /**
      * APPEND (RFC 3501 §6.3.11): {@code message} is owned by the handler, which closes it.

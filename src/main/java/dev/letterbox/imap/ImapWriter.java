@@ -211,18 +211,93 @@ public final class ImapWriter {
         return this;
     }
 
-    /** Raw text inside a data line, for fixed protocol text such as "BODY[1.2]&lt;0&gt;". */
-    public ImapWriter text(String ascii) throws IOException {
-        space();
-        raw(ascii);
+    /**
+     * The next piece follows the last one without a space: the back-to-back lists of RFC 5256
+     * {@code thread-nested}, "(3)(4 5)".
+     */
+    public ImapWriter adjacent() {
+        needSpace = false;
         return this;
     }
 
-    /** Text with no space before it (e.g. after an atom like "BODY[HEADER.FIELDS"). */
-    public ImapWriter append(String ascii) throws IOException {
-        raw(ascii);
-        needSpace = true;
+    // ---------------------------------------------------------------- FETCH item names
+
+    /**
+     * {@code BODY[section]<origin>} as a FETCH response names a body section (RFC 3501 §7.4.2):
+     * header field names as the client gave them, a partial fetch by its origin only.
+     */
+    public ImapWriter bodySection(FetchAttr.Section section, FetchAttr.Partial partial) throws IOException {
+        space();
+        raw("BODY[");
+        partPath(section.part());
+        if (section.kind() != FetchAttr.Section.Kind.ALL) {
+            if (section.part().length > 0) raw(".");
+            raw(switch (section.kind()) {
+                case HEADER -> "HEADER";
+                case TEXT -> "TEXT";
+                case MIME -> "MIME";
+                case HEADER_FIELDS -> "HEADER.FIELDS";
+                case HEADER_FIELDS_NOT -> "HEADER.FIELDS.NOT";
+                case ALL -> "";
+            });
+            if (!section.fields().isEmpty()) {
+                raw(" (");
+                for (int i = 0; i < section.fields().size(); i++) {
+                    if (i > 0) raw(" ");
+                    headerFieldName(section.fields().get(i));
+                }
+                raw(")");
+            }
+        }
+        raw("]");
+        origin(partial);
         return this;
+    }
+
+    /** {@code BINARY[part]<origin>} (RFC 3516 §4.2). */
+    public ImapWriter binarySection(int[] part, FetchAttr.Partial partial) throws IOException {
+        space();
+        raw("BINARY[");
+        partPath(part);
+        raw("]");
+        origin(partial);
+        return this;
+    }
+
+    /** {@code BINARY.SIZE[part]} (RFC 3516 §4.2). */
+    public ImapWriter binarySize(int[] part) throws IOException {
+        space();
+        raw("BINARY.SIZE[");
+        partPath(part);
+        raw("]");
+        return this;
+    }
+
+    /** "1.2", nothing for the whole message. */
+    private void partPath(int[] part) {
+        for (int i = 0; i < part.length; i++) {
+            if (i > 0) raw(".");
+            raw(Integer.toString(part[i]));
+        }
+    }
+
+    /** A partial fetch is answered with its origin octet only: "&lt;0&gt;" (RFC 3501 §7.4.2 BODY[]&lt;origin&gt;). */
+    private void origin(FetchAttr.Partial partial) {
+        if (partial != null) raw("<" + partial.offset() + ">");
+    }
+
+    /**
+     * A header field name (an astring): as an atom when it is one, else quoted. The parser refused
+     * names with CTLs or 8-bit octets, so a quoted string always can carry it.
+     */
+    private void headerFieldName(String name) {
+        boolean atom = !name.isEmpty();
+        for (int i = 0; i < name.length() && atom; i++) {
+            char c = name.charAt(i);
+            atom = c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0;
+        }
+        if (atom) raw(name);
+        else quoted(name.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Ends the line and hands it to the connection (not flushed to the network). */

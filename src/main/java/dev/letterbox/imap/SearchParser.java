@@ -121,7 +121,7 @@ final class SearchParser {
     private SearchKey date(boolean sent, SearchKey.Comparison comparison) throws ImapSyntaxException {
         t.sp();
         String text = t.peek() == '"' ? t.string() : t.atom();
-        return new SearchKey.Date(sent, comparison, ImapParser.date(text));
+        return new SearchKey.Date(sent, comparison, ImapDates.date(text));
     }
 
     /** MODSEQ [SP entry-name SP entry-type-req] SP mod-sequence-valzer (RFC 7162 §3.1.5). */

@@ -34,6 +34,7 @@ import dev.letterbox.queue.QueueRunner;
 import dev.letterbox.relay.MessageSigner;
 import dev.letterbox.relay.OutboundTls;
 import dev.letterbox.relay.RemoteDelivery;
+import dev.letterbox.setup.ClientSettings;
 import dev.letterbox.smtp.server.CommandRate;
 import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.store.MailStore;

@@ -1,7 +1,10 @@
 /**
  * What an operator publishes so that mail clients and other servers find this one: the DNS records
- * for a hosted domain ({@link dev.letterbox.setup.DnsRecords}) and the MTA-STS policy
- * ({@link dev.letterbox.setup.MtaStsPolicy}) the HTTPS listener serves.
+ * for a hosted domain ({@link dev.letterbox.setup.DnsRecords}), the MTA-STS policy
+ * ({@link dev.letterbox.setup.MtaStsPolicy}) the HTTPS listener serves, and the settings a mail
+ * client is told ({@link dev.letterbox.setup.ClientSettings}) by {@code letterbox settings} and by
+ * client auto-configuration. Here rather than in {@code server}, which starts the HTTP listener:
+ * {@code http} and {@code cli} read these without depending on the package that assembles them.
  *
  * <p>Invariants: functions of the configuration, the listeners' ports and the DKIM keys (no store),
  * so {@code letterbox dns} and the running server derive the same values from the same input; the

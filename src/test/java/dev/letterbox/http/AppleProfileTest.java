@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.letterbox.server.ClientSettings;
+import dev.letterbox.setup.ClientSettings;
 import dev.letterbox.testing.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

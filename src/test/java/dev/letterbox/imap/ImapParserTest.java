@@ -142,6 +142,13 @@ class ImapParserTest {
         assertEquals(new FetchAttr.BodySection(new Section(new int[0], Section.Kind.ALL, List.of()), new FetchAttr.Partial(0, 100), false), peek.attrs().get(1));
         assertEquals(new FetchAttr.Binary(new int[] {1}, null, true), peek.attrs().get(2));
         assertEquals(new FetchAttr.BinarySize(new int[] {2}), peek.attrs().get(3));
+        // each item once (RFC 3501 §7.4.2); BODY[x] and BODY.PEEK[x] answer as one, the one setting \Seen
+        var twice = (ImapCommand.Fetch) p("a FETCH 1 (BODYSTRUCTURE UID BODY.PEEK[TEXT] BODYSTRUCTURE BODY[TEXT] "
+                + "BINARY.PEEK[1]<0.10> BINARY[1]<0.20> BINARY.PEEK[1]<5.10> UID)");
+        Section text = new Section(new int[0], Section.Kind.TEXT, List.of());
+        assertEquals(List.of(FetchAttr.Simple.BODYSTRUCTURE, FetchAttr.Simple.UID, new FetchAttr.BodySection(text, null, false),
+                new FetchAttr.Binary(new int[] {1}, new FetchAttr.Partial(0, 10), false),
+                new FetchAttr.Binary(new int[] {1}, new FetchAttr.Partial(5, 10), true)), twice.attrs());
         var cs = (ImapCommand.Fetch) p("a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)");
         assertEquals(OptionalLong.of(12345), cs.changedSince());
         assertTrue(cs.vanished());
@@ -206,6 +213,36 @@ class ImapParserTest {
         assertEquals(new ImapCommand.Id("a", Map.of("name", "sodr", "version", "19.34")), p("a ID (\"name\" \"sodr\" \"version\" \"19.34\")"));
         assertEquals(new ImapCommand.Id("a", null), p("a ID NIL"));
         assertEquals(new ImapCommand.Enable("a", List.of("CONDSTORE", "UTF8=ACCEPT")), p("a ENABLE condstore UTF8=ACCEPT"));
+    }
+
+    /** One command of every family the dispatcher hands on, and every command without arguments. */
+    @Test
+    void everyFamilyIsReachedFromTheDispatcher() throws Exception {
+        assertEquals(new ImapCommand.StartTls("a"), p("a STARTTLS"));
+        assertEquals(new ImapCommand.Check("a"), p("a CHECK"));
+        assertEquals(new ImapCommand.Close("a"), p("a close"));
+        assertEquals(new ImapCommand.Unselect("a"), p("a UNSELECT"));
+        assertEquals(new ImapCommand.Namespace("a"), p("a NAMESPACE"));
+        assertEquals(new ImapCommand.Compress("a", "DEFLATE"), p("a COMPRESS deflate"));
+        assertEquals(new ImapCommand.Rename("a", "Old", "New/Name"), p("a RENAME Old \"New/Name\""));
+        assertEquals(new ImapCommand.Subscribe("a", "Work"), p("a SUBSCRIBE Work"));
+        assertEquals(new ImapCommand.Unsubscribe("a", "Work"), p("a UNSUBSCRIBE {4+}\r\nWork"));
+        assertEquals(new ImapCommand.Delete("a", "Caf\u00e9"), p("a DELETE Caf&AOk-"));
+        assertEquals(new ImapCommand.GetQuota("a", ""), p("a GETQUOTA \"\""));
+        assertEquals(new ImapCommand.GetQuotaRoot("a", "INBOX"), p("a GETQUOTAROOT INBOX"));
+        assertEquals(new ImapCommand.SetQuota("a", ""), p("a SETQUOTA \"\" (STORAGE 512)"));
+        var copy = (ImapCommand.Copy) p("a UID COPY 1:3,7 Archive");
+        assertEquals(new ImapCommand.Copy("a", true, copy.set(), "Archive"), copy);
+        assertEquals(SequenceSet.parse("1:3,7"), copy.set());
+        var move = (ImapCommand.Move) p("a MOVE 2 Trash");
+        assertEquals(new ImapCommand.Move("a", false, SequenceSet.parse("2"), "Trash"), move);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a UID SELECT INBOX", "a UID LOGIN u p", "a UID EXPUNGE", "a UID NOOP", "a EXPUNGE 1:2",
+            "a COMPRESS", "a SETQUOTA \"\" (STORAGE)", "a GETQUOTAROOT", "a MOVE 1", "a SUBSCRIBE", "a CHECK now"})
+    void commandsInTheWrongShapeAreSyntaxErrors(String line) {
+        assertThrows(ImapSyntaxException.class, () -> p(line));
     }
 
     @ParameterizedTest

@@ -110,39 +110,4 @@ final class BodySections {
             }
         };
     }
-
-    /** The section as echoed in the response, e.g. "1.2.HEADER.FIELDS (From To)". */
-    static String spec(Section s) {
-        StringBuilder sb = new StringBuilder(s.partText());
-        if (s.kind() != Section.Kind.ALL) {
-            if (s.part().length > 0) sb.append('.');
-            sb.append(switch (s.kind()) {
-                case HEADER -> "HEADER";
-                case TEXT -> "TEXT";
-                case MIME -> "MIME";
-                case HEADER_FIELDS -> "HEADER.FIELDS";
-                case HEADER_FIELDS_NOT -> "HEADER.FIELDS.NOT";
-                case ALL -> "";
-            });
-            if (!s.fields().isEmpty()) {
-                sb.append(" (");
-                for (int i = 0; i < s.fields().size(); i++) {
-                    if (i > 0) sb.append(' ');
-                    sb.append(astring(s.fields().get(i)));
-                }
-                sb.append(')');
-            }
-        }
-        return sb.toString();
-    }
-
-    /** A header field name as an atom when it is one, else quoted. */
-    private static String astring(String name) {
-        boolean atom = !name.isEmpty();
-        for (int i = 0; i < name.length() && atom; i++) {
-            char c = name.charAt(i);
-            atom = c > ' ' && c < 0x7f && "(){%*\"\\]".indexOf(c) < 0;
-        }
-        return atom ? name : "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
 }

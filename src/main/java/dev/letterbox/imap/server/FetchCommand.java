@@ -252,6 +252,8 @@ final class FetchCommand {
             List<Object> bodies = new ArrayList<>();
             for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
+            // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
+            if (item.flagsChanged || c.attrs().contains(FetchAttr.Simple.FLAGS)) view.announceKeywords(s, item.flags);
             s.out.star().number(msn).atom("FETCH").open();
             if (plan.uid) s.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
@@ -283,14 +285,14 @@ final class FetchCommand {
                         }
                     }
                     case FetchAttr.BodySection b -> {
-                        s.out.text("BODY[" + BodySections.spec(b.section()) + "]" + origin(b.partial()));
+                        s.out.bodySection(b.section(), b.partial());
                         content(s, (BodySections.Content) bodies.get(i), blob, false);
                     }
                     case FetchAttr.Binary b -> {
-                        s.out.text("BINARY[" + partText(b.part()) + "]" + origin(b.partial()));
+                        s.out.binarySection(b.part(), b.partial());
                         content(s, (BodySections.Content) bodies.get(i), blob, true);
                     }
-                    case FetchAttr.BinarySize b -> s.out.text("BINARY.SIZE[" + partText(b.part()) + "]").number((Long) bodies.get(i));
+                    case FetchAttr.BinarySize b -> s.out.binarySize(b.part()).number((Long) bodies.get(i));
                 }
             }
             if (item.flagsChanged && !flagsWritten) {
@@ -362,13 +364,5 @@ final class FetchCommand {
     private static boolean hasNul(byte[] data) {
         for (byte b : data) if (b == 0) return true;
         return false;
-    }
-
-    private static String origin(FetchAttr.Partial p) {
-        return p == null ? "" : "<" + p.offset() + ">";
-    }
-
-    private static String partText(int[] part) {
-        return new FetchAttr.Section(part, FetchAttr.Section.Kind.ALL, List.of()).partText();
     }
 }

@@ -2,11 +2,16 @@ package dev.letterbox.imap.server;
 
 import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.config.Config;
+import dev.letterbox.imap.ImapWriter;
+import dev.letterbox.imap.Status;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Mailbox;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** What every IMAP session shares; hands each new connection its own {@link ImapSession}. */
 public final class ImapService implements ConnectionHandler {
@@ -51,6 +56,12 @@ public final class ImapService implements ConnectionHandler {
     /** RFC 9051 §7.1.5: an untagged BYE tells the client the server is closing on purpose. */
     @Override
     public byte[] goodbye() {
-        return "* BYE Letterbox shutting down\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        try {
+            new ImapWriter(line).untagged(Status.BYE, null, "Letterbox shutting down");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a byte array does not fail
+        }
+        return line.toByteArray();
     }
 }

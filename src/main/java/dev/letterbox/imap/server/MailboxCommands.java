@@ -117,7 +117,7 @@ final class MailboxCommands {
                 case DELETED -> st.deleted();
                 case DELETED_STORAGE -> deletedStorageKib(s, m.id(), st.deleted());
             };
-            s.out.atom(item.name().replace('_', '-')).number(value);
+            s.out.atom(item.wireName()).number(value);
         }
         s.out.close().end();
     }

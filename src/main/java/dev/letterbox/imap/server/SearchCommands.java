@@ -185,9 +185,7 @@ final class SearchCommands {
         List<Sortable> items = collect(s, view, c.key());
         List<Threads.Node> threads = c.algorithm().equals("REFERENCES") ? Threads.references(items) : Threads.orderedSubject(items);
         s.out.star().atom("THREAD");
-        StringBuilder sb = new StringBuilder();
-        for (Threads.Node t : threads) Threads.render(t, c.uid(), sb, true);
-        if (!sb.isEmpty()) s.out.append(" " + sb);
+        Threads.write(threads, c.uid(), s.out);
         s.out.end();
         return Done.ok("THREAD completed");
     }

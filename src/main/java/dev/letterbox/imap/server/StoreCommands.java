@@ -78,6 +78,7 @@ final class StoreCommands {
                 for (FlagState m : page) {
                     int msn = view.uids.msnOf(m.uid());
                     if (msn == 0 || refused.contains(m.uid())) continue;
+                    view.announceKeywords(s, m.flags()); // one another session set, not told here yet
                     s.out.star().number(msn).atom("FETCH").open().atom("UID").number(m.uid()).atom("FLAGS");
                     view.writeFlags(s, m.uid(), m.flags());
                     if (s.condstore) s.out.atom("MODSEQ").open().number(m.modSeq()).close();

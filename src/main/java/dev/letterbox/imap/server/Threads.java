@@ -1,7 +1,9 @@
 package dev.letterbox.imap.server;
 
-import dev.letterbox.message.UnicodeCasemap;
+import dev.letterbox.imap.ImapWriter;
 import dev.letterbox.imap.server.SearchCommands.Sortable;
+import dev.letterbox.message.UnicodeCasemap;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -220,30 +222,26 @@ final class Threads {
         return result;
     }
 
-    /** Writes one thread as {@code thread-list}: "(1 2 (3)(4 5))". */
-    static void render(Node node, boolean uid, StringBuilder out, boolean top) {
-        out.append('(');
-        members(node, uid, out);
-        out.append(')');
+    /** Writes threads as RFC 5256 §5 has them: {@code thread-list}s back to back, "(1 2 (3)(4 5))(6)". */
+    static void write(List<Node> threads, boolean uid, ImapWriter out) throws IOException {
+        for (int i = 0; i < threads.size(); i++) {
+            if (i > 0) out.adjacent();
+            out.open();
+            members(threads.get(i), uid, out);
+            out.close();
+        }
     }
 
-    private static void members(Node node, boolean uid, StringBuilder out) {
+    /** {@code thread-members}: the numbers of a chain, then its branches as {@code thread-nested}. */
+    private static void members(Node node, boolean uid, ImapWriter out) throws IOException {
         Node cur = node;
-        boolean any = false;
         while (true) {
-            if (cur.message != null) {
-                if (any) out.append(' ');
-                out.append(uid ? cur.message.uid() : cur.message.msn());
-                any = true;
-            }
+            if (cur.message != null) out.number(uid ? cur.message.uid() : cur.message.msn());
             if (cur.children.size() == 1) {
                 cur = cur.children.get(0);
                 continue;
             }
-            if (cur.children.size() > 1) {
-                if (any) out.append(' ');
-                for (Node c : cur.children) render(c, uid, out, false);
-            }
+            if (cur.children.size() > 1) write(cur.children, uid, out);
             return;
         }
     }

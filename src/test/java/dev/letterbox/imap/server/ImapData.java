@@ -38,6 +38,16 @@ final class ImapData {
         return out;
     }
 
+    /** The item names of "* 3 FETCH (A x B y)" in the order sent, repeats kept. */
+    static List<String> fetchNames(String response) {
+        int at = response.indexOf(" FETCH (");
+        if (at < 0) throw new AssertionError("not a FETCH response: " + response);
+        List<Object> items = new ImapData(response, at + 7).list();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < items.size(); i += 2) names.add(items.get(i).toString());
+        return names;
+    }
+
     /** The value starting at {@code from}. */
     static Object parse(String text) {
         return new ImapData(text, 0).value();

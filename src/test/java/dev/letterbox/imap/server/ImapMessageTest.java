@@ -98,6 +98,40 @@ class ImapMessageTest {
             c.run("b8 FETCH 2 FLAGS").bad();
             c.run("b9 FETCH 1:* NOSUCHITEM").bad();
             c.run("b10 UID FETCH 99 FLAGS").ok().lacks("*");
+            // a header field name that is no atom is echoed quoted (RFC 3501 §9 header-fld-name = astring)
+            assertTrue(c.run("b11 FETCH 1 (BODY.PEEK[HEADER.FIELDS (\"X(Odd\" Subject)])").ok().one("* 1 FETCH")
+                    .startsWith("* 1 FETCH (BODY[HEADER.FIELDS (\"X(Odd\" Subject)] "));
+        }
+    }
+
+    /**
+     * RFC 3501 §7.4.2 answers each requested data item once. imaptest's stress mix picks items at
+     * random with repeats ("FETCH 1:5 (BODYSTRUCTURE ENVELOPE BODYSTRUCTURE)") and flags a response
+     * that repeats one; BODY[x] and BODY.PEEK[x] are one item in the response, and the item that
+     * sets \Seen wins.
+     */
+    @Test
+    void aDataItemRequestedTwiceIsAnsweredOnce() throws Exception {
+        String user = server.newUser("twice");
+        server.deliver(user, MSG);
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("t1 SELECT INBOX").ok();
+            assertEquals(List.of("BODYSTRUCTURE", "ENVELOPE"), ImapData.fetchNames(
+                    c.run("t2 FETCH 1 (BODYSTRUCTURE ENVELOPE BODYSTRUCTURE)").ok().one("* 1 FETCH")));
+            assertEquals(List.of("UID", "BODY", "BODYSTRUCTURE", "RFC822.SIZE", "INTERNALDATE"), ImapData.fetchNames(
+                    c.run("t3 FETCH 1 (UID BODY BODYSTRUCTURE BODY RFC822.SIZE INTERNALDATE RFC822.SIZE UID INTERNALDATE)")
+                            .ok().one("* 1 FETCH")));
+            assertEquals(List.of("UID", "BODY[HEADER.FIELDS (From)]", "BODY[HEADER.FIELDS (Subject)]"), ImapData.fetchNames(
+                    c.run("t4 UID FETCH 1 (BODY.PEEK[HEADER.FIELDS (From)] BODY.PEEK[HEADER.FIELDS (Subject)] "
+                            + "BODY.PEEK[HEADER.FIELDS (From)])").ok().one("* 1 FETCH")));
+            assertEquals(List.of("BINARY.SIZE[1]", "BINARY[1]", "BODY[]<0>", "BODY[]<2>"), ImapData.fetchNames(
+                    c.run("t5 FETCH 1 (BINARY.SIZE[1] BINARY.PEEK[1] BINARY.SIZE[1] BINARY.PEEK[1] "
+                            + "BODY.PEEK[]<0.4> BODY.PEEK[]<2.4> BODY.PEEK[]<0.4>)").ok().one("* 1 FETCH")));
+            assertEquals(List.of("FLAGS", "MODSEQ"), ImapData.fetchNames(
+                    c.run("t6 FETCH 1 (FLAGS MODSEQ FLAGS MODSEQ)").ok().one("* 1 FETCH")));
+            var seen = c.run("t7 FETCH 1 (BODY.PEEK[TEXT] BODY[TEXT] BODY.PEEK[TEXT])").ok().one("* 1 FETCH");
+            assertEquals(List.of("BODY[TEXT]", "FLAGS", "MODSEQ"), ImapData.fetchNames(seen));
+            assertEquals("(\\Seen \\Recent)", ImapData.canonical(ImapData.fetch(seen).get("FLAGS")));
         }
     }
 

@@ -55,6 +55,36 @@ class ImapMultiSessionTest {
         }
     }
 
+    /**
+     * RFC 3501 §7.2.6: a keyword must be in a FLAGS response before a FETCH shows it. One set by
+     * another session, or on a message another session appended, is not known here yet when FETCH
+     * asks for the flags (imaptest's stress mix: "Keyword used without being in FLAGS").
+     */
+    @Test
+    void aKeywordFromAnotherSessionIsAnnouncedBeforeAFetchShowsIt() throws Exception {
+        String user = server.newUser("keywords");
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft)");
+            b.run("b1 SELECT INBOX").ok();
+            b.run("b2 STORE 1 +FLAGS.SILENT ($Label1)").ok();
+            var fetch = a.run("a2 FETCH 1 (FLAGS)").ok();
+            assertEquals("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Label1)", fetch.untagged().get(0));
+            assertEquals("* 1 FETCH (FLAGS ($Label1 \\Recent))", fetch.untagged().get(1));
+
+            b.run("b3 " + ImapMessageTest.append("INBOX", "($Label2)", MSG)).ok();
+            a.run("a3 NOOP").ok().has("* 2 EXISTS");
+            var appended = a.run("a4 FETCH 2 (UID FLAGS)").ok();
+            assertEquals("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Label1 $Label2)", appended.untagged().get(0));
+            assertEquals("* 2 FETCH (UID 2 FLAGS ($Label2))", appended.untagged().get(1));
+            a.run("a5 FETCH 1:2 (FLAGS)").ok().lacks("* FLAGS"); // told once is enough
+            b.run("b4 STORE 1 +FLAGS.SILENT ($Label3)").ok();
+            var store = a.run("a6 STORE 1 +FLAGS (\\Seen)").ok(); // the answer shows b's keyword too
+            assertEquals("* FLAGS (\\Seen \\Answered \\Flagged \\Deleted \\Draft $Label1 $Label2 $Label3)", store.untagged().get(0));
+            assertEquals("(\\Seen $Label1 $Label3 \\Recent)", ImapData.canonical(ImapData.fetch(store.one("* 1 FETCH")).get("FLAGS")));
+        }
+    }
+
     @Test
     void ownFlagChangesAreNotEchoedButAnotherSessionsInBetweenAre() throws Exception {
         String user = server.newUser("echo");

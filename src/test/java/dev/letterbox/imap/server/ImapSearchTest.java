@@ -310,4 +310,22 @@ class ImapSearchTest {
             c.run("u6 THREAD ORDEREDSUBJECT UTF-8 ALL").ok().has("* THREAD (1)(2 5)(3)(4)");
         }
     }
+
+    /** RFC 5256 §5: branches are thread-lists written back to back after the chain's numbers. */
+    @Test
+    void threadBranchesAreNestedListsBackToBack() throws Exception {
+        String user = server.newUser("branches");
+        String[][] messages = {{"a", ""}, {"b", "<a@example.org>"}, {"c", "<a@example.org>"}, {"d", "<a@example.org> <b@example.org>"},
+                {"e", ""}};
+        for (int i = 0; i < messages.length; i++) {
+            String refs = messages[i][1].isEmpty() ? "" : "References: " + messages[i][1] + "\r\n";
+            server.deliver(user, "From: a@example.org\r\nSubject: topic " + messages[i][0] + "\r\nMessage-ID: <" + messages[i][0]
+                    + "@example.org>\r\n" + refs + "Date: Mon, 7 Feb 1994 21:5" + i + ":25 -0800\r\n\r\nbody\r\n");
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("v1 SELECT INBOX").ok();
+            c.run("v2 THREAD REFERENCES UTF-8 ALL").ok().has("* THREAD (1 (2 4)(3))(5)");
+            c.run("v3 UID THREAD REFERENCES UTF-8 NOT SUBJECT e").ok().has("* THREAD (1 (2 4)(3))");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-package dev.letterbox.server;
+package dev.letterbox.setup;
 
 import java.util.ArrayList;
 import java.util.List;
