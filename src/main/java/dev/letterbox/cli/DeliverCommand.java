@@ -43,8 +43,10 @@ final class DeliverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
+            var config = data.loadConfig();
             Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue())::enqueue,
-                    data.loadConfig().hostname());
+                    config.hostname());
+            pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
             Recipients recipients = new Recipients();
             for (String address : addresses) {
                 switch (pipeline.resolve(address, false, 0)) {

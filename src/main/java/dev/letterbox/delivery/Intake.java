@@ -206,53 +206,137 @@ public final class Intake {
         List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
         boolean junk = verdict.action() == Verdict.Action.JUNK;
         if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
+        FilterRun filters = FilterRun.decide(pipeline.filters(), pipeline.store(), accounts, filterMessage(parsed, verdict),
+                envelope.logContext());
+        Optional<String> refusedByAll = filters.rejectedByAll();
+        if (refusedByAll.isPresent() && queued.isEmpty() && envelope.client().isPresent()) {
+            // RFC 5429 §2.1.1: refused while the client waits, instead of a report sent afterwards
+            LOG.log(INFO, "{0}: message refused by the recipients' filters: {1}", envelope.logContext(), refusedByAll.get());
+            return new Outcome.Refused(Outcome.Reason.POLICY, "5.7.1", refusedByAll.get());
+        }
         // every blob first: a failure to write one must come before anything is stored
-        StoredBlob queueBlob = queued.isEmpty() ? null : writeBlob(concat(sealed(verdict, trace), trace));
-        StoredBlob localBlob = null;
+        List<BlobId> written = new ArrayList<>();
+        StoredBlob queueBlob = null, localBlob = null;
+        List<LocalDelivery.Placement> placements = new ArrayList<>();
         byte[] localPrefix = concat(returnPath(), trace);
-        if (!accounts.isEmpty()) {
-            try {
-                localBlob = writeBlob(localPrefix);
-            } catch (IOException | RuntimeException e) {
-                if (queueBlob != null) pipeline.discard(queueBlob.id());
-                throw e;
+        try {
+            if (!queued.isEmpty()) written.add((queueBlob = writeBlob(concat(sealed(verdict, trace), trace))).id());
+            byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
+            for (Account account : accounts) {
+                FilterDecision d = filters.decision(account);
+                if (d.copies().isEmpty()) continue;
+                if (d.header().isPresent()) {
+                    StoredBlob own = writeBlob(localPrefix, SieveMessage.headerSection(d.header().get()));
+                    written.add(own.id());
+                    placements.add(new LocalDelivery.Placement(account, own.id(), own.size(), null, d.copies()));
+                } else {
+                    if (localBlob == null) written.add((localBlob = writeBlob(localPrefix)).id());
+                    placements.add(new LocalDelivery.Placement(account, localBlob.id(), localBlob.size(), structure, d.copies()));
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            for (BlobId id : written) pipeline.discard(id);
+            throw e;
         }
         Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
-        if (localBlob != null) {
-            byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
-            for (DeliveryOutcome o : pipeline.local().deliver(localBlob.id(), localBlob.size(), structure, accounts, junk,
-                    envelope.logContext())) {
-                byAccount.put(o.account().id(), o);
-            }
+        for (Account account : accounts) byAccount.put(account.id(), new DeliveryOutcome.Filtered(account));
+        for (DeliveryOutcome o : pipeline.local().deliver(placements, junk, envelope.logContext())) {
+            byAccount.put(o.account().id(), o);
         }
         Map<String, RecipientResult> results = results(byAccount);
         List<DeliveryOutcome.Stored> stored = byAccount.values().stream()
                 .filter(o -> o instanceof DeliveryOutcome.Stored).map(o -> (DeliveryOutcome.Stored) o).toList();
         boolean fromQueue = envelope.origin() == Envelope.Origin.QUEUE;
         if (!fromQueue) {
-            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, queueBlob, localBlob, STORAGE_FAILED);
-            if (stored.isEmpty() && queued.isEmpty()) {
-                return undo(stored, queueBlob, localBlob, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
+            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, written, STORAGE_FAILED);
+            if (results.values().stream().noneMatch(r -> r == RecipientResult.DELIVERED)) {
+                return undo(stored, written, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
             }
             queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
+            queued.addAll(refusalReports(filters, accounts));
         }
         OptionalLong queueId = OptionalLong.empty();
         if (!queued.isEmpty()) {
-            StoredBlob blob = queueBlob != null ? queueBlob : localBlob; // only reports: they quote the local copy
+            StoredBlob blob = queueBlob != null ? queueBlob : localBlob != null ? localBlob : reportBlob(written, trace);
             try {
                 queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob), reportPolicy(queued,
                         verdict.senderVerified()), envelope.logContext()));
             } catch (StoreException e) {
                 LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
-                return undo(stored, queueBlob, localBlob,
-                        new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
+                return undo(stored, written, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
             }
         }
-        if (queueBlob == null) discardUnused(localBlob, stored.size(), queued.isEmpty());
-        LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
-                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued.size());
+        int redirected = redirect(filters, accounts, trace);
+        discardUnused(placements, byAccount, queued.isEmpty() ? null : queueBlob != null ? queueBlob : localBlob);
+        filters.afterDelivery(pipeline.vacations(), SieveMessage.fields(headerBytes()), envelope.sender(), envelope.logContext());
+        LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued{5}", envelope.logContext(),
+                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued.size(),
+                redirected > 0 ? ", " + redirected + " forwarded by filters" : "");
         return new Outcome.Delivered(results, stored.size(), junk ? stored.size() : 0, queueId);
+    }
+
+    /** What the recipients' filters see of this message. */
+    private FilterRun.Message filterMessage(MessageStructure parsed, Verdict verdict) {
+        java.util.OptionalInt spam = checks.isEmpty() ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(verdict.action() == Verdict.Action.JUNK ? 100 : 0);
+        return new FilterRun.Message(headerBytes(), envelope.sender(), envelope.submitter().map(Account::address),
+                spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed, spam,
+                pipeline.hostname());
+    }
+
+    /** The header section as the client sent it (empty when it was too long to find). */
+    private byte[] headerBytes() {
+        try {
+            return bodyStart == Long.MAX_VALUE ? new byte[0] : spool.head((int) bodyStart);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /**
+     * Failure reports (RFC 5429 §2.1: reject, when the client could not be refused at once) for the
+     * recipients whose every account's filters refused the message.
+     */
+    private List<QueuedMessage.NewRecipient> refusalReports(FilterRun filters, List<Account> accounts) {
+        List<QueuedMessage.NewRecipient> out = new ArrayList<>();
+        for (Account account : accounts) {
+            filters.decision(account).rejection().ifPresent(reason -> out.add(new QueuedMessage.NewRecipient(account.address(),
+                    Optional.empty(), Optional.empty(), QueuedMessage.State.FAILED,
+                    Optional.of("550 5.7.1 " + reason.replaceAll("[\\r\\n]+", " ")))));
+        }
+        return out;
+    }
+
+    /**
+     * Forwards the message to the addresses the filters named (Sieve redirect), one queue entry per
+     * account, with the original sender. Failing to queue a forward does not fail the delivery: the
+     * message is stored where the filters said, and the failure is logged.
+     */
+    private int redirect(FilterRun filters, List<Account> accounts, byte[] trace) {
+        int n = 0;
+        for (Account account : accounts) {
+            List<String> to = filters.decision(account).redirects();
+            if (to.isEmpty()) continue;
+            try {
+                StoredBlob blob = writeBlob(trace);
+                List<QueuedMessage.NewRecipient> recipients = to.stream()
+                        .map(a -> QueuedMessage.NewRecipient.pending(a, Optional.empty(), Optional.empty())).toList();
+                long id = pipeline.queue().enqueue(queueEnvelope(blob), recipients, envelope.logContext());
+                LOG.log(INFO, "{0}: forwarded for {1} to {2} as queue {3}", envelope.logContext(), account.address(), to, id);
+                n += to.size();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(WARNING, "{0}: cannot forward for {1} to {2}: {3}", envelope.logContext(), account.address(), to,
+                        e.toString());
+            }
+        }
+        return n;
+    }
+
+    /** A blob for reports alone (nothing stored nor queued otherwise): the message as it came. */
+    private StoredBlob reportBlob(List<BlobId> written, byte[] trace) throws IOException {
+        StoredBlob blob = writeBlob(trace);
+        written.add(blob.id());
+        return blob;
     }
 
     /**
@@ -260,10 +344,9 @@ public final class Intake {
      * stored are taken back (the sender will send again, and must not cause two copies) and the
      * blobs nobody refers to any more are removed.
      */
-    private Outcome undo(List<DeliveryOutcome.Stored> stored, StoredBlob queueBlob, StoredBlob localBlob, Outcome outcome) {
+    private Outcome undo(List<DeliveryOutcome.Stored> stored, List<BlobId> written, Outcome outcome) {
         if (!stored.isEmpty()) pipeline.local().withdraw(stored, envelope.logContext());
-        if (queueBlob != null) pipeline.discard(queueBlob.id());
-        if (localBlob != null) pipeline.discard(localBlob.id());
+        for (BlobId id : written) pipeline.discard(id);
         return outcome;
     }
 
@@ -282,8 +365,14 @@ public final class Intake {
     }
 
     /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */
-    private void discardUnused(StoredBlob blob, int stored, boolean notQueued) {
-        if (blob != null && stored == 0 && notQueued) pipeline.discard(blob.id());
+    private void discardUnused(List<LocalDelivery.Placement> placements, Map<Long, DeliveryOutcome> byAccount, StoredBlob queued) {
+        java.util.Set<BlobId> used = new java.util.HashSet<>(), unused = new java.util.HashSet<>();
+        if (queued != null) used.add(queued.id());
+        for (LocalDelivery.Placement p : placements) {
+            (byAccount.get(p.account().id()) instanceof DeliveryOutcome.Stored ? used : unused).add(p.blob());
+        }
+        unused.removeAll(used);
+        for (BlobId id : unused) pipeline.discard(id);
     }
 
     /** Each recipient as written: delivered if any of its accounts got the message or it has remote addresses. */
@@ -293,7 +382,7 @@ public final class Intake {
             RecipientResult r = e.accounts().isEmpty() ? RecipientResult.DELIVERED : RecipientResult.OVER_QUOTA;
             for (Account a : e.accounts()) {
                 DeliveryOutcome o = byAccount.get(a.id());
-                if (o instanceof DeliveryOutcome.Stored) {
+                if (o instanceof DeliveryOutcome.Stored || o instanceof DeliveryOutcome.Filtered) {
                     r = RecipientResult.DELIVERED;
                     break;
                 }
@@ -410,14 +499,19 @@ public final class Intake {
 
     /** Writes {@code prefix} and the spooled message into a new committed blob. */
     private StoredBlob writeBlob(byte[] prefix) throws IOException {
+        return writeBlob(prefix, editedHeader);
+    }
+
+    /** Writes {@code prefix}, then {@code header} (null: the message's) and the spooled body, into a new committed blob. */
+    private StoredBlob writeBlob(byte[] prefix, byte[] header) throws IOException {
         BlobStore blobs = pipeline.blobs();
         try (BlobStore.BlobWriter writer = blobs.create()) {
             OutputStream out = writer.stream();
             out.write(prefix);
-            if (editedHeader == null) {
+            if (header == null || bodyStart == Long.MAX_VALUE) {
                 spool.copyTo(out);
             } else {
-                out.write(editedHeader);
+                out.write(header);
                 spool.copyTo(out, bodyStart);
             }
             long size = writer.bytesWritten();

@@ -36,31 +36,44 @@ final class LocalDelivery {
     }
 
     /**
-     * Appends the blob to each account's INBOX, or its Junk mailbox when {@code junk}. Returns one
-     * outcome per account, in order; a {@link DeliveryOutcome.Stored} is durable.
+     * One account's copies of a message: the blob (shared, or the account's own when its filters
+     * changed the header), and where the copies go (see {@link FilterDecision.Copy}).
      *
-     * @param structure the message's serialized structure, or null when it could not be parsed
+     * @param structure the blob's serialized structure, or null when it could not be parsed
      */
-    List<DeliveryOutcome> deliver(BlobId blob, long size, byte[] structure, List<Account> accounts, boolean junk,
-                                  String logContext) {
+    record Placement(Account account, BlobId blob, long size, byte[] structure, List<FilterDecision.Copy> copies) {}
+
+    /**
+     * Stores each placement's copies, an account's all in one transaction (all or none), the
+     * accounts' transactions submitted together so the store can commit them with a single fsync.
+     * A copy without a mailbox goes to INBOX, or to Junk when {@code junk}. Returns one outcome per
+     * placement, in order; a {@link DeliveryOutcome.Stored} is durable.
+     */
+    List<DeliveryOutcome> deliver(List<Placement> placements, boolean junk, String logContext) {
         Instant now = Instant.now();
-        record Appended(long mailboxId, long uid) {}
-        List<CompletableFuture<Appended>> futures = new ArrayList<>();
-        for (Account account : accounts) {
-            futures.add(store.writeAsync(account.id(), tx -> {
-                long mailbox = target(tx, junk).id();
-                return new Appended(mailbox, tx.append(mailbox, new NewMessage(blob, size, Flags.NONE, now, structure)).uid());
+        List<CompletableFuture<List<DeliveryOutcome.Copy>>> futures = new ArrayList<>();
+        for (Placement p : placements) {
+            futures.add(store.writeAsync(p.account().id(), tx -> {
+                List<DeliveryOutcome.Copy> copies = new ArrayList<>();
+                for (FilterDecision.Copy copy : p.copies()) {
+                    long mailbox = target(tx, copy, junk, logContext).id();
+                    NewMessage m = new NewMessage(p.blob(), p.size(), flags(copy.flags()), now, p.structure());
+                    copies.add(new DeliveryOutcome.Copy(mailbox, tx.append(mailbox, m).uid()));
+                }
+                return copies;
             }));
         }
         List<DeliveryOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < accounts.size(); i++) {
-            Account account = accounts.get(i);
+        for (int i = 0; i < placements.size(); i++) {
+            Placement p = placements.get(i);
+            Account account = p.account();
             try {
-                Appended a = futures.get(i).join();
-                long uid = a.uid();
-                outcomes.add(new DeliveryOutcome.Stored(account, a.mailboxId(), uid));
-                LOG.log(INFO, "{0} delivered to {1}{2} uid={3} size={4}", logContext, account.address(),
-                        junk ? " (Junk)" : "", uid, size);
+                List<DeliveryOutcome.Copy> copies = futures.get(i).join();
+                outcomes.add(new DeliveryOutcome.Stored(account, copies));
+                for (DeliveryOutcome.Copy c : copies) {
+                    LOG.log(INFO, "{0} delivered to {1}{2} uid={3} size={4}", logContext, account.address(),
+                            junk ? " (Junk)" : "", c.uid(), p.size());
+                }
             } catch (CompletionException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof MailboxException me && me.reason() == MailboxException.Reason.OVER_QUOTA) {
@@ -75,22 +88,58 @@ final class LocalDelivery {
         return outcomes;
     }
 
+    /** A filter's flags: those the store does not take (an unknown \system flag) are left out. */
+    private static Flags flags(List<String> names) {
+        Flags out = Flags.NONE;
+        for (String name : names) {
+            try {
+                out = out.plus(Flags.parse(List.of(name)));
+            } catch (IllegalArgumentException e) {
+                // RFC 5232 §3: an invalid flag is ignored
+            }
+        }
+        return out;
+    }
+
     /**
      * Takes back copies stored for a message that is then answered with a failure (the sender sends
      * it again): expunged, as a user would. Best effort: one that cannot be removed now is logged
      * and stays (the sender's retry then brings a second copy, never a lost one).
      */
-    void withdraw(List<DeliveryOutcome.Stored> copies, String logContext) {
-        for (DeliveryOutcome.Stored copy : copies) {
-            try {
-                store.write(copy.account().id(), tx -> tx.expunge(copy.mailboxId(), new long[] {copy.uid()}));
-                LOG.log(INFO, "{0} copy for {1} taken back (uid={2}): the message failed", logContext,
-                        copy.account().address(), copy.uid());
-            } catch (RuntimeException e) {
-                LOG.log(WARNING, "{0} cannot take back the copy for {1} (uid={2}); a retry may deliver it twice: {3}",
-                        logContext, copy.account().address(), copy.uid(), e.toString());
+    void withdraw(List<DeliveryOutcome.Stored> stored, String logContext) {
+        for (DeliveryOutcome.Stored s : stored) {
+            for (DeliveryOutcome.Copy copy : s.copies()) {
+                try {
+                    store.write(s.account().id(), tx -> tx.expunge(copy.mailboxId(), new long[] {copy.uid()}));
+                    LOG.log(INFO, "{0} copy for {1} taken back (uid={2}): the message failed", logContext,
+                            s.account().address(), copy.uid());
+                } catch (RuntimeException e) {
+                    LOG.log(WARNING, "{0} cannot take back the copy for {1} (uid={2}); a retry may deliver it twice: {3}",
+                            logContext, s.account().address(), copy.uid(), e.toString());
+                }
             }
         }
+    }
+
+    /**
+     * Where a copy goes: the mailbox a filter named (made first when it asked so, RFC 5490 :create),
+     * or INBOX when that mailbox does not exist (RFC 5228 §4.1: a failed fileinto keeps the message);
+     * without a name, INBOX or Junk.
+     */
+    private static Mailbox target(WriteTx tx, FilterDecision.Copy copy, boolean junk, String logContext) {
+        if (copy.mailbox() == null) return target(tx, junk);
+        Optional<Mailbox> named = tx.mailbox(copy.mailbox());
+        if (named.isPresent()) return named.get();
+        if (copy.create()) {
+            try {
+                return tx.createMailbox(copy.mailbox(), Optional.empty());
+            } catch (MailboxException e) {
+                LOG.log(WARNING, "{0} cannot create mailbox {1} for a filter: {2}", logContext, copy.mailbox(), e.getMessage());
+            }
+        } else {
+            LOG.log(INFO, "{0} a filter named mailbox {1}, which does not exist: kept in INBOX", logContext, copy.mailbox());
+        }
+        return target(tx, false);
     }
 
     private static Mailbox target(WriteTx tx, boolean junk) {

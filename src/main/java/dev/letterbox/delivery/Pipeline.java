@@ -31,6 +31,8 @@ public final class Pipeline {
     private final QueueSink queue;
     private final String hostname;
     private volatile List<Check> checks = List.of();
+    private volatile SieveFilters filters;
+    private final Vacations vacations;
 
     /**
      * @param queue    where mail for other servers (and reports) goes
@@ -42,6 +44,28 @@ public final class Pipeline {
         this.local = new LocalDelivery(store);
         this.queue = queue;
         this.hostname = hostname;
+        this.vacations = new Vacations(store.coordination(), store.blobs(), queue, hostname);
+    }
+
+    /**
+     * Runs the accounts' Sieve scripts at delivery, with the administrator's {@code before} and
+     * {@code after} scripts around them, forwarding at most {@code maxRedirects} times per message.
+     */
+    public void sieve(int maxRedirects, List<java.nio.file.Path> before, List<java.nio.file.Path> after) {
+        this.filters = new SieveFilters(store, maxRedirects, before, after);
+    }
+
+    /** The Sieve filters, or null when none run (see {@link #sieve}). */
+    SieveFilters filters() {
+        return filters;
+    }
+
+    Vacations vacations() {
+        return vacations;
+    }
+
+    MailStore store() {
+        return store;
     }
 
     /** The checks each message goes through, in order (their header fields go in front in this order). */

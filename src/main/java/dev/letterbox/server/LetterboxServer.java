@@ -90,6 +90,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname());
         this.dmarcCounts = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
         pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
+        pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }

@@ -43,6 +43,9 @@ public interface Coordination {
      */
     boolean remember(String key, Duration ttl);
 
+    /** Whether {@code key} is on record (see {@link #remember}); asks without recording anything. */
+    boolean isRemembered(String key);
+
     /** The failures on record for {@code client} and for {@code account}, as of {@code now}. */
     LoginFailures loginFailures(String client, String account, Instant now);
 

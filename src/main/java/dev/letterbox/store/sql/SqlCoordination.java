@@ -64,6 +64,13 @@ final class SqlCoordination implements Coordination {
     }
 
     @Override
+    public boolean isRemembered(String key) {
+        long now = clock.toDatabase(System.currentTimeMillis());
+        return reads.read(db -> db.firstLong("SELECT 1 FROM coordination_lock WHERE name = ? AND expires > ?",
+                "remember:" + key, now)).isPresent();
+    }
+
+    @Override
     public boolean renew(String name, String owner, Duration ttl) {
         long now = clock.toDatabase(System.currentTimeMillis());
         // an expired lock is not renewed even when nobody took it yet: past its expiry it is gone, whoever looks

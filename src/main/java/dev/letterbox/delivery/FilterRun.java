@@ -1,0 +1,145 @@
+package dev.letterbox.delivery;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.letterbox.sieve.Action;
+import dev.letterbox.sieve.DuplicateTracker;
+import dev.letterbox.sieve.SieveResult;
+import dev.letterbox.store.Account;
+import dev.letterbox.store.Coordination;
+import dev.letterbox.store.MailStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One message through the local accounts' filters: their decisions before anything is stored, and
+ * what follows once the message is delivered (vacation answers, the duplicate test's memory).
+ */
+final class FilterRun {
+    private static final System.Logger LOG = System.getLogger("letterbox.delivery");
+
+    /** What the filters see of the message besides its header: the pieces the pipeline has. */
+    record Message(byte[] header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
+                   SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, OptionalInt spamPercent,
+                   String hostname) {}
+
+    private final SieveFilters filters;
+    private final MailStore store;
+    private final Map<Long, FilterDecision> decisions = new LinkedHashMap<>();
+    private final Map<Long, Account> accounts = new LinkedHashMap<>();
+    private final Message message;
+
+    private FilterRun(SieveFilters filters, MailStore store, Message message) {
+        this.filters = filters;
+        this.store = store;
+        this.message = message;
+    }
+
+    /** Decides for each account; accounts without any script keep the message where it goes by default. */
+    static FilterRun decide(SieveFilters filters, MailStore store, List<Account> accounts, Message message, String logContext) {
+        FilterRun run = new FilterRun(filters, store, message);
+        for (Account account : accounts) {
+            run.accounts.put(account.id(), account);
+            FilterDecision d = FilterDecision.KEEP;
+            if (filters != null && filters.applies(account)) {
+                try {
+                    d = filters.decide(account, run.view(account), logContext);
+                } catch (RuntimeException e) { // the filters' own defect must not lose the message either
+                    LOG.log(WARNING, "{0} filters of {1} failed, message kept: {2}", logContext, account.address(), e.toString());
+                }
+            }
+            run.decisions.put(account.id(), d);
+        }
+        return run;
+    }
+
+    FilterDecision decision(Account account) {
+        return decisions.get(account.id());
+    }
+
+    /** Every account's filters refused the message: it can be refused as a whole (RFC 5429 ereject). */
+    Optional<String> rejectedByAll() {
+        if (decisions.isEmpty()) return Optional.empty();
+        Optional<String> reason = Optional.empty();
+        for (FilterDecision d : decisions.values()) {
+            if (d.rejection().isEmpty()) return Optional.empty();
+            reason = d.rejection();
+        }
+        return reason;
+    }
+
+    private SieveMessage view(Account account) {
+        Coordination memory = store.coordination();
+        DuplicateTracker duplicates = (id, seconds) -> memory.isRemembered(duplicateKey(account, id));
+        return new SieveMessage(message.header(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
+                message.bodyStart(), message.source(), message.structure(), message.spamPercent(),
+                name -> store.read(account.id(), tx -> tx.mailbox(name).isPresent()), duplicates,
+                item -> environment(item, account), filters.includes(account));
+    }
+
+    /** RFC 5183 environment items this server knows. */
+    private Optional<String> environment(String item, Account account) {
+        return switch (item) {
+            case "domain" -> Optional.of(account.address().substring(account.address().indexOf('@') + 1));
+            case "host" -> Optional.of(message.hostname());
+            case "location" -> Optional.of("MDA");
+            case "phase" -> Optional.of("during");
+            case "name" -> Optional.of("Letterbox");
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * After the message was delivered: answers the vacations (each by the RFC 3834 rules, once per
+     * sender and period) and records the duplicate test's ids (RFC 7352 §3: only for delivered mail).
+     * Failures here are logged: the message is delivered whatever becomes of an answer.
+     */
+    void afterDelivery(Vacations vacations, List<dev.letterbox.sieve.HeaderField> header, String envelopeFrom,
+                       String logContext) {
+        for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
+            Account account = accounts.get(e.getKey());
+            FilterDecision d = e.getValue();
+            for (SieveResult.DuplicateMark mark : d.duplicateMarks()) {
+                try {
+                    store.coordination().remember(duplicateKey(account, mark.id()), Duration.ofSeconds(mark.seconds()));
+                } catch (RuntimeException ex) {
+                    LOG.log(WARNING, "{0} cannot record a duplicate id for {1}: {2}", logContext, account.address(), ex.toString());
+                }
+            }
+            for (Action.Vacation v : d.vacations()) {
+                VacationReply.Request request = new VacationReply.Request(v.reason(), v.subject(), v.from(), v.mime(), v.period(),
+                        Optional.of(v.handle()), v.addresses());
+                VacationReply.Original original = new VacationReply.Original(envelopeFrom, header.stream()
+                        .map(f -> new HeaderFields.Field(f.name(), latin1(f.value().replace("\r\n", "").strip()))).toList());
+                try {
+                    vacations.answer(account, java.util.Set.of(), original, request, logContext);
+                } catch (IOException | RuntimeException ex) {
+                    LOG.log(WARNING, "{0} cannot send the vacation answer of {1}: {2}", logContext, account.address(), ex.toString());
+                }
+            }
+        }
+    }
+
+    /** The answer's rules read header values as the octets they were (see HeaderFields.Field). */
+    private static String latin1(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String duplicateKey(Account account, String id) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return "duplicate:" + account.id() + ":" + HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.letterbox.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailStore;
+import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.TestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Sieve scripts at delivery, over SMTP on port 25 as mail from the Internet arrives: each action
+ * does what the RFCs say to the stored copies, the queue and the SMTP answer.
+ */
+class SieveDeliveryTest {
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+
+    private static final String MESSAGE = "From: Carol <carol@example.com>\r\nTo: %s\r\nSubject: %s\r\n"
+            + "Message-ID: <%s@example.com>\r\n\r\nHello there.\r\n";
+
+    private static String userWithScript(String script) {
+        String user = server.newUser("sieve");
+        long account = server.account(user).id();
+        MailStore store = server.server().store();
+        store.sieveScripts().put(account, "main", script, 10);
+        store.sieveScripts().setActive(account, Optional.of("main"));
+        return user;
+    }
+
+    /** Sends over port 25; returns the reply to the end of DATA. */
+    private static String send(String to, String subject) throws IOException {
+        try (LineClient c = server.connect("smtp")) {
+            c.expectPrefix("220 ");
+            c.send("EHLO client.example.org");
+            String line;
+            do {
+                line = c.readLine();
+            } while (line != null && !line.startsWith("250 "));
+            c.send("MAIL FROM:<carol@example.com>");
+            c.expectPrefix("250 ");
+            c.send("RCPT TO:<" + to + ">");
+            c.expectPrefix("250 ");
+            c.send("DATA");
+            c.expectPrefix("354 ");
+            c.sendRaw(String.format(MESSAGE, to, subject, System.nanoTime()) + ".\r\n");
+            return c.readLine();
+        }
+    }
+
+    private static List<MessageMeta> messages(String user, String mailbox) {
+        long account = server.account(user).id();
+        return server.server().store().read(account, tx -> tx.mailbox(mailbox)
+                .map(m -> tx.messages(m.id(), 1, Long.MAX_VALUE, 100)).orElse(List.of()));
+    }
+
+    private static String text(MessageMeta m) throws IOException {
+        try (InputStream in = server.server().store().blobs().open(m.blob())) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static long lastQueueId() {
+        List<QueuedMessage> all = server.server().store().queue().list(0, 100_000);
+        return all.isEmpty() ? 0 : all.getLast().id();
+    }
+
+    private static List<QueuedMessage> queuedSince(long id) {
+        return new ArrayList<>(server.server().store().queue().list(id, 1000));
+    }
+
+    @Test
+    void fileintoWithCreateAndFlagsAndAnExplicitKeepStoreTwoCopies() throws Exception {
+        String user = userWithScript("""
+                require ["fileinto", "mailbox", "imap4flags"];
+                if header :contains "subject" "report" {
+                    fileinto :create :flags ["\\\\Seen", "$Work"] "Reports";
+                    keep;
+                }
+                """);
+        assertTrue(send(user, "weekly report").startsWith("250 "));
+        List<MessageMeta> reports = messages(user, "Reports");
+        assertEquals(1, reports.size(), "filed into the mailbox the script made");
+        assertTrue(reports.getFirst().flags().has(Flags.SEEN), reports.getFirst().flags().toString());
+        assertEquals(List.of("$Work"), reports.getFirst().flags().keywords());
+        assertEquals(1, messages(user, Mailbox.INBOX).size(), "and kept in INBOX");
+
+        assertTrue(send(user, "lunch").startsWith("250 "));
+        assertEquals(2, messages(user, Mailbox.INBOX).size(), "no match: the implicit keep");
+        assertEquals(1, messages(user, "Reports").size());
+    }
+
+    @Test
+    void fileintoAMailboxThatDoesNotExistKeepsTheMessageInInbox() throws Exception {
+        String user = userWithScript("require \"fileinto\"; fileinto \"Nowhere\";");
+        assertTrue(send(user, "x").startsWith("250 "));
+        assertEquals(1, messages(user, Mailbox.INBOX).size());
+        assertTrue(messages(user, "Nowhere").isEmpty());
+    }
+
+    @Test
+    void discardStoresNothingAndTheSenderHearsSuccess() throws Exception {
+        String user = userWithScript("if header :is \"subject\" \"spam\" { discard; }");
+        assertTrue(send(user, "spam").startsWith("250 "));
+        assertTrue(messages(user, Mailbox.INBOX).isEmpty());
+    }
+
+    @Test
+    void rejectRefusesTheMessageWhileTheClientWaits() throws Exception {
+        String user = userWithScript("require \"reject\"; reject \"I do not take mail on Sundays\";");
+        String reply = send(user, "hello");
+        assertTrue(reply.startsWith("550 5.7.1 ") && reply.contains("I do not take mail on Sundays"), reply);
+        assertTrue(messages(user, Mailbox.INBOX).isEmpty());
+    }
+
+    @Test
+    void vacationAnswersOnceWithANullSender() throws Exception {
+        String user = userWithScript("""
+                require "vacation";
+                vacation :days 3 :subject "Away" "Back on Monday.";
+                """);
+        long before = lastQueueId();
+        assertTrue(send(user, "question").startsWith("250 "));
+        assertTrue(send(user, "another question").startsWith("250 "));
+        assertEquals(2, messages(user, Mailbox.INBOX).size(), "vacation keeps the message");
+        List<QueuedMessage> queued = queuedSince(before);
+        assertEquals(1, queued.size(), "one answer per sender and period: " + queued);
+        assertEquals("", queued.getFirst().envelope().sender());
+        assertEquals("carol@example.com", queued.getFirst().recipients().getFirst().address());
+        try (InputStream in = server.server().store().blobs().open(queued.getFirst().envelope().blob())) {
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.contains("\r\nSubject: Away\r\n") && answer.contains("Back on Monday."), answer);
+            assertTrue(answer.contains("\r\nAuto-Submitted: auto-replied"), answer);
+        }
+    }
+
+    @Test
+    void redirectQueuesTheMessageForTheOtherAddressAndCopyKeepsIt() throws Exception {
+        String user = userWithScript("require \"copy\"; redirect :copy \"dave@elsewhere.example\";");
+        long before = lastQueueId();
+        assertTrue(send(user, "pass it on").startsWith("250 "));
+        assertEquals(1, messages(user, Mailbox.INBOX).size(), ":copy keeps it");
+        List<QueuedMessage> queued = queuedSince(before);
+        assertEquals(1, queued.size(), queued.toString());
+        assertEquals("dave@elsewhere.example", queued.getFirst().recipients().getFirst().address());
+        try (InputStream in = server.server().store().blobs().open(queued.getFirst().envelope().blob())) {
+            String forwarded = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(forwarded.contains("Subject: pass it on"), forwarded);
+            assertTrue(!forwarded.startsWith("Return-Path:"), "a forward carries no Return-Path: " + forwarded);
+        }
+    }
+
+    @Test
+    void editheaderChangesTheStoredCopy() throws Exception {
+        String user = userWithScript("""
+                require "editheader";
+                addheader "X-Filtered" "yes";
+                deleteheader "Subject";
+                """);
+        assertTrue(send(user, "secret subject").startsWith("250 "));
+        String stored = text(messages(user, Mailbox.INBOX).getFirst());
+        assertTrue(stored.contains("\r\nX-Filtered: yes\r\n") || stored.contains("X-Filtered: yes\r\n"), stored);
+        assertTrue(!stored.contains("secret subject"), stored);
+        assertTrue(stored.endsWith("\r\n\r\nHello there.\r\n"), "the body as sent: " + stored);
+    }
+
+    @Test
+    void aScriptThatFailsAtRunTimeKeepsTheMessage() throws Exception {
+        // RFC 6609 §3.2: including a script that is not there (without :optional) is a run-time error
+        String user = userWithScript("""
+                require ["include", "fileinto", "mailbox"];
+                fileinto :create "Before";
+                include :personal "missing";
+                """);
+        assertTrue(send(user, "x").startsWith("250 "));
+        assertEquals(1, messages(user, Mailbox.INBOX).size(), "the implicit keep, whatever the script did before");
+        assertTrue(messages(user, "Before").isEmpty(), "actions before the error are not done");
+    }
+}
