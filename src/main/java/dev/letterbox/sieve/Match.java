@@ -93,9 +93,12 @@ final class Match {
                 return relation.holds(comparator.compare(value, key));
             case MATCHES: {
                 Glob g = compiled[i] != null ? (Glob) compiled[i] : Glob.compile(key);
+                // The linear scan decides; the capturing search only runs on a text known to match.
+                if (!g.matches(value, comparator)) return false;
+                if (!captures) return true;
                 String[] caps = g.match(value, comparator, r);
                 if (caps == null) return false;
-                if (captures) r.setMatches(caps);
+                r.setMatches(caps);
                 return true;
             }
             default: {
