@@ -88,6 +88,7 @@ final class Match {
             case IS:
                 return comparator.is(value, key);
             case CONTAINS:
+                if (comparator == Comparator.ASCII_CASEMAP) return r.folded(value).contains(Comparator.fold(key));
                 return comparator.contains(value, key);
             case VALUE:
                 return relation.holds(comparator.compare(value, key));
