@@ -144,5 +144,7 @@ class MoreExtensionsTest {
                 msg(), "fileinto x", "redirect a@b.example :copy", "implicit keep");
         assertActions("require \"copy\"; redirect :copy \"a@b.example\"; redirect \"c@d.example\";", msg(),
                 "redirect a@b.example :copy", "redirect c@d.example");
+        assertEquals(new Action.FileInto("x", List.of(), false, true),
+                Sieve.run("require [\"copy\", \"fileinto\"]; fileinto :copy \"x\";", msg()).actions().get(0));
     }
 }
