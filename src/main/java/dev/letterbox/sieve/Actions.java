@@ -47,11 +47,12 @@ final class Actions {
         if (!copy) keepCancelled = true;
         for (int i = 0; i < list.size(); i++) {
             if (list.get(i) instanceof Action.FileInto f && f.mailbox().equals(mailbox)) {
-                list.set(i, new Action.FileInto(mailbox, union(f.flags(), flags), f.create() || create, false));
+                list.set(i, new Action.FileInto(mailbox, union(f.flags(), flags), f.create() || create,
+                        f.copy() && copy));
                 return;
             }
         }
-        add(new Action.FileInto(mailbox, flags, create, false));
+        add(new Action.FileInto(mailbox, flags, create, copy));
     }
 
     void redirect(String address, boolean copy) {

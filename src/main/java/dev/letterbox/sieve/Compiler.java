@@ -135,7 +135,6 @@ final class Compiler {
                 yield r -> !inner.test(r);
             }
             default -> {
-                if (n.block() != null) throw new SieveException(n.line(), n.name() + " does not take a block");
                 Cond t = Tests.compile(n, ctx);
                 if (t == null) throw new SieveException(n.line(), "unknown test \"" + n.name() + "\"");
                 yield t;

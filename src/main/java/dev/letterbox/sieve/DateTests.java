@@ -61,8 +61,11 @@ final class DateTests {
         return r -> {
             List<String> values = new ArrayList<>();
             String which = part.eval(r);
-            for (String field : index.pick(r.header(header.eval(r)))) {
-                ZonedDateTime t = parse(field);
+            String name = header.eval(r);
+            boolean received = name.equalsIgnoreCase("received");
+            for (String field : index.pick(r.header(name))) {
+                // RFC 5260 §4: a Received field's date is what follows its last semicolon.
+                ZonedDateTime t = parse(received ? field.substring(field.lastIndexOf(';') + 1) : field);
                 if (t == null) continue;
                 ZoneId target = original ? t.getZone() : fixed != null ? fixed : r.msg().now().getZone();
                 values.add(part(t.withZoneSameInstant(target), which, r));

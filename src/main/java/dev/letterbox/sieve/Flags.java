@@ -7,7 +7,6 @@ import dev.letterbox.sieve.Code.Cond;
 import dev.letterbox.sieve.Code.Exec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * RFC 5232 imap4flags: setflag/addflag/removeflag on the internal variable or (with variables) a
@@ -96,12 +95,8 @@ final class Flags {
     }
 
     private static List<String> without(List<String> current, List<String> removed) {
-        List<String> out = new ArrayList<>();
-        next:
-        for (String f : current) {
-            for (String x : removed) if (x.toLowerCase(Locale.ROOT).equals(f.toLowerCase(Locale.ROOT))) continue next;
-            out.add(f);
-        }
+        List<String> out = new ArrayList<>(current);
+        out.removeIf(f -> removed.stream().anyMatch(f::equalsIgnoreCase));
         return List.copyOf(out);
     }
 }

@@ -5,6 +5,7 @@ import static dev.letterbox.sieve.Signature.Kind.NUMBER;
 import static dev.letterbox.sieve.Signature.Kind.STRING;
 
 import dev.letterbox.sieve.Code.Exec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,6 +110,8 @@ final class HeaderEdits {
     /** Line breaks become spaces (no field may be smuggled in); non-ASCII becomes RFC 2047 words. */
     private static String encode(String name, String value) {
         String flat = value.replaceAll("[\\r\\n]+", " ");
-        return EncoderUtil.encodeIfNecessary(flat, EncoderUtil.Usage.TEXT_TOKEN, name.length() + 2);
+        if (!EncoderUtil.hasToBeEncoded(flat, name.length() + 2)) return flat;
+        return EncoderUtil.encodeEncodedWord(flat, EncoderUtil.Usage.TEXT_TOKEN, name.length() + 2,
+                StandardCharsets.UTF_8, null);
     }
 }

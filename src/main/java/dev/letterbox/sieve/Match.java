@@ -88,14 +88,18 @@ final class Match {
             case IS:
                 return comparator.is(value, key);
             case CONTAINS:
+                if (comparator == Comparator.ASCII_CASEMAP) return r.folded(value).contains(Comparator.fold(key));
                 return comparator.contains(value, key);
             case VALUE:
                 return relation.holds(comparator.compare(value, key));
             case MATCHES: {
                 Glob g = compiled[i] != null ? (Glob) compiled[i] : Glob.compile(key);
+                // The linear scan decides; the capturing search only runs on a text known to match.
+                if (!g.matches(value, comparator)) return false;
+                if (!captures) return true;
                 String[] caps = g.match(value, comparator, r);
                 if (caps == null) return false;
-                if (captures) r.setMatches(caps);
+                r.setMatches(caps);
                 return true;
             }
             default: {

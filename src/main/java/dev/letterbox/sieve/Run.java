@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,10 @@ final class Run {
     private List<HeaderField> headers;
     private boolean headersChanged;
     private final Map<String, List<String>> decoded = new HashMap<>();
+    // Tests see the same value strings again and again (cached header values, the body parts):
+    // parse and fold each once per run.
+    private final Map<String, List<Addresses.Address>> addresses = new IdentityHashMap<>();
+    private final Map<String, String> folded = new IdentityHashMap<>();
 
     private final ArrayDeque<String> includeStack = new ArrayDeque<>();
     private final Set<String> includedOnce = new HashSet<>();
@@ -179,6 +184,16 @@ final class Run {
         }
         decoded.put(key, out);
         return out;
+    }
+
+    List<Addresses.Address> addresses(String field) {
+        return addresses.computeIfAbsent(field, Addresses::parse);
+    }
+
+    /** {@code s} in ASCII lower case, folded once per run for strings tested repeatedly. */
+    String folded(String s) {
+        if (s.length() < 64) return Comparator.fold(s);
+        return folded.computeIfAbsent(s, Comparator::fold);
     }
 
     static String decode(String raw) {

@@ -147,7 +147,7 @@ final class Tests {
             List<String> values = new ArrayList<>();
             for (Str name : names) {
                 for (String field : index.pick(r.header(name.eval(r)))) {
-                    for (Addresses.Address a : Addresses.parse(field)) {
+                    for (Addresses.Address a : r.addresses(field)) {
                         String v = part(a, part);
                         if (v != null) values.add(v);
                     }

@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /** A message view for tests: header fields and body from a raw message, everything else settable. */
-final class TestMessage implements MessageView {
+class TestMessage implements MessageView {
     final List<HeaderField> headers = new ArrayList<>();
     String body = "";
     String from = "sender@example.org";
