@@ -43,7 +43,7 @@ final class DeliverCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
-            Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue())::enqueue,
+            Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue()),
                     data.loadConfig().hostname());
             Recipients recipients = new Recipients();
             for (String address : addresses) {
@@ -63,6 +63,8 @@ final class DeliverCommand implements Callable<Integer> {
                         case RELAY_DENIED -> new Main.CliExit(EX_NOUSER, address + " is not in a domain hosted here");
                         case INVALID -> new Main.CliExit(EX_NOUSER, "'" + address + "' is not a valid address");
                         case MAILBOX_FULL -> new Main.CliExit(EX_CANTCREAT, address + " is over quota");
+                        case SRS_FORGED, SRS_EXPIRED -> new Main.CliExit(EX_NOUSER, address
+                                + " is an SRS address that is not (or no longer) valid");
                     };
                 }
             }

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
                      Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
-                     List<Milter> milters, Log log, Store store) {
+                     List<Milter> milters, Log log, Store store, Forwarding forwarding) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -179,6 +179,17 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
 
         public enum Blobs { FILES, DATABASE }
     }
+
+    /**
+     * Mail we pass on to other servers for addresses of ours (aliases with outside targets, accounts
+     * that forward). {@code srs}: rewrite its envelope sender with the Sender Rewriting Scheme, at
+     * {@code srsDomain} (the host name unless set), signed with the secrets in {@code srsSecretFile},
+     * valid for {@code srsMaxAgeDays}. {@code maxHops}: a message with more Received fields than this
+     * is not forwarded (a loop). {@code maxRedirects}: the most outside addresses one message may be
+     * redirected to by rules (Sieve {@code redirect}).
+     */
+    public record Forwarding(boolean srs, String srsDomain, Path srsSecretFile, int srsMaxAgeDays, int maxHops,
+                             int maxRedirects) {}
 
     public Path tlsDir() {
         return dataDir.resolve("tls");

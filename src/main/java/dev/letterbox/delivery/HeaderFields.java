@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.BiPredicate;
 
-/** Header-section surgery the pipeline is allowed: leaving out whole fields the client may not set. */
+/** Header-section surgery the pipeline is allowed: leaving out whole fields the client may not set; and reading fields. */
 final class HeaderFields {
     private HeaderFields() {}
 
@@ -39,6 +39,17 @@ final class HeaderFields {
         if (out == null) return bytes;
         out.write(bytes, headerEnd, bytes.length - headerEnd);
         return out.toByteArray();
+    }
+
+    /**
+     * Tells {@code each} of every field in {@code [0, headerEnd)}: its name in lower case and its
+     * value unfolded, as {@link #without} gives them.
+     */
+    static void each(byte[] bytes, int headerEnd, java.util.function.BiConsumer<String, String> each) {
+        without(bytes, headerEnd, (name, value) -> {
+            each.accept(name, value);
+            return false;
+        });
     }
 
     /** Where the field starting at {@code from} ends: after its line and the lines folded into it. */

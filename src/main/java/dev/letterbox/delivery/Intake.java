@@ -203,25 +203,35 @@ public final class Intake {
     private Outcome place(MessageStructure parsed, Verdict verdict) throws IOException {
         byte[] trace = concat(fields(verdict), traceFields());
         List<Account> accounts = recipients.accounts();
-        List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
+        OutboundCopies out = OutboundCopies.plan(recipients.relayed(), recipients.forwards(), pipeline.forwarding(),
+                envelope.sender(), this::loopSigns, envelope.logContext());
         boolean junk = verdict.action() == Verdict.Action.JUNK;
         if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
         // every blob first: a failure to write one must come before anything is stored
-        StoredBlob queueBlob = queued.isEmpty() ? null : writeBlob(concat(sealed(verdict, trace), trace));
-        StoredBlob localBlob = null;
+        Blobs blobs = new Blobs();
+        try {
+            if (!out.relayed().isEmpty()) blobs.relay = writeBlob(concat(sealed(verdict, trace), trace));
+            if (!out.forwarded().isEmpty()) {
+                byte[] forwardTrace = concat(out.deliveredTo(), trace);
+                blobs.forward = writeBlob(concat(sealed(verdict, forwardTrace), forwardTrace));
+            }
+        } catch (IOException | RuntimeException e) {
+            blobs.discard(pipeline);
+            throw e;
+        }
         byte[] localPrefix = concat(returnPath(), trace);
         if (!accounts.isEmpty()) {
             try {
-                localBlob = writeBlob(localPrefix);
+                blobs.local = writeBlob(localPrefix);
             } catch (IOException | RuntimeException e) {
-                if (queueBlob != null) pipeline.discard(queueBlob.id());
+                blobs.discard(pipeline);
                 throw e;
             }
         }
         Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
-        if (localBlob != null) {
+        if (blobs.local != null) {
             byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
-            for (DeliveryOutcome o : pipeline.local().deliver(localBlob.id(), localBlob.size(), structure, accounts, junk,
+            for (DeliveryOutcome o : pipeline.local().deliver(blobs.local.id(), blobs.local.size(), structure, accounts, junk,
                     envelope.logContext())) {
                 byAccount.put(o.account().id(), o);
             }
@@ -229,30 +239,92 @@ public final class Intake {
         Map<String, RecipientResult> results = results(byAccount);
         List<DeliveryOutcome.Stored> stored = byAccount.values().stream()
                 .filter(o -> o instanceof DeliveryOutcome.Stored).map(o -> (DeliveryOutcome.Stored) o).toList();
+        List<QueuedMessage.NewRecipient> reports = new ArrayList<>();
         boolean fromQueue = envelope.origin() == Envelope.Origin.QUEUE;
         if (!fromQueue) {
-            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, queueBlob, localBlob, STORAGE_FAILED);
-            if (stored.isEmpty() && queued.isEmpty()) {
-                return undo(stored, queueBlob, localBlob, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
+            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, blobs, STORAGE_FAILED);
+            if (stored.isEmpty() && out.sendsNothing()) {
+                // RFC 3463 X.4.6: routing loop detected
+                if (out.loopText().isPresent()) return undo(stored, blobs, new Outcome.Refused(Outcome.Reason.POLICY, "5.4.6",
+                        out.loopText().get()));
+                return undo(stored, blobs, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
             }
-            queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
+            reports.addAll(reportsOwed(byAccount, verdict.senderVerified()));
+            reports.addAll(out.loops());
         }
-        OptionalLong queueId = OptionalLong.empty();
-        if (!queued.isEmpty()) {
-            StoredBlob blob = queueBlob != null ? queueBlob : localBlob; // only reports: they quote the local copy
-            try {
-                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob), reportPolicy(queued,
-                        verdict.senderVerified()), envelope.logContext()));
-            } catch (StoreException e) {
-                LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
-                return undo(stored, queueBlob, localBlob,
-                        new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
-            }
+        OptionalLong queueId;
+        try {
+            queueId = enqueue(out, reports, blobs, verdict.senderVerified());
+        } catch (StoreException e) {
+            LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
+            return undo(stored, blobs, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
         }
-        if (queueBlob == null) discardUnused(localBlob, stored.size(), queued.isEmpty());
+        if (stored.isEmpty() && !blobs.localQueued) discardUnused(blobs.local);
+        int queued = out.relayed().size() + out.forwarded().size() + reports.size();
         LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
-                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued.size());
+                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued);
         return new Outcome.Delivered(results, stored.size(), junk ? stored.size() : 0, queueId);
+    }
+
+    /** The blobs one message is written to: each copy's own prefix in front of the same spooled bytes. */
+    private static final class Blobs {
+        StoredBlob relay;
+        StoredBlob forward;
+        StoredBlob local;
+        /** True when a queue entry refers to the local copy's blob (reports only quote it). */
+        boolean localQueued;
+
+        void discard(Pipeline pipeline) {
+            for (StoredBlob b : new StoredBlob[] {relay, forward, local}) {
+                if (b != null) pipeline.discard(b.id());
+            }
+        }
+    }
+
+    /**
+     * Queues what leaves: the relayed recipients and the reports owed with the sender as it is; the
+     * forwarded copies with their own sender and blob (one entry when the two are the same sender
+     * and nothing is relayed). Both entries or neither: when the second cannot be queued the first
+     * is taken back. The id of the first entry, or empty when nothing was queued.
+     */
+    private OptionalLong enqueue(OutboundCopies out, List<QueuedMessage.NewRecipient> reports, Blobs blobs,
+                                 boolean senderVerified) {
+        List<QueuedMessage.NewRecipient> main = new ArrayList<>(out.relayed());
+        List<QueuedMessage.NewRecipient> forwarded = new ArrayList<>(out.forwarded());
+        boolean together = out.relayed().isEmpty() && out.forwardSender().equals(envelope.sender());
+        if (together) forwarded.addAll(reports);
+        else main.addAll(reports);
+        OptionalLong first = OptionalLong.empty();
+        if (!main.isEmpty()) {
+            // only reports: they quote a copy of the message, the local one when there is one
+            StoredBlob blob = blobs.relay != null ? blobs.relay : blobs.local != null ? blobs.local : blobs.forward;
+            blobs.localQueued = blob == blobs.local;
+            first = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob, envelope.sender()),
+                    reportPolicy(main, senderVerified), envelope.logContext()));
+        }
+        if (!forwarded.isEmpty()) {
+            try {
+                long id = pipeline.queue().enqueue(queueEnvelope(blobs.forward, out.forwardSender()),
+                        reportPolicy(forwarded, senderVerified), envelope.logContext());
+                if (first.isEmpty()) first = OptionalLong.of(id);
+            } catch (StoreException e) {
+                if (first.isPresent()) pipeline.queue().withdraw(first.getAsLong(), envelope.logContext());
+                throw e;
+            }
+        }
+        return first;
+    }
+
+    /** The structure of the header for loop detection: the header section as it will leave, if it was found. */
+    private LoopSigns loopSigns() {
+        if (bodyStart == Long.MAX_VALUE) return LoopSigns.NONE;
+        try {
+            byte[] h = editedHeader != null ? editedHeader : spool.head((int) bodyStart);
+            return LoopSigns.of(h, h.length);
+        } catch (IOException e) {
+            LOG.log(WARNING, "{0}: cannot read the header back for loop detection: {1}", envelope.logContext(), e.toString());
+            return LoopSigns.NONE;
+        }
     }
 
     /**
@@ -260,10 +332,9 @@ public final class Intake {
      * stored are taken back (the sender will send again, and must not cause two copies) and the
      * blobs nobody refers to any more are removed.
      */
-    private Outcome undo(List<DeliveryOutcome.Stored> stored, StoredBlob queueBlob, StoredBlob localBlob, Outcome outcome) {
+    private Outcome undo(List<DeliveryOutcome.Stored> stored, Blobs blobs, Outcome outcome) {
         if (!stored.isEmpty()) pipeline.local().withdraw(stored, envelope.logContext());
-        if (queueBlob != null) pipeline.discard(queueBlob.id());
-        if (localBlob != null) pipeline.discard(localBlob.id());
+        blobs.discard(pipeline);
         return outcome;
     }
 
@@ -282,8 +353,8 @@ public final class Intake {
     }
 
     /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */
-    private void discardUnused(StoredBlob blob, int stored, boolean notQueued) {
-        if (blob != null && stored == 0 && notQueued) pipeline.discard(blob.id());
+    private void discardUnused(StoredBlob blob) {
+        if (blob != null) pipeline.discard(blob.id());
     }
 
     /** Each recipient as written: delivered if any of its accounts got the message or it has remote addresses. */
@@ -355,10 +426,10 @@ public final class Intake {
     }
 
     /** RET=FULL (the whole message back in a failure report) only for our own users' mail. */
-    private QueuedMessage.Envelope queueEnvelope(StoredBlob blob) {
+    private QueuedMessage.Envelope queueEnvelope(StoredBlob blob, String sender) {
         Envelope.Options o = envelope.options();
         var ret = envelope.origin() == Envelope.Origin.INBOUND ? o.ret().map(r -> QueuedMessage.Ret.HDRS) : o.ret();
-        return new QueuedMessage.Envelope(envelope.sender(), blob.id(), blob.size(), Instant.now(), o.body(),
+        return new QueuedMessage.Envelope(sender, blob.id(), blob.size(), Instant.now(), o.body(),
                 o.smtputf8(), ret, o.envId(), envelope.submitter().map(a -> OptionalLong.of(a.id()))
                 .orElse(OptionalLong.empty()));
     }

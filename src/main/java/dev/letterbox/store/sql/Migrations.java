@@ -30,7 +30,8 @@ final class Migrations {
             "006-coordination.sql",
             "007-queue-leases.sql",
             "008-tombstone-horizon.sql",
-            "009-blob-chunks.sql");
+            "009-blob-chunks.sql",
+            "011-forwarding.sql"); // 010 is another branch's: the merge puts it in its place
 
     private Migrations() {}
 
