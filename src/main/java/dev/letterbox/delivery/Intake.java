@@ -291,7 +291,7 @@ public final class Intake {
                                  boolean senderVerified) {
         List<QueuedMessage.NewRecipient> main = new ArrayList<>(out.relayed());
         List<QueuedMessage.NewRecipient> forwarded = new ArrayList<>(out.forwarded());
-        boolean together = out.relayed().isEmpty() && out.forwardSender().equals(envelope.sender());
+        boolean together = !forwarded.isEmpty() && out.relayed().isEmpty() && out.forwardSender().equals(envelope.sender());
         if (together) forwarded.addAll(reports);
         else main.addAll(reports);
         OptionalLong first = OptionalLong.empty();

@@ -17,7 +17,7 @@ import java.util.Set;
  * relayed recipients (named by the sender in other domains) keep the sender; forwarded copies (for
  * addresses of ours that pass mail on) get {@link Forwarding#sender} and a Delivered-To field per
  * forwarding address. A forward whose message has looped is left out and becomes a failure to
- * report instead (554 5.4.6).
+ * report instead (550 5.4.6).
  *
  * @param relayed       queue recipients that keep the envelope sender
  * @param forwarded     queue recipients of forwarded copies
@@ -49,7 +49,7 @@ record OutboundCopies(List<QueuedMessage.NewRecipient> relayed, List<QueuedMessa
             if (loop.isPresent()) {
                 LOG.log(INFO, "{0}: not forwarded for {1}: {2}", logContext, f.forwardedFor(), loop.get());
                 loops.add(new QueuedMessage.NewRecipient(f.forwardedFor(), f.notifyOn(), f.orcpt(), QueuedMessage.State.FAILED,
-                        Optional.of("554 5.4.6 " + loop.get())));
+                        Optional.of("550 5.4.6 " + loop.get())));
                 if (loopText.isEmpty()) loopText = loop;
                 continue;
             }
