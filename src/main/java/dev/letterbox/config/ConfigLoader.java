@@ -146,7 +146,8 @@ public final class ConfigLoader {
 
     private static Config.Forwarding forwarding(Section section, String hostname, Path dataDir) {
         boolean srs = section.bool("srs", true);
-        String domain = section.string("srs_domain", hostname).toLowerCase(Locale.ROOT);
+        String domain = section.string("srs_domain", "").toLowerCase(Locale.ROOT);
+        if (domain.isEmpty()) domain = hostname;
         if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
             throw new ConfigException(section.key("srs_domain") + ": '" + domain + "' is not a domain name");
         }
