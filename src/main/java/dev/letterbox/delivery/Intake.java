@@ -315,7 +315,7 @@ public final class Intake {
         return first;
     }
 
-    /** The structure of the header for loop detection: the header section as it will leave, if it was found. */
+    /** What the header section, as it will leave, says about loops; nothing when it was too long to find. */
     private LoopSigns loopSigns() {
         if (bodyStart == Long.MAX_VALUE) return LoopSigns.NONE;
         try {
