@@ -1,6 +1,7 @@
 package dev.letterbox.auth;
 
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.Domain;
@@ -131,6 +132,38 @@ public final class Directory {
         store.removeAccount(requireAccount(address).id());
     }
 
+    // ---------------------------------------------------------------- forwarding
+
+    /**
+     * Forwards all mail of the account {@code address} to {@code target} (replacing an earlier
+     * forwarding); {@code keepCopy}: also store it in the account.
+     */
+    public AccountForwarding setForwarding(String address, String target, boolean keepCopy) {
+        Account account = requireAccount(address);
+        String to = validAddress(target);
+        if (to.equals(account.address())) throw new DirectoryException("an account cannot forward to itself");
+        store.setForwarding(account.id(), to, keepCopy);
+        return new AccountForwarding(account.address(), to, keepCopy);
+    }
+
+    public void removeForwarding(String address) {
+        Account account = requireAccount(address);
+        try {
+            store.removeForwarding(account.id());
+        } catch (MailboxException e) {
+            throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, account.address() + " does not forward its mail");
+        }
+    }
+
+    public Optional<AccountForwarding> forwarding(String address) {
+        return store.forwarding(requireAccount(address).id());
+    }
+
+    public List<AccountForwarding> forwardings(Optional<String> domain) {
+        return store.forwardings(domain.map(d -> Addresses.normalizeDomain(d)
+                .orElseThrow(() -> new DirectoryException("'" + d + "' is not a valid domain name"))));
+    }
+
     // ---------------------------------------------------------------- aliases
 
     public void addAlias(String address, String target) {
@@ -176,7 +209,8 @@ public final class Directory {
 
     /**
      * Expands an address: account, then exact alias, then {@code local+tag} subaddress, then the
-     * domain's catch-all. Alias targets are expanded again (up to a depth, loops cut).
+     * domain's catch-all. Alias targets and the target of an account that forwards are expanded
+     * again (up to a depth, loops cut); an account that forwards without keeping a copy gets none.
      */
     public Recipient resolve(String address) {
         Optional<String> normal = Addresses.normalize(address);
@@ -205,8 +239,13 @@ public final class Directory {
             }
             Optional<Account> account = store.account(addr);
             if (account.isPresent()) {
-                accounts.putIfAbsent(account.get().id(), account.get());
                 found = true;
+                Optional<AccountForwarding> forward = store.forwarding(account.get().id());
+                if (forward.isPresent()) {
+                    work.add(new String[] {forward.get().target(), Integer.toString(depth + 1)});
+                    if (!forward.get().keepCopy()) continue;
+                }
+                accounts.putIfAbsent(account.get().id(), account.get());
                 continue;
             }
             List<String> targets = targetsOf(addr);

@@ -44,8 +44,7 @@ final class DeliverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
             var config = data.loadConfig();
-            Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue())::enqueue,
-                    config.hostname());
+            Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue()), config.hostname());
             pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
             Recipients recipients = new Recipients();
             for (String address : addresses) {
@@ -65,6 +64,8 @@ final class DeliverCommand implements Callable<Integer> {
                         case RELAY_DENIED -> new Main.CliExit(EX_NOUSER, address + " is not in a domain hosted here");
                         case INVALID -> new Main.CliExit(EX_NOUSER, "'" + address + "' is not a valid address");
                         case MAILBOX_FULL -> new Main.CliExit(EX_CANTCREAT, address + " is over quota");
+                        case SRS_FORGED, SRS_EXPIRED -> new Main.CliExit(EX_NOUSER, address
+                                + " is an SRS address that is not (or no longer) valid");
                     };
                 }
             }

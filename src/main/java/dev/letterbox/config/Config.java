@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limits limits, Auth auth,
                      Pop3 pop3, Imap imap, Smtp smtp, Http http, Dns dns, Delivery delivery, Antispam antispam,
-                     List<Milter> milters, Log log, Store store, Sieve sieve) {
+                     List<Milter> milters, Log log, Store store, Sieve sieve, Forwarding forwarding) {
 
     /** Listener names in the order they start; each maps to its default port in {@link #DEFAULT_PORTS}. */
     public static final Map<String, Integer> DEFAULT_PORTS = orderedPorts();
@@ -192,6 +192,15 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
 
         public enum Blobs { FILES, DATABASE }
     }
+
+    /**
+     * Mail we pass on to other servers for addresses of ours (aliases with outside targets, accounts
+     * that forward). {@code srs}: rewrite its envelope sender with the Sender Rewriting Scheme, at
+     * {@code srsDomain} (the host name unless set), signed with the secrets in {@code srsSecretFile},
+     * valid for {@code srsMaxAgeDays}. {@code maxHops}: a message with more Received fields than this
+     * is not forwarded (a loop). How often Sieve rules may redirect one message is {@link Sieve#maxRedirects}.
+     */
+    public record Forwarding(boolean srs, String srsDomain, Path srsSecretFile, int srsMaxAgeDays, int maxHops) {}
 
     public Path tlsDir() {
         return dataDir.resolve("tls");

@@ -131,6 +131,7 @@ public final class ConfigLoader {
 
         Config.Store store = store(root.section("store"), dataDir);
         Config.Sieve sieve = sieve(root.section("sieve"));
+        Config.Forwarding forwarding = forwarding(root.section("forwarding"), hostname, dataDir);
 
         Section log = root.section("log");
         String level = log.string("level", "info").toLowerCase(Locale.ROOT);
@@ -141,7 +142,25 @@ public final class ConfigLoader {
 
         root.finish();
         return new Config(hostname, dataDir, listen, tls, lim, a, p, i, s, h, dns, delivery, antispam, List.copyOf(milters),
-                new Config.Log(level), store, sieve);
+                new Config.Log(level), store, sieve, forwarding);
+    }
+
+    private static Config.Forwarding forwarding(Section section, String hostname, Path dataDir) {
+        boolean srs = section.bool("srs", true);
+        String domain = section.string("srs_domain", "").toLowerCase(Locale.ROOT);
+        if (domain.isEmpty()) domain = hostname;
+        if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            throw new ConfigException(section.key("srs_domain") + ": '" + domain + "' is not a domain name");
+        }
+        String secretFile = section.string("srs_secret_file", "");
+        Duration maxAge = section.duration("srs_max_age", Duration.ofDays(21));
+        if (maxAge.toDays() < 1 || maxAge.toDays() > 1000 || maxAge.toDays() * 86_400 != maxAge.toSeconds()) {
+            throw new ConfigException(section.key("srs_max_age") + ": whole days from \"1d\" to \"1000d\" (the SRS timestamp counts days)");
+        }
+        int maxHops = (int) section.integer("max_hops", 50, 5, 500);
+        section.finish();
+        return new Config.Forwarding(srs, domain, secretFile.isEmpty() ? dataDir.resolve("srs-secrets") : Path.of(secretFile),
+                (int) maxAge.toDays(), maxHops);
     }
 
     private static Config.Listen listen(Section section, Overrides overrides) {

@@ -66,6 +66,21 @@ final class FilterRun {
         return decisions.get(account.id());
     }
 
+    /**
+     * The forwards the filters asked for (Sieve redirect, at most {@code [sieve] max_redirects}), one
+     * per account; they leave as any forward does (SRS sender, Delivered-To, loop checks).
+     */
+    List<Recipients.Forward> forwards() {
+        List<Recipients.Forward> out = new java.util.ArrayList<>();
+        for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
+            List<String> to = e.getValue().redirects();
+            if (to.isEmpty()) continue;
+            out.add(new Recipients.Forward(accounts.get(e.getKey()).address(), to,
+                    Optional.empty(), Optional.empty()));
+        }
+        return out;
+    }
+
     /** Every account's filters refused the message: it can be refused as a whole (RFC 5429 ereject). */
     Optional<String> rejectedByAll() {
         if (decisions.isEmpty()) return Optional.empty();

@@ -68,6 +68,17 @@ final class HeaderFields {
         return out.toByteArray();
     }
 
+    /**
+     * Tells {@code each} of every field in {@code [0, headerEnd)}: its name in lower case and its
+     * value unfolded, as {@link #without} gives them.
+     */
+    static void each(byte[] bytes, int headerEnd, java.util.function.BiConsumer<String, String> each) {
+        without(bytes, headerEnd, (name, value) -> {
+            each.accept(name, value);
+            return false;
+        });
+    }
+
     /** Where the field starting at {@code from} ends: after its line and the lines folded into it. */
     private static int nextFieldStart(byte[] b, int from, int limit) {
         int i = from;

@@ -203,39 +203,47 @@ public final class Intake {
     private Outcome place(MessageStructure parsed, Verdict verdict) throws IOException {
         byte[] trace = concat(fields(verdict), traceFields());
         List<Account> accounts = recipients.accounts();
-        List<QueuedMessage.NewRecipient> queued = new ArrayList<>(recipients.remote());
         boolean junk = verdict.action() == Verdict.Action.JUNK;
         if (junk) LOG.log(INFO, "{0}: filed as junk: {1}", envelope.logContext(), verdict.text());
         FilterRun filters = FilterRun.decide(pipeline.filters(), pipeline.store(), accounts, filterMessage(parsed, verdict),
                 envelope.logContext());
         Optional<String> refusedByAll = filters.rejectedByAll();
-        if (refusedByAll.isPresent() && queued.isEmpty() && envelope.client().isPresent()) {
+        if (refusedByAll.isPresent() && recipients.relayed().isEmpty() && recipients.forwards().isEmpty()
+                && envelope.client().isPresent()) {
             // RFC 5429 §2.1.1: refused while the client waits, instead of a report sent afterwards
             LOG.log(INFO, "{0}: message refused by the recipients' filters: {1}", envelope.logContext(), refusedByAll.get());
             return new Outcome.Refused(Outcome.Reason.POLICY, "5.7.1", refusedByAll.get());
         }
+        List<Recipients.Forward> forwards = new ArrayList<>(recipients.forwards());
+        forwards.addAll(filters.forwards());
+        OutboundCopies out = OutboundCopies.plan(recipients.relayed(), forwards, pipeline.forwarding(),
+                envelope.sender(), this::loopSigns, envelope.logContext());
         // every blob first: a failure to write one must come before anything is stored
-        List<BlobId> written = new ArrayList<>();
-        StoredBlob queueBlob = null, localBlob = null;
-        List<LocalDelivery.Placement> placements = new ArrayList<>();
+        Blobs blobs = new Blobs();
         byte[] localPrefix = concat(returnPath(), trace);
+        List<LocalDelivery.Placement> placements = new ArrayList<>();
         try {
-            if (!queued.isEmpty()) written.add((queueBlob = writeBlob(concat(sealed(verdict, trace), trace))).id());
+            if (!out.relayed().isEmpty()) blobs.relay = writeBlob(concat(sealed(verdict, trace), trace));
+            if (!out.forwarded().isEmpty()) {
+                byte[] forwardTrace = concat(out.deliveredTo(), trace);
+                blobs.forward = writeBlob(concat(sealed(verdict, forwardTrace), forwardTrace));
+            }
             byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
             for (Account account : accounts) {
                 FilterDecision d = filters.decision(account);
                 if (d.copies().isEmpty()) continue;
-                if (d.header().isPresent()) {
+                if (d.header().isPresent()) { // the account's scripts changed the header: a copy of its own
                     StoredBlob own = writeBlob(localPrefix, SieveMessage.headerSection(d.header().get()));
-                    written.add(own.id());
+                    blobs.own.add(own);
                     placements.add(new LocalDelivery.Placement(account, own.id(), own.size(), null, d.copies()));
                 } else {
-                    if (localBlob == null) written.add((localBlob = writeBlob(localPrefix)).id());
-                    placements.add(new LocalDelivery.Placement(account, localBlob.id(), localBlob.size(), structure, d.copies()));
+                    if (blobs.local == null) blobs.local = writeBlob(localPrefix);
+                    placements.add(new LocalDelivery.Placement(account, blobs.local.id(), blobs.local.size(), structure,
+                            d.copies()));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            for (BlobId id : written) pipeline.discard(id);
+            blobs.discard(pipeline);
             throw e;
         }
         Map<Long, DeliveryOutcome> byAccount = new LinkedHashMap<>();
@@ -246,32 +254,33 @@ public final class Intake {
         Map<String, RecipientResult> results = results(byAccount);
         List<DeliveryOutcome.Stored> stored = byAccount.values().stream()
                 .filter(o -> o instanceof DeliveryOutcome.Stored).map(o -> (DeliveryOutcome.Stored) o).toList();
+        boolean filtered = byAccount.values().stream().anyMatch(o -> o instanceof DeliveryOutcome.Filtered);
+        List<QueuedMessage.NewRecipient> reports = new ArrayList<>();
         boolean fromQueue = envelope.origin() == Envelope.Origin.QUEUE;
         if (!fromQueue) {
-            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, written, STORAGE_FAILED);
-            if (results.values().stream().noneMatch(r -> r == RecipientResult.DELIVERED)) {
-                return undo(stored, written, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
+            if (results.containsValue(RecipientResult.FAILED)) return undo(stored, blobs, STORAGE_FAILED);
+            if (stored.isEmpty() && out.sendsNothing() && !filtered) {
+                // RFC 3463 X.4.6: routing loop detected
+                if (out.loopText().isPresent()) return undo(stored, blobs, new Outcome.Refused(Outcome.Reason.POLICY, "5.4.6",
+                        out.loopText().get()));
+                return undo(stored, blobs, new Outcome.Refused(Outcome.Reason.MAILBOX_FULL, "5.2.2", "mailbox full"));
             }
-            queued.addAll(reportsOwed(byAccount, verdict.senderVerified()));
-            queued.addAll(refusalReports(filters, accounts));
+            reports.addAll(reportsOwed(byAccount, verdict.senderVerified()));
+            reports.addAll(out.loops());
+            reports.addAll(refusalReports(filters, accounts));
         }
-        OptionalLong queueId = OptionalLong.empty();
-        if (!queued.isEmpty()) {
-            StoredBlob blob = queueBlob != null ? queueBlob : localBlob != null ? localBlob : reportBlob(written, trace);
-            try {
-                queueId = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob), reportPolicy(queued,
-                        verdict.senderVerified()), envelope.logContext()));
-            } catch (StoreException e) {
-                LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
-                return undo(stored, written, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
-            }
+        OptionalLong queueId;
+        try {
+            queueId = enqueue(out, reports, blobs, verdict.senderVerified());
+        } catch (StoreException e) {
+            LOG.log(WARNING, "{0}: cannot queue the message: {1}", envelope.logContext(), e.getMessage());
+            return undo(stored, blobs, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
         }
-        int redirected = redirect(filters, accounts, trace);
-        discardUnused(placements, byAccount, queued.isEmpty() ? null : queueBlob != null ? queueBlob : localBlob);
+        discardUnused(placements, byAccount, blobs);
         filters.afterDelivery(pipeline.vacations(), SieveMessage.fields(headerBytes()), envelope.sender(), envelope.logContext());
-        LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued{5}", envelope.logContext(),
-                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued.size(),
-                redirected > 0 ? ", " + redirected + " forwarded by filters" : "");
+        int queued = out.relayed().size() + out.forwarded().size() + reports.size();
+        LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
+                header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued);
         return new Outcome.Delivered(results, stored.size(), junk ? stored.size() : 0, queueId);
     }
 
@@ -295,7 +304,7 @@ public final class Intake {
 
     /**
      * Failure reports (RFC 5429 §2.1: reject, when the client could not be refused at once) for the
-     * recipients whose every account's filters refused the message.
+     * accounts whose filters refused the message.
      */
     private List<QueuedMessage.NewRecipient> refusalReports(FilterRun filters, List<Account> accounts) {
         List<QueuedMessage.NewRecipient> out = new ArrayList<>();
@@ -307,36 +316,68 @@ public final class Intake {
         return out;
     }
 
-    /**
-     * Forwards the message to the addresses the filters named (Sieve redirect), one queue entry per
-     * account, with the original sender. Failing to queue a forward does not fail the delivery: the
-     * message is stored where the filters said, and the failure is logged.
-     */
-    private int redirect(FilterRun filters, List<Account> accounts, byte[] trace) {
-        int n = 0;
-        for (Account account : accounts) {
-            List<String> to = filters.decision(account).redirects();
-            if (to.isEmpty()) continue;
-            try {
-                StoredBlob blob = writeBlob(trace);
-                List<QueuedMessage.NewRecipient> recipients = to.stream()
-                        .map(a -> QueuedMessage.NewRecipient.pending(a, Optional.empty(), Optional.empty())).toList();
-                long id = pipeline.queue().enqueue(queueEnvelope(blob), recipients, envelope.logContext());
-                LOG.log(INFO, "{0}: forwarded for {1} to {2} as queue {3}", envelope.logContext(), account.address(), to, id);
-                n += to.size();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(WARNING, "{0}: cannot forward for {1} to {2}: {3}", envelope.logContext(), account.address(), to,
-                        e.toString());
+    /** The blobs one message is written to: each copy's own prefix in front of the same spooled bytes. */
+    private static final class Blobs {
+        StoredBlob relay;
+        StoredBlob forward;
+        StoredBlob local;
+        /** Copies of accounts whose filters changed the header, each with its own blob. */
+        final List<StoredBlob> own = new ArrayList<>();
+        /** True when a queue entry refers to the local copy's blob (reports only quote it). */
+        boolean localQueued;
+
+        void discard(Pipeline pipeline) {
+            for (StoredBlob b : new StoredBlob[] {relay, forward, local}) {
+                if (b != null) pipeline.discard(b.id());
             }
+            for (StoredBlob b : own) pipeline.discard(b.id());
         }
-        return n;
     }
 
-    /** A blob for reports alone (nothing stored nor queued otherwise): the message as it came. */
-    private StoredBlob reportBlob(List<BlobId> written, byte[] trace) throws IOException {
-        StoredBlob blob = writeBlob(trace);
-        written.add(blob.id());
-        return blob;
+    /**
+     * Queues what leaves: the relayed recipients and the reports owed with the sender as it is; the
+     * forwarded copies with their own sender and blob (one entry when the two are the same sender
+     * and nothing is relayed). Both entries or neither: when the second cannot be queued the first
+     * is taken back. The id of the first entry, or empty when nothing was queued.
+     */
+    private OptionalLong enqueue(OutboundCopies out, List<QueuedMessage.NewRecipient> reports, Blobs blobs,
+                                 boolean senderVerified) {
+        List<QueuedMessage.NewRecipient> main = new ArrayList<>(out.relayed());
+        List<QueuedMessage.NewRecipient> forwarded = new ArrayList<>(out.forwarded());
+        boolean together = !forwarded.isEmpty() && out.relayed().isEmpty() && out.forwardSender().equals(envelope.sender());
+        if (together) forwarded.addAll(reports);
+        else main.addAll(reports);
+        OptionalLong first = OptionalLong.empty();
+        if (!main.isEmpty()) {
+            // only reports: they quote a copy of the message, the local one when there is one
+            StoredBlob blob = blobs.relay != null ? blobs.relay : blobs.local != null ? blobs.local : blobs.forward;
+            blobs.localQueued = blob == blobs.local;
+            first = OptionalLong.of(pipeline.queue().enqueue(queueEnvelope(blob, envelope.sender()),
+                    reportPolicy(main, senderVerified), envelope.logContext()));
+        }
+        if (!forwarded.isEmpty()) {
+            try {
+                long id = pipeline.queue().enqueue(queueEnvelope(blobs.forward, out.forwardSender()),
+                        reportPolicy(forwarded, senderVerified), envelope.logContext());
+                if (first.isEmpty()) first = OptionalLong.of(id);
+            } catch (StoreException e) {
+                if (first.isPresent()) pipeline.queue().withdraw(first.getAsLong(), envelope.logContext());
+                throw e;
+            }
+        }
+        return first;
+    }
+
+    /** What the header section, as it will leave, says about loops; nothing when it was too long to find. */
+    private LoopSigns loopSigns() {
+        if (bodyStart == Long.MAX_VALUE) return LoopSigns.NONE;
+        try {
+            byte[] h = editedHeader != null ? editedHeader : spool.head((int) bodyStart);
+            return LoopSigns.of(h, h.length);
+        } catch (IOException e) {
+            LOG.log(WARNING, "{0}: cannot read the header back for loop detection: {1}", envelope.logContext(), e.toString());
+            return LoopSigns.NONE;
+        }
     }
 
     /**
@@ -344,9 +385,9 @@ public final class Intake {
      * stored are taken back (the sender will send again, and must not cause two copies) and the
      * blobs nobody refers to any more are removed.
      */
-    private Outcome undo(List<DeliveryOutcome.Stored> stored, List<BlobId> written, Outcome outcome) {
+    private Outcome undo(List<DeliveryOutcome.Stored> stored, Blobs blobs, Outcome outcome) {
         if (!stored.isEmpty()) pipeline.local().withdraw(stored, envelope.logContext());
-        for (BlobId id : written) pipeline.discard(id);
+        blobs.discard(pipeline);
         return outcome;
     }
 
@@ -365,9 +406,9 @@ public final class Intake {
     }
 
     /** A blob nobody got a copy of is removed (the store removes blobs only with their last reference). */
-    private void discardUnused(List<LocalDelivery.Placement> placements, Map<Long, DeliveryOutcome> byAccount, StoredBlob queued) {
+    private void discardUnused(List<LocalDelivery.Placement> placements, Map<Long, DeliveryOutcome> byAccount, Blobs blobs) {
         java.util.Set<BlobId> used = new java.util.HashSet<>(), unused = new java.util.HashSet<>();
-        if (queued != null) used.add(queued.id());
+        if (blobs.localQueued) used.add(blobs.local.id());
         for (LocalDelivery.Placement p : placements) {
             (byAccount.get(p.account().id()) instanceof DeliveryOutcome.Stored ? used : unused).add(p.blob());
         }
@@ -444,10 +485,10 @@ public final class Intake {
     }
 
     /** RET=FULL (the whole message back in a failure report) only for our own users' mail. */
-    private QueuedMessage.Envelope queueEnvelope(StoredBlob blob) {
+    private QueuedMessage.Envelope queueEnvelope(StoredBlob blob, String sender) {
         Envelope.Options o = envelope.options();
         var ret = envelope.origin() == Envelope.Origin.INBOUND ? o.ret().map(r -> QueuedMessage.Ret.HDRS) : o.ret();
-        return new QueuedMessage.Envelope(envelope.sender(), blob.id(), blob.size(), Instant.now(), o.body(),
+        return new QueuedMessage.Envelope(sender, blob.id(), blob.size(), Instant.now(), o.body(),
                 o.smtputf8(), ret, o.envId(), envelope.submitter().map(a -> OptionalLong.of(a.id()))
                 .orElse(OptionalLong.empty()));
     }

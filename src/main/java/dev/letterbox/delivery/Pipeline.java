@@ -33,6 +33,7 @@ public final class Pipeline {
     private volatile List<Check> checks = List.of();
     private volatile SieveFilters filters;
     private final Vacations vacations;
+    private volatile Forwarding forwarding = Forwarding.NONE;
 
     /**
      * @param queue    where mail for other servers (and reports) goes
@@ -40,7 +41,7 @@ public final class Pipeline {
      */
     public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname) {
         this.store = store;
-        this.resolver = new RecipientResolver(directory);
+        this.resolver = new RecipientResolver(directory, this::forwarding);
         this.local = new LocalDelivery(store);
         this.queue = queue;
         this.hostname = hostname;
@@ -75,6 +76,15 @@ public final class Pipeline {
 
     List<Check> checks() {
         return checks;
+    }
+
+    /** How mail for our addresses is passed on to other servers (SRS, loop limits); none until set. */
+    public void forwarding(Forwarding forwarding) {
+        this.forwarding = forwarding;
+    }
+
+    public Forwarding forwarding() {
+        return forwarding;
     }
 
     /**

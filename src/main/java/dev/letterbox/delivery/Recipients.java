@@ -17,8 +17,8 @@ import java.util.Set;
  */
 public final class Recipients {
     /** One accepted recipient: the address as written, what it resolved to, and its DSN requests. */
-    record Entry(String written, List<Account> accounts, List<String> remote, Optional<Set<Notify>> notifyOn,
-                 Optional<String> orcpt) {
+    record Entry(String written, List<Account> accounts, List<String> remote, boolean forwarded,
+                 Optional<Set<Notify>> notifyOn, Optional<String> orcpt) {
         boolean wantsSuccessReport() {
             return notifyOn.map(n -> n.contains(Notify.SUCCESS)).orElse(false);
         }
@@ -28,7 +28,7 @@ public final class Recipients {
 
     /** Adds a recipient the resolver accepted. */
     public void add(String written, RecipientDecision.Accept accepted, Optional<Set<Notify>> notify, Optional<String> orcpt) {
-        entries.add(new Entry(written, accepted.accounts(), accepted.remote(), notify, orcpt));
+        entries.add(new Entry(written, accepted.accounts(), accepted.remote(), accepted.forwarded(), notify, orcpt));
     }
 
     public boolean isEmpty() {
@@ -44,12 +44,33 @@ public final class Recipients {
         return entries.stream().map(Entry::written).toList();
     }
 
-    /** The first recipient, as written, that forwards to other servers (an alias of ours), if any. */
+    /** The first recipient, as written, that forwards to other servers (an address of ours), if any. */
     public Optional<String> firstForwarding() {
         for (Entry e : entries) {
-            if (!e.remote().isEmpty()) return Optional.of(e.written());
+            if (e.forwarded() && !e.remote().isEmpty()) return Optional.of(e.written());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Mail for {@code forwardedFor}, an address of ours, passed on to {@code targets} elsewhere: the
+     * copy leaves with a rewritten envelope sender (SRS) and a Delivered-To field naming
+     * {@code forwardedFor}, and is not sent when it has been here before (a loop). Alias and account
+     * forwarding make these from the recipients; a rule's redirect makes one the same way.
+     */
+    public record Forward(String forwardedFor, List<String> targets, Optional<Set<Notify>> notifyOn, Optional<String> orcpt) {
+        public Forward {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** The recipients that forward, as {@link Forward}s, in order. */
+    List<Forward> forwards() {
+        List<Forward> out = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.forwarded() && !e.remote().isEmpty()) out.add(new Forward(e.written(), e.remote(), e.notifyOn(), e.orcpt()));
+        }
+        return out;
     }
 
     /** The only recipient as written, for the Received field's "for" clause; null when there are several. */
@@ -70,10 +91,14 @@ public final class Recipients {
         return new ArrayList<>(all.values());
     }
 
-    /** Every remote address, once, as a new queue recipient carrying the NOTIFY and ORCPT of the first that named it. */
-    List<QueuedMessage.NewRecipient> remote() {
+    /**
+     * Every relayed address (one the sender named in another domain, not a forward), once, as a new
+     * queue recipient carrying the NOTIFY and ORCPT of the first that named it.
+     */
+    List<QueuedMessage.NewRecipient> relayed() {
         Map<String, QueuedMessage.NewRecipient> all = new LinkedHashMap<>();
         for (Entry e : entries) {
+            if (e.forwarded()) continue;
             for (String r : e.remote()) all.putIfAbsent(r, QueuedMessage.NewRecipient.pending(r, e.notifyOn(), e.orcpt()));
         }
         return new ArrayList<>(all.values());

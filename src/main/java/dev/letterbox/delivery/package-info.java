@@ -18,6 +18,11 @@
  *   <li>Over quota is refused whole, never half-written. A storage failure of any copy makes the
  *       whole message deferred and keeps nothing (copies already stored are taken back), except for
  *       mail from the queue, which retries per recipient.</li>
+ *   <li>Forwarded copies (an address of ours passing mail on: aliases, account forwarding, bounces
+ *       to our SRS addresses; later Sieve redirects, as {@link dev.letterbox.delivery.Recipients.Forward}s)
+ *       leave with the sender {@link dev.letterbox.delivery.Forwarding#sender} gives and a
+ *       Delivered-To field each, in a queue entry and blob of their own; a copy that has looped is
+ *       not sent, and becomes a failure to report.</li>
  *   <li>Checks ({@link dev.letterbox.delivery.Check}) see the message as it streams in and give
  *       verdicts; the most severe wins. Their header fields go in front of the message, in their
  *       order; only a filter's explicit header changes touch the client's header section.</li>

@@ -8,6 +8,7 @@ import dev.letterbox.auth.DirectoryException;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Domain;
 import dev.letterbox.store.Protocol;
@@ -22,8 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The admin REST API under {@code /api/}: domains, accounts, aliases and (read-only) the outbound
- * queue, JSON in and out. Every
+ * The admin REST API under {@code /api/}: domains, accounts (and their forwarding), aliases and
+ * (read-only) the outbound queue, JSON in and out. Every
  * change goes through {@link Directory}, the same code path and validation as the CLI; its
  * refusals become {@code {"error": "..."}} with 400 (invalid), 404 (no such thing) or 409
  * (conflict).
@@ -58,6 +59,7 @@ final class AdminApi implements Handler {
                 case "domains" -> domains(request, s);
                 case "accounts" -> accounts(request, s);
                 case "aliases" -> aliases(request, s);
+                case "forwarding" -> forwardings(request, s);
                 case "queue" -> queue.handle(request, s);
                 default -> throw HttpError.notFound();
             };
@@ -142,6 +144,7 @@ final class AdminApi implements Handler {
             };
         }
         if (s.size() != 3) throw HttpError.notFound();
+        if (s.get(2).equals("forwarding")) return forwarding(r, address);
         if (!r.method().equals("PUT")) throw HttpError.methodNotAllowed("PUT");
         return switch (s.get(2)) {
             case "password" -> setPassword(r, address);
@@ -197,6 +200,36 @@ final class AdminApi implements Handler {
         return Protocol.parseList(String.join(",", names));
     }
 
+    // ---------------------------------------------------------------- forwarding
+
+    /** GET /api/forwarding[?domain=D]: the accounts that forward their mail. */
+    private Response forwardings(Request r, List<String> s) {
+        if (s.size() != 1) throw HttpError.notFound();
+        if (!r.method().equals("GET")) throw HttpError.methodNotAllowed("GET");
+        return Response.json(200, Json.obj("forwarding",
+                directory.forwardings(r.param("domain")).stream().map(AdminApi::forwardingJson).toList()));
+    }
+
+    /** /api/accounts/ADDRESS/forwarding: GET it, PUT {"target": ..., "keep": true|false} (keep by default), DELETE it. */
+    private Response forwarding(Request r, String address) throws IOException {
+        return switch (r.method()) {
+            case "GET" -> Response.json(200, forwardingJson(directory.forwarding(address)
+                    .orElseThrow(() -> new HttpError(404, address + " does not forward its mail"))));
+            case "PUT" -> {
+                JsonFields f = JsonFields.parse(r.bodyText(), "target", "keep");
+                AccountForwarding set = directory.setForwarding(address, f.requiredString("target"), f.bool("keep").orElse(true));
+                audit(r, "set the forwarding of " + set.address() + " -> " + set.target() + (set.keepCopy() ? " (keeping a copy)" : ""));
+                yield Response.json(200, forwardingJson(set));
+            }
+            case "DELETE" -> {
+                directory.removeForwarding(address);
+                audit(r, "stopped the forwarding of " + address);
+                yield Response.noContent();
+            }
+            default -> throw HttpError.methodNotAllowed("GET, PUT, DELETE");
+        };
+    }
+
     // ---------------------------------------------------------------- aliases
 
     private Response aliases(Request r, List<String> s) throws IOException {
@@ -243,6 +276,10 @@ final class AdminApi implements Handler {
         for (Protocol p : a.protocols()) protocols.add(p.name().toLowerCase(Locale.ROOT));
         return Json.obj("address", a.address(), "enabled", a.enabled(), "quota", a.quotaBytes(),
                 "used", a.usedBytes(), "protocols", protocols, "created", a.created().toString());
+    }
+
+    private static Map<String, Object> forwardingJson(AccountForwarding f) {
+        return Json.obj("address", f.address(), "target", f.target(), "keep", f.keepCopy());
     }
 
     private static Map<String, Object> aliasJson(Alias a) {

@@ -56,10 +56,14 @@ final class JsonFields {
     }
 
     boolean requiredBoolean(String key) {
+        return bool(key).orElseThrow(() -> new HttpError(400, "field \"" + key + "\" is required"));
+    }
+
+    Optional<Boolean> bool(String key) {
         Object v = map.get(key);
-        if (v == null) throw new HttpError(400, "field \"" + key + "\" is required");
+        if (v == null) return Optional.empty();
         if (!(v instanceof Boolean b)) throw wrongType(key, "true or false");
-        return b;
+        return Optional.of(b);
     }
 
     /** A byte size: a whole number of bytes, or a string such as "2G" or "500M". */

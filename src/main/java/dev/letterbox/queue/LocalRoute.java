@@ -69,6 +69,7 @@ final class LocalRoute {
                     case UNKNOWN_USER -> failed("550 5.1.1 no such user here");
                     case MAILBOX_FULL -> failed("552 5.2.2 mailbox full");
                     case INVALID -> failed("553 5.1.3 not a valid address");
+                    case SRS_FORGED, SRS_EXPIRED -> failed("550 5.7.1 not a valid SRS address of ours");
                 });
             }
         }

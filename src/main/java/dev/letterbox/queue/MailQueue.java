@@ -17,7 +17,7 @@ import java.util.OptionalLong;
  * logged the same way and wakes the {@link QueueRunner} of this process (another process's runner
  * notices within its poll interval).
  */
-public final class MailQueue {
+public final class MailQueue implements dev.letterbox.delivery.QueueSink {
     private static final System.Logger LOG = System.getLogger("letterbox.queue");
 
     private final OutboundQueue store;
@@ -44,11 +44,17 @@ public final class MailQueue {
     }
 
     /** Durably queues the message; returns its queue id. {@code logContext} names the session. */
+    @Override
     public long enqueue(QueuedMessage.Envelope envelope, List<QueuedMessage.NewRecipient> recipients, String logContext) {
         long id = store.enqueue(envelope, recipients);
         LOG.log(INFO, "{0} queued as {1} for {2} recipient(s), size={3}", logContext, id, recipients.size(), envelope.size());
         onChange.run();
         return id;
+    }
+
+    @Override
+    public void withdraw(long id, String logContext) {
+        if (store.remove(id)) LOG.log(INFO, "{0}: queued message {1} taken back: the message as a whole was not taken", logContext, id);
     }
 
     public Optional<QueuedMessage> message(long id) {

@@ -99,7 +99,7 @@ public final class QueueRunner implements AutoCloseable {
         this.config = config;
         this.node = config.nodeId();
         this.schedule = new RetrySchedule(config.retryIntervals(), config.expire());
-        this.reports = new Reports(queue, blobs, hostname, schedule);
+        this.reports = new Reports(queue, blobs, hostname, schedule, sender -> pipeline.forwarding().reportAddress(sender));
         mailQueue.onChange(this::wakeUp);
     }
 

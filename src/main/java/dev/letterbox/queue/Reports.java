@@ -37,8 +37,12 @@ final class Reports {
     private final BlobStore blobs;
     private final String hostname;
     private final RetrySchedule schedule;
+    /** Where a report for an envelope sender goes: a valid SRS address of ours goes to the sender it encodes. */
+    private final java.util.function.UnaryOperator<String> reportAddress;
 
-    Reports(OutboundQueue queue, BlobStore blobs, String hostname, RetrySchedule schedule) {
+    Reports(OutboundQueue queue, BlobStore blobs, String hostname, RetrySchedule schedule,
+            java.util.function.UnaryOperator<String> reportAddress) {
+        this.reportAddress = reportAddress;
         this.queue = queue;
         this.blobs = blobs;
         this.hostname = hostname;
@@ -119,9 +123,11 @@ final class Reports {
         }
         var envelope = new QueuedMessage.Envelope("", blob, size, Instant.now(), QueuedMessage.Body.EIGHT_BIT_MIME,
                 m.envelope().smtputf8(), Optional.empty(), Optional.empty(), OptionalLong.empty());
-        var to = QueuedMessage.NewRecipient.pending(m.envelope().sender(), Optional.empty(), Optional.empty());
+        // a copy we forwarded failed: straight to the original sender, not through our own SRS address
+        String address = reportAddress.apply(m.envelope().sender());
+        var to = QueuedMessage.NewRecipient.pending(address, Optional.empty(), Optional.empty());
         long id = queue.enqueueReport(envelope, List.of(to), lease, reported, warned, then);
         LOG.log(INFO, "queue {0}: delivery report queued as {1} to <{2}> for {3} recipient(s): {4}", m.id(), id,
-                m.envelope().sender(), entries.size(), DeliveryReport.subject(entries));
+                address, entries.size(), DeliveryReport.subject(entries));
     }
 }

@@ -10,6 +10,7 @@ import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.checks.InboundChecks;
 import dev.letterbox.checks.SpamLearning;
 import dev.letterbox.config.Config;
+import dev.letterbox.delivery.Forwarding;
 import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dmarc.AggregateReporter;
@@ -37,15 +38,19 @@ import dev.letterbox.relay.RemoteDelivery;
 import dev.letterbox.setup.ClientSettings;
 import dev.letterbox.smtp.server.CommandRate;
 import dev.letterbox.smtp.server.SmtpService;
+import dev.letterbox.srs.Srs;
+import dev.letterbox.srs.SrsSecrets;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.StoreFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A running Letterbox: opens the store, loads or creates the certificate, starts a listener for
@@ -87,12 +92,32 @@ public final class LetterboxServer implements AutoCloseable {
                 config.tls().helloTimeout()), tls, metricsEvents(metrics));
         this.queue = new MailQueue(store.queue(), metrics);
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
-        this.pipeline = new Pipeline(store, directory, queue::enqueue, config.hostname());
+        this.pipeline = new Pipeline(store, directory, queue, config.hostname());
         this.dmarcCounts = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
         pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
         pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
+        pipeline.forwarding(forwarding(config, directory));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
+    }
+
+    /**
+     * SRS with the secrets file (made with a random secret on first start) and the loop limits.
+     *
+     * @throws UncheckedIOException when the secrets file cannot be read or made
+     */
+    private static Forwarding forwarding(Config config, Directory directory) {
+        Config.Forwarding f = config.forwarding();
+        Optional<Srs> srs = Optional.empty();
+        if (f.srs()) {
+            try {
+                srs = Optional.of(new Srs(f.srsDomain(), SrsSecrets.loadOrCreate(f.srsSecretFile()), f.srsMaxAgeDays(),
+                        Clock.systemUTC()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("forwarding.srs_secret_file: " + e.getMessage(), e);
+            }
+        }
+        return new Forwarding(srs, directory::hostsDomain, f.maxHops());
     }
 
     /** Connections and TLS handshakes of the mail listeners, counted per listener. */

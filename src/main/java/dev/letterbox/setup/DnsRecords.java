@@ -52,6 +52,8 @@ public final class DnsRecords {
         List<Item> out = new ArrayList<>();
         for (String ip : ipv4) out.add(new Record("the mail host's IPv4 address", host, "A", ip));
         for (String ip : ipv6) out.add(new Record("the mail host's IPv6 address", host, "AAAA", ip));
+        out.add(new Record("SPF for the host name: its HELO, and the sender (SRS) of mail it forwards", host, "TXT",
+                txt(ipv4.isEmpty() && ipv6.isEmpty() ? "v=spf1 a -all" : spf(ipv4, ipv6))));
 
         out.add(new Record("MX: other servers deliver mail for " + domain + " to " + hostname, d, "MX", "10 " + host));
         out.add(new Record("SPF: only " + (ipv4.isEmpty() && ipv6.isEmpty() ? "the MX hosts" : "these addresses")

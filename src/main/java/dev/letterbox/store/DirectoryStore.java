@@ -39,7 +39,21 @@ public interface DirectoryStore {
 
     void setProtocols(long accountId, Set<Protocol> protocols);
 
-    /** Removes the account, its mailboxes and messages (blobs are freed when unreferenced). */
+    /**
+     * Forwards all mail of the account to {@code target}, replacing any earlier forwarding;
+     * {@code keepCopy}: also store it in the account. {@link MailboxException.Reason#NOT_FOUND} for no such account.
+     */
+    void setForwarding(long accountId, String target, boolean keepCopy);
+
+    /** Stops forwarding the account's mail; {@link MailboxException.Reason#NOT_FOUND} when it did not forward. */
+    void removeForwarding(long accountId);
+
+    Optional<AccountForwarding> forwarding(long accountId);
+
+    /** The accounts that forward, or those of one domain, ordered by address. */
+    List<AccountForwarding> forwardings(Optional<String> domain);
+
+    /** Removes the account, its mailboxes and messages, its forwarding (blobs are freed when unreferenced). */
     void removeAccount(long accountId);
 
     /** Adds {@code target} to the alias {@code address} (created on first target). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.auth.AuthResult;
+import dev.letterbox.auth.Recipient;
 import dev.letterbox.store.Protocol;
 import dev.letterbox.testing.LineClient;
 import dev.letterbox.testing.StoredState;
@@ -137,6 +138,31 @@ class QuickStartCommandsTest {
         assertEquals(1, server.inbox(carol).size());
         assertOutput(run("alias", "remove", info, "--data", data()), "removed alias " + info + "\n");
         assertEquals(EX_NOUSER, runWithInput("Subject: again\n\n", "deliver", info, "--data", data()).exit());
+    }
+
+    @Test
+    void forwardSetsShowsListsAndStopsAnAccountsForwarding() throws Exception {
+        String erin = server.newUser("erin");
+        String elsewhere = "erin@elsewhere.example";
+        assertOutput(run("forward", erin, elsewhere, "--data", data()), erin + " -> " + elsewhere + " (a copy stays here)\n");
+        assertEquals(new Recipient.Deliverable(List.of(server.account(erin)), List.of(elsewhere)),
+                server.server().directory().resolve(erin), "the running server forwards and keeps a copy");
+        assertOutput(run("forward", erin, elsewhere, "--no-keep", "--data", data()), erin + " -> " + elsewhere + " (no copy kept)\n");
+        assertEquals(new Recipient.Deliverable(List.of(), List.of(elsewhere)), server.server().directory().resolve(erin));
+        assertOutput(run("forward", erin, "--data", data()), erin + " -> " + elsewhere + " (no copy kept)\n");
+        assertTrue(run("forward", "--domain", TestServer.DOMAIN, "--data", data()).out()
+                .contains(erin + " -> " + elsewhere + " (no copy kept)\n"));
+        // deliver does not relay: an account that only forwards has no local copy to take it
+        assertEquals(EX_NOUSER, runWithInput("Subject: x\n\n", "deliver", erin, "--data", data()).exit());
+
+        Cli.Result bad = run("forward", erin, "not-an-address", "--data", data());
+        assertEquals(1, bad.exit());
+        assertTrue(bad.err().contains("not a valid email address"), bad.err());
+        assertEquals(2, run("forward", erin, elsewhere, "--off", "--data", data()).exit());
+        assertOutput(run("forward", erin, "--off", "--data", data()), erin + " no longer forwards its mail\n");
+        assertOutput(run("forward", erin, "--data", data()), erin + " does not forward its mail\n");
+        assertTrue(run("forward", erin, "--off", "--data", data()).err().contains("does not forward"));
+        assertEquals(new Recipient.Deliverable(List.of(server.account(erin)), List.of()), server.server().directory().resolve(erin));
     }
 
     @Test

@@ -80,6 +80,7 @@ class SetupCommandsTest {
 
         assertEquals("192.0.2.10", data(rr, HOST, "A"));
         assertEquals("2001:db8::10", data(rr, HOST, "AAAA"));
+        assertEquals("\"v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all\"", data(rr, HOST, "TXT"), "the host name's SPF: HELO and SRS");
         assertEquals("10 " + HOST, data(rr, D, "MX"));
         assertEquals("\"v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all\"", data(rr, D, "TXT"));
         assertEquals("\"v=DMARC1; p=quarantine; rua=mailto:postmaster@example.test\"", data(rr, "_dmarc." + D, "TXT"));

@@ -48,6 +48,7 @@ class ConfigLoaderTest {
         assertEquals(defaults.dns(), example.dns());
         assertEquals(defaults.delivery(), example.delivery());
         assertEquals(defaults.sieve(), example.sieve());
+        assertEquals(defaults.forwarding(), example.forwarding());
     }
 
     @Test
@@ -75,6 +76,28 @@ class ConfigLoaderTest {
                 Optional.empty()), "t").listen().port("managesieve").orElseThrow());
         assertTrue(parse("[listen]\nproxy_protocol = [\"managesieve\"]\nproxy_trusted = [\"10.0.0.0/8\"]\n")
                 .listen().proxy("managesieve").isPresent());
+    }
+
+    @Test
+    void forwardingDefaultsAndValidation() {
+        Config c = parse("hostname = \"mail.example.test\"\n");
+        Config.Forwarding f = c.forwarding();
+        assertTrue(f.srs());
+        assertEquals("mail.example.test", f.srsDomain(), "the host name by default");
+        assertEquals(c.dataDir().resolve("srs-secrets"), f.srsSecretFile());
+        assertEquals(21, f.srsMaxAgeDays());
+        assertEquals(50, f.maxHops());
+        Config.Forwarding set = parse("[forwarding]\nsrs_domain = \"SRS.Example.org\"\nsrs_max_age = \"7d\"\n"
+                + "srs_secret_file = \"/etc/letterbox/srs\"\nmax_hops = 30\n").forwarding();
+        assertEquals("srs.example.org", set.srsDomain());
+        assertEquals(7, set.srsMaxAgeDays());
+        assertEquals(Path.of("/etc/letterbox/srs"), set.srsSecretFile());
+        assertEquals(30, set.maxHops());
+        assertTrue(error("[forwarding]\nsrs_max_age = \"36h\"\n").contains("forwarding.srs_max_age"));
+        assertTrue(error("[forwarding]\nsrs_max_age = \"2000d\"\n").contains("whole days"));
+        assertTrue(error("[forwarding]\nsrs_domain = \"not a domain\"\n").contains("forwarding.srs_domain"));
+        assertTrue(error("[forwarding]\nmax_hops = 1\n").contains("forwarding.max_hops"));
+        assertTrue(error("[forwarding]\nsrs_secret = \"x\"\n").contains("srs_secret"), "an unknown key is named");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.letterbox.auth.AuthResult;
 import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Protocol;
 import dev.letterbox.store.QueuedMessage;
@@ -278,6 +279,37 @@ class AdminApiTest {
         assertError(call("DELETE", "/api/aliases/" + alias, null), 404, "no such alias");
         assertError(call("GET", "/api/aliases/" + alias, null), 404, "no such alias");
         assertEquals(204, call("DELETE", "/api/aliases/@" + TestServer.DOMAIN, null).statusCode());
+    }
+
+    // ---------------------------------------------------------------- forwarding
+
+    @Test
+    void anAccountsForwardingIsSetShownListedAndStopped() throws Exception {
+        String user = server.newUser("fwd");
+        String path = "/api/accounts/" + user + "/forwarding";
+        assertError(call("GET", path, null), 404, "does not forward");
+        var set = call("PUT", path, "{\"target\": \"Me@Elsewhere.example\"}");
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals(Map.of("address", user, "target", "me@elsewhere.example", "keep", true), json(set), "a copy is kept by default");
+        var noKeep = call("PUT", path, "{\"target\": \"me@elsewhere.example\", \"keep\": false}");
+        assertEquals(false, json(noKeep).get("keep"));
+        assertEquals(Optional.of(new AccountForwarding(user, "me@elsewhere.example", false)),
+                server.server().directory().forwarding(user));
+        assertEquals(json(noKeep), json(call("GET", path, null)));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listed = (List<Map<String, Object>>) json(call("GET", "/api/forwarding?domain=" + TestServer.DOMAIN,
+                null)).get("forwarding");
+        assertTrue(listed.stream().anyMatch(m -> m.get("address").equals(user)), listed.toString());
+
+        assertError(call("PUT", path, "{\"target\": \"not an address\"}"), 400, "not a valid email address");
+        assertError(call("PUT", path, "{\"target\": \"" + user + "\"}"), 400, "itself");
+        assertError(call("PUT", path, "{\"target\": \"x@elsewhere.example\", \"keep\": \"yes\"}"), 400, "keep");
+        assertError(call("PUT", "/api/accounts/nobody@" + TestServer.DOMAIN + "/forwarding", "{\"target\": \"x@elsewhere.example\"}"),
+                404, "no account");
+        assertEquals(204, call("DELETE", path, null).statusCode());
+        assertTrue(server.server().directory().forwarding(user).isEmpty());
+        assertError(call("DELETE", path, null), 404, "does not forward");
+        assertError(call("POST", path, "{}"), 405, "");
     }
 
     // ---------------------------------------------------------------- queue

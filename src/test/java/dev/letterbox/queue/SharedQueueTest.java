@@ -84,7 +84,7 @@ class SharedQueueTest {
         var remote = new RemoteDelivery(new DnsjavaResolver(List.of(dns.address()), Duration.ofSeconds(2)),
                 OutboundTls.load(Optional.empty()), new MessageSigner(new DkimKeyStore(data), directory::hostsDomain), config,
                 hostname);
-        var runner = new QueueRunner(queue, store, directory, new Pipeline(store, directory, queue::enqueue, hostname), remote,
+        var runner = new QueueRunner(queue, store, directory, new Pipeline(store, directory, queue, hostname), remote,
                 new Metrics(), config, hostname);
         open.add(runner);
         return runner;

@@ -182,4 +182,32 @@ public interface DirectoryContract extends StoreFixture {
             assertRefused(NOT_FOUND, () -> dir.removeAlias("sales@example.com", Optional.empty()));
         }
     }
+
+    @Test
+    default void anAccountForwardsToOneTargetReplacedBySettingAgainAndGoneWithTheAccount() {
+        try (MailStore store = newStore()) {
+            DirectoryStore dir = store.directory();
+            long alice = newAccount(store, "alice@example.com");
+            long bob = newAccount(store, "bob@example.com");
+            assertTrue(dir.forwarding(alice).isEmpty());
+            dir.setForwarding(alice, "alice@elsewhere.example", true);
+            assertEquals(Optional.of(new AccountForwarding("alice@example.com", "alice@elsewhere.example", true)),
+                    dir.forwarding(alice));
+            dir.setForwarding(alice, "a2@elsewhere.example", false);
+            assertEquals(Optional.of(new AccountForwarding("alice@example.com", "a2@elsewhere.example", false)),
+                    dir.forwarding(alice), "setting again replaces");
+            dir.setForwarding(bob, "bob@other.example", true);
+            assertEquals(List.of("alice@example.com", "bob@example.com"),
+                    dir.forwardings(Optional.empty()).stream().map(AccountForwarding::address).toList());
+            assertEquals(2, dir.forwardings(Optional.of("EXAMPLE.com")).size());
+            assertTrue(dir.forwardings(Optional.of("other.example")).isEmpty());
+            assertRefused(NOT_FOUND, () -> dir.setForwarding(999_999, "x@elsewhere.example", true));
+
+            dir.removeForwarding(bob);
+            assertTrue(dir.forwarding(bob).isEmpty());
+            assertRefused(NOT_FOUND, () -> dir.removeForwarding(bob));
+            dir.removeAccount(alice);
+            assertTrue(dir.forwardings(Optional.empty()).isEmpty(), "removing the account removes its forwarding");
+        }
+    }
 }

@@ -106,6 +106,9 @@ final class EnvelopeCommands {
             case RELAY_DENIED -> SmtpReply.of(554, "5.7.1", "relay access denied: we do not accept mail for that domain");
             case MAILBOX_FULL -> SmtpReply.of(452, "4.2.2", "mailbox full; try again later");
             case INVALID -> SmtpReply.of(553, "5.1.3", "not a valid address");
+            case SRS_FORGED -> SmtpReply.of(550, "5.7.1", "not a valid SRS address of ours: we pass bounces on only"
+                    + " for mail we forwarded");
+            case SRS_EXPIRED -> SmtpReply.of(550, "5.7.1", "SRS address expired: the forwarded mail it answers is too old");
         };
     }
 

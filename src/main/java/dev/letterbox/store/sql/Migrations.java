@@ -31,7 +31,8 @@ final class Migrations {
             "007-queue-leases.sql",
             "008-tombstone-horizon.sql",
             "009-blob-chunks.sql",
-            "010-sieve-scripts.sql");
+            "010-sieve-scripts.sql",
+            "011-forwarding.sql");
 
     private Migrations() {}
 

@@ -1,6 +1,7 @@
 package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.DirectoryStore;
@@ -206,11 +207,56 @@ final class SqlDirectory implements DirectoryStore {
             db.update("DELETE FROM mailbox WHERE account_id = ?", accountId);
             db.update("DELETE FROM subscription WHERE account_id = ?", accountId);
             db.update("DELETE FROM sieve_script WHERE account_id = ?", accountId);
+            db.update("DELETE FROM account_forward WHERE account_id = ?", accountId);
             db.update("DELETE FROM account WHERE id = ?", accountId);
             fx.changed(new Change.AccountChanged(accountId));
             fx.changed(new Change.SieveScripts(accountId));
             return null;
         });
+    }
+
+    // --- forwarding
+
+    @Override
+    public void setForwarding(long accountId, String target, boolean keepCopy) {
+        if (target == null || target.isBlank()) throw new IllegalArgumentException("empty forwarding target");
+        write((db, fx) -> {
+            if (accountById(db, accountId).isEmpty()) throw notFound("no such account");
+            db.update("DELETE FROM account_forward WHERE account_id = ?", accountId);
+            db.update("INSERT INTO account_forward (account_id, target, keep_copy, created) VALUES (?, ?, ?, ?)",
+                    accountId, target.strip(), keepCopy ? 1 : 0, System.currentTimeMillis());
+            return null;
+        });
+    }
+
+    @Override
+    public void removeForwarding(long accountId) {
+        write((db, fx) -> {
+            if (db.update("DELETE FROM account_forward WHERE account_id = ?", accountId) == 0) {
+                throw notFound("the account does not forward its mail");
+            }
+            return null;
+        });
+    }
+
+    private static final String FORWARD_COLUMNS = "SELECT a.address, f.target, f.keep_copy FROM account_forward f "
+            + "JOIN account a ON a.id = f.account_id";
+
+    private static AccountForwarding mapForwarding(ResultSet rs) throws SQLException {
+        return new AccountForwarding(rs.getString(1), rs.getString(2), rs.getInt(3) != 0);
+    }
+
+    @Override
+    public Optional<AccountForwarding> forwarding(long accountId) {
+        return reads.read(db -> db.first(FORWARD_COLUMNS + " WHERE f.account_id = ?", SqlDirectory::mapForwarding, accountId));
+    }
+
+    @Override
+    public List<AccountForwarding> forwardings(Optional<String> domain) {
+        return reads.read(db -> domain.isEmpty()
+                ? db.list(FORWARD_COLUMNS + " ORDER BY a.address", SqlDirectory::mapForwarding)
+                : db.list(FORWARD_COLUMNS + " WHERE a.domain_id = (SELECT id FROM domain WHERE name = ?) ORDER BY a.address",
+                        SqlDirectory::mapForwarding, lower(domain.get())));
     }
 
     // --- aliases
