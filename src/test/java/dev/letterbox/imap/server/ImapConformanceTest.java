@@ -70,7 +70,10 @@ class ImapConformanceTest {
         }
     }
 
-    /** An empty body section is a zero-length literal, as other servers answer it (clients parse that form). */
+    /**
+     * An empty body section, and one that names nothing, is a zero-length literal, never "" or NIL:
+     * clients written against the most common server parse that form.
+     */
     @Test
     void emptyBodySectionsAreZeroLengthLiterals() throws Exception {
         String user = server.newUser("emptypart");
@@ -84,6 +87,9 @@ class ImapConformanceTest {
                     c.run("e2 FETCH 1 (BODY.PEEK[1] BINARY.PEEK[1] BINARY.SIZE[1] BODY.PEEK[2]<5.3>)").ok().one("* 1 FETCH"));
             assertEquals("* 2 FETCH (BODY[TEXT] {0}\r\n BODY[1] {0}\r\n RFC822.TEXT {0}\r\n FLAGS (\\Seen \\Recent))",
                     c.run("e3 FETCH 2 (BODY.PEEK[TEXT] BODY.PEEK[1] RFC822.TEXT)").ok().one("* 2 FETCH"));
+            // a section that names nothing (no part 3; HEADER and TEXT only exist for a message/rfc822 part)
+            assertEquals("* 1 FETCH (BODY[3] {0}\r\n BODY[1.HEADER] {0}\r\n BODY[2.TEXT] {0}\r\n BODY[1.2] {0}\r\n)",
+                    c.run("e4 FETCH 1 (BODY.PEEK[3] BODY.PEEK[1.HEADER] BODY.PEEK[2.TEXT] BODY.PEEK[1.2])").ok().one("* 1 FETCH"));
         }
     }
 
