@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * What a body section names (RFC 3501 §6.4.5, RFC 9051 §6.4.5): a byte range of the blob, bytes
- * built from it (HEADER.FIELDS, decoded BINARY), or NIL for a part that does not exist.
+ * built from it (HEADER.FIELDS, decoded BINARY), or Nil for a part that does not exist (written
+ * as an empty literal).
  */
 final class BodySections {
     private BodySections() {}

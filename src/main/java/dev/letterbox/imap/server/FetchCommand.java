@@ -342,10 +342,14 @@ final class FetchCommand {
         return c.get();
     }
 
-    /** Writes a section's data: a literal (literal8 for binary data with NUL, RFC 3516 §4.3) or NIL. */
+    /**
+     * Writes a section's data as a literal (literal8 for binary data with NUL, RFC 3516 §4.3). A
+     * section that names nothing is an empty literal, not NIL: RFC 3501 leaves it open, and clients
+     * written against the most common server expect the literal form for every body section.
+     */
     private static void content(ImapSession s, BodySections.Content c, SeekableByteChannel blob, boolean binary) throws IOException {
         switch (c) {
-            case BodySections.Content.Nil n -> s.out.nil();
+            case BodySections.Content.Nil n -> s.out.literal(new byte[0], false);
             case BodySections.Content.Bytes b -> s.out.literal(b.data(), binary && hasNul(b.data()));
             case BodySections.Content.Range r -> {
                 blob.position(r.start());

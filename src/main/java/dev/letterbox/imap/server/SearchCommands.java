@@ -85,7 +85,7 @@ final class SearchCommands {
     }
 
     /** A matching message with what SORT and THREAD compare. */
-    record Sortable(long uid, int msn, Instant arrival, long size, MessageStructure structure) {
+    record Sortable(long uid, int msn, Instant arrival, long size, MessageStructure structure, long modSeq) {
         /** RFC 5256 §3 DATE: the Date: header, else the internal date. */
         Instant sent() {
             return structure.sentDate().orElse(arrival);
@@ -111,7 +111,7 @@ final class SearchCommands {
                         continue; // gone
                     }
                 }
-                out.add(new Sortable(m.uid(), view.uids.msnOf(m.uid()), m.internalDate(), m.size(), st));
+                out.add(new Sortable(m.uid(), view.uids.msnOf(m.uid()), m.internalDate(), m.size(), st, m.modSeq()));
             }
         }
         return out;
@@ -147,6 +147,8 @@ final class SearchCommands {
     static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
         if (c.esearch()) return Done.bad("SORT RETURN (ESORT) is not supported");
         SelectedMailbox view = s.selected();
+        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
+        if (modSeq) s.enableCondstore(); // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE
         List<Sortable> items = collect(s, view, c.key());
         Comparator<Sortable> order = null;
         boolean reverse = false;
@@ -175,6 +177,10 @@ final class SearchCommands {
         items.sort(order == null ? bySequence : order.thenComparing(bySequence));
         s.out.star().atom("SORT");
         for (Sortable item : items) s.out.number(c.uid() ? item.uid() : item.msn());
+        // RFC 7162 §3.1.5 and its sort-data syntax (§7): like SEARCH, the highest MODSEQ of the matches
+        if (modSeq && !items.isEmpty()) {
+            s.out.open().atom("MODSEQ").number(items.stream().mapToLong(Sortable::modSeq).max().orElseThrow()).close();
+        }
         s.out.end();
         return Done.ok("SORT completed");
     }
