@@ -21,8 +21,6 @@ public record AdminSieveScripts(List<Script> before, List<Script> after) {
     /** One script: the file it came from (for messages) and its text. */
     public record Script(Path file, String source) {}
 
-    public static final AdminSieveScripts NONE = new AdminSieveScripts(List.of(), List.of());
-
     public AdminSieveScripts {
         before = List.copyOf(before);
         after = List.copyOf(after);

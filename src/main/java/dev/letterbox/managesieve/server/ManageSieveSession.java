@@ -168,10 +168,17 @@ final class ManageSieveSession {
         } else {
             out.stringLine("");
             conn.flush();
-            Optional<String> answer = saslAnswer();
-            if (answer == null) return false;
-            if (answer.isEmpty()) return !error("Expected one string in answer to the challenge");
-            response = answer.get();
+            try {
+                List<Token> tokens = reader.read();
+                if (tokens == null) return false; // gone
+                response = SieveParser.saslResponse(tokens);
+            } catch (SieveSyntaxException e) {
+                return !error("Expected one string in answer to the challenge");
+            } catch (CommandReader.LiteralTooLargeException e) {
+                if (e.discarded()) return !error("Expected a short answer to the challenge");
+                out.bye(null, "A string of " + e.size() + " octets is far too large");
+                return false;
+            }
             if (response.equals("*")) {
                 out.no("Authentication cancelled");
                 return true;
@@ -185,16 +192,6 @@ final class ManageSieveSession {
             return true;
         }
         return login(plain.get().username(), plain.get().password());
-    }
-
-    /** The client's answer to a challenge; empty when malformed, null when the client went away. */
-    private Optional<String> saslAnswer() throws IOException {
-        try {
-            List<Token> tokens = reader.read();
-            return tokens == null ? null : Optional.of(SieveParser.saslResponse(tokens));
-        } catch (SieveSyntaxException | CommandReader.LiteralTooLargeException e) {
-            return Optional.empty();
-        }
     }
 
     /** Through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password; IMAP's switch. */
