@@ -34,12 +34,16 @@ final class SettingsCommand implements Callable<Integer> {
         ClientSettings settings = ClientSettings.of(listeners.hostname(), listeners.ports());
         System.out.println("Mail settings for " + account.address());
         System.out.println();
-        System.out.printf("%-9s %-10s %-32s %-6s %-10s %s%n", "", "DIRECTION", "SERVER", "PORT", "SECURITY", "USERNAME");
+        System.out.printf("%-11s %-10s %-32s %-6s %-10s %s%n", "", "DIRECTION", "SERVER", "PORT", "SECURITY", "USERNAME");
         for (ClientSettings.Entry e : settings.entries()) {
-            String direction = e.kind() == ClientSettings.Kind.SMTP ? "outgoing" : "incoming";
+            String direction = switch (e.kind()) {
+                case SMTP -> "outgoing";
+                case MANAGESIEVE -> "filters";
+                default -> "incoming";
+            };
             String security = e.security() == ClientSettings.Security.TLS ? "SSL/TLS" : "STARTTLS";
             String note = account.allows(protocolOf(e.kind())) ? "" : "   (disabled for this account)";
-            System.out.printf("%-9s %-10s %-32s %-6d %-10s %s%s%n", e.kind(), direction, settings.hostname(), e.port(),
+            System.out.printf("%-11s %-10s %-32s %-6d %-10s %s%s%n", e.kind(), direction, settings.hostname(), e.port(),
                     security, account.address(), note);
         }
         System.out.println();
@@ -53,6 +57,7 @@ final class SettingsCommand implements Callable<Integer> {
             case IMAP -> Protocol.IMAP;
             case POP3 -> Protocol.POP3;
             case SMTP -> Protocol.SMTP;
+            case MANAGESIEVE -> Protocol.IMAP; // filters come with mailbox access
         };
     }
 }

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
  * clients fetch from {@code autoconfig.DOMAIN}), with {@code ?emailaddress=} or else the Host
  * naming the domain. Lists every way in this server offers, best first per protocol (implicit TLS
  * before STARTTLS), with {@code %EMAILADDRESS%} as the user name, which the client fills in.
+ * ManageSieve comes last as an {@code incomingServer} of type {@code managesieve}: the format has
+ * no element for it, and Thunderbird's reader skips a server of a type it does not know.
  */
 final class MozillaAutoconfig implements Handler {
     static final String WELL_KNOWN_PATH = "/.well-known/autoconfig/mail/config-v1.1.xml";

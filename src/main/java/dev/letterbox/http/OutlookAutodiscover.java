@@ -54,6 +54,7 @@ final class OutlookAutodiscover implements Handler {
         xml.element("AccountType", "email");
         xml.element("Action", "settings");
         for (ClientSettings.Entry e : settings.entries()) {
+            if (!e.kind().mail()) continue; // the schema's protocol types are IMAP, POP3 and SMTP only
             boolean implicitTls = e.security() == ClientSettings.Security.TLS;
             xml.start("Protocol");
             xml.element("Type", e.kind().name());

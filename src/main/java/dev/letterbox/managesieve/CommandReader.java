@@ -13,13 +13,17 @@ import java.util.regex.Pattern;
  * answer the protocol does not have) the literal's octets and the line that goes on after them.
  *
  * <p>A line that does not tokenize still has its literals read and thrown away before the error
- * is reported, so their octets are never taken for commands.
+ * is reported, so their octets are never taken for commands. One command holds at most
+ * {@link #MAX_TOKENS} tokens and its literals together at most the literal limit and a little more
+ * (a script and its name): a client cannot make the server hold more by sending many literals.
  */
 public final class CommandReader {
     /** Longest command line: a quoted string is at most 1024 octets, a command has two. */
     public static final int MAX_LINE = 4096;
     /** RFC 5804 §4: {@code quoted = DQUOTE *1024QUOTED-CHAR DQUOTE}. */
     static final int MAX_QUOTED = 1024;
+    /** No command has more than three arguments; a few more are refused without reading further literals. */
+    static final int MAX_TOKENS = 8;
     /** A literal beyond the limit is read and thrown away up to this size; past it the session must end. */
     public static final long MAX_DISCARDED = 16L << 20;
     private static final Pattern LITERAL_AT_END = Pattern.compile("\\{([0-9]{1,10})\\+?\\}$");
@@ -76,22 +80,25 @@ public final class CommandReader {
         List<Token> tokens = new ArrayList<>();
         byte[] line = stripped(source.readLine(MAX_LINE));
         if (line == null) return null;
+        long budget = maxLiteral + MAX_QUOTED; // octets of literals this command may still bring: a script and a name
         while (true) {
             Tokenizer t = new Tokenizer(line);
             long literal;
             try {
                 literal = t.tokens(tokens);
+                if (tokens.size() >= MAX_TOKENS) throw new SieveSyntaxException("too many arguments");
             } catch (SieveSyntaxException e) {
                 if (!skipLiterals(line)) return null;
                 throw e;
             }
             if (literal < 0) return tokens;
-            if (literal > maxLiteral) {
+            if (literal > Math.min(maxLiteral, budget)) {
                 boolean discarded = literal <= MAX_DISCARDED && discard(literal) && skipRestOfCommand();
                 throw new LiteralTooLargeException(literal, discarded);
             }
             byte[] octets = source.input().readNBytes((int) literal);
             if (octets.length < literal) return null; // the client went away mid-literal
+            budget -= literal;
             tokens.add(new Token.Str(octets, true));
             line = stripped(source.readLine(MAX_LINE));
             if (line == null) return null;

@@ -21,6 +21,8 @@ import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
 import dev.letterbox.imap.server.ImapService;
+import dev.letterbox.managesieve.ScriptChecker;
+import dev.letterbox.managesieve.server.ManageSieveService;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.milter.RspamdLearner;
 import dev.letterbox.net.ConnectionHandler;
@@ -72,6 +74,12 @@ public final class LetterboxServer implements AutoCloseable {
     /** Counts checked messages for DMARC aggregate reports; null unless [antispam] dmarc_reports. */
     private final AggregateReports dmarcCounts;
     private final ServerTls tls;
+    /**
+     * What decides whether a Sieve script is accepted: by ManageSieve's PUTSCRIPT and CHECKSCRIPT
+     * and for the administrator's scripts at start. The Sieve compiler plugs in here.
+     */
+    private final ScriptChecker sieveChecker = ScriptChecker.ACCEPT_ALL;
+    private final AdminSieveScripts adminSieveScripts;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
     private final MailQueue queue;
@@ -87,6 +95,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.store = store;
         this.tls = tls;
         this.directory = new Directory(store.directory(), new PasswordHasher());
+        this.adminSieveScripts = AdminSieveScripts.load(config.sieve(), sieveChecker);
         this.net = new NetServer(new NetLimits(SystemLimits.connectionLimit(config.limits().maxConnections()),
                 config.limits().maxConnectionsPerIp(), config.tls().maxHandshakes(), config.tls().handshakeTimeout(),
                 config.tls().helloTimeout()), tls, metricsEvents(metrics));
@@ -180,6 +189,10 @@ public final class LetterboxServer implements AutoCloseable {
         Pop3Service pop3 = new Pop3Service(store, logins, metrics, config.pop3(), config.hostname());
         listen("pop3", false, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
         listen("pop3s", true, config.pop3().idleTimeout(), config.pop3().loginTimeout(), pop3);
+        ManageSieveService manageSieve = new ManageSieveService(store, logins, metrics, config.sieve(),
+                config.imap().plaintextAuthOnLoopback(), sieveChecker);
+        // the login timeout until AUTHENTICATE; the session sets the idle timeout once logged in
+        listen("managesieve", false, config.sieve().loginTimeout(), config.sieve().loginTimeout(), manageSieve);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
         SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
@@ -299,6 +312,11 @@ public final class LetterboxServer implements AutoCloseable {
 
     public ServerTls tls() {
         return tls;
+    }
+
+    /** The administrator's Sieve scripts, read and checked at start, for delivery to run around each account's. */
+    public AdminSieveScripts adminSieveScripts() {
+        return adminSieveScripts;
     }
 
     /** The port a listener is bound to; fails when that listener is not running. */

@@ -6,13 +6,20 @@ import java.util.Map;
 
 /**
  * The settings a mail client needs, derived from the listeners: one entry per way in, best first
- * for each protocol (implicit TLS before STARTTLS, RFC 8314 §3). Used by {@code letterbox settings}
- * and by client auto-configuration.
+ * for each protocol (implicit TLS before STARTTLS, RFC 8314 §3), the mail protocols first and
+ * ManageSieve (filters) last. Used by {@code letterbox settings} and by client auto-configuration.
  */
 public record ClientSettings(String hostname, List<Entry> entries) {
     public enum Security { TLS, STARTTLS }
 
-    public enum Kind { IMAP, POP3, SMTP }
+    public enum Kind {
+        IMAP, POP3, SMTP, MANAGESIEVE;
+
+        /** IMAP, POP3 and SMTP: what every mail client's configuration formats know. */
+        public boolean mail() {
+            return this != MANAGESIEVE;
+        }
+    }
 
     public record Entry(Kind kind, String listener, int port, Security security) {}
 
@@ -25,6 +32,7 @@ public record ClientSettings(String hostname, List<Entry> entries) {
         add(entries, ports, Kind.POP3, "pop3", Security.STARTTLS);
         add(entries, ports, Kind.SMTP, "submissions", Security.TLS);
         add(entries, ports, Kind.SMTP, "submission", Security.STARTTLS);
+        add(entries, ports, Kind.MANAGESIEVE, "managesieve", Security.STARTTLS);
         return new ClientSettings(hostname, List.copyOf(entries));
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The DNS records a hosted domain needs, as zone-file lines each preceded by a one-line comment:
- * MX, SPF, DKIM (through {@link DkimRecords}), DMARC, the SRV records of RFC 6186 and RFC 8314,
+ * MX, SPF, DKIM (through {@link DkimRecords}), DMARC, the SRV records of RFC 6186, RFC 8314 and RFC 5804,
  * the autoconfig/autodiscover names, and MTA-STS with TLS reporting (RFC 8461, RFC 8460).
  *
  * <p>Ports come from the listeners as they run (or are configured); a mail listener that is turned
@@ -35,7 +35,8 @@ public final class DnsRecords {
             new Service("imaps", "_imaps._tcp", true, "IMAP over TLS (RFC 6186, RFC 8314)"),
             new Service("imap", "_imap._tcp", false, "IMAP with STARTTLS (RFC 6186)"),
             new Service("pop3s", "_pop3s._tcp", true, "POP3 over TLS (RFC 6186, RFC 8314)"),
-            new Service("pop3", "_pop3._tcp", false, "POP3 with STLS (RFC 6186)"));
+            new Service("pop3", "_pop3._tcp", false, "POP3 with STLS (RFC 6186)"),
+            new Service("managesieve", "_sieve._tcp", false, "ManageSieve, filter management with STARTTLS (RFC 5804 §1.8)"));
 
     private DnsRecords() {}
 

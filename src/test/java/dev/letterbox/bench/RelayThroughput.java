@@ -62,7 +62,7 @@ public final class RelayThroughput {
                                   int workers) throws Exception {
         String base = "hostname = \"mail.example.test\"\n[listen]\naddress = \"127.0.0.1\"\n[listen.ports]\n"
                 + "smtp = 0\nsubmission = false\nsubmissions = false\nimap = false\nimaps = false\npop3 = false\n"
-                + "pop3s = false\nhttp = false\nhttps = false\n[log]\nlevel = \"warning\"\n"
+                + "pop3s = false\nmanagesieve = false\nhttp = false\nhttps = false\n[log]\nlevel = \"warning\"\n"
                 + "[dns]\nservers = [\"" + dns.address() + "\"]\n";
         String delivery = "[delivery]\nremote_port = " + receiver.port("smtp") + "\nmax_concurrent = " + workers
                 + "\nmax_per_domain = " + workers + "\n";

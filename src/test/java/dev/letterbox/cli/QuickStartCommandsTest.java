@@ -72,6 +72,7 @@ class QuickStartCommandsTest {
         assertSetting(settings.out(), "POP3 incoming mail.example.test " + server.port("pop3s") + " SSL/TLS alice@quick.test");
         assertSetting(settings.out(), "SMTP outgoing mail.example.test " + server.port("submissions") + " SSL/TLS alice@quick.test");
         assertSetting(settings.out(), "SMTP outgoing mail.example.test " + server.port("submission") + " STARTTLS alice@quick.test");
+        assertSetting(settings.out(), "MANAGESIEVE filters mail.example.test " + server.port("managesieve") + " STARTTLS alice@quick.test");
         assertFalse(settings.out().contains("not running"), "the ports are the running server's: " + settings.out());
     }
 

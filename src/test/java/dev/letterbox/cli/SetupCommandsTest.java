@@ -90,7 +90,8 @@ class SetupCommandsTest {
 
         // RFC 6186 / RFC 8314 SRV: priority weight port target; implicit TLS preferred (lower priority)
         Map<String, String> services = Map.of("submissions", "_submissions._tcp.", "submission", "_submission._tcp.",
-                "imaps", "_imaps._tcp.", "imap", "_imap._tcp.", "pop3s", "_pop3s._tcp.", "pop3", "_pop3._tcp.");
+                "imaps", "_imaps._tcp.", "imap", "_imap._tcp.", "pop3s", "_pop3s._tcp.", "pop3", "_pop3._tcp.",
+                "managesieve", "_sieve._tcp.");
         for (var s : services.entrySet()) {
             String srv = data(rr, s.getValue() + D, "SRV");
             if (server.server().ports().containsKey(s.getKey())) {

@@ -158,6 +158,19 @@ class SieveParserTest {
     }
 
     @Test
+    void oneCommandCannotPileUpLiterals() throws Exception {
+        // each literal fits the limit, together they do not: the second is thrown away, and the command refused
+        String full = "x".repeat(2000);
+        CommandReader r = reader("NOOP {2000+}\r\n" + full + " {2000+}\r\n" + full + "\r\nNOOP\r\n", 2000);
+        CommandReader.LiteralTooLargeException e = assertThrows(CommandReader.LiteralTooLargeException.class, r::read);
+        assertTrue(e.discarded());
+        assertEquals(new SieveCommand.Noop(Optional.empty()), SieveParser.parse(r.read()));
+        CommandReader many = reader("NOOP" + " \"x\"".repeat(8) + " {3+}\r\nabc\r\nNOOP\r\n", 1000);
+        assertEquals("too many arguments", assertThrows(SieveSyntaxException.class, many::read).getMessage());
+        assertEquals(new SieveCommand.Noop(Optional.empty()), SieveParser.parse(many.read()), "its literal was skipped");
+    }
+
+    @Test
     void aHugeLiteralIsNotReadAtAll() throws Exception {
         CommandReader r = reader("PUTSCRIPT \"big\" {9999999999+}\r\nxx", 10);
         assertFalse(assertThrows(CommandReader.LiteralTooLargeException.class, r::read).discarded());

@@ -56,7 +56,7 @@ class RelayCrashTest {
                 Path config = dir.resolve("sender.toml");
                 Files.writeString(config, "hostname = \"mail.example.test\"\n[listen]\naddress = \"127.0.0.1\"\n"
                         + "[listen.ports]\nsmtp = 0\nsubmission = false\nsubmissions = 0\nimap = false\nimaps = false\n"
-                        + "pop3 = false\npop3s = false\nhttp = false\nhttps = false\n"
+                        + "pop3 = false\npop3s = false\nmanagesieve = false\nhttp = false\nhttps = false\n"
                         + "[dns]\nservers = [\"" + dns.address() + "\"]\n"
                         + "[delivery]\nremote_port = " + otherPort + "\nretry_intervals = [\"1s\"]\n");
 

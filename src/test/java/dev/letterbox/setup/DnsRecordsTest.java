@@ -41,6 +41,10 @@ class DnsRecordsTest {
         assertTrue(zone.contains("_imaps._tcp.example.org. 3600 IN SRV 0 1 993 mx.example.net.\n"), zone);
         assertTrue(zone.contains("_submission._tcp.example.org. 3600 IN SRV 10 1 587 mx.example.net.\n"), zone);
         assertTrue(zone.contains("_pop3s._tcp.example.org. 3600 IN SRV 0 0 0 .\n"), zone);
+        assertTrue(zone.contains("_sieve._tcp.example.org. 3600 IN SRV 0 0 0 .\n"), zone);
+        String sieve = DnsRecords.zoneText(DnsRecords.forDomain("example.org", "mx.example.net", Map.of("managesieve", 4190),
+                List.of(), List.of(), POLICY, NO_DKIM)).replaceAll(" +", " ");
+        assertTrue(sieve.contains("_sieve._tcp.example.org. 3600 IN SRV 10 1 4190 mx.example.net.\n"), sieve);
         assertTrue(zone.contains("_autodiscover._tcp.example.org. 3600 IN SRV 0 1 443 mx.example.net.\n"), zone);
         assertTrue(!zone.contains("need the https listener on port 443"), zone);
         String noHttps = DnsRecords.zoneText(DnsRecords.forDomain("example.org", "mx.example.net", Map.of("imaps", 993),

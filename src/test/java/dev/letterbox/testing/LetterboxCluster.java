@@ -103,7 +103,7 @@ public final class LetterboxCluster implements AutoCloseable {
         return "hostname = \"node" + index + "." + DOMAIN + "\"\n"
                 + "[listen]\naddress = \"127.0.0.1\"\nproxy_protocol = [\"smtp\", \"imap\"]\nproxy_trusted = [\"127.0.0.0/8\"]\n"
                 + "[listen.ports]\nsmtp = 0\nsubmission = false\nsubmissions = 0\nimap = 0\nimaps = false\n"
-                + "pop3 = false\npop3s = false\nhttp = false\nhttps = false\n"
+                + "pop3 = false\npop3s = false\nmanagesieve = false\nhttp = false\nhttps = false\n"
                 // the clients are the test on 127.0.0.1: no STARTTLS needed before LOGIN
                 + "[imap]\nplaintext_auth_on_loopback = true\n"
                 + "[store]\nbackend = \"postgresql\"\nurl = \"" + url + "\"\npool_size = 4\nblob_dir = \"" + blobs + "\"\n"
