@@ -1,5 +1,8 @@
 package dev.letterbox.cli;
 
+import dev.letterbox.managesieve.ScriptChecker;
+import dev.letterbox.server.AdminSieveScripts;
+
 import dev.letterbox.delivery.Envelope;
 import dev.letterbox.delivery.Outcome;
 import dev.letterbox.delivery.Pipeline;
@@ -45,7 +48,10 @@ final class DeliverCommand implements Callable<Integer> {
         try (MailStore store = data.openStore(false)) {
             var config = data.loadConfig();
             Pipeline pipeline = new Pipeline(store, DataOption.directory(store), new MailQueue(store.queue()), config.hostname());
-            pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
+            // the administrator's scripts as the server runs them (a script that does not compile is left out, with a warning)
+            var admin = AdminSieveScripts.load(config.sieve(), ScriptChecker.ACCEPT_ALL);
+            pipeline.sieve(config.sieve().maxRedirects(), admin.before().stream().map(AdminSieveScripts.Script::source).toList(),
+                    admin.after().stream().map(AdminSieveScripts.Script::source).toList());
             Recipients recipients = new Recipients();
             for (String address : addresses) {
                 switch (pipeline.resolve(address, false, 0)) {

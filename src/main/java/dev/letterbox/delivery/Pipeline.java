@@ -52,7 +52,7 @@ public final class Pipeline {
      * Runs the accounts' Sieve scripts at delivery, with the administrator's {@code before} and
      * {@code after} scripts around them, forwarding at most {@code maxRedirects} times per message.
      */
-    public void sieve(int maxRedirects, List<java.nio.file.Path> before, List<java.nio.file.Path> after) {
+    public void sieve(int maxRedirects, List<String> before, List<String> after) {
         this.filters = new SieveFilters(store, maxRedirects, before, after);
     }
 

@@ -60,23 +60,22 @@ final class SieveFilters {
         }
     }
 
-    SieveFilters(MailStore store, int maxRedirects, List<Path> beforeFiles, List<Path> afterFiles) {
+    /** {@code before}, {@code after}: the administrator's scripts' sources (checked when the server started). */
+    SieveFilters(MailStore store, int maxRedirects, List<String> before, List<String> after) {
         this.store = store;
         this.limits = Limits.defaults().withMaxRedirects(maxRedirects);
-        this.before = compileFiles(beforeFiles);
-        this.after = compileFiles(afterFiles);
+        this.before = compile(before);
+        this.after = compile(after);
     }
 
-    /** The administrator's scripts; one that cannot be read or compiled is left out, said once at start. */
-    private List<SieveScript> compileFiles(List<Path> files) {
+    /** The administrator's scripts; one that does not compile is left out, said once. */
+    private List<SieveScript> compile(List<String> sources) {
         List<SieveScript> out = new ArrayList<>();
-        for (Path file : files) {
+        for (String source : sources) {
             try {
-                out.add(SieveScript.compile(Files.readString(file, StandardCharsets.UTF_8), limits));
-            } catch (IOException e) {
-                LOG.log(WARNING, "sieve: cannot read {0}, not running it: {1}", file, e.toString());
+                out.add(SieveScript.compile(source, limits));
             } catch (SieveException e) {
-                LOG.log(WARNING, "sieve: {0} does not compile, not running it: {1}", file, e.getMessage());
+                LOG.log(WARNING, "sieve: an administrator's script does not compile, not running it: {0}", e.getMessage());
             }
         }
         return List.copyOf(out);

@@ -15,6 +15,6 @@ public interface ScriptChecker {
     /** The first problem that makes {@code source} unacceptable; empty when it is acceptable. */
     Optional<ScriptError> check(String source);
 
-    /** Accepts every script: used until the Sieve compiler is plugged in. */
+    /** Accepts every script (for tests of the protocol alone). */
     ScriptChecker ACCEPT_ALL = source -> Optional.empty();
 }

@@ -26,7 +26,7 @@ public record AdminSieveScripts(List<Script> before, List<Script> after) {
         after = List.copyOf(after);
     }
 
-    static AdminSieveScripts load(Config.Sieve config, ScriptChecker checker) {
+    public static AdminSieveScripts load(Config.Sieve config, ScriptChecker checker) {
         return new AdminSieveScripts(read("sieve.before", config.before(), checker), read("sieve.after", config.after(), checker));
     }
 

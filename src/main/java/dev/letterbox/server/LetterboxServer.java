@@ -22,7 +22,10 @@ import dev.letterbox.http.AdminToken;
 import dev.letterbox.http.HttpService;
 import dev.letterbox.imap.server.ImapService;
 import dev.letterbox.managesieve.ScriptChecker;
+import dev.letterbox.managesieve.ScriptError;
 import dev.letterbox.managesieve.server.ManageSieveService;
+import dev.letterbox.sieve.SieveException;
+import dev.letterbox.sieve.SieveScript;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.milter.RspamdLearner;
 import dev.letterbox.net.ConnectionHandler;
@@ -78,7 +81,15 @@ public final class LetterboxServer implements AutoCloseable {
      * What decides whether a Sieve script is accepted: by ManageSieve's PUTSCRIPT and CHECKSCRIPT
      * and for the administrator's scripts at start. The Sieve compiler plugs in here.
      */
-    private final ScriptChecker sieveChecker = ScriptChecker.ACCEPT_ALL;
+    /** What ManageSieve uploads and the administrator's scripts must pass: the Sieve compiler itself. */
+    private final ScriptChecker sieveChecker = source -> {
+        try {
+            SieveScript.compile(source);
+            return Optional.empty();
+        } catch (SieveException e) {
+            return Optional.of(new ScriptError(e.line(), e.reason()));
+        }
+    };
     private final AdminSieveScripts adminSieveScripts;
     private final NetServer net;
     private final Metrics metrics = new Metrics();
@@ -104,7 +115,7 @@ public final class LetterboxServer implements AutoCloseable {
         this.pipeline = new Pipeline(store, directory, queue, config.hostname());
         this.dmarcCounts = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
         pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
-        pipeline.sieve(config.sieve().maxRedirects(), config.sieve().before(), config.sieve().after());
+        pipeline.sieve(config.sieve().maxRedirects(), sources(adminSieveScripts.before()), sources(adminSieveScripts.after()));
         pipeline.forwarding(forwarding(config, directory));
         this.http = new HttpService(config, directory, queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
@@ -315,6 +326,10 @@ public final class LetterboxServer implements AutoCloseable {
     }
 
     /** The administrator's Sieve scripts, read and checked at start, for delivery to run around each account's. */
+    private static java.util.List<String> sources(java.util.List<AdminSieveScripts.Script> scripts) {
+        return scripts.stream().map(AdminSieveScripts.Script::source).toList();
+    }
+
     public AdminSieveScripts adminSieveScripts() {
         return adminSieveScripts;
     }

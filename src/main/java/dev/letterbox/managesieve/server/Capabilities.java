@@ -9,10 +9,7 @@ final class Capabilities {
      * The Sieve extensions announced in "SIEVE". This list stands in for the one the Sieve compiler
      * will give (the extensions it implements); clients offer in their editors what is listed here.
      */
-    static final String SIEVE_EXTENSIONS = String.join(" ",
-            "fileinto", "reject", "ereject", "envelope", "encoded-character", "imap4flags", "body", "variables",
-            "vacation", "vacation-seconds", "relational", "comparator-i;ascii-numeric", "subaddress", "date", "index",
-            "copy", "mailbox", "include", "duplicate", "editheader", "spamtest", "virustest", "environment", "regex");
+    static final String SIEVE_EXTENSIONS = String.join(" ", dev.letterbox.sieve.SieveScript.EXTENSIONS);
 
     private Capabilities() {}
 

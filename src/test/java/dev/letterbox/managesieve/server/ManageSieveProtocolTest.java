@@ -208,6 +208,23 @@ class ManageSieveProtocolTest {
     }
 
     @Test
+    void aScriptThatDoesNotCompileIsRefusedWithItsLineAndReason() throws Exception {
+        String user = server.newUser("compile");
+        String bad = "require \"fileinto\";\r\nif header :contains \"subject\" \"x\" {\r\n  filein \"Lists\";\r\n}\r\n";
+        try (LineClient c = loggedIn(user)) {
+            String answer = c.sendRaw("CHECKSCRIPT " + literal(bad) + "\r\n").readLine();
+            assertTrue(answer.startsWith("NO \"line 3: ") && answer.contains("filein"), answer);
+            answer = c.sendRaw("PUTSCRIPT \"bad\" " + literal(bad) + "\r\n").readLine();
+            assertTrue(answer.startsWith("NO \"line 3: "), answer);
+            c.sendRaw("PUTSCRIPT \"missing-require\" " + literal("fileinto \"Lists\";") + "\r\n");
+            answer = c.readLine();
+            assertTrue(answer.startsWith("NO \"line 1: ") && answer.contains("require"), answer);
+            c.send("LISTSCRIPTS").expect("OK");
+        }
+        assertTrue(scripts().list(server.account(user).id()).isEmpty(), "nothing refused was stored");
+    }
+
+    @Test
     void checkScriptAndScriptsThatAreNotUtf8() throws Exception {
         String user = server.newUser("check");
         try (LineClient c = loggedIn(user)) {
