@@ -107,6 +107,12 @@ final class MailboxIndexes {
         }
     }
 
+    /** How often the mailbox's index has read the store so far; -1 when it is not open (for tests). */
+    long storeReads(long mailboxId) {
+        SqlMailboxIndex index = byMailbox.get(mailboxId);
+        return index == null ? -1 : index.storeReads();
+    }
+
     /** Indexes open now (for tests and metrics). */
     int openCount() {
         return byMailbox.size();

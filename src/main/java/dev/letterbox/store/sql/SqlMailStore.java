@@ -175,6 +175,11 @@ public final class SqlMailStore implements MailStore {
         return indexes.openCount();
     }
 
+    /** How often the mailbox's open index has read the store (for tests). */
+    long indexStoreReads(long mailboxId) {
+        return indexes.storeReads(mailboxId);
+    }
+
     private <T> GroupCommitWriter.Unit<T> unit(long accountId, Work<WriteTx, T> work) {
         return (db, effects) -> work.run(new SqlWriteTx(db, dialect, accountId, effects, blobs));
     }

@@ -42,6 +42,8 @@ final class SqlMailboxIndex {
     private volatile boolean stale;
     private volatile boolean gone;
     private IndexedMessages data; // null until built
+    /** Builds and re-reads so far (for tests: this node's own writes must cost none). */
+    private volatile long storeReads;
 
     SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId) {
         this.reads = reads;
@@ -145,7 +147,12 @@ final class SqlMailboxIndex {
         }
     }
 
+    long storeReads() {
+        return storeReads;
+    }
+
     private void build() {
+        storeReads++;
         reads.read(db -> {
             Optional<Mailbox> mailbox = MailboxQueries.byId(db, accountId, mailboxId);
             if (mailbox.isEmpty()) {
@@ -163,6 +170,7 @@ final class SqlMailboxIndex {
 
     /** Reads what changed since the index's HIGHESTMODSEQ: one read transaction, one snapshot. */
     private void refresh() {
+        storeReads++;
         reads.read(db -> {
             Optional<Mailbox> mailbox = MailboxQueries.byId(db, accountId, mailboxId);
             if (mailbox.isEmpty() || mailbox.get().uidValidity() != data.uidValidity) {
