@@ -8,11 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * This node's in-memory mailbox indexes, one per open mailbox, counted by holders: built at the first
- * {@link #open}, dropped at the last close. Keeps them exact:
+ * {@link #open}. When the last holder lets go, the index is kept for {@link #RETAIN_NANOS} while all
+ * kept ones together stay within {@link #retainBudget} bytes (oldest released go first), so that
+ * selecting a big mailbox again does not read it all again. Keeps them exact, held or kept:
  * <ul>
  *   <li>this node's writes: the writer hands each committed unit's {@link IndexDelta}s to
  *       {@link #committed} after COMMIT and before publishing the unit's changes; the index queues them
@@ -23,11 +28,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Both calls only offer to a queue or set a flag: the writer and the feed never wait for an index.
  */
 final class MailboxIndexes {
+    /** How long an index nobody holds is kept. */
+    static final long RETAIN_NANOS = TimeUnit.MINUTES.toNanos(5);
+
     private final ReadPool reads;
     private final Map<Long, SqlMailboxIndex> byMailbox = new ConcurrentHashMap<>();
+    /** Indexes nobody holds, in the order they were let go (entries of indexes taken again are skipped). */
+    private final ConcurrentLinkedDeque<Kept> kept = new ConcurrentLinkedDeque<>();
+    private final AtomicLong keptBytes = new AtomicLong();
+    private final long retainBudget;
+
+    private record Kept(SqlMailboxIndex index, long since) {}
 
     MailboxIndexes(ReadPool reads) {
+        this(reads, Runtime.getRuntime().maxMemory() / 8);
+    }
+
+    /** {@code retainBudget}: bytes the indexes nobody holds may take together. */
+    MailboxIndexes(ReadPool reads, long retainBudget) {
         this.reads = reads;
+        this.retainBudget = retainBudget;
     }
 
     /** See {@link dev.letterbox.store.MailStore#openIndex}. */
@@ -35,7 +55,10 @@ final class MailboxIndexes {
         SqlMailboxIndex index = byMailbox.compute(mailboxId, (id, current) -> {
             // a gone index stays with its holders; a mailbox id reused (SQLite may) gets a fresh one
             SqlMailboxIndex use = current == null || current.isGone() ? new SqlMailboxIndex(reads, accountId, id) : current;
-            use.holders++;
+            if (use.holders++ == 0 && use.keptSince != 0) {
+                use.keptSince = 0; // held again: no longer kept
+                keptBytes.addAndGet(-use.keptBytes);
+            }
             return use;
         });
         boolean ok = false;
@@ -49,10 +72,35 @@ final class MailboxIndexes {
     }
 
     private void release(SqlMailboxIndex index) {
+        long bytes = index.bytesUsed(); // here: it may wait for the index's lock, which the map's must not
         byMailbox.computeIfPresent(index.mailboxId, (id, current) -> {
-            if (current != index) return current;
-            return --current.holders == 0 ? null : current;
+            if (current != index || --current.holders > 0) return current;
+            if (current.isGone()) return null;
+            current.keptSince = System.nanoTime();
+            current.keptBytes = bytes;
+            keptBytes.addAndGet(current.keptBytes);
+            kept.addLast(new Kept(current, current.keptSince));
+            return current;
         });
+        trim();
+    }
+
+    /** Drops kept indexes that are too old, then the oldest ones while the kept ones take too much. */
+    private void trim() {
+        long now = System.nanoTime();
+        for (Kept k; (k = kept.peekFirst()) != null; ) {
+            if (k.index().keptSince == k.since() && now - k.since() < RETAIN_NANOS && keptBytes.get() <= retainBudget) {
+                return;
+            }
+            if (!kept.remove(k)) continue; // another thread trims too
+            Kept gone = k;
+            byMailbox.computeIfPresent(gone.index().mailboxId, (id, current) -> {
+                if (current != gone.index() || current.holders > 0 || current.keptSince != gone.since()) return current;
+                keptBytes.addAndGet(-current.keptBytes);
+                current.keptSince = 0;
+                return null;
+            });
+        }
     }
 
     /**
@@ -113,7 +161,7 @@ final class MailboxIndexes {
         return index == null ? -1 : index.storeReads();
     }
 
-    /** Indexes open now (for tests and metrics). */
+    /** Indexes in memory now, held or kept (for tests and metrics). */
     int openCount() {
         return byMailbox.size();
     }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,15 +31,25 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SqlMailboxIndex {
     /** Rows read per query while building. */
     private static final int BUILD_PAGE = 10_000;
+    /**
+     * Deltas waiting for a reader at most: beyond that (a mailbox written to while its sessions sleep)
+     * they are dropped and the index re-reads the store instead, once, when next read.
+     */
+    static final int MAX_QUEUED = 10_000;
 
     final long accountId;
     final long mailboxId;
-    /** Sessions holding the index; guarded by the registry's map entry. */
+    /** Sessions holding the index; guarded by the registry's map entry, as are the next two. */
     int holders;
+    /** When the last holder let go (System.nanoTime), 0 while held. */
+    long keptSince;
+    /** What it took when it was let go. */
+    long keptBytes;
 
     private final ReadPool reads;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<IndexDelta> deltas = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
     private volatile boolean stale;
     private volatile boolean gone;
     private IndexedMessages data; // null until built
@@ -53,7 +64,25 @@ final class SqlMailboxIndex {
 
     /** This node committed {@code delta}; called by the writer thread, never blocks. */
     void offer(IndexDelta delta) {
+        if (gone) return;
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            stale = true;
+            return;
+        }
         deltas.add(delta);
+    }
+
+    private IndexDelta nextDelta() {
+        IndexDelta d = deltas.poll();
+        if (d != null) queued.decrementAndGet();
+        return d;
+    }
+
+    private void dropDeltas() {
+        while (nextDelta() != null) {
+            // dropped: the mailbox is gone
+        }
     }
 
     /** Someone else may have changed the mailbox: re-read before the next answer. Never blocks. */
@@ -124,7 +153,7 @@ final class SqlMailboxIndex {
     /** Brings {@link #data} up to date (under the lock). A failed read leaves it stale, to be tried again. */
     private void catchUp() {
         if (gone) {
-            deltas.clear();
+            dropDeltas();
             return;
         }
         boolean done = false;
@@ -136,7 +165,7 @@ final class SqlMailboxIndex {
                 stale = false; // before the read: a change announced during it is read next time
                 refresh();
             }
-            for (IndexDelta d; !gone && (d = deltas.poll()) != null; ) {
+            for (IndexDelta d; !gone && (d = nextDelta()) != null; ) {
                 if (d.modSeq() <= data.highestModSeq) continue;
                 if (d.modSeq() == data.highestModSeq + 1) data.apply(d);
                 else refresh(); // someone else wrote in between; the re-read covers this delta too
@@ -149,6 +178,16 @@ final class SqlMailboxIndex {
 
     long storeReads() {
         return storeReads;
+    }
+
+    /** The memory the index takes now (waits for a reader that holds the lock). */
+    long bytesUsed() {
+        lock.lock();
+        try {
+            return data == null ? 0 : data.bytesUsed();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void build() {
@@ -175,7 +214,7 @@ final class SqlMailboxIndex {
             Optional<Mailbox> mailbox = MailboxQueries.byId(db, accountId, mailboxId);
             if (mailbox.isEmpty() || mailbox.get().uidValidity() != data.uidValidity) {
                 gone = true;
-                deltas.clear();
+                dropDeltas();
                 return null;
             }
             Mailbox m = mailbox.get();

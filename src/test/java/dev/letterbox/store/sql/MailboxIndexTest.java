@@ -117,7 +117,12 @@ class MailboxIndexTest {
                 second.close(); // twice: released once
                 assertEquals(1, store.openIndexes());
             }
-            assertEquals(0, store.openIndexes(), "dropped with its last holder");
+            assertEquals(1, store.openIndexes(), "kept a while after its last holder let go");
+            append(store, a, inbox, "while nobody holds it");
+            try (MailboxIndex again = store.openIndex(a, inbox)) {
+                assertEquals(20, again.summary((from, to) -> { }).messages());
+                assertEquals(1, store.indexStoreReads(inbox), "taken again as it was kept: no read");
+            }
         }
     }
 }
