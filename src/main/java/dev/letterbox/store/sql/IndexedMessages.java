@@ -71,7 +71,7 @@ final class IndexedMessages {
 
     /** Adds (or, when the UID is there, replaces) a message. New UIDs come last, so this is an append. */
     void put(long uid, long modSeq, Flags f, long internalDate, long messageSize) {
-        int i = indexOf(uid);
+        int i = size == 0 || uid > uid(size - 1) ? -size - 1 : indexOf(uid); // a new UID: the last place
         if (i < 0) {
             i = -i - 1;
             ensureCapacity(size + 1);
@@ -335,10 +335,17 @@ final class IndexedMessages {
         private int count;
         private final Map<Flags, Integer> ids = new HashMap<>();
         private int compactAt = COMPACT_ABOVE;
+        private Flags lastFlags; // the same Flags object comes many times in a row while building
+        private int lastId;
 
         int id(Flags f) {
+            if (f == lastFlags) return lastId;
             Integer id = ids.get(f);
-            if (id != null) return id;
+            if (id != null) {
+                lastFlags = f;
+                lastId = id;
+                return id;
+            }
             if (count == byId.length) byId = Arrays.copyOf(byId, count * 2);
             byId[count] = f;
             ids.put(f, count);
@@ -375,6 +382,7 @@ final class IndexedMessages {
             }
             byId = kept;
             count = n;
+            lastFlags = null;
             ids.clear();
             for (int id = 0; id < n; id++) ids.put(byId[id], id);
             compactAt = Math.max(COMPACT_ABOVE, 2 * n);
