@@ -146,7 +146,8 @@ final class FetchCommand {
         Plan plan = Plan.of(c, s.condstore, view.readOnly);
         boolean light = !plan.needsStructure && !plan.needsBlob; // all in the mailbox's index
         int pageSize = light ? LIGHT_PAGE : HEAVY_PAGE;
-        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page(pageSize) : null;
+        // sized to the request: most FETCHes name a message or a few, and a page is five arrays
+        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(pageSize, r.uids().size()))) : null;
         long found = 0;
         try {
             for (int i = 0; i < r.uids().rangeCount(); i++) {
@@ -161,7 +162,7 @@ final class FetchCommand {
                         if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
                         if (!write(s, view, c, plan, item) && !c.uid()) found--;
                     }
-                    if (batch.read() < pageSize) break;
+                    if (batch.read() < (light ? indexPage.capacity() : pageSize)) break;
                     from = batch.lastUid() + 1;
                 }
             }

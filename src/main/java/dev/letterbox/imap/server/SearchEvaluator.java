@@ -106,7 +106,7 @@ final class SearchEvaluator {
             runOnStore(m -> match.found(m.uid(), m.modSeq()));
             return;
         }
-        MailboxIndex.Page page = new MailboxIndex.Page(INDEX_PAGE);
+        MailboxIndex.Page page = new MailboxIndex.Page((int) Math.min(INDEX_PAGE, Math.max(1, view.uids.size())));
         Candidate c = new Candidate();
         long max = view.uids.maxUid();
         long from = 1;

@@ -73,7 +73,7 @@ final class StoreCommands {
      * index has the write by the time it returned.
      */
     private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
-        MailboxIndex.Page page = new MailboxIndex.Page(PAGE);
+        MailboxIndex.Page page = new MailboxIndex.Page((int) Math.max(1, Math.min(PAGE, uids.size()))); // sized to the request
         for (int i = 0; i < uids.rangeCount(); i++) {
             long from = uids.low(i), to = uids.high(i);
             while (from <= to) {
@@ -84,7 +84,7 @@ final class StoreCommands {
                     if (msn == 0 || refused.contains(uid)) continue;
                     view.flagsResponse(s, msn, uid, page.modSeqs[k], page.flags[k]);
                 }
-                if (page.count < PAGE) break;
+                if (page.count < page.capacity()) break;
                 from = page.uids[page.count - 1] + 1;
             }
         }
