@@ -3,8 +3,8 @@
 
 Tops the mailbox up to --count messages (APPEND over --connections parallel connections, each
 pipelining --depth commands with LITERAL+), then, on a fresh connection, times SELECT and
-UID FETCH 1:* (FLAGS) reading every response line. Last line:
-  imap-big: N messages, SELECT X ms, UID FETCH 1:* (FLAGS) Y ms (Z lines)
+UID FETCH 1:* (FLAGS) reading every response line, then SEARCH UNSEEN. Last line:
+  imap-big: N messages, SELECT X ms, UID FETCH 1:* (FLAGS) Y ms (Z lines), SEARCH UNSEEN W ms
 Only ever connects to 127.0.0.0/8.
 """
 import argparse, ipaddress, multiprocessing as mp, socket, sys, time
@@ -111,9 +111,12 @@ def main():
     t = time.perf_counter()
     lines = c.command("UID FETCH 1:* (FLAGS)")
     fetch_ms = (time.perf_counter() - t) * 1000
+    t = time.perf_counter()
+    c.command("SEARCH UNSEEN")
+    search_ms = (time.perf_counter() - t) * 1000
     c.command("LOGOUT")
-    print("imap-big: %d messages, SELECT %.0f ms, UID FETCH 1:* (FLAGS) %.0f ms (%d lines)"
-          % (a.count, select_ms, fetch_ms, lines))
+    print("imap-big: %d messages, SELECT %.0f ms, UID FETCH 1:* (FLAGS) %.0f ms (%d lines), SEARCH UNSEEN %.0f ms"
+          % (a.count, select_ms, fetch_ms, lines, search_ms))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,14 @@ public interface MailStore extends AutoCloseable {
     /** Like {@link #write} without waiting: lets one caller commit several accounts' work together. */
     <T> CompletableFuture<T> writeAsync(long accountId, Work<WriteTx, T> work);
 
+    /**
+     * This node's in-memory index of a mailbox of the account, shared with every other holder and kept
+     * exact by the store (see {@link MailboxIndex}); built at the first open. Close it when done.
+     *
+     * @throws MailboxException NONEXISTENT when the mailbox is not the account's
+     */
+    MailboxIndex openIndex(long accountId, long mailboxId);
+
     @Override
     void close();
 

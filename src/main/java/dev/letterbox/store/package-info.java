@@ -9,6 +9,9 @@
  *   <li>Changes are published on the {@link dev.letterbox.store.ChangeBus} only after commit, and
  *       before the {@code write} that made them returns; also when another process or node made
  *       them (within about a second).</li>
+ *   <li>A {@link dev.letterbox.store.MailboxIndex} answers with every write whose change was published
+ *       before the call: this node's writes reach it before they are published, others' when their
+ *       announcement arrives. It is a cache; the database stays the truth.</li>
  *   <li>UIDs in a mailbox are strictly ascending and never reused while its UIDVALIDITY stands;
  *       every change to a message or mailbox raises the mailbox's HIGHESTMODSEQ; an expunge leaves a
  *       tombstone carrying the MODSEQ at which it happened.</li>

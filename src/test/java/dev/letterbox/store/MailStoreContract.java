@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole {@link MailStore} contract. A backend's test implements this interface and
  * {@link #newStore()}; every default method here and in the interfaces it extends runs against it.
  */
-public interface MailStoreContract extends DirectoryContract, MailboxContract, MessageContract, QueueContract,
-        DmarcReportContract, CoordinationContract, SieveScriptsContract {
+public interface MailStoreContract extends DirectoryContract, MailboxContract, MessageContract, MailboxIndexContract,
+        QueueContract, DmarcReportContract, CoordinationContract, SieveScriptsContract {
 
     @Test
     default void anotherAccountsMailboxesAreNonexistent() {

@@ -6,15 +6,17 @@ import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.SequenceSet;
 import dev.letterbox.message.MessageStructure;
+import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
-import dev.letterbox.store.FlagState;
 import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -41,16 +43,14 @@ final class FetchCommand {
 
     private FetchCommand() {}
 
-    /** What the items need, worked out once per command. */
-    /** What a FETCH needs read; {@code flagsOnly}: nothing but UID, FLAGS and MODSEQ (a flag sync). */
+    /** What a FETCH needs read; {@code flags}: FLAGS is asked for. */
     private record Plan(boolean needsStructure, boolean needsBlob, boolean setsSeen, boolean uid, boolean modSeq,
-                        boolean flagsOnly) {
+                        boolean flags) {
         static Plan of(ImapCommand.Fetch c, boolean condstore, boolean readOnly) {
-            boolean structure = false, blob = false, seen = false, flagsOnly = true;
+            boolean structure = false, blob = false, seen = false;
             for (FetchAttr a : c.attrs()) {
                 switch (a) {
                     case FetchAttr.Simple s -> {
-                        flagsOnly &= s == FetchAttr.Simple.UID || s == FetchAttr.Simple.FLAGS || s == FetchAttr.Simple.MODSEQ;
                         switch (s) {
                             case ENVELOPE, BODY, BODYSTRUCTURE -> structure = true;
                             case RFC822_HEADER -> {
@@ -70,19 +70,16 @@ final class FetchCommand {
                         }
                     }
                     case FetchAttr.BodySection b -> {
-                        flagsOnly = false;
                         blob = true;
                         structure |= b.section().part().length > 0 || b.section().kind() != FetchAttr.Section.Kind.ALL;
                         seen |= !b.peek();
                     }
                     case FetchAttr.Binary b -> {
-                        flagsOnly = false;
                         blob = true;
                         structure |= b.part().length > 0;
                         seen |= !b.peek();
                     }
                     case FetchAttr.BinarySize b -> {
-                        flagsOnly = false;
                         blob = true;
                         structure = true;
                     }
@@ -90,41 +87,47 @@ final class FetchCommand {
             }
             boolean uid = c.uid() || c.attrs().contains(FetchAttr.Simple.UID);
             boolean modSeq = condstore && (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ));
-            return new Plan(structure, blob, seen && !readOnly, uid, modSeq, flagsOnly);
+            return new Plan(structure, blob, seen && !readOnly, uid, modSeq, c.attrs().contains(FetchAttr.Simple.FLAGS));
         }
     }
 
     /**
-     * One message of a page: its flags (updated if \Seen was set), its metadata unless the plan is
-     * flags-only (then {@code meta} is null), and its structure when needed.
+     * One message of a page: its flags (updated if \Seen was set), INTERNALDATE and size, and, when
+     * the plan reads the message itself, its blob and structure (else {@code blob} is null).
      */
     private static final class Item {
         final long uid;
         long modSeq;
         Flags flags;
-        MessageMeta meta;
+        final long internalDate;
+        final long size;
+        final BlobId blob;
         MessageStructure structure;
         boolean flagsChanged;
 
         Item(MessageMeta meta, MessageStructure structure) {
-            this(meta.uid(), meta.modSeq(), meta.flags());
-            this.meta = meta;
+            this(meta.uid(), meta.modSeq(), meta.flags(), meta.internalDate().toEpochMilli(), meta.size(), meta.blob());
             this.structure = structure;
         }
 
-        Item(long uid, long modSeq, Flags flags) {
+        Item(long uid, long modSeq, Flags flags, long internalDate, long size, BlobId blob) {
             this.uid = uid;
             this.modSeq = modSeq;
             this.flags = flags;
+            this.internalDate = internalDate;
+            this.size = size;
+            this.blob = blob;
         }
 
         void changed(MessageMeta m) {
-            meta = m;
             modSeq = m.modSeq();
             flags = m.flags();
             flagsChanged = true;
         }
     }
+
+    /** A page as read: the messages of the view in it, how many the read returned and the last UID. */
+    private record Batch(List<Item> items, int read, long lastUid) {}
 
     /** The transfer encoding of a BINARY part is unknown: the command fails with [UNKNOWN-CTE]. */
     private static final class UnknownCte extends RuntimeException {
@@ -141,22 +144,26 @@ final class FetchCommand {
         if (r.error() != null) return Done.bad(r.error());
         if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
         Plan plan = Plan.of(c, s.condstore, view.readOnly);
-        int pageSize = plan.needsStructure || plan.needsBlob ? HEAVY_PAGE : LIGHT_PAGE;
+        boolean light = !plan.needsStructure && !plan.needsBlob; // all in the mailbox's index
+        int pageSize = light ? LIGHT_PAGE : HEAVY_PAGE;
+        // sized to the request: most FETCHes name a message or a few, and a page is five arrays
+        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(pageSize, r.uids().size()))) : null;
         long found = 0;
         try {
             for (int i = 0; i < r.uids().rangeCount(); i++) {
                 long from = r.uids().low(i), to = r.uids().high(i);
                 while (from <= to) {
-                    List<Item> page = plan.flagsOnly ? readFlags(s, view, from, to, pageSize)
+                    Batch batch = light ? readIndex(view, from, to, indexPage)
                             : readPage(s, view, from, to, pageSize, plan.needsStructure);
+                    List<Item> page = batch.items();
                     found += page.size();
                     if (plan.setsSeen) markSeen(s, view, page);
                     for (Item item : page) {
                         if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
                         if (!write(s, view, c, plan, item) && !c.uid()) found--;
                     }
-                    if (page.size() < pageSize) break;
-                    from = page.get(page.size() - 1).uid + 1;
+                    if (batch.read() < (light ? indexPage.capacity() : pageSize)) break;
+                    from = batch.lastUid() + 1;
                 }
             }
         } catch (UnknownCte e) {
@@ -178,22 +185,29 @@ final class FetchCommand {
         if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
     }
 
-    private static List<Item> readFlags(ImapSession s, SelectedMailbox view, long from, long to, int limit) {
-        return s.service.store.read(s.account().id(), tx -> {
-            List<Item> out = new ArrayList<>();
-            for (FlagState f : tx.flagStates(view.id, from, to, limit)) {
-                if (view.uids.contains(f.uid())) out.add(new Item(f.uid(), f.modSeq(), f.flags()));
+    /** UID, FLAGS, MODSEQ, INTERNALDATE and RFC822.SIZE: from the mailbox's index, in memory. */
+    private static Batch readIndex(SelectedMailbox view, long from, long to, MailboxIndex.Page page) {
+        view.index.read(from, to, page);
+        List<Item> out = new ArrayList<>(page.count);
+        for (int i = 0; i < page.count; i++) {
+            long uid = page.uids[i];
+            if (view.uids.contains(uid)) {
+                out.add(new Item(uid, page.modSeqs[i], page.flags[i], page.internalDates[i], page.sizes[i], null));
             }
-            return out;
-        });
+        }
+        return new Batch(out, page.count, page.count == 0 ? to : page.uids[page.count - 1]);
     }
 
-    private static List<Item> readPage(ImapSession s, SelectedMailbox view, long from, long to, int limit,
-                                       boolean structures) throws IOException {
+    private static Batch readPage(ImapSession s, SelectedMailbox view, long from, long to, int limit,
+                                  boolean structures) throws IOException {
+        int[] read = {0};
+        long[] last = {to};
         List<Item> page = s.service.store.read(s.account().id(), tx -> {
             List<Item> out = new ArrayList<>();
             java.util.Map<Long, byte[]> stored = structures ? tx.structures(view.id, from, to, limit) : java.util.Map.of();
             for (MessageMeta m : tx.messages(view.id, from, to, limit)) {
+                read[0]++;
+                last[0] = m.uid();
                 if (!view.uids.contains(m.uid())) continue;
                 out.add(new Item(m, structures ? Structures.decode(stored.get(m.uid())) : null));
             }
@@ -204,13 +218,13 @@ final class FetchCommand {
             for (Item item : page) {
                 if (item.structure != null) continue;
                 try {
-                    item.structure = Structures.parse(blobs, item.meta.blob());
+                    item.structure = Structures.parse(blobs, item.blob);
                 } catch (IOException e) {
                     item.structure = null; // blob gone: the message is skipped when written
                 }
             }
         }
-        return page;
+        return new Batch(page, read[0], last[0]);
     }
 
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
@@ -235,14 +249,13 @@ final class FetchCommand {
     /** Writes one FETCH response; false when the message's bytes are gone (skipped). */
     private static boolean write(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, Item item)
             throws IOException {
-        MessageMeta m = item.meta; // null for a flags-only plan, which reads nothing else
         int msn = view.uids.msnOf(item.uid);
         if (msn == 0) return false;
         if (plan.needsStructure && item.structure == null) return false;
         SeekableByteChannel blob = null;
         if (plan.needsBlob) {
             try {
-                blob = s.service.store.blobs().openChannel(m.blob());
+                blob = s.service.store.blobs().openChannel(item.blob);
             } catch (IOException e) {
                 return false; // expunged elsewhere and its file already deleted (RFC 2180 §4.1)
             }
@@ -253,7 +266,7 @@ final class FetchCommand {
             for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
             // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
-            if (item.flagsChanged || c.attrs().contains(FetchAttr.Simple.FLAGS)) view.announceKeywords(s, item.flags);
+            if (plan.flags || item.flagsChanged) view.announceKeywords(s, item.flags);
             s.out.star().number(msn).atom("FETCH").open();
             if (plan.uid) s.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
@@ -269,8 +282,9 @@ final class FetchCommand {
                                 }
                                 flagsWritten = true;
                             }
-                            case INTERNALDATE -> s.out.atom("INTERNALDATE").string(INTERNALDATE.format(m.internalDate()));
-                            case RFC822_SIZE -> s.out.atom("RFC822.SIZE").number(m.size());
+                            case INTERNALDATE -> s.out.atom("INTERNALDATE")
+                                    .string(INTERNALDATE.format(Instant.ofEpochMilli(item.internalDate)));
+                            case RFC822_SIZE -> s.out.atom("RFC822.SIZE").number(item.size);
                             case ENVELOPE -> s.out.atom("ENVELOPE").node(item.structure.envelope());
                             case BODY -> s.out.atom("BODY").node(item.structure.bodyStructure(false));
                             case BODYSTRUCTURE -> s.out.atom("BODYSTRUCTURE").node(item.structure.bodyStructure(true));
@@ -311,20 +325,19 @@ final class FetchCommand {
 
     /** Works out an item's data ahead of writing: a Content, a size (BINARY.SIZE), or null for the rest. */
     private static Object body(FetchAttr a, Item item, SeekableByteChannel blob) throws IOException {
-        MessageMeta m = item.meta;
         return switch (a) {
             case FetchAttr.Simple simple -> switch (simple) {
-                case RFC822 -> new BodySections.Content.Range(0, m.size());
+                case RFC822 -> new BodySections.Content.Range(0, item.size);
                 case RFC822_HEADER -> BodySections.of(new FetchAttr.Section(new int[0], FetchAttr.Section.Kind.HEADER, List.of()),
-                        item.structure, m.size(), blob);
+                        item.structure, item.size, blob);
                 case RFC822_TEXT -> BodySections.of(new FetchAttr.Section(new int[0], FetchAttr.Section.Kind.TEXT, List.of()),
-                        item.structure, m.size(), blob);
+                        item.structure, item.size, blob);
                 default -> null;
             };
             case FetchAttr.BodySection b -> BodySections.partial(b.section().part().length == 0
                     && b.section().kind() == FetchAttr.Section.Kind.ALL
-                    ? new BodySections.Content.Range(0, m.size())
-                    : BodySections.of(b.section(), item.structure, m.size(), blob), b.partial());
+                    ? new BodySections.Content.Range(0, item.size)
+                    : BodySections.of(b.section(), item.structure, item.size, blob), b.partial());
             case FetchAttr.Binary b -> BodySections.partial(binary(b.part(), item, blob), b.partial());
             case FetchAttr.BinarySize b -> switch (binary(b.part(), item, blob)) {
                 case BodySections.Content.Bytes bytes -> (long) bytes.data().length;
@@ -336,8 +349,8 @@ final class FetchCommand {
     }
 
     private static BodySections.Content binary(int[] part, Item item, SeekableByteChannel blob) throws IOException {
-        if (part.length == 0) return new BodySections.Content.Range(0, item.meta.size());
-        Optional<BodySections.Content> c = BodySections.binary(part, item.structure, item.meta.size(), blob);
+        if (part.length == 0) return new BodySections.Content.Range(0, item.size);
+        Optional<BodySections.Content> c = BodySections.binary(part, item.structure, item.size, blob);
         if (c.isEmpty()) throw new UnknownCte();
         return c.get();
     }

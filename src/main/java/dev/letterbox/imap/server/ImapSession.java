@@ -56,6 +56,8 @@ final class ImapSession implements ImapReader.Session {
     private ChangeBus.Subscription subscription;
     /** The selected mailbox id for the store listener (0 = none); read without the lock. */
     private volatile long watchedMailbox;
+    /** The view that holds a mailbox index, until deselected or the session ends; under the lock. */
+    private SelectedMailbox heldView;
     /** The selected mailbox changed since the view was last brought up to date. */
     volatile boolean dirty;
     private final AtomicBoolean pushScheduled = new AtomicBoolean();
@@ -108,6 +110,12 @@ final class ImapSession implements ImapReader.Session {
         } finally {
             idleTag = null;
             if (subscription != null) subscription.close();
+            lock.lock();
+            try {
+                closeView();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -363,15 +371,25 @@ final class ImapSession implements ImapReader.Session {
     }
 
     void select(SelectedMailbox mailbox) {
+        closeView();
         state = new SessionState.Selected(account(), mailbox);
+        heldView = mailbox;
         watchedMailbox = mailbox.id;
         dirty = false;
     }
 
     void deselect() {
+        closeView();
         state = new SessionState.Authenticated(account());
         watchedMailbox = 0;
         dirty = false;
+    }
+
+    /** Lets go of the last selected mailbox's shared index (also once the session has logged out). */
+    private void closeView() {
+        if (heldView == null) return;
+        heldView.close();
+        heldView = null;
     }
 
     /** Runs on the store's publishing thread: only records and signals. */

@@ -25,11 +25,11 @@ final class SearchCommands {
         // MODSEQ of all matches, of the first (lowest UID, so lowest number) and of the last one
         long[] highest = {0}, first = {0}, last = {0};
         long[] count = {0};
-        new SearchEvaluator(s, view, c.key()).run(m -> {
-            found.add(m.uid());
-            highest[0] = Math.max(highest[0], m.modSeq());
-            if (count[0] == 0) first[0] = m.modSeq();
-            last[0] = m.modSeq();
+        new SearchEvaluator(s, view, c.key()).run((uid, messageModSeq) -> {
+            found.add(uid);
+            highest[0] = Math.max(highest[0], messageModSeq);
+            if (count[0] == 0) first[0] = messageModSeq;
+            last[0] = messageModSeq;
             count[0]++;
         });
         Ranges uids = found.build();
@@ -95,7 +95,7 @@ final class SearchCommands {
     /** Collects the matching messages with their structures (parsed if not stored). */
     static List<Sortable> collect(ImapSession s, SelectedMailbox view, SearchKey key) throws IOException {
         List<MessageMeta> metas = new ArrayList<>();
-        new SearchEvaluator(s, view, key).run(metas::add);
+        new SearchEvaluator(s, view, key).runOnStore(metas::add);
         List<Sortable> out = new ArrayList<>(metas.size());
         int page = 200;
         for (int i = 0; i < metas.size(); i += page) {

@@ -8,6 +8,7 @@ import dev.letterbox.message.MessageStructure;
 import dev.letterbox.message.UnicodeCasemap;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Flags;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,9 @@ import java.util.regex.Pattern;
  */
 final class SearchEvaluator {
     private static final int PAGE = 500;
+    /** Messages copied from the index per call (under its lock, so not too many at once). */
+    private static final int INDEX_PAGE = 4096;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final Pattern DATE = Pattern.compile("(\\d{1,2})\\s+([A-Za-z]{3})[A-Za-z]*\\.?\\s+(\\d{2,4})");
 
@@ -41,18 +45,31 @@ final class SearchEvaluator {
     private final java.util.Map<SequenceSet, Ranges> resolvedMsns = new java.util.HashMap<>();
     private final java.util.Map<SequenceSet, Ranges> resolvedUids = new java.util.HashMap<>();
 
-    /** One message being tested; the structure and blob are loaded only when a key needs them. */
+    /**
+     * One message being tested; the structure and blob are loaded only when a key needs them. From the
+     * index, one candidate is refilled for each message ({@code meta} is then null: no key reads it).
+     */
     private final class Candidate {
-        final MessageMeta meta;
-        final int msn;
+        long uid, modSeq, internalDate, size;
+        Flags flags;
+        MessageMeta meta;
+        int msn;
         MessageStructure structure;
         boolean structureLoaded;
 
         Candidate(MessageMeta meta, int msn, MessageStructure structure) {
             this.meta = meta;
+            this.uid = meta.uid();
+            this.modSeq = meta.modSeq();
+            this.flags = meta.flags();
+            this.internalDate = meta.internalDate().toEpochMilli();
+            this.size = meta.size();
             this.msn = msn;
             this.structure = structure;
             this.structureLoaded = structure != null;
+        }
+
+        Candidate() {
         }
 
         MessageStructure structure() throws IOException {
@@ -74,8 +91,48 @@ final class SearchEvaluator {
     /** One page read: the candidates still in the running and the last UID looked at (0: none left). */
     private record Page(List<Candidate> candidates, long lastUid) {}
 
-    /** Calls {@code match} for every matching message, ascending by UID. */
-    void run(Consumer<MessageMeta> match) {
+    /** Receives a matching message. */
+    @FunctionalInterface
+    interface Match {
+        void found(long uid, long modSeq);
+    }
+
+    /**
+     * Calls {@code match} for every matching message, ascending by UID. Keys on flags, sizes, dates
+     * and numbers alone are answered from the mailbox's index in memory; others read the store.
+     */
+    void run(Match match) {
+        if (needsContent) {
+            runOnStore(m -> match.found(m.uid(), m.modSeq()));
+            return;
+        }
+        MailboxIndex.Page page = new MailboxIndex.Page((int) Math.min(INDEX_PAGE, Math.max(1, view.uids.size())));
+        Candidate c = new Candidate();
+        long max = view.uids.maxUid();
+        long from = 1;
+        while (from <= max) {
+            view.index.read(from, max, page);
+            for (int i = 0; i < page.count; i++) {
+                c.uid = page.uids[i];
+                c.msn = view.uids.msnOf(c.uid);
+                if (c.msn == 0) continue;
+                c.modSeq = page.modSeqs[i];
+                c.flags = page.flags[i];
+                c.internalDate = page.internalDates[i];
+                c.size = page.sizes[i];
+                try {
+                    if (matches(key, c)) match.found(c.uid, c.modSeq);
+                } catch (IOException e) {
+                    throw new IllegalStateException("a metadata key read a message", e); // cannot happen
+                }
+            }
+            if (page.count < page.capacity()) break;
+            from = page.uids[page.count - 1] + 1;
+        }
+    }
+
+    /** Calls {@code match} for every matching message, ascending by UID, read from the store. */
+    void runOnStore(Consumer<MessageMeta> match) {
         long max = view.uids.maxUid();
         long from = 1;
         while (from <= max) {
@@ -146,8 +203,7 @@ final class SearchEvaluator {
     }
 
     private boolean matches(SearchKey k, Candidate c) throws IOException {
-        MessageMeta m = c.meta;
-        Flags f = m.flags();
+        Flags f = c.flags;
         return switch (k) {
             case SearchKey.Simple simple -> switch (simple) {
                 case ALL -> true;
@@ -161,18 +217,19 @@ final class SearchEvaluator {
                 case UNDRAFT -> !f.has(Flags.DRAFT);
                 case UNFLAGGED -> !f.has(Flags.FLAGGED);
                 case UNSEEN -> !f.has(Flags.SEEN);
-                case RECENT -> view.isRecent(m.uid());
-                case NEW -> view.isRecent(m.uid()) && !f.has(Flags.SEEN);
-                case OLD -> !view.isRecent(m.uid());
+                case RECENT -> view.isRecent(c.uid);
+                case NEW -> view.isRecent(c.uid) && !f.has(Flags.SEEN);
+                case OLD -> !view.isRecent(c.uid);
             };
             case SearchKey.Keyword kw -> f.hasKeyword(kw.keyword()) == kw.present();
-            case SearchKey.Size size -> size.larger() ? m.size() > size.octets() : m.size() < size.octets();
-            case SearchKey.ModSeq ms -> m.modSeq() >= ms.modSeq();
-            case SearchKey.Uid u -> uidSet(u.set()).contains(m.uid());
+            case SearchKey.Size size -> size.larger() ? c.size > size.octets() : c.size < size.octets();
+            case SearchKey.ModSeq ms -> c.modSeq >= ms.modSeq();
+            case SearchKey.Uid u -> uidSet(u.set()).contains(c.uid);
             case SearchKey.Sequence q -> q.set().isSaved()
-                    ? view.savedSearch != null && view.savedSearch.contains(m.uid())
+                    ? view.savedSearch != null && view.savedSearch.contains(c.uid)
                     : resolvedMsns.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
-            case SearchKey.Date d -> compare(d, d.sent() ? sentDate(c) : m.internalDate().atZone(ZoneOffset.UTC).toLocalDate());
+            case SearchKey.Date d -> d.sent() ? compare(d, sentDate(c))
+                    : compareDay(d, Math.floorDiv(c.internalDate, MILLIS_PER_DAY));
             case SearchKey.Not n -> !matches(n.key(), c);
             case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
             case SearchKey.And a -> {
@@ -182,12 +239,12 @@ final class SearchEvaluator {
             }
             case SearchKey.Header h -> header(c, h.field(), h.value());
             case SearchKey.Body b -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(m.blob())) {
+                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.bodyContains(ch, c.structure(), b.value());
                 }
             }
             case SearchKey.Text t -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(m.blob())) {
+                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.textContains(ch, c.structure(), t.value());
                 }
             }
@@ -225,11 +282,16 @@ final class SearchEvaluator {
     }
 
     private static boolean compare(SearchKey.Date d, LocalDate date) {
-        if (date == null) return false;
+        return date != null && compareDay(d, date.toEpochDay());
+    }
+
+    /** BEFORE/ON/SINCE on a day counted from 1970-01-01 (INTERNALDATE's day in UTC, as FETCH shows it). */
+    private static boolean compareDay(SearchKey.Date d, long epochDay) {
+        long day = d.date().toEpochDay();
         return switch (d.comparison()) {
-            case BEFORE -> date.isBefore(d.date());
-            case ON -> date.isEqual(d.date());
-            case SINCE -> !date.isBefore(d.date());
+            case BEFORE -> epochDay < day;
+            case ON -> epochDay == day;
+            case SINCE -> epochDay >= day;
         };
     }
 

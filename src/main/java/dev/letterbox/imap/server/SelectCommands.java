@@ -8,7 +8,7 @@ import dev.letterbox.imap.Status;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
-import dev.letterbox.store.MailboxStatus;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.StoreException;
 import java.io.IOException;
@@ -35,26 +35,34 @@ final class SelectCommands {
         if (c.condstore()) s.condstore = true;
         String name = MailboxNames.normalize(c.mailbox());
         long account = s.account().id();
-        record Opened(Mailbox mailbox, MailboxStatus status, long[] uids, long firstUnseen, List<String> keywords,
-                      long recentMark) {}
-        Opened o = s.service.store.read(account, tx -> {
-            Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
-                    "Mailbox does not exist"));
-            return new Opened(m, tx.status(m.id()), tx.uids(m.id()), tx.firstUnseenUid(m.id()), tx.keywordsInUse(m.id()),
-                    tx.recentMark(m.id()));
+        record Found(Mailbox mailbox, long recentMark) {}
+        Found found = s.service.store.read(account, tx -> {
+            Mailbox m = tx.mailbox(name).orElseThrow(SelectCommands::nonexistent);
+            return new Found(m, tx.recentMark(m.id()));
         });
-        Mailbox m = o.mailbox();
-        UidMap uids = UidMap.of(o.uids());
+        // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
+        MailboxIndex index = s.service.store.openIndex(account, found.mailbox().id());
+        UidMap uids = new UidMap();
+        MailboxIndex.Summary o;
+        try {
+            o = index.summary(uids::appendRun);
+            if (o.gone() || o.uidValidity() != found.mailbox().uidValidity()) throw nonexistent(); // deleted meanwhile
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+        uids.trim();
+        Mailbox m = found.mailbox();
         Ranges recent = Ranges.EMPTY;
-        if (!s.rev2 && uids.size() > 0 && o.recentMark() < m.uidNext()) {
+        if (!s.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
             // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
-            long mark = c.readOnly() ? o.recentMark() : claimRecent(s, m.id(), m.uidNext());
-            if (mark < m.uidNext()) {
+            long mark = c.readOnly() ? found.recentMark() : claimRecent(s, m.id(), o.uidNext());
+            if (mark < o.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
             }
         }
-        SelectedMailbox view = new SelectedMailbox(m.id(), m.uidValidity(), c.readOnly(), uids, recent,
-                m.highestModSeq(), o.keywords());
+        SelectedMailbox view = new SelectedMailbox(m.id(), o.uidValidity(), c.readOnly(), uids, recent,
+                o.highestModSeq(), o.keywords(), index);
         s.select(view);
 
         view.writeFlagsResponse(s);
@@ -68,18 +76,18 @@ final class SelectCommands {
         s.out.numbered(uids.size(), "EXISTS");
         if (!s.rev2) {
             s.out.numbered(view.recentCount(), "RECENT");
-            if (o.firstUnseen() > 0) {
-                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(o.firstUnseen())), "First unseen");
+            if (o.firstUnseenUid() > 0) {
+                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(o.firstUnseenUid())), "First unseen");
             }
         }
-        s.out.untagged(Status.OK, ResponseCode.uidValidity(m.uidValidity()), "UIDs valid");
-        s.out.untagged(Status.OK, ResponseCode.uidNext(m.uidNext()), "Predicted next UID");
-        s.out.untagged(Status.OK, ResponseCode.highestModSeq(m.highestModSeq()), "Highest");
+        s.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
+        s.out.untagged(Status.OK, ResponseCode.uidNext(o.uidNext()), "Predicted next UID");
+        s.out.untagged(Status.OK, ResponseCode.highestModSeq(o.highestModSeq()), "Highest");
         if (s.rev2) {
             // RFC 9051 §6.3.2: the mailbox's name as the server knows it
             s.out.star().atom("LIST").open().close().string("/").mailbox(m.name()).end();
         }
-        if (c.qresync().isPresent() && c.qresync().get().uidValidity() == m.uidValidity()) {
+        if (c.qresync().isPresent() && c.qresync().get().uidValidity() == o.uidValidity()) {
             resync(s, view, c.qresync().get());
         }
         return Done.ok(c.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
@@ -123,7 +131,7 @@ final class SelectCommands {
             for (MessageMeta m : page) {
                 int msn = view.uids.msnOf(m.uid());
                 if (msn == 0 || (known != null && !known.contains(m.uid()))) continue;
-                view.flagsResponse(s, msn, m);
+                view.flagsResponse(s, msn, m.uid(), m.modSeq(), m.flags());
             }
             if (page.size() < PAGE) return;
             after = page.get(page.size() - 1).uid();
@@ -142,7 +150,7 @@ final class SelectCommands {
     static Done close(ImapSession s) {
         SelectedMailbox view = s.selected();
         if (!view.readOnly) {
-            long[] deleted = deletedUids(s, view);
+            long[] deleted = deletedUids(view);
             if (deleted.length > 0) s.service.store.write(s.account().id(), tx -> tx.expunge(view.id, deleted));
         }
         s.deselect();
@@ -155,9 +163,13 @@ final class SelectCommands {
         return Done.ok("UNSELECT completed");
     }
 
-    /** The UIDs in the view with \Deleted: the store returns just those UIDs, not every message row. */
-    static long[] deletedUids(ImapSession s, SelectedMailbox view) {
-        long[] flagged = s.service.store.read(s.account().id(), tx -> tx.uidsWithFlag(view.id, Flags.DELETED));
+    /** The UIDs in the view with \Deleted, from the mailbox's index. */
+    static long[] deletedUids(SelectedMailbox view) {
+        long[] flagged = view.index.uidsWithFlag(Flags.DELETED);
         return java.util.Arrays.stream(flagged).filter(view.uids::contains).toArray();
+    }
+
+    private static MailboxException nonexistent() {
+        return new MailboxException(MailboxException.Reason.NONEXISTENT, "Mailbox does not exist");
     }
 }

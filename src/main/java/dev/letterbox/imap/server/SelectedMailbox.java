@@ -3,14 +3,10 @@ package dev.letterbox.imap.server;
 import dev.letterbox.imap.Ranges;
 import dev.letterbox.store.FlagState;
 import dev.letterbox.store.Flags;
-import dev.letterbox.store.MailStore;
-import dev.letterbox.store.Mailbox;
-import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.MailboxIndex;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -24,9 +20,6 @@ import java.util.TreeSet;
  * readable. All access is under the session's lock.
  */
 final class SelectedMailbox {
-    /** Messages read per store transaction while bringing the view up to date. */
-    private static final int PAGE = 1000;
-
     final long id;
     final long uidValidity;
     final boolean readOnly;
@@ -42,16 +35,24 @@ final class SelectedMailbox {
     private List<String> keywords;
     /** RFC 5182 SEARCHRES: the UIDs saved by SEARCH RETURN (SAVE), or null when none was saved. */
     Ranges savedSearch;
+    /** The mailbox's shared index on this node, held while the mailbox is selected (see {@link #close}). */
+    final MailboxIndex index;
 
     SelectedMailbox(long id, long uidValidity, boolean readOnly, UidMap uids, Ranges recent, long knownModSeq,
-                    List<String> keywords) {
+                    List<String> keywords, MailboxIndex index) {
         this.id = id;
+        this.index = index;
         this.uidValidity = uidValidity;
         this.readOnly = readOnly;
         this.uids = uids;
         this.recent = recent;
         this.knownModSeq = knownModSeq;
         this.keywords = List.copyOf(keywords);
+    }
+
+    /** Lets go of the shared index (the mailbox is no longer selected). */
+    void close() {
+        index.close();
     }
 
     /** Every change up to this MODSEQ has been reported to the client (or waits in this view). */
@@ -88,17 +89,6 @@ final class SelectedMailbox {
         ownModSeqs[ownModSeqs.length - 1] = modSeq;
     }
 
-    /**
-     * True when every MODSEQ after {@code since} up to {@code highest} came from this session's own
-     * writes (a mailbox hands out MODSEQs one after the other): nothing to look up or report, which
-     * spares the queries a sync would make after each STORE.
-     */
-    private boolean onlyOwnChanges(long since, long highest) {
-        if (highest - since > ownModSeqs.length) return false;
-        for (long m = since + 1; m <= highest; m++) if (!isOwn(m)) return false;
-        return true;
-    }
-
     private boolean isOwn(long modSeq) {
         for (long m : ownModSeqs) if (m == modSeq) return true;
         return false;
@@ -111,53 +101,38 @@ final class SelectedMailbox {
     }
 
     /**
-     * Reads what changed since {@link #knownModSeq} and reports it: EXPUNGE/VANISHED (only when
-     * {@code expunges}), then EXISTS (and RECENT), then FETCH for flags other sessions changed.
-     * Returns false when the mailbox no longer exists (or was recreated).
+     * Brings the view up to date from the mailbox's shared index (in memory: no store read unless new
+     * messages need a \Recent claim) and reports it: EXPUNGE/VANISHED (only when {@code expunges}),
+     * then EXISTS (and RECENT), then FETCH for flags other sessions changed. Returns false when the
+     * mailbox no longer exists (or was recreated).
      */
     boolean sync(ImapSession s, boolean expunges) throws IOException {
-        MailStore store = s.service.store;
-        long account = s.account().id();
         long oldMax = uids.maxUid();
         long since = knownModSeq;
-        record Snapshot(Mailbox mailbox, long[] expunged, long[] added, long recentMark, boolean foreign) {}
-        Snapshot snap = store.read(account, tx -> {
-            Optional<Mailbox> mb = tx.mailbox(id);
-            if (mb.isEmpty() || mb.get().uidValidity() != uidValidity) return null;
-            if (onlyOwnChanges(since, mb.get().highestModSeq())) {
-                return new Snapshot(mb.get(), new long[0], new long[0], 0, false);
-            }
-            long[] expunged = tx.expungedSince(id, since);
-            List<Long> added = new ArrayList<>();
-            long from = oldMax + 1;
-            while (true) {
-                List<FlagState> page = tx.flagStates(id, from, Long.MAX_VALUE, PAGE);
-                for (FlagState m : page) added.add(m.uid());
-                if (page.size() < PAGE) break;
-                from = page.get(page.size() - 1).uid() + 1;
-            }
-            return new Snapshot(mb.get(), expunged, added.stream().mapToLong(Long::longValue).toArray(),
-                    added.isEmpty() ? 0 : tx.recentMark(id), true);
-        });
-        if (snap == null) return false;
-
-        if (snap.expunged.length > 0) {
-            pendingExpunges = pendingExpunges.union(uids.intersect(Ranges.of(snap.expunged)));
-        }
+        MailboxIndex.Changes changes = index.changesSince(since, oldMax);
+        if (changes.gone()) return false;
+        Ranges expunged = changes.expunged() != null ? uids.intersect(Ranges.of(changes.expunged()))
+                : uids.all().minus(Ranges.of(changes.uidsNow())); // further back than the index remembers
+        if (!expunged.isEmpty()) pendingExpunges = pendingExpunges.union(expunged);
         if (expunges && !pendingExpunges.isEmpty()) {
             reportExpunges(s, pendingExpunges);
             uids.removeAll(pendingExpunges);
             pendingExpunges = Ranges.EMPTY;
         }
-        if (snap.added.length > 0) {
-            for (long uid : snap.added) uids.append(uid);
+        long[] added = changes.added();
+        if (added.length > 0) {
+            for (long uid : added) uids.append(uid);
             uids.trim();
-            claimRecent(s, snap.added, snap.recentMark);
+            claimRecent(s, added);
             s.out.numbered(uids.size(), "EXISTS");
             if (!s.rev2) s.out.numbered(recentCount(), "RECENT");
         }
-        if (snap.foreign) reportFlagChanges(s, since, oldMax);
-        knownModSeq = Math.max(knownModSeq, snap.mailbox.highestModSeq());
+        for (FlagState m : changes.changed()) {
+            if (isOwn(m.modSeq())) continue; // this session answered its own change already
+            int msn = uids.msnOf(m.uid());
+            if (msn > 0) flagsResponse(s, msn, m.uid(), m.modSeq(), m.flags());
+        }
+        knownModSeq = Math.max(knownModSeq, changes.highestModSeq());
         ownModSeqs = new long[0];
         return true;
     }
@@ -181,9 +156,10 @@ final class SelectedMailbox {
      * those this session claims in the store (see {@link SelectCommands#claimRecent}). When the
      * mark as read with them is already past them, another session has them and nothing is written.
      */
-    private void claimRecent(ImapSession s, long[] added, long storedMark) {
+    private void claimRecent(ImapSession s, long[] added) {
         if (readOnly || s.rev2 || added.length == 0) return;
         long upTo = added[added.length - 1] + 1;
+        long storedMark = s.service.store.read(s.account().id(), tx -> tx.recentMark(id));
         if (storedMark >= upTo) return;
         long mark = SelectCommands.claimRecent(s, id, upTo);
         Ranges.Builder b = new Ranges.Builder();
@@ -196,29 +172,15 @@ final class SelectedMailbox {
         recent = b.build();
     }
 
-    /** FETCH (UID FLAGS [MODSEQ]) for messages whose flags another session changed. */
-    private void reportFlagChanges(ImapSession s, long since, long oldMax) throws IOException {
-        long after = 0;
-        while (true) {
-            long from = after;
-            List<MessageMeta> page = s.service.store.read(s.account().id(), tx -> tx.changedSince(id, since, from, PAGE));
-            for (MessageMeta m : page) {
-                if (m.uid() > oldMax || isOwn(m.modSeq())) continue; // new ones were announced by EXISTS
-                int msn = uids.msnOf(m.uid());
-                if (msn == 0) continue;
-                announceKeywords(s, m.flags());
-                flagsResponse(s, msn, m);
-            }
-            if (page.size() < PAGE) return;
-            after = page.get(page.size() - 1).uid();
-        }
-    }
-
-    /** An untagged FETCH with a message's flags, as after a flag change (RFC 3501 §7.4.2, RFC 7162 §3.1.4). */
-    void flagsResponse(ImapSession s, int msn, MessageMeta m) throws IOException {
-        s.out.star().number(msn).atom("FETCH").open().atom("UID").number(m.uid()).atom("FLAGS");
-        writeFlags(s, m.uid(), m.flags());
-        if (s.condstore) s.out.atom("MODSEQ").open().number(m.modSeq()).close();
+    /**
+     * An untagged FETCH with a message's flags, as after a flag change (RFC 3501 §7.4.2, RFC 7162
+     * §3.1.4), preceded by FLAGS when it carries a keyword the client was not told of.
+     */
+    void flagsResponse(ImapSession s, int msn, long uid, long modSeq, Flags flags) throws IOException {
+        announceKeywords(s, flags);
+        s.out.star().number(msn).atom("FETCH").open().atom("UID").number(uid).atom("FLAGS");
+        writeFlags(s, uid, flags);
+        if (s.condstore) s.out.atom("MODSEQ").open().number(modSeq).close();
         s.out.close().end();
     }
 
@@ -230,7 +192,10 @@ final class SelectedMailbox {
         s.out.close();
     }
 
-    /** RFC 3501 §7.2.6: a keyword the client was not told about yet means a new FLAGS response. */
+    /**
+     * RFC 3501 §7.2.6: a keyword the client was not told about yet means a new FLAGS response, which
+     * must come before the FETCH response that carries the keyword starts.
+     */
     void announceKeywords(ImapSession s, Flags flags) throws IOException {
         if (flags.keywords().isEmpty()) return;
         TreeSet<String> all = null;

@@ -6,11 +6,11 @@ import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.SequenceSet;
 import dev.letterbox.imap.Status;
 import dev.letterbox.store.CopyResult;
-import dev.letterbox.store.FlagState;
 import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
 import java.util.List;
@@ -68,24 +68,24 @@ final class StoreCommands {
         return Done.ok("STORE completed");
     }
 
-    /** FETCH (FLAGS) for every message of the set still there, as the store left it. */
+    /**
+     * FETCH (FLAGS) for every message of the set still there, as the write left it: the mailbox's
+     * index has the write by the time it returned.
+     */
     private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
+        MailboxIndex.Page page = new MailboxIndex.Page((int) Math.max(1, Math.min(PAGE, uids.size()))); // sized to the request
         for (int i = 0; i < uids.rangeCount(); i++) {
             long from = uids.low(i), to = uids.high(i);
             while (from <= to) {
-                long f = from;
-                List<FlagState> page = s.service.store.read(s.account().id(), tx -> tx.flagStates(view.id, f, to, PAGE));
-                for (FlagState m : page) {
-                    int msn = view.uids.msnOf(m.uid());
-                    if (msn == 0 || refused.contains(m.uid())) continue;
-                    view.announceKeywords(s, m.flags()); // one another session set, not told here yet
-                    s.out.star().number(msn).atom("FETCH").open().atom("UID").number(m.uid()).atom("FLAGS");
-                    view.writeFlags(s, m.uid(), m.flags());
-                    if (s.condstore) s.out.atom("MODSEQ").open().number(m.modSeq()).close();
-                    s.out.close().end();
+                view.index.read(from, to, page);
+                for (int k = 0; k < page.count; k++) {
+                    long uid = page.uids[k];
+                    int msn = view.uids.msnOf(uid);
+                    if (msn == 0 || refused.contains(uid)) continue;
+                    view.flagsResponse(s, msn, uid, page.modSeqs[k], page.flags[k]);
                 }
-                if (page.size() < PAGE) break;
-                from = page.get(page.size() - 1).uid() + 1;
+                if (page.count < page.capacity()) break;
+                from = page.uids[page.count - 1] + 1;
             }
         }
     }
@@ -159,7 +159,7 @@ final class StoreCommands {
     static Done expunge(ImapSession s, ImapCommand.Expunge c) throws IOException {
         SelectedMailbox view = s.selected();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
-        long[] deleted = SelectCommands.deletedUids(s, view);
+        long[] deleted = SelectCommands.deletedUids(view);
         if (c.uids().isPresent()) {
             MessageSets.Resolved r = MessageSets.resolve(view, true, c.uids().get());
             Ranges within = r.uids();

@@ -167,7 +167,8 @@ final class UidMap {
         this.size = rebuilt.size;
     }
 
-    private void appendRun(long from, long to) {
+    /** Adds the run {@code from..to}, above every UID already here. */
+    void appendRun(long from, long to) {
         if (runs > 0 && uint(starts[runs - 1]) + lengths[runs - 1] == from) {
             lengths[runs - 1] += (int) (to - from + 1);
         } else {

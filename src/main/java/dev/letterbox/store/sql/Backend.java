@@ -15,8 +15,11 @@ interface Backend {
 
     SessionSource readers();
 
-    /** Starts announcing on {@code bus} the changes other processes or nodes commit. */
-    AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node);
+    /**
+     * Starts announcing on {@code bus} the changes other processes or nodes commit, telling
+     * {@code indexes} first (their in-memory indexes must re-read those mailboxes).
+     */
+    AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, MailboxIndexes indexes, String node);
 
     /**
      * Forces to disk what the writer committed without waiting for a fsync (see GroupCommitWriter);

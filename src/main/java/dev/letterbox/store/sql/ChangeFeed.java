@@ -23,14 +23,16 @@ final class ChangeFeed implements AutoCloseable {
 
     private final ReadPool reads;
     private final ChangeBus bus;
+    private final MailboxIndexes indexes;
     private final String node;
     private final Thread thread;
     private volatile boolean running = true;
     private long lastSeq;
 
-    ChangeFeed(ReadPool reads, ChangeBus bus, String node) {
+    ChangeFeed(ReadPool reads, ChangeBus bus, MailboxIndexes indexes, String node) {
         this.reads = reads;
         this.bus = bus;
+        this.indexes = indexes;
         this.node = node;
         this.lastSeq = reads.read(ChangeLog::lastSeq);
         // A platform thread: the poll is a JNI call that would pin a virtual thread's carrier anyway.
@@ -60,7 +62,9 @@ final class ChangeFeed implements AutoCloseable {
             entries = reads.read(db -> ChangeLog.after(db, after, BATCH));
             for (ChangeLog.Entry e : entries) {
                 lastSeq = e.seq();
-                if (!e.node().equals(node)) bus.publish(e.change());
+                if (e.node().equals(node)) continue;
+                indexes.foreign(e.change());
+                bus.publish(e.change());
             }
         } while (entries.size() == BATCH && running);
     }

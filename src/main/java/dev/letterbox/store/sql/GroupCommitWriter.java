@@ -80,6 +80,7 @@ final class GroupCommitWriter {
     private final ChangeBus bus;
     private final SqlBlobStore blobs;
     private final DurabilityHooks hooks;
+    private final MailboxIndexes indexes;
     private final long deleteGraceNanos;
     private final UnsyncedFlush unsyncedFlush;
     /** Writer thread only: when the first commit not yet forced to disk was made, or 0 when there is none. */
@@ -98,13 +99,14 @@ final class GroupCommitWriter {
     private record Freed(BlobId blob, long dueNanos) {}
 
     GroupCommitWriter(SessionSource sessions, Dialect dialect, String node, ChangeBus bus, SqlBlobStore blobs, Duration deleteGrace,
-                      DurabilityHooks hooks, UnsyncedFlush unsyncedFlush) {
+                      DurabilityHooks hooks, UnsyncedFlush unsyncedFlush, MailboxIndexes indexes) {
         this.sessions = sessions;
         this.dialect = dialect;
         this.node = node;
         this.bus = bus;
         this.blobs = blobs;
         this.hooks = hooks;
+        this.indexes = indexes;
         this.deleteGraceNanos = deleteGrace.toNanos();
         this.unsyncedFlush = unsyncedFlush;
         this.thread = Thread.ofPlatform().name("letterbox-store-writer").daemon(true).unstarted(this::loop);
@@ -448,12 +450,15 @@ final class GroupCommitWriter {
      * its command succeed can count on every other session of the account to see the change at its
      * next command (an IMAP EXPUNGE sent right after another session's EXPUNGE was answered must
      * report it). Listeners only note the change (see ChangeBus), so the writers wait no longer.
+     * The in-memory indexes get each unit's effect first (a non-blocking hand-over), so a session
+     * that hears of the change finds it there.
      */
     private void afterCommit(List<Pending<?>> group) {
         Set<Change> changes = new LinkedHashSet<>();
         long due = System.nanoTime() + deleteGraceNanos;
         for (Pending<?> p : group) {
             if (p.failure == null) {
+                indexes.committed(p.effects.deltas(), p.effects.changes());
                 changes.addAll(p.effects.changes());
                 blobs.persisted(p.effects.persistedBlobs());
                 for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));

@@ -32,13 +32,15 @@ final class NotificationFeed implements AutoCloseable {
 
     private final Opener opener;
     private final LocalChangeBus bus;
+    private final MailboxIndexes indexes;
     private final String node;
     private final Thread thread;
     private volatile boolean running = true;
 
-    NotificationFeed(Opener opener, LocalChangeBus bus, String node) {
+    NotificationFeed(Opener opener, LocalChangeBus bus, MailboxIndexes indexes, String node) {
         this.opener = opener;
         this.bus = bus;
+        this.indexes = indexes;
         this.node = node;
         // A platform thread: it blocks in a socket read most of its life and is one per store.
         this.thread = Thread.ofPlatform().name("letterbox-store-notifications").daemon(true).unstarted(this::loop);
@@ -54,6 +56,7 @@ final class NotificationFeed implements AutoCloseable {
                 }
                 if (!first) {
                     LOG.log(System.Logger.Level.INFO, "change notifications: connected again");
+                    indexes.allStale(); // notifications were lost meanwhile
                     for (long account : bus.accounts()) bus.publish(new Change.MailboxList(account));
                 }
                 first = false;
@@ -78,7 +81,9 @@ final class NotificationFeed implements AutoCloseable {
             if (notes == null) continue;
             for (PGNotification n : notes) {
                 Optional<ChangeLog.Entry> entry = ChangeLog.fromPayload(n.getParameter());
-                if (entry.isPresent() && !entry.get().node().equals(node)) bus.publish(entry.get().change());
+                if (entry.isEmpty() || entry.get().node().equals(node)) continue;
+                indexes.foreign(entry.get().change());
+                bus.publish(entry.get().change());
             }
         }
     }

@@ -120,8 +120,8 @@ final class PostgresConnections implements Backend {
     }
 
     @Override
-    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node) {
-        return new NotificationFeed(this::dedicatedConnection, bus, node);
+    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, MailboxIndexes indexes, String node) {
+        return new NotificationFeed(this::dedicatedConnection, bus, indexes, node);
     }
 
     /** {@code postgresql://user@host:port/db?x=y} → {@code jdbc:postgresql://host:port/db?x=y}. */

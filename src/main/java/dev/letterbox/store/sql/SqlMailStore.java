@@ -9,6 +9,7 @@ import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SieveScripts;
@@ -53,6 +54,7 @@ public final class SqlMailStore implements MailStore {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReadPool reads;
     private final GroupCommitWriter writer;
+    private final MailboxIndexes indexes;
     private final SqlDirectory directory;
     private final SqlOutboundQueue queue;
     private final SqlDmarcReports dmarcReports;
@@ -72,8 +74,9 @@ public final class SqlMailStore implements MailStore {
         this.hooks = hooks;
         this.reads = new ReadPool(dialect, backend.readers());
         this.blobs = new SqlBlobStore(blobs, reads, inlineLimit);
+        this.indexes = new MailboxIndexes(reads);
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks,
-                backend::flushUnsyncedCommits);
+                backend::flushUnsyncedCommits, indexes);
         this.directory = new SqlDirectory(reads, writer);
         this.clock = new DatabaseClock();
         if (dialect == Dialect.POSTGRESQL) clock.measure(reads);
@@ -82,7 +85,7 @@ public final class SqlMailStore implements MailStore {
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
         try {
-            this.feed = backend.startFeed(reads, bus, node);
+            this.feed = backend.startFeed(reads, bus, indexes, node);
         } catch (RuntimeException e) {
             writer.close();
             throw e;
@@ -160,6 +163,21 @@ public final class SqlMailStore implements MailStore {
     @Override
     public <T> CompletableFuture<T> writeAsync(long accountId, Work<WriteTx, T> work) {
         return writer.submitDetached(unit(accountId, work));
+    }
+
+    @Override
+    public MailboxIndex openIndex(long accountId, long mailboxId) {
+        return indexes.open(accountId, mailboxId);
+    }
+
+    /** Indexes open on this node now (for tests). */
+    int openIndexes() {
+        return indexes.openCount();
+    }
+
+    /** How often the mailbox's open index has read the store (for tests). */
+    long indexStoreReads(long mailboxId) {
+        return indexes.storeReads(mailboxId);
     }
 
     private <T> GroupCommitWriter.Unit<T> unit(long accountId, Work<WriteTx, T> work) {

@@ -146,6 +146,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         Instant internalDate = message.internalDate() == null ? now : message.internalDate();
         MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), internalDate, now,
                 message.size(), message.blob());
+        effects.added(accountId, mailboxId, uid, message.flags(), internalDate.toEpochMilli(), message.size());
         MailboxQueries.setUidNext(db, mailboxId, uid + 1);
         SqlDirectory.addUsedBytes(db, accountId, message.size());
         return new AppendResult(mailboxId, mailbox.uidValidity(), uid, modSeq);
@@ -196,6 +197,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             targetUids[i] = uidNext + i;
             MessageQueries.insert(db, target.id(), targetUids[i], modSeq, m.flags(), m.internalDate(), now,
                     m.size(), m.blob());
+            effects.added(accountId, target.id(), targetUids[i], m.flags(), m.internalDate().toEpochMilli(), m.size());
         }
         MailboxQueries.setUidNext(db, target.id(), uidNext + found.size());
         SqlDirectory.addUsedBytes(db, accountId, total);
@@ -225,6 +227,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             if (updated.equals(m.flags())) continue; // untouched: its MODSEQ stays
             long modSeq = modSeq(mailboxId);
             MessageQueries.setFlags(db, mailboxId, m.uid(), modSeq, updated);
+            effects.indexOp(accountId, mailboxId, new IndexDelta.FlagsSet(m.uid(), updated));
             changed.add(new MessageMeta(m.uid(), modSeq, updated, m.internalDate(), m.savedDate(), m.size(), m.blob()));
         }
         return new FlagUpdate(List.copyOf(changed), Arrays.copyOf(refused, refusedCount));
@@ -246,6 +249,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         long total = 0;
         for (MessageMeta m : found) {
             MessageQueries.expunge(db, mailboxId, m.uid(), modSeq);
+            effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
             effects.released(m.blob().value());
             total += m.size();
         }

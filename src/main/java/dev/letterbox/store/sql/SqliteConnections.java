@@ -95,8 +95,8 @@ final class SqliteConnections implements Backend {
     }
 
     @Override
-    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, String node) {
-        return new ChangeFeed(reads, bus, node);
+    public AutoCloseable startFeed(ReadPool reads, LocalChangeBus bus, MailboxIndexes indexes, String node) {
+        return new ChangeFeed(reads, bus, indexes, node);
     }
 
     /**

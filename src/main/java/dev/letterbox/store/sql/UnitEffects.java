@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Change;
+import dev.letterbox.store.Flags;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +22,9 @@ final class UnitEffects {
     private final Map<Long, Long> modSeqs = new HashMap<>();
     private final List<BlobId> freed = new ArrayList<>();
     private final List<BlobId> persisted = new ArrayList<>();
+    /** Per mailbox whose MODSEQ this unit took: what it did to the messages, in order (for the indexes). */
+    private final Map<Long, List<IndexDelta.Op>> ops = new HashMap<>();
+    private long accountId;
 
     void changed(Change change) {
         changes.add(change);
@@ -38,6 +42,30 @@ final class UnitEffects {
 
     void modSeq(long mailboxId, long modSeq) {
         modSeqs.put(mailboxId, modSeq);
+    }
+
+    /** Records what the unit did to a message of a mailbox whose MODSEQ it took (see {@link #deltas}). */
+    void indexOp(long accountId, long mailboxId, IndexDelta.Op op) {
+        this.accountId = accountId;
+        ops.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(op);
+    }
+
+    void added(long accountId, long mailboxId, long uid, Flags flags, long internalDate, long size) {
+        indexOp(accountId, mailboxId, new IndexDelta.Added(uid, flags, internalDate, size));
+    }
+
+    /**
+     * The unit's effect on each mailbox it took a MODSEQ for, for the in-memory indexes. A mailbox
+     * whose content changed without a delta here (deleted, its account removed) is announced by a
+     * {@link Change.MailboxContent} alone, and its index re-reads the store.
+     */
+    List<IndexDelta> deltas() {
+        List<IndexDelta> out = new ArrayList<>(modSeqs.size());
+        for (Map.Entry<Long, Long> e : modSeqs.entrySet()) {
+            List<IndexDelta.Op> list = ops.get(e.getKey());
+            out.add(new IndexDelta(accountId, e.getKey(), e.getValue(), list == null ? List.of() : list));
+        }
+        return out;
     }
 
     /**
