@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The only writer: one platform thread owning the one write connection, committing in groups.
  *
  * <p>Callers {@link #submit} units of work. The thread takes what is queued, opens one write
- * transaction, runs each unit inside its own SAVEPOINT (a unit that throws is rolled back to it and
- * fails alone), commits once (one fsync for the whole group), then completes the units' futures,
+ * transaction, runs each unit after the first inside its own SAVEPOINT (a unit that throws is rolled
+ * back to it, the first with the transaction, and fails alone), commits once (one fsync for the whole group), then completes the units' futures,
  * then announces their changes. A group is capped at
  * {@link #MAX_UNITS} units and about {@link #MAX_GROUP_NANOS} of work, so one burst cannot hold
  * back the durability of the first unit for long. While a group commits, the next one queues up:
@@ -253,9 +253,11 @@ final class GroupCommitWriter {
             }
             long started = System.nanoTime();
             Pending<?> alone = null;
+            boolean holding = false; // a unit of this transaction has done its work: the transaction keeps it
             Run run;
             for (Pending<?> p = start; ; ) {
-                run = runInSavepoint(db, p, p != start);
+                run = runUnit(db, p, holding);
+                holding |= run == Run.DONE && p.failure == null;
                 if (run == Run.RUN_ALONE) {
                     group.remove(p);
                     alone = p;
@@ -301,30 +303,39 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Runs one unit in a savepoint. A unit that lost a deadlock or a serialization conflict to
-     * another node's transaction (PostgreSQL) is rolled back to its savepoint, which drops its own
-     * locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it in the
-     * transaction ({@code behindOthers}) hold locks, it is not run again here but alone (see
-     * {@link #runGroup(SqlSession, Pending)}).
+     * Runs one unit so that its failure undoes its own work only: in a savepoint when units before
+     * it in the transaction did theirs ({@code behindOthers}); alone in the transaction otherwise,
+     * when rolling back the transaction undoes the same, and the SAVEPOINT and RELEASE round trips
+     * are saved (most groups are one unit when the load is light). A unit that lost a deadlock or a
+     * serialization conflict to another node's transaction (PostgreSQL) is rolled back, which drops
+     * its own locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it hold
+     * locks, it is not run again here but alone (see {@link #runGroup(SqlSession, Pending)}).
      */
-    private Run runInSavepoint(SqlSession db, Pending<?> p, boolean behindOthers) {
+    private Run runUnit(SqlSession db, Pending<?> p, boolean behindOthers) {
         for (int attempt = p.conflicts; ; attempt++) {
-            try {
-                db.execute("SAVEPOINT unit");
-            } catch (StoreException e) {
-                p.failure = e;
-                return Run.LOST;
+            if (behindOthers) {
+                try {
+                    db.execute("SAVEPOINT unit");
+                } catch (StoreException e) {
+                    p.failure = e;
+                    return Run.LOST;
+                }
             }
             try {
                 p.run(db, dialect, node);
-                db.execute("RELEASE unit");
+                if (behindOthers) db.execute("RELEASE unit");
                 p.failure = null;
                 return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
                 try {
-                    db.execute("ROLLBACK TO unit");
-                    db.execute("RELEASE unit");
+                    if (behindOthers) {
+                        db.execute("ROLLBACK TO unit");
+                        db.execute("RELEASE unit");
+                    } else {
+                        db.rollback(dialect);
+                        db.begin(dialect, true); // the units after it still need a transaction
+                    }
                 } catch (StoreException e) {
                     t.addSuppressed(e);
                     return Run.LOST;

@@ -98,8 +98,24 @@ final class MailboxQueries {
         db.update("UPDATE mailbox SET name = ? WHERE id = ?", newName, mailboxId);
     }
 
-    static void setUidNext(SqlSession db, long mailboxId, long uidNext) {
-        db.update("UPDATE mailbox SET uidnext = ? WHERE id = ?", uidNext, mailboxId);
+    /** UIDs taken from a mailbox: the first of them, its UIDVALIDITY and its HIGHESTMODSEQ after the statement. */
+    record TakenUids(long firstUid, long uidValidity, long highestModSeq) {}
+
+    /**
+     * Takes {@code count} UIDs from UIDNEXT and, when {@code newModSeq}, raises HIGHESTMODSEQ by one:
+     * one statement that also locks the row (where the database locks rows), where a locking read,
+     * a MODSEQ update and a UIDNEXT update were three. When the mailbox is not the account's
+     * (NONEXISTENT) or the UIDs would pass {@code maxUid} (LIMIT), it changes nothing.
+     */
+    static TakenUids takeUids(SqlSession db, long accountId, long mailboxId, int count, boolean newModSeq, long maxUid) {
+        Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + ?"
+                        + (newModSeq ? ", highest_modseq = highest_modseq + 1" : "")
+                        + " WHERE id = ? AND account_id = ? AND uidnext + ? <= ? RETURNING uidnext, uidvalidity, highest_modseq",
+                rs -> new TakenUids(rs.getLong(1) - count, rs.getLong(2), rs.getLong(3)),
+                (long) count, mailboxId, accountId, (long) count - 1, maxUid);
+        if (taken.isPresent()) return taken.get();
+        if (byId(db, accountId, mailboxId).isEmpty()) throw nonexistent();
+        throw new MailboxException(MailboxException.Reason.LIMIT, "mailbox has run out of UIDs");
     }
 
     /** Raises HIGHESTMODSEQ by one and returns the new value. */

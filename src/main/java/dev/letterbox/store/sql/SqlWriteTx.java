@@ -132,23 +132,23 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         effects.changed(new Change.MailboxList(accountId));
     }
 
+    /**
+     * Four statements besides the two rows: taking the UID (and the unit's MODSEQ) locks the mailbox,
+     * charging the quota checks it; each refusal comes before anything is written.
+     */
     @Override
     public AppendResult append(long mailboxId, NewMessage message) {
-        Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
         checkKeywords(message.flags());
-        if (mailbox.uidNext() > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
-        checkQuota(message.size());
         checkBlob(message);
+        MailboxQueries.TakenUids taken = takeUids(mailboxId, 1);
+        charge(message.size());
         BlobRefs.ensureRow(db, blobs, effects, message.blob(), message.size(), message.structure());
-        long modSeq = modSeq(mailboxId);
-        long uid = mailbox.uidNext();
+        long uid = taken.firstUid();
         Instant now = Instant.now();
         Instant internalDate = message.internalDate() == null ? now : message.internalDate();
-        MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), internalDate, now,
+        MessageQueries.insert(db, mailboxId, uid, taken.highestModSeq(), message.flags(), internalDate, now,
                 message.size(), message.blob());
-        MailboxQueries.setUidNext(db, mailboxId, uid + 1);
-        SqlDirectory.addUsedBytes(db, accountId, message.size());
-        return new AppendResult(mailboxId, mailbox.uidValidity(), uid, modSeq);
+        return new AppendResult(mailboxId, taken.uidValidity(), uid, taken.highestModSeq());
     }
 
     @Override
@@ -182,11 +182,12 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (found.isEmpty()) return new CopyResult(target.uidValidity(), new long[0], new long[0]);
         long total = 0;
         for (MessageMeta m : found) total += m.size();
-        if (countsAgainstQuota) checkQuota(total);
-        // Re-read: an expunge or append earlier in this unit may have moved UIDNEXT.
-        long uidNext = MailboxQueries.byId(db, accountId, target.id()).orElseThrow().uidNext();
-        if (uidNext + found.size() - 1 > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
-        long modSeq = modSeq(target.id());
+        // From the row, not from target: an append earlier in this unit may have moved UIDNEXT.
+        MailboxQueries.TakenUids taken = takeUids(target.id(), found.size());
+        if (countsAgainstQuota) charge(total);
+        else SqlDirectory.addUsedBytes(db, accountId, total);
+        long uidNext = taken.firstUid();
+        long modSeq = taken.highestModSeq();
         Instant now = Instant.now();
         long[] sourceUids = new long[found.size()];
         long[] targetUids = new long[found.size()];
@@ -197,8 +198,6 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             MessageQueries.insert(db, target.id(), targetUids[i], modSeq, m.flags(), m.internalDate(), now,
                     m.size(), m.blob());
         }
-        MailboxQueries.setUidNext(db, target.id(), uidNext + found.size());
-        SqlDirectory.addUsedBytes(db, accountId, total);
         if (expungeSource) expungeFound(source.id(), found);
         return new CopyResult(target.uidValidity(), sourceUids, targetUids);
     }
@@ -272,11 +271,34 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         return modSeq;
     }
 
-    private void checkQuota(long moreBytes) {
-        Account account = account();
+    /**
+     * The unit's MODSEQ for the mailbox with {@code count} UIDs taken in the same statement (see
+     * {@link MailboxQueries#takeUids}): raises HIGHESTMODSEQ at the unit's first change only.
+     */
+    private MailboxQueries.TakenUids takeUids(long mailboxId, int count) {
+        boolean first = effects.modSeq(mailboxId) == null;
+        MailboxQueries.TakenUids taken = MailboxQueries.takeUids(db, accountId, mailboxId, count, first, MAX_UID);
+        if (first) {
+            effects.modSeq(mailboxId, taken.highestModSeq());
+            effects.changed(new Change.MailboxContent(accountId, mailboxId));
+        }
+        return taken;
+    }
+
+    /**
+     * Adds {@code moreBytes} to the account's usage unless that would pass its quota (OVER_QUOTA,
+     * nothing changed): the check and the update in one statement, the account read only to explain a refusal.
+     */
+    private void charge(long moreBytes) {
+        if (db.update("UPDATE account SET used_bytes = used_bytes + ? WHERE id = ? "
+                + "AND (quota_bytes <= 0 OR used_bytes + ? <= quota_bytes)", moreBytes, accountId, moreBytes) > 0) {
+            return;
+        }
+        Account account = account(); // NOT_FOUND for a removed account
         if (account.wouldExceedQuota(moreBytes)) {
             throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
         }
+        throw new StoreException("the quota of account " + accountId + " could not be charged");
     }
 
     /** The blob must be committed and exactly as long as the message says (RFC822.SIZE is trusted). */
