@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AppendResult;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailStore;
@@ -11,7 +12,6 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.NewMessage;
 import dev.letterbox.store.SpecialUse;
-import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,9 +47,10 @@ final class LocalDelivery {
         record Appended(long mailboxId, long uid) {}
         List<CompletableFuture<Appended>> futures = new ArrayList<>();
         for (Account account : accounts) {
+            NewMessage message = new NewMessage(blob, size, Flags.NONE, now, structure);
             futures.add(store.writeAsync(account.id(), tx -> {
-                long mailbox = target(tx, junk).id();
-                return new Appended(mailbox, tx.append(mailbox, new NewMessage(blob, size, Flags.NONE, now, structure)).uid());
+                AppendResult r = junk ? tx.append(junk(tx).id(), message) : tx.append(Mailbox.INBOX, message);
+                return new Appended(r.mailboxId(), r.uid());
             }));
         }
         List<DeliveryOutcome> outcomes = new ArrayList<>();
@@ -93,8 +94,7 @@ final class LocalDelivery {
         }
     }
 
-    private static Mailbox target(WriteTx tx, boolean junk) {
-        if (!junk) return tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("no INBOX"));
+    private static Mailbox junk(WriteTx tx) {
         Optional<Mailbox> marked = tx.mailboxWithUse(SpecialUse.JUNK);
         if (marked.isPresent()) return marked.get();
         return tx.mailbox(JUNK_NAME).orElseGet(() -> tx.createMailbox(JUNK_NAME, Optional.of(SpecialUse.JUNK)));

@@ -277,7 +277,7 @@ final class GroupCommitWriter {
                 return stopSeen;
             }
             try {
-                commit(db);
+                commit(db, group);
             } catch (StoreException e) {
                 if (alone != null) group.add(alone);
                 failGroup(db, group, e);
@@ -291,8 +291,12 @@ final class GroupCommitWriter {
         return stopSeen;
     }
 
-    /** COMMIT: with synchronous=FULL, the fsync every unit of the group is waiting for. */
-    private void commit(SqlSession db) {
+    /**
+     * COMMIT: with synchronous=FULL, the fsync every unit of the group is waiting for. On PostgreSQL the
+     * changes of the group's successful units are announced to the other nodes first, in one statement.
+     */
+    private void commit(SqlSession db, List<Pending<?>> group) {
+        if (dialect == Dialect.POSTGRESQL) ChangeLog.announce(db, node, changesOf(group));
         try {
             hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
         } catch (IOException e) {
@@ -305,8 +309,8 @@ final class GroupCommitWriter {
     /**
      * Runs one unit so that its failure undoes its own work only: in a savepoint when units before
      * it in the transaction did theirs ({@code behindOthers}); alone in the transaction otherwise,
-     * when rolling back the transaction undoes the same, and the SAVEPOINT and RELEASE round trips
-     * are saved (most groups are one unit when the load is light). A unit that lost a deadlock or a
+     * when rolling back the transaction undoes the same, and the SAVEPOINT round trip is saved
+     * (most groups are one unit when the load is light). A unit that lost a deadlock or a
      * serialization conflict to another node's transaction (PostgreSQL) is rolled back, which drops
      * its own locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it hold
      * locks, it is not run again here but alone (see {@link #runGroup(SqlSession, Pending)}).
@@ -322,8 +326,9 @@ final class GroupCommitWriter {
                 }
             }
             try {
+                // No RELEASE: the savepoint can stay until COMMIT ends them all, and the next unit's
+                // SAVEPOINT of the same name hides it (ROLLBACK TO finds the newest): a round trip less.
                 p.run(db, dialect, node);
-                if (behindOthers) db.execute("RELEASE unit");
                 p.failure = null;
                 return Run.DONE;
             } catch (Throwable t) {
@@ -331,7 +336,6 @@ final class GroupCommitWriter {
                 try {
                     if (behindOthers) {
                         db.execute("ROLLBACK TO unit");
-                        db.execute("RELEASE unit");
                     } else {
                         db.rollback(dialect);
                         db.begin(dialect, true); // the units after it still need a transaction
@@ -370,17 +374,25 @@ final class GroupCommitWriter {
      * report it). Listeners only note the change (see ChangeBus), so the writers wait no longer.
      */
     private void afterCommit(List<Pending<?>> group) {
-        Set<Change> changes = new LinkedHashSet<>();
+        Set<Change> changes = changesOf(group);
         long due = System.nanoTime() + deleteGraceNanos;
         for (Pending<?> p : group) {
             if (p.failure == null) {
-                changes.addAll(p.effects.changes());
                 blobs.persisted(p.effects.persistedBlobs());
                 for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));
             }
         }
         for (Change change : changes) bus.publish(change);
         for (Pending<?> p : group) p.complete();
+    }
+
+    /** The changes of the group's units that succeeded, each once, in order. */
+    private static Set<Change> changesOf(List<Pending<?>> group) {
+        Set<Change> changes = new LinkedHashSet<>();
+        for (Pending<?> p : group) {
+            if (p.failure == null) changes.addAll(p.effects.changes());
+        }
+        return changes;
     }
 
     /** Deletes the freed blobs whose grace period is over, or all of them (at close). */

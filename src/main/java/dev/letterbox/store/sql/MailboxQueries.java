@@ -99,7 +99,7 @@ final class MailboxQueries {
     }
 
     /** UIDs taken from a mailbox: the first of them, its UIDVALIDITY and its HIGHESTMODSEQ after the statement. */
-    record TakenUids(long firstUid, long uidValidity, long highestModSeq) {}
+    record TakenUids(long mailboxId, long firstUid, long uidValidity, long highestModSeq) {}
 
     /**
      * Takes {@code count} UIDs from UIDNEXT and, when {@code newModSeq}, raises HIGHESTMODSEQ by one:
@@ -111,11 +111,26 @@ final class MailboxQueries {
         Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + ?"
                         + (newModSeq ? ", highest_modseq = highest_modseq + 1" : "")
                         + " WHERE id = ? AND account_id = ? AND uidnext + ? <= ? RETURNING uidnext, uidvalidity, highest_modseq",
-                rs -> new TakenUids(rs.getLong(1) - count, rs.getLong(2), rs.getLong(3)),
+                rs -> new TakenUids(mailboxId, rs.getLong(1) - count, rs.getLong(2), rs.getLong(3)),
                 (long) count, mailboxId, accountId, (long) count - 1, maxUid);
         if (taken.isPresent()) return taken.get();
         if (byId(db, accountId, mailboxId).isEmpty()) throw nonexistent();
-        throw new MailboxException(MailboxException.Reason.LIMIT, "mailbox has run out of UIDs");
+        throw outOfUids();
+    }
+
+    /** {@link #takeUids} of one UID and a new MODSEQ, from the mailbox of this (canonical) name. */
+    static TakenUids takeUid(SqlSession db, long accountId, String canonicalName, long maxUid) {
+        Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1"
+                        + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext, uidvalidity, highest_modseq",
+                rs -> new TakenUids(rs.getLong(1), rs.getLong(2) - 1, rs.getLong(3), rs.getLong(4)),
+                accountId, canonicalName, maxUid);
+        if (taken.isPresent()) return taken.get();
+        if (byName(db, accountId, canonicalName).isEmpty()) throw nonexistent();
+        throw outOfUids();
+    }
+
+    private static MailboxException outOfUids() {
+        return new MailboxException(MailboxException.Reason.LIMIT, "mailbox has run out of UIDs");
     }
 
     /** Raises HIGHESTMODSEQ by one and returns the new value. */

@@ -140,7 +140,28 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     public AppendResult append(long mailboxId, NewMessage message) {
         checkKeywords(message.flags());
         checkBlob(message);
-        MailboxQueries.TakenUids taken = takeUids(mailboxId, 1);
+        return store(mailboxId, takeUids(mailboxId, 1), message);
+    }
+
+    /**
+     * By name, the UID taken in the same statement that finds the mailbox (a delivery's unit is
+     * usually this one append); a unit that has changed a mailbox already goes by id, since that
+     * mailbox may be this one and its MODSEQ is taken.
+     */
+    @Override
+    public AppendResult append(String mailboxName, NewMessage message) {
+        String name = MailboxNames.lookupForm(mailboxName).orElseThrow(MailboxQueries::nonexistent);
+        if (effects.tookModSeqs()) return append(mailbox(name).orElseThrow(MailboxQueries::nonexistent).id(), message);
+        checkKeywords(message.flags());
+        checkBlob(message);
+        MailboxQueries.TakenUids taken = MailboxQueries.takeUid(db, accountId, name, MAX_UID);
+        effects.modSeq(taken.mailboxId(), taken.highestModSeq());
+        effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
+        return store(taken.mailboxId(), taken, message);
+    }
+
+    /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
+    private AppendResult store(long mailboxId, MailboxQueries.TakenUids taken, NewMessage message) {
         charge(message.size());
         BlobRefs.ensureRow(db, blobs, effects, message.blob(), message.size(), message.structure());
         long uid = taken.firstUid();
