@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Rows of {@code mailbox}, {@code subscription} and the UIDVALIDITY counter. Every query names the
@@ -71,6 +72,11 @@ final class MailboxQueries {
 
     static long recentMark(SqlSession db, long mailboxId) {
         return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ?", mailboxId).orElse(1);
+    }
+
+    /** The recent mark of the account's mailbox; empty when the mailbox is not the account's. */
+    static OptionalLong recentMark(SqlSession db, long accountId, long mailboxId) {
+        return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ? AND account_id = ?", mailboxId, accountId);
     }
 
     static Mailbox insert(SqlSession db, long accountId, String name, Optional<SpecialUse> use) {

@@ -121,7 +121,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     /** RFC 3501 §6.3.5: the messages move to a new mailbox; INBOX stays, empty; its children stay. */
     private void renameInbox(Mailbox inbox, String target) {
         Mailbox created = createMailbox(target, Optional.empty());
-        copyMessages(inbox, MessageQueries.uids(db, inbox.id()), created, false, true);
+        copyMessages(inbox, MessageQueries.uids(db, accountId, inbox.id()), created, false, true);
     }
 
     @Override
