@@ -134,9 +134,17 @@ final class MessageQueries {
 
     static void insert(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags, Instant internalDate,
                        Instant savedDate, long size, BlobId blob) {
-        db.update("INSERT INTO message (mailbox_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                mailboxId, uid, modSeq, flags.system(), flags.keywordString(), internalDate.toEpochMilli(),
-                savedDate.toEpochMilli(), size, blob.value());
+        db.update("INSERT INTO message (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values(mailboxId, uid, modSeq, flags, internalDate, savedDate, size, blob));
+    }
+
+    /** The columns a new message row is given, in the order of {@link #values}. */
+    static final String INSERT_COLUMNS = "mailbox_id, " + COLUMNS;
+
+    static Object[] values(long mailboxId, long uid, long modSeq, Flags flags, Instant internalDate, Instant savedDate,
+                           long size, BlobId blob) {
+        return new Object[] {mailboxId, uid, modSeq, flags.system(), flags.keywordString(), internalDate.toEpochMilli(),
+                savedDate.toEpochMilli(), size, blob.value()};
     }
 
     static void setFlags(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags) {

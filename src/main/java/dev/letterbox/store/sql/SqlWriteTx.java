@@ -133,8 +133,9 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     }
 
     /**
-     * Four statements besides the two rows: taking the UID (and the unit's MODSEQ) locks the mailbox,
-     * charging the quota checks it; each refusal comes before anything is written.
+     * Three statements on PostgreSQL, four on SQLite: taking the UID (and the unit's MODSEQ) locks
+     * the mailbox, charging the quota checks it, then the blob's and the message's rows (one
+     * statement where the dialect can); each refusal comes before anything is written.
      */
     @Override
     public AppendResult append(long mailboxId, NewMessage message) {
@@ -163,12 +164,12 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
     private AppendResult store(long mailboxId, MailboxQueries.TakenUids taken, NewMessage message) {
         charge(message.size());
-        BlobRefs.ensureRow(db, blobs, effects, message.blob(), message.size(), message.structure());
         long uid = taken.firstUid();
         Instant now = Instant.now();
         Instant internalDate = message.internalDate() == null ? now : message.internalDate();
-        MessageQueries.insert(db, mailboxId, uid, taken.highestModSeq(), message.flags(), internalDate, now,
-                message.size(), message.blob());
+        BlobRefs.ensureRowAndInsert(db, dialect, blobs, effects, message.blob(), message.size(), message.structure(),
+                MessageQueries.INSERT_COLUMNS, MessageQueries.values(mailboxId, uid, taken.highestModSeq(), message.flags(),
+                        internalDate, now, message.size(), message.blob()));
         return new AppendResult(mailboxId, taken.uidValidity(), uid, taken.highestModSeq());
     }
 
