@@ -8,7 +8,7 @@ import dev.letterbox.store.BlobId;
  * transaction; a big blob's bytes (file or chunks) are deleted after that transaction commits (by the writer).
  *
  * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced}: a table that starts referring
- * to blobs must be added to its condition, and must create the row with {@link #ensureRow} before
+ * to blobs must be added to its condition, and must create the row with {@link #ensureRow} (or {@link #ensureRowAndInsert}) before
  * referring to it. Referring tables: {@code message} and {@code queue_message}.
  */
 final class BlobRefs {
