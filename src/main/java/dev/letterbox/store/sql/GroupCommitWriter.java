@@ -25,9 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The only writer: one platform thread owning the one write connection, committing in groups.
  *
  * <p>Callers {@link #submit} units of work. The thread takes what is queued, opens one write
- * transaction, runs each unit after the first inside its own SAVEPOINT (a unit that throws is rolled
- * back to it, the first with the transaction, and fails alone), commits once (one fsync for the whole group), then completes the units' futures,
- * then announces their changes. A group is capped at
+ * transaction, runs each unit after the first inside its own SAVEPOINT (a unit that throws is
+ * rolled back to it, the first with the transaction, and fails alone), commits once (one fsync for
+ * the whole group), then completes the units' futures, then announces their changes. A group is capped at
  * {@link #MAX_UNITS} units and about {@link #MAX_GROUP_NANOS} of work, so one burst cannot hold
  * back the durability of the first unit for long. While a group commits, the next one queues up:
  * the more writers, the bigger the groups, with no waiting added when there is a single writer.
