@@ -46,8 +46,8 @@ final class LocalDelivery {
         Instant now = Instant.now();
         record Appended(long mailboxId, long uid) {}
         List<CompletableFuture<Appended>> futures = new ArrayList<>();
+        NewMessage message = new NewMessage(blob, size, Flags.NONE, now, structure);
         for (Account account : accounts) {
-            NewMessage message = new NewMessage(blob, size, Flags.NONE, now, structure);
             futures.add(store.writeAsync(account.id(), tx -> {
                 AppendResult r = junk ? tx.append(junk(tx).id(), message) : tx.append(Mailbox.INBOX, message);
                 return new Appended(r.mailboxId(), r.uid());
