@@ -2,6 +2,7 @@ package dev.letterbox.auth;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AccountForwarding;
+import dev.letterbox.store.AddressLookup;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.Domain;
@@ -215,14 +216,10 @@ public final class Directory {
     public Recipient resolve(String address) {
         Optional<String> normal = Addresses.normalize(address);
         if (normal.isEmpty()) return new Recipient.Invalid();
-        String domain = Addresses.domainOf(normal.get());
-        // each domain is looked up once per resolution: a look-up is a database round trip
-        Map<String, Boolean> hosted = new java.util.HashMap<>();
-        if (!hosted.computeIfAbsent(domain, d -> store.domain(d).isPresent())) return new Recipient.NotLocal(domain);
-
         Map<Long, Account> accounts = new LinkedHashMap<>();
         Set<String> forwards = new LinkedHashSet<>();
         Set<String> seen = new LinkedHashSet<>();
+        Set<String> remote = new java.util.HashSet<>();
         Deque<String[]> work = new ArrayDeque<>(); // {address, depth}
         work.add(new String[] {normal.get(), "0"});
         boolean found = false;
@@ -231,13 +228,18 @@ public final class Directory {
             String addr = item[0];
             int depth = Integer.parseInt(item[1]);
             if (!seen.add(addr) || depth > MAX_ALIAS_DEPTH) continue;
+            // domain and account in one read: a read is a database round trip (none for a domain
+            // already seen to be remote: an alias may forward to many addresses there)
             String addrDomain = Addresses.domainOf(addr);
-            if (!hosted.computeIfAbsent(addrDomain, d -> store.domain(d).isPresent())) {
+            AddressLookup here = remote.contains(addrDomain) ? AddressLookup.NOT_HOSTED : store.lookup(addr);
+            if (!here.domainHosted()) {
+                if (depth == 0) return new Recipient.NotLocal(addrDomain);
+                remote.add(addrDomain);
                 forwards.add(addr);
                 found = true;
                 continue;
             }
-            Optional<Account> account = store.account(addr);
+            Optional<Account> account = here.account();
             if (account.isPresent()) {
                 found = true;
                 Optional<AccountForwarding> forward = store.forwarding(account.get().id());

@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AppendResult;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailStore;
@@ -56,9 +57,11 @@ final class LocalDelivery {
             futures.add(store.writeAsync(p.account().id(), tx -> {
                 List<DeliveryOutcome.Copy> copies = new ArrayList<>();
                 for (FilterDecision.Copy copy : p.copies()) {
-                    long mailbox = target(tx, copy, junk, logContext).id();
                     NewMessage m = new NewMessage(p.blob(), p.size(), flags(copy.flags()), now, p.structure());
-                    copies.add(new DeliveryOutcome.Copy(mailbox, tx.append(mailbox, m).uid()));
+                    // INBOX by name: the statement that finds it also takes the UID
+                    AppendResult r = copy.mailbox() == null && !junk ? tx.append(Mailbox.INBOX, m)
+                            : tx.append(target(tx, copy, junk, logContext).id(), m);
+                    copies.add(new DeliveryOutcome.Copy(r.mailboxId(), r.uid()));
                 }
                 return copies;
             }));
@@ -144,6 +147,10 @@ final class LocalDelivery {
 
     private static Mailbox target(WriteTx tx, boolean junk) {
         if (!junk) return tx.mailbox(Mailbox.INBOX).orElseThrow(() -> new StoreException("no INBOX"));
+        return junk(tx);
+    }
+
+    private static Mailbox junk(WriteTx tx) {
         Optional<Mailbox> marked = tx.mailboxWithUse(SpecialUse.JUNK);
         if (marked.isPresent()) return marked.get();
         return tx.mailbox(JUNK_NAME).orElseGet(() -> tx.createMailbox(JUNK_NAME, Optional.of(SpecialUse.JUNK)));

@@ -26,6 +26,12 @@ public interface DirectoryStore {
 
     Optional<Account> account(long id);
 
+    /**
+     * The domain and the account of {@code address} in one read: what routing a recipient asks of
+     * every address, a database round trip each on a networked store.
+     */
+    AddressLookup lookup(String address);
+
     /** All accounts, or those of one domain, ordered by address. */
     List<Account> accounts(Optional<String> domain);
 

@@ -26,6 +26,12 @@ public interface WriteTx extends ReadTx {
     /** Adds a message at the mailbox's UIDNEXT; counts against the quota. */
     AppendResult append(long mailboxId, NewMessage message);
 
+    /**
+     * {@link #append(long, NewMessage)} to the mailbox {@link #mailbox(String)} finds by this name
+     * (NONEXISTENT when none): one look-up less for a caller that knows only the name.
+     */
+    AppendResult append(String mailboxName, NewMessage message);
+
     /** Copies the given UIDs (those that exist) to the end of {@code targetMailboxId}. */
     CopyResult copy(long sourceMailboxId, long[] uids, long targetMailboxId);
 

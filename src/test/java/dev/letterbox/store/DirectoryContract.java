@@ -53,6 +53,29 @@ public interface DirectoryContract extends StoreFixture {
     }
 
     @Test
+    default void lookupNamesTheHostedDomainAndTheAccountOfAnAddress() {
+        try (MailStore store = newStore()) {
+            DirectoryStore dir = store.directory();
+            long id = newAccount(store, "alice@example.com");
+            dir.addDomain("other.example");
+            dir.addAlias("info@example.com", "alice@example.com");
+            AddressLookup alice = dir.lookup("Alice@Example.COM");
+            assertTrue(alice.domainHosted());
+            assertEquals(dir.account(id), alice.account());
+            AddressLookup nobody = new AddressLookup(true, Optional.empty());
+            assertEquals(nobody, dir.lookup("info@example.com"), "an alias is no account");
+            assertEquals(nobody, dir.lookup("bob@example.com"));
+            assertEquals(nobody, dir.lookup("alice@other.example"), "the account of another domain");
+            assertEquals(AddressLookup.NOT_HOSTED, dir.lookup("alice@elsewhere.example"));
+            assertEquals(AddressLookup.NOT_HOSTED, dir.lookup("no-domain"));
+            dir.removeAccount(id);
+            assertEquals(nobody, dir.lookup("alice@example.com"));
+            dir.removeDomain("example.com");
+            assertEquals(AddressLookup.NOT_HOSTED, dir.lookup("alice@example.com"));
+        }
+    }
+
+    @Test
     default void addAccountCreatesTheStandardMailboxesAtomically() {
         try (MailStore store = newStore()) {
             store.directory().addDomain("example.com");

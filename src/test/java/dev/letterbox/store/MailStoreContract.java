@@ -19,6 +19,7 @@ import static dev.letterbox.store.StoreFixture.mailboxId;
 import static dev.letterbox.store.StoreFixture.message;
 import static dev.letterbox.store.StoreFixture.newAccount;
 import static dev.letterbox.store.StoreFixture.usedBytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,6 +42,8 @@ public interface MailStoreContract extends DirectoryContract, MailboxContract, M
             long aliceInbox = mailboxId(store, alice, "INBOX");
             long bobInbox = mailboxId(store, bob, "INBOX");
             append(store, alice, aliceInbox, "private");
+            // a message every read below would find, were it bob's: unseen, \Deleted, a keyword
+            append(store, alice, aliceInbox, message(store, "flagged", Flags.parse(List.of("\\Deleted", "$Work"))));
             NewMessage m = message(store, "intruder");
 
             assertTrue(store.read(bob, tx -> tx.mailbox(aliceInbox)).isEmpty());
@@ -52,6 +55,25 @@ public interface MailStoreContract extends DirectoryContract, MailboxContract, M
             assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.changedSince(aliceInbox, 0, 0, 10)));
             assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.expungedSince(aliceInbox, 0)));
             assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.recentMark(aliceInbox)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.flagStates(aliceInbox, 1, 10, 10)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.uidsWithFlag(aliceInbox, Flags.DELETED)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.firstUnseenUid(aliceInbox)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.keywordsInUse(aliceInbox)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.structures(aliceInbox, 1, 10, 10)));
+            assertRefused(NONEXISTENT, () -> store.read(bob, tx -> tx.vanishedHorizon(aliceInbox)));
+            // the same reads of bob's own empty INBOX: empty answers, no refusal
+            store.read(bob, tx -> {
+                assertEquals(0, tx.uids(bobInbox).length);
+                assertTrue(tx.messages(bobInbox, 1, 10, 10).isEmpty());
+                assertTrue(tx.flagStates(bobInbox, 1, 10, 10).isEmpty());
+                assertEquals(0, tx.uidsWithFlag(bobInbox, Flags.DELETED).length);
+                assertEquals(0, tx.firstUnseenUid(bobInbox));
+                assertTrue(tx.keywordsInUse(bobInbox).isEmpty());
+                assertTrue(tx.structures(bobInbox, 1, 10, 10).isEmpty());
+                assertTrue(tx.changedSince(bobInbox, 0, 0, 10).isEmpty());
+                assertEquals(0, tx.expungedSince(bobInbox, 0).length);
+                return null;
+            });
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> tx.append(aliceInbox, m)));
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> tx.expunge(aliceInbox, new long[] {1})));
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> tx.storeFlags(aliceInbox, new long[] {1},
@@ -60,7 +82,9 @@ public interface MailStoreContract extends DirectoryContract, MailboxContract, M
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> tx.move(bobInbox, new long[] {1}, aliceInbox)));
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> tx.claimRecent(aliceInbox)));
             assertRefused(NONEXISTENT, () -> store.write(bob, tx -> { tx.deleteMailbox(aliceInbox); return null; }));
-            assertEquals(1, store.read(alice, tx -> tx.status(aliceInbox)).messages());
+            assertEquals(2, store.read(alice, tx -> tx.status(aliceInbox)).messages());
+            assertEquals(List.of("$Work"), store.read(alice, tx -> tx.keywordsInUse(aliceInbox)));
+            assertArrayEquals(new long[] {2}, store.read(alice, tx -> tx.uidsWithFlag(aliceInbox, Flags.DELETED)));
             assertEquals(0, store.read(bob, tx -> tx.status(bobInbox)).messages());
         }
     }

@@ -113,6 +113,8 @@ public interface MailboxContract extends StoreFixture {
             assertFalse(names(store, a).contains("Projects"));
             assertTrue(store.read(a, ReadTx::subscriptions).contains("Projects"), "RFC 3501: DELETE keeps subscriptions");
             assertRefused(NONEXISTENT, () -> store.read(a, tx -> tx.status(parent.id())));
+            assertRefused(NONEXISTENT, () -> store.read(a, tx -> tx.uids(parent.id())));
+            assertRefused(NONEXISTENT, () -> store.read(a, tx -> tx.messages(parent.id(), 1, Long.MAX_VALUE, 10)));
             assertRefused(NONEXISTENT, () -> store.write(a, tx -> { tx.deleteMailbox(parent.id()); return null; }));
             long inbox = mailboxId(store, a, "INBOX");
             assertRefused(NOT_ALLOWED, () -> store.write(a, tx -> { tx.deleteMailbox(inbox); return null; }));

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 import static dev.letterbox.store.FlagUpdate.Mode.ADD;
 import static dev.letterbox.store.FlagUpdate.Mode.REMOVE;
 import static dev.letterbox.store.FlagUpdate.Mode.REPLACE;
+import static dev.letterbox.store.MailboxException.Reason.NONEXISTENT;
 import static dev.letterbox.store.MailboxException.Reason.OVER_QUOTA;
 import static dev.letterbox.store.StoreFixture.append;
 import static dev.letterbox.store.StoreFixture.assertRefused;
@@ -64,6 +65,46 @@ public interface MessageContract extends StoreFixture {
             assertEquals(Optional.of(two), store.read(a, tx -> tx.message(inbox, 2)));
             assertTrue(store.read(a, tx -> tx.message(inbox, 9)).isEmpty());
             assertEquals(11, usedBytes(store, a));
+        }
+    }
+
+    @Test
+    default void appendByNameFindsTheMailboxAsLookupByNameDoes() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com", 100);
+            long b = newAccount(store, "bob@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            long sent = mailboxId(store, a, "Sent");
+            long before = mailbox(store, a, inbox).highestModSeq();
+            AppendResult r = store.write(a, tx -> tx.append("inbox", message(store, "one")));
+            assertEquals(inbox, r.mailboxId(), "INBOX in any case");
+            assertEquals(1, r.uid());
+            assertEquals(mailbox(store, a, inbox).uidValidity(), r.uidValidity());
+            assertEquals(before + 1, r.modSeq());
+            assertEquals(r.modSeq(), mailbox(store, a, inbox).highestModSeq());
+            assertEquals(3, usedBytes(store, a));
+            List<Change> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ChangeBus.Subscription sub = store.changes().subscribe(a, seen::add)) {
+                store.write(a, tx -> tx.append("INBOX", message(store, "two")));
+            }
+            assertEquals(List.of(new Change.MailboxContent(a, inbox)), seen);
+
+            assertRefused(NONEXISTENT, () -> store.write(a, tx -> tx.append("sent", message(store, "x"))));
+            assertRefused(NONEXISTENT, () -> store.write(a, tx -> tx.append("Nowhere", message(store, "x"))));
+            assertEquals(mailboxId(store, b, "Sent"), store.write(b, tx -> tx.append("Sent", message(store, "x"))).mailboxId(),
+                    "the name is the account's own");
+            long sentUidNext = mailbox(store, a, sent).uidNext();
+            assertRefused(OVER_QUOTA, () -> store.write(a, tx -> tx.append("Sent", message(store, "y".repeat(95)))));
+            assertEquals(sentUidNext, mailbox(store, a, sent).uidNext(), "nothing changed");
+            assertEquals(6, usedBytes(store, a));
+
+            // after a change in the same unit: one MODSEQ per mailbox and unit, as by id
+            List<AppendResult> more = store.write(a, tx -> List.of(tx.append(inbox, message(store, "3")),
+                    tx.append("INBOX", message(store, "4")), tx.append("Sent", message(store, "5"))));
+            assertEquals(List.of(3L, 4L, 1L), more.stream().map(AppendResult::uid).toList());
+            assertEquals(more.get(0).modSeq(), more.get(1).modSeq());
+            assertEquals(List.of(inbox, inbox, sent), more.stream().map(AppendResult::mailboxId).toList());
+            assertEquals(9, usedBytes(store, a));
         }
     }
 

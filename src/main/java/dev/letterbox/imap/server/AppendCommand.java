@@ -11,7 +11,6 @@ import dev.letterbox.store.AppendResult;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
 import dev.letterbox.store.Flags;
-import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.NewMessage;
 import java.io.BufferedOutputStream;
@@ -77,11 +76,7 @@ final class AppendCommand {
         Instant date = c.internalDate().map(OffsetDateTime::toInstant).orElse(null);
         AppendResult r;
         try {
-            r = s.service.store.write(s.account().id(), tx -> {
-                Mailbox m = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
-                        "Mailbox does not exist"));
-                return tx.append(m.id(), new NewMessage(blob, size, flags, date, structure));
-            });
+            r = s.service.store.write(s.account().id(), tx -> tx.append(name, new NewMessage(blob, size, flags, date, structure)));
         } catch (RuntimeException e) {
             discard(blobs, blob);
             if (e instanceof MailboxException me && me.reason() == MailboxException.Reason.NONEXISTENT) {

@@ -8,7 +8,7 @@ import dev.letterbox.store.BlobId;
  * transaction; a big blob's bytes (file or chunks) are deleted after that transaction commits (by the writer).
  *
  * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced}: a table that starts referring
- * to blobs must be added to its condition, and must create the row with {@link #ensureRow} before
+ * to blobs must be added to its condition, and must create the row with {@link #ensureRow} (or {@link #ensureRowAndInsert}) before
  * referring to it. Referring tables: {@code message} and {@code queue_message}.
  */
 final class BlobRefs {
@@ -21,11 +21,44 @@ final class BlobRefs {
      */
     static void ensureRow(SqlSession db, SqlBlobStore blobs, UnitEffects effects, BlobId blob, long size, byte[] structure) {
         byte[] content = blobs.stagedContent(blob);
-        int added = db.update("INSERT INTO blob (id, size, structure, created, content) VALUES (?, ?, ?, ?, ?) "
-                        + "ON CONFLICT (id) DO NOTHING",
-                blob.value(), size, structure == null ? SqlSession.Null.BYTES : structure,
-                System.currentTimeMillis(), content == null ? SqlSession.Null.BYTES : content);
+        int added = db.update(INSERT_ROW, rowValues(blob, size, structure, content));
         if (added > 0 && content != null) effects.persisted(blob);
+    }
+
+    private static final String INSERT_ROW = "INSERT INTO blob (id, size, structure, created, content) VALUES (?, ?, ?, ?, ?) "
+            + "ON CONFLICT (id) DO NOTHING";
+
+    private static Object[] rowValues(BlobId blob, long size, byte[] structure, byte[] content) {
+        return new Object[] {blob.value(), size, structure == null ? SqlSession.Null.BYTES : structure,
+                System.currentTimeMillis(), content == null ? SqlSession.Null.BYTES : content};
+    }
+
+    /**
+     * {@link #ensureRow} and then {@code INSERT INTO message} (with {@code messageColumns} and
+     * {@code messageValues}), which refers to the blob: in one statement where the dialect can
+     * ({@link Dialect#dataModifyingWith}; the message row's foreign key is checked at the end of
+     * the statement, when the blob row is there), as two elsewhere.
+     */
+    static void ensureRowAndInsert(SqlSession db, Dialect dialect, SqlBlobStore blobs, UnitEffects effects, BlobId blob,
+                                   long size, byte[] structure, String messageColumns, Object... messageValues) {
+        if (!dialect.dataModifyingWith) {
+            ensureRow(db, blobs, effects, blob, size, structure);
+            db.update("INSERT INTO message (" + messageColumns + ") VALUES (" + placeholders(messageValues.length) + ")",
+                    messageValues);
+            return;
+        }
+        byte[] content = blobs.stagedContent(blob);
+        Object[] row = rowValues(blob, size, structure, content);
+        Object[] args = java.util.Arrays.copyOf(row, row.length + messageValues.length);
+        System.arraycopy(messageValues, 0, args, row.length, messageValues.length);
+        long added = db.firstLong("WITH b AS (" + INSERT_ROW + " RETURNING 1) INSERT INTO message (" + messageColumns
+                + ") VALUES (" + placeholders(messageValues.length) + ") RETURNING (SELECT count(*) FROM b)", args)
+                .orElseThrow();
+        if (added > 0 && content != null) effects.persisted(blob);
+    }
+
+    private static String placeholders(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
     }
 
     /** Deletes the blob's row when no message and no queued message refers to it; true when it did. */

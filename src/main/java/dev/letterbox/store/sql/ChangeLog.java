@@ -5,8 +5,9 @@ import dev.letterbox.store.Change;
 import java.util.List;
 
 /**
- * The {@code change_log} table: every committed unit that changed something leaves one row per
- * change, tagged with the node (process) that wrote it, so other processes can announce it too.
+ * The {@code change_log} table (SQLite): every committed unit that changed something leaves one row per
+ * change, tagged with the node (process) that wrote it, so other processes can announce it too; on
+ * PostgreSQL a NOTIFY per change does the same (see NotificationFeed).
  * Rows carry no data, like {@link Change} itself; they are pruned after {@link #RETENTION_MILLIS}.
  */
 final class ChangeLog {
@@ -20,18 +21,28 @@ final class ChangeLog {
     private ChangeLog() {}
 
     /**
-     * Makes {@code change} known to the other processes or nodes once the unit commits: a row for
-     * SQLite's pollers, a NOTIFY on PostgreSQL (sent at commit, dropped with a rolled-back savepoint).
+     * Makes {@code change} known to the other processes once the unit commits: a row for SQLite's
+     * pollers. PostgreSQL's notifications are sent once per transaction instead, by {@link #announce}.
      */
     static void record(SqlSession db, Dialect dialect, String node, Change change, long now) {
-        if (dialect == Dialect.POSTGRESQL) {
-            db.first("SELECT pg_notify(?, ?)", rs -> rs.getObject(1), CHANNEL, payload(node, change));
-            return;
-        }
+        if (dialect == Dialect.POSTGRESQL) return;
         long mailboxId = change instanceof Change.MailboxContent c ? c.mailboxId() : 0;
         db.update("INSERT INTO change_log (node, account_id, mailbox_id, kind, created) VALUES (?, ?, ?, ?, ?)",
                 node, change.accountId(), mailboxId == 0 ? SqlSession.Null.BIGINT : (Object) mailboxId,
                 kind(change), now);
+    }
+
+    /**
+     * PostgreSQL: one NOTIFY per change on {@link #CHANNEL}, all sent by one statement just before
+     * the transaction commits (delivered only if it does), so a group of units pays one round trip
+     * where a statement per unit paid one each. Only the changes of units that succeeded belong here.
+     */
+    static void announce(SqlSession db, String node, java.util.Collection<Change> changes) {
+        if (changes.isEmpty()) return;
+        String[] payloads = new String[changes.size()];
+        int i = 0;
+        for (Change change : changes) payloads[i++] = payload(node, change);
+        db.list("SELECT pg_notify(?, p) FROM unnest(?) AS p", rs -> Boolean.TRUE, CHANNEL, payloads);
     }
 
     /** {@code node kind account mailbox}: a node id has no spaces, the rest are a word and numbers. */

@@ -25,9 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * The only writer: one platform thread owning the one write connection, committing in groups.
  *
  * <p>Callers {@link #submit} units of work. The thread takes what is queued, opens one write
- * transaction, runs each unit inside its own SAVEPOINT (a unit that throws is rolled back to it and
- * fails alone), commits once (one fsync for the whole group), then completes the units' futures,
- * then announces their changes. A group is capped at
+ * transaction, runs each unit after the first inside its own SAVEPOINT (a unit that throws is
+ * rolled back to it, the first with the transaction, and fails alone), commits once (one fsync for
+ * the whole group), then completes the units' futures, then announces their changes. A group is capped at
  * {@link #MAX_UNITS} units and about {@link #MAX_GROUP_NANOS} of work, so one burst cannot hold
  * back the durability of the first unit for long. While a group commits, the next one queues up:
  * the more writers, the bigger the groups, with no waiting added when there is a single writer.
@@ -296,9 +296,11 @@ final class GroupCommitWriter {
             }
             long started = System.nanoTime();
             Pending<?> alone = null, next = null;
+            boolean holding = false; // a unit of this transaction has done its work: the transaction keeps it
             Run run;
             for (Pending<?> p = start; ; ) {
-                run = runInSavepoint(db, p, p != start);
+                run = runUnit(db, p, holding);
+                holding |= run == Run.DONE && p.failure == null;
                 if (run == Run.RUN_ALONE) {
                     group.remove(p);
                     alone = p;
@@ -323,7 +325,7 @@ final class GroupCommitWriter {
                 return stopSeen;
             }
             try {
-                commit(db, synced);
+                commit(db, group, synced);
             } catch (StoreException e) {
                 if (alone != null) group.add(alone);
                 if (next != null) group.add(next);
@@ -372,11 +374,13 @@ final class GroupCommitWriter {
     }
 
     /**
-     * COMMIT: for a synced group, the fsync every unit of it is waiting for (it also makes every
-     * earlier unsynced commit durable); for an unsynced one, visible to readers at once and on disk
-     * by {@link #flushUnsynced} at the latest.
+     * COMMIT. On PostgreSQL the changes of the group's successful units are announced to the other
+     * nodes first, in one statement. For a synced group, the fsync every unit of it is waiting for
+     * (it also makes every earlier unsynced commit durable); for an unsynced one, visible to readers
+     * at once and on disk by {@link #flushUnsynced} at the latest.
      */
-    private void commit(SqlSession db, boolean synced) {
+    private void commit(SqlSession db, List<Pending<?>> group, boolean synced) {
+        if (dialect == Dialect.POSTGRESQL) ChangeLog.announce(db, node, changesOf(group));
         if (!synced) {
             if (dialect == Dialect.POSTGRESQL) db.execute("SET LOCAL synchronous_commit = off");
             db.commit(dialect);
@@ -394,30 +398,39 @@ final class GroupCommitWriter {
     }
 
     /**
-     * Runs one unit in a savepoint. A unit that lost a deadlock or a serialization conflict to
-     * another node's transaction (PostgreSQL) is rolled back to its savepoint, which drops its own
-     * locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it in the
-     * transaction ({@code behindOthers}) hold locks, it is not run again here but alone (see
-     * {@link #runGroup(SqlSession, Pending)}).
+     * Runs one unit so that its failure undoes its own work only: in a savepoint when units before
+     * it in the transaction did theirs ({@code behindOthers}); alone in the transaction otherwise,
+     * when rolling back the transaction undoes the same, and the SAVEPOINT round trip is saved
+     * (most groups are one unit when the load is light). A unit that lost a deadlock or a
+     * serialization conflict to another node's transaction (PostgreSQL) is rolled back, which drops
+     * its own locks, and run again, up to {@link #CONFLICT_RETRIES} times; when units before it hold
+     * locks, it is not run again here but alone (see {@link #runGroup(SqlSession, Pending)}).
      */
-    private Run runInSavepoint(SqlSession db, Pending<?> p, boolean behindOthers) {
+    private Run runUnit(SqlSession db, Pending<?> p, boolean behindOthers) {
         for (int attempt = p.conflicts; ; attempt++) {
-            try {
-                db.execute("SAVEPOINT unit");
-            } catch (StoreException e) {
-                p.failure = e;
-                return Run.LOST;
+            if (behindOthers) {
+                try {
+                    db.execute("SAVEPOINT unit");
+                } catch (StoreException e) {
+                    p.failure = e;
+                    return Run.LOST;
+                }
             }
             try {
+                // No RELEASE: the savepoint can stay until COMMIT ends them all, and the next unit's
+                // SAVEPOINT of the same name hides it (ROLLBACK TO finds the newest): a round trip less.
                 p.run(db, dialect, node);
-                db.execute("RELEASE unit");
                 p.failure = null;
                 return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
                 try {
-                    db.execute("ROLLBACK TO unit");
-                    db.execute("RELEASE unit");
+                    if (behindOthers) {
+                        db.execute("ROLLBACK TO unit");
+                    } else {
+                        db.rollback(dialect);
+                        db.begin(dialect, true); // the units after it still need a transaction
+                    }
                 } catch (StoreException e) {
                     t.addSuppressed(e);
                     return Run.LOST;
@@ -454,18 +467,26 @@ final class GroupCommitWriter {
      * that hears of the change finds it there.
      */
     private void afterCommit(List<Pending<?>> group) {
-        Set<Change> changes = new LinkedHashSet<>();
+        Set<Change> changes = changesOf(group);
         long due = System.nanoTime() + deleteGraceNanos;
         for (Pending<?> p : group) {
             if (p.failure == null) {
                 indexes.committed(p.effects.deltas(), p.effects.changes());
-                changes.addAll(p.effects.changes());
                 blobs.persisted(p.effects.persistedBlobs());
                 for (BlobId blob : p.effects.freedBlobs()) freed.add(new Freed(blob, due));
             }
         }
         for (Change change : changes) bus.publish(change);
         for (Pending<?> p : group) p.complete();
+    }
+
+    /** The changes of the group's units that succeeded, each once, in order. */
+    private static Set<Change> changesOf(List<Pending<?>> group) {
+        Set<Change> changes = new LinkedHashSet<>();
+        for (Pending<?> p : group) {
+            if (p.failure == null) changes.addAll(p.effects.changes());
+        }
+        return changes;
     }
 
     /** Deletes the freed blobs whose grace period is over, or all of them (at close). */

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Rows of {@code mailbox}, {@code subscription} and the UIDVALIDITY counter. Every query names the
@@ -73,6 +74,11 @@ final class MailboxQueries {
         return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ?", mailboxId).orElse(1);
     }
 
+    /** The recent mark of the account's mailbox; empty when the mailbox is not the account's. */
+    static OptionalLong recentMark(SqlSession db, long accountId, long mailboxId) {
+        return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ? AND account_id = ?", mailboxId, accountId);
+    }
+
     static Mailbox insert(SqlSession db, long accountId, String name, Optional<SpecialUse> use) {
         long uidValidity = nextUidValidity(db);
         long id = db.insertReturningId("INSERT INTO mailbox (account_id, name, uidvalidity, uidnext, highest_modseq, "
@@ -98,8 +104,39 @@ final class MailboxQueries {
         db.update("UPDATE mailbox SET name = ? WHERE id = ?", newName, mailboxId);
     }
 
-    static void setUidNext(SqlSession db, long mailboxId, long uidNext) {
-        db.update("UPDATE mailbox SET uidnext = ? WHERE id = ?", uidNext, mailboxId);
+    /** UIDs taken from a mailbox: the first of them, its UIDVALIDITY and its HIGHESTMODSEQ after the statement. */
+    record TakenUids(long mailboxId, long firstUid, long uidValidity, long highestModSeq) {}
+
+    /**
+     * Takes {@code count} UIDs from UIDNEXT and, when {@code newModSeq}, raises HIGHESTMODSEQ by one:
+     * one statement that also locks the row (where the database locks rows), where a locking read,
+     * a MODSEQ update and a UIDNEXT update were three. When the mailbox is not the account's
+     * (NONEXISTENT) or the UIDs would pass {@code maxUid} (LIMIT), it changes nothing.
+     */
+    static TakenUids takeUids(SqlSession db, long accountId, long mailboxId, int count, boolean newModSeq, long maxUid) {
+        Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + ?"
+                        + (newModSeq ? ", highest_modseq = highest_modseq + 1" : "")
+                        + " WHERE id = ? AND account_id = ? AND uidnext + ? <= ? RETURNING uidnext, uidvalidity, highest_modseq",
+                rs -> new TakenUids(mailboxId, rs.getLong(1) - count, rs.getLong(2), rs.getLong(3)),
+                (long) count, mailboxId, accountId, (long) count - 1, maxUid);
+        if (taken.isPresent()) return taken.get();
+        if (byId(db, accountId, mailboxId).isEmpty()) throw nonexistent();
+        throw outOfUids();
+    }
+
+    /** {@link #takeUids} of one UID and a new MODSEQ, from the mailbox of this (canonical) name. */
+    static TakenUids takeUid(SqlSession db, long accountId, String canonicalName, long maxUid) {
+        Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1"
+                        + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext, uidvalidity, highest_modseq",
+                rs -> new TakenUids(rs.getLong(1), rs.getLong(2) - 1, rs.getLong(3), rs.getLong(4)),
+                accountId, canonicalName, maxUid);
+        if (taken.isPresent()) return taken.get();
+        if (byName(db, accountId, canonicalName).isEmpty()) throw nonexistent();
+        throw outOfUids();
+    }
+
+    private static MailboxException outOfUids() {
+        return new MailboxException(MailboxException.Reason.LIMIT, "mailbox has run out of UIDs");
     }
 
     /** Raises HIGHESTMODSEQ by one and returns the new value. */

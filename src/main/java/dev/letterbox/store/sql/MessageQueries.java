@@ -14,14 +14,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Rows of {@code message} and {@code expunged}, always of one mailbox whose ownership the caller
- * has checked. Flags are an INT bitmask (the {@link Flags} system bits) plus a space-separated
- * keyword string; times are epoch milliseconds.
+ * Rows of {@code message} and {@code expunged}, always of one mailbox. The reads that take an
+ * account check ownership in their own WHERE clause ({@link #OWNED_MAILBOX}): another account's
+ * mailbox gives no rows, so a read transaction need not ask separately first, a round trip per
+ * read on a networked database; the others are for a mailbox the caller has checked (or locked).
+ * Flags are an INT bitmask (the {@link Flags} system bits) plus a space-separated keyword string;
+ * times are epoch milliseconds.
  */
 final class MessageQueries {
     private static final String COLUMNS = "uid, modseq, flags, keywords, internal_date, saved_date, size, blob_id";
+    /**
+     * {@code mailbox_id = ?} for the mailbox of this id only when the account owns it (parameters:
+     * mailbox id, account id): an uncorrelated subquery, evaluated once, so the (mailbox_id, ...)
+     * indexes still serve the rest of the condition and the order.
+     */
+    static final String OWNED_MAILBOX = "mailbox_id = (SELECT o.id FROM mailbox o WHERE o.id = ? AND o.account_id = ?)";
 
     private MessageQueries() {}
 
@@ -31,58 +41,65 @@ final class MessageQueries {
                 new BlobId(rs.getString(8)));
     }
 
-    static List<MessageMeta> range(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+    static List<MessageMeta> range(SqlSession db, long accountId, long mailboxId, long fromUid, long toUid, int limit) {
         if (limit <= 0 || fromUid > toUid) return List.of();
-        return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
-                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, fromUid, toUid, limit);
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE " + OWNED_MAILBOX + " AND uid >= ? AND uid <= ? "
+                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, accountId, fromUid, toUid, limit);
     }
 
-    static List<FlagState> flagStates(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+    static List<FlagState> flagStates(SqlSession db, long accountId, long mailboxId, long fromUid, long toUid, int limit) {
         if (limit <= 0 || fromUid > toUid) return List.of();
-        return db.list("SELECT uid, modseq, flags, keywords FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
-                        + "ORDER BY uid LIMIT ?",
+        return db.list("SELECT uid, modseq, flags, keywords FROM message WHERE " + OWNED_MAILBOX
+                        + " AND uid >= ? AND uid <= ? ORDER BY uid LIMIT ?",
                 rs -> new FlagState(rs.getLong(1), rs.getLong(2), Flags.fromStorage(rs.getInt(3), rs.getString(4))),
-                mailboxId, fromUid, toUid, limit);
+                mailboxId, accountId, fromUid, toUid, limit);
     }
 
-    static java.util.Map<Long, byte[]> structures(SqlSession db, long mailboxId, long fromUid, long toUid, int limit) {
+    /** The stored structures by UID; {@code rowsSeen} is false when no message matched at all. */
+    record Structures(java.util.Map<Long, byte[]> byUid, boolean rowsSeen) {}
+
+    static Structures structures(SqlSession db, long accountId, long mailboxId, long fromUid, long toUid, int limit) {
         java.util.Map<Long, byte[]> out = new java.util.HashMap<>();
-        if (limit <= 0 || fromUid > toUid) return out;
+        if (limit <= 0 || fromUid > toUid) return new Structures(out, false);
         record UidStructure(long uid, byte[] structure) {}
-        for (UidStructure r : db.list("SELECT m.uid, b.structure FROM message m JOIN blob b ON b.id = m.blob_id "
-                        + "WHERE m.mailbox_id = ? AND m.uid >= ? AND m.uid <= ? ORDER BY m.uid LIMIT ?",
-                rs -> new UidStructure(rs.getLong(1), rs.getBytes(2)), mailboxId, fromUid, toUid, limit)) {
+        List<UidStructure> rows = db.list("SELECT m.uid, b.structure FROM message m JOIN blob b ON b.id = m.blob_id "
+                        + "WHERE m." + OWNED_MAILBOX + " AND m.uid >= ? AND m.uid <= ? ORDER BY m.uid LIMIT ?",
+                rs -> new UidStructure(rs.getLong(1), rs.getBytes(2)), mailboxId, accountId, fromUid, toUid, limit);
+        for (UidStructure r : rows) {
             if (r.structure() != null) out.put(r.uid(), r.structure());
         }
-        return out;
+        return new Structures(out, !rows.isEmpty());
     }
 
-    static Optional<MessageMeta> one(SqlSession db, long mailboxId, long uid) {
-        return db.first("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid = ?",
-                MessageQueries::map, mailboxId, uid);
+    static Optional<MessageMeta> one(SqlSession db, long accountId, long mailboxId, long uid) {
+        return db.first("SELECT " + COLUMNS + " FROM message WHERE " + OWNED_MAILBOX + " AND uid = ?",
+                MessageQueries::map, mailboxId, accountId, uid);
     }
 
-    static long[] uids(SqlSession db, long mailboxId) {
-        return db.longs("SELECT uid FROM message WHERE mailbox_id = ? ORDER BY uid", mailboxId);
+    static long[] uids(SqlSession db, long accountId, long mailboxId) {
+        return db.longs("SELECT uid FROM message WHERE " + OWNED_MAILBOX + " ORDER BY uid", mailboxId, accountId);
     }
 
-    static long[] uidsWithFlag(SqlSession db, long mailboxId, int flag) {
-        return db.longs("SELECT uid FROM message WHERE mailbox_id = ? AND (flags & ?) <> 0 ORDER BY uid", mailboxId, flag);
+    static long[] uidsWithFlag(SqlSession db, long accountId, long mailboxId, int flag) {
+        return db.longs("SELECT uid FROM message WHERE " + OWNED_MAILBOX + " AND (flags & ?) <> 0 ORDER BY uid",
+                mailboxId, accountId, flag);
     }
 
-    static List<MessageMeta> changedSince(SqlSession db, long mailboxId, long modSeq, long afterUid, int limit) {
+    static List<MessageMeta> changedSince(SqlSession db, long accountId, long mailboxId, long modSeq, long afterUid, int limit) {
         if (limit <= 0) return List.of();
-        return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND modseq > ? AND uid > ? "
-                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, modSeq, afterUid, limit);
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE " + OWNED_MAILBOX + " AND modseq > ? AND uid > ? "
+                + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, accountId, modSeq, afterUid, limit);
     }
 
-    /** The highest MODSEQ whose expunges are no longer recorded (0: all are). */
-    static long vanishedHorizon(SqlSession db, long mailboxId) {
-        return db.firstLong("SELECT vanished_horizon FROM mailbox WHERE id = ?", mailboxId).orElse(0);
+    /** The highest MODSEQ whose expunges are no longer recorded (0: all are); empty when not the account's mailbox. */
+    static OptionalLong vanishedHorizon(SqlSession db, long accountId, long mailboxId) {
+        return db.firstLong("SELECT vanished_horizon FROM mailbox WHERE id = ? AND account_id = ?",
+                mailboxId, accountId);
     }
 
-    static long[] expungedSince(SqlSession db, long mailboxId, long modSeq) {
-        return db.longs("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid", mailboxId, modSeq);
+    static long[] expungedSince(SqlSession db, long accountId, long mailboxId, long modSeq) {
+        return db.longs("SELECT uid FROM expunged WHERE " + OWNED_MAILBOX + " AND modseq > ? ORDER BY uid",
+                mailboxId, accountId, modSeq);
     }
 
     /**
@@ -117,9 +134,17 @@ final class MessageQueries {
 
     static void insert(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags, Instant internalDate,
                        Instant savedDate, long size, BlobId blob) {
-        db.update("INSERT INTO message (mailbox_id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                mailboxId, uid, modSeq, flags.system(), flags.keywordString(), internalDate.toEpochMilli(),
-                savedDate.toEpochMilli(), size, blob.value());
+        db.update("INSERT INTO message (" + INSERT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values(mailboxId, uid, modSeq, flags, internalDate, savedDate, size, blob));
+    }
+
+    /** The columns a new message row is given, in the order of {@link #values}. */
+    static final String INSERT_COLUMNS = "mailbox_id, " + COLUMNS;
+
+    static Object[] values(long mailboxId, long uid, long modSeq, Flags flags, Instant internalDate, Instant savedDate,
+                           long size, BlobId blob) {
+        return new Object[] {mailboxId, uid, modSeq, flags.system(), flags.keywordString(), internalDate.toEpochMilli(),
+                savedDate.toEpochMilli(), size, blob.value()};
     }
 
     static void setFlags(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags) {
@@ -146,15 +171,16 @@ final class MessageQueries {
                 recentMark, mailbox.id()).orElseThrow();
     }
 
-    static long firstUnseen(SqlSession db, long mailboxId) {
-        return db.firstLong("SELECT coalesce(min(uid), 0) FROM message WHERE mailbox_id = ? AND (flags & " + Flags.SEEN
-                + ") = 0", mailboxId).orElse(0);
+    /** The lowest UID without \\Seen (0: none); empty when not the account's mailbox (a row per owned mailbox). */
+    static OptionalLong firstUnseen(SqlSession db, long accountId, long mailboxId) {
+        return db.firstLong("SELECT (SELECT coalesce(min(m.uid), 0) FROM message m WHERE m.mailbox_id = x.id AND (m.flags & "
+                + Flags.SEEN + ") = 0) FROM mailbox x WHERE x.id = ? AND x.account_id = ?", mailboxId, accountId);
     }
 
-    static List<String> keywordsInUse(SqlSession db, long mailboxId) {
+    static List<String> keywordsInUse(SqlSession db, long accountId, long mailboxId) {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        for (String k : db.list("SELECT DISTINCT keywords FROM message WHERE mailbox_id = ? AND keywords <> ''",
-                rs -> rs.getString(1), mailboxId)) {
+        for (String k : db.list("SELECT DISTINCT keywords FROM message WHERE " + OWNED_MAILBOX + " AND keywords <> ''",
+                rs -> rs.getString(1), mailboxId, accountId)) {
             all.addAll(List.of(k.split(" ")));
         }
         return List.copyOf(all);

@@ -34,6 +34,15 @@ final class ReadPool implements AutoCloseable {
     }
 
     /**
+     * Work of ONE statement, run without BEGIN and COMMIT around it: a single statement sees one
+     * snapshot by itself on both databases, and on PostgreSQL the two transaction statements cost
+     * as much as a short query each (many look-ups of a delivery or a login are one query).
+     */
+    <T> T readOne(Function<SqlSession, T> work) {
+        return autocommit(work);
+    }
+
+    /**
      * Runs outside any read transaction, for work that commits on its own (a database blob's chunk
      * written while the message is still arriving).
      */

@@ -136,6 +136,11 @@ final class SqlBlobStore implements BlobStore {
                 .orElseThrow(() -> new NoSuchFileException("blob " + id));
     }
 
+    /** How many small blobs are held in memory now, waiting for their row (tests). */
+    int stagedCount() {
+        return staged.size();
+    }
+
     /** After a commit: the staged copies of blobs now in committed rows are no longer needed. */
     void persisted(Iterable<BlobId> ids) {
         for (BlobId id : ids) staged.remove(id.value());

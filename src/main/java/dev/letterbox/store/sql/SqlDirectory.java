@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AccountForwarding;
+import dev.letterbox.store.AddressLookup;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.DirectoryStore;
@@ -25,11 +26,13 @@ import java.util.Set;
 
 /**
  * Domains, accounts and aliases. Nothing is cached: every lookup asks the database, so a change made
- * by the CLI in another process counts at once (these lookups are single-row index reads).
+ * by the CLI in another process counts at once (these lookups are single-row index reads). Each
+ * read is one statement, run without a transaction around it ({@link ReadPool#readOne}).
  * Changes go through the group-commit writer like any other write.
  */
 final class SqlDirectory implements DirectoryStore {
     private static final String ACCOUNT_COLUMNS = "id, address, domain_id, quota_bytes, used_bytes, protocols, enabled, created";
+    private static final String ACCOUNT_COLUMNS_OF_A = "a." + ACCOUNT_COLUMNS.replace(", ", ", a.");
 
     /** The mailboxes every new account starts with; all subscribed, so clients show them. */
     private static final Map<String, Optional<SpecialUse>> DEFAULT_MAILBOXES = defaultMailboxes();
@@ -81,12 +84,12 @@ final class SqlDirectory implements DirectoryStore {
 
     @Override
     public List<Domain> domains() {
-        return reads.read(db -> db.list("SELECT id, name, created FROM domain ORDER BY name", SqlDirectory::mapDomain));
+        return reads.readOne(db -> db.list("SELECT id, name, created FROM domain ORDER BY name", SqlDirectory::mapDomain));
     }
 
     @Override
     public Optional<Domain> domain(String name) {
-        return reads.read(db -> domainByName(db, name));
+        return reads.readOne(db -> domainByName(db, name));
     }
 
     @Override
@@ -143,18 +146,33 @@ final class SqlDirectory implements DirectoryStore {
 
     @Override
     public Optional<Account> account(String address) {
-        return reads.read(db -> db.first("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE address = ?",
+        return reads.readOne(db -> db.first("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE address = ?",
                 SqlDirectory::mapAccount, lower(address)));
     }
 
     @Override
+    public AddressLookup lookup(String address) {
+        String lower = lower(address);
+        int at = lower.lastIndexOf('@');
+        if (at < 0) return AddressLookup.NOT_HOSTED;
+        // a domain row without an account: hosted, nobody by that address
+        return reads.readOne(db -> db.first("SELECT " + ACCOUNT_COLUMNS_OF_A + " FROM domain d "
+                        + "LEFT JOIN account a ON a.address = ? AND a.domain_id = d.id WHERE d.name = ?",
+                rs -> {
+                    rs.getLong(1);
+                    return new AddressLookup(true, rs.wasNull() ? Optional.empty() : Optional.of(mapAccount(rs)));
+                }, lower, lower.substring(at + 1)))
+                .orElse(AddressLookup.NOT_HOSTED);
+    }
+
+    @Override
     public Optional<Account> account(long id) {
-        return reads.read(db -> accountById(db, id));
+        return reads.readOne(db -> accountById(db, id));
     }
 
     @Override
     public List<Account> accounts(Optional<String> domain) {
-        return reads.read(db -> domain.isEmpty()
+        return reads.readOne(db -> domain.isEmpty()
                 ? db.list("SELECT " + ACCOUNT_COLUMNS + " FROM account ORDER BY address", SqlDirectory::mapAccount)
                 : db.list("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE domain_id = "
                         + "(SELECT id FROM domain WHERE name = ?) ORDER BY address", SqlDirectory::mapAccount,
@@ -163,7 +181,7 @@ final class SqlDirectory implements DirectoryStore {
 
     @Override
     public Optional<String> passwordHash(long accountId) {
-        return reads.read(db -> db.first("SELECT password_hash FROM account WHERE id = ?", rs -> rs.getString(1), accountId));
+        return reads.readOne(db -> db.first("SELECT password_hash FROM account WHERE id = ?", rs -> rs.getString(1), accountId));
     }
 
     @Override
@@ -291,7 +309,7 @@ final class SqlDirectory implements DirectoryStore {
 
     @Override
     public List<Alias> aliases(Optional<String> domain) {
-        List<String[]> rows = reads.read(db -> domain.isEmpty()
+        List<String[]> rows = reads.readOne(db -> domain.isEmpty()
                 ? db.list("SELECT address, target FROM alias ORDER BY address, target",
                         rs -> new String[] {rs.getString(1), rs.getString(2)})
                 : db.list("SELECT address, target FROM alias WHERE domain_id = (SELECT id FROM domain WHERE name = ?) "
@@ -307,7 +325,7 @@ final class SqlDirectory implements DirectoryStore {
     @Override
     public Optional<Alias> alias(String address) {
         String lower = lower(address);
-        List<String> targets = reads.read(db -> db.list("SELECT target FROM alias WHERE address = ? ORDER BY target",
+        List<String> targets = reads.readOne(db -> db.list("SELECT target FROM alias WHERE address = ? ORDER BY target",
                 rs -> rs.getString(1), lower));
         return targets.isEmpty() ? Optional.empty() : Optional.of(new Alias(lower, List.copyOf(targets)));
     }

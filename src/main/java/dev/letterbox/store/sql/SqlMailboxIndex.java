@@ -220,7 +220,7 @@ final class SqlMailboxIndex {
             Mailbox m = mailbox.get();
             long since = data.highestModSeq;
             if (m.highestModSeq() <= since) return null;
-            if (MessageQueries.vanishedHorizon(db, mailboxId) > since) {
+            if (MessageQueries.vanishedHorizon(db, accountId, mailboxId).orElse(0) > since) {
                 // the tombstones since then are pruned: start again; sessions behind compare UIDs
                 IndexedMessages rebuilt = new IndexedMessages(m.uidValidity(), m.uidNext(), m.highestModSeq());
                 readRows(db, rebuilt, -1, false);
@@ -228,7 +228,7 @@ final class SqlMailboxIndex {
                 data = rebuilt;
                 return null;
             }
-            long[] expunged = MessageQueries.expungedSince(db, mailboxId, since);
+            long[] expunged = MessageQueries.expungedSince(db, accountId, mailboxId, since);
             java.util.Arrays.sort(expunged);
             data.removeAll(expunged);
             // their exact MODSEQs are not read: no reader knows of a MODSEQ above the index's yet

@@ -16,9 +16,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A read transaction of one account over one connection. Every method that takes a mailbox id first
- * checks that the mailbox is this account's (NONEXISTENT otherwise); the answer is remembered for
- * the rest of the transaction, since ownership cannot change inside it but by its own delete.
+ * A read transaction of one account over one connection. Every method that takes a mailbox id
+ * answers NONEXISTENT when the mailbox is not this account's: the reads of its messages check that
+ * in their own WHERE clause (no extra round trip when they find rows), the rest look the mailbox up
+ * first. What was learnt is remembered for the rest of the transaction, since ownership cannot
+ * change inside it but by its own delete.
  */
 class SqlReadTx implements ReadTx {
     final SqlSession db;
@@ -36,6 +38,17 @@ class SqlReadTx implements ReadTx {
         if (owned.contains(mailboxId)) return;
         if (!MailboxQueries.owned(db, accountId, mailboxId)) throw MailboxQueries.nonexistent();
         owned.add(mailboxId);
+    }
+
+    /**
+     * The answer of a read that checked ownership in its own WHERE clause (see MessageQueries): rows
+     * prove the mailbox is the account's; no rows may also mean another account's mailbox, which
+     * one look-up tells apart (NONEXISTENT), unless this transaction knows the answer already.
+     */
+    private <T> T owned(long mailboxId, T answer, boolean noRows) {
+        if (noRows) checkOwned(mailboxId);
+        else owned.add(mailboxId);
+        return answer;
     }
 
     final void forget(long mailboxId) {
@@ -87,68 +100,65 @@ class SqlReadTx implements ReadTx {
 
     @Override
     public long[] uids(long mailboxId) {
-        checkOwned(mailboxId);
-        return MessageQueries.uids(db, mailboxId);
+        long[] uids = MessageQueries.uids(db, accountId, mailboxId);
+        return owned(mailboxId, uids, uids.length == 0);
     }
 
     @Override
     public List<MessageMeta> messages(long mailboxId, long fromUid, long toUid, int limit) {
-        checkOwned(mailboxId);
-        return MessageQueries.range(db, mailboxId, fromUid, toUid, limit);
+        List<MessageMeta> page = MessageQueries.range(db, accountId, mailboxId, fromUid, toUid, limit);
+        return owned(mailboxId, page, page.isEmpty());
     }
 
     @Override
     public Optional<MessageMeta> message(long mailboxId, long uid) {
-        checkOwned(mailboxId);
-        return MessageQueries.one(db, mailboxId, uid);
+        Optional<MessageMeta> message = MessageQueries.one(db, accountId, mailboxId, uid);
+        return owned(mailboxId, message, message.isEmpty());
     }
 
     @Override
     public List<MessageMeta> changedSince(long mailboxId, long modSeq, long afterUid, int limit) {
-        checkOwned(mailboxId);
-        return MessageQueries.changedSince(db, mailboxId, modSeq, afterUid, limit);
+        List<MessageMeta> changed = MessageQueries.changedSince(db, accountId, mailboxId, modSeq, afterUid, limit);
+        return owned(mailboxId, changed, changed.isEmpty());
     }
 
     @Override
     public long[] expungedSince(long mailboxId, long modSeq) {
-        checkOwned(mailboxId);
-        return MessageQueries.expungedSince(db, mailboxId, modSeq);
+        long[] uids = MessageQueries.expungedSince(db, accountId, mailboxId, modSeq);
+        return owned(mailboxId, uids, uids.length == 0);
     }
 
     @Override
     public long vanishedHorizon(long mailboxId) {
-        checkOwned(mailboxId);
-        return MessageQueries.vanishedHorizon(db, mailboxId);
+        return MessageQueries.vanishedHorizon(db, accountId, mailboxId).orElseThrow(MailboxQueries::nonexistent);
     }
 
     @Override
     public long recentMark(long mailboxId) {
-        checkOwned(mailboxId);
-        return MailboxQueries.recentMark(db, mailboxId);
+        return MailboxQueries.recentMark(db, accountId, mailboxId).orElseThrow(MailboxQueries::nonexistent);
     }
 
     @Override
     public List<FlagState> flagStates(long mailboxId, long fromUid, long toUid, int limit) {
-        checkOwned(mailboxId);
-        return MessageQueries.flagStates(db, mailboxId, fromUid, toUid, limit);
+        List<FlagState> page = MessageQueries.flagStates(db, accountId, mailboxId, fromUid, toUid, limit);
+        return owned(mailboxId, page, page.isEmpty());
     }
 
     @Override
     public long[] uidsWithFlag(long mailboxId, int flag) {
-        checkOwned(mailboxId);
-        return MessageQueries.uidsWithFlag(db, mailboxId, flag);
+        long[] uids = MessageQueries.uidsWithFlag(db, accountId, mailboxId, flag);
+        return owned(mailboxId, uids, uids.length == 0);
     }
 
     @Override
     public long firstUnseenUid(long mailboxId) {
-        checkOwned(mailboxId);
-        return MessageQueries.firstUnseen(db, mailboxId);
+        return MessageQueries.firstUnseen(db, accountId, mailboxId).orElseThrow(MailboxQueries::nonexistent);
     }
 
     @Override
     public List<String> keywordsInUse(long mailboxId) {
-        checkOwned(mailboxId);
-        return MessageQueries.keywordsInUse(db, mailboxId);
+        List<String> keywords = MessageQueries.keywordsInUse(db, accountId, mailboxId);
+        return owned(mailboxId, keywords, keywords.isEmpty());
     }
 
     @Override
@@ -158,7 +168,7 @@ class SqlReadTx implements ReadTx {
 
     @Override
     public java.util.Map<Long, byte[]> structures(long mailboxId, long fromUid, long toUid, int limit) {
-        checkOwned(mailboxId);
-        return MessageQueries.structures(db, mailboxId, fromUid, toUid, limit);
+        MessageQueries.Structures found = MessageQueries.structures(db, accountId, mailboxId, fromUid, toUid, limit);
+        return owned(mailboxId, found.byUid(), !found.rowsSeen());
     }
 }

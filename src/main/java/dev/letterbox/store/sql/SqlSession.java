@@ -180,6 +180,7 @@ final class SqlSession implements AutoCloseable {
                 case Integer n -> ps.setInt(at, n);
                 case String s -> ps.setString(at, s);
                 case byte[] b -> ps.setBytes(at, b);
+                case String[] texts -> ps.setArray(at, connection.createArrayOf("text", texts)); // PostgreSQL only
                 case Boolean b -> ps.setInt(at, b ? 1 : 0);
                 default -> throw new IllegalArgumentException("unsupported parameter " + a.getClass());
             }

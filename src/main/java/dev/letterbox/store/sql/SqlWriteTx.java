@@ -121,7 +121,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     /** RFC 3501 §6.3.5: the messages move to a new mailbox; INBOX stays, empty; its children stay. */
     private void renameInbox(Mailbox inbox, String target) {
         Mailbox created = createMailbox(target, Optional.empty());
-        copyMessages(inbox, MessageQueries.uids(db, inbox.id()), created, false, true);
+        copyMessages(inbox, MessageQueries.uids(db, accountId, inbox.id()), created, false, true);
     }
 
     @Override
@@ -132,24 +132,46 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         effects.changed(new Change.MailboxList(accountId));
     }
 
+    /**
+     * Three statements on PostgreSQL, four on SQLite: taking the UID (and the unit's MODSEQ) locks
+     * the mailbox, charging the quota checks it, then the blob's and the message's rows (one
+     * statement where the dialect can); each refusal comes before anything is written.
+     */
     @Override
     public AppendResult append(long mailboxId, NewMessage message) {
-        Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
         checkKeywords(message.flags());
-        if (mailbox.uidNext() > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
-        checkQuota(message.size());
         checkBlob(message);
-        BlobRefs.ensureRow(db, blobs, effects, message.blob(), message.size(), message.structure());
-        long modSeq = modSeq(mailboxId);
-        long uid = mailbox.uidNext();
+        return store(mailboxId, takeUids(mailboxId, 1), message);
+    }
+
+    /**
+     * By name, the UID taken in the same statement that finds the mailbox (a delivery's unit is
+     * usually this one append); a unit that has changed a mailbox already goes by id, since that
+     * mailbox may be this one and its MODSEQ is taken.
+     */
+    @Override
+    public AppendResult append(String mailboxName, NewMessage message) {
+        String name = MailboxNames.lookupForm(mailboxName).orElseThrow(MailboxQueries::nonexistent);
+        if (effects.tookModSeqs()) return append(mailbox(name).orElseThrow(MailboxQueries::nonexistent).id(), message);
+        checkKeywords(message.flags());
+        checkBlob(message);
+        MailboxQueries.TakenUids taken = MailboxQueries.takeUid(db, accountId, name, MAX_UID);
+        effects.modSeq(taken.mailboxId(), taken.highestModSeq());
+        effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
+        return store(taken.mailboxId(), taken, message);
+    }
+
+    /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
+    private AppendResult store(long mailboxId, MailboxQueries.TakenUids taken, NewMessage message) {
+        charge(message.size());
+        long uid = taken.firstUid();
         Instant now = Instant.now();
         Instant internalDate = message.internalDate() == null ? now : message.internalDate();
-        MessageQueries.insert(db, mailboxId, uid, modSeq, message.flags(), internalDate, now,
-                message.size(), message.blob());
+        BlobRefs.ensureRowAndInsert(db, dialect, blobs, effects, message.blob(), message.size(), message.structure(),
+                MessageQueries.INSERT_COLUMNS, MessageQueries.values(mailboxId, uid, taken.highestModSeq(), message.flags(),
+                        internalDate, now, message.size(), message.blob()));
         effects.added(accountId, mailboxId, uid, message.flags(), internalDate.toEpochMilli(), message.size());
-        MailboxQueries.setUidNext(db, mailboxId, uid + 1);
-        SqlDirectory.addUsedBytes(db, accountId, message.size());
-        return new AppendResult(mailboxId, mailbox.uidValidity(), uid, modSeq);
+        return new AppendResult(mailboxId, taken.uidValidity(), uid, taken.highestModSeq());
     }
 
     @Override
@@ -183,11 +205,12 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (found.isEmpty()) return new CopyResult(target.uidValidity(), new long[0], new long[0]);
         long total = 0;
         for (MessageMeta m : found) total += m.size();
-        if (countsAgainstQuota) checkQuota(total);
-        // Re-read: an expunge or append earlier in this unit may have moved UIDNEXT.
-        long uidNext = MailboxQueries.byId(db, accountId, target.id()).orElseThrow().uidNext();
-        if (uidNext + found.size() - 1 > MAX_UID) throw new MailboxException(Reason.LIMIT, "mailbox has run out of UIDs");
-        long modSeq = modSeq(target.id());
+        // From the row, not from target: an append earlier in this unit may have moved UIDNEXT.
+        MailboxQueries.TakenUids taken = takeUids(target.id(), found.size());
+        if (countsAgainstQuota) charge(total);
+        else SqlDirectory.addUsedBytes(db, accountId, total);
+        long uidNext = taken.firstUid();
+        long modSeq = taken.highestModSeq();
         Instant now = Instant.now();
         long[] sourceUids = new long[found.size()];
         long[] targetUids = new long[found.size()];
@@ -199,8 +222,6 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                     m.size(), m.blob());
             effects.added(accountId, target.id(), targetUids[i], m.flags(), m.internalDate().toEpochMilli(), m.size());
         }
-        MailboxQueries.setUidNext(db, target.id(), uidNext + found.size());
-        SqlDirectory.addUsedBytes(db, accountId, total);
         if (expungeSource) expungeFound(source.id(), found);
         return new CopyResult(target.uidValidity(), sourceUids, targetUids);
     }
@@ -276,11 +297,34 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         return modSeq;
     }
 
-    private void checkQuota(long moreBytes) {
-        Account account = account();
+    /**
+     * The unit's MODSEQ for the mailbox with {@code count} UIDs taken in the same statement (see
+     * {@link MailboxQueries#takeUids}): raises HIGHESTMODSEQ at the unit's first change only.
+     */
+    private MailboxQueries.TakenUids takeUids(long mailboxId, int count) {
+        boolean first = effects.modSeq(mailboxId) == null;
+        MailboxQueries.TakenUids taken = MailboxQueries.takeUids(db, accountId, mailboxId, count, first, MAX_UID);
+        if (first) {
+            effects.modSeq(mailboxId, taken.highestModSeq());
+            effects.changed(new Change.MailboxContent(accountId, mailboxId));
+        }
+        return taken;
+    }
+
+    /**
+     * Adds {@code moreBytes} to the account's usage unless that would pass its quota (OVER_QUOTA,
+     * nothing changed): the check and the update in one statement, the account read only to explain a refusal.
+     */
+    private void charge(long moreBytes) {
+        if (db.update("UPDATE account SET used_bytes = used_bytes + ? WHERE id = ? "
+                + "AND (quota_bytes <= 0 OR used_bytes + ? <= quota_bytes)", moreBytes, accountId, moreBytes) > 0) {
+            return;
+        }
+        Account account = account(); // NOT_FOUND for a removed account
         if (account.wouldExceedQuota(moreBytes)) {
             throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
         }
+        throw new StoreException("the quota of account " + accountId + " could not be charged");
     }
 
     /** The blob must be committed and exactly as long as the message says (RFC822.SIZE is trusted). */

@@ -40,6 +40,11 @@ final class UnitEffects {
         return modSeqs.get(mailboxId);
     }
 
+    /** Whether this unit has changed any mailbox's messages yet. */
+    boolean tookModSeqs() {
+        return !modSeqs.isEmpty();
+    }
+
     void modSeq(long mailboxId, long modSeq) {
         modSeqs.put(mailboxId, modSeq);
     }
@@ -70,7 +75,8 @@ final class UnitEffects {
 
     /**
      * Ends a unit that succeeded, still inside its savepoint: deletes the rows of blobs nothing refers
-     * to any more and writes the change feed rows other processes read.
+     * to any more and writes the change feed rows other processes read (SQLite; on PostgreSQL the
+     * writer sends the group's notifications at commit).
      */
     void finish(SqlSession db, Dialect dialect, String node) {
         for (String blob : released) {

@@ -7,8 +7,8 @@
  * <p>Invariants:
  * <ul>
  *   <li>All of a process's writes go through one writer thread and one connection at a time
- *       ({@code GroupCommitWriter}), which commits queued units together: one transaction, one
- *       savepoint per unit, one fsync. A unit's future completes only after COMMIT has returned
+ *       ({@code GroupCommitWriter}), which commits queued units together: one transaction, a
+ *       savepoint per unit after the first, one fsync. A unit's future completes only after COMMIT has returned
  *       (durable: SQLite synchronous=FULL, PostgreSQL synchronous_commit=on), and its changes are
  *       published after that. On PostgreSQL several nodes write at once: row locks order them, and
  *       a unit that loses a deadlock runs again alone.</li>

@@ -43,6 +43,28 @@ class PostgresMailStoreTest implements MailStoreContract {
     }
 
     /**
+     * A small body is written into its row by the statement that stores the message (one statement
+     * for both rows here): once committed, the store no longer holds its bytes in memory.
+     */
+    @Test
+    void aStoredSmallBodyIsNoLongerHeldInMemory() {
+        try (MailStore store = newStore()) {
+            long a = StoreFixture.newAccount(store, "alice@example.com");
+            SqlBlobStore blobs = (SqlBlobStore) store.blobs();
+            var first = StoreFixture.message(store, "first");
+            var second = StoreFixture.message(store, "second");
+            assertEquals(2, blobs.stagedCount());
+            store.write(a, tx -> tx.append("INBOX", first));
+            assertEquals(1, blobs.stagedCount());
+            long inbox = StoreFixture.mailboxId(store, a, "INBOX");
+            store.write(a, tx -> tx.append(inbox, second));
+            assertEquals(0, blobs.stagedCount());
+            assertEquals(List.of(1L, 2L), store.read(a, tx -> tx.messages(inbox, 1, 10, 10)).stream()
+                    .map(dev.letterbox.store.MessageMeta::uid).toList());
+        }
+    }
+
+    /**
      * A node whose clock runs ten minutes fast sees the other node's two-minute lease as long
      * expired by its own clock, and claims anyway: the claim is judged in the database's time, so it
      * gets nothing until the lease has really run out.
