@@ -269,6 +269,14 @@ public final class Intake {
             reports.addAll(out.loops());
             reports.addAll(refusalReports(filters, accounts));
         }
+        if (!reports.isEmpty() && blobs.relay == null && blobs.forward == null && blobs.local == null) {
+            try { // only reports, and no copy was written (the filters refused or discarded it): they quote the message
+                blobs.local = writeBlob(localPrefix);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(WARNING, "{0}: cannot write the message for its reports: {1}", envelope.logContext(), e.toString());
+                return undo(stored, blobs, STORAGE_FAILED);
+            }
+        }
         OptionalLong queueId;
         try {
             queueId = enqueue(out, reports, blobs, verdict.senderVerified());

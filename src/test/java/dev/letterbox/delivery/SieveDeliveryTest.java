@@ -125,6 +125,25 @@ class SieveDeliveryTest {
     }
 
     @Test
+    void rejectOfAMessageHandedOverLocallySendsTheSenderAFailureReport() throws Exception {
+        String user = userWithScript("require \"reject\"; reject \"Not here\";");
+        long before = lastQueueId();
+        Recipients recipients = new Recipients();
+        recipients.add(user, new RecipientDecision.Accept(List.of(server.account(user)), List.of()), Optional.empty(),
+                Optional.empty());
+        Outcome outcome = server.server().pipeline().deliver(Envelope.local(Envelope.Origin.LOCAL, "carol@example.com", "test"),
+                recipients, new java.io.ByteArrayInputStream(String.format(MESSAGE, user, "x", 1).getBytes(StandardCharsets.UTF_8)),
+                false);
+        assertTrue(outcome instanceof Outcome.Delivered, outcome.toString());
+        assertTrue(messages(user, Mailbox.INBOX).isEmpty());
+        List<QueuedMessage> queued = queuedSince(before);
+        assertEquals(1, queued.size(), queued.toString());
+        QueuedMessage.Recipient r = queued.getFirst().recipients().getFirst();
+        assertEquals(QueuedMessage.State.FAILED, r.state());
+        assertTrue(r.lastError().orElseThrow().startsWith("550 5.7.1 Not here"), r.toString());
+    }
+
+    @Test
     void vacationAnswersOnceWithANullSender() throws Exception {
         String user = userWithScript("""
                 require "vacation";
