@@ -118,8 +118,8 @@ final class FilterRun {
      * sender and period) and records the duplicate test's ids (RFC 7352 §3: only for delivered mail).
      * Failures here are logged: the message is delivered whatever becomes of an answer.
      */
-    void afterDelivery(Vacations vacations, List<dev.letterbox.sieve.HeaderField> header, String envelopeFrom,
-                       String logContext) {
+    void afterDelivery(Vacations vacations, java.util.function.Function<Account, java.util.Set<String>> addressesOf,
+                       List<dev.letterbox.sieve.HeaderField> header, String envelopeFrom, String logContext) {
         for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
             Account account = accounts.get(e.getKey());
             FilterDecision d = e.getValue();
@@ -136,7 +136,7 @@ final class FilterRun {
                 VacationReply.Original original = new VacationReply.Original(envelopeFrom, header.stream()
                         .map(f -> new HeaderFields.Field(f.name(), latin1(f.value().replace("\r\n", "").strip()))).toList());
                 try {
-                    vacations.answer(account, java.util.Set.of(), original, request, logContext);
+                    vacations.answer(account, addressesOf.apply(account), original, request, logContext);
                 } catch (IOException | RuntimeException ex) {
                     LOG.log(WARNING, "{0} cannot send the vacation answer of {1}: {2}", logContext, account.address(), ex.toString());
                 }

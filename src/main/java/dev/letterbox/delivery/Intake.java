@@ -285,7 +285,8 @@ public final class Intake {
             return undo(stored, blobs, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
         }
         discardUnused(placements, byAccount, blobs);
-        filters.afterDelivery(pipeline.vacations(), SieveMessage.fields(headerBytes()), envelope.sender(), envelope.logContext());
+        filters.afterDelivery(pipeline.vacations(), pipeline::addressesOf, SieveMessage.fields(headerBytes()), envelope.sender(),
+                envelope.logContext());
         int queued = out.relayed().size() + out.forwarded().size() + reports.size();
         LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
                 header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued);

@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
+import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ public final class Pipeline {
     private volatile List<Check> checks = List.of();
     private volatile SieveFilters filters;
     private final Vacations vacations;
+    private final Directory directory;
     private volatile Forwarding forwarding = Forwarding.NONE;
 
     /**
@@ -40,6 +42,7 @@ public final class Pipeline {
      * @param hostname this server's name, for trace fields and generated Message-IDs
      */
     public Pipeline(MailStore store, Directory directory, QueueSink queue, String hostname) {
+        this.directory = directory;
         this.store = store;
         this.resolver = new RecipientResolver(directory, this::forwarding);
         this.local = new LocalDelivery(store);
@@ -59,6 +62,13 @@ public final class Pipeline {
     /** The Sieve filters, or null when none run (see {@link #sieve}). */
     SieveFilters filters() {
         return filters;
+    }
+
+    /** The addresses that reach {@code account}, lower case: its own and its aliases' (vacation answers). */
+    java.util.Set<String> addressesOf(Account account) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String a : directory.addressesOf(account)) out.add(a.toLowerCase(java.util.Locale.ROOT));
+        return out;
     }
 
     Vacations vacations() {

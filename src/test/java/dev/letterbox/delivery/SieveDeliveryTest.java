@@ -165,6 +165,21 @@ class SieveDeliveryTest {
     }
 
     @Test
+    void vacationAnswersMailSentToAnAliasOfTheUser() throws Exception {
+        String user = userWithScript("require \"vacation\"; vacation \"Away.\";");
+        String alias = "team-" + System.nanoTime() + "@" + server.domain();
+        server.server().directory().addAlias(alias, user);
+        long before = lastQueueId();
+        assertTrue(send(alias, "for the team").startsWith("250 "));
+        List<QueuedMessage> queued = queuedSince(before);
+        assertEquals(1, queued.size(), "the alias in To: names the user (RFC 5230 §4.5): " + queued);
+        try (InputStream in = server.server().store().blobs().open(queued.getFirst().envelope().blob())) {
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("From: " + alias + "\r\n"), "from the address written to: " + answer);
+        }
+    }
+
+    @Test
     void redirectQueuesTheMessageForTheOtherAddressAndCopyKeepsIt() throws Exception {
         String user = userWithScript("require \"copy\"; redirect :copy \"dave@elsewhere.example\";");
         long before = lastQueueId();
