@@ -9,11 +9,7 @@ import dev.letterbox.store.Account;
 import dev.letterbox.store.Coordination;
 import dev.letterbox.store.MailStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +23,11 @@ import java.util.OptionalInt;
 final class FilterRun {
     private static final System.Logger LOG = System.getLogger("letterbox.delivery");
 
-    /** What the filters see of the message besides its header: the pieces the pipeline has. */
-    record Message(byte[] header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
+    /**
+     * What the filters see of the message: the pieces the pipeline has. The header section is read
+     * back from the spool only when an account has a script to run (most deliveries have none).
+     */
+    record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
                    SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, OptionalInt spamPercent,
                    String hostname) {}
 
@@ -95,7 +94,7 @@ final class FilterRun {
     private SieveMessage view(Account account) {
         Coordination memory = store.coordination();
         DuplicateTracker duplicates = (id, seconds) -> memory.isRemembered(duplicateKey(account, id));
-        return new SieveMessage(message.header(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
+        return new SieveMessage(message.header().get(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
                 message.bodyStart(), message.source(), message.structure(), message.spamPercent(),
                 name -> store.read(account.id(), tx -> tx.mailbox(name).isPresent()), duplicates,
                 item -> environment(item, account), filters.includes(account));
@@ -119,7 +118,8 @@ final class FilterRun {
      * Failures here are logged: the message is delivered whatever becomes of an answer.
      */
     void afterDelivery(Vacations vacations, java.util.function.Function<Account, java.util.Set<String>> addressesOf,
-                       List<dev.letterbox.sieve.HeaderField> header, String envelopeFrom, String logContext) {
+                       String envelopeFrom, String logContext) {
+        List<HeaderFields.Field> header = null; // read only when a vacation is to be answered
         for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
             Account account = accounts.get(e.getKey());
             FilterDecision d = e.getValue();
@@ -133,8 +133,11 @@ final class FilterRun {
             for (Action.Vacation v : d.vacations()) {
                 VacationReply.Request request = new VacationReply.Request(v.reason(), v.subject(), v.from(), v.mime(), v.period(),
                         Optional.of(v.handle()), v.addresses());
-                VacationReply.Original original = new VacationReply.Original(envelopeFrom, header.stream()
-                        .map(f -> new HeaderFields.Field(f.name(), latin1(f.value().replace("\r\n", "").strip()))).toList());
+                if (header == null) {
+                    byte[] bytes = message.header().get();
+                    header = HeaderFields.parse(bytes, bytes.length);
+                }
+                VacationReply.Original original = new VacationReply.Original(envelopeFrom, header);
                 try {
                     vacations.answer(account, addressesOf.apply(account), original, request, logContext);
                 } catch (IOException | RuntimeException ex) {
@@ -144,17 +147,7 @@ final class FilterRun {
         }
     }
 
-    /** The answer's rules read header values as the octets they were (see HeaderFields.Field). */
-    private static String latin1(String text) {
-        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
-    }
-
     private static String duplicateKey(Account account, String id) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return "duplicate:" + account.id() + ":" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "duplicate:" + account.id() + ":" + VacationReply.sha256(id);
     }
 }

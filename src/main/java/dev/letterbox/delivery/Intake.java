@@ -285,8 +285,7 @@ public final class Intake {
             return undo(stored, blobs, new Outcome.Deferred("4.3.0", "cannot queue the message right now; try again later"));
         }
         discardUnused(placements, byAccount, blobs);
-        filters.afterDelivery(pipeline.vacations(), pipeline::addressesOf, SieveMessage.fields(headerBytes()), envelope.sender(),
-                envelope.logContext());
+        filters.afterDelivery(pipeline.vacations(), pipeline::addressesOf, envelope.sender(), envelope.logContext());
         int queued = out.relayed().size() + out.forwarded().size() + reports.size();
         LOG.log(INFO, "{0}: accepted message, size={1}, {2} local cop{3}, {4} queued", envelope.logContext(),
                 header.messageBytes(), stored.size(), stored.size() == 1 ? "y" : "ies", queued);
@@ -297,7 +296,7 @@ public final class Intake {
     private FilterRun.Message filterMessage(MessageStructure parsed, Verdict verdict) {
         java.util.OptionalInt spam = checks.isEmpty() ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(verdict.action() == Verdict.Action.JUNK ? 100 : 0);
-        return new FilterRun.Message(headerBytes(), envelope.sender(), envelope.submitter().map(Account::address),
+        return new FilterRun.Message(this::headerBytes, envelope.sender(), envelope.submitter().map(Account::address),
                 spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed, spam,
                 pipeline.hostname());
     }

@@ -185,7 +185,8 @@ final class VacationReply {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
     }
 
-    private static String sha256(String s) {
+    /** SHA-256 of the UTF-8 text, in hex: keys of what the store remembers, of any length, made short. */
+    static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
