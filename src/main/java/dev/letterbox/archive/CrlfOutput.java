@@ -8,19 +8,25 @@ import java.io.OutputStream;
  * {@code limit} bytes: past it nothing more is written and {@link #overflowed} says so, so a reader
  * can skip the rest of a message too big to store and go on with the next.
  */
-final class CrlfOutput {
+public final class CrlfOutput extends OutputStream {
     private final OutputStream out;
     private final long limit;
     private long written;
     private boolean overflowed;
     private int last = -1;
 
-    CrlfOutput(OutputStream out, long limit) {
+    public CrlfOutput(OutputStream out, long limit) {
         this.out = out;
         this.limit = limit;
     }
 
-    void write(byte[] bytes, int offset, int length) throws IOException {
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
         int from = offset;
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
@@ -32,10 +38,6 @@ final class CrlfOutput {
             last = b;
         }
         emit(bytes, from, offset + length - from);
-    }
-
-    void write(byte[] bytes) throws IOException {
-        write(bytes, 0, bytes.length);
     }
 
     private static final byte[] CR = {'\r'};
@@ -50,11 +52,11 @@ final class CrlfOutput {
         written += length;
     }
 
-    long written() {
+    public long written() {
         return written;
     }
 
-    boolean overflowed() {
+    public boolean overflowed() {
         return overflowed;
     }
 }

@@ -51,25 +51,24 @@ abstract class FileListReader implements MessageArchive {
         return message;
     }
 
+    /** "N name": N files read, the last of them this one. */
     @Override
-    public long position() {
-        return next;
+    public String checkpoint() {
+        return next + " " + (next == 0 ? "" : entries.get(next - 1).name());
     }
 
     @Override
-    public String marker() {
-        return next == 0 ? "" : entries.get(next - 1).name();
-    }
-
-    @Override
-    public void skipTo(long position, String marker) throws IOException, ArchiveException {
-        if (position < 0 || position > entries.size()
-                || position > 0 && !entries.get((int) position - 1).name().equals(marker)) {
-            throw new ArchiveException(root + ": changed since the import stopped (message " + position
-                    + " was " + marker + "); import it again with --restart");
+    public void resume(String checkpoint) throws IOException, ArchiveException {
+        if (checkpoint.isEmpty()) return;
+        int space = checkpoint.indexOf(' ');
+        int position = Integer.parseInt(checkpoint.substring(0, space));
+        String name = checkpoint.substring(space + 1);
+        if (position < 0 || position > entries.size() || position > 0 && !entries.get(position - 1).name().equals(name)) {
+            throw new ArchiveException(root + ": changed since the import stopped (message " + position + " was " + name
+                    + "); import it again with --restart");
         }
         for (int i = next; i < position; i++) read += Files.size(entries.get(i).file());
-        next = (int) position;
+        next = position;
     }
 
     @Override

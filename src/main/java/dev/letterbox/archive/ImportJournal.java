@@ -22,12 +22,12 @@ import java.util.Optional;
  */
 final class ImportJournal implements AutoCloseable {
     /** A batch on its way into the store: its messages' sizes, in order, and what comes after it. */
-    record Batch(long position, String marker, String mailbox, long uidNextBefore, List<Long> sizes) {}
+    record Batch(String checkpoint, String mailbox, long uidNextBefore, List<Long> sizes) {}
 
     private final Path file;
     private FileChannel out;
-    long position;
-    String marker = "";
+    /** The archive's checkpoint after the last batch done (see {@link MessageArchive#checkpoint}). */
+    String checkpoint = "";
     boolean complete;
     /** A batch announced and not marked done (see the class comment), or empty. */
     Optional<Batch> pending = Optional.empty();
@@ -55,13 +55,12 @@ final class ImportJournal implements AutoCloseable {
                 switch (f[0]) {
                     case "batch" -> {
                         List<Long> sizes = new ArrayList<>();
-                        for (String s : f[5].split(",")) sizes.add(Long.parseLong(s));
-                        pending = Optional.of(new Batch(Long.parseLong(f[1]), decode(f[2]), decode(f[3]), Long.parseLong(f[4]), sizes));
+                        for (String s : f[4].split(",")) sizes.add(Long.parseLong(s));
+                        pending = Optional.of(new Batch(decode(f[1]), decode(f[2]), Long.parseLong(f[3]), sizes));
                     }
                     case "done" -> {
-                        position = Long.parseLong(f[1]);
-                        marker = decode(f[2]);
-                        imported += Long.parseLong(f[3]);
+                        checkpoint = decode(f[1]);
+                        imported += Long.parseLong(f[2]);
                         pending = Optional.empty();
                     }
                     case "complete" -> complete = true;
@@ -76,24 +75,22 @@ final class ImportJournal implements AutoCloseable {
     void announce(Batch batch) throws IOException {
         StringBuilder sizes = new StringBuilder();
         for (long s : batch.sizes()) sizes.append(sizes.isEmpty() ? "" : ",").append(s);
-        append("batch " + batch.position() + " " + encode(batch.marker()) + " " + encode(batch.mailbox()) + " "
+        append("batch " + encode(batch.checkpoint()) + " " + encode(batch.mailbox()) + " "
                 + batch.uidNextBefore() + " " + sizes);
         pending = Optional.of(batch);
     }
 
     void done(Batch batch, long count) throws IOException {
-        append("done " + batch.position() + " " + encode(batch.marker()) + " " + count);
-        position = batch.position();
-        marker = batch.marker();
+        append("done " + encode(batch.checkpoint()) + " " + count);
+        checkpoint = batch.checkpoint();
         imported += count;
         pending = Optional.empty();
     }
 
     /** Moves on past messages that were skipped, not stored (nothing to check on a later run). */
-    void skipped(long position, String marker) throws IOException {
-        append("done " + position + " " + encode(marker) + " 0");
-        this.position = position;
-        this.marker = marker;
+    void skipped(String checkpoint) throws IOException {
+        append("done " + encode(checkpoint) + " 0");
+        this.checkpoint = checkpoint;
     }
 
     void finish() throws IOException {
@@ -105,8 +102,7 @@ final class ImportJournal implements AutoCloseable {
     void reset() throws IOException {
         out.truncate(0);
         out.force(true);
-        position = 0;
-        marker = "";
+        checkpoint = "";
         complete = false;
         pending = Optional.empty();
         imported = 0;

@@ -49,11 +49,10 @@ public final class Importer {
         this.progress = progress;
     }
 
-    /** The journal of importing {@code source} into this account. */
-    Path journalFile(Path source) throws IOException {
-        String key = accountId + "\n" + source.toRealPath();
+    /** The journal of importing what {@code sourceKey} names (a file's real path, a server's URL) into this account. */
+    public Path journalFile(String sourceKey) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((accountId + "\n" + sourceKey).getBytes(StandardCharsets.UTF_8));
             return journalDir.resolve(HexFormat.of().formatHex(hash, 0, 12) + ".journal");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -65,15 +64,24 @@ public final class Importer {
      * archive imported completely before is refused unless {@code restart}.
      */
     public Result run(MessageArchive archive, Path source, boolean restart) throws IOException, ArchiveException {
-        try (ImportJournal journal = ImportJournal.open(journalFile(source))) {
+        return run(archive, journalFile(source.toRealPath().toString()), source.toString(), restart, false);
+    }
+
+    /**
+     * Imports {@code archive} with the journal {@code journalFile}. {@code incremental}: a source that
+     * grows (a mail server) is taken up again from the last checkpoint even after a complete run.
+     */
+    public Result run(MessageArchive archive, Path journalFile, String source, boolean restart, boolean incremental)
+            throws IOException, ArchiveException {
+        try (ImportJournal journal = ImportJournal.open(journalFile)) {
             if (restart) journal.reset();
-            if (journal.complete) {
+            if (journal.complete && !incremental) {
                 throw new ArchiveException(source + " was imported into this account before (" + journal.imported
                         + " messages); to import it a second time, pass --restart");
             }
             journal.pending.ifPresent(batch -> settle(journal, batch));
             long before = journal.imported;
-            archive.skipTo(journal.position, journal.marker);
+            archive.resume(journal.checkpoint);
             List<String> refused = new ArrayList<>();
             long imported = 0;
             Pending carried = null;
@@ -93,7 +101,7 @@ public final class Importer {
                         break;
                     }
                     if (next.blob == null) { // refused: nothing to store, but the position moves on
-                        if (batch.isEmpty()) journal.skipped(next.positionAfter, next.markerAfter);
+                        if (batch.isEmpty()) journal.skipped(next.checkpointAfter);
                         else batch.getLast().positionAfter(next);
                         continue;
                     }
@@ -124,23 +132,20 @@ public final class Importer {
         final long size;
         final byte[] structure;
         final Instant date;
-        long positionAfter;
-        String markerAfter;
+        String checkpointAfter;
 
-        Pending(SourceMessage message, BlobId blob, long size, byte[] structure, Instant date, long positionAfter, String markerAfter) {
+        Pending(SourceMessage message, BlobId blob, long size, byte[] structure, Instant date, String checkpointAfter) {
             this.message = message;
             this.blob = blob;
             this.size = size;
             this.structure = structure;
             this.date = date;
-            this.positionAfter = positionAfter;
-            this.markerAfter = markerAfter;
+            this.checkpointAfter = checkpointAfter;
         }
 
         /** A refused message after this one: the batch's end moves past it. */
         void positionAfter(Pending refused) {
-            positionAfter = refused.positionAfter;
-            markerAfter = refused.markerAfter;
+            checkpointAfter = refused.checkpointAfter;
         }
     }
 
@@ -155,7 +160,7 @@ public final class Importer {
             if (message == null) return null;
             if (message.problem().isPresent()) {
                 refused.add(message.where() + ": " + message.problem().get());
-                return new Pending(message, null, 0, null, null, archive.position(), archive.marker());
+                return new Pending(message, null, 0, null, null, archive.checkpoint());
             }
             out.flush();
             size = writer.bytesWritten();
@@ -169,8 +174,7 @@ public final class Importer {
         }
         Optional<Instant> sent = structure == null ? Optional.empty() : structure.sentDate();
         Instant date = message.internalDate().or(() -> sent).orElseGet(Instant::now);
-        return new Pending(message, blob, size, structure == null ? null : structure.serialize(), date, archive.position(),
-                archive.marker());
+        return new Pending(message, blob, size, structure == null ? null : structure.serialize(), date, archive.checkpoint());
     }
 
     private void commit(ImportJournal journal, List<Pending> batch) throws IOException {
@@ -178,7 +182,7 @@ public final class Importer {
         long uidNextBefore = store.read(accountId, tx -> tx.mailbox(mailbox).map(Mailbox::uidNext).orElse(1L));
         List<Long> sizes = batch.stream().map(p -> p.size).toList();
         Pending last = batch.getLast();
-        ImportJournal.Batch announced = new ImportJournal.Batch(last.positionAfter, last.markerAfter, mailbox, uidNextBefore, sizes);
+        ImportJournal.Batch announced = new ImportJournal.Batch(last.checkpointAfter, mailbox, uidNextBefore, sizes);
         journal.announce(announced);
         try {
             store.write(accountId, tx -> {

@@ -156,24 +156,22 @@ final class MboxReader implements MessageArchive {
     }
 
     @Override
-    public long position() {
-        return atSeparator ? separatorOffset : total;
+    public String checkpoint() {
+        return Long.toString(atSeparator ? separatorOffset : total);
     }
 
     @Override
-    public String marker() {
-        return "";
-    }
-
-    @Override
-    public void skipTo(long position, String marker) throws IOException, ArchiveException {
+    public void resume(String checkpoint) throws IOException, ArchiveException {
+        long position = checkpoint.isEmpty() ? 0 : Long.parseLong(checkpoint);
+        if (position == 0) return;
         if (position >= total) {
             atSeparator = false;
             return;
         }
         start(position);
         if (!lines.next() || !lines.startsWith("From ")) {
-            throw new ArchiveException(file + ": changed since the import stopped: no message starts at byte " + position);
+            throw new ArchiveException(file + ": changed since the import stopped: no message starts at byte " + position
+                    + "; import it again with --restart");
         }
         atSeparator = true;
     }

@@ -18,19 +18,14 @@ public interface MessageArchive extends Closeable {
     SourceMessage next(OutputStream out, long maxSize) throws IOException, ArchiveException;
 
     /**
-     * Where the next message starts (a byte offset in an mbox, a file's number in a directory):
-     * {@link #skipTo} with it goes on from there.
+     * Where the archive stands, as text only this kind of archive reads: a byte offset in an mbox, a
+     * file's number and name in a directory, the last UID of each folder of an IMAP server.
+     * {@link #resume} with it goes on after the messages read so far.
      */
-    long position();
+    String checkpoint();
 
-    /**
-     * Names the message read last (a directory's file name; empty for an mbox, whose positions check
-     * themselves), kept with the position so that {@link #skipTo} can tell a changed archive.
-     */
-    String marker();
-
-    /** Goes on from {@code position}; refuses when the archive no longer matches it and {@code marker}. */
-    void skipTo(long position, String marker) throws IOException, ArchiveException;
+    /** Goes on from {@code checkpoint} (empty: from the start); refuses when the archive no longer matches it. */
+    void resume(String checkpoint) throws IOException, ArchiveException;
 
     /** The archive's bytes read so far and in all, for progress. */
     long bytesRead();

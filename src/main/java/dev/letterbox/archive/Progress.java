@@ -11,7 +11,7 @@ public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final long started = System.nanoTime();
-    private long lastShown;
+    private long lastShown = started; // nothing shown before a first interval has passed
 
     public Progress(PrintStream out, boolean terminal) {
         this.out = out;

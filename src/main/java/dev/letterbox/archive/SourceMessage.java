@@ -12,11 +12,11 @@ import java.util.Optional;
  */
 public record SourceMessage(String mailbox, Flags flags, Optional<Instant> internalDate, String where,
                             Optional<String> problem) {
-    static SourceMessage ok(String mailbox, Flags flags, Optional<Instant> internalDate, String where) {
+    public static SourceMessage ok(String mailbox, Flags flags, Optional<Instant> internalDate, String where) {
         return new SourceMessage(mailbox, flags, internalDate, where, Optional.empty());
     }
 
-    SourceMessage refused(String why) {
+    public SourceMessage refused(String why) {
         return new SourceMessage(mailbox, flags, internalDate, where, Optional.of(why));
     }
 }
