@@ -1,6 +1,7 @@
 package dev.letterbox.cli;
 
 import static dev.letterbox.cli.Cli.run;
+import static dev.letterbox.cli.ImapLines.untilTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,16 +260,5 @@ class ImportExportCommandTest {
             assertTrue(out.getLast().startsWith("c OK"), out.toString());
             return out.subList(0, out.size() - 1);
         }
-    }
-
-    private static List<String> untilTagged(LineClient c, String tag) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String line;
-        do {
-            line = c.readLine();
-            assertTrue(line != null, "connection closed before " + tag + " completed: " + lines);
-            lines.add(line);
-        } while (!line.startsWith(tag + " "));
-        return lines;
     }
 }

@@ -1,6 +1,7 @@
 package dev.letterbox.cli;
 
 import static dev.letterbox.cli.Cli.runWithInput;
+import static dev.letterbox.cli.ImapLines.untilTagged;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,16 +125,5 @@ class MigrateCommandTest {
             assertTrue(out.getLast().startsWith("c OK"), out.toString());
             return out.subList(0, out.size() - 1).stream().map(l -> l.replace(" \\Recent", "").replace("\\Recent", "")).toList();
         }
-    }
-
-    private static List<String> untilTagged(LineClient c, String tag) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String line;
-        do {
-            line = c.readLine();
-            assertTrue(line != null, "connection closed before " + tag + " completed: " + lines);
-            lines.add(line);
-        } while (!line.startsWith(tag + " "));
-        return lines;
     }
 }
