@@ -58,7 +58,15 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code helloTimeout}: how long a client may take to send its first TLS record (ClientHello).
      */
     public record Tls(Optional<Path> certificate, Optional<Path> privateKey, int maxHandshakes,
-                      Duration handshakeTimeout, Duration helloTimeout) {}
+                      Duration handshakeTimeout, Duration helloTimeout, Optional<Acme> acme) {}
+
+    /**
+     * [tls.acme]: certificates from an ACME CA (RFC 8555) for the host name and each hosted domain's
+     * autoconfig., autodiscover. and mta-sts. names. {@code directoryCa}: a PEM file of the CA to trust
+     * for the directory's own HTTPS (a private or test CA; else the JDK's). A certificate is renewed
+     * once {@code renewAfter} (a fraction; renew_after_percent, 67 by default) of its lifetime has passed.
+     */
+    public record Acme(java.net.URI directory, Optional<String> contact, Optional<Path> directoryCa, double renewAfter) {}
 
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 

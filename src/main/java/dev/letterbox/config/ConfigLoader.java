@@ -243,9 +243,34 @@ public final class ConfigLoader {
                 key.isEmpty() ? Optional.empty() : Optional.of(Path.of(key)),
                 (int) section.integer("max_handshakes", 64, 1, 100_000),
                 atLeast(section, "handshake_timeout", Duration.ofSeconds(30), Duration.ofSeconds(1)),
-                atLeast(section, "hello_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)));
+                atLeast(section, "hello_timeout", Duration.ofSeconds(10), Duration.ofMillis(100)),
+                acme(section.section("acme")));
+        if (tls.acme().isPresent() && tls.certificate().isPresent()) {
+            throw new ConfigException("tls: certificate/private_key and [tls.acme] exclude each other: choose one");
+        }
         section.finish();
         return tls;
+    }
+
+    private static Optional<Config.Acme> acme(Section section) {
+        String directory = section.string("directory", "");
+        if (directory.isEmpty()) {
+            section.finish();
+            return Optional.empty();
+        }
+        java.net.URI url;
+        try {
+            url = java.net.URI.create(directory);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(section.key("directory") + ": not a URL");
+        }
+        if (!"https".equals(url.getScheme())) throw new ConfigException(section.key("directory") + ": an https:// URL expected");
+        String contact = section.string("contact", "");
+        String ca = section.string("directory_ca", "");
+        double renewAfter = section.integer("renew_after_percent", 67, 0, 99) / 100.0;
+        section.finish();
+        return Optional.of(new Config.Acme(url, contact.isEmpty() ? Optional.empty() : Optional.of(contact),
+                ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)), renewAfter));
     }
 
     private static Config.Http http(Section section) {

@@ -28,10 +28,12 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -192,15 +194,33 @@ public final class HttpService implements AutoCloseable {
             if (!config.adminApi()) throw HttpError.notFound();
             return admin;
         }
+        if (request.path().startsWith(ACME_CHALLENGE_PATH)) return this::acmeChallenge;
         Handler h = routes.get(request.path());
         if (h == null && request.path().equalsIgnoreCase(OutlookAutodiscover.PATH)) h = routes.get(OutlookAutodiscover.PATH);
         if (h == null) throw HttpError.notFound();
         return h;
     }
 
+    /** RFC 8555 §8.3: where an ACME CA fetches HTTP-01 key authorizations. */
+    static final String ACME_CHALLENGE_PATH = "/.well-known/acme-challenge/";
+
+    private volatile Function<String, Optional<String>> acmeAnswers = token -> Optional.empty();
+
+    /** The key authorizations to serve for HTTP-01 challenges, by token (see dev.letterbox.acme). */
+    public void answerAcmeChallenges(Function<String, Optional<String>> answers) {
+        acmeAnswers = answers;
+    }
+
+    private Response acmeChallenge(Request request) {
+        String token = request.path().substring(ACME_CHALLENGE_PATH.length());
+        return acmeAnswers.apply(token).map(answer -> Response.of("application/octet-stream",
+                answer.getBytes(java.nio.charset.StandardCharsets.US_ASCII))).orElseThrow(HttpError::notFound);
+    }
+
     /** A fixed label per endpoint for the metrics, never the path itself. */
     private static String routeName(Request request, boolean api) {
         if (api) return "api";
+        if (request.path().startsWith(ACME_CHALLENGE_PATH)) return "acme-challenge";
         String p = request.path().toLowerCase(Locale.ROOT);
         if (p.equals(MozillaAutoconfig.WELL_KNOWN_PATH) || p.equals(MozillaAutoconfig.AUTOCONFIG_HOST_PATH)) return "autoconfig";
         if (p.equals(OutlookAutodiscover.PATH)) return "autodiscover";

@@ -14,11 +14,11 @@ import java.util.Map;
  * {@link #MAX_DEPTH} levels of nesting; anything else is a {@link JsonException} naming the offset.
  * The input size is bounded by the caller (the request body limit).
  */
-final class Json {
+public final class Json {
     static final int MAX_DEPTH = 16;
 
     /** Malformed JSON; the message names what was wrong and where. */
-    static final class JsonException extends Exception {
+    public static final class JsonException extends Exception {
         JsonException(String message) {
             super(message);
         }
@@ -31,7 +31,7 @@ final class Json {
         this.text = text;
     }
 
-    static Object parse(String text) throws JsonException {
+    public static Object parse(String text) throws JsonException {
         Json p = new Json(text);
         p.skipSpace();
         Object value = p.value(0);
@@ -216,7 +216,7 @@ final class Json {
     // ---------------------------------------------------------------- writing
 
     /** Compact JSON text of a value made of the types listed above (and Integer). */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value);
         return sb.toString();

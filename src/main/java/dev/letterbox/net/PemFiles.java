@@ -31,11 +31,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * PKCS#8 ("BEGIN PRIVATE KEY") or the traditional OpenSSL forms ("BEGIN RSA/EC PRIVATE KEY").
  * Errors name the file and say what was expected.
  */
-final class PemFiles {
+public final class PemFiles {
     private PemFiles() {}
 
     /** Every certificate in the file, leaf first as PEM chains are written. */
-    static List<X509Certificate> readCertificates(Path file) throws IOException {
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
@@ -56,7 +56,7 @@ final class PemFiles {
     }
 
     /** The first private key in the file; EC parameter blocks before it are skipped. */
-    static PrivateKey readPrivateKey(Path file) throws IOException {
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
              PEMParser parser = new PEMParser(reader)) {
@@ -81,7 +81,7 @@ final class PemFiles {
                 + " (expected -----BEGIN PRIVATE KEY----- or -----BEGIN RSA/EC PRIVATE KEY-----)");
     }
 
-    static String encode(Object pemObject) throws IOException {
+    public static String encode(Object pemObject) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
             writer.writeObject(pemObject);
@@ -89,7 +89,7 @@ final class PemFiles {
         return text.toString();
     }
 
-    static String encodePkcs8(PrivateKey key) throws IOException {
+    public static String encodePkcs8(PrivateKey key) throws IOException {
         return encode(new JcaPKCS8Generator(key, null).generate());
     }
 
@@ -97,7 +97,7 @@ final class PemFiles {
      * Replaces {@code target} atomically: readers see the old file or the new one, never a torn
      * write. A secret file is created readable by its owner only, before any byte is written.
      */
-    static void writeAtomically(Path target, String content, boolean secret) throws IOException {
+    public static void writeAtomically(Path target, String content, boolean secret) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp;
         if (secret && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {

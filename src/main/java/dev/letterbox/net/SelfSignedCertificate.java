@@ -34,14 +34,14 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Makes the certificate a fresh install runs with until the operator configures a real one: ECDSA
  * P-256 (half the handshake CPU of RSA-2048), valid for about two years, naming the host.
  */
-final class SelfSignedCertificate {
+public final class SelfSignedCertificate {
     static final Duration VALIDITY = Duration.ofDays(730);
 
     private SelfSignedCertificate() {}
 
-    record Generated(KeyPair keyPair, X509Certificate certificate) {}
+    public record Generated(KeyPair keyPair, X509Certificate certificate) {}
 
-    static Generated generate(String hostname) throws IOException {
+    public static Generated generate(String hostname) throws IOException {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));

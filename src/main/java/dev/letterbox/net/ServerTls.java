@@ -25,7 +25,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * The server's certificate and TLS settings: TLS 1.3 preferred, 1.2 the minimum; of the JDK's
  * default cipher suites only those with forward secrecy and authenticated encryption (ECDHE/DHE
  * with AES-GCM or ChaCha20-Poly1305, and the TLS 1.3 suites), in the server's order of preference.
- * Immutable; one instance serves every listener. Loading this class sets the JVM-wide property
+ * One instance serves every listener; its certificate can be replaced while they run ({@link #replace}). Loading this class sets the JVM-wide property
  * {@code jdk.tls.rejectClientInitiatedRenegotiation=true} unless it is already set.
  */
 public final class ServerTls {
@@ -41,23 +41,14 @@ public final class ServerTls {
     }
 
     private final SSLContext context;
-    private final X509ExtendedKeyManager keyManager;
-    private final List<X509Certificate> chain;
+    private final SwappableKeyManager keyManager;
+    private volatile List<X509Certificate> chain;
     private final SSLParameters serverParameters;
 
     private ServerTls(List<X509Certificate> chain, PrivateKey key) throws IOException {
         this.chain = List.copyOf(chain);
         try {
-            char[] password = "in-memory".toCharArray(); // the store never leaves this object
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("server", key, password, chain.toArray(X509Certificate[]::new));
-            // SunX509 decodes the key once, here. The PKIX key manager names the key anew for every
-            // handshake and so decrypts it from the PKCS#12 store every time: 10,000 PBKDF2 rounds,
-            // ~5 ms of CPU here once warm, more than the rest of the server's side of a handshake.
-            KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
-            keys.init(store, password);
-            keyManager = (X509ExtendedKeyManager) keys.getKeyManagers()[0];
+            keyManager = new SwappableKeyManager(keyManagerFor(chain, key));
             context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {keyManager}, null, new SecureRandom());
         } catch (GeneralSecurityException e) {
@@ -67,6 +58,41 @@ public final class ServerTls {
         serverParameters.setProtocols(PROTOCOLS);
         serverParameters.setCipherSuites(strongSuites(serverParameters.getCipherSuites()));
         serverParameters.setUseCipherSuitesOrder(true);
+    }
+
+    private static X509ExtendedKeyManager keyManagerFor(List<X509Certificate> chain, PrivateKey key) throws GeneralSecurityException,
+            IOException {
+        char[] password = "in-memory".toCharArray(); // the store never leaves this object
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("server", key, password, chain.toArray(X509Certificate[]::new));
+        // SunX509 decodes the key once, here. The PKIX key manager names the key anew for every
+        // handshake and so decrypts it from the PKCS#12 store every time: 10,000 PBKDF2 rounds,
+        // ~5 ms of CPU here once warm, more than the rest of the server's side of a handshake.
+        KeyManagerFactory keys = KeyManagerFactory.getInstance("SunX509");
+        keys.init(store, password);
+        return (X509ExtendedKeyManager) keys.getKeyManagers()[0];
+    }
+
+    /**
+     * Serves {@code chain} and {@code key} from the next handshake on, on every listener; connections
+     * already up keep what they have. Refuses a key that does not belong to the chain's first certificate.
+     */
+    public void replace(List<X509Certificate> newChain, PrivateKey key) throws IOException {
+        if (newChain.isEmpty() || !keyMatches(key, newChain.getFirst())) {
+            throw new IOException("the new private key does not belong to the new certificate");
+        }
+        try {
+            keyManager.swap(keyManagerFor(newChain, key));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the new key and certificate: " + SocketConnection.describe(e), e);
+        }
+        chain = List.copyOf(newChain);
+    }
+
+    /** {@link #replace} from PEM files, as {@link #fromPem} reads them (a SIGHUP after the files changed). */
+    public void reload(Path certificateChain, Path privateKey) throws IOException {
+        replace(PemFiles.readCertificates(certificateChain), PemFiles.readPrivateKey(privateKey));
     }
 
     /** Uses an already loaded key and chain (leaf first). */
@@ -144,9 +170,9 @@ public final class ServerTls {
         return copy;
     }
 
-    /** What the handshakes take the key and chain from (for tests). */
+    /** What the handshakes take the key and chain from now (for tests). */
     X509ExtendedKeyManager keyManager() {
-        return keyManager;
+        return keyManager.current();
     }
 
     /** The leaf certificate. */

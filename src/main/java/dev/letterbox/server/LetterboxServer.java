@@ -34,6 +34,7 @@ import dev.letterbox.net.NetEvents;
 import dev.letterbox.net.NetLimits;
 import dev.letterbox.net.NetServer;
 import dev.letterbox.net.ServerTls;
+import dev.letterbox.acme.AcmeManager;
 import dev.letterbox.pop3.server.Pop3Service;
 import dev.letterbox.queue.MailQueue;
 import dev.letterbox.queue.QueueRunner;
@@ -51,9 +52,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -77,6 +80,8 @@ public final class LetterboxServer implements AutoCloseable {
     /** Counts checked messages for DMARC aggregate reports; null unless [antispam] dmarc_reports. */
     private final AggregateReports dmarcCounts;
     private final ServerTls tls;
+    private AcmeManager acme;
+    private ReloadSignal.Registration reloadOnHangup;
     /**
      * What decides whether a Sieve script is accepted: by ManageSieve's PUTSCRIPT and CHECKSCRIPT
      * and for the administrator's scripts at start. The Sieve compiler plugs in here.
@@ -178,6 +183,7 @@ public final class LetterboxServer implements AutoCloseable {
             server = new LetterboxServer(config, store, tls);
             adviseOnAdminToken(config);
             server.startListeners();
+            server.keepCertificateCurrent();
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
                     config.dataDir().toAbsolutePath(), server.boundPorts);
@@ -219,6 +225,42 @@ public final class LetterboxServer implements AutoCloseable {
 
         startQueue();
         startDmarcReports();
+    }
+
+    /**
+     * With [tls.acme], certificates come from the CA and are renewed in the background; with a
+     * configured certificate, SIGHUP reads its files again. Either way every TLS listener serves the
+     * new one from its next handshake on.
+     */
+    private void keepCertificateCurrent() throws IOException {
+        if (config.tls().acme().isPresent()) {
+            acme = new AcmeManager(config.tls().acme().get(), config.dataDir(), tls, this::certificateNames);
+            http.answerAcmeChallenges(acme::answer);
+            acme.start();
+        } else if (config.tls().certificate().isPresent()) {
+            Path cert = config.tls().certificate().get(), key = config.tls().privateKey().orElseThrow();
+            reloadOnHangup = ReloadSignal.onHangup(() -> {
+                try {
+                    tls.reload(cert, key);
+                    LOG.log(INFO, "SIGHUP: serving the certificate in {0} from now on, valid until {1}", cert,
+                            tls.certificate().getNotAfter().toInstant());
+                } catch (IOException e) {
+                    LOG.log(WARNING, "SIGHUP: kept the certificate served until now: {0}", e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** The names an ACME certificate covers: the host name, and where clients look for each hosted domain's settings. */
+    private List<String> certificateNames() {
+        List<String> names = new java.util.ArrayList<>(List.of(config.hostname()));
+        for (var domain : directory.domains()) {
+            for (String prefix : List.of("autoconfig.", "autodiscover.", "mta-sts.")) {
+                String name = prefix + domain.name();
+                if (!names.contains(name)) names.add(name);
+            }
+        }
+        return names;
     }
 
     /** DMARC aggregate reports (RFC 7489 §7.2), sent through the outbound queue once their period ends. */
@@ -361,6 +403,8 @@ public final class LetterboxServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(WARNING, "error while stopping listeners: {0}", e.toString());
         }
+        if (acme != null) acme.close();
+        if (reloadOnHangup != null) reloadOnHangup.close();
         if (dmarcCounts != null) dmarcCounts.close(); // after the sessions (they count), before the store
         if (dmarcReporter != null) dmarcReporter.close();
         if (queueRunner != null) queueRunner.close();

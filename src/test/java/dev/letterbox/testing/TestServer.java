@@ -43,6 +43,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     public static final String DOMAIN = "example.test";
     public static final String PASSWORD = "correct horse battery";
+    private final java.util.Map<String, Integer> fixedPorts = new java.util.HashMap<>();
     private static final AtomicInteger USER_SEQ = new AtomicInteger();
 
     private final String domain;
@@ -83,6 +84,12 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Listens for {@code listener} on {@code port} instead of a free one (a peer must know it in advance). */
+    public TestServer fixedPort(String listener, int port) {
+        fixedPorts.put(listener, port);
+        return this;
+    }
+
     /**
      * Extra keys for the {@code [listen]} table, which the extra TOML cannot repeat, e.g.
      * {@code proxy_protocol = ["smtp"]}.
@@ -107,6 +114,17 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
      * process on one database would be. Register it after this one ({@code @Order}), so that it
      * starts after and stops before; the data directory is this one's to delete.
      */
+    /**
+     * This server again, on its data directory and database, with another extra config (stop this
+     * one first, keeping its data; stopping this one afterwards deletes the data).
+     */
+    public TestServer restartedWith(String extraToml) {
+        TestServer again = new TestServer(domain, extraToml);
+        again.firstNode = this;
+        again.fixedPorts.putAll(fixedPorts);
+        return again;
+    }
+
     public TestServer secondNode() {
         TestServer second = new TestServer(domain, extraToml);
         second.firstNode = this;
@@ -118,7 +136,8 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
         StringBuilder toml = new StringBuilder("hostname = \"" + hostname() + "\"\n[listen]\naddress = \"127.0.0.1\"\n" + listenKeys
                 + "[listen.ports]\n");
         for (String name : Config.DEFAULT_PORTS.keySet()) {
-            toml.append(name).append(" = ").append(samePorts ? lastPorts.getOrDefault(name, 0) : 0).append('\n');
+            int port = fixedPorts.getOrDefault(name, samePorts ? lastPorts.getOrDefault(name, 0) : 0);
+            toml.append(name).append(" = ").append(port).append('\n');
         }
         if (!extraToml.contains("[delivery]")) toml.append("[delivery]\nhold = true\n");
         if (!extraToml.contains("[dns]")) toml.append("[dns]\nservers = [\"127.0.0.1:9\"]\ntimeout = \"1s\"\n");
