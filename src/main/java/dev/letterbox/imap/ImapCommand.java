@@ -99,7 +99,9 @@ public sealed interface ImapCommand {
     }
 
     enum StatusItem {
-        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE;
+        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE,
+        /** RFC 8474 §4.2: answered with an objectid, not a number. */
+        MAILBOXID;
 
         /** The name on the wire, e.g. "DELETED-STORAGE" (RFC 9208 §5.1). */
         public String wireName() {

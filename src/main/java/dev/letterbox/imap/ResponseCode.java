@@ -77,6 +77,9 @@ public final class ResponseCode {
     public static ResponseCode alreadyExists() { return of("ALREADYEXISTS"); }
     public static ResponseCode nonExistent() { return of("NONEXISTENT"); }
 
+    // RFC 8474 OBJECTID
+    public static ResponseCode mailboxId(String id) { return of("MAILBOXID (" + id + ")"); }
+
     // RFC 4469 / RFC 7889, RFC 3516, RFC 6154, RFC 4978
     public static ResponseCode tooBig() { return of("TOOBIG"); }
     public static ResponseCode unknownCte() { return of("UNKNOWN-CTE"); }
