@@ -151,6 +151,15 @@ final class FetchParser {
         t.expect(')');
     }
 
+    /** A section-spec on its own, as an IMAP URL's ";SECTION=" gives it (RFC 5092 §6, percent-decoded). */
+    static Section sectionOf(String text) throws ImapSyntaxException {
+        byte[] bytes = ("[" + text + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Tokens t = new Tokens(new RawCommand("", "", List.of(bytes), List.of()));
+        Section section = new FetchParser(t).section();
+        t.end();
+        return section;
+    }
+
     /** "[" [section-spec] "]". */
     private Section section() throws ImapSyntaxException {
         t.expect('[');
