@@ -75,17 +75,16 @@ final class UrlCommands {
                     literal(s, part.stream(), part.length(), false);
                     continue;
                 }
+                // the structure first, then the data, whatever order the client named them in
                 s.out.open();
-                for (String p : u.params()) {
-                    switch (p) {
-                        case "BODYPARTSTRUCTURE" -> s.out.atom("BODYPARTSTRUCTURE")
-                                .node(part.structure.partStructure(part.section.part()).orElseThrow());
-                        case "BODY" -> {
-                            s.out.atom("BODY");
-                            literal(s, part.stream(), part.length(), false);
-                        }
-                        default -> binary(s, part);
-                    }
+                if (u.params().contains("BODYPARTSTRUCTURE")) {
+                    s.out.atom("BODYPARTSTRUCTURE").node(part.structure.partStructure(part.section.part()).orElseThrow());
+                }
+                if (u.params().contains("BODY")) {
+                    s.out.atom("BODY");
+                    literal(s, part.stream(), part.length(), false);
+                } else if (u.params().contains("BINARY")) {
+                    binary(s, part);
                 }
                 s.out.close();
             }

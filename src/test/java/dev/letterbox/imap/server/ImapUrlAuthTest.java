@@ -64,7 +64,7 @@ class ImapUrlAuthTest {
 
             // RFC 5524: BINARY undoes the transfer encoding; BODYPARTSTRUCTURE describes the part
             String binary = sign(a, "a7", rump(owner, 2, "/;SECTION=2", "authuser"));
-            b.run("b4 URLFETCH (\"" + binary + "\" BODYPARTSTRUCTURE BINARY)").ok()
+            b.run("b4 URLFETCH (\"" + binary + "\" BINARY BODYPARTSTRUCTURE)").ok()
                     .has("* URLFETCH \"" + binary + "\" (BODYPARTSTRUCTURE (\"application\" \"octet-stream\" NIL NIL NIL \"base64\" 16"
                             + " NIL NIL NIL NIL) BINARY {11}\r\nhello world)");
             b.run("b5 URLFETCH (\"" + binary + "\" BODY)").ok().has("* URLFETCH \"" + binary + "\" (BODY {16}\r\naGVsbG8gd29ybGQ=)");
