@@ -15,6 +15,11 @@ import java.util.Optional;
  * DELETE, RENAME, (UN)SUBSCRIBE, LIST/LSUB, STATUS, APPEND and the QUOTA commands (RFC 9208).
  */
 final class MailboxCommandParser extends CommandParser {
+    /** Most messages in one MULTIAPPEND. */
+    static final int MAX_APPEND_MESSAGES = 1000;
+    /** Most parts in one CATENATE. */
+    static final int MAX_CATENATE_PARTS = 100;
+
     MailboxCommandParser(Tokens t, String tag, ImapParser.Context ctx) {
         super(t, tag, ctx);
     }
@@ -178,7 +183,7 @@ final class MailboxCommandParser extends CommandParser {
     /**
      * RFC 3501 §6.3.11, RFC 3516 §4.4 (literal8), RFC 6855 §4 (UTF8), RFC 3502 (MULTIAPPEND: one or
      * more messages), RFC 4469 §5 (CATENATE). Bounded: {@link #MAX_APPEND_MESSAGES} messages,
-     * {@link #MAX_CATENATE_PARTS} parts each, URLs of at most {@link #MAX_URL} octets.
+     * {@link #MAX_CATENATE_PARTS} parts each, URLs of at most {@link ImapUrl#MAX_LENGTH} octets.
      */
     private ImapCommand append() throws ImapSyntaxException {
         String mailbox = spMailbox();
@@ -190,13 +195,6 @@ final class MailboxCommandParser extends CommandParser {
         } while (!t.atEnd());
         return new ImapCommand.Append(tag, mailbox, List.copyOf(messages));
     }
-
-    /** Most messages in one MULTIAPPEND. */
-    static final int MAX_APPEND_MESSAGES = 1000;
-    /** Most parts in one CATENATE. */
-    static final int MAX_CATENATE_PARTS = 100;
-    /** Longest URL in a CATENATE. */
-    static final int MAX_URL = 2048;
 
     /** append-message: [flag-list SP] [date-time SP] append-data. */
     private ImapCommand.AppendMessage appendMessage() throws ImapSyntaxException {
@@ -244,7 +242,7 @@ final class MailboxCommandParser extends CommandParser {
             case "TEXT" -> new ImapCommand.CatPart.Text(t.literal());
             case "URL" -> {
                 String url = t.astring();
-                if (url.length() > MAX_URL) throw new ImapSyntaxException("URL too long");
+                if (url.length() > ImapUrl.MAX_LENGTH) throw new ImapSyntaxException("URL too long");
                 yield new ImapCommand.CatPart.Url(url);
             }
             default -> throw new ImapSyntaxException("expected TEXT or URL but found " + printable(kind));

@@ -49,8 +49,10 @@ final class AppendCommand {
 
     static Done append(ImapSession s, ImapCommand.Append c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        // RFC 4469 §5: a missing mailbox is [TRYCREATE] even when a URL is bad too; checked before any work
-        if (s.service.store.read(s.account().id(), tx -> tx.mailbox(name)).isEmpty()) return tryCreate();
+        // RFC 4469 §5: a missing mailbox is [TRYCREATE] even when a URL is bad too, so CATENATE looks
+        // first; a plain APPEND learns it from the write, without a read more
+        boolean catenate = c.messages().stream().anyMatch(ImapCommand.AppendMessage::catenate);
+        if (catenate && s.service.store.read(s.account().id(), tx -> tx.mailbox(name)).isEmpty()) return tryCreate();
         BlobStore blobs = s.service.store.blobs();
         List<NewMessage> ready = new ArrayList<>();
         boolean stored = false;

@@ -302,7 +302,7 @@ final class FetchCommand {
                                 if (!modSeqWritten) s.out.atom("MODSEQ").open().number(item.modSeq).close();
                                 modSeqWritten = true;
                             }
-                            // RFC 8514 §4.1: COPY and MOVE give the copy a save date of its own (see SqlWriteTx.copy)
+                            // RFC 8514 §4.1: the store's save time, not INTERNALDATE; COPY and MOVE give the copy its own
                             case SAVEDATE -> s.out.atom("SAVEDATE")
                                     .string(INTERNALDATE.format(item.savedDate));
                             case EMAILID -> s.out.atom("EMAILID").open().atom(ObjectIds.email(item.blob)).close();
