@@ -3,10 +3,19 @@ package dev.letterbox.imap;
 import java.util.Arrays;
 import java.util.List;
 
-/** One FETCH data item (RFC 3501 §6.4.5, RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ). */
+/**
+ * One FETCH data item (RFC 3501 §6.4.5, RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162 MODSEQ, RFC 8514
+ * SAVEDATE, RFC 8474 OBJECTID, RFC 8970 PREVIEW).
+ */
 public sealed interface FetchAttr {
     enum Simple implements FetchAttr {
-        FLAGS, INTERNALDATE, RFC822_SIZE, ENVELOPE, BODY, BODYSTRUCTURE, UID, MODSEQ, RFC822, RFC822_HEADER, RFC822_TEXT;
+        FLAGS, INTERNALDATE, RFC822_SIZE, ENVELOPE, BODY, BODYSTRUCTURE, UID, MODSEQ, RFC822, RFC822_HEADER, RFC822_TEXT,
+        /** RFC 8514. */
+        SAVEDATE,
+        /** RFC 8474. */
+        EMAILID, THREADID,
+        /** RFC 8970, with or without (LAZY): the preview is always worked out. */
+        PREVIEW;
 
         /** The name in a FETCH response. */
         public String wireName() {

@@ -124,8 +124,40 @@ final class FetchParser {
             case "RFC822" -> FetchAttr.Simple.RFC822;
             case "RFC822.HEADER" -> FetchAttr.Simple.RFC822_HEADER;
             case "RFC822.TEXT" -> FetchAttr.Simple.RFC822_TEXT;
+            case "SAVEDATE" -> FetchAttr.Simple.SAVEDATE;
+            case "EMAILID" -> FetchAttr.Simple.EMAILID;
+            case "THREADID" -> FetchAttr.Simple.THREADID;
+            case "PREVIEW" -> {
+                previewModifiers();
+                yield FetchAttr.Simple.PREVIEW;
+            }
             default -> throw new ImapSyntaxException("unknown FETCH item " + ImapParser.printable(name));
         };
+    }
+
+    /**
+     * RFC 8970 §3: ["(" preview-mod *(SP preview-mod) ")"] after PREVIEW; LAZY is the only modifier.
+     * It lets the server answer NIL when the preview is costly; here it always answers it.
+     */
+    private void previewModifiers() throws ImapSyntaxException {
+        if (!t.spaceThenParen()) return;
+        t.sp();
+        t.expect('(');
+        int count = 0;
+        do {
+            String mod = t.atomUpper();
+            if (!mod.equals("LAZY") || ++count > 1) throw new ImapSyntaxException("unknown PREVIEW modifier " + ImapParser.printable(mod));
+        } while (t.trySp());
+        t.expect(')');
+    }
+
+    /** A section-spec on its own, as an IMAP URL's ";SECTION=" gives it (RFC 5092 §6, percent-decoded). */
+    static Section sectionOf(String text) throws ImapSyntaxException {
+        byte[] bytes = ("[" + text + "]").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Tokens t = new Tokens(new RawCommand("", "", List.of(bytes), List.of()));
+        Section section = new FetchParser(t).section();
+        t.end();
+        return section;
     }
 
     /** "[" [section-spec] "]". */

@@ -99,7 +99,9 @@ public sealed interface ImapCommand {
     }
 
     enum StatusItem {
-        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE;
+        MESSAGES, RECENT, UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ, SIZE, DELETED, DELETED_STORAGE,
+        /** RFC 8474 §4.2: answered with an objectid, not a number. */
+        MAILBOXID;
 
         /** The name on the wire, e.g. "DELETED-STORAGE" (RFC 9208 §5.1). */
         public String wireName() {
@@ -108,13 +110,44 @@ public sealed interface ImapCommand {
     }
 
     /**
-     * APPEND (RFC 3501 §6.3.11): {@code message} is owned by the handler, which closes it.
-     * {@code utf8} when sent as RFC 6855 {@code UTF8 (literal8)}.
+     * APPEND (RFC 3501 §6.3.11) of one message or, with MULTIAPPEND (RFC 3502), several, stored
+     * together or not at all. The literals are owned by the handler (the session closes what it
+     * leaves).
      */
-    record Append(String tag, String mailbox, List<String> flags, Optional<OffsetDateTime> internalDate,
-                  Literal message, boolean utf8) implements ImapCommand {}
+    record Append(String tag, String mailbox, List<AppendMessage> messages) implements ImapCommand {}
+
+    /**
+     * One message of an APPEND: a literal ({@code parts} is one {@link CatPart.Text}), or with
+     * {@code catenate} the CATENATE parts (RFC 4469) joined in order. {@code utf8} when sent as RFC
+     * 6855 {@code UTF8 (literal8)}.
+     */
+    record AppendMessage(List<String> flags, Optional<OffsetDateTime> internalDate, boolean utf8, boolean catenate,
+                         List<CatPart> parts) {}
+
+    /** A CATENATE part (RFC 4469 §5): literal text or an IMAP URL (RFC 5092) of a message or part of one. */
+    sealed interface CatPart {
+        record Text(Literal literal) implements CatPart {}
+
+        record Url(String url) implements CatPart {}
+    }
 
     record Idle(String tag) implements ImapCommand {}
+
+    /** RFC 4467 §7.2: each URL rump with the mechanism to sign it with. */
+    record GenUrlAuth(String tag, List<UrlToSign> urls) implements ImapCommand {}
+
+    record UrlToSign(String rump, String mechanism) {}
+
+    /** RFC 4467 §7.1: every key of the user, or ({@code mailbox} present) that mailbox's. */
+    record ResetKey(String tag, Optional<String> mailbox, List<String> mechanisms) implements ImapCommand {}
+
+    /**
+     * RFC 4467 §7.3 URLFETCH; with RFC 5524 a URL may come with parameters (BODY, BINARY,
+     * BODYPARTSTRUCTURE, upper-cased), {@code extended} then being true.
+     */
+    record UrlFetch(String tag, List<UrlToFetch> urls) implements ImapCommand {}
+
+    record UrlToFetch(String url, boolean extended, List<String> params) {}
 
     record GetQuota(String tag, String root) implements ImapCommand {}
 

@@ -15,6 +15,11 @@ import java.util.Optional;
  * DELETE, RENAME, (UN)SUBSCRIBE, LIST/LSUB, STATUS, APPEND and the QUOTA commands (RFC 9208).
  */
 final class MailboxCommandParser extends CommandParser {
+    /** Most messages in one MULTIAPPEND. */
+    static final int MAX_APPEND_MESSAGES = 1000;
+    /** Most parts in one CATENATE. */
+    static final int MAX_CATENATE_PARTS = 100;
+
     MailboxCommandParser(Tokens t, String tag, ImapParser.Context ctx) {
         super(t, tag, ctx);
     }
@@ -175,10 +180,24 @@ final class MailboxCommandParser extends CommandParser {
         }
     }
 
-    /** RFC 3501 §6.3.11, RFC 3516 §4.4 (literal8), RFC 6855 §4 (UTF8). */
+    /**
+     * RFC 3501 §6.3.11, RFC 3516 §4.4 (literal8), RFC 6855 §4 (UTF8), RFC 3502 (MULTIAPPEND: one or
+     * more messages), RFC 4469 §5 (CATENATE). Bounded: {@link #MAX_APPEND_MESSAGES} messages,
+     * {@link #MAX_CATENATE_PARTS} parts each, URLs of at most {@link ImapUrl#MAX_LENGTH} octets.
+     */
     private ImapCommand append() throws ImapSyntaxException {
         String mailbox = spMailbox();
-        t.sp();
+        List<ImapCommand.AppendMessage> messages = new ArrayList<>();
+        do {
+            if (messages.size() >= MAX_APPEND_MESSAGES) throw new ImapSyntaxException("too many messages in one APPEND");
+            t.sp();
+            messages.add(appendMessage());
+        } while (!t.atEnd());
+        return new ImapCommand.Append(tag, mailbox, List.copyOf(messages));
+    }
+
+    /** append-message: [flag-list SP] [date-time SP] append-data. */
+    private ImapCommand.AppendMessage appendMessage() throws ImapSyntaxException {
         List<String> flags = List.of();
         if (t.peek() == '(') {
             flags = parenList(t::flag, true);
@@ -189,24 +208,45 @@ final class MailboxCommandParser extends CommandParser {
             date = Optional.of(dateTime());
             t.sp();
         }
-        boolean utf8 = false;
-        Literal message;
-        if (!t.atLiteral()) {
-            String kw = t.atomUpper();
-            if (!kw.equals("UTF8")) throw new ImapSyntaxException("expected the message literal but found " + printable(kw));
-            t.sp();
-            t.expect('(');
-            message = t.literal();
-            if (!message.binary()) throw new ImapSyntaxException("APPEND UTF8 needs a literal8 (~{n})");
-            t.expect(')');
-            utf8 = true;
-        } else {
-            message = t.literal();
+        if (t.atLiteral()) {
+            return new ImapCommand.AppendMessage(flags, date, false, false, List.of(new ImapCommand.CatPart.Text(t.literal())));
         }
-        if (t.peek() == ' ') {
-            throw new ImapSyntaxException("MULTIAPPEND and CATENATE are not supported");
+        String kw = t.atomUpper();
+        t.sp();
+        t.expect('(');
+        switch (kw) {
+            case "UTF8" -> {
+                Literal message = t.literal();
+                if (!message.binary()) throw new ImapSyntaxException("APPEND UTF8 needs a literal8 (~{n})");
+                t.expect(')');
+                return new ImapCommand.AppendMessage(flags, date, true, false, List.of(new ImapCommand.CatPart.Text(message)));
+            }
+            case "CATENATE" -> {
+                List<ImapCommand.CatPart> parts = new ArrayList<>();
+                do {
+                    if (parts.size() >= MAX_CATENATE_PARTS) throw new ImapSyntaxException("too many CATENATE parts");
+                    parts.add(catPart());
+                } while (t.trySp());
+                t.expect(')');
+                return new ImapCommand.AppendMessage(flags, date, false, true, List.copyOf(parts));
+            }
+            default -> throw new ImapSyntaxException("expected the message literal but found " + printable(kw));
         }
-        return new ImapCommand.Append(tag, mailbox, flags, date, message, utf8);
+    }
+
+    /** cat-part: "TEXT" SP literal (literal8 too, RFC 4469 §5 with BINARY) / "URL" SP astring. */
+    private ImapCommand.CatPart catPart() throws ImapSyntaxException {
+        String kind = t.atomUpper();
+        t.sp();
+        return switch (kind) {
+            case "TEXT" -> new ImapCommand.CatPart.Text(t.literal());
+            case "URL" -> {
+                String url = t.astring();
+                if (url.length() > ImapUrl.MAX_LENGTH) throw new ImapSyntaxException("URL too long");
+                yield new ImapCommand.CatPart.Url(url);
+            }
+            default -> throw new ImapSyntaxException("expected TEXT or URL but found " + printable(kind));
+        };
     }
 
     /** date-time (RFC 3501 §9) in its quotes, as APPEND gives it. */

@@ -77,6 +77,22 @@ public final class ResponseCode {
     public static ResponseCode alreadyExists() { return of("ALREADYEXISTS"); }
     public static ResponseCode nonExistent() { return of("NONEXISTENT"); }
 
+    // RFC 8474 OBJECTID
+    public static ResponseCode mailboxId(String id) { return of("MAILBOXID (" + id + ")"); }
+
+    // RFC 4467 URLAUTH
+    public static ResponseCode urlMech(List<String> mechanisms) { return of("URLMECH " + String.join(" ", mechanisms)); }
+
+    // RFC 4469 CATENATE: the URL as the client sent it, cut to what a response code can carry
+    public static ResponseCode badUrl(String url) {
+        StringBuilder sb = new StringBuilder("BADURL ");
+        for (int i = 0; i < url.length() && i < 200; i++) {
+            char ch = url.charAt(i);
+            sb.append(ch > ' ' && ch < 0x7f && ch != ']' ? ch : '?');
+        }
+        return of(sb.toString());
+    }
+
     // RFC 4469 / RFC 7889, RFC 3516, RFC 6154, RFC 4978
     public static ResponseCode tooBig() { return of("TOOBIG"); }
     public static ResponseCode unknownCte() { return of("UNKNOWN-CTE"); }

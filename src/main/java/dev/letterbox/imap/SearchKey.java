@@ -3,7 +3,10 @@ package dev.letterbox.imap;
 import java.time.LocalDate;
 import java.util.List;
 
-/** A search criterion tree (RFC 3501 §6.4.4, RFC 9051 §6.4.4, RFC 7162 MODSEQ). */
+/**
+ * A search criterion tree (RFC 3501 §6.4.4, RFC 9051 §6.4.4, RFC 7162 MODSEQ, RFC 8514 SAVEDATE,
+ * RFC 5032 WITHIN, RFC 8474 OBJECTID).
+ */
 public sealed interface SearchKey {
     /** Keys on flags and sequence position that need no argument. */
     enum Simple implements SearchKey {
@@ -41,4 +44,16 @@ public sealed interface SearchKey {
 
     /** MODSEQ [entry-name entry-type] n (RFC 7162 §3.1.5): messages with MODSEQ at or above n. */
     record ModSeq(long modSeq) implements SearchKey {}
+
+    /** SAVEDBEFORE/SAVEDON/SAVEDSINCE (RFC 8514 §4.2): the day the message was saved to this mailbox. */
+    record SavedDate(Comparison comparison, LocalDate date) implements SearchKey {}
+
+    /** SAVEDATESUPPORTED (RFC 8514 §4.2): every mailbox here keeps save dates, so it matches all. */
+    record SaveDateSupported() implements SearchKey {}
+
+    /** YOUNGER n ({@code younger} true) or OLDER n (RFC 5032): INTERNALDATE within / before the last n seconds. */
+    record Age(boolean younger, long seconds) implements SearchKey {}
+
+    /** EMAILID / THREADID objectid (RFC 8474 §6). */
+    record ObjectId(boolean thread, String id) implements SearchKey {}
 }

@@ -3,7 +3,10 @@ package dev.letterbox.imap;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Search keys (RFC 3501 §6.4.4 / §9 {@code search-key}, RFC 7162 MODSEQ), bounded in depth and count. */
+/**
+ * Search keys (RFC 3501 §6.4.4 / §9 {@code search-key}, RFC 7162 MODSEQ, RFC 8514, RFC 5032, RFC 8474),
+ * bounded in depth and count.
+ */
 final class SearchParser {
     /** Deepest nesting of NOT/OR/parentheses accepted. */
     static final int MAX_DEPTH = 32;
@@ -94,6 +97,15 @@ final class SearchParser {
                 yield new SearchKey.Uid(t.sequenceSet());
             }
             case "MODSEQ" -> modSeq();
+            case "SAVEDBEFORE" -> savedDate(SearchKey.Comparison.BEFORE);
+            case "SAVEDON" -> savedDate(SearchKey.Comparison.ON);
+            case "SAVEDSINCE" -> savedDate(SearchKey.Comparison.SINCE);
+            case "SAVEDATESUPPORTED" -> new SearchKey.SaveDateSupported();
+            case "YOUNGER", "OLDER" -> {
+                t.sp();
+                yield new SearchKey.Age(name.equals("YOUNGER"), t.nzNumber());
+            }
+            case "EMAILID", "THREADID" -> new SearchKey.ObjectId(name.equals("THREADID"), objectId());
             default -> throw new ImapSyntaxException("unknown search key " + ImapParser.printable(name));
         };
     }
@@ -122,6 +134,20 @@ final class SearchParser {
         t.sp();
         String text = t.peek() == '"' ? t.string() : t.atom();
         return new SearchKey.Date(sent, comparison, ImapDates.date(text));
+    }
+
+    private SearchKey savedDate(SearchKey.Comparison comparison) throws ImapSyntaxException {
+        t.sp();
+        String text = t.peek() == '"' ? t.string() : t.atom();
+        return new SearchKey.SavedDate(comparison, ImapDates.date(text));
+    }
+
+    /** objectid (RFC 8474 §8): 1*255 of ALPHA / DIGIT / "_" / "-". */
+    private String objectId() throws ImapSyntaxException {
+        t.sp();
+        String id = t.run(b -> (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '_' || b == '-');
+        if (id.isEmpty() || id.length() > 255) throw new ImapSyntaxException("invalid object id");
+        return id;
     }
 
     /** MODSEQ [SP entry-name SP entry-type-req] SP mod-sequence-valzer (RFC 7162 §3.1.5). */

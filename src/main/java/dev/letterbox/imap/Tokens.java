@@ -101,6 +101,11 @@ final class Tokens {
         return lookAheadPrefix(word);
     }
 
+    /** True when a space and "(" follow (a parenthesised list after an item, e.g. PREVIEW (LAZY)); consumes nothing. */
+    boolean spaceThenParen() {
+        return pos + 1 < line.length && line[pos] == ' ' && line[pos + 1] == '(';
+    }
+
     private boolean lookAheadPrefix(String word) {
         if (pos + word.length() > line.length) return false;
         for (int i = 0; i < word.length(); i++) {

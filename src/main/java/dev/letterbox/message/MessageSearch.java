@@ -106,7 +106,7 @@ public final class MessageSearch {
     }
 
     /** The named charset, or UTF-8 when absent or unknown (us-ascii text reads the same in UTF-8). */
-    private static Charset charset(String name) {
+    static Charset charset(String name) {
         if (name == null || name.isBlank()) return StandardCharsets.UTF_8;
         Charset cs = CharsetUtil.lookup(name.trim());
         if (cs == null || cs.equals(StandardCharsets.US_ASCII)) return StandardCharsets.UTF_8;

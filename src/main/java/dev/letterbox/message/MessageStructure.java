@@ -123,6 +123,19 @@ public final class MessageStructure {
         if (path.length == 0) {
             return Optional.of(new Part(0, 0, size, "message", "rfc822", "7bit", null, true, 0, root.bodyStart()));
         }
+        return entity(path).map(MessageStructure::toPart);
+    }
+
+    /**
+     * The extensible BODYSTRUCTURE of one part, as URLFETCH's BODYPARTSTRUCTURE gives it (RFC 5524
+     * §3); the whole message's for []. Empty when the message has no such part.
+     */
+    public Optional<Node> partStructure(int[] path) {
+        if (path.length == 0) return Optional.of(bodyStructure(true));
+        return entity(path).map(p -> BodyStructureBuilder.body(p, true));
+    }
+
+    private Optional<MimePart> entity(int[] path) {
         MimePart node = null;
         MimePart message = root;
         for (int index : path) {
@@ -146,7 +159,7 @@ public final class MessageStructure {
                 return Optional.empty();
             }
         }
-        return Optional.of(toPart(node));
+        return Optional.of(node);
     }
 
     private static Part toPart(MimePart p) {

@@ -215,7 +215,7 @@ public final class LetterboxServer implements AutoCloseable {
         SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
         SmtpService submission = new SmtpService(directory, pipeline, logins, smtpRate, metrics,
-                config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
+                config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION, store);
         listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);
         listen("submissions", true, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);

@@ -33,6 +33,11 @@ public sealed interface SmtpCommand {
         public String verb() { return "BDAT"; }
     }
 
+    /** RFC 4468: the message data named by an IMAP URL (with URLAUTH) is added to the message. */
+    record Burl(String url, boolean last) implements SmtpCommand {
+        public String verb() { return "BURL"; }
+    }
+
     record Rset() implements SmtpCommand {
         public String verb() { return "RSET"; }
     }

@@ -58,6 +58,7 @@ public final class SmtpParser {
             case "RCPT" -> rcpt(rest);
             case "DATA" -> noArguments(verb, rest, new SmtpCommand.Data());
             case "BDAT" -> bdat(rest);
+            case "BURL" -> burl(rest);
             case "RSET" -> noArguments(verb, rest, new SmtpCommand.Rset());
             case "NOOP" -> new SmtpCommand.Noop(); // RFC 5321 §4.1.1.9: a parameter is ignored
             case "QUIT" -> noArguments(verb, rest, new SmtpCommand.Quit());
@@ -231,6 +232,15 @@ public final class SmtpParser {
         boolean last = parts.length == 2;
         if (last && !parts[1].equalsIgnoreCase("LAST")) throw SmtpSyntaxException.arguments("usage: BDAT size [LAST]");
         return new SmtpCommand.Bdat(Long.parseLong(parts[0]), last);
+    }
+
+    /** RFC 4468 §3: "BURL" SP absolute-URI [SP end-marker]; the URL is checked when it is used. */
+    private static SmtpCommand burl(String rest) throws SmtpSyntaxException {
+        String[] parts = rest.split(" ", -1);
+        if (parts.length < 1 || parts.length > 2 || parts[0].isEmpty()) throw SmtpSyntaxException.arguments("usage: BURL url [LAST]");
+        boolean last = parts.length == 2;
+        if (last && !parts[1].equalsIgnoreCase("LAST")) throw SmtpSyntaxException.arguments("usage: BURL url [LAST]");
+        return new SmtpCommand.Burl(parts[0], last);
     }
 
     /** RFC 4954 §4: "AUTH" SP sasl-mech [SP initial-response]. */

@@ -116,14 +116,51 @@ class ImapParserTest {
     void appendWithFlagsDateAndLiteral() throws Exception {
         var a = (ImapCommand.Append) p("a APPEND saved-messages (\\Seen $Junk) \" 7-Feb-1994 21:52:25 -0800\" {11}\r\nHello world");
         assertEquals("saved-messages", a.mailbox());
-        assertEquals(List.of("\\Seen", "$Junk"), a.flags());
-        assertEquals(OffsetDateTime.of(1994, 2, 7, 21, 52, 25, 0, ZoneOffset.ofHours(-8)), a.internalDate().orElseThrow());
-        assertEquals(11, a.message().size());
+        var m = a.messages().get(0);
+        assertEquals(List.of("\\Seen", "$Junk"), m.flags());
+        assertEquals(OffsetDateTime.of(1994, 2, 7, 21, 52, 25, 0, ZoneOffset.ofHours(-8)), m.internalDate().orElseThrow());
+        assertEquals(11, ((ImapCommand.CatPart.Text) m.parts().get(0)).literal().size());
         var b = (ImapCommand.Append) p("a APPEND INBOX {3+}\r\nabc");
-        assertTrue(b.flags().isEmpty() && b.internalDate().isEmpty());
+        assertTrue(b.messages().get(0).flags().isEmpty() && b.messages().get(0).internalDate().isEmpty());
         var u = (ImapCommand.Append) p("a APPEND INBOX UTF8 (~{3+}\r\nabc)");
-        assertTrue(u.utf8());
+        assertTrue(u.messages().get(0).utf8());
         assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX \"31-Feb-1994 21:52:25 -0800\" {1+}\r\nx"));
+    }
+
+    /** RFC 3502 MULTIAPPEND and RFC 4469 CATENATE, with their bounds. */
+    @Test
+    void multiappendAndCatenate() throws Exception {
+        var a = (ImapCommand.Append) p("a APPEND INBOX (\\Seen) {1+}\r\nx \"07-Feb-1994 21:52:25 -0800\" {2+}\r\nyz"
+                + " CATENATE (TEXT {1+}\r\nh URL \"/INBOX/;UID=3\" URL /Sent/;UID=4)");
+        assertEquals(3, a.messages().size());
+        assertEquals(List.of("\\Seen"), a.messages().get(0).flags());
+        assertTrue(a.messages().get(1).internalDate().isPresent() && !a.messages().get(1).catenate());
+        var cat = a.messages().get(2);
+        assertTrue(cat.catenate());
+        assertEquals(new ImapCommand.CatPart.Url("/INBOX/;UID=3"), cat.parts().get(1));
+        assertEquals(new ImapCommand.CatPart.Url("/Sent/;UID=4"), cat.parts().get(2));
+        assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX CATENATE ()"));
+        assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX CATENATE (BODY {1+}\r\nx)"));
+        assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX {1+}\r\nx "));
+        assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX CATENATE (URL {3000+}\r\n/" + "x".repeat(2999) + ")"));
+        assertThrows(ImapSyntaxException.class, () -> p("a APPEND INBOX CATENATE (" + "TEXT {1+}\r\nx ".repeat(100) + "TEXT {1+}\r\nx)"));
+    }
+
+    /** RFC 4467 §7 and RFC 5524 §3. */
+    @Test
+    void urlauthCommands() throws Exception {
+        var g = (ImapCommand.GenUrlAuth) p("a GENURLAUTH \"imap://u@h/INBOX/;UID=1;URLAUTH=authuser\" internal");
+        assertEquals(List.of(new ImapCommand.UrlToSign("imap://u@h/INBOX/;UID=1;URLAUTH=authuser", "INTERNAL")), g.urls());
+        assertEquals(new ImapCommand.ResetKey("a", Optional.empty(), List.of()), p("a RESETKEY"));
+        assertEquals(new ImapCommand.ResetKey("a", Optional.of("INBOX"), List.of("INTERNAL")), p("a RESETKEY INBOX INTERNAL"));
+        var f = (ImapCommand.UrlFetch) p("a URLFETCH \"imap://x\" (\"imap://y\" BINARY BODYPARTSTRUCTURE)");
+        assertEquals(List.of(new ImapCommand.UrlToFetch("imap://x", false, List.of()),
+                new ImapCommand.UrlToFetch("imap://y", true, List.of("BINARY", "BODYPARTSTRUCTURE"))), f.urls());
+        assertThrows(ImapSyntaxException.class, () -> p("a URLFETCH (\"imap://y\" BODY BINARY)"));
+        assertThrows(ImapSyntaxException.class, () -> p("a URLFETCH (\"imap://y\" FOO)"));
+        assertThrows(ImapSyntaxException.class, () -> p("a URLFETCH"));
+        assertThrows(ImapSyntaxException.class, () -> p("a GENURLAUTH \"imap://x\""));
+        assertThrows(ImapSyntaxException.class, () -> p("a URLFETCH" + " x".repeat(101)));
     }
 
     @Test

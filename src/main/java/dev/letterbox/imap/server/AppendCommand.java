@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.Literal;
+import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.message.NulPartEncoder;
@@ -25,75 +26,134 @@ import java.util.List;
 
 /**
  * APPEND (RFC 3501 §6.3.11, RFC 9051 §6.3.12) with UIDPLUS's APPENDUID (RFC 4315), APPENDLIMIT
- * (RFC 7889, enforced by the reader before the literal) and RFC 6855 UTF8 / RFC 3516 literal8 (a
- * literal8 holding NUL octets is stored with those parts in base64, RFC 3516 §4.4). The message is
- * durable (blob fsynced, row committed) before the OK.
+ * (RFC 7889, enforced by the reader before the literal), RFC 6855 UTF8 / RFC 3516 literal8 (a
+ * literal8 holding NUL octets is stored with those parts in base64, RFC 3516 §4.4), MULTIAPPEND
+ * (RFC 3502) and CATENATE (RFC 4469).
+ *
+ * <p>Every message is made a durable blob first; then one store write adds them all, so a
+ * MULTIAPPEND stores all its messages or none (RFC 3502 §6.3.11). The OK comes after that write is
+ * committed and fsynced; on any refusal the blobs made so far are discarded.
  */
 final class AppendCommand {
     private AppendCommand() {}
 
+    /** A message refused before the store write: the answer to give. */
+    static final class Refused extends Exception {
+        final Done done;
+
+        Refused(Done done) {
+            super(null, null, false, false);
+            this.done = done;
+        }
+    }
+
     static Done append(ImapSession s, ImapCommand.Append c) throws IOException {
+        String name = MailboxNames.normalize(c.mailbox());
+        // RFC 4469 §5: a missing mailbox is [TRYCREATE] even when a URL is bad too, so CATENATE looks
+        // first; a plain APPEND learns it from the write, without a read more
+        boolean catenate = c.messages().stream().anyMatch(ImapCommand.AppendMessage::catenate);
+        if (catenate && s.service.store.read(s.account().id(), tx -> tx.mailbox(name)).isEmpty()) return tryCreate();
+        BlobStore blobs = s.service.store.blobs();
+        List<NewMessage> ready = new ArrayList<>();
+        boolean stored = false;
+        try {
+            for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(s, m));
+            List<AppendResult> results = s.service.store.write(s.account().id(), tx -> {
+                List<AppendResult> out = new ArrayList<>(ready.size());
+                for (NewMessage m : ready) out.add(tx.append(name, m));
+                return out;
+            });
+            stored = true;
+            SelectedMailbox view = s.selected();
+            if (view != null && view.id == results.get(0).mailboxId()) s.dirty = true; // EXISTS before the OK
+            return Done.ok(appendUid(results), "APPEND completed");
+        } catch (Refused r) {
+            return r.done;
+        } catch (MailboxException e) {
+            if (e.reason() == MailboxException.Reason.NONEXISTENT) return tryCreate();
+            throw e;
+        } finally {
+            if (!stored) for (NewMessage m : ready) discard(blobs, m.blob());
+        }
+    }
+
+    private static Done tryCreate() {
+        return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
+    }
+
+    /** APPENDUID uidvalidity uid-set (RFC 4315 §3, RFC 3502 §6.3.11: the UIDs of every message, in order). */
+    private static ResponseCode appendUid(List<AppendResult> results) {
+        if (results.size() == 1) return ResponseCode.appendUid(results.get(0).uidValidity(), results.get(0).uid());
+        Ranges.Builder uids = new Ranges.Builder();
+        for (AppendResult r : results) uids.add(r.uid(), r.uid()); // one write: ascending, consecutive
+        return ResponseCode.appendUid(results.get(0).uidValidity(), uids.build());
+    }
+
+    /** One message as a durable blob with its flags, date and parsed structure. */
+    private static NewMessage prepare(ImapSession s, ImapCommand.AppendMessage m) throws Refused, IOException {
         List<String> names = new ArrayList<>();
-        for (String f : c.flags()) if (!f.equalsIgnoreCase("\\Recent")) names.add(f); // not settable, ignored
+        for (String f : m.flags()) if (!f.equalsIgnoreCase("\\Recent")) names.add(f); // not settable, ignored
         Flags flags;
         try {
             flags = Flags.parse(names);
         } catch (IllegalArgumentException e) {
-            return Done.bad("Unknown system flag in APPEND");
+            throw new Refused(Done.bad("Unknown system flag in APPEND"));
         }
-        if (c.message().size() == 0) return Done.no("An empty message cannot be stored");
-        String name = MailboxNames.normalize(c.mailbox());
         BlobStore blobs = s.service.store.blobs();
-        BlobId received;
-        try {
-            received = storeBlob(blobs, c.message());
-        } catch (IOException e) {
-            // The literal was read whole before this; only the store failed (a full disk, say), so the
-            // client hears "try again" and the session goes on in step.
-            ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", s.who(), e.toString());
-            return Done.no(ResponseCode.unavailable(), "Cannot store the message now, try again later");
-        }
-        Stored stored = new Stored(received, c.message().size());
-        if (c.message().binary()) {
+        Stored stored;
+        boolean binary;
+        if (m.catenate()) {
+            stored = Catenation.build(s, m.parts());
+            binary = m.parts().stream().anyMatch(p -> p instanceof ImapCommand.CatPart.Text t && t.literal().binary());
+        } else {
+            Literal literal = ((ImapCommand.CatPart.Text) m.parts().get(0)).literal();
+            if (literal.size() == 0) throw new Refused(Done.no("An empty message cannot be stored"));
             try {
-                Stored encoded = withoutNul(blobs, received);
-                if (encoded != null) {
-                    discard(blobs, received);
-                    stored = encoded;
-                }
-            } catch (NulPartEncoder.Unencodable e) {
-                discard(blobs, received);
-                return Done.no(ResponseCode.unknownCte(), "Cannot store this binary message: " + e.getMessage());
+                stored = new Stored(storeBlob(blobs, literal), literal.size());
             } catch (IOException e) {
-                discard(blobs, received);
-                ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", s.who(), e.toString());
-                return Done.no(ResponseCode.unavailable(), "Cannot store the message now, try again later");
+                throw unavailable(s, e);
             }
+            binary = literal.binary();
         }
-        BlobId blob = stored.blob();
-        long size = stored.size();
-        byte[] structure = parse(s, blobs, blob);
-        Instant date = c.internalDate().map(OffsetDateTime::toInstant).orElse(null);
-        AppendResult r;
+        if (binary) stored = encodeNul(s, blobs, stored);
+        Instant date = m.internalDate().map(OffsetDateTime::toInstant).orElse(null);
+        return new NewMessage(stored.blob(), stored.size(), flags, date, parse(s, blobs, stored.blob()));
+    }
+
+    /**
+     * The literal was read whole before this; only the store failed (a full disk, say), so the client
+     * hears "try again" and the session goes on in step.
+     */
+    static Refused unavailable(ImapSession s, IOException e) {
+        ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", s.who(), e.toString());
+        return new Refused(Done.no(ResponseCode.unavailable(), "Cannot store the message now, try again later"));
+    }
+
+    static Refused refused(Done done) {
+        return new Refused(done);
+    }
+
+    /** RFC 3516 §4.4: parts holding NUL are stored in base64 (see {@link #withoutNul}). */
+    private static Stored encodeNul(ImapSession s, BlobStore blobs, Stored stored) throws Refused {
         try {
-            r = s.service.store.write(s.account().id(), tx -> tx.append(name, new NewMessage(blob, size, flags, date, structure)));
-        } catch (RuntimeException e) {
-            discard(blobs, blob);
-            if (e instanceof MailboxException me && me.reason() == MailboxException.Reason.NONEXISTENT) {
-                return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
-            }
-            throw e;
+            Stored encoded = withoutNul(blobs, stored.blob());
+            if (encoded == null) return stored;
+            discard(blobs, stored.blob());
+            return encoded;
+        } catch (NulPartEncoder.Unencodable e) {
+            discard(blobs, stored.blob());
+            throw new Refused(Done.no(ResponseCode.unknownCte(), "Cannot store this binary message: " + e.getMessage()));
+        } catch (IOException e) {
+            discard(blobs, stored.blob());
+            throw unavailable(s, e);
         }
-        SelectedMailbox view = s.selected();
-        if (view != null && view.id == r.mailboxId()) s.dirty = true; // EXISTS before the OK
-        return Done.ok(ResponseCode.appendUid(r.uidValidity(), r.uid()), "APPEND completed");
     }
 
     /** A message's committed blob and its size. */
-    private record Stored(BlobId blob, long size) {}
+    record Stored(BlobId blob, long size) {}
 
     /** Makes the literal a committed (fsynced) blob; an IOException is the store's, never the client's. */
-    private static BlobId storeBlob(BlobStore blobs, Literal literal) throws IOException {
+    static BlobId storeBlob(BlobStore blobs, Literal literal) throws IOException {
         return switch (literal) {
             case Literal.Stored st -> ((BlobLiteral) st.data()).commit();
             case Literal.InMemory m -> {
@@ -137,7 +197,7 @@ final class AppendCommand {
         }
     }
 
-    private static void discard(BlobStore blobs, BlobId blob) {
+    static void discard(BlobStore blobs, BlobId blob) {
         try {
             blobs.delete(blob);
         } catch (IOException ignored) {

@@ -5,6 +5,7 @@ import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.message.MessagePreview;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.store.BlobId;
 import dev.letterbox.store.BlobStore;
@@ -29,7 +30,8 @@ import java.util.OptionalLong;
 
 /**
  * FETCH and UID FETCH (RFC 3501 §6.4.5 / §6.4.8, RFC 9051 §6.4.5), with CONDSTORE's MODSEQ and
- * CHANGEDSINCE and QRESYNC's VANISHED (RFC 7162 §3.1.4, §3.2.6), and BINARY (RFC 3516).
+ * CHANGEDSINCE and QRESYNC's VANISHED (RFC 7162 §3.1.4, §3.2.6), BINARY (RFC 3516), SAVEDATE
+ * (RFC 8514 §4.1), EMAILID and THREADID (RFC 8474 §5) and PREVIEW (RFC 8970 §3).
  *
  * <p>Messages are read from the store a page at a time; each page's transaction ends before its
  * responses are written, so a slow client never holds the database. Bodies stream from the blob.
@@ -44,10 +46,10 @@ final class FetchCommand {
     private FetchCommand() {}
 
     /** What a FETCH needs read; {@code flags}: FLAGS is asked for. */
-    private record Plan(boolean needsStructure, boolean needsBlob, boolean setsSeen, boolean uid, boolean modSeq,
-                        boolean flags) {
+    private record Plan(boolean needsStructure, boolean needsBlob, boolean needsRow, boolean setsSeen, boolean uid,
+                        boolean modSeq, boolean flags) {
         static Plan of(ImapCommand.Fetch c, boolean condstore, boolean readOnly) {
-            boolean structure = false, blob = false, seen = false;
+            boolean structure = false, blob = false, seen = false, row = false;
             for (FetchAttr a : c.attrs()) {
                 switch (a) {
                     case FetchAttr.Simple s -> {
@@ -66,6 +68,11 @@ final class FetchCommand {
                                 blob = true;
                                 seen = true;
                             }
+                            case PREVIEW -> {
+                                structure = true;
+                                blob = true;
+                            }
+                            case SAVEDATE, EMAILID -> row = true; // not in the mailbox's index
                             default -> { }
                         }
                     }
@@ -87,7 +94,7 @@ final class FetchCommand {
             }
             boolean uid = c.uid() || c.attrs().contains(FetchAttr.Simple.UID);
             boolean modSeq = condstore && (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ));
-            return new Plan(structure, blob, seen && !readOnly, uid, modSeq, c.attrs().contains(FetchAttr.Simple.FLAGS));
+            return new Plan(structure, blob, row, seen && !readOnly, uid, modSeq, c.attrs().contains(FetchAttr.Simple.FLAGS));
         }
     }
 
@@ -102,12 +109,15 @@ final class FetchCommand {
         final long internalDate;
         final long size;
         final BlobId blob;
+        /** When it was saved to this mailbox; null when read from the index. */
+        Instant savedDate;
         MessageStructure structure;
         boolean flagsChanged;
 
         Item(MessageMeta meta, MessageStructure structure) {
             this(meta.uid(), meta.modSeq(), meta.flags(), meta.internalDate().toEpochMilli(), meta.size(), meta.blob());
             this.structure = structure;
+            this.savedDate = meta.savedDate();
         }
 
         Item(long uid, long modSeq, Flags flags, long internalDate, long size, BlobId blob) {
@@ -144,7 +154,7 @@ final class FetchCommand {
         if (r.error() != null) return Done.bad(r.error());
         if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
         Plan plan = Plan.of(c, s.condstore, view.readOnly);
-        boolean light = !plan.needsStructure && !plan.needsBlob; // all in the mailbox's index
+        boolean light = !plan.needsStructure && !plan.needsBlob && !plan.needsRow; // all in the mailbox's index
         int pageSize = light ? LIGHT_PAGE : HEAVY_PAGE;
         // sized to the request: most FETCHes name a message or a few, and a page is five arrays
         MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(pageSize, r.uids().size()))) : null;
@@ -292,6 +302,12 @@ final class FetchCommand {
                                 if (!modSeqWritten) s.out.atom("MODSEQ").open().number(item.modSeq).close();
                                 modSeqWritten = true;
                             }
+                            // RFC 8514 §4.1: the store's save time, not INTERNALDATE; COPY and MOVE give the copy its own
+                            case SAVEDATE -> s.out.atom("SAVEDATE")
+                                    .string(INTERNALDATE.format(item.savedDate));
+                            case EMAILID -> s.out.atom("EMAILID").open().atom(ObjectIds.email(item.blob)).close();
+                            case THREADID -> s.out.atom("THREADID").nil();
+                            case PREVIEW -> s.out.atom("PREVIEW").string((String) bodies.get(i));
                             case RFC822, RFC822_HEADER, RFC822_TEXT -> {
                                 s.out.atom(simple.wireName());
                                 content(s, (BodySections.Content) bodies.get(i), blob, false);
@@ -332,6 +348,7 @@ final class FetchCommand {
                         item.structure, item.size, blob);
                 case RFC822_TEXT -> BodySections.of(new FetchAttr.Section(new int[0], FetchAttr.Section.Kind.TEXT, List.of()),
                         item.structure, item.size, blob);
+                case PREVIEW -> MessagePreview.of(blob, item.structure);
                 default -> null;
             };
             case FetchAttr.BodySection b -> BodySections.partial(b.section().part().length == 0

@@ -214,6 +214,9 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetStatus c -> authenticated ? null : "Log in first";
             case ImapCommand.Append c -> authenticated ? null : "Log in first";
             case ImapCommand.Idle c -> authenticated ? null : "Log in first";
+            case ImapCommand.GenUrlAuth c -> authenticated ? null : "Log in first";
+            case ImapCommand.ResetKey c -> authenticated ? null : "Log in first";
+            case ImapCommand.UrlFetch c -> authenticated ? null : "Log in first";
             case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
             case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
             case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
@@ -266,6 +269,9 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetQuotaRoot c -> QuotaCommands.getQuotaRoot(this, c);
             case ImapCommand.SetQuota c -> QuotaCommands.setQuota(this);
             case ImapCommand.Idle c -> idle(c);
+            case ImapCommand.GenUrlAuth c -> UrlCommands.genUrlAuth(this, c);
+            case ImapCommand.ResetKey c -> UrlCommands.resetKey(this, c);
+            case ImapCommand.UrlFetch c -> UrlCommands.urlFetch(this, c);
             case ImapCommand.Fetch c -> FetchCommand.fetch(this, c);
             case ImapCommand.Store c -> StoreCommands.store(this, c);
             case ImapCommand.Copy c -> StoreCommands.copy(this, c.uid(), c.set(), c.mailbox(), false);

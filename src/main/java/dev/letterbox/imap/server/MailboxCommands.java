@@ -36,8 +36,8 @@ final class MailboxCommands {
         }
         String finalName = name;
         Optional<SpecialUse> finalUse = use;
-        s.service.store.write(s.account().id(), tx -> tx.createMailbox(finalName, finalUse));
-        return Done.ok("CREATE completed");
+        Mailbox created = s.service.store.write(s.account().id(), tx -> tx.createMailbox(finalName, finalUse));
+        return Done.ok(ResponseCode.mailboxId(ObjectIds.mailbox(created)), "CREATE completed"); // RFC 8474 §4.1
     }
 
     /** RFC 3501 §6.3.4: INBOX cannot be deleted; deleting the selected mailbox leaves the selected state. */
@@ -80,7 +80,7 @@ final class MailboxCommands {
         return Done.ok((subscribed ? "SUBSCRIBE" : "UNSUBSCRIBE") + " completed");
     }
 
-    /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE. */
+    /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE, RFC 8474 MAILBOXID. */
     static Done status(ImapSession s, ImapCommand.GetStatus c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
         if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.enableCondstore();
@@ -106,6 +106,10 @@ final class MailboxCommands {
     static void writeStatus(ImapSession s, Mailbox m, MailboxStatus st, List<StatusItem> items) throws IOException {
         s.out.star().atom("STATUS").mailbox(m.name()).open();
         for (StatusItem item : items) {
+            if (item == StatusItem.MAILBOXID) {
+                s.out.atom("MAILBOXID").open().atom(ObjectIds.mailbox(m)).close();
+                continue;
+            }
             long value = switch (item) {
                 case MESSAGES -> st.messages();
                 case RECENT -> st.recent();
@@ -116,6 +120,7 @@ final class MailboxCommands {
                 case SIZE -> st.sizeBytes();
                 case DELETED -> st.deleted();
                 case DELETED_STORAGE -> deletedStorageKib(s, m.id(), st.deleted());
+                case MAILBOXID -> throw new IllegalStateException("written above");
             };
             s.out.atom(item.wireName()).number(value);
         }

@@ -41,6 +41,10 @@ final class SearchEvaluator {
     private final SelectedMailbox view;
     private final SearchKey key;
     private final boolean needsContent;
+    /** SAVEDATE and EMAILID keys read the store's row (the index keeps neither). */
+    private final boolean needsRow;
+    /** RFC 5032: YOUNGER/OLDER count back from when the command runs, once for every message. */
+    private final long now = System.currentTimeMillis();
     /** Sequence sets resolved once per command, not once per message (by number and by UID). */
     private final java.util.Map<SequenceSet, Ranges> resolvedMsns = new java.util.HashMap<>();
     private final java.util.Map<SequenceSet, Ranges> resolvedUids = new java.util.HashMap<>();
@@ -86,6 +90,7 @@ final class SearchEvaluator {
         this.view = view;
         this.key = key;
         this.needsContent = needsContent(key);
+        this.needsRow = needsContent || needsRow(key);
     }
 
     /** One page read: the candidates still in the running and the last UID looked at (0: none left). */
@@ -102,7 +107,7 @@ final class SearchEvaluator {
      * and numbers alone are answered from the mailbox's index in memory; others read the store.
      */
     void run(Match match) {
-        if (needsContent) {
+        if (needsRow) {
             runOnStore(m -> match.found(m.uid(), m.modSeq()));
             return;
         }
@@ -202,6 +207,17 @@ final class SearchEvaluator {
         };
     }
 
+    private static boolean needsRow(SearchKey key) {
+        return switch (key) {
+            case SearchKey.SavedDate d -> true;
+            case SearchKey.ObjectId o -> !o.thread();
+            case SearchKey.Not n -> needsRow(n.key());
+            case SearchKey.Or o -> needsRow(o.left()) || needsRow(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::needsRow);
+            default -> false;
+        };
+    }
+
     private boolean matches(SearchKey k, Candidate c) throws IOException {
         Flags f = c.flags;
         return switch (k) {
@@ -229,7 +245,14 @@ final class SearchEvaluator {
                     ? view.savedSearch != null && view.savedSearch.contains(c.uid)
                     : resolvedMsns.computeIfAbsent(q.set(), set -> set.resolve(view.uids.size())).contains(c.msn);
             case SearchKey.Date d -> d.sent() ? compare(d, sentDate(c))
-                    : compareDay(d, Math.floorDiv(c.internalDate, MILLIS_PER_DAY));
+                    : compareDay(d.comparison(), d.date(), Math.floorDiv(c.internalDate, MILLIS_PER_DAY));
+            case SearchKey.SavedDate d -> compareDay(d.comparison(), d.date(),
+                    Math.floorDiv(c.meta.savedDate().toEpochMilli(), MILLIS_PER_DAY));
+            case SearchKey.SaveDateSupported d -> true;
+            case SearchKey.Age a -> a.younger() ? c.internalDate >= now - a.seconds() * 1000
+                    : c.internalDate < now - a.seconds() * 1000;
+            // no threads are stored, so every THREADID is NIL (RFC 8474 §5.2) and matches no id
+            case SearchKey.ObjectId o -> !o.thread() && ObjectIds.email(c.meta.blob()).equals(o.id());
             case SearchKey.Not n -> !matches(n.key(), c);
             case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
             case SearchKey.And a -> {
@@ -282,13 +305,16 @@ final class SearchEvaluator {
     }
 
     private static boolean compare(SearchKey.Date d, LocalDate date) {
-        return date != null && compareDay(d, date.toEpochDay());
+        return date != null && compareDay(d.comparison(), d.date(), date.toEpochDay());
     }
 
-    /** BEFORE/ON/SINCE on a day counted from 1970-01-01 (INTERNALDATE's day in UTC, as FETCH shows it). */
-    private static boolean compareDay(SearchKey.Date d, long epochDay) {
-        long day = d.date().toEpochDay();
-        return switch (d.comparison()) {
+    /**
+     * BEFORE/ON/SINCE on a day counted from 1970-01-01 (INTERNALDATE's or SAVEDATE's day in UTC, as
+     * FETCH shows them).
+     */
+    private static boolean compareDay(SearchKey.Comparison comparison, LocalDate date, long epochDay) {
+        long day = date.toEpochDay();
+        return switch (comparison) {
             case BEFORE -> epochDay < day;
             case ON -> epochDay == day;
             case SINCE -> epochDay >= day;

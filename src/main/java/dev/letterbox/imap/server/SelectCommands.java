@@ -83,6 +83,7 @@ final class SelectCommands {
         s.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
         s.out.untagged(Status.OK, ResponseCode.uidNext(o.uidNext()), "Predicted next UID");
         s.out.untagged(Status.OK, ResponseCode.highestModSeq(o.highestModSeq()), "Highest");
+        s.out.untagged(Status.OK, ResponseCode.mailboxId(ObjectIds.mailbox(m.id(), o.uidValidity())), "Ok"); // RFC 8474 §4.2
         if (s.rev2) {
             // RFC 9051 §6.3.2: the mailbox's name as the server knows it
             s.out.star().atom("LIST").open().close().string("/").mailbox(m.name()).end();

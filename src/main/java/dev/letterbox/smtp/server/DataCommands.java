@@ -5,6 +5,9 @@ import static java.lang.System.Logger.Level.INFO;
 import dev.letterbox.delivery.Envelope;
 import dev.letterbox.delivery.Intake;
 import dev.letterbox.delivery.Outcome;
+import dev.letterbox.imap.ImapUrl;
+import dev.letterbox.imap.server.UrlAuth;
+import dev.letterbox.imap.server.UrlParts;
 import dev.letterbox.smtp.DataReader;
 import dev.letterbox.smtp.MailParameters;
 import dev.letterbox.smtp.SmtpCommand;
@@ -16,7 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
 
-/** DATA (RFC 5321 §4.1.1.4) and BDAT (RFC 3030): receiving the message and answering for it. */
+/** DATA (RFC 5321 §4.1.1.4), BDAT (RFC 3030) and BURL (RFC 4468): receiving the message and answering for it. */
 final class DataCommands {
     private static final System.Logger LOG = System.getLogger("letterbox.smtp");
     private static final int COPY_BUFFER = 16 * 1024;
@@ -108,9 +111,64 @@ final class DataCommands {
             if (e instanceof EOFException) s.end();
             throw e;
         }
-        tx.chunkedBytes += b.size();
-        if (!b.last()) {
-            s.reply(SmtpReply.of(250, "2.0.0", b.size() + " octets received"));
+        chunkReceived(tx, b.size(), b.last());
+    }
+
+    /**
+     * RFC 4468 BURL: the part an IMAP URL names is added to the message, as a BDAT chunk would be;
+     * the URL is read through URLAUTH as this user acting as the submission server ("submit+user",
+     * RFC 4468 §4), the same code URLFETCH uses. A URL that cannot be read fails the message (554
+     * 5.6.6, §6) like a failed chunk.
+     */
+    void burl(SmtpCommand.Burl b) throws IOException {
+        SmtpReply refusal = s.service.urlStore == null ? SmtpReply.of(502, "5.5.1", "BURL is not available here") : notReady();
+        Transaction tx = s.tx;
+        if (refusal == null && tx.chunkFailed) refusal = SmtpReply.of(503, "5.5.1", "this message already failed; send RSET");
+        if (refusal == null && s.account == null) refusal = SmtpReply.of(530, "5.7.0", "authentication required");
+        if (refusal != null) {
+            s.fail(refusal);
+            return;
+        }
+        long max = s.service.config.maxMessageSize();
+        Optional<UrlParts.Opened> found;
+        try {
+            found = UrlAuth.open(s.service.urlStore, s.account.address(), true, ImapUrl.parse(b.url()));
+        } catch (ImapUrl.BadUrl e) {
+            found = Optional.empty();
+        }
+        if (found.isEmpty()) {
+            tx.abandon();
+            tx.chunkFailed = true;
+            s.fail(SmtpReply.of(554, "5.6.6", "IMAP URL resolution failed"));
+            return;
+        }
+        try (UrlParts.Opened part = found.get()) {
+            if (tx.chunkedBytes + part.length() > max) {
+                tx.abandon();
+                tx.chunkFailed = true;
+                s.reply(tooBig());
+                return;
+            }
+            if (tx.chunked == null) tx.chunked = open(tx);
+            try (InputStream in = part.stream()) {
+                copy(in, tx.chunked.sink(), part.length());
+            } catch (IOException | RuntimeException e) {
+                // the store's fault, not the client's: the message fails, the session goes on
+                LOG.log(INFO, "{0}: BURL could not read the URL: {1}", s.who(), e.toString());
+                tx.abandon();
+                tx.chunkFailed = true;
+                s.reply(SmtpReply.of(451, "4.4.0", "cannot read the URL's message now, try again later"));
+                return;
+            }
+            chunkReceived(tx, part.length(), b.last());
+        }
+    }
+
+    /** After a chunk (BDAT or BURL) is in the message: 250 for it, or with LAST the message's own answer. */
+    private void chunkReceived(Transaction tx, long size, boolean last) throws IOException {
+        tx.chunkedBytes += size;
+        if (!last) {
+            s.reply(SmtpReply.of(250, "2.0.0", size + " octets received"));
             return;
         }
         Intake intake = tx.chunked;

@@ -7,6 +7,7 @@ import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
+import dev.letterbox.store.MailStore;
 
 /** What every SMTP session of one role shares; hands each new connection its own {@link SmtpSession}. */
 public final class SmtpService implements ConnectionHandler {
@@ -22,9 +23,17 @@ public final class SmtpService implements ConnectionHandler {
     final String hostname;
     final Role role;
     final SenderOwnership senders;
+    /** Where BURL (RFC 4468) reads IMAP URLs; null where BURL is not offered (port 25). */
+    final MailStore urlStore;
 
     public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
                        Config.Smtp config, String hostname, Role role) {
+        this(directory, pipeline, logins, commandRate, metrics, config, hostname, role, null);
+    }
+
+    /** {@code urlStore}: the store whose IMAP URLs BURL may name (submission only), or null for no BURL. */
+    public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
+                       Config.Smtp config, String hostname, Role role, MailStore urlStore) {
         this.directory = directory;
         this.pipeline = pipeline;
         this.logins = logins;
@@ -34,6 +43,7 @@ public final class SmtpService implements ConnectionHandler {
         this.hostname = hostname;
         this.role = role;
         this.senders = new SenderOwnership(directory);
+        this.urlStore = role == Role.SUBMISSION ? urlStore : null;
     }
 
     /** RFC 5321 §3.8: a server shutting down may answer 421 and close. */

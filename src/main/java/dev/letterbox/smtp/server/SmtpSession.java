@@ -132,6 +132,7 @@ final class SmtpSession {
             case SmtpCommand.Rcpt r -> envelope.rcpt(r);
             case SmtpCommand.Data d -> data.data();
             case SmtpCommand.Bdat b -> data.bdat(b);
+            case SmtpCommand.Burl b -> data.burl(b);
             case SmtpCommand.Rset r -> {
                 resetTransaction();
                 reply(SmtpReply.of(250, "2.0.0", "reset"));
@@ -172,6 +173,7 @@ final class SmtpSession {
         lines.add("CHUNKING");
         lines.add("BINARYMIME");
         lines.add("DSN");
+        if (service.urlStore != null) lines.add("BURL imap"); // RFC 4468 §3: submission only
         if (!conn.isTls()) lines.add("STARTTLS");
         if (conn.isTls() && account == null) lines.add("AUTH " + AuthCommand.MECHANISMS);
         reply(SmtpReply.multi(250, Optional.empty(), lines));

@@ -10,6 +10,7 @@ import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.MailboxIndex;
+import dev.letterbox.store.UrlAuthKeys;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SieveScripts;
@@ -60,6 +61,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlDmarcReports dmarcReports;
     private final SqlCoordination coordination;
     private final SqlSieveScripts sieveScripts;
+    private final SqlUrlAuthKeys urlAuthKeys;
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
@@ -84,6 +86,7 @@ public final class SqlMailStore implements MailStore {
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
+        this.urlAuthKeys = new SqlUrlAuthKeys(reads, writer);
         try {
             this.feed = backend.startFeed(reads, bus, indexes, node);
         } catch (RuntimeException e) {
@@ -143,6 +146,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public SieveScripts sieveScripts() {
         return sieveScripts;
+    }
+
+    @Override
+    public UrlAuthKeys urlAuthKeys() {
+        return urlAuthKeys;
     }
 
     @Override
