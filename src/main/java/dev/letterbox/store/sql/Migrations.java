@@ -33,7 +33,7 @@ final class Migrations {
             "009-blob-chunks.sql",
             "010-sieve-scripts.sql",
             "011-forwarding.sql",
-            "012-urlauth-keys.sql"); // numbered by its task; the lead renumbers at merge
+            "012-urlauth-keys.sql");
 
     private Migrations() {}
 
