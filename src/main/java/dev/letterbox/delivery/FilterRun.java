@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * One message through the local accounts' filters: their decisions before anything is stored, and
@@ -28,7 +27,7 @@ final class FilterRun {
      * back from the spool only when an account has a script to run (most deliveries have none).
      */
     record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
-                   SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, OptionalInt spamPercent,
+                   SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, SieveMessage.Scans scans,
                    String hostname) {}
 
     private final SieveFilters filters;
@@ -95,7 +94,7 @@ final class FilterRun {
         Coordination memory = store.coordination();
         DuplicateTracker duplicates = (id, seconds) -> memory.isRemembered(duplicateKey(account, id));
         return new SieveMessage(message.header().get(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
-                message.bodyStart(), message.source(), message.structure(), message.spamPercent(),
+                message.bodyStart(), message.source(), message.structure(), message.scans(),
                 name -> store.read(account.id(), tx -> tx.mailbox(name).isPresent()), duplicates,
                 item -> environment(item, account), filters.includes(account));
     }

@@ -298,8 +298,8 @@ public final class Intake {
         java.util.OptionalInt spam = checks.isEmpty() ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(verdict.action() == Verdict.Action.JUNK ? 100 : 0);
         return new FilterRun.Message(this::headerBytes, envelope.sender(), envelope.submitter().map(Account::address),
-                spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed, spam,
-                pipeline.hostname());
+                spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed,
+                new SieveMessage.Scans(spam, verdict.virusLevel()), pipeline.hostname());
     }
 
     /** The header section as the client sent it (empty when it was too long to find). */

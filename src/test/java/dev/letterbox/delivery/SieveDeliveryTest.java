@@ -195,6 +195,18 @@ class SieveDeliveryTest {
         }
     }
 
+    /** RFC 3685 §4.1: with no virus scanner looking at the message, virustest sees "0". */
+    @Test
+    void virustestSeesZeroWhenNoScannerLooked() throws Exception {
+        String user = userWithScript("""
+                require ["virustest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];
+                if virustest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto :create "Untested"; }
+                """);
+        assertTrue(send(user, "not scanned").startsWith("250 "));
+        assertEquals(1, messages(user, "Untested").size());
+        assertEquals(0, messages(user, Mailbox.INBOX).size());
+    }
+
     @Test
     void editheaderChangesTheStoredCopy() throws Exception {
         String user = userWithScript("""
