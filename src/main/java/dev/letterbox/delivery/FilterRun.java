@@ -66,15 +66,27 @@ final class FilterRun {
 
     /**
      * The forwards the filters asked for (Sieve redirect, at most {@code [sieve] max_redirects}), one
-     * per account; they leave as any forward does (SRS sender, Delivered-To, loop checks).
+     * per account; they leave as any forward does (SRS sender, Delivered-To, ARC seal). A redirect
+     * that would loop (the message was forwarded for this account before, or has passed too many
+     * servers) is not sent, and the account keeps the message in INBOX instead: an action that
+     * fails means the implicit keep, so a rule never loses mail (and no failure report goes out
+     * for what the user's own rule did). {@code signs} is read only when something is redirected.
      */
-    List<Recipients.Forward> forwards() {
+    List<Recipients.Forward> forwards(Forwarding forwarding, java.util.function.Supplier<LoopSigns> signs, String logContext) {
         List<Recipients.Forward> out = new java.util.ArrayList<>();
+        LoopSigns header = null;
         for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
             List<String> to = e.getValue().redirects();
             if (to.isEmpty()) continue;
-            out.add(new Recipients.Forward(accounts.get(e.getKey()).address(), to,
-                    Optional.empty(), Optional.empty()));
+            Account account = accounts.get(e.getKey());
+            if (header == null) header = signs.get();
+            Optional<String> loop = forwarding.loop(header, account.address());
+            if (loop.isPresent()) {
+                LOG.log(WARNING, "{0} redirect of {1} not sent, kept in INBOX: {2}", logContext, account.address(), loop.get());
+                e.setValue(e.getValue().keptInInbox());
+                continue;
+            }
+            out.add(new Recipients.Forward(account.address(), to, Optional.empty(), Optional.empty()));
         }
         return out;
     }

@@ -215,7 +215,7 @@ public final class Intake {
             return new Outcome.Refused(Outcome.Reason.POLICY, "5.7.1", refusedByAll.get());
         }
         List<Recipients.Forward> forwards = new ArrayList<>(recipients.forwards());
-        forwards.addAll(filters.forwards());
+        forwards.addAll(filters.forwards(pipeline.forwarding(), this::loopSigns, envelope.logContext()));
         OutboundCopies out = OutboundCopies.plan(recipients.relayed(), forwards, pipeline.forwarding(),
                 envelope.sender(), this::loopSigns, envelope.logContext());
         // every blob first: a failure to write one must come before anything is stored
