@@ -18,15 +18,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sieve's virustest (RFC 3685 §4) fed by what Debian's real rspamd, spoken to as a milter, reports:
- * its antivirus module asks a ClamAV daemon ({@link FakeClamd}, which "finds" a marker string) and
- * the milter answer lists the symbols it hit. A script files each message by the level it sees: 5
- * for the infected one, 1 for the clean one; with no scanner at all it sees 0 ({@code
- * SieveDeliveryTest}).
+ * Sieve's virustest and spamtest (RFC 3685) fed by what Debian's real rspamd, spoken to as a milter,
+ * reports: its antivirus module asks a ClamAV daemon ({@link FakeClamd}, which "finds" a marker
+ * string) and the milter answer lists the symbols it hit. A script files each message by the
+ * virus level it sees: 5 for the infected one, 1 for the clean one, 0 when the scan failed; with no
+ * scanner at all it sees 0 ({@code SieveDeliveryTest}). GTUBE, which rspamd quarantines, is spam
+ * level 10 to spamtest.
  */
 @Timeout(120)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class VirustestDeliveryTest {
+class SpamAndVirusTestDeliveryTest {
     /** Files by level; RFC 3685 §4.1 compares as numbers ("i;ascii-numeric"). */
     static final String SCRIPT = """
             require ["virustest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];
@@ -107,6 +108,22 @@ class VirustestDeliveryTest {
         send(user, "nothing to see here");
         assertEquals(1, count(user, "Clean"), rspamd.logTail());
         assertEquals(0, count(user, "Infected") + count(user, "Untested") + count(user, "INBOX"));
+    }
+
+    @Test
+    void whatRspamdQuarantinesIsSpamLevelTenAndTheRestOne() throws Exception {
+        String user = server.newUser("spamtest");
+        long account = server.account(user).id();
+        server.server().store().sieveScripts().put(account, "main", """
+                require ["spamtest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];
+                if spamtest :value "eq" :comparator "i;ascii-numeric" "10" { fileinto :create "Spam10"; }
+                elsif spamtest :value "eq" :comparator "i;ascii-numeric" "1" { fileinto :create "Spam1"; }
+                """, 10);
+        server.server().store().sieveScripts().setActive(account, Optional.of("main"));
+        send(user, "Hello,\r\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\nbye");
+        send(user, "Shall we meet at noon for lunch?");
+        assertEquals(1, count(user, "Spam10"), rspamd.logTail());
+        assertEquals(1, count(user, "Spam1"));
     }
 
     /** Last: it stops the scanner. rspamd then reports CLAM_VIRUS_FAIL, and RFC 3685 says 0, not "clean". */
