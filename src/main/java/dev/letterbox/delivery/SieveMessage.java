@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 /**
  * The message as one account's Sieve script sees it at delivery: the header section as the client
  * sent it (the fields the pipeline puts in front are not the script's business, except the checks'
- * verdicts, which reach it as spamtest and virustest), the envelope, and the body read back from the spool only
- * when a body test asks, bounded.
+ * verdicts, which reach it as spamtest and virustest), the envelope, and the body read back from the
+ * spool only when a body test asks, bounded.
  */
 final class SieveMessage implements MessageView {
     /** Parts and octets of body the body test may look at; the rest is not searched. */
@@ -37,8 +37,7 @@ final class SieveMessage implements MessageView {
      * What the checks of mail from the Internet found (RFC 3685): spam 0-100, virus 1 (clean) to
      * 5 (infected); each empty when nothing tested the message for it.
      */
-    record Scans(OptionalInt spamPercent, OptionalInt virusLevel) {
-    }
+    record Scans(OptionalInt spamPercent, OptionalInt virusLevel) {}
 
     /** Reads the spooled message again (the body test only). */
     interface Source {
