@@ -26,7 +26,8 @@ final class FilterRun {
      * What the filters see of the message: the pieces the pipeline has. The header section is read
      * back from the spool only when an account has a script to run (most deliveries have none).
      */
-    record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
+    record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom,
+                   java.util.function.Function<Account, String> envelopeTo, Optional<String> auth, long size, long bodyStart,
                    SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, SieveMessage.Scans scans,
                    String hostname) {}
 
@@ -105,8 +106,8 @@ final class FilterRun {
     private SieveMessage view(Account account) {
         Coordination memory = store.coordination();
         DuplicateTracker duplicates = (id, seconds) -> memory.isRemembered(duplicateKey(account, id));
-        return new SieveMessage(message.header().get(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
-                message.bodyStart(), message.source(), message.structure(), message.scans(),
+        return new SieveMessage(message.header().get(), message.envelopeFrom(), message.envelopeTo().apply(account), message.auth(),
+                message.size(), message.bodyStart(), message.source(), message.structure(), message.scans(),
                 name -> store.read(account.id(), tx -> tx.mailbox(name).isPresent()), duplicates,
                 item -> environment(item, account), filters.includes(account));
     }

@@ -297,7 +297,7 @@ public final class Intake {
     private FilterRun.Message filterMessage(MessageStructure parsed, Verdict verdict) {
         java.util.OptionalInt spam = checks.isEmpty() ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(verdict.action() == Verdict.Action.JUNK ? 100 : 0);
-        return new FilterRun.Message(this::headerBytes, envelope.sender(), envelope.submitter().map(Account::address),
+        return new FilterRun.Message(this::headerBytes, envelope.sender(), recipients::writtenFor, envelope.submitter().map(Account::address),
                 spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed,
                 new SieveMessage.Scans(spam, verdict.virusLevel()), pipeline.hostname());
     }
