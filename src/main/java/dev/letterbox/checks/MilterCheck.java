@@ -16,6 +16,7 @@ import dev.letterbox.milter.MilterClient;
 import dev.letterbox.milter.MilterEnvelope;
 import dev.letterbox.milter.MilterVerdict;
 import dev.letterbox.milter.SpamHeader;
+import dev.letterbox.milter.VirusSymbols;
 import dev.letterbox.smtp.SmtpReply;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,7 @@ public final class MilterCheck implements Check {
     private final MilterClient client;
     private final Config.Milter config;
     private final SpamHeader spamHeader;
+    private final VirusSymbols virusSymbols;
     private final ClientFilter filter;
     private final String hostname;
 
@@ -44,6 +46,7 @@ public final class MilterCheck implements Check {
         this.client = new MilterClient(config.address(), config.timeout());
         this.config = config;
         this.spamHeader = SpamHeader.parse(config.spamHeader());
+        this.virusSymbols = VirusSymbols.of(config.virusSymbols());
         this.filter = filter;
         this.hostname = hostname;
     }
@@ -81,7 +84,7 @@ public final class MilterCheck implements Check {
         } catch (IOException e) {
             answer = new MilterVerdict.Failed("cannot read the message: " + e.getMessage());
         }
-        return map(answer, envelope.logContext());
+        return scanned(answer, envelope.logContext());
     }
 
     private Verdict map(MilterVerdict answer, String logContext) {
@@ -100,6 +103,16 @@ public final class MilterCheck implements Check {
                     answer.markedAsSpam(spamHeader) ? Verdict.junk(who + " marked it as spam", List.of()) : Verdict.accept(List.of()));
             case MilterVerdict.Quarantine q -> changed(q.changes(), logContext,
                     Verdict.junk(who + " quarantined it" + (q.reason().isEmpty() ? "" : ": " + q.reason()), List.of()));
+        };
+    }
+
+    /** The filter's answer with what it says about viruses (Sieve's virustest); not tested when it failed. */
+    private Verdict scanned(MilterVerdict answer, String logContext) {
+        Verdict verdict = map(answer, logContext);
+        return switch (answer) {
+            case MilterVerdict.Accept a -> verdict.withVirusLevel(virusSymbols.level(a.changes().headers()));
+            case MilterVerdict.Quarantine q -> verdict.withVirusLevel(virusSymbols.level(q.changes().headers()));
+            default -> verdict;
         };
     }
 

@@ -3,6 +3,7 @@ package dev.letterbox.checks;
 import dev.letterbox.config.Config;
 import dev.letterbox.delivery.Check;
 import dev.letterbox.delivery.Envelope;
+import dev.letterbox.delivery.ForwardSeal;
 import dev.letterbox.delivery.Recipients;
 import dev.letterbox.delivery.SpooledMessage;
 import dev.letterbox.delivery.Verdict;
@@ -95,9 +96,34 @@ public final class SenderAuthentication implements Check {
     @Override
     public Run start(Envelope envelope, Recipients recipients) {
         if (!filter.checks(envelope)) return null;
-        Optional<DkimKey> seal = recipients.firstForwarding()
-                .flatMap(alias -> sealingKey.apply(alias.substring(alias.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT)));
-        return new MessageRun(envelope.client().orElseThrow(), envelope.sender(), recipients.written(), seal);
+        boolean forwardKnown = recipients.firstForwarding().flatMap(alias -> sealingKey.apply(domainOf(alias))).isPresent();
+        return new MessageRun(envelope.client().orElseThrow(), envelope.sender(), recipients.written(), forwardKnown);
+    }
+
+    private static String domainOf(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? "" : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The relaxed body hash an ARC seal needs, for a forward decided after the body streamed past
+     * (a Sieve redirect): the spooled body read once more. Hashing every message whose recipient
+     * has a script, on the chance that it redirects, would put a SHA-256 pass on deliveries that
+     * mostly file or keep; reading back the spool the pipeline just wrote (still in the page cache)
+     * costs only the few messages that do leave.
+     */
+    private static byte[] relaxedBodyHash(SpooledMessage message) {
+        if (message.bodyStart() < 0) throw new IllegalStateException("header section too long to find the body");
+        BodyHashes hashes = new BodyHashes();
+        BodyHash hash = hashes.request(Canonicalization.RELAXED, -1);
+        try (java.io.InputStream in = message.open()) {
+            in.skipNBytes(message.bodyStart());
+            byte[] buffer = new byte[16 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) hashes.update(buffer, 0, n);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the spooled body back to seal it", e);
+        }
+        return hash.digest();
     }
 
     private final class MessageRun implements Run {
@@ -112,14 +138,15 @@ public final class SenderAuthentication implements Check {
         private final String sender;
         private final List<String> recipients;
 
-        private final Optional<DkimKey> sealKey;
-        /** The body hash the ARC seal of a forwarded copy needs; requested before any body byte. */
+        /**
+         * The body hash the ARC seal of a forwarded copy needs, when a forward was known before the
+         * body (an alias or account forwarding): hashed while the body streams in; else null.
+         */
         private final BodyHash sealBodyHash;
 
-        MessageRun(Envelope.Client client, String sender, List<String> recipients, Optional<DkimKey> sealKey) {
+        MessageRun(Envelope.Client client, String sender, List<String> recipients, boolean forwardKnown) {
             this.client = client;
-            this.sealKey = sealKey;
-            this.sealBodyHash = sealKey.isPresent() ? body.request(Canonicalization.RELAXED, -1) : null;
+            this.sealBodyHash = forwardKnown ? body.request(Canonicalization.RELAXED, -1) : null;
             this.sender = sender;
             this.recipients = recipients;
             this.spf = Async.start("letterbox-spf", () -> spfVerifier.checkMailFrom(client.address(), client.helo(), sender));
@@ -193,14 +220,22 @@ public final class SenderAuthentication implements Check {
                 if (fcrdns == Config.Action.REJECT) verdict = Verdict.reject("5.7.25", why);
             }
             verdict = verdict.withSenderVerified(verified);
-            if (sealKey.isPresent() && sealBodyHash != null) {
-                String authResults = hostname + ";" + String.join(";", results.stream().map(r -> " " + r).toList());
-                DkimKey key = sealKey.get();
-                byte[] bodyHash = sealBodyHash.digest();
-                verdict = verdict.withSeal(header -> ArcSealer.seal(MessageHeader.parse(header), bodyHash, authResults,
-                        arcResult, key, Instant.now()));
-            }
-            return verdict;
+            return verdict.withSeal(sealFor(results, arcResult, message));
+        }
+
+        /**
+         * How a forwarded copy of this message is sealed, by the domain it is forwarded for: asked
+         * only when a copy leaves, so a message that stays here computes nothing for it.
+         */
+        private ForwardSeal sealFor(List<String> results, ArcResult arcResult, SpooledMessage message) {
+            String authResults = hostname + ";" + String.join(";", results.stream().map(r -> " " + r).toList());
+            byte[] streamed = sealBodyHash == null ? null : sealBodyHash.digest();
+            return (forwardedFor, header) -> {
+                Optional<DkimKey> key = sealingKey.apply(domainOf(forwardedFor));
+                if (key.isEmpty()) return List.of();
+                byte[] bodyHash = streamed != null ? streamed : relaxedBodyHash(message);
+                return ArcSealer.seal(MessageHeader.parse(header), bodyHash, authResults, arcResult, key.get(), Instant.now());
+            };
         }
 
         private static SpfInput spfInput(SpfResult r) {
@@ -216,11 +251,6 @@ public final class SenderAuthentication implements Check {
                 out.add(new DkimInput(DkimInput.Result.valueOf(r.status().name()), r.domain(), r.selector()));
             }
             return out;
-        }
-
-        private static String domainOf(String address) {
-            int at = address.lastIndexOf('@');
-            return at < 0 ? "" : address.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
         }
 
         /** RFC 8601 §2.7.1: one dkim= result per signature checked, "none" for an unsigned message. */

@@ -168,9 +168,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * A mail filter spoken to with the milter protocol (rspamd, clamav-milter, OpenDKIM):
      * {@code address} "inet:host:port" or "unix:/path"; {@code timeout} for its whole answer;
      * {@code acceptOnFailure}: when it cannot be reached or fails, take the mail anyway (else 451);
-     * {@code spamHeader}: the "Name: value" field by which it marks spam without quarantining it.
+     * {@code spamHeader}: the "Name: value" field by which it marks spam without quarantining it;
+     * {@code virusSymbols}: the rspamd symbols that mean a virus scanner found something (Sieve's
+     * virustest); empty for a filter that scans for no viruses.
      */
-    public record Milter(String address, Duration timeout, boolean acceptOnFailure, String spamHeader) {}
+    public record Milter(String address, Duration timeout, boolean acceptOnFailure, String spamHeader,
+                         List<String> virusSymbols) {}
 
     /**
      * Sieve filters and their management over ManageSieve (RFC 5804, the {@code managesieve}

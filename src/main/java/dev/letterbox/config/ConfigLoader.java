@@ -456,8 +456,14 @@ public final class ConfigLoader {
         if (!spamHeader.matches("[!-9;-~]+:\\s*\\S.*")) {
             throw new ConfigException(section.key("spam_header") + ": expected a field such as \"X-Spam: Yes\"");
         }
+        List<String> virusSymbols = section.strings("virus_symbols", dev.letterbox.milter.VirusSymbols.RSPAMD_DEFAULTS);
+        for (String symbol : virusSymbols) {
+            if (!symbol.matches("[A-Za-z0-9_]+")) {
+                throw new ConfigException(section.key("virus_symbols") + ": expected rspamd symbol names such as \"CLAM_VIRUS\"");
+            }
+        }
         section.finish();
-        return new Config.Milter(address, timeout, onFailure.equals("accept"), spamHeader);
+        return new Config.Milter(address, timeout, onFailure.equals("accept"), spamHeader, List.copyOf(virusSymbols));
     }
 
     private static Optional<Config.Smarthost> smarthost(Section section) {

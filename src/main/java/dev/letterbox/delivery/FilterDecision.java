@@ -22,6 +22,14 @@ record FilterDecision(List<Copy> copies, List<String> redirects, Optional<String
     /** One copy: into {@code mailbox} (null: INBOX, or Junk for junk), made first if {@code create}. */
     record Copy(String mailbox, List<String> flags, boolean create) {}
 
+    /** The same decision with no redirect and a copy in INBOX (its redirect failed: the implicit keep). */
+    FilterDecision keptInInbox() {
+        boolean inInbox = copies.stream().anyMatch(c -> c.mailbox() == null || c.mailbox().equalsIgnoreCase("INBOX"));
+        List<Copy> kept = new java.util.ArrayList<>(copies);
+        if (!inInbox && rejection.isEmpty()) kept.add(new Copy(null, List.of(), false));
+        return new FilterDecision(List.copyOf(kept), List.of(), rejection, vacations, header, duplicateMarks);
+    }
+
     static final FilterDecision KEEP = new FilterDecision(List.of(new Copy(null, List.of(), false)), List.of(),
             Optional.empty(), List.of(), Optional.empty(), List.of());
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * One message through the local accounts' filters: their decisions before anything is stored, and
@@ -27,8 +26,9 @@ final class FilterRun {
      * What the filters see of the message: the pieces the pipeline has. The header section is read
      * back from the spool only when an account has a script to run (most deliveries have none).
      */
-    record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom, Optional<String> auth, long size, long bodyStart,
-                   SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, OptionalInt spamPercent,
+    record Message(java.util.function.Supplier<byte[]> header, String envelopeFrom,
+                   java.util.function.Function<Account, String> envelopeTo, Optional<String> auth, long size, long bodyStart,
+                   SieveMessage.Source source, dev.letterbox.message.MessageStructure structure, SieveMessage.Scans scans,
                    String hostname) {}
 
     private final SieveFilters filters;
@@ -67,15 +67,27 @@ final class FilterRun {
 
     /**
      * The forwards the filters asked for (Sieve redirect, at most {@code [sieve] max_redirects}), one
-     * per account; they leave as any forward does (SRS sender, Delivered-To, loop checks).
+     * per account; they leave as any forward does (SRS sender, Delivered-To, ARC seal). A redirect
+     * that would loop (the message was forwarded for this account before, or has passed too many
+     * servers) is not sent, and the account keeps the message in INBOX instead: an action that
+     * fails means the implicit keep, so a rule never loses mail (and no failure report goes out
+     * for what the user's own rule did). {@code signs} is read only when something is redirected.
      */
-    List<Recipients.Forward> forwards() {
+    List<Recipients.Forward> forwards(Forwarding forwarding, java.util.function.Supplier<LoopSigns> signs, String logContext) {
         List<Recipients.Forward> out = new java.util.ArrayList<>();
+        LoopSigns header = null;
         for (Map.Entry<Long, FilterDecision> e : decisions.entrySet()) {
             List<String> to = e.getValue().redirects();
             if (to.isEmpty()) continue;
-            out.add(new Recipients.Forward(accounts.get(e.getKey()).address(), to,
-                    Optional.empty(), Optional.empty()));
+            Account account = accounts.get(e.getKey());
+            if (header == null) header = signs.get();
+            Optional<String> loop = forwarding.loop(header, account.address());
+            if (loop.isPresent()) {
+                LOG.log(WARNING, "{0} redirect of {1} not sent, kept in INBOX: {2}", logContext, account.address(), loop.get());
+                e.setValue(e.getValue().keptInInbox());
+                continue;
+            }
+            out.add(new Recipients.Forward(account.address(), to, Optional.empty(), Optional.empty()));
         }
         return out;
     }
@@ -94,8 +106,8 @@ final class FilterRun {
     private SieveMessage view(Account account) {
         Coordination memory = store.coordination();
         DuplicateTracker duplicates = (id, seconds) -> memory.isRemembered(duplicateKey(account, id));
-        return new SieveMessage(message.header().get(), message.envelopeFrom(), account.address(), message.auth(), message.size(),
-                message.bodyStart(), message.source(), message.structure(), message.spamPercent(),
+        return new SieveMessage(message.header().get(), message.envelopeFrom(), message.envelopeTo().apply(account), message.auth(),
+                message.size(), message.bodyStart(), message.source(), message.structure(), message.scans(),
                 name -> store.read(account.id(), tx -> tx.mailbox(name).isPresent()), duplicates,
                 item -> environment(item, account), filters.includes(account));
     }

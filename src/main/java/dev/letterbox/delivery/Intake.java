@@ -215,7 +215,7 @@ public final class Intake {
             return new Outcome.Refused(Outcome.Reason.POLICY, "5.7.1", refusedByAll.get());
         }
         List<Recipients.Forward> forwards = new ArrayList<>(recipients.forwards());
-        forwards.addAll(filters.forwards());
+        forwards.addAll(filters.forwards(pipeline.forwarding(), this::loopSigns, envelope.logContext()));
         OutboundCopies out = OutboundCopies.plan(recipients.relayed(), forwards, pipeline.forwarding(),
                 envelope.sender(), this::loopSigns, envelope.logContext());
         // every blob first: a failure to write one must come before anything is stored
@@ -223,10 +223,11 @@ public final class Intake {
         byte[] localPrefix = concat(returnPath(), trace);
         List<LocalDelivery.Placement> placements = new ArrayList<>();
         try {
-            if (!out.relayed().isEmpty()) blobs.relay = writeBlob(concat(sealed(verdict, trace), trace));
+            Optional<String> sealer = out.forwardedFor().stream().findFirst();
+            if (!out.relayed().isEmpty()) blobs.relay = writeBlob(concat(sealed(verdict, trace, sealer), trace));
             if (!out.forwarded().isEmpty()) {
                 byte[] forwardTrace = concat(out.deliveredTo(), trace);
-                blobs.forward = writeBlob(concat(sealed(verdict, forwardTrace), forwardTrace));
+                blobs.forward = writeBlob(concat(sealed(verdict, forwardTrace, sealer), forwardTrace));
             }
             byte[] structure = parsed == null ? null : parsed.afterPrefix(localPrefix.length).serialize();
             for (Account account : accounts) {
@@ -296,9 +297,9 @@ public final class Intake {
     private FilterRun.Message filterMessage(MessageStructure parsed, Verdict verdict) {
         java.util.OptionalInt spam = checks.isEmpty() ? java.util.OptionalInt.empty()
                 : java.util.OptionalInt.of(verdict.action() == Verdict.Action.JUNK ? 100 : 0);
-        return new FilterRun.Message(this::headerBytes, envelope.sender(), envelope.submitter().map(Account::address),
-                spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed, spam,
-                pipeline.hostname());
+        return new FilterRun.Message(this::headerBytes, envelope.sender(), recipients::writtenFor, envelope.submitter().map(Account::address),
+                spool.size(), bodyStart == Long.MAX_VALUE ? spool.size() : bodyStart, spool::open, parsed,
+                new SieveMessage.Scans(spam, verdict.virusLevel()), pipeline.hostname());
     }
 
     /** The header section as the client sent it (empty when it was too long to find). */
@@ -399,13 +400,17 @@ public final class Intake {
         return outcome;
     }
 
-    /** The ARC set for the forwarded copy, over the header as it leaves (trace fields and all); none when not asked. */
-    private byte[] sealed(Verdict verdict, byte[] trace) throws IOException {
-        if (verdict.seal().isEmpty() || bodyStart == Long.MAX_VALUE) return new byte[0];
+    /**
+     * The ARC set for a copy forwarded for {@code forwardedFor} (an alias, account forwarding or a
+     * Sieve redirect), over the header as it leaves (trace fields and all); none when nothing is
+     * forwarded or no check vouches for the message.
+     */
+    private byte[] sealed(Verdict verdict, byte[] trace, Optional<String> forwardedFor) throws IOException {
+        if (verdict.seal().isEmpty() || forwardedFor.isEmpty() || bodyStart == Long.MAX_VALUE) return new byte[0];
         byte[] header = concat(trace, editedHeader != null ? editedHeader : spool.head((int) bodyStart));
         try {
             StringBuilder sb = new StringBuilder();
-            for (String field : verdict.seal().get().fields(header)) sb.append(field);
+            for (String field : verdict.seal().get().fields(forwardedFor.get(), header)) sb.append(field);
             return TraceFields.bytes(sb.toString());
         } catch (RuntimeException e) {
             LOG.log(WARNING, "{0}: forwarding without an ARC seal: {1}", envelope.logContext(), e.toString());

@@ -99,10 +99,11 @@ public final class Pipeline {
 
     /**
      * Finishes the runs side by side (each bounds its own time: DNS, a filter's answer) and combines
-     * their verdicts: the most severe action wins, the header fields of all are kept in order, and
-     * the sender counts as verified when a check proved it. Runs that {@link Check.Run#blocksInFinish
-     * block in finish} each get a virtual thread; the others finish on the calling thread, one
-     * after the other (no thread to start and wait for per message and check).
+     * their verdicts: the most severe action wins, the header fields of all are kept in order, the
+     * sender counts as verified when a check proved it, and the worst virus level a scanner found
+     * is the message's. Runs that {@link Check.Run#blocksInFinish block in finish} each get a
+     * virtual thread; the others finish on the calling thread, one after the other (no thread to
+     * start and wait for per message and check).
      */
     Verdict runChecks(List<Check.Run> runs, SpooledMessage message) {
         if (runs.isEmpty()) return Verdict.accept(List.of());
@@ -120,6 +121,7 @@ public final class Pipeline {
         List<HeaderEdit> edits = new ArrayList<>();
         boolean verified = false;
         Optional<ForwardSeal> seal = Optional.empty();
+        java.util.OptionalInt virus = java.util.OptionalInt.empty(); // the worst any scanner found
         for (CompletableFuture<Verdict> f : pending) {
             Verdict v;
             try {
@@ -133,9 +135,12 @@ public final class Pipeline {
             edits.addAll(v.edits());
             verified |= v.senderVerified();
             if (seal.isEmpty()) seal = v.seal();
+            if (v.virusLevel().isPresent() && (virus.isEmpty() || v.virusLevel().getAsInt() > virus.getAsInt())) {
+                virus = v.virusLevel();
+            }
             if (v.action().compareTo(combined.action()) > 0) combined = v;
         }
-        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified, seal);
+        return new Verdict(combined.action(), combined.enhancedCode(), combined.text(), fields, edits, verified, seal, virus);
     }
 
     private static void finish(Check.Run run, SpooledMessage message, CompletableFuture<Verdict> verdict) {

@@ -82,6 +82,20 @@ public final class Recipients {
         return entries;
     }
 
+    /**
+     * The address as the sender wrote it (RCPT TO) that reached {@code account}: the first of them
+     * when several did (user+tag, an alias); the account's own address when none names it.
+     * Sieve's envelope "to" (RFC 5228 §5.4), so that a subaddress's detail (RFC 5233) is seen.
+     */
+    String writtenFor(Account account) {
+        for (Entry e : entries) {
+            for (Account a : e.accounts()) {
+                if (a.id() == account.id()) return e.written();
+            }
+        }
+        return account.address();
+    }
+
     /** Every local account, once. */
     List<Account> accounts() {
         Map<Long, Account> all = new LinkedHashMap<>();

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 /**
  * The message as one account's Sieve script sees it at delivery: the header section as the client
  * sent it (the fields the pipeline puts in front are not the script's business, except the checks'
- * verdicts, which reach it as spamtest), the envelope, and the body read back from the spool only
- * when a body test asks, bounded.
+ * verdicts, which reach it as spamtest and virustest), the envelope, and the body read back from the
+ * spool only when a body test asks, bounded.
  */
 final class SieveMessage implements MessageView {
     /** Parts and octets of body the body test may look at; the rest is not searched. */
@@ -32,6 +32,12 @@ final class SieveMessage implements MessageView {
     static final int MAX_BODY_OCTETS = 1 << 20;
     /** Of a bigger message, parts are read from its first this many octets only (held in memory meanwhile). */
     static final int MAX_MESSAGE_READ = 4 << 20;
+
+    /**
+     * What the checks of mail from the Internet found (RFC 3685): spam 0-100, virus 1 (clean) to
+     * 5 (infected); each empty when nothing tested the message for it.
+     */
+    record Scans(OptionalInt spamPercent, OptionalInt virusLevel) {}
 
     /** Reads the spooled message again (the body test only). */
     interface Source {
@@ -45,7 +51,7 @@ final class SieveMessage implements MessageView {
     private final long bodyStart;
     private final Source source;
     private final MessageStructure structure;
-    private final OptionalInt spamPercent;
+    private final Scans scans;
     private final Predicate<String> mailboxExists;
     private final DuplicateTracker duplicates;
     private final java.util.function.Function<String, Optional<String>> environment;
@@ -54,15 +60,15 @@ final class SieveMessage implements MessageView {
     private List<BodyPart> parts;
 
     SieveMessage(byte[] header, String envelopeFrom, String envelopeTo, Optional<String> auth, long size, long bodyStart,
-                 Source source, MessageStructure structure, OptionalInt spamPercent, Predicate<String> mailboxExists,
+                 Source source, MessageStructure structure, Scans scans, Predicate<String> mailboxExists,
                  DuplicateTracker duplicates, java.util.function.Function<String, Optional<String>> environment,
                  IncludeResolver includes) {
-        this(fields(header), envelopeFrom, envelopeTo, auth, size, bodyStart, source, structure, spamPercent, mailboxExists,
+        this(fields(header), envelopeFrom, envelopeTo, auth, size, bodyStart, source, structure, scans, mailboxExists,
                 duplicates, environment, includes);
     }
 
     private SieveMessage(List<HeaderField> headers, String envelopeFrom, String envelopeTo, Optional<String> auth, long size,
-                         long bodyStart, Source source, MessageStructure structure, OptionalInt spamPercent,
+                         long bodyStart, Source source, MessageStructure structure, Scans scans,
                          Predicate<String> mailboxExists, DuplicateTracker duplicates,
                          java.util.function.Function<String, Optional<String>> environment, IncludeResolver includes) {
         this.headers = headers;
@@ -73,7 +79,7 @@ final class SieveMessage implements MessageView {
         this.bodyStart = bodyStart;
         this.source = source;
         this.structure = structure;
-        this.spamPercent = spamPercent;
+        this.scans = scans;
         this.mailboxExists = mailboxExists;
         this.duplicates = duplicates;
         this.environment = environment;
@@ -83,7 +89,7 @@ final class SieveMessage implements MessageView {
     /** The same message with the header fields a script left (RFC 5293): what the next script sees. */
     SieveMessage withHeaders(List<HeaderField> changed) {
         SieveMessage m = new SieveMessage(List.copyOf(changed), envelopeFrom, envelopeTo, auth, size, bodyStart, source,
-                structure, spamPercent, mailboxExists, duplicates, environment, includes);
+                structure, scans, mailboxExists, duplicates, environment, includes);
         m.rawBody = rawBody;
         m.parts = parts;
         return m;
@@ -218,7 +224,12 @@ final class SieveMessage implements MessageView {
 
     @Override
     public OptionalInt spamPercent() {
-        return spamPercent;
+        return scans.spamPercent();
+    }
+
+    @Override
+    public OptionalInt virusLevel() {
+        return scans.virusLevel();
     }
 
     @Override

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mail from the Internet to an alias of ours that forwards to another server is sealed with ARC
- * (RFC 8617) by the alias's domain, over the copy as it leaves: an independent implementation
- * (python3-dkim) validates the chain.
+ * Mail from the Internet to an alias of ours that forwards to another server, or that a user's
+ * Sieve script redirects there, is sealed with ARC (RFC 8617) by our domain, over the copy as it
+ * leaves: an independent implementation (python3-dkim) validates the chain.
  */
 @Timeout(60)
 class ForwardSealTest {
@@ -58,6 +58,22 @@ class ForwardSealTest {
     void aForwardedMessageLeavesWithAnArcSetThatValidates() throws Exception {
         String alias = "forward-" + System.nanoTime() + "@" + server.domain();
         server.server().directory().addAlias(alias, "someone@elsewhere.example");
+        sendFromTheInternet(alias, "<fwd@example.org>");
+        assertSealedAndValid(queuedFor("someone@elsewhere.example"));
+    }
+
+    /** A forward a Sieve script decides after the body has streamed in is sealed all the same. */
+    @Test
+    void aSieveRedirectLeavesWithAnArcSetThatValidates() throws Exception {
+        String user = server.newUser("redirecting");
+        long account = server.account(user).id();
+        server.server().store().sieveScripts().put(account, "main", "redirect \"elsewhere@redirect.example\";", 10);
+        server.server().store().sieveScripts().setActive(account, java.util.Optional.of("main"));
+        sendFromTheInternet(user, "<redirect@example.org>");
+        assertSealedAndValid(queuedFor("elsewhere@redirect.example"));
+    }
+
+    private static void sendFromTheInternet(String to, String messageId) throws Exception {
         try (LineClient c = server.connect("smtp")) {
             c.expectPrefix("220 ");
             c.send("EHLO client.example.org");
@@ -67,24 +83,31 @@ class ForwardSealTest {
             } while (line != null && !line.startsWith("250 "));
             c.send("MAIL FROM:<alice@example.org>");
             c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + alias + ">");
+            c.send("RCPT TO:<" + to + ">");
             c.expectPrefix("250 ");
             c.send("DATA");
             c.expectPrefix("354 ");
-            c.sendRaw("From: Alice <alice@example.org>\r\nTo: " + alias + "\r\nSubject: for you\r\nDate: Sun, 6 Dec 2026 00:00:00 +0000\r\n"
-                    + "Message-ID: <fwd@example.org>\r\n\r\nforwarded body\r\n.\r\n");
+            c.sendRaw("From: Alice <alice@example.org>\r\nTo: " + to + "\r\nSubject: for you\r\nDate: Sun, 6 Dec 2026 00:00:00 +0000\r\n"
+                    + "Message-ID: " + messageId + "\r\n\r\nforwarded body\r\n.\r\n");
             c.expectPrefix("250 ");
         }
+    }
+
+    /** The bytes of the queued copy for {@code recipient}, as they will leave. */
+    private static byte[] queuedFor(String recipient) throws Exception {
         List<QueuedMessage> queued = server.server().store().queue().list(0, 1000);
-        QueuedMessage m = queued.stream().filter(q -> q.recipients().getFirst().address().equals("someone@elsewhere.example"))
+        QueuedMessage m = queued.stream().filter(q -> q.recipients().getFirst().address().equals(recipient))
                 .findFirst().orElseThrow();
-        byte[] bytes;
         try (InputStream in = server.server().store().blobs().open(m.envelope().blob())) {
-            bytes = in.readAllBytes();
+            return in.readAllBytes();
         }
+    }
+
+    private static void assertSealedAndValid(byte[] bytes) throws Exception {
         String text = new String(bytes, StandardCharsets.UTF_8);
         assertTrue(text.startsWith("ARC-Seal: i=1; a=rsa-sha256; t="), text);
         assertTrue(text.contains("cv=none"), text);
+        assertTrue(text.contains("ARC-Message-Signature: i=1; a=rsa-sha256;"), text);
         assertTrue(text.contains("ARC-Authentication-Results: i=1; " + server.hostname() + "; iprev=pass"), text);
         assertTrue(text.contains("spf=pass smtp.mailfrom=example.org"), text);
         String verdict = PythonDkim.arcVerify(dir, bytes, Map.of(sealing.recordName(), sealing.recordValue()));

@@ -186,17 +186,21 @@ class ConfigLoaderTest {
         assertEquals(java.util.List.of(), d.milters());
         Config c = parse("[antispam]\ntrusted_networks = [\"192.0.2.0/24\"]\ndnsbl = [\"Zen.Spamhaus.org\"]\ndnsbl_action = \"junk\"\n"
                 + "[[milter]]\naddress = \"inet:127.0.0.1:11332\"\non_failure = \"accept\"\n"
-                + "[[milter]]\naddress = \"unix:/run/clamav/clamav-milter.ctl\"\n");
+                + "[[milter]]\naddress = \"unix:/run/clamav/clamav-milter.ctl\"\nvirus_symbols = []\n");
         assertEquals(java.util.List.of("zen.spamhaus.org"), c.antispam().dnsbl());
         assertEquals(Config.Action.JUNK, c.antispam().dnsblAction());
         assertEquals(2, c.milters().size());
         assertEquals(true, c.milters().get(0).acceptOnFailure());
         assertEquals(false, c.milters().get(1).acceptOnFailure(), "tempfail by default");
+        assertEquals(java.util.List.of("CLAM_VIRUS", "CLAMAV"), c.milters().get(0).virusSymbols(), "rspamd's ClamAV rule by default");
+        assertEquals(java.util.List.of(), c.milters().get(1).virusSymbols(), "a filter that scans for no viruses");
         assertTrue(error("[antispam]\ntrusted_networks = [\"mx.example.org\"]\n").startsWith("antispam.trusted_networks:"));
         assertTrue(error("[antispam]\nfcrdns = \"maybe\"\n").startsWith("antispam.fcrdns: expected one of off, record, junk, reject"));
         assertTrue(error("[antispam]\ndnsbl_action = \"record\"\n").startsWith("antispam.dnsbl_action:"));
         assertTrue(error("[[milter]]\naddress = \"127.0.0.1:11332\"\n").startsWith("milter[1].address:"));
         assertTrue(error("[[milter]]\naddress = \"inet:127.0.0.1:1\"\nspam_header = \"nocolon\"\n").startsWith("milter[1].spam_header:"));
+        assertTrue(error("[[milter]]\naddress = \"inet:127.0.0.1:1\"\nvirus_symbols = [\"CLAM VIRUS\"]\n")
+                .startsWith("milter[1].virus_symbols:"));
     }
 
     @Test

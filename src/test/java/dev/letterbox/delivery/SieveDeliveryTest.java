@@ -8,11 +8,14 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.QueuedMessage;
+import dev.letterbox.smtp.client.SmtpClient;
 import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +44,11 @@ class SieveDeliveryTest {
 
     /** Sends over port 25; returns the reply to the end of DATA. */
     private static String send(String to, String subject) throws IOException {
+        return send(to, subject, "");
+    }
+
+    /** Sends over port 25 with {@code extraFields} (complete lines) on top; returns the reply to the end of DATA. */
+    private static String send(String to, String subject, String extraFields) throws IOException {
         try (LineClient c = server.connect("smtp")) {
             c.expectPrefix("220 ");
             c.send("EHLO client.example.org");
@@ -54,7 +62,7 @@ class SieveDeliveryTest {
             c.expectPrefix("250 ");
             c.send("DATA");
             c.expectPrefix("354 ");
-            c.sendRaw(String.format(MESSAGE, to, subject, System.nanoTime()) + ".\r\n");
+            c.sendRaw(extraFields + String.format(MESSAGE, to, subject, System.nanoTime()) + ".\r\n");
             return c.readLine();
         }
     }
@@ -193,6 +201,69 @@ class SieveDeliveryTest {
             assertTrue(forwarded.contains("Subject: pass it on"), forwarded);
             assertTrue(!forwarded.startsWith("Return-Path:"), "a forward carries no Return-Path: " + forwarded);
         }
+    }
+
+    @Test
+    void atMostMaxRedirectsAddressesAndOneMoreMakesTheScriptFailAndKeep() throws Exception {
+        StringBuilder four = new StringBuilder();
+        for (int i = 1; i <= 4; i++) four.append("redirect \"r").append(i).append("@elsewhere.example\";\n");
+        String user = userWithScript(four.toString());
+        long before = lastQueueId();
+        assertTrue(send(user, "to four").startsWith("250 "));
+        List<String> to = queuedSince(before).stream().flatMap(q -> q.recipients().stream()).map(QueuedMessage.Recipient::address)
+                .sorted().toList();
+        assertEquals(List.of("r1@elsewhere.example", "r2@elsewhere.example", "r3@elsewhere.example", "r4@elsewhere.example"), to);
+        assertEquals(0, messages(user, Mailbox.INBOX).size(), "redirect cancels the implicit keep");
+
+        String greedy = userWithScript(four + "redirect \"r5@elsewhere.example\";\n");
+        before = lastQueueId();
+        assertTrue(send(greedy, "to five").startsWith("250 "));
+        assertEquals(List.of(), queuedSince(before), "[sieve] max_redirects is 4: the fifth is a run-time error");
+        assertEquals(1, messages(greedy, Mailbox.INBOX).size(), "and a failing script keeps the message");
+    }
+
+    /** A redirect that would loop is an action that fails: the implicit keep takes over, nothing is lost or bounced. */
+    @Test
+    void aRedirectOfAMessageThatWasForwardedForTheUserBeforeIsNotSentAndTheMessageIsKept() throws Exception {
+        String user = userWithScript("redirect \"loop@elsewhere.example\";");
+        long before = lastQueueId();
+        assertTrue(send(user, "again", "Delivered-To: " + user + "\r\n").startsWith("250 "));
+        assertEquals(List.of(), queuedSince(before), "neither the looping copy nor a report");
+        assertEquals(1, messages(user, Mailbox.INBOX).size());
+
+        String other = userWithScript("redirect \"fine@elsewhere.example\";");
+        assertTrue(send(other, "first time", "Delivered-To: " + user + "\r\n").startsWith("250 "));
+        assertEquals(1, queuedSince(before).size(), "another account's Delivered-To is no loop for this one");
+        assertEquals(0, messages(other, Mailbox.INBOX).size());
+    }
+
+    @Test
+    void aMessageSubmittedToALocalUserRunsTheirScript() throws Exception {
+        String user = userWithScript("require [\"fileinto\", \"mailbox\"]; fileinto :create \"FromColleagues\";");
+        String colleague = server.newUser("colleague");
+        try (SmtpClient c = SmtpClient.connectTls("127.0.0.1", server.port("submissions"), server.clientTls(), null,
+                Duration.ofSeconds(10))) {
+            assertEquals(220, c.greeting().code());
+            assertTrue(c.ehlo("client.example.org").isPositive());
+            assertEquals(235, c.authPlain(colleague, TestServer.PASSWORD).code());
+            SmtpClient.Result r = c.send(SmtpClient.Envelope.of(colleague, user),
+                    Mail.message(colleague, user, "from next door").getBytes(StandardCharsets.UTF_8));
+            assertTrue(r.accepted(), r.toString());
+        }
+        assertEquals(1, messages(user, "FromColleagues").size());
+        assertEquals(0, messages(user, Mailbox.INBOX).size());
+    }
+
+    /** RFC 3685 §4.1: with no virus scanner looking at the message, virustest sees "0". */
+    @Test
+    void virustestSeesZeroWhenNoScannerLooked() throws Exception {
+        String user = userWithScript("""
+                require ["virustest", "relational", "comparator-i;ascii-numeric", "fileinto", "mailbox"];
+                if virustest :value "eq" :comparator "i;ascii-numeric" "0" { fileinto :create "Untested"; }
+                """);
+        assertTrue(send(user, "not scanned").startsWith("250 "));
+        assertEquals(1, messages(user, "Untested").size());
+        assertEquals(0, messages(user, Mailbox.INBOX).size());
     }
 
     @Test

@@ -127,6 +127,34 @@ class ForwardingRelayTest {
     }
 
     @Test
+    void aSieveRedirectArrivesWithAnSrsSenderAndAnArcSetThatValidates() throws Exception {
+        String alice = originalSender();
+        String bob = b.newUser("bob");
+        String carol = a.newUser("carol");
+        long account = a.account(carol).id();
+        a.server().store().sieveScripts().put(account, "away", "redirect \"" + bob + "\";\n", 10);
+        a.server().store().sieveScripts().setActive(account, java.util.Optional.of("away"));
+        sendToA(alice, carol, "redirect me");
+
+        String got = awaitInbox(b, bob, 1).getFirst();
+        assertTrue(a.inbox(carol).isEmpty(), "redirect without :copy keeps nothing at A");
+        String local = alice.substring(0, alice.indexOf('@'));
+        assertTrue(field(got, "Return-Path").matches("<SRS0=[A-Z2-7]{6}=[A-Z2-7]{2}=origin\\.test=" + local + "@mail\\.example\\.test>"),
+                got);
+        String results = field(got, "Authentication-Results");
+        assertTrue(results.contains("spf=pass smtp.mailfrom=mail.example.test"), results);
+        assertTrue(results.contains("arc=pass (i=1;"), "B validated the seal A put on the redirect: " + results);
+        assertTrue(field(got, "ARC-Seal").startsWith("i=1; a=rsa-sha256;"), got);
+        assertTrue(field(got, "ARC-Seal").contains("cv=none"), got);
+        assertTrue(field(got, "ARC-Message-Signature").startsWith("i=1; a=rsa-sha256;"), got);
+        assertTrue(field(got, "ARC-Message-Signature").contains("d=example.test; s=arc1;"), got);
+        assertTrue(field(got, "ARC-Authentication-Results").startsWith("i=1; mail.example.test;"), got);
+        assertTrue(field(got, "ARC-Authentication-Results").contains("spf=pass smtp.mailfrom=origin.test"), got);
+        assertEquals(carol, field(got, "Delivered-To"));
+        assertTrue(got.endsWith("\r\n\r\nredirect me body\r\n"), got);
+    }
+
+    @Test
     void aBounceFromBToTheSrsAddressReachesTheOriginalSender() throws Exception {
         String alice = originalSender();
         String bob = b.newUser("bob");

@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * recognises it while parsing); with {@code quarantine_on_reject} its "reject" action reaches the MTA
  * as a quarantine, so GTUBE is filed as spam instead of refused.
  *
+ * <p>With {@link #startWithAntivirus} it also loads rspamd's antivirus module (a ClamAV scanner at
+ * a loopback port: {@link FakeClamd} in tests, whose verdict is the symbol {@code CLAM_VIRUS}) and
+ * its milter_headers module with {@code extended_spam_headers}, so the milter answer lists the
+ * symbols in {@code X-Spamd-Result}.
+ *
  * <p>Skipped when rspamd (or redis-server, if asked for) is not installed, except in CI
  * ({@code LETTERBOX_REQUIRE_TOOLS=1}), where .ci/run installs both.
  */
@@ -40,6 +45,8 @@ public final class RspamdServer implements AutoCloseable {
     private final int controllerPort;
     private final List<Process> processes = new ArrayList<>();
     private Process rspamd;
+    /** The ClamAV scanner's loopback port, or 0 for no antivirus module. */
+    private int clamdPort;
 
     private RspamdServer(Path dir, int milterPort, int controllerPort) {
         this.dir = dir;
@@ -55,6 +62,21 @@ public final class RspamdServer implements AutoCloseable {
         try {
             if (withRedis) server.startRedis();
             server.writeConfig(withRedis);
+            server.startRspamd();
+            return server;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** As {@link #start}, with the antivirus module scanning at the ClamAV daemon on loopback port {@code clamdPort}. */
+    public static RspamdServer startWithAntivirus(Path dir, int clamdPort) throws IOException, InterruptedException {
+        requireTool("/usr/bin/rspamd", "rspamd");
+        RspamdServer server = new RspamdServer(dir, freePort(), freePort());
+        server.clamdPort = clamdPort;
+        try {
+            server.writeConfig(false);
             server.startRspamd();
             return server;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -158,6 +180,16 @@ public final class RspamdServer implements AutoCloseable {
                       statfile { symbol = "BAYES_SPAM"; spam = true; }
                     }
                     """.formatted(d);
+        }
+        if (clamdPort != 0) {
+            config += """
+                    modules { path = "/usr/share/rspamd/plugins/antivirus.lua"; path = "/usr/share/rspamd/plugins/milter_headers.lua"; }
+                    antivirus {
+                      clamav { type = "clamav"; symbol = "CLAM_VIRUS"; servers = "127.0.0.1:%1$d"; scan_mime_parts = false; timeout = 10s; }
+                    }
+                    # skip_local: the tests send from loopback, which milter_headers otherwise leaves alone
+                    milter_headers { use = []; extended_spam_headers = true; skip_local = false; }
+                    """.formatted(clamdPort);
         }
         Files.writeString(dir.resolve("rspamd.conf"), config);
     }

@@ -47,7 +47,7 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     private static final AtomicInteger USER_SEQ = new AtomicInteger();
 
     private final String domain;
-    private final String extraToml;
+    private String extraToml;
     private Path dataDir;
     private String databaseUrl; // kept across restarts: a server that comes back finds its mail
     private LetterboxServer server;
@@ -88,6 +88,16 @@ public final class TestServer implements BeforeAllCallback, AfterAllCallback {
     public TestServer fixedPort(String listener, int port) {
         fixedPorts.put(listener, port);
         return this;
+    }
+
+    /**
+     * While stopped: the extra TOML of the next {@link #start}. Two servers that deliver to each
+     * other learn the other's port only once it runs: the first starts, the second starts pointed
+     * at it, the first restarts ({@link #samePortsOnRestart}) pointed at the second.
+     */
+    public void reconfigure(String extraToml) {
+        if (server != null) throw new IllegalStateException("stop the server before changing its configuration");
+        this.extraToml = extraToml;
     }
 
     /**
