@@ -2,6 +2,7 @@ package dev.letterbox.cli;
 
 import static dev.letterbox.cli.Cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.config.ConfigLoader;
@@ -192,6 +193,45 @@ class BackupRestoreTest {
         assertEquals(1, damaged.exit());
         assertTrue(damaged.err().contains("letterbox.db"), "names the file: " + damaged.err());
         assertTrue(!Files.exists(target) || Files.list(target).findAny().isEmpty(), "nothing written");
+    }
+
+    @Test
+    void aBackupThatCannotBeCompletedLeavesThePreviousOneWhole() throws Exception {
+        if (TestServer.onPostgres()) return;
+        Path backup = temp.resolve("backup");
+        String user = server.newUser("broken");
+        server.deliver(user, "Subject: big\r\n\r\n" + ("z".repeat(998) + "\r\n").repeat(200));
+        assertEquals(0, run("backup", backup.toString(), "--data", server.dataDir().toString()).exit());
+        byte[] database = Files.readAllBytes(backup.resolve("letterbox.db"));
+        String manifest = Files.readString(backup.resolve("letterbox-backup.properties"));
+
+        server.deliver(user, "Subject: newer\r\n\r\n" + ("n".repeat(998) + "\r\n").repeat(200));
+        String blob = null; // the newer message's file: the one the backup does not hold yet
+        try (var db = java.sql.DriverManager.getConnection(server.jdbcUrl()); var s = db.createStatement();
+             var rs = s.executeQuery("SELECT id FROM blob WHERE content IS NULL")) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                if (!Files.exists(backup.resolve("blobs").resolve(id.substring(0, 2)).resolve(id))) blob = id;
+            }
+        }
+        assertTrue(blob != null);
+        Path live = server.dataDir().resolve("blobs").resolve(blob.substring(0, 2)).resolve(blob);
+        Path aside = temp.resolve("aside");
+        Files.move(live, aside); // as if freed after each snapshot: every attempt misses it
+        try {
+            Cli.Result failed = run("backup", backup.toString(), "--data", server.dataDir().toString());
+            assertEquals(1, failed.exit(), failed.out());
+            assertTrue(failed.err().contains("blobs keep disappearing while the backup copies them"), failed.err());
+            assertFalse(Files.exists(backup.resolve("letterbox.db.partial")), "no snapshot left behind");
+        } finally {
+            Files.move(aside, live);
+        }
+        assertTrue(java.util.Arrays.equals(database, Files.readAllBytes(backup.resolve("letterbox.db"))), "the previous database stays");
+        assertEquals(manifest, Files.readString(backup.resolve("letterbox-backup.properties")));
+        Path restored = temp.resolve("restored");
+        Cli.Result r = run("restore", backup.toString(), "--data", restored.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(subjects(restored, user).contains("big"));
     }
 
     /** The subjects of the messages in {@code user}'s INBOX of the store in {@code dataDir}, each read whole. */

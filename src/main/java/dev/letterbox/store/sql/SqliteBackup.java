@@ -72,42 +72,52 @@ public final class SqliteBackup {
         try (FileChannel lockFile = FileChannel.open(target.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = tryLock(lockFile, target)) {
             Path snapshot = target.resolve(DATABASE + PARTIAL);
-            for (int attempt = 1; ; attempt++) {
-                Files.deleteIfExists(snapshot);
-                try (Connection live = sqlite(database)) {
-                    try (Statement s = live.createStatement()) {
-                        s.execute("VACUUM INTO '" + snapshot.toAbsolutePath().toString().replace("'", "''") + "'");
-                    }
-                }
-                Map<String, Long> blobs;
-                long messages;
-                try (Connection copy = sqlite(snapshot)) {
-                    quickCheck(copy, snapshot);
-                    blobs = fileBlobs(copy);
-                    messages = count(copy, "SELECT count(*) FROM message");
-                }
-                Set<String> vanished = new LinkedHashSet<>();
-                long copied = copyBlobs(blobs, blobDir, target.resolve("blobs"), vanished);
-                if (!vanished.isEmpty()) {
-                    if (attempt == ATTEMPTS) {
-                        throw new IOException("blobs keep disappearing while the backup copies them (" + vanished.size()
-                                + " in the last of " + ATTEMPTS + " attempts, e.g. " + vanished.iterator().next() + ")");
-                    }
-                    continue; // freed since the snapshot: a newer snapshot no longer refers to them
-                }
-                sync(snapshot);
-                Files.move(snapshot, target.resolve(DATABASE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                syncDirectory(target);
-                long removed = prune(target.resolve("blobs"), blobs.keySet());
-                for (String name : STATE_FILES) copyTree(dataDir.resolve(name), target.resolve(name));
-                Properties manifest = new Properties();
-                manifest.setProperty("format", "1");
-                manifest.setProperty("created", Instant.now().toString());
-                manifest.setProperty("messages", Long.toString(messages));
-                manifest.setProperty("blob_files", Long.toString(blobs.size()));
-                writeManifest(target, manifest);
-                return new Summary(messages, blobs.size(), copied, removed);
+            try {
+                return backupLocked(dataDir, blobDir, target, database, snapshot);
+            } catch (IOException | SQLException | RuntimeException e) {
+                Files.deleteIfExists(snapshot); // the previous backup stays as it was
+                throw e;
             }
+        }
+    }
+
+    private static Summary backupLocked(Path dataDir, Path blobDir, Path target, Path database, Path snapshot)
+            throws IOException, SQLException {
+        for (int attempt = 1; ; attempt++) {
+            Files.deleteIfExists(snapshot);
+            try (Connection live = sqlite(database)) {
+                try (Statement s = live.createStatement()) {
+                    s.execute("VACUUM INTO '" + snapshot.toAbsolutePath().toString().replace("'", "''") + "'");
+                }
+            }
+            Map<String, Long> blobs;
+            long messages;
+            try (Connection copy = sqlite(snapshot)) {
+                quickCheck(copy, snapshot);
+                blobs = fileBlobs(copy);
+                messages = count(copy, "SELECT count(*) FROM message");
+            }
+            Set<String> vanished = new LinkedHashSet<>();
+            long copied = copyBlobs(blobs, blobDir, target.resolve("blobs"), vanished);
+            if (!vanished.isEmpty()) {
+                if (attempt == ATTEMPTS) {
+                    throw new IOException("blobs keep disappearing while the backup copies them (" + vanished.size()
+                            + " in the last of " + ATTEMPTS + " attempts, e.g. " + vanished.iterator().next() + ")");
+                }
+                continue; // freed since the snapshot: a newer snapshot no longer refers to them
+            }
+            sync(snapshot);
+            Files.move(snapshot, target.resolve(DATABASE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(target);
+            long removed = prune(target.resolve("blobs"), blobs.keySet());
+            for (String name : STATE_FILES) copyTree(dataDir.resolve(name), target.resolve(name));
+            Properties manifest = new Properties();
+            manifest.setProperty("format", "1");
+            manifest.setProperty("created", Instant.now().toString());
+            manifest.setProperty("messages", Long.toString(messages));
+            manifest.setProperty("blob_files", Long.toString(blobs.size()));
+            writeManifest(target, manifest);
+            return new Summary(messages, blobs.size(), copied, removed);
         }
     }
 
