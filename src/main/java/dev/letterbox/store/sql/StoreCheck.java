@@ -29,7 +29,7 @@ import java.util.Set;
  *       rules. A level without a mailbox of its own ("a" of "a/b") is no finding: DELETE of a mailbox
  *       with children leaves them, and LIST shows the level as \Noselect (RFC 3501 §6.3.4);</li>
  *   <li>UIDs: every UID (of a message, or of an expunged one) is at least 1 and below UIDNEXT, every
- *       MODSEQ at most HIGHESTMODSEQ; UIDVALIDITY values are below the counter that hands them out;</li>
+ *       MODSEQ at most HIGHESTMODSEQ; no UIDVALIDITY is above the counter that hands them out;</li>
  *   <li>quota: each account's used bytes are the sum of its messages' sizes;</li>
  *   <li>blobs, both ways: every message and queued message has its blob row, every blob row is
  *       referred to, every big blob has its bytes (a file of the right size, or its chunks), and every
