@@ -3,18 +3,24 @@ package dev.letterbox.cli;
 import dev.letterbox.auth.Addresses;
 import dev.letterbox.config.Config;
 import dev.letterbox.dkim.DkimKeyStore;
+import dev.letterbox.dns.DnsjavaResolver;
 import dev.letterbox.setup.DkimRecords;
 import dev.letterbox.setup.DnsRecords;
+import dev.letterbox.setup.HostnameAdvice;
 import dev.letterbox.setup.MtaStsPolicy;
+import dev.letterbox.setup.PublishedRecords;
 import dev.letterbox.store.MailStore;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +33,12 @@ import picocli.CommandLine.Parameters;
  * (and so its id) comes from the config, so pass the same {@code --config} as to {@code serve}.
  */
 @Command(name = "dns", mixinStandardHelpOptions = true,
-        description = "Print the DNS records to publish for DOMAIN (MX, SPF, DKIM, DMARC, SRV, autoconfig, MTA-STS).")
+        description = "Print the DNS records to publish for DOMAIN (MX, SPF, DKIM, DMARC, SRV, autoconfig, MTA-STS)"
+                + " and check each against what DNS answers now.")
 final class DnsCommand implements Callable<Integer> {
+    /** The whole check's time limit, so a machine without working DNS still gets its records printed. */
+    private static final Duration CHECK_BUDGET = Duration.ofSeconds(20);
+
     @Mixin
     DataOption data;
 
@@ -38,6 +48,9 @@ final class DnsCommand implements Callable<Integer> {
 
     @Option(names = "--ipv6", paramLabel = "ADDRESS", description = "The server's public IPv6 address (AAAA record, SPF); repeatable")
     List<String> ipv6 = new ArrayList<>();
+
+    @Option(names = "--no-check", description = "Only print the records; do not compare them with what DNS answers now")
+    boolean noCheck;
 
     @Parameters(paramLabel = "DOMAIN")
     String domain;
@@ -54,9 +67,19 @@ final class DnsCommand implements Callable<Integer> {
 
         System.out.println("; DNS records for " + d + ", whose mail this server (" + listeners.hostname() + ") handles");
         System.out.println("; ports as the server " + (listeners.running() ? "runs now" : "is configured (it is not running)"));
+        HostnameAdvice.warning(listeners.hostname(), Optional.of(d)).ifPresent(w -> System.out.println("; WARNING: " + w));
         if (!hosted(d)) System.out.println("; " + d + " is not hosted here yet: letterbox domain add " + d);
-        System.out.print(DnsRecords.zoneText(DnsRecords.forDomain(d, listeners.hostname(), listeners.ports(), v4, v6,
-                policy, DkimRecords.of(new DkimKeyStore(data.dir())))));
+        List<DnsRecords.Item> items = DnsRecords.forDomain(d, listeners.hostname(), listeners.ports(), v4, v6,
+                policy, DkimRecords.of(new DkimKeyStore(data.dir())));
+        Map<DnsRecords.Record, String> verdicts = Map.of();
+        if (!noCheck) {
+            PublishedRecords.Report report = PublishedRecords.check(items, listeners.hostname(),
+                    new DnsjavaResolver(cfg.dns().servers(), cfg.dns().timeout()).within(CHECK_BUDGET));
+            System.out.println("; What DNS answers now (each record below has a 'check:' line; --no-check skips this):");
+            for (String line : report.host()) System.out.println(";   " + line);
+            verdicts = report.perRecord();
+        }
+        System.out.print(DnsRecords.zoneText(items, verdicts));
         return 0;
     }
 

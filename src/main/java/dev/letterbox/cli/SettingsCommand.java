@@ -1,9 +1,12 @@
 package dev.letterbox.cli;
 
+import dev.letterbox.auth.Addresses;
 import dev.letterbox.setup.ClientSettings;
+import dev.letterbox.setup.HostnameAdvice;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.Protocol;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +37,8 @@ final class SettingsCommand implements Callable<Integer> {
         ClientSettings settings = ClientSettings.of(listeners.hostname(), listeners.ports());
         System.out.println("Mail settings for " + account.address());
         System.out.println();
+        HostnameAdvice.warning(settings.hostname(), Optional.of(Addresses.domainOf(account.address())))
+                .ifPresent(w -> System.out.println("WARNING: " + w + "\n"));
         System.out.printf("%-11s %-10s %-32s %-6s %-10s %s%n", "", "DIRECTION", "SERVER", "PORT", "SECURITY", "USERNAME");
         for (ClientSettings.Entry e : settings.entries()) {
             String direction = switch (e.kind()) {

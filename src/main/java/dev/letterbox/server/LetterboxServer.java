@@ -42,10 +42,12 @@ import dev.letterbox.relay.MessageSigner;
 import dev.letterbox.relay.OutboundTls;
 import dev.letterbox.relay.RemoteDelivery;
 import dev.letterbox.setup.ClientSettings;
+import dev.letterbox.setup.HostnameAdvice;
 import dev.letterbox.smtp.server.CommandRate;
 import dev.letterbox.smtp.server.SmtpService;
 import dev.letterbox.srs.Srs;
 import dev.letterbox.srs.SrsSecrets;
+import dev.letterbox.store.Domain;
 import dev.letterbox.store.MailStore;
 import dev.letterbox.store.sql.StoreFactory;
 import java.io.IOException;
@@ -187,6 +189,8 @@ public final class LetterboxServer implements AutoCloseable {
             new RuntimeInfo(config.hostname(), server.boundPorts).write(config.dataDir());
             LOG.log(INFO, "Letterbox ready as {0}, data in {1}, listening: {2}", config.hostname(),
                     config.dataDir().toAbsolutePath(), server.boundPorts);
+            HostnameAdvice.warning(config.hostname(), server.directory.domains().stream().map(Domain::name).findFirst())
+                    .ifPresent(advice -> LOG.log(WARNING, advice));
             return server;
         } catch (IOException | RuntimeException e) {
             if (server != null) server.close();

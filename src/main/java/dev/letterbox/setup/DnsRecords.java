@@ -125,12 +125,19 @@ public final class DnsRecords {
 
     /** Zone-file text: each record preceded by its comment, notes as comments. */
     public static String zoneText(List<Item> items) {
+        return zoneText(items, Map.of());
+    }
+
+    /** As {@link #zoneText(List)}, with a "published now" verdict under the comment of each record that has one. */
+    public static String zoneText(List<Item> items, Map<Record, String> verdicts) {
         StringBuilder sb = new StringBuilder();
         for (Item item : items) {
             switch (item) {
                 case Note n -> sb.append("; ").append(n.text()).append('\n');
                 case Record r -> {
                     sb.append("; ").append(r.comment()).append('\n');
+                    String verdict = verdicts.get(r);
+                    if (verdict != null) sb.append(";   check: ").append(verdict).append('\n');
                     sb.append(String.format("%-40s %5d IN %-5s %s\n", r.owner(), TTL, r.type(), r.data()));
                 }
             }

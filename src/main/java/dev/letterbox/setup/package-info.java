@@ -9,5 +9,7 @@
  * <p>Invariants: functions of the configuration, the listeners' ports and the DKIM keys (no store),
  * so {@code letterbox dns} and the running server derive the same values from the same input; the
  * MTA-STS policy id is a hash of the policy text, so it changes exactly when the policy does.
+ * {@link dev.letterbox.setup.PublishedRecords} is the one part that asks DNS (what is published now,
+ * for {@code letterbox dns}); it reports, it never changes what the others derive.
  */
 package dev.letterbox.setup;

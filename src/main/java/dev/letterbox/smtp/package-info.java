@@ -11,9 +11,10 @@
  *       §4.5.3.1.3), a local part 64, a domain 255, parameters and their values likewise.</li>
  *   <li>Every malformed command becomes a {@link dev.letterbox.smtp.SmtpSyntaxException} carrying
  *       the reply to send (500/501/504/555 with an enhanced code); the session goes on.</li>
- *   <li>{@link dev.letterbox.smtp.DataReader} ends the message only at CRLF "." CRLF. A bare LF or
- *       bare CR can neither end nor split it (the "SMTP smuggling" class of attacks): such a
- *       message is read to its real end and reported, never cut in two.</li>
+ *   <li>{@link dev.letterbox.smtp.DataReader} ends the message only at CRLF "." CRLF. A bare LF
+ *       inside the message is a line end (stored as CRLF), but neither it nor a bare CR can end or
+ *       split the message (the "SMTP smuggling" class of attacks): a message with a bare CR, or with
+ *       a "." line next to a bare LF, is read to its real end and refused, never cut in two.</li>
  *   <li>Reply text never contains CR or LF: the writer cannot be made to emit an extra reply.</li>
  * </ul>
  */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.letterbox.testing.TestDnsServer;
 import dev.letterbox.testing.TestServer;
 import dev.letterbox.testing.WebClient;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,10 +32,20 @@ class SetupCommandsTest {
     static final String D = TestServer.DOMAIN + ".";
     static final String HOST = "mail.example.test.";
 
+    /** Answers the CLI's check of what is published: nothing is, so every record is reported missing. */
+    static TestDnsServer dns;
+
     /** The config the CLI reads from the data dir (a host name set, so none is looked up). */
     @BeforeAll
     static void writeConfig() throws Exception {
-        Files.writeString(server.dataDir().resolve("letterbox.toml"), "hostname = \"mail.example.test\"\n" + server.storeToml());
+        dns = new TestDnsServer();
+        Files.writeString(server.dataDir().resolve("letterbox.toml"), "hostname = \"mail.example.test\"\n[dns]\nservers = [\""
+                + dns.address() + "\"]\n" + server.storeToml());
+    }
+
+    @AfterAll
+    static void stopDns() {
+        dns.close();
     }
 
     record Rr(String comment, String owner, int ttl, String type, String data) {}
@@ -117,6 +129,9 @@ class SetupCommandsTest {
         for (String line : served.split("\r\n")) assertTrue(r.out().contains(";   " + line + "\n"), "policy shown: " + line);
         assertTrue(r.out().contains("autoconfig.example.test, autodiscover.example.test and mta-sts.example.test"));
         assertFalse(r.out().contains("not hosted here"), r.out());
+        assertTrue(r.out().contains(";   MISSING: mail.example.test has no A or AAAA record"), r.out());
+        assertTrue(r.out().contains("; MX: other servers deliver mail for example.test to mail.example.test\n"
+                + ";   check: MISSING: not published: other servers cannot send mail for example.test here\n"), r.out());
     }
 
     @Test

@@ -53,16 +53,50 @@ class DataReaderTest {
     void smugglingSequencesNeitherEndNorSplitTheMessage(String fake) throws Exception {
         String smuggled = "MAIL FROM:<evil@example.org>\r\nRCPT TO:<victim@example.test>\r\nDATA\r\nforged\r\n";
         Run run = read("Subject: x\r\n\r\nhello" + fake + smuggled + ".\r\nNOOP\r\n", 0);
-        assertTrue(run.result().bareLineEnding(), "refused, not accepted");
+        assertTrue(run.result().badLineEnding(), "refused, not accepted");
         assertFalse(run.result().accepted());
         assertEquals("NOOP\r\n", run.rest(), "read up to the real terminator, so the smuggled lines are not commands");
     }
 
     @Test
-    void bareLfAndBareCrInsideTextAreFlagged() throws Exception {
-        assertTrue(read("a\nb\r\n.\r\n", 0).result().bareLineEnding());
-        assertTrue(read("a\rb\r\n.\r\n", 0).result().bareLineEnding());
-        assertFalse(read("a\r\nb\r\n.\r\n", 0).result().bareLineEnding());
+    void bareCrInsideTextIsFlagged() throws Exception {
+        assertTrue(read("a\rb\r\n.\r\n", 0).result().badLineEnding());
+        assertTrue(read("a\r\r\n.\r\n", 0).result().badLineEnding());
+        assertFalse(read("a\r\nb\r\n.\r\n", 0).result().badLineEnding());
+    }
+
+    /** What curl -T sends for a Unix file: LF lines, then CRLF "." CRLF of its own. */
+    @Test
+    void bareLfEndsALineAndIsStoredAsCrlf() throws Exception {
+        Run run = read("Subject: x\n\nline one\n\nline two\n\r\n.\r\nNOOP\r\n", 0);
+        assertTrue(run.result().accepted());
+        assertEquals("Subject: x\r\n\r\nline one\r\n\r\nline two\r\n\r\n", run.content());
+        assertEquals(run.content().length(), run.result().size(), "the size counts the CR added to each bare LF");
+        assertEquals("NOOP\r\n", run.rest());
+        assertEquals("a\r\nb\r\nc\r\n", read("a\r\nb\nc\r\n.\r\n", 0).content(), "mixed line ends");
+    }
+
+    /** A client sending bare LFs sends a file as it is: it stuffs dots only after CRLF, so those dots are content. */
+    @Test
+    void aDotAfterABareLfIsContentAfterACrlfStuffing() throws Exception {
+        Run run = read("a\n.b\n..c\r\n..d\r\n.\r\n", 0);
+        assertTrue(run.result().accepted());
+        assertEquals("a\r\n.b\r\n..c\r\n.d\r\n", run.content());
+    }
+
+    /** A "." line next to a bare LF is not the end, and the message is refused as a smuggling attempt. */
+    @ParameterizedTest
+    @ValueSource(strings = {"a\n.\nb\r\n", "a\n.\r\nb\r\n", "a\r\n.\nb\r\n", "a\n.\r\n", ".\nb\r\n"})
+    void aDotLineNextToABareLfDoesNotEndTheMessage(String content) throws Exception {
+        Run run = read(content + ".\r\nNOOP\r\n", 0);
+        assertTrue(run.result().badLineEnding());
+        assertEquals("NOOP\r\n", run.rest(), "read to the real CRLF \".\" CRLF");
+    }
+
+    @Test
+    void theLimitCountsTheAddedCarriageReturns() throws Exception {
+        assertFalse(read("012345678\nx\r\n.\r\n", 14).result().tooLarge(), "13 octets sent, 14 stored");
+        assertTrue(read("012345678\nx\r\n.\r\n", 13).result().tooLarge());
     }
 
     @Test

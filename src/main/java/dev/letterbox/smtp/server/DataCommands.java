@@ -71,10 +71,10 @@ final class DataCommands {
         if (result.tooLarge()) {
             intake.abort();
             answer = tooBig();
-        } else if (result.bareLineEnding()) {
+        } else if (result.badLineEnding()) {
             intake.abort();
-            LOG.log(INFO, "{0}: message refused: bare CR or LF in DATA", s.who());
-            answer = SmtpReply.of(550, "5.6.0", "message refused: bare CR or LF line endings; lines must end with CRLF");
+            LOG.log(INFO, "{0}: message refused: bare CR, or a \".\" line next to a bare LF, in DATA", s.who());
+            answer = SmtpReply.of(550, "5.6.0", "message refused: bare CR, or a line of only \".\" next to a bare LF");
         } else {
             answer = finish(intake);
         }

@@ -11,6 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.testing.LineClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
 import dev.letterbox.testing.TestServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -239,6 +245,54 @@ class SmtpProtocolTest {
         }
         assertEquals(List.of(), inboxText(server, user));
         assertEquals(List.of(), inboxText(server, victim));
+    }
+
+    @Test
+    void bareLfLinesAreAcceptedAndStoredWithCrlf() throws Exception {
+        String user = server.newUser("barelf");
+        try (LineClient c = mta(server)) {
+            transaction(c, "s@example.org", user, "Subject: unix\n\nfirst\n.dot kept\n\r\n");
+            expect(c, "250 2.0.0");
+            c.send("NOOP");
+            expect(c, "250 2.0.0");
+        }
+        assertEquals(List.of("Subject: unix\r\n\r\nfirst\r\n.dot kept\r\n\r\n"),
+                inboxText(server, user).stream().map(SmtpTesting::withoutTrace).toList());
+    }
+
+    @Test
+    void bareCrIsStillRefused() throws Exception {
+        String user = server.newUser("barecr");
+        try (LineClient c = mta(server)) {
+            transaction(c, "s@example.org", user, "Subject: old mac\r\n\r\nfirst\rsecond\r\n");
+            expect(c, "550 5.6.0");
+            c.send("NOOP");
+            expect(c, "250 2.0.0");
+        }
+        assertEquals(List.of(), inboxText(server, user));
+    }
+
+    /** The tool the issue names: curl uploads a file with LF line ends as it is, and adds CRLF "." CRLF. */
+    @Test
+    void curlUploadOfAUnixFileIsDelivered(@TempDir Path dir) throws Exception {
+        String user = server.newUser("curl");
+        Path file = dir.resolve("message.eml");
+        Files.writeString(file, "From: a@example.org\nTo: " + user + "\nSubject: from curl\n\nline one\n.leading dot\n");
+        Process curl;
+        try {
+            curl = new ProcessBuilder("curl", "--silent", "--show-error", "--noproxy", "*", "--max-time", "120",
+                    "smtp://127.0.0.1:" + server.port("smtp") + "/client.example.org",
+                    "--mail-from", "a@example.org", "--mail-rcpt", user, "-T", file.toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("curl is not installed: " + e.getMessage());
+            return;
+        }
+        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, curl.waitFor(), "curl failed: " + output);
+        assertEquals(List.of("From: a@example.org\r\nTo: " + user + "\r\nSubject: from curl\r\n\r\nline one\r\n"
+                        + ".leading dot\r\n\r\n"),
+                inboxText(server, user).stream().map(SmtpTesting::withoutTrace).toList());
     }
 
     @Test
