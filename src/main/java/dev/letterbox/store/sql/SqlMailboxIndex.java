@@ -139,12 +139,13 @@ final class SqlMailboxIndex {
         }
     }
 
-    long[] uidsWithFlag(int flag) {
+    /** UIDs with system flag {@code flag} set ({@code set}) or not. */
+    long[] uidsWithFlag(int flag, boolean set) {
         lock.lock();
         try {
             catchUp();
             if (gone) throw MailboxQueries.nonexistent();
-            return data.uidsWithFlag(flag);
+            return data.uidsWithFlag(flag, set);
         } finally {
             lock.unlock();
         }
