@@ -7,35 +7,14 @@ UID FETCH 1:* (FLAGS) reading every response line, then SEARCH UNSEEN. Last line
   imap-big: N messages, SELECT X ms, UID FETCH 1:* (FLAGS) Y ms (Z lines), SEARCH UNSEEN W ms
 Only ever connects to 127.0.0.0/8.
 """
-import argparse, ipaddress, multiprocessing as mp, os, socket, sys, time
+import argparse, multiprocessing as mp, os, sys, time
+
+from imap_wire import Wire
 
 
-class Conn:
+class Conn(Wire):
     def __init__(self, a):
-        if not ipaddress.ip_address(socket.gethostbyname(a.host)).is_loopback:
-            sys.exit("refusing to connect outside 127.0.0.0/8")
-        self.s = socket.create_connection((a.host, a.port))
-        self.buf = bytearray()
-        self.tag = 0
-        self.line()  # greeting
-
-    def fill(self):
-        d = self.s.recv(1 << 20)
-        if not d:
-            raise EOFError("server closed the connection")
-        self.buf += d
-
-    def line(self):
-        while True:
-            i = self.buf.find(b"\n")
-            if i >= 0:
-                l = bytes(self.buf[:i + 1])
-                del self.buf[:i + 1]
-                return l
-            self.fill()
-
-    def send(self, data):
-        self.s.sendall(data)
+        super().__init__(a.host, a.port)
 
     def command(self, text):
         """Sends a command, returns how many untagged lines came before its OK. The answer is read in big

@@ -19,7 +19,9 @@ The kinds (on a mailbox of --messages messages, all unseen but every third):
   append         APPEND of a 2 KiB message
   expunge        UID STORE u +FLAGS.SILENT (\\Deleted) and EXPUNGE of one appended message (a pair)
 """
-import argparse, ipaddress, os, random, socket, sys, time
+import argparse, os, random, time
+
+from imap_wire import Wire
 
 CLK = os.sysconf("SC_CLK_TCK")
 
@@ -56,28 +58,7 @@ def tree_ticks(root):
     return total
 
 
-class Conn:
-    def __init__(self, host, port):
-        if not ipaddress.ip_address(socket.gethostbyname(host)).is_loopback:
-            sys.exit("refusing to connect outside 127.0.0.0/8")
-        self.s = socket.create_connection((host, port))
-        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.buf = bytearray()
-        self.tag = 0
-        self.line()
-
-    def line(self):
-        while True:
-            i = self.buf.find(b"\n")
-            if i >= 0:
-                l = bytes(self.buf[:i + 1])
-                del self.buf[:i + 1]
-                return l
-            d = self.s.recv(1 << 20)
-            if not d:
-                raise EOFError("server closed the connection")
-            self.buf += d
-
+class Conn(Wire):
     def command(self, text, literal=None):
         """Runs one command; returns its untagged lines (literals are read as lines: the bench's are text)."""
         self.tag += 1
