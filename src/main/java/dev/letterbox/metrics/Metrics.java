@@ -51,6 +51,9 @@ public final class Metrics {
             .help("Time to handle one command, by protocol and command").labelNames("protocol", "command")
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
+    private static final int MAX_CACHED_COMMANDS = 128;
+    /** {@link #latency}'s data points by protocol and command name as the session gave it (see {@link #latencyPoint}). */
+    private final Map<String, Map<String, DistributionDataPoint>> latencyPoints = new ConcurrentHashMap<>();
 
     public void connectionOpened(String listener) {
         connections.labelValues(listener).inc();
@@ -126,10 +129,6 @@ public final class Metrics {
         if (byCommand.size() < MAX_CACHED_COMMANDS) byCommand.put(command, point);
         return point;
     }
-
-    private static final int MAX_CACHED_COMMANDS = 128;
-    private final Map<String, Map<String, DistributionDataPoint>>
-            latencyPoints = new ConcurrentHashMap<>();
 
     /** The Prometheus text exposition format (version 0.0.4). */
     public String scrape() {
