@@ -7,39 +7,35 @@ UID FETCH 1:* (FLAGS) reading every response line, then SEARCH UNSEEN. Last line
   imap-big: N messages, SELECT X ms, UID FETCH 1:* (FLAGS) Y ms (Z lines), SEARCH UNSEEN W ms
 Only ever connects to 127.0.0.0/8.
 """
-import argparse, ipaddress, multiprocessing as mp, socket, sys, time
+import argparse, multiprocessing as mp, os, sys, time
+
+from imap_wire import Wire
 
 
-class Conn:
+class Conn(Wire):
     def __init__(self, a):
-        if not ipaddress.ip_address(socket.gethostbyname(a.host)).is_loopback:
-            sys.exit("refusing to connect outside 127.0.0.0/8")
-        self.s = socket.create_connection((a.host, a.port))
-        self.f = self.s.makefile("rb", buffering=1 << 16)
-        self.tag = 0
-        self.line()  # greeting
-
-    def line(self):
-        l = self.f.readline()
-        if not l:
-            raise EOFError("server closed the connection")
-        return l
-
-    def send(self, data):
-        self.s.sendall(data)
+        super().__init__(a.host, a.port)
 
     def command(self, text):
+        """Sends a command, returns how many untagged lines came before its OK. The answer is read in big
+        chunks and its lines counted in C, not one readline() each: with a million response lines a
+        line-by-line Python client takes longer than the server and the timing would measure the client."""
         self.tag += 1
-        t = b"b%d" % self.tag
-        self.send(t + b" " + text.encode() + b"\r\n")
+        t = b"b%d " % self.tag
+        self.send(t + text.encode() + b"\r\n")
         n = 0
         while True:
-            l = self.line()
-            if l.startswith(t + b" "):
-                if not l.startswith(t + b" OK"):
-                    raise RuntimeError(l.decode(errors="replace"))
-                return n
-            n += 1
+            if self.buf.endswith(b"\n"):
+                start = self.buf.rfind(b"\n", 0, len(self.buf) - 1) + 1  # the last complete line
+                n += self.buf.count(b"\n", 0, start)
+                last = bytes(self.buf[start:])
+                del self.buf[:start]
+                if last.startswith(t):
+                    del self.buf[:]
+                    if not last.startswith(t + b"OK"):
+                        raise RuntimeError(last.decode(errors="replace"))
+                    return n
+            self.fill()
 
 
 def message(i):
@@ -76,6 +72,10 @@ def main():
     p.add_argument("--count", type=int, default=100000)
     p.add_argument("--connections", type=int, default=8)
     p.add_argument("--depth", type=int, default=32)
+    p.add_argument("--repeat", type=int, default=0,
+                   help="then run each of the three commands this many times more (after as many unrecorded): "
+                        "median time, and the server's CPU per command with --pid")
+    p.add_argument("--pid", type=int, help="the server's process, for --repeat (a single process: CPU of every thread)")
     a = p.parse_args()
 
     c = Conn(a)
@@ -114,9 +114,35 @@ def main():
     t = time.perf_counter()
     c.command("SEARCH UNSEEN")
     search_ms = (time.perf_counter() - t) * 1000
-    c.command("LOGOUT")
     print("imap-big: %d messages, SELECT %.0f ms, UID FETCH 1:* (FLAGS) %.0f ms (%d lines), SEARCH UNSEEN %.0f ms"
-          % (a.count, select_ms, fetch_ms, lines, search_ms))
+          % (a.count, select_ms, fetch_ms, lines, search_ms), flush=True)
+    if a.repeat > 0:
+        repeat(c, a)
+    c.command("LOGOUT")
+
+
+def server_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def repeat(c, a):
+    """Each command --repeat times unrecorded (a JIT server warms up), then --repeat times timed."""
+    clk = os.sysconf("SC_CLK_TCK")
+    for command in ("SELECT " + a.mailbox, "UID FETCH 1:* (FLAGS)", "SEARCH UNSEEN"):
+        for _ in range(a.repeat):
+            c.command(command)
+        times = []
+        c0 = server_ticks(a.pid) if a.pid else 0
+        for _ in range(a.repeat):
+            t = time.perf_counter()
+            c.command(command)
+            times.append((time.perf_counter() - t) * 1000)
+        cpu = ", server CPU %.0f ms each" % ((server_ticks(a.pid) - c0) * 1000 / clk / a.repeat) if a.pid else ""
+        print("imap-big repeated: %-22s median %.0f ms (min %.0f, max %.0f) over %d%s"
+              % (command.split(" " + a.mailbox)[0], sorted(times)[len(times) // 2], min(times), max(times), a.repeat, cpu),
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
-#   bench/imap/run.sh [load|big|idle|push|many|imaptest|all]   (default all: load, push, idle)
+#   bench/imap/run.sh [load|big|idle|push|many|imaptest|cmdcpu|all]   (default all: load, push, idle)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
-# - big:  imap-big.py (a 100,000-message mailbox: SELECT and UID FETCH 1:* (FLAGS)); Letterbox runs
-#         with a 128 MiB heap here to show the mailbox is streamed, not loaded. Letterbox's mailbox is
-#         filled through the store (BenchBigMailbox), Dovecot's by pipelined APPENDs.
+# - big:  imap-big.py (a BIG-message mailbox: SELECT, UID FETCH 1:* (FLAGS), SEARCH UNSEEN; the second
+#         run also REPEAT (5) times more for a median and, on Letterbox, its CPU per command); Letterbox
+#         runs with a BIG_HEAP (128 MiB) heap. Letterbox's mailbox is filled through the store
+#         (BenchBigMailbox), Dovecot's by pipelined APPENDs. The issue's goal: BIG=1000000 BIG_HEAP=256m.
 # - idle: /work/shared/peers/idle-mem.sh (memory per connection parked in IDLE)
 # - many: imap-idle-many.py parks MANY (9500) sessions in IDLE, Letterbox only (both processes need one
 #         file descriptor per session; these machines cap that at 20000), with a 2 GiB heap: live heap
@@ -18,6 +19,11 @@
 #         children, those that exited too) and Letterbox's RSS afterwards; then the medians and the
 #         ratio Letterbox / Dovecot. IMAPTEST=/path/to/imaptest (built by hand, see
 #         /work/shared/peers/README.md)
+# - cmdcpu: imap-cmd-cpu.py against each server in turn: server CPU per command (SELECT, FETCH FLAGS,
+#         FETCH of a body and of header fields, STORE, SEARCH UNSEEN and FROM, SORT, APPEND, STORE \Deleted +
+#         EXPUNGE) on a MESSAGES-message mailbox, one connection, CMD_SECONDS (4) per kind after an
+#         unrecorded pass; CPU from /proc (Letterbox's JVM, every thread; Dovecot's master and all its
+#         processes), then both side by side
 # Env: CLIENTS=20 USERS=20 DURATION=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
 #      ROUNDS=3 IMAPTEST_CLIENTS="20 100" WARMUP=1 (imaptest); LB_BENCH_DATA (the data directory)
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
@@ -35,6 +41,7 @@ LB_PORT=$((143 + OFFSET)); DOVECOT_PORT=11143
 DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
 PASS_LB=pass       # the reference servers' password; BenchUsers writes it straight to the store
 MANY=${MANY:-9500}
+CMD_SECONDS=${CMD_SECONDS:-4}; REPEAT=${REPEAT:-5}
 HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
 
 ROUNDS=${ROUNDS:-3}; IMAPTEST_CLIENTS=${IMAPTEST_CLIENTS:-20 100}
@@ -96,7 +103,9 @@ run_big() {
         if [ $side = letterbox ]; then port=$LB_PORT; pass=$PASS_LB; else port=$DOVECOT_PORT; pass=pass; fi
         echo "== big mailbox: $side"
         python3 "$ROOT/bench/imap/imap-big.py" --port $port --password $pass --user testuser200@example.test --count "$BIG"
-        python3 "$ROOT/bench/imap/imap-big.py" --port $port --password $pass --user testuser200@example.test --count "$BIG"
+        local cpu=""; [ $side = letterbox ] && cpu="--pid $LB_PID"  # Dovecot serves from a child process
+        python3 "$ROOT/bench/imap/imap-big.py" --port $port --password $pass --user testuser200@example.test --count "$BIG" \
+            --repeat "$REPEAT" $cpu
     done
     echo "Letterbox heap after the big-mailbox runs (max $HEAP):"
     "$LB_JAVA_HOME/bin/jcmd" $LB_PID GC.heap_info | head -3
@@ -211,6 +220,27 @@ run_imaptest() {
     echo "medians of the rounds; error lines and CPU summed over the rounds; Letterbox RSS $(awk '/VmRSS/{print $2}' /proc/$LB_PID/status) KiB now"
 }
 
+run_cmdcpu() {
+    local out=$DATA/cmd-cpu.out
+    : > "$out"
+    for side in letterbox dovecot; do
+        echo "== CPU per command: $side (load $(cut -d' ' -f1-3 /proc/loadavg))"
+        if [ $side = letterbox ]; then
+            python3 "$ROOT/bench/imap/imap-cmd-cpu.py" --port $LB_PORT --password $PASS_LB --user testuser198@example.test \
+                --pid $LB_PID --seconds "$CMD_SECONDS" --messages "$MESSAGES"
+        else
+            python3 "$ROOT/bench/imap/imap-cmd-cpu.py" --port $DOVECOT_PORT --password pass --user testuser198@example.test \
+                --pid "$(cat /var/tmp/mail-peers/dovecot/run/master.pid)" --tree --seconds "$CMD_SECONDS" --messages "$MESSAGES"
+        fi | sed "s/^/$side /" | tee -a "$out"
+    done
+    echo
+    printf '%-14s %12s %12s %8s\n' command "LB ms/op" "Dov ms/op" "LB/Dov"
+    awk '{ms[$1" "$3] = $(NF - 1); if (!($3 in seen)) { seen[$3] = 1; order[++n] = $3 } }
+         END { for (i = 1; i <= n; i++) { k = order[i]; lb = ms["letterbox " k]; dv = ms["dovecot " k];
+               ratio = (dv + 0 > 0) ? sprintf("%.2f", lb / dv) : "-"
+               printf "%-14s %12s %12s %8s\n", k, lb, dv, ratio } }' "$out"
+}
+
 case $WHAT in
     load) run_load ;;
     big) run_big ;;
@@ -218,6 +248,7 @@ case $WHAT in
     push) run_push ;;
     many) run_many ;;
     imaptest) run_imaptest ;;
+    cmdcpu) run_cmdcpu ;;
     all) run_load; run_push; run_idle ;;
-    *) echo "usage: $0 [load|big|idle|push|many|imaptest|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [load|big|idle|push|many|imaptest|cmdcpu|all]" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 package dev.letterbox.metrics;
 
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -48,6 +51,9 @@ public final class Metrics {
             .help("Time to handle one command, by protocol and command").labelNames("protocol", "command")
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
+    private static final int MAX_CACHED_COMMANDS = 128;
+    /** {@link #latency}'s data points by protocol and command name as the session gave it (see {@link #latencyPoint}). */
+    private final Map<String, Map<String, DistributionDataPoint>> latencyPoints = new ConcurrentHashMap<>();
 
     public void connectionOpened(String listener) {
         connections.labelValues(listener).inc();
@@ -103,9 +109,25 @@ public final class Metrics {
      * RETR, MAIL); anything that does not look like one is recorded as OTHER.
      */
     public void commandLatency(String protocol, String command, long nanos) {
+        latencyPoint(protocol, command).observe(nanos / 1e9);
+    }
+
+    /**
+     * The histogram's data point for a command: found once per protocol and command name, then taken
+     * from a map (every command of every session comes here; upper-casing, the pattern check and the
+     * registry's label look-up each time cost more than the observation). The map is bounded: names
+     * beyond {@link #MAX_CACHED_COMMANDS} (clients may send any word) are looked up each time.
+     */
+    private DistributionDataPoint latencyPoint(String protocol, String command) {
+        Map<String, DistributionDataPoint> byCommand =
+                latencyPoints.computeIfAbsent(protocol, p -> new ConcurrentHashMap<>());
+        var point = byCommand.get(command);
+        if (point != null) return point;
         String c = command.toUpperCase(Locale.ROOT);
         if (!COMMAND.matcher(c).matches()) c = "OTHER";
-        latency.labelValues(protocol, c).observe(nanos / 1e9);
+        point = latency.labelValues(protocol, c);
+        if (byCommand.size() < MAX_CACHED_COMMANDS) byCommand.put(command, point);
+        return point;
     }
 
     /** The Prometheus text exposition format (version 0.0.4). */

@@ -93,6 +93,14 @@ public final class Flags {
         return of(system & ~other.system, left);
     }
 
+    /** How many system flags there are; {@link #systemName} numbers them from 0 in protocol order. */
+    public static final int SYSTEM_COUNT = SYSTEM_NAMES.length;
+
+    /** The name of system flag {@code i} ({@code 1 << i} is its bit), for writers that list flags without a list. */
+    public static String systemName(int i) {
+        return SYSTEM_NAMES[i];
+    }
+
     /** Names in protocol order: system flags first, then keywords. */
     public List<String> names() {
         List<String> out = new ArrayList<>(5 + keywords.size());

@@ -40,6 +40,9 @@ public interface MailboxIndex extends AutoCloseable {
     /** UIDs of the messages with system flag {@code flag}, ascending. */
     long[] uidsWithFlag(int flag);
 
+    /** UIDs of the messages without system flag {@code flag}, ascending (SEARCH UNSEEN without a per-message pass). */
+    long[] uidsWithoutFlag(int flag);
+
     /** Releases the caller's hold; the index goes when no one holds it. */
     @Override
     void close();

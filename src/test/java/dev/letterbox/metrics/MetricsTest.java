@@ -21,4 +21,16 @@ class MetricsTest {
         assertTrue(text.contains("command=\"OTHER\",protocol=\"smtp\""), "client text never becomes a label: " + text);
         assertTrue(text.contains("letterbox_queue_size 7"), text);
     }
+
+    @Test
+    void aCommandSeenAgainCountsOnTheSameLabelsAndManyInventedNamesStayOther() {
+        Metrics m = new Metrics();
+        for (int i = 0; i < 3; i++) m.commandLatency("imap", "Fetch", 1_000);
+        m.commandLatency("imap", "FETCH", 1_000);
+        for (int i = 0; i < 300; i++) m.commandLatency("imap", "bogus word " + i, 1_000);
+        m.commandLatency("imap", "Fetch", 1_000); // after the map is full, still the same data point
+        String text = m.scrape();
+        assertTrue(text.contains("letterbox_command_duration_seconds_count{command=\"FETCH\",protocol=\"imap\"} 5"), text);
+        assertTrue(text.contains("letterbox_command_duration_seconds_count{command=\"OTHER\",protocol=\"imap\"} 300"), text);
+    }
 }

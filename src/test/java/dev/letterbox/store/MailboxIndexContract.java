@@ -90,6 +90,8 @@ public interface MailboxIndexContract extends StoreFixture {
                 assertEquals(List.of("$Label2", "$Work"), s.keywords());
                 assertArrayEquals(new long[0], index.uidsWithFlag(Flags.DELETED));
                 assertArrayEquals(new long[] {2}, index.uidsWithFlag(Flags.SEEN));
+                assertArrayEquals(new long[] {1, 4}, index.uidsWithoutFlag(Flags.SEEN));
+                assertArrayEquals(new long[] {2, 4}, index.uidsWithoutFlag(Flags.FLAGGED));
             }
         }
     }

@@ -272,8 +272,9 @@ final class FetchCommand {
         }
         try {
             // everything that can fail is worked out before the response line starts
-            List<Object> bodies = new ArrayList<>();
-            for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
+            // only items that read the message have a body (none in a FLAGS fetch of every message)
+            List<Object> bodies = blob == null ? null : new ArrayList<>(c.attrs().size());
+            if (bodies != null) for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
             // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
             if (plan.flags || item.flagsChanged) view.announceKeywords(s, item.flags);

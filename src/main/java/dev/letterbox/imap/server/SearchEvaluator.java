@@ -96,7 +96,7 @@ final class SearchEvaluator {
     /** One page read: the candidates still in the running and the last UID looked at (0: none left). */
     private record Page(List<Candidate> candidates, long lastUid) {}
 
-    /** Receives a matching message. */
+    /** Receives a matching message; its {@code modSeq} may be 0 when the key does not involve MODSEQ. */
     @FunctionalInterface
     interface Match {
         void found(long uid, long modSeq);
@@ -109,6 +109,12 @@ final class SearchEvaluator {
     void run(Match match) {
         if (needsRow) {
             runOnStore(m -> match.found(m.uid(), m.modSeq()));
+            return;
+        }
+        int flag = singleFlag(key);
+        if (flag != 0) { // SEARCH UNSEEN and the like: one pass over the index's flag ids, no per-message copy
+            long[] uids = flag > 0 ? view.index.uidsWithFlag(flag) : view.index.uidsWithoutFlag(-flag);
+            for (long uid : uids) if (view.uids.contains(uid)) match.found(uid, 0);
             return;
         }
         MailboxIndex.Page page = new MailboxIndex.Page((int) Math.min(INDEX_PAGE, Math.max(1, view.uids.size())));
@@ -182,6 +188,28 @@ final class SearchEvaluator {
             return false; // metadata keys read nothing; evaluate fully later
         }
         return false;
+    }
+
+    /**
+     * A key that is one system flag, alone or the only key of a list: the flag's bit when the flag
+     * must be set (SEEN), minus the bit when it must not (UNSEEN), 0 for any other key.
+     */
+    private static int singleFlag(SearchKey key) {
+        if (key instanceof SearchKey.And a && a.keys().size() == 1) return singleFlag(a.keys().getFirst());
+        if (!(key instanceof SearchKey.Simple simple)) return 0;
+        return switch (simple) {
+            case ANSWERED -> Flags.ANSWERED;
+            case DELETED -> Flags.DELETED;
+            case DRAFT -> Flags.DRAFT;
+            case FLAGGED -> Flags.FLAGGED;
+            case SEEN -> Flags.SEEN;
+            case UNANSWERED -> -Flags.ANSWERED;
+            case UNDELETED -> -Flags.DELETED;
+            case UNDRAFT -> -Flags.DRAFT;
+            case UNFLAGGED -> -Flags.FLAGGED;
+            case UNSEEN -> -Flags.SEEN;
+            case ALL, NEW, OLD, RECENT -> 0; // per session (\Recent) or no flag at all
+        };
     }
 
     static boolean usesModSeq(SearchKey key) {

@@ -187,7 +187,9 @@ final class SelectedMailbox {
     /** The flag list of one message: its stored flags, plus \Recent where it is recent here (IMAP4rev1). */
     void writeFlags(ImapSession s, long uid, Flags flags) throws IOException {
         s.out.open();
-        for (String f : flags.names()) s.out.atom(f);
+        int system = flags.system(); // not flags.names(): a FETCH 1:* writes this for every message
+        for (int i = 0; i < Flags.SYSTEM_COUNT; i++) if ((system & (1 << i)) != 0) s.out.atom(Flags.systemName(i));
+        for (String k : flags.keywords()) s.out.atom(k);
         if (!s.rev2 && isRecent(uid)) s.out.atom("\\Recent");
         s.out.close();
     }

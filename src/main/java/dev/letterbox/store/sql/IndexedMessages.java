@@ -261,12 +261,13 @@ final class IndexedMessages {
         page.count = n;
     }
 
-    long[] uidsWithFlag(int flag) {
+    /** UIDs with system flag {@code flag} set ({@code set}) or not, ascending. */
+    long[] uidsWithFlag(int flag, boolean set) {
         boolean[] has = flags.withSystem(flag);
         long[] out = new long[16];
         int n = 0;
         for (int i = 0; i < size; i++) {
-            if (!has[flagIds[i]]) continue;
+            if (has[flagIds[i]] != set) continue;
             if (n == out.length) out = Arrays.copyOf(out, n * 2);
             out[n++] = uid(i);
         }

@@ -197,7 +197,12 @@ final class MailboxIndexes {
 
         @Override
         public long[] uidsWithFlag(int flag) {
-            return index.uidsWithFlag(flag);
+            return index.uidsWithFlag(flag, true);
+        }
+
+        @Override
+        public long[] uidsWithoutFlag(int flag) {
+            return index.uidsWithFlag(flag, false);
         }
 
         @Override

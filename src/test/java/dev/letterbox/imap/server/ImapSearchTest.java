@@ -153,6 +153,34 @@ class ImapSearchTest {
         }
     }
 
+    /**
+     * A single flag key is answered from the mailbox's index in one pass: it must still answer for this
+     * session's view only, not the index's newer state (a message another session expunged is
+     * not reported during SEARCH, RFC 3501 §7.4.1, and matches nothing; a message it added is not
+     * numbered yet).
+     */
+    @Test
+    void flagKeysAnswerForTheSessionsViewWhileAnotherSessionChangesTheMailbox() throws Exception {
+        String u = server.newUser("flagview");
+        for (int i = 0; i < 4; i++) server.deliver(u, M3);
+        try (ImapTestClient a = ImapTestClient.login(server, u); ImapTestClient b = ImapTestClient.login(server, u)) {
+            a.run("f1 SELECT INBOX").ok().has("* 4 EXISTS");
+            b.run("f2 SELECT INBOX").ok();
+            b.run("f3 STORE 1 +FLAGS.SILENT (\\Seen)").ok();
+            b.run("f4 STORE 2 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("f5 EXPUNGE").ok();
+            b.run("f6 " + ImapMessageTest.append("INBOX", "", M3)).ok();
+            var r = a.run("f7 SEARCH UNSEEN").ok();
+            assertEquals(List.of("* SEARCH 3 4"), r.starting("* SEARCH"));
+            r.has("* 5 EXISTS").lacks("* 2 EXPUNGE");
+            // UID SEARCH may carry the EXPUNGE (RFC 3501 §7.4.1 names only FETCH, STORE and SEARCH)
+            a.run("f8 UID SEARCH SEEN").ok().has("* SEARCH 1").has("* 2 EXPUNGE");
+            a.run("f9 SEARCH UNDELETED").ok().has("* SEARCH 1 2 3 4");
+            a.run("f11 SEARCH UNSEEN").ok().has("* SEARCH 2 3 4");
+            a.run("f12 SEARCH RETURN (COUNT) DELETED").ok().has("* ESEARCH (TAG \"f12\") COUNT 0");
+        }
+    }
+
     @Test
     void esearchAndSearchres() throws Exception {
         try (ImapTestClient c = session()) {
