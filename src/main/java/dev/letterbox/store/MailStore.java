@@ -28,6 +28,9 @@ public interface MailStore extends AutoCloseable {
     /** Each account's Sieve scripts. */
     SieveScripts sieveScripts();
 
+    /** Who else may use each account's mailboxes (shared mailboxes). */
+    MailboxGrants grants();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

@@ -1,0 +1,11 @@
+-- Letterbox schema: shared mailboxes. A grant gives another account rights (RFC 4314 letters, in
+-- the canonical order "lrswipkxtea") on one mailbox of its owner; the grant follows the mailbox
+-- through renames and goes with it. The owner always has every right and has no row here.
+CREATE TABLE mailbox_grant (
+    mailbox_id BIGINT NOT NULL REFERENCES mailbox (id),
+    grantee_id BIGINT NOT NULL REFERENCES account (id),
+    rights TEXT NOT NULL,
+    PRIMARY KEY (mailbox_id, grantee_id)
+);
+-- "what is shared with me": every LIST and every look-up of an "Other Users/..." name asks it
+CREATE INDEX mailbox_grant_grantee ON mailbox_grant (grantee_id);
