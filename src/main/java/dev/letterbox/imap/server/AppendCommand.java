@@ -43,6 +43,12 @@ final class AppendCommand {
         }
         if (c.message().size() == 0) return Done.no("An empty message cannot be stored");
         String name = MailboxNames.normalize(c.mailbox());
+        MailboxAccess.Target target = MailboxAccess.resolve(s, name);
+        if (!target.own(s)) { // RFC 4314 §4: "i" on another's mailbox; flags it may not set are dropped
+            if (!target.visible()) return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
+            target.require('i');
+        }
+        Flags allowed = MailboxAccess.allowedFlags(target.rights(), flags);
         BlobStore blobs = s.service.store.blobs();
         BlobId received;
         try {
@@ -76,7 +82,9 @@ final class AppendCommand {
         Instant date = c.internalDate().map(OffsetDateTime::toInstant).orElse(null);
         AppendResult r;
         try {
-            r = s.service.store.write(s.account().id(), tx -> tx.append(name, new NewMessage(blob, size, flags, date, structure)));
+            // the owner's quota is charged: the message is in the owner's mailbox
+            r = s.service.store.write(target.ownerId(), tx -> tx.append(target.storeName(),
+                    new NewMessage(blob, size, allowed, date, structure)));
         } catch (RuntimeException e) {
             discard(blobs, blob);
             if (e instanceof MailboxException me && me.reason() == MailboxException.Reason.NONEXISTENT) {

@@ -137,7 +137,7 @@ final class SearchEvaluator {
         long from = 1;
         while (from <= max) {
             long f = from;
-            Page page = s.service.store.read(s.account().id(), tx -> {
+            Page page = s.service.store.read(view.ownerId, tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
                 java.util.Map<Long, byte[]> stored = needsContent ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
