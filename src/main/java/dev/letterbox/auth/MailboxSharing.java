@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Shared mailboxes as the operator manages them (the CLI and the admin API): one account lets
- * another use one of its folders with RFC 4314 rights, the same grants IMAP's SETACL makes.
+ * another use one of its folders with RFC 4314 rights, the same grants IMAP's SETACL makes, or
+ * send mail as it (its addresses as the envelope sender on submission).
  * Refusals are {@link DirectoryException}s naming what is wrong.
  */
 public final class MailboxSharing {
@@ -40,6 +41,23 @@ public final class MailboxSharing {
             throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, e.getMessage());
         }
         return parsed;
+    }
+
+    /** "Send as": lets {@code grantee} submit mail with the owner's addresses as the envelope sender, or no longer. */
+    public void sendAs(String owner, String grantee, boolean allowed) {
+        Account o = directory.requireAccount(owner);
+        Account g = directory.requireAccount(grantee);
+        if (o.id() == g.id()) throw new DirectoryException("an account always sends as itself");
+        try {
+            store.grants().setSendAs(o.id(), g.id(), allowed);
+        } catch (MailboxException e) {
+            throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, e.getMessage());
+        }
+    }
+
+    /** The addresses of the accounts that may send as the owner. */
+    public List<String> sendAsGrantees(String owner) {
+        return store.grants().sendAsGrantees(directory.requireAccount(owner).id()).stream().map(Account::address).toList();
     }
 
     /** The grants the owner has given, by folder and grantee. */

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
                 "  share OWNER FOLDER GRANTEE none     take the grant away",
                 "  share --list OWNER                  list what OWNER has shared",
                 "  share --with GRANTEE                list what is shared with GRANTEE",
+                "  share --send-as OWNER GRANTEE [--off]  let GRANTEE send mail as OWNER (or no longer)",
                 "Rights: l see  r read  s keep seen  w flags  i add mail  p post  k create below",
                 "        x delete folder  t mark deleted  e expunge  a administer  (e.g. lrs, lrswite)",
                 "The grantee sees the folder as \"Other Users/OWNER/FOLDER\"."})
@@ -32,6 +33,12 @@ final class ShareCommand implements Callable<Integer> {
     @Option(names = "--with", paramLabel = "GRANTEE", description = "list the folders shared with GRANTEE")
     String with;
 
+    @Option(names = "--send-as", description = "let GRANTEE use OWNER's addresses as sender on submission")
+    boolean sendAs;
+
+    @Option(names = "--off", description = "with --send-as: take that away")
+    boolean off;
+
     @Override
     public Integer call() throws Exception {
         try (MailStore store = data.openStore(false)) {
@@ -42,6 +49,7 @@ final class ShareCommand implements Callable<Integer> {
                     for (MailboxGrants.Grant g : sharing.grantsBy(list)) {
                         System.out.println(g.mailbox().name() + "\t" + g.grantee() + "\t" + g.rights());
                     }
+                    for (String g : sharing.sendAsGrantees(list)) System.out.println("(send as)\t" + g);
                 } else {
                     for (MailboxGrants.Shared s : sharing.sharedWith(with)) {
                         System.out.println(s.owner() + "\t" + s.mailbox().name() + "\t" + s.rights());
@@ -49,6 +57,13 @@ final class ShareCommand implements Callable<Integer> {
                 }
                 return 0;
             }
+            if (sendAs) {
+                if (args.size() != 2) throw new Main.CliExit(2, "usage: share --send-as OWNER GRANTEE [--off]");
+                sharing.sendAs(args.get(0), args.get(1), !off);
+                System.out.println(args.get(1) + (off ? " may no longer send as " : " may send as ") + args.get(0));
+                return 0;
+            }
+            if (off) throw new Main.CliExit(2, "--off goes with --send-as");
             if (args.size() != 4) throw new Main.CliExit(2, "usage: share OWNER FOLDER GRANTEE RIGHTS (see --help)");
             String rights = args.get(3).equalsIgnoreCase("none") ? "" : args.get(3);
             Rights stored = sharing.share(args.get(0), args.get(1), args.get(2), rights);

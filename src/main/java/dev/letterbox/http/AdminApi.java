@@ -149,6 +149,7 @@ final class AdminApi implements Handler {
         if (s.size() != 3) throw HttpError.notFound();
         if (s.get(2).equals("forwarding")) return forwarding(r, address);
         if (s.get(2).equals("shares")) return shares(r, address);
+        if (s.get(2).equals("send-as")) return sendAs(r, address);
         if (!r.method().equals("PUT")) throw HttpError.methodNotAllowed("PUT");
         return switch (s.get(2)) {
             case "password" -> setPassword(r, address);
@@ -221,6 +222,22 @@ final class AdminApi implements Handler {
                 String rights = sharing.share(owner, folder, grantee, f.requiredString("rights")).toString();
                 audit(r, "shared " + owner + " " + folder + " with " + grantee + ": \"" + rights + "\"");
                 yield Response.json(200, Json.obj("folder", folder, "grantee", grantee, "rights", rights));
+            }
+            default -> throw HttpError.methodNotAllowed("GET, PUT");
+        };
+    }
+
+    /** /api/accounts/OWNER/send-as: GET who may send as it; PUT {"grantee": G, "allowed": true|false}. */
+    private Response sendAs(Request r, String owner) throws IOException {
+        return switch (r.method()) {
+            case "GET" -> Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
+            case "PUT" -> {
+                JsonFields f = JsonFields.parse(r.bodyText(), "grantee", "allowed");
+                String grantee = f.requiredString("grantee");
+                boolean allowed = f.requiredBoolean("allowed");
+                sharing.sendAs(owner, grantee, allowed);
+                audit(r, (allowed ? "let " : "no longer lets ") + grantee + " send as " + owner);
+                yield Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
             }
             default -> throw HttpError.methodNotAllowed("GET, PUT");
         };

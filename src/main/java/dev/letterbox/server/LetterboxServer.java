@@ -207,9 +207,9 @@ public final class LetterboxServer implements AutoCloseable {
         listen("managesieve", false, config.sieve().loginTimeout(), config.sieve().loginTimeout(), manageSieve);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
-        SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
+        SmtpService mta = new SmtpService(directory, store.grants(), pipeline, logins, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
-        SmtpService submission = new SmtpService(directory, pipeline, logins, smtpRate, metrics,
+        SmtpService submission = new SmtpService(directory, store.grants(), pipeline, logins, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION);
         listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);

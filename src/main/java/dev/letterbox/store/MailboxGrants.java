@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Who else may use a mailbox, and how (RFC 4314 access control lists): each grant gives one
- * account {@link Rights} on one mailbox of another account, its owner. The owner always has every
+ * account {@link Rights} on one mailbox of another account, its owner; and who may send mail as
+ * an account. The owner always has every
  * right and is never listed. Grants follow their mailbox through renames and are removed with it
  * and with either account. Obtained from {@link MailStore#grants()}.
  *
@@ -34,4 +35,16 @@ public interface MailboxGrants {
 
     /** The grantee's rights on one mailbox of another account; {@link Rights#NONE} when it has no grant. */
     Rights rights(long mailboxId, long granteeId);
+
+    /**
+     * "Send as": lets the grantee submit mail with the owner's addresses as the envelope sender
+     * ({@code allowed}), or no longer. Same refusals as {@link #set}, NOT_FOUND also for the owner.
+     */
+    void setSendAs(long ownerId, long granteeId, boolean allowed);
+
+    /** The accounts whose addresses the grantee may send as, ordered by address. */
+    List<Account> sendAsOwners(long granteeId);
+
+    /** The accounts that may send as the owner, ordered by address. */
+    List<Account> sendAsGrantees(long ownerId);
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.store.Rights;
 import dev.letterbox.testing.TestServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,5 +43,14 @@ class ShareCommandTest {
         Cli.Result removed = run("share", owner, "Sent", grantee, "none", "--data", data());
         assertEquals(grantee + " no longer has access to " + owner + " Sent\n", removed.out());
         assertEquals("", run("share", "--list", owner, "--data", data()).out());
+
+        assertEquals(grantee + " may send as " + owner + "\n", run("share", "--send-as", owner, grantee, "--data", data()).out());
+        assertEquals("(send as)\t" + grantee + "\n", run("share", "--list", owner, "--data", data()).out());
+        assertEquals(List.of(owner), server.server().store().grants().sendAsOwners(server.account(grantee).id()).stream()
+                .map(dev.letterbox.store.Account::address).toList());
+        assertEquals(grantee + " may no longer send as " + owner + "\n",
+                run("share", "--send-as", owner, grantee, "--off", "--data", data()).out());
+        assertEquals("", run("share", "--list", owner, "--data", data()).out());
+        assertEquals(2, run("share", owner, "Sent", grantee, "l", "--off", "--data", data()).exit());
     }
 }

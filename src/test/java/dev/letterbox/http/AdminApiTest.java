@@ -334,6 +334,12 @@ class AdminApiTest {
         assertEquals(200, call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"" + grantee + "\", \"rights\": \"\"}").statusCode());
         assertEquals(Map.of("shares", List.of()), json(call("GET", path, null)));
         assertError(call("DELETE", path, null), 405, "");
+
+        String sendAs = "/api/accounts/" + owner + "/send-as";
+        assertEquals(Map.of("grantees", List.of()), json(call("GET", sendAs, null)));
+        assertEquals(Map.of("grantees", List.of(grantee)), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": true}")));
+        assertError(call("PUT", sendAs, "{\"grantee\": \"" + owner + "\", \"allowed\": true}"), 400, "itself");
+        assertEquals(Map.of("grantees", List.of()), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": false}")));
     }
 
     // ---------------------------------------------------------------- queue

@@ -109,6 +109,32 @@ public interface MailboxGrantsContract extends StoreFixture {
     }
 
     @Test
+    default void sendAsIsGrantedListedTakenAwayAndGoesWithEitherAccount() {
+        try (MailStore store = newStore()) {
+            MailboxGrants grants = store.grants();
+            long team = newAccount(store, "team@example.com");
+            long bob = newAccount(store, "bob@example.com");
+            long carol = newAccount(store, "carol@example.com");
+            grants.setSendAs(team, carol, true);
+            grants.setSendAs(team, bob, true);
+            grants.setSendAs(team, bob, true); // twice is once
+            grants.setSendAs(carol, bob, true);
+            assertEquals(List.of("bob@example.com", "carol@example.com"),
+                    grants.sendAsGrantees(team).stream().map(Account::address).toList());
+            assertEquals(List.of("carol@example.com", "team@example.com"),
+                    grants.sendAsOwners(bob).stream().map(Account::address).toList());
+            assertRefused(NOT_ALLOWED, () -> grants.setSendAs(bob, bob, true));
+            assertRefused(NOT_FOUND, () -> grants.setSendAs(team, 987654, true));
+
+            grants.setSendAs(team, bob, false);
+            assertEquals(List.of("carol@example.com"), grants.sendAsOwners(bob).stream().map(Account::address).toList());
+            store.directory().removeAccount(carol);
+            assertTrue(grants.sendAsOwners(bob).isEmpty());
+            assertTrue(grants.sendAsGrantees(team).isEmpty());
+        }
+    }
+
+    @Test
     default void rightsParseInCanonicalOrderAndReadObsoleteLetters() {
         assertEquals("lrswipkxtea", rights("aetxkpiwsrl").toString());
         assertEquals("kxte", rights("cd").toString());

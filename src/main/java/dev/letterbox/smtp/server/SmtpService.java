@@ -7,6 +7,7 @@ import dev.letterbox.delivery.Pipeline;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
+import dev.letterbox.store.MailboxGrants;
 
 /** What every SMTP session of one role shares; hands each new connection its own {@link SmtpSession}. */
 public final class SmtpService implements ConnectionHandler {
@@ -23,7 +24,7 @@ public final class SmtpService implements ConnectionHandler {
     final Role role;
     final SenderOwnership senders;
 
-    public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
+    public SmtpService(Directory directory, MailboxGrants grants, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
                        Config.Smtp config, String hostname, Role role) {
         this.directory = directory;
         this.pipeline = pipeline;
@@ -33,7 +34,7 @@ public final class SmtpService implements ConnectionHandler {
         this.config = config;
         this.hostname = hostname;
         this.role = role;
-        this.senders = new SenderOwnership(directory);
+        this.senders = new SenderOwnership(directory, grants);
     }
 
     /** RFC 5321 §3.8: a server shutting down may answer 421 and close. */

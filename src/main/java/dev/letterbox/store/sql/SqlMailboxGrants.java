@@ -1,5 +1,6 @@
 package dev.letterbox.store.sql;
 
+import dev.letterbox.store.Account;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxException.Reason;
@@ -71,6 +72,36 @@ final class SqlMailboxGrants implements MailboxGrants {
         Optional<String> letters = reads.read(db -> db.first("SELECT rights FROM mailbox_grant WHERE mailbox_id = ? AND grantee_id = ?",
                 rs -> rs.getString(1), mailboxId, granteeId));
         return letters.flatMap(Rights::parse).orElse(Rights.NONE);
+    }
+
+    @Override
+    public void setSendAs(long ownerId, long granteeId, boolean allowed) {
+        if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "an account always sends as itself");
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            for (long id : new long[] {ownerId, granteeId}) {
+                if (db.firstLong("SELECT id FROM account WHERE id = ?" + dialect.forUpdate, id).isEmpty()) {
+                    throw new MailboxException(Reason.NOT_FOUND, "no such account");
+                }
+            }
+            db.update("DELETE FROM send_grant WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
+            if (allowed) db.update("INSERT INTO send_grant (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
+            return null;
+        }));
+    }
+
+    @Override
+    public List<Account> sendAsOwners(long granteeId) {
+        return accounts("SELECT owner_id FROM send_grant WHERE grantee_id = ?", granteeId);
+    }
+
+    @Override
+    public List<Account> sendAsGrantees(long ownerId) {
+        return accounts("SELECT grantee_id FROM send_grant WHERE owner_id = ?", ownerId);
+    }
+
+    private List<Account> accounts(String idQuery, long id) {
+        return reads.read(db -> java.util.Arrays.stream(db.longs(idQuery, id)).mapToObj(a -> SqlDirectory.accountById(db, a))
+                .flatMap(Optional::stream).sorted(Comparator.comparing(Account::address)).toList());
     }
 
     private static Rights rights(ResultSet rs) throws SQLException {

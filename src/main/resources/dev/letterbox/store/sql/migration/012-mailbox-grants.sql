@@ -9,3 +9,12 @@ CREATE TABLE mailbox_grant (
 );
 -- "what is shared with me": every LIST and every look-up of an "Other Users/..." name asks it
 CREATE INDEX mailbox_grant_grantee ON mailbox_grant (grantee_id);
+
+-- "Send as": grantee may submit mail with the owner's addresses (its own and its aliases') as
+-- the envelope sender. Goes with either account.
+CREATE TABLE send_grant (
+    owner_id BIGINT NOT NULL REFERENCES account (id),
+    grantee_id BIGINT NOT NULL REFERENCES account (id),
+    PRIMARY KEY (owner_id, grantee_id)
+);
+CREATE INDEX send_grant_grantee ON send_grant (grantee_id);
