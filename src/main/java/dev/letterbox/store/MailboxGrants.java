@@ -37,6 +37,15 @@ public interface MailboxGrants {
     Rights rights(long mailboxId, long granteeId);
 
     /**
+     * The UIDs of the mailbox the grantee has seen, ascending: a grantee's \Seen is its own, not
+     * the message's flag (which is the owner's).
+     */
+    long[] seenBy(long mailboxId, long granteeId);
+
+    /** Marks the UIDs seen (or no longer seen) by the grantee; UIDs of messages not there are ignored. */
+    void setSeen(long ownerId, long mailboxId, long granteeId, long[] uids, boolean seen);
+
+    /**
      * "Send as": lets the grantee submit mail with the owner's addresses as the envelope sender
      * ({@code allowed}), or no longer. Same refusals as {@link #set}, NOT_FOUND also for the owner.
      */

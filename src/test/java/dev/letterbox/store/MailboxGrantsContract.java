@@ -8,6 +8,7 @@ import static dev.letterbox.store.StoreFixture.awaitChange;
 import static dev.letterbox.store.StoreFixture.listen;
 import static dev.letterbox.store.StoreFixture.mailboxId;
 import static dev.letterbox.store.StoreFixture.newAccount;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,34 @@ public interface MailboxGrantsContract extends StoreFixture {
             assertEquals(List.of("carol@example.com"), grants.grantsBy(alice).stream().map(Grant::grantee).toList());
             store.directory().removeAccount(alice);
             assertTrue(grants.sharedWith(carol).isEmpty());
+        }
+    }
+
+    @Test
+    default void seenIsKeptPerGranteeAndGoesWithTheMailbox() {
+        try (MailStore store = newStore()) {
+            MailboxGrants grants = store.grants();
+            long alice = newAccount(store, "alice@example.com");
+            long bob = newAccount(store, "bob@example.com");
+            long carol = newAccount(store, "carol@example.com");
+            long team = store.write(alice, tx -> tx.createMailbox("Team", Optional.empty())).id();
+            for (int i = 0; i < 3; i++) StoreFixture.append(store, alice, team, StoreFixture.message(store, "m" + i));
+            grants.setSeen(alice, team, bob, new long[] {3, 1, 99}, true); // 99: no such message
+            grants.setSeen(alice, team, carol, new long[] {2}, true);
+            assertArrayEquals(new long[] {1, 3}, grants.seenBy(team, bob));
+            assertArrayEquals(new long[] {2}, grants.seenBy(team, carol));
+            grants.setSeen(alice, team, bob, new long[] {1}, false);
+            assertArrayEquals(new long[] {3}, grants.seenBy(team, bob));
+            assertEquals(0, store.read(alice, tx -> tx.status(team)).messages() - 3, "the messages themselves are untouched");
+            assertEquals(3, store.read(alice, tx -> tx.status(team)).unseen());
+            assertRefused(NONEXISTENT, () -> grants.setSeen(bob, team, carol, new long[] {1}, true));
+
+            store.directory().removeAccount(carol);
+            store.write(alice, tx -> {
+                tx.deleteMailbox(team);
+                return null;
+            });
+            assertArrayEquals(new long[0], grants.seenBy(team, bob));
         }
     }
 

@@ -48,7 +48,8 @@ final class AppendCommand {
             if (!target.visible()) return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
             target.require('i');
         }
-        Flags allowed = MailboxAccess.allowedFlags(target.rights(), flags);
+        Flags granted = MailboxAccess.allowedFlags(target.rights(), flags);
+        Flags allowed = target.own(s) ? granted : granted.minus(Flags.ofSystem(Flags.SEEN)); // a grantee's \Seen is its own
         BlobStore blobs = s.service.store.blobs();
         BlobId received;
         try {
@@ -94,6 +95,10 @@ final class AppendCommand {
         }
         SelectedMailbox view = s.selected();
         if (view != null && view.id == r.mailboxId()) s.dirty = true; // EXISTS before the OK
+        if (granted.has(Flags.SEEN) && !allowed.has(Flags.SEEN)) {
+            s.service.store.grants().setSeen(target.ownerId(), r.mailboxId(), s.account().id(), new long[] {r.uid()}, true);
+            if (view != null && view.id == r.mailboxId() && view.privateSeen != null) view.privateSeen.set(s, view, new long[] {r.uid()}, true);
+        }
         return Done.ok(ResponseCode.appendUid(r.uidValidity(), r.uid()), "APPEND completed");
     }
 

@@ -230,9 +230,14 @@ final class FetchCommand {
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
     private static void markSeen(ImapSession s, SelectedMailbox view, List<Item> page) {
         List<Long> unseen = new ArrayList<>();
-        for (Item item : page) if (!item.flags.has(Flags.SEEN)) unseen.add(item.uid);
+        for (Item item : page) if (!view.shown(item.uid, item.flags).has(Flags.SEEN)) unseen.add(item.uid);
         if (unseen.isEmpty()) return;
         long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
+        if (view.privateSeen != null) { // a grantee's \Seen is its own
+            view.privateSeen.set(s, view, uids, true);
+            for (Item item : page) if (unseen.contains(item.uid)) item.flagsChanged = true;
+            return;
+        }
         FlagUpdate update = s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids,
                 FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
         Map<Long, MessageMeta> changed = new HashMap<>();

@@ -114,8 +114,10 @@ final class MailboxCommands {
     }
 
     /** One "* STATUS name (...)" response; also used by LIST-STATUS. */
-    static void writeStatus(ImapSession s, long ownerId, String name, long mailboxId, MailboxStatus st,
+    static void writeStatus(ImapSession s, long ownerId, String name, long mailboxId, MailboxStatus stored,
                             List<StatusItem> items) throws IOException {
+        MailboxStatus st = ownerId == s.account().id() || !items.contains(StatusItem.UNSEEN)
+                ? stored : withOwnSeen(s, ownerId, mailboxId, stored);
         s.out.star().atom("STATUS").mailbox(name).open();
         for (StatusItem item : items) {
             long value = switch (item) {
@@ -132,6 +134,16 @@ final class MailboxCommands {
             s.out.atom(item.wireName()).number(value);
         }
         s.out.close().end();
+    }
+
+    /** In another's mailbox UNSEEN counts what this user has not seen (its \Seen is its own, see PrivateSeen). */
+    private static MailboxStatus withOwnSeen(ImapSession s, long ownerId, long mailboxId, MailboxStatus st) {
+        long[] uids = s.service.store.read(ownerId, tx -> tx.uids(mailboxId));
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (long u : s.service.store.grants().seenBy(mailboxId, s.account().id())) seen.add(u);
+        long seenHere = java.util.Arrays.stream(uids).filter(seen::contains).count();
+        return new MailboxStatus(st.mailboxId(), st.messages(), uids.length - seenHere, st.recent(), st.sizeBytes(),
+                st.uidNext(), st.uidValidity(), st.highestModSeq(), st.deleted());
     }
 
     /** RFC 9208 §4.2: the storage (in 1024-octet units) \Deleted messages would free. */

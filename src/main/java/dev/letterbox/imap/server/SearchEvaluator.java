@@ -203,7 +203,7 @@ final class SearchEvaluator {
     }
 
     private boolean matches(SearchKey k, Candidate c) throws IOException {
-        Flags f = c.flags;
+        Flags f = view.shown(c.uid, c.flags);
         return switch (k) {
             case SearchKey.Simple simple -> switch (simple) {
                 case ALL -> true;

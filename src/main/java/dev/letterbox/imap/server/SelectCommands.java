@@ -66,6 +66,7 @@ final class SelectCommands {
         }
         SelectedMailbox view = new SelectedMailbox(m.id(), account, target.rights(), o.uidValidity(), readOnly, uids, recent,
                 o.highestModSeq(), o.keywords(), index);
+        view.privateSeen = PrivateSeen.load(s, account, m.id());
         s.select(view);
 
         view.writeFlagsResponse(s);
@@ -84,8 +85,9 @@ final class SelectCommands {
         s.out.numbered(uids.size(), "EXISTS");
         if (!s.rev2) {
             s.out.numbered(view.recentCount(), "RECENT");
-            if (o.firstUnseenUid() > 0) {
-                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(o.firstUnseenUid())), "First unseen");
+            long firstUnseen = view.privateSeen == null ? o.firstUnseenUid() : firstUnseen(view);
+            if (firstUnseen > 0) {
+                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(firstUnseen)), "First unseen");
             }
         }
         s.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
@@ -169,6 +171,15 @@ final class SelectCommands {
     static Done unselect(ImapSession s) {
         s.deselect();
         return Done.ok("UNSELECT completed");
+    }
+
+    /** The first UID the session's own \Seen does not cover, 0 when none (another's mailbox). */
+    private static long firstUnseen(SelectedMailbox view) {
+        for (long msn = 1; msn <= view.uids.size(); msn++) {
+            long uid = view.uids.uidAt(msn);
+            if (!view.privateSeen.contains(uid)) return uid;
+        }
+        return 0;
     }
 
     /** The UIDs in the view with \Deleted, from the mailbox's index. */

@@ -40,6 +40,8 @@ final class SelectedMailbox {
     private List<String> keywords;
     /** RFC 5182 SEARCHRES: the UIDs saved by SEARCH RETURN (SAVE), or null when none was saved. */
     Ranges savedSearch;
+    /** The session's own \Seen in another account's mailbox; null in its own mailboxes. */
+    PrivateSeen privateSeen;
     /** The mailbox's shared index on this node, held while the mailbox is selected (see {@link #close}). */
     final MailboxIndex index;
 
@@ -191,8 +193,14 @@ final class SelectedMailbox {
         s.out.close().end();
     }
 
+    /** A message's flags as this session has them: the stored ones, with its own \Seen in another's mailbox. */
+    Flags shown(long uid, Flags stored) {
+        return privateSeen == null ? stored : privateSeen.shown(uid, stored);
+    }
+
     /** The flag list of one message: its stored flags, plus \Recent where it is recent here (IMAP4rev1). */
-    void writeFlags(ImapSession s, long uid, Flags flags) throws IOException {
+    void writeFlags(ImapSession s, long uid, Flags stored) throws IOException {
+        Flags flags = shown(uid, stored);
         s.out.open();
         for (String f : flags.names()) s.out.atom(f);
         if (!s.rev2 && isRecent(uid)) s.out.atom("\\Recent");

@@ -43,17 +43,30 @@ final class SharedCopies {
         long targetId = to.mailbox().get().id();
         long[] sourceUids = new long[sources.size()];
         long[] targetUids = new long[sources.size()];
+        boolean seenIsPrivate = !to.own(s);
+        java.util.List<Long> seenHere = new ArrayList<>();
         long uidValidity = s.service.store.write(to.ownerId(), tx -> {
+            seenHere.clear(); // a unit of work may run again
             long validity = tx.mailbox(targetId).orElseThrow(MailboxAccess::nonexistent).uidValidity();
             for (int i = 0; i < sources.size(); i++) {
                 MessageMeta m = sources.get(i).meta();
-                Flags flags = MailboxAccess.allowedFlags(to.rights(), m.flags());
+                // the flags as this user has them (its own \Seen in another's mailbox), as far as it may set them
+                Flags flags = MailboxAccess.allowedFlags(to.rights(), view.shown(m.uid(), m.flags()));
+                if (seenIsPrivate && flags.has(Flags.SEEN)) {
+                    flags = flags.minus(Flags.ofSystem(Flags.SEEN));
+                    seenHere.add((long) i);
+                }
                 sourceUids[i] = m.uid();
                 targetUids[i] = tx.append(targetId, new NewMessage(m.blob(), m.size(), flags, m.internalDate(),
                         sources.get(i).structure())).uid();
             }
             return validity;
         });
+        if (!seenHere.isEmpty()) {
+            long[] seen = seenHere.stream().mapToLong(i -> targetUids[(int) (long) i]).toArray();
+            if (targetId == view.id && view.privateSeen != null) view.privateSeen.set(s, view, seen, true);
+            else s.service.store.grants().setSeen(to.ownerId(), targetId, s.account().id(), seen, true);
+        }
         if (move && sourceUids.length > 0) s.service.store.write(view.ownerId, tx -> tx.expunge(view.id, sourceUids));
         return new CopyResult(uidValidity, sourceUids, targetUids);
     }

@@ -49,8 +49,9 @@ final class StoreCommands {
         long[] uids = r.uids().toArray();
         // The OK promises the change is made and seen by every session, and survives a crash of the
         // server; a crash of the machine within about a second may undo it (MailStore.writeUnsynced).
-        FlagUpdate update = s.service.store.writeUnsynced(view.ownerId,
-                tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
+        FlagUpdate update = view.privateSeen != null
+                ? view.privateSeen.store(s, view, uids, mode, flags, c.unchangedSince())
+                : s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
         for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
         if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);
         Ranges refused = Ranges.of(update.modifiedSinceRefused());

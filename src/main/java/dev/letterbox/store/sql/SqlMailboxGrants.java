@@ -75,6 +75,29 @@ final class SqlMailboxGrants implements MailboxGrants {
     }
 
     @Override
+    public long[] seenBy(long mailboxId, long granteeId) {
+        long[] uids = reads.read(db -> db.longs("SELECT uid FROM private_seen WHERE mailbox_id = ? AND account_id = ?",
+                mailboxId, granteeId));
+        java.util.Arrays.sort(uids);
+        return uids;
+    }
+
+    @Override
+    public void setSeen(long ownerId, long mailboxId, long granteeId, long[] uids, boolean seen) {
+        if (uids.length == 0) return;
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            MailboxQueries.lock(db, dialect, ownerId, mailboxId);
+            for (long uid : uids) {
+                db.update("DELETE FROM private_seen WHERE mailbox_id = ? AND account_id = ? AND uid = ?", mailboxId, granteeId, uid);
+                if (seen && db.firstLong("SELECT 1 FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid).isPresent()) {
+                    db.update("INSERT INTO private_seen (mailbox_id, account_id, uid) VALUES (?, ?, ?)", mailboxId, granteeId, uid);
+                }
+            }
+            return null;
+        }));
+    }
+
+    @Override
     public void setSendAs(long ownerId, long granteeId, boolean allowed) {
         if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "an account always sends as itself");
         GroupCommitWriter.await(writer.submit((db, fx) -> {

@@ -85,6 +85,49 @@ class ImapSharedMailboxTest {
         }
     }
 
+    /** \Seen is each user's own on a shared folder; every other flag is the folder's. */
+    @Test
+    void seenIsPrivateToEachUserOnASharedFolder() throws Exception {
+        String alice = server.newUser("seen-owner");
+        String bob = server.newUser("seen-grantee");
+        String box = shared(alice, "Common");
+        try (ImapTestClient a = ImapTestClient.login(server, alice); ImapTestClient b = ImapTestClient.login(server, bob)) {
+            a.run("a1 CREATE Common").ok();
+            a.run("a2 " + ImapMessageTest.append("Common", "(\\Seen)", MSG)).ok();
+            a.run("a3 " + ImapMessageTest.append("Common", "", MSG)).ok();
+            a.run("a4 SETACL Common " + bob + " lrswit").ok();
+
+            // alice's \Seen is not bob's
+            b.run("b1 SELECT " + box).ok().has("* OK [UNSEEN 1] First unseen");
+            b.run("b2 FETCH 1:2 (FLAGS)").ok().has("* 1 FETCH (FLAGS (\\Recent))").has("* 2 FETCH (FLAGS (\\Recent))");
+            b.run("b3 STORE 2 +FLAGS (\\Seen \\Flagged)").ok().has("* 2 FETCH (UID 2 FLAGS (\\Seen \\Flagged \\Recent))");
+            b.run("b4 SEARCH UNSEEN").ok().has("* SEARCH 1");
+            b.run("b5 SEARCH SEEN").ok().has("* SEARCH 2");
+            b.run("b6 FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])").ok().one("* 1 FETCH ").contains("FLAGS (\\Seen \\Recent)");
+            b.run("b7 STATUS " + box + " (UNSEEN)").ok().has("* STATUS " + box + " (UNSEEN 0)");
+            a.run("a5 STATUS Common (UNSEEN)").ok().has("* STATUS \"Common\" (UNSEEN 1)");
+            a.run("a6 SELECT Common").ok();
+            var owner = a.run("a7 FETCH 1:2 (FLAGS)").ok();
+            owner.has("* 1 FETCH (FLAGS (\\Seen))").has("* 2 FETCH (FLAGS (\\Flagged))"); // \Flagged is shared
+
+            // replacing bob's flags leaves alice's \Seen alone
+            b.run("b8 STORE 1:2 FLAGS (\\Answered)").ok()
+                    .has("* 1 FETCH (UID 1 FLAGS (\\Answered \\Recent))").has("* 2 FETCH (UID 2 FLAGS (\\Answered \\Recent))");
+            a.run("a8 FETCH 1:2 (FLAGS)").ok().has("* 1 FETCH (FLAGS (\\Seen \\Answered))").has("* 2 FETCH (FLAGS (\\Answered))");
+
+            // what bob appends or copies in with \Seen is seen by bob only
+            b.run("b9 " + ImapMessageTest.append(box, "(\\Seen)", MSG)).ok().has("* 3 EXISTS");
+            b.run("b10 FETCH 3 (FLAGS)").ok().has("* 3 FETCH (FLAGS (\\Seen \\Recent))");
+            a.run("a9 NOOP").ok().has("* 3 EXISTS");
+            a.run("a10 FETCH 3 (FLAGS)").ok().has("* 3 FETCH (FLAGS ())");
+            b.run("b11 STORE 1 -FLAGS (\\Seen)").ok();
+            b.run("b12 COPY 1:2 INBOX").ok(); // into bob's own: as bob has them
+            b.run("b13 EXAMINE INBOX").ok();
+            b.run("b14 FETCH 1:2 (FLAGS)").ok().has("* 1 FETCH (FLAGS (\\Answered \\Recent))")
+                    .has("* 2 FETCH (FLAGS (\\Answered \\Recent))");
+        }
+    }
+
     /**
      * RFC 4314 §4: without "l" (or "r") a mailbox is answered exactly as one that does not exist;
      * with "l" alone the session learns it exists and is refused with NOPERM.

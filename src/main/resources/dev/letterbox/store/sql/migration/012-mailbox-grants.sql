@@ -18,3 +18,12 @@ CREATE TABLE send_grant (
     PRIMARY KEY (owner_id, grantee_id)
 );
 CREATE INDEX send_grant_grantee ON send_grant (grantee_id);
+
+-- \Seen is private to each grantee of a shared mailbox (the owner's is the message's own flag):
+-- one row per message a grantee has seen. Goes with the mailbox and with the grantee.
+CREATE TABLE private_seen (
+    mailbox_id BIGINT NOT NULL REFERENCES mailbox (id),
+    account_id BIGINT NOT NULL REFERENCES account (id),
+    uid BIGINT NOT NULL,
+    PRIMARY KEY (mailbox_id, account_id, uid)
+);
