@@ -22,6 +22,15 @@ import org.junit.jupiter.api.Test;
 /** The {@link MailboxGrants} rules: grants per mailbox and grantee, following renames, gone with the mailbox. */
 public interface MailboxGrantsContract extends StoreFixture {
 
+    /** Three accounts, and the first one's mailbox "Team". */
+    record People(long alice, long bob, long carol, long team) {
+        static People in(MailStore store) {
+            long alice = newAccount(store, "alice@example.com");
+            long team = store.write(alice, tx -> tx.createMailbox("Team", Optional.empty())).id();
+            return new People(alice, newAccount(store, "bob@example.com"), newAccount(store, "carol@example.com"), team);
+        }
+    }
+
     private static Rights rights(String letters) {
         return Rights.parse(letters).orElseThrow();
     }
@@ -30,10 +39,8 @@ public interface MailboxGrantsContract extends StoreFixture {
     default void grantsAreSetReplacedListedAndRemoved() {
         try (MailStore store = newStore()) {
             MailboxGrants grants = store.grants();
-            long alice = newAccount(store, "alice@example.com");
-            long bob = newAccount(store, "bob@example.com");
-            long carol = newAccount(store, "carol@example.com");
-            long team = store.write(alice, tx -> tx.createMailbox("Team", Optional.empty())).id();
+            People p = People.in(store);
+            long alice = p.alice(), bob = p.bob(), carol = p.carol(), team = p.team();
             long inbox = mailboxId(store, alice, "INBOX");
             BlockingQueue<Change> bobsChanges = listen(store, bob);
 
@@ -81,10 +88,8 @@ public interface MailboxGrantsContract extends StoreFixture {
     default void grantsFollowRenamesAndGoWithTheMailboxOrEitherAccount() {
         try (MailStore store = newStore()) {
             MailboxGrants grants = store.grants();
-            long alice = newAccount(store, "alice@example.com");
-            long bob = newAccount(store, "bob@example.com");
-            long carol = newAccount(store, "carol@example.com");
-            long team = store.write(alice, tx -> tx.createMailbox("Team", Optional.empty())).id();
+            People p = People.in(store);
+            long alice = p.alice(), bob = p.bob(), carol = p.carol(), team = p.team();
             long other = store.write(alice, tx -> tx.createMailbox("Other", Optional.empty())).id();
             grants.set(alice, team, bob, rights("lr"));
             grants.set(alice, other, bob, rights("lr"));
@@ -113,10 +118,8 @@ public interface MailboxGrantsContract extends StoreFixture {
     default void seenIsKeptPerGranteeAndGoesWithTheMailbox() {
         try (MailStore store = newStore()) {
             MailboxGrants grants = store.grants();
-            long alice = newAccount(store, "alice@example.com");
-            long bob = newAccount(store, "bob@example.com");
-            long carol = newAccount(store, "carol@example.com");
-            long team = store.write(alice, tx -> tx.createMailbox("Team", Optional.empty())).id();
+            People p = People.in(store);
+            long alice = p.alice(), bob = p.bob(), carol = p.carol(), team = p.team();
             for (int i = 0; i < 3; i++) StoreFixture.append(store, alice, team, StoreFixture.message(store, "m" + i));
             grants.setSeen(alice, team, bob, new long[] {3, 1, 99}, true); // 99: no such message
             grants.setSeen(alice, team, carol, new long[] {2}, true);

@@ -43,6 +43,7 @@ final class SelectCommands {
             Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectCommands::nonexistent);
             return new Found(m, tx.recentMark(m.id()));
         });
+        PrivateSeen privateSeen = PrivateSeen.load(s, account, found.mailbox().id()); // before the index: nothing to let go
         // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
         MailboxIndex index = s.service.store.openIndex(account, found.mailbox().id());
         UidMap uids = new UidMap();
@@ -66,7 +67,7 @@ final class SelectCommands {
         }
         SelectedMailbox view = new SelectedMailbox(m.id(), account, target.rights(), o.uidValidity(), readOnly, uids, recent,
                 o.highestModSeq(), o.keywords(), index);
-        view.privateSeen = PrivateSeen.load(s, account, m.id());
+        view.privateSeen = privateSeen;
         s.select(view);
 
         view.writeFlagsResponse(s);
