@@ -127,9 +127,7 @@ final class ListCommands {
         Data d = s.service.store.read(s.account().id(), tx -> new Data(tx.mailboxes(), tx.subscriptions()));
         Map<String, Mailbox> byName = new HashMap<>();
         Map<String, Rights> granted = new HashMap<>();
-        for (Mailbox m : d.mailboxes()) {
-            if (!MailboxAccess.inOtherNamespace(m.name())) byName.put(m.name(), m);
-        }
+        for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
         for (MailboxGrants.Shared shared : s.service.store.grants().sharedWith(s.account().id())) {
             if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
             String name = MailboxAccess.otherName(shared.owner(), shared.mailbox().name());

@@ -20,7 +20,10 @@ import java.util.Optional;
 final class MailboxAccess {
     /** The "Other Users" namespace's prefix (RFC 2342 §5), followed by the owner's address. */
     static final String OTHER_USERS = "Other Users";
-    /** The shared namespace's prefix: announced, and empty until folders without an owner exist. */
+    /**
+     * The shared namespace's prefix: announced, and empty until folders without an owner exist;
+     * until then a personal folder of that name is simply personal.
+     */
     static final String SHARED = "Shared";
 
     private MailboxAccess() {}
@@ -133,9 +136,13 @@ final class MailboxAccess {
         return Flags.of(system, flags.keywords());
     }
 
-    /** True when {@code name} lies in a namespace other than the personal one (it cannot be one's own mailbox's name). */
-    static boolean inOtherNamespace(String name) {
-        return isPrefix(OTHER_USERS, name) || isPrefix(SHARED, name);
+    /**
+     * True when {@code name} lies in the "Other Users" namespace, so it cannot name a new mailbox of
+     * one's own. ("Shared/" is not reserved while that namespace is empty: folders users already
+     * have under that name stay theirs.)
+     */
+    static boolean inOtherUsers(String name) {
+        return isPrefix(OTHER_USERS, name);
     }
 
     private static boolean isPrefix(String prefix, String name) {

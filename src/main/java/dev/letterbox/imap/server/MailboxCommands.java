@@ -35,7 +35,7 @@ final class MailboxCommands {
             if (use.isEmpty()) return Done.no(ResponseCode.useAttr(), "Unknown special-use attribute");
         }
         MailboxAccess.Target target = MailboxAccess.requireCreate(s, name);
-        if (target.own(s) && MailboxAccess.inOtherNamespace(name)) {
+        if (target.own(s) && MailboxAccess.inOtherUsers(name)) {
             return Done.no(ResponseCode.cannot(), "That name lies in another namespace (see NAMESPACE)");
         }
         Optional<SpecialUse> finalUse = use;
@@ -68,7 +68,7 @@ final class MailboxCommands {
         // RFC 4314 §4 RENAME: "x" on the mailbox, "k" where it goes; within one owner's mailboxes
         MailboxAccess.Target source = MailboxAccess.require(s, from, 'x');
         MailboxAccess.Target target = MailboxAccess.requireCreate(s, to);
-        if (target.ownerId() != source.ownerId() || (target.own(s) && MailboxAccess.inOtherNamespace(to))) {
+        if (target.ownerId() != source.ownerId() || (target.own(s) && MailboxAccess.inOtherUsers(to))) {
             return Done.no(ResponseCode.cannot(), "A mailbox cannot be moved to another namespace or owner");
         }
         s.service.store.write(source.ownerId(), tx -> {
@@ -82,7 +82,7 @@ final class MailboxCommands {
     static Done subscribe(ImapSession s, String mailbox, boolean subscribed) {
         String name = MailboxNames.normalize(mailbox);
         // a subscription to another's mailbox needs "l" on it (no probing of names by subscribing)
-        if (subscribed && MailboxAccess.inOtherNamespace(name)) MailboxAccess.require(s, name, 'l');
+        if (subscribed && MailboxAccess.inOtherUsers(name)) MailboxAccess.require(s, name, 'l');
         s.service.store.write(s.account().id(), tx -> {
             tx.setSubscribed(name, subscribed);
             return null;
