@@ -278,6 +278,16 @@ public final class Directory {
         return out;
     }
 
+    /**
+     * The envelope senders the account may submit with: the addresses that deliver to it, and those
+     * of every account that lets it "send as" that account ({@code sendAsOwners}, shared mailboxes).
+     */
+    public List<String> sendableAddressesOf(Account account, List<Account> sendAsOwners) {
+        List<String> out = addressesOf(account);
+        for (Account owner : sendAsOwners) if (owner.enabled()) out.addAll(addressesOf(owner));
+        return out;
+    }
+
     // ---------------------------------------------------------------- login
 
     /** Checks a login for {@code protocol}. Takes the same time for unknown users as for wrong passwords. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./letterbox}. */
 @Command(name = "letterbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "An all-in-one email server: SMTP, IMAP and POP3 on one embedded store.",
-        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ForwardCommand.class,
+        subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ForwardCommand.class, ShareCommand.class,
                 DeliverCommand.class, QueueCommand.class, SettingsCommand.class, DnsCommand.class,
                 AdminTokenCommand.class, DkimCommand.class, MigrateStoreCommand.class, ImportCommand.class, ExportCommand.class,
                 MigrateCommand.class, BackupCommand.class, RestoreCommand.class, FsckCommand.class, CommandLine.HelpCommand.class})

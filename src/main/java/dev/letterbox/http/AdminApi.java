@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.INFO;
 import dev.letterbox.auth.Addresses;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.DirectoryException;
+import dev.letterbox.auth.MailboxSharing;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.queue.MailQueue;
 import dev.letterbox.store.Account;
@@ -23,7 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The admin REST API under {@code /api/}: domains, accounts (and their forwarding), aliases and
+ * The admin REST API under {@code /api/}: domains, accounts (and their forwarding and shared folders), aliases and
  * (read-only) the outbound queue, JSON in and out. Every
  * change goes through {@link Directory}, the same code path and validation as the CLI; its
  * refusals become {@code {"error": "..."}} with 400 (invalid), 404 (no such thing) or 409
@@ -41,9 +42,11 @@ final class AdminApi implements Handler {
     private final QueueEndpoints queue;
     private final Path dataDir;
     private final Metrics metrics;
+    private final MailboxSharing sharing;
 
-    AdminApi(Directory directory, MailQueue queue, Path dataDir, Metrics metrics) {
+    AdminApi(Directory directory, MailboxSharing sharing, MailQueue queue, Path dataDir, Metrics metrics) {
         this.directory = directory;
+        this.sharing = sharing;
         this.queue = new QueueEndpoints(queue);
         this.dataDir = dataDir;
         this.metrics = metrics;
@@ -145,6 +148,8 @@ final class AdminApi implements Handler {
         }
         if (s.size() != 3) throw HttpError.notFound();
         if (s.get(2).equals("forwarding")) return forwarding(r, address);
+        if (s.get(2).equals("shares")) return shares(r, address);
+        if (s.get(2).equals("send-as")) return sendAs(r, address);
         if (!r.method().equals("PUT")) throw HttpError.methodNotAllowed("PUT");
         return switch (s.get(2)) {
             case "password" -> setPassword(r, address);
@@ -198,6 +203,44 @@ final class AdminApi implements Handler {
 
     private static Set<Protocol> protocols(List<String> names) {
         return Protocol.parseList(String.join(",", names));
+    }
+
+    // ---------------------------------------------------------------- shared folders
+
+    /**
+     * /api/accounts/OWNER/shares: GET the grants the account has given; PUT {"folder": F,
+     * "grantee": G, "rights": "lrs"} gives G exactly those rights on F ("" takes them away).
+     */
+    private Response shares(Request r, String owner) throws IOException {
+        return switch (r.method()) {
+            case "GET" -> Response.json(200, Json.obj("shares", sharing.grantsBy(owner).stream()
+                    .map(g -> Json.obj("folder", g.mailbox().name(), "grantee", g.grantee(), "rights", g.rights().toString()))
+                    .toList()));
+            case "PUT" -> {
+                JsonFields f = JsonFields.parse(r.bodyText(), "folder", "grantee", "rights");
+                String folder = f.requiredString("folder"), grantee = f.requiredString("grantee");
+                String rights = sharing.share(owner, folder, grantee, f.requiredString("rights")).toString();
+                audit(r, "shared " + owner + " " + folder + " with " + grantee + ": \"" + rights + "\"");
+                yield Response.json(200, Json.obj("folder", folder, "grantee", grantee, "rights", rights));
+            }
+            default -> throw HttpError.methodNotAllowed("GET, PUT");
+        };
+    }
+
+    /** /api/accounts/OWNER/send-as: GET who may send as it; PUT {"grantee": G, "allowed": true|false}. */
+    private Response sendAs(Request r, String owner) throws IOException {
+        return switch (r.method()) {
+            case "GET" -> Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
+            case "PUT" -> {
+                JsonFields f = JsonFields.parse(r.bodyText(), "grantee", "allowed");
+                String grantee = f.requiredString("grantee");
+                boolean allowed = f.requiredBoolean("allowed");
+                sharing.sendAs(owner, grantee, allowed);
+                audit(r, (allowed ? "let " : "no longer lets ") + grantee + " send as " + owner);
+                yield Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
+            }
+            default -> throw HttpError.methodNotAllowed("GET, PUT");
+        };
     }
 
     // ---------------------------------------------------------------- forwarding

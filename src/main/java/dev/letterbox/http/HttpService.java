@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.letterbox.auth.Directory;
+import dev.letterbox.auth.MailboxSharing;
 import dev.letterbox.config.Config;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.ServerTls;
@@ -79,13 +80,13 @@ public final class HttpService implements AutoCloseable {
      * @param settings the client settings as the server runs now (its host name and bound ports)
      * @param dataDir  where the admin token's hash lives
      */
-    public HttpService(Config config, Directory directory, MailQueue queue, Metrics metrics, Supplier<ClientSettings> settings,
-                       Path dataDir) {
+    public HttpService(Config config, Directory directory, MailboxSharing sharing, MailQueue queue, Metrics metrics,
+                       Supplier<ClientSettings> settings, Path dataDir) {
         this.config = config.http();
         this.directory = directory;
         this.metrics = metrics;
         this.mtaSts = MtaStsPolicy.of(config.http().mtaStsMode(), config.hostname(), config.http().mtaStsMaxAge());
-        this.admin = new AdminApi(directory, queue, dataDir, metrics);
+        this.admin = new AdminApi(directory, sharing, queue, dataDir, metrics);
         Handler autoconfig = new MozillaAutoconfig(directory, settings);
         routes.put(MozillaAutoconfig.WELL_KNOWN_PATH, autoconfig);
         routes.put(MozillaAutoconfig.AUTOCONFIG_HOST_PATH, autoconfig);

@@ -155,6 +155,18 @@ public sealed interface ImapCommand {
 
     record SetQuota(String tag, String root) implements ImapCommand {}
 
+    // ---------------------------------------------------------------- access control (RFC 4314)
+    /** SETACL; {@code rights} as sent: letters, optionally led by "+" (add) or "-" (remove). */
+    record SetAcl(String tag, String mailbox, String identifier, String rights) implements ImapCommand {}
+
+    record DeleteAcl(String tag, String mailbox, String identifier) implements ImapCommand {}
+
+    record GetAcl(String tag, String mailbox) implements ImapCommand {}
+
+    record ListRights(String tag, String mailbox, String identifier) implements ImapCommand {}
+
+    record MyRights(String tag, String mailbox) implements ImapCommand {}
+
     // ---------------------------------------------------------------- selected (§6.4)
     record Check(String tag) implements ImapCommand {}
 

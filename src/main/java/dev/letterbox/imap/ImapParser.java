@@ -55,6 +55,7 @@ public final class ImapParser {
             case "AUTHENTICATE", "LOGIN", "ID", "ENABLE", "COMPRESS" -> new SessionCommandParser(t, tag, ctx).parse(name);
             case "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST", "LSUB", "STATUS",
                  "APPEND", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA" -> new MailboxCommandParser(t, tag, ctx).parse(name);
+            case "SETACL", "DELETEACL", "GETACL", "LISTRIGHTS", "MYRIGHTS" -> new AclCommandParser(t, tag, ctx).parse(name);
             case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD" -> new MessageCommandParser(t, tag, ctx).parse(name, false);
             case "GENURLAUTH", "RESETKEY", "URLFETCH" -> new UrlCommandParser(t, tag, ctx).parse(name);
             default -> throw new ImapSyntaxException("unknown command " + printable(name));

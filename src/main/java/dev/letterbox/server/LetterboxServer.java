@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.letterbox.auth.Directory;
 import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginThrottle;
+import dev.letterbox.auth.MailboxSharing;
 import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.checks.InboundChecks;
 import dev.letterbox.checks.SpamLearning;
@@ -124,7 +125,7 @@ public final class LetterboxServer implements AutoCloseable {
         pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
         pipeline.sieve(config.sieve().maxRedirects(), sources(adminSieveScripts.before()), sources(adminSieveScripts.after()));
         pipeline.forwarding(forwarding(config, directory));
-        this.http = new HttpService(config, directory, queue, metrics,
+        this.http = new HttpService(config, directory, new MailboxSharing(store, directory), queue, metrics,
                 () -> ClientSettings.of(config.hostname(), publishedPorts), config.dataDir());
     }
 
@@ -216,9 +217,9 @@ public final class LetterboxServer implements AutoCloseable {
         listen("managesieve", false, config.sieve().loginTimeout(), config.sieve().loginTimeout(), manageSieve);
 
         CommandRate smtpRate = new CommandRate(config.smtp().commandRatePerIp());
-        SmtpService mta = new SmtpService(directory, pipeline, logins, smtpRate, metrics, config.smtp(),
+        SmtpService mta = new SmtpService(directory, store.grants(), pipeline, logins, smtpRate, metrics, config.smtp(),
                 config.hostname(), SmtpService.Role.MTA);
-        SmtpService submission = new SmtpService(directory, pipeline, logins, smtpRate, metrics,
+        SmtpService submission = new SmtpService(directory, store.grants(), pipeline, logins, smtpRate, metrics,
                 config.smtp(), config.hostname(), SmtpService.Role.SUBMISSION, store);
         listen("smtp", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), mta);
         listen("submission", false, config.smtp().idleTimeout(), config.smtp().loginTimeout(), submission);

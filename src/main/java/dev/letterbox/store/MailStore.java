@@ -31,6 +31,9 @@ public interface MailStore extends AutoCloseable {
     /** URLAUTH mailbox access keys (RFC 4467). */
     UrlAuthKeys urlAuthKeys();
 
+    /** Who else may use each account's mailboxes (shared mailboxes). */
+    MailboxGrants grants();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

@@ -312,6 +312,36 @@ class AdminApiTest {
         assertError(call("POST", path, "{}"), 405, "");
     }
 
+    // ---------------------------------------------------------------- shared folders
+
+    @Test
+    void anAccountsSharedFoldersAreGivenListedAndTakenAway() throws Exception {
+        String owner = server.newUser("sharer");
+        String grantee = server.newUser("sharee");
+        String path = "/api/accounts/" + owner + "/shares";
+        assertEquals(Map.of("shares", List.of()), json(call("GET", path, null)));
+        var put = call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"" + grantee + "\", \"rights\": \"rl\"}");
+        assertEquals(200, put.statusCode(), put.body());
+        assertEquals(Map.of("folder", "Archive", "grantee", grantee, "rights", "lr"), json(put));
+        assertEquals(Map.of("shares", List.of(Map.of("folder", "Archive", "grantee", grantee, "rights", "lr"))),
+                json(call("GET", path, null)));
+        assertError(call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"" + grantee + "\", \"rights\": \"q\"}"),
+                400, "unknown right");
+        assertError(call("PUT", path, "{\"folder\": \"Nope\", \"grantee\": \"" + grantee + "\", \"rights\": \"l\"}"),
+                404, "no folder");
+        assertError(call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"nobody@" + TestServer.DOMAIN + "\", \"rights\": \"l\"}"),
+                404, "no account");
+        assertEquals(200, call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"" + grantee + "\", \"rights\": \"\"}").statusCode());
+        assertEquals(Map.of("shares", List.of()), json(call("GET", path, null)));
+        assertError(call("DELETE", path, null), 405, "");
+
+        String sendAs = "/api/accounts/" + owner + "/send-as";
+        assertEquals(Map.of("grantees", List.of()), json(call("GET", sendAs, null)));
+        assertEquals(Map.of("grantees", List.of(grantee)), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": true}")));
+        assertError(call("PUT", sendAs, "{\"grantee\": \"" + owner + "\", \"allowed\": true}"), 400, "itself");
+        assertEquals(Map.of("grantees", List.of()), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": false}")));
+    }
+
     // ---------------------------------------------------------------- queue
 
     /** Submits a message for a remote recipient over port 465 with the server's own SMTP client. */

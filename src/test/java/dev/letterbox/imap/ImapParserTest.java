@@ -252,6 +252,21 @@ class ImapParserTest {
         assertEquals(new ImapCommand.Enable("a", List.of("CONDSTORE", "UTF8=ACCEPT")), p("a ENABLE condstore UTF8=ACCEPT"));
     }
 
+    /** RFC 4314 §3: the access control commands; mailbox names decoded, identifiers and rights as sent. */
+    @Test
+    void aclCommands() throws Exception {
+        assertEquals(new ImapCommand.SetAcl("a", "Caf\u00e9", "bob@example.com", "+lr"), p("a SETACL Caf&AOk- bob@example.com +lr"));
+        assertEquals(new ImapCommand.SetAcl("a", "Other Users/x@y/Team", "bob", ""), p("a setacl \"Other Users/x@y/Team\" bob \"\""));
+        assertEquals(new ImapCommand.DeleteAcl("a", "INBOX", "bob"), p("a DELETEACL INBOX {3+}\r\nbob"));
+        assertEquals(new ImapCommand.GetAcl("a", "Team"), p("a GETACL Team"));
+        assertEquals(new ImapCommand.ListRights("a", "Team", "bob"), p("a LISTRIGHTS Team bob"));
+        assertEquals(new ImapCommand.MyRights("a", "Team"), p("a MYRIGHTS Team"));
+        assertThrows(ImapSyntaxException.class, () -> p("a SETACL Team bob"));
+        assertThrows(ImapSyntaxException.class, () -> p("a GETACL"));
+        assertThrows(ImapSyntaxException.class, () -> p("a MYRIGHTS Team extra"));
+        assertThrows(ImapSyntaxException.class, () -> p("a LISTRIGHTS Team " + "x".repeat(400)));
+    }
+
     /** One command of every family the dispatcher hands on, and every command without arguments. */
     @Test
     void everyFamilyIsReachedFromTheDispatcher() throws Exception {

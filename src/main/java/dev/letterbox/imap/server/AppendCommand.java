@@ -49,23 +49,30 @@ final class AppendCommand {
 
     static Done append(ImapSession s, ImapCommand.Append c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
+        MailboxAccess.Target target = MailboxAccess.resolve(s, name);
+        if (!target.own(s)) { // RFC 4314 §4: "i" on another's mailbox; flags it may not set are dropped
+            if (!target.visible()) return tryCreate();
+            target.require('i');
+        }
         // RFC 4469 §5: a missing mailbox is [TRYCREATE] even when a URL is bad too, so CATENATE looks
         // first; a plain APPEND learns it from the write, without a read more
         boolean catenate = c.messages().stream().anyMatch(ImapCommand.AppendMessage::catenate);
-        if (catenate && s.service.store.read(s.account().id(), tx -> tx.mailbox(name)).isEmpty()) return tryCreate();
+        if (catenate && s.service.store.read(target.ownerId(), tx -> tx.mailbox(target.storeName())).isEmpty()) return tryCreate();
         BlobStore blobs = s.service.store.blobs();
-        List<NewMessage> ready = new ArrayList<>();
+        List<Prepared> ready = new ArrayList<>();
         boolean stored = false;
         try {
-            for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(s, m));
-            List<AppendResult> results = s.service.store.write(s.account().id(), tx -> {
+            for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(s, m, target));
+            // the owner's quota is charged: the messages are in the owner's mailbox
+            List<AppendResult> results = s.service.store.write(target.ownerId(), tx -> {
                 List<AppendResult> out = new ArrayList<>(ready.size());
-                for (NewMessage m : ready) out.add(tx.append(name, m));
+                for (Prepared p : ready) out.add(tx.append(target.storeName(), p.message()));
                 return out;
             });
             stored = true;
             SelectedMailbox view = s.selected();
             if (view != null && view.id == results.get(0).mailboxId()) s.dirty = true; // EXISTS before the OK
+            seenByGrantee(s, target, ready, results, view);
             return Done.ok(appendUid(results), "APPEND completed");
         } catch (Refused r) {
             return r.done;
@@ -73,8 +80,23 @@ final class AppendCommand {
             if (e.reason() == MailboxException.Reason.NONEXISTENT) return tryCreate();
             throw e;
         } finally {
-            if (!stored) for (NewMessage m : ready) discard(blobs, m.blob());
+            if (!stored) for (Prepared p : ready) discard(blobs, p.message().blob());
         }
+    }
+
+    /** A message ready to store, and whether the grantee appending it asked for its own \Seen. */
+    private record Prepared(NewMessage message, boolean privateSeen) {}
+
+    /** A grantee's \Seen on what it appended is its own: recorded apart from the owner's flags. */
+    private static void seenByGrantee(ImapSession s, MailboxAccess.Target target, List<Prepared> ready,
+                                      List<AppendResult> results, SelectedMailbox view) {
+        List<Long> seen = new ArrayList<>();
+        for (int i = 0; i < ready.size(); i++) if (ready.get(i).privateSeen()) seen.add(results.get(i).uid());
+        if (seen.isEmpty()) return;
+        long[] uids = seen.stream().mapToLong(Long::longValue).toArray();
+        long mailboxId = results.get(0).mailboxId();
+        s.service.store.grants().setSeen(target.ownerId(), mailboxId, s.account().id(), uids, true);
+        if (view != null && view.id == mailboxId && view.privateSeen != null) view.privateSeen.set(s, view, uids, true);
     }
 
     private static Done tryCreate() {
@@ -89,8 +111,9 @@ final class AppendCommand {
         return ResponseCode.appendUid(results.get(0).uidValidity(), uids.build());
     }
 
-    /** One message as a durable blob with its flags, date and parsed structure. */
-    private static NewMessage prepare(ImapSession s, ImapCommand.AppendMessage m) throws Refused, IOException {
+    /** One message as a durable blob with its flags (those {@code target} lets this user set), date and parsed structure. */
+    private static Prepared prepare(ImapSession s, ImapCommand.AppendMessage m, MailboxAccess.Target target)
+            throws Refused, IOException {
         List<String> names = new ArrayList<>();
         for (String f : m.flags()) if (!f.equalsIgnoreCase("\\Recent")) names.add(f); // not settable, ignored
         Flags flags;
@@ -99,6 +122,8 @@ final class AppendCommand {
         } catch (IllegalArgumentException e) {
             throw new Refused(Done.bad("Unknown system flag in APPEND"));
         }
+        Flags granted = MailboxAccess.allowedFlags(target.rights(), flags);
+        Flags allowed = target.own(s) ? granted : granted.minus(Flags.ofSystem(Flags.SEEN)); // a grantee's \Seen is its own
         BlobStore blobs = s.service.store.blobs();
         Stored stored;
         boolean binary;
@@ -117,7 +142,8 @@ final class AppendCommand {
         }
         if (binary) stored = encodeNul(s, blobs, stored);
         Instant date = m.internalDate().map(OffsetDateTime::toInstant).orElse(null);
-        return new NewMessage(stored.blob(), stored.size(), flags, date, parse(s, blobs, stored.blob()));
+        return new Prepared(new NewMessage(stored.blob(), stored.size(), allowed, date, parse(s, blobs, stored.blob())),
+                granted.has(Flags.SEEN) && !allowed.has(Flags.SEEN));
     }
 
     /**

@@ -26,6 +26,7 @@ final class Capabilities {
         List<String> caps = new ArrayList<>(authenticated ? AFTER_LOGIN : BEFORE_LOGIN);
         if (authenticated) {
             caps.add("APPENDLIMIT=" + s.service.config.appendLimit());
+            caps.addAll(List.of("ACL", "RIGHTS=texk", "LIST-MYRIGHTS")); // RFC 4314, RFC 8440
             if (!s.compressing) caps.add("COMPRESS=DEFLATE");
         } else {
             if (!s.conn.isTls()) caps.add("STARTTLS");

@@ -167,7 +167,7 @@ final class FetchCommand {
                             : readPage(s, view, from, to, pageSize, plan.needsStructure);
                     List<Item> page = batch.items();
                     found += page.size();
-                    if (plan.setsSeen) markSeen(s, view, page);
+                    if (plan.setsSeen && view.rights.has('s') && !view.readOnly) markSeen(s, view, page);
                     for (Item item : page) {
                         if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
                         if (!write(s, view, c, plan, item) && !c.uid()) found--;
@@ -188,7 +188,7 @@ final class FetchCommand {
 
     /** RFC 7162 §3.2.6: VANISHED (EARLIER) for requested UIDs expunged after CHANGEDSINCE. */
     private static void vanished(ImapSession s, SelectedMailbox view, SequenceSet set, long since) throws IOException {
-        Ranges gone = s.service.store.read(s.account().id(), tx -> Vanished.since(tx, view.id, since));
+        Ranges gone = s.service.store.read(view.ownerId, tx -> Vanished.since(tx, view.id, since));
         if (gone.isEmpty()) return;
         Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone.max(), view.uids.maxUid()));
         Ranges hit = gone.intersect(requested);
@@ -212,7 +212,7 @@ final class FetchCommand {
                                   boolean structures) throws IOException {
         int[] read = {0};
         long[] last = {to};
-        List<Item> page = s.service.store.read(s.account().id(), tx -> {
+        List<Item> page = s.service.store.read(view.ownerId, tx -> {
             List<Item> out = new ArrayList<>();
             java.util.Map<Long, byte[]> stored = structures ? tx.structures(view.id, from, to, limit) : java.util.Map.of();
             for (MessageMeta m : tx.messages(view.id, from, to, limit)) {
@@ -240,10 +240,15 @@ final class FetchCommand {
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
     private static void markSeen(ImapSession s, SelectedMailbox view, List<Item> page) {
         List<Long> unseen = new ArrayList<>();
-        for (Item item : page) if (!item.flags.has(Flags.SEEN)) unseen.add(item.uid);
+        for (Item item : page) if (!view.shown(item.uid, item.flags).has(Flags.SEEN)) unseen.add(item.uid);
         if (unseen.isEmpty()) return;
         long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
-        FlagUpdate update = s.service.store.writeUnsynced(s.account().id(), tx -> tx.storeFlags(view.id, uids,
+        if (view.privateSeen != null) { // a grantee's \Seen is its own
+            view.privateSeen.set(s, view, uids, true);
+            for (Item item : page) if (unseen.contains(item.uid)) item.flagsChanged = true;
+            return;
+        }
+        FlagUpdate update = s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids,
                 FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
         Map<Long, MessageMeta> changed = new HashMap<>();
         for (MessageMeta m : update.changed()) changed.put(m.uid(), m);

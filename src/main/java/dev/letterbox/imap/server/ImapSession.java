@@ -54,6 +54,8 @@ final class ImapSession implements ImapReader.Session {
     boolean condstore, qresync, rev2, utf8;
     boolean compressing;
     private ChangeBus.Subscription subscription;
+    /** While another account's shared mailbox is selected: that account's changes (null otherwise). */
+    private ChangeBus.Subscription ownerSubscription;
     /** The selected mailbox id for the store listener (0 = none); read without the lock. */
     private volatile long watchedMailbox;
     /** The view that holds a mailbox index, until deselected or the session ends; under the lock. */
@@ -169,6 +171,8 @@ final class ImapSession implements ImapReader.Session {
                 done = run(command);
             } catch (MailboxException e) {
                 done = Done.no(codeFor(e), e.getMessage());
+            } catch (MailboxAccess.Denied e) {
+                done = Done.no(ResponseCode.noPerm(), e.getMessage());
             } catch (StoreException e) {
                 LOG.log(WARNING, "{0}: {1} failed: {2}", who(), command.name(), e.toString());
                 done = Done.no(ResponseCode.unavailable(), "Internal error, try again later");
@@ -220,6 +224,11 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
             case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
             case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
+            case ImapCommand.SetAcl c -> authenticated ? null : "Log in first";
+            case ImapCommand.DeleteAcl c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetAcl c -> authenticated ? null : "Log in first";
+            case ImapCommand.ListRights c -> authenticated ? null : "Log in first";
+            case ImapCommand.MyRights c -> authenticated ? null : "Log in first";
             case ImapCommand.Check c -> selectedRefusal();
             case ImapCommand.Close c -> selectedRefusal();
             case ImapCommand.Unselect c -> selectedRefusal();
@@ -268,6 +277,11 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetQuota c -> QuotaCommands.getQuota(this, c);
             case ImapCommand.GetQuotaRoot c -> QuotaCommands.getQuotaRoot(this, c);
             case ImapCommand.SetQuota c -> QuotaCommands.setQuota(this);
+            case ImapCommand.SetAcl c -> AclCommands.setAcl(this, c);
+            case ImapCommand.DeleteAcl c -> AclCommands.deleteAcl(this, c);
+            case ImapCommand.GetAcl c -> AclCommands.getAcl(this, c);
+            case ImapCommand.ListRights c -> AclCommands.listRights(this, c);
+            case ImapCommand.MyRights c -> AclCommands.myRights(this, c);
             case ImapCommand.Idle c -> idle(c);
             case ImapCommand.GenUrlAuth c -> UrlCommands.genUrlAuth(this, c);
             case ImapCommand.ResetKey c -> UrlCommands.resetKey(this, c);
@@ -382,6 +396,8 @@ final class ImapSession implements ImapReader.Session {
         heldView = mailbox;
         watchedMailbox = mailbox.id;
         dirty = false;
+        // the store announces a mailbox's changes to its owner's subscribers: listen there too
+        if (mailbox.ownerId != account().id()) ownerSubscription = service.store.changes().subscribe(mailbox.ownerId, this::onChange);
     }
 
     void deselect() {
@@ -393,6 +409,10 @@ final class ImapSession implements ImapReader.Session {
 
     /** Lets go of the last selected mailbox's shared index (also once the session has logged out). */
     private void closeView() {
+        if (ownerSubscription != null) {
+            ownerSubscription.close();
+            ownerSubscription = null;
+        }
         if (heldView == null) return;
         heldView.close();
         heldView = null;

@@ -2,6 +2,8 @@ package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxGrants;
+import dev.letterbox.store.Rights;
 import dev.letterbox.store.MailboxStatus;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,18 +16,23 @@ import java.util.TreeMap;
 
 /**
  * LIST (RFC 3501 §6.3.8, RFC 9051 §6.3.9, RFC 5258 LIST-EXTENDED, RFC 5819 LIST-STATUS, RFC 6154
- * SPECIAL-USE, RFC 3348 CHILDREN) and LSUB (RFC 3501 §6.3.9). Names come only from the logged-in
- * account's own rows, so no pattern can reach another account.
+ * SPECIAL-USE, RFC 3348 CHILDREN, RFC 8440 LIST-MYRIGHTS) and LSUB (RFC 3501 §6.3.9). Names come
+ * only from the logged-in account's own rows and the mailboxes others let it look up ("l"), so no
+ * pattern can reach anything else.
  */
 final class ListCommands {
     private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
-    private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS");
+    private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS");
 
     private ListCommands() {}
 
-    /** One name in the hierarchy: a mailbox, an ancestor that is no mailbox, or a bare subscription. */
+    /**
+     * One name in the hierarchy: a mailbox, an ancestor that is no mailbox, or a bare subscription.
+     * A mailbox another account shared is listed under "Other Users/owner/" (RFC 2342) with the
+     * session's rights on it; one's own mailboxes carry every right.
+     */
     private record Entry(String name, Mailbox mailbox, boolean subscribed, boolean hasChildren,
-                         boolean hasSubscribedChild) {}
+                         boolean hasSubscribedChild, Rights rights) {}
 
     static Done list(ImapSession s, ImapCommand.ListMailboxes c) throws IOException {
         for (String o : c.selection()) if (!SELECTION.contains(o)) return Done.bad("Unknown LIST selection option " + o);
@@ -38,6 +45,7 @@ final class ListCommands {
         }
         boolean showSubscribed = selSubscribed || c.returns().contains("SUBSCRIBED");
         boolean withStatus = c.returns().contains("STATUS");
+        boolean withRights = c.returns().contains("MYRIGHTS");
 
         // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter and root.
         if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty()) {
@@ -82,9 +90,13 @@ final class ListCommands {
                 s.out.close().close();
             }
             s.out.end();
-            if (withStatus && exists) {
-                MailboxStatus st = s.service.store.read(s.account().id(), tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
-                MailboxCommands.writeStatus(s, e.mailbox(), st, c.statusItems());
+            if (withStatus && exists && e.rights().has('r')) {
+                long owner = e.mailbox().accountId();
+                MailboxStatus st = s.service.store.read(owner, tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
+                MailboxCommands.writeStatus(s, owner, e.name(), e.mailbox().id(), st, c.statusItems());
+            }
+            if (withRights && exists) { // RFC 8440
+                s.out.star().atom("MYRIGHTS").mailbox(e.name()).atom(e.rights().toString()).end(); // "l" at least
             }
         }
         return Done.ok("LIST completed");
@@ -114,7 +126,14 @@ final class ListCommands {
         record Data(List<Mailbox> mailboxes, List<String> subscriptions) {}
         Data d = s.service.store.read(s.account().id(), tx -> new Data(tx.mailboxes(), tx.subscriptions()));
         Map<String, Mailbox> byName = new HashMap<>();
+        Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
+        for (MailboxGrants.Shared shared : s.service.store.grants().sharedWith(s.account().id())) {
+            if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
+            String name = MailboxAccess.otherName(shared.owner(), shared.mailbox().name());
+            byName.put(name, shared.mailbox());
+            granted.put(name, shared.rights());
+        }
         Set<String> subscribed = new HashSet<>(d.subscriptions());
         Set<String> names = new HashSet<>(byName.keySet());
         names.addAll(subscribed);
@@ -132,7 +151,8 @@ final class ListCommands {
         }
         TreeMap<String, Entry> out = new TreeMap<>();
         for (String n : names) {
-            out.put(n, new Entry(n, byName.get(n), subscribed.contains(n), withChildren.contains(n), withSubscribedChild.contains(n)));
+            out.put(n, new Entry(n, byName.get(n), subscribed.contains(n), withChildren.contains(n), withSubscribedChild.contains(n),
+                    granted.getOrDefault(n, Rights.ALL)));
         }
         return out;
     }

@@ -100,7 +100,7 @@ final class SearchCommands {
         int page = 200;
         for (int i = 0; i < metas.size(); i += page) {
             List<MessageMeta> slice = metas.subList(i, Math.min(metas.size(), i + page));
-            List<MessageStructure> structures = s.service.store.read(s.account().id(), tx -> storedStructures(tx, view, slice));
+            List<MessageStructure> structures = s.service.store.read(view.ownerId, tx -> storedStructures(tx, view, slice));
             for (int k = 0; k < slice.size(); k++) {
                 MessageMeta m = slice.get(k);
                 MessageStructure st = structures.get(k);

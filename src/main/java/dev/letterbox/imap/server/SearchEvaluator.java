@@ -148,7 +148,7 @@ final class SearchEvaluator {
         long from = 1;
         while (from <= max) {
             long f = from;
-            Page page = s.service.store.read(s.account().id(), tx -> {
+            Page page = s.service.store.read(view.ownerId, tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
                 java.util.Map<Long, byte[]> stored = needsContent ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
@@ -247,7 +247,7 @@ final class SearchEvaluator {
     }
 
     private boolean matches(SearchKey k, Candidate c) throws IOException {
-        Flags f = c.flags;
+        Flags f = view.shown(c.uid, c.flags);
         return switch (k) {
             case SearchKey.Simple simple -> switch (simple) {
                 case ALL -> true;

@@ -34,12 +34,16 @@ final class SelectCommands {
         if (c.qresync().isPresent() && !s.qresync) return Done.bad("Enable QRESYNC first (RFC 7162)");
         if (c.condstore()) s.condstore = true;
         String name = MailboxNames.normalize(c.mailbox());
-        long account = s.account().id();
+        MailboxAccess.Target target = MailboxAccess.require(s, name, 'r');
+        long account = target.ownerId();
+        // RFC 4314 §4: without a right to change anything the mailbox is opened read-only
+        boolean readOnly = c.readOnly() || !(target.has('s') || target.has('w') || target.has('t') || target.has('e'));
         record Found(Mailbox mailbox, long recentMark) {}
         Found found = s.service.store.read(account, tx -> {
-            Mailbox m = tx.mailbox(name).orElseThrow(SelectCommands::nonexistent);
+            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectCommands::nonexistent);
             return new Found(m, tx.recentMark(m.id()));
         });
+        PrivateSeen privateSeen = PrivateSeen.load(s, account, found.mailbox().id()); // before the index: nothing to let go
         // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
         MailboxIndex index = s.service.store.openIndex(account, found.mailbox().id());
         UidMap uids = new UidMap();
@@ -56,28 +60,35 @@ final class SelectCommands {
         Ranges recent = Ranges.EMPTY;
         if (!s.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
             // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
-            long mark = c.readOnly() ? found.recentMark() : claimRecent(s, m.id(), o.uidNext());
+            long mark = readOnly ? found.recentMark() : claimRecent(s, account, m.id(), o.uidNext());
             if (mark < o.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
             }
         }
-        SelectedMailbox view = new SelectedMailbox(m.id(), o.uidValidity(), c.readOnly(), uids, recent,
+        SelectedMailbox view = new SelectedMailbox(m.id(), account, target.rights(), o.uidValidity(), readOnly, uids, recent,
                 o.highestModSeq(), o.keywords(), index);
+        view.privateSeen = privateSeen;
         s.select(view);
 
         view.writeFlagsResponse(s);
         List<String> permanent = new ArrayList<>();
-        if (!c.readOnly()) {
-            permanent.addAll(Flags.ofSystem(Flags.SEEN | Flags.ANSWERED | Flags.FLAGGED | Flags.DELETED | Flags.DRAFT).names());
-            permanent.addAll(view.keywords());
-            permanent.add("\\*");
+        if (!readOnly) {
+            // RFC 4314 §4: only the flags the session may change
+            int system = (target.has('s') ? Flags.SEEN : 0) | (target.has('t') ? Flags.DELETED : 0)
+                    | (target.has('w') ? Flags.ANSWERED | Flags.FLAGGED | Flags.DRAFT : 0);
+            permanent.addAll(Flags.ofSystem(system).names());
+            if (target.has('w')) {
+                permanent.addAll(view.keywords());
+                permanent.add("\\*");
+            }
         }
-        s.out.untagged(Status.OK, ResponseCode.permanentFlags(permanent), c.readOnly() ? "Read-only mailbox" : "Flags permitted");
+        s.out.untagged(Status.OK, ResponseCode.permanentFlags(permanent), readOnly ? "Read-only mailbox" : "Flags permitted");
         s.out.numbered(uids.size(), "EXISTS");
         if (!s.rev2) {
             s.out.numbered(view.recentCount(), "RECENT");
-            if (o.firstUnseenUid() > 0) {
-                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(o.firstUnseenUid())), "First unseen");
+            long firstUnseen = view.privateSeen == null ? o.firstUnseenUid() : firstUnseen(view);
+            if (firstUnseen > 0) {
+                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(firstUnseen)), "First unseen");
             }
         }
         s.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
@@ -86,12 +97,12 @@ final class SelectCommands {
         s.out.untagged(Status.OK, ResponseCode.mailboxId(ObjectIds.mailbox(m.id(), o.uidValidity())), "Ok"); // RFC 8474 §4.2
         if (s.rev2) {
             // RFC 9051 §6.3.2: the mailbox's name as the server knows it
-            s.out.star().atom("LIST").open().close().string("/").mailbox(m.name()).end();
+            s.out.star().atom("LIST").open().close().string("/").mailbox(name.equalsIgnoreCase(Mailbox.INBOX) ? m.name() : name).end();
         }
         if (c.qresync().isPresent() && c.qresync().get().uidValidity() == o.uidValidity()) {
             resync(s, view, c.qresync().get());
         }
-        return Done.ok(c.readOnly() ? ResponseCode.readOnly() : ResponseCode.readWrite(),
+        return Done.ok(readOnly ? ResponseCode.readOnly() : ResponseCode.readWrite(),
                 (c.readOnly() ? "EXAMINE" : "SELECT") + " completed");
     }
 
@@ -103,9 +114,9 @@ final class SelectCommands {
      * cannot both take a message; it is made only when the session saw something left to claim.
      * When it fails the session takes nothing: \Recent is advice, the command goes on.
      */
-    static long claimRecent(ImapSession s, long mailboxId, long upTo) {
+    static long claimRecent(ImapSession s, long ownerId, long mailboxId, long upTo) {
         try {
-            return s.service.store.writeUnsynced(s.account().id(), tx -> tx.claimRecent(mailboxId, upTo));
+            return s.service.store.writeUnsynced(ownerId, tx -> tx.claimRecent(mailboxId, upTo));
         } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
             ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", s.who(), e.toString());
             return upTo;
@@ -119,7 +130,7 @@ final class SelectCommands {
      * sequence-match data is not needed to narrow VANISHED.
      */
     private static void resync(ImapSession s, SelectedMailbox view, ImapCommand.QResync q) throws IOException {
-        long account = s.account().id();
+        long account = view.ownerId;
         long since = q.modSeq();
         Ranges vanished = s.service.store.read(account, tx -> Vanished.since(tx, view.id, since));
         Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
@@ -150,9 +161,9 @@ final class SelectCommands {
      */
     static Done close(ImapSession s) {
         SelectedMailbox view = s.selected();
-        if (!view.readOnly) {
+        if (!view.readOnly && view.rights.has('e')) {
             long[] deleted = deletedUids(view);
-            if (deleted.length > 0) s.service.store.write(s.account().id(), tx -> tx.expunge(view.id, deleted));
+            if (deleted.length > 0) s.service.store.write(view.ownerId, tx -> tx.expunge(view.id, deleted));
         }
         s.deselect();
         return Done.ok("CLOSE completed");
@@ -162,6 +173,15 @@ final class SelectCommands {
     static Done unselect(ImapSession s) {
         s.deselect();
         return Done.ok("UNSELECT completed");
+    }
+
+    /** The first UID the session's own \Seen does not cover, 0 when none (another's mailbox). */
+    private static long firstUnseen(SelectedMailbox view) {
+        for (long msn = 1; msn <= view.uids.size(); msn++) {
+            long uid = view.uids.uidAt(msn);
+            if (!view.privateSeen.contains(uid)) return uid;
+        }
+        return 0;
     }
 
     /** The UIDs in the view with \Deleted, from the mailbox's index. */

@@ -4,6 +4,7 @@ import dev.letterbox.imap.Ranges;
 import dev.letterbox.store.FlagState;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailboxIndex;
+import dev.letterbox.store.Rights;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,10 @@ import java.util.TreeSet;
  */
 final class SelectedMailbox {
     final long id;
+    /** The account whose mailbox this is: the session's own, or another's that shared it. */
+    final long ownerId;
+    /** What the session may do here (RFC 4314); every right in its own mailboxes. */
+    final Rights rights;
     final long uidValidity;
     final boolean readOnly;
     final UidMap uids;
@@ -35,12 +40,16 @@ final class SelectedMailbox {
     private List<String> keywords;
     /** RFC 5182 SEARCHRES: the UIDs saved by SEARCH RETURN (SAVE), or null when none was saved. */
     Ranges savedSearch;
+    /** The session's own \Seen in another account's mailbox; null in its own mailboxes. */
+    PrivateSeen privateSeen;
     /** The mailbox's shared index on this node, held while the mailbox is selected (see {@link #close}). */
     final MailboxIndex index;
 
-    SelectedMailbox(long id, long uidValidity, boolean readOnly, UidMap uids, Ranges recent, long knownModSeq,
-                    List<String> keywords, MailboxIndex index) {
+    SelectedMailbox(long id, long ownerId, Rights rights, long uidValidity, boolean readOnly, UidMap uids, Ranges recent,
+                    long knownModSeq, List<String> keywords, MailboxIndex index) {
         this.id = id;
+        this.ownerId = ownerId;
+        this.rights = rights;
         this.index = index;
         this.uidValidity = uidValidity;
         this.readOnly = readOnly;
@@ -159,9 +168,9 @@ final class SelectedMailbox {
     private void claimRecent(ImapSession s, long[] added) {
         if (readOnly || s.rev2 || added.length == 0) return;
         long upTo = added[added.length - 1] + 1;
-        long storedMark = s.service.store.read(s.account().id(), tx -> tx.recentMark(id));
+        long storedMark = s.service.store.read(ownerId, tx -> tx.recentMark(id));
         if (storedMark >= upTo) return;
-        long mark = SelectCommands.claimRecent(s, id, upTo);
+        long mark = SelectCommands.claimRecent(s, ownerId, id, upTo);
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
         for (long uid : added) {
@@ -184,8 +193,14 @@ final class SelectedMailbox {
         s.out.close().end();
     }
 
+    /** A message's flags as this session has them: the stored ones, with its own \Seen in another's mailbox. */
+    Flags shown(long uid, Flags stored) {
+        return privateSeen == null ? stored : privateSeen.shown(uid, stored);
+    }
+
     /** The flag list of one message: its stored flags, plus \Recent where it is recent here (IMAP4rev1). */
-    void writeFlags(ImapSession s, long uid, Flags flags) throws IOException {
+    void writeFlags(ImapSession s, long uid, Flags stored) throws IOException {
+        Flags flags = shown(uid, stored);
         s.out.open();
         int system = flags.system(); // not flags.names(): a FETCH 1:* writes this for every message
         for (int i = 0; i < Flags.SYSTEM_COUNT; i++) if ((system & (1 << i)) != 0) s.out.atom(Flags.systemName(i));

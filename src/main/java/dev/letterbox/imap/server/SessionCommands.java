@@ -68,9 +68,14 @@ final class SessionCommands {
         return null;
     }
 
-    /** RFC 2342: one personal namespace, no prefix, "/" as the separator; no others or shared ones. */
+    /**
+     * RFC 2342: the personal namespace without a prefix, others' mailboxes that were shared with
+     * the user under "Other Users/owner/", and a shared namespace "Shared/"; "/" separates levels.
+     */
     static Done namespace(ImapSession s) throws IOException {
-        s.out.star().atom("NAMESPACE").open().open().string("").string("/").close().close().nil().nil().end();
+        s.out.star().atom("NAMESPACE").open().open().string("").string("/").close().close()
+                .open().open().string(MailboxAccess.OTHER_USERS + "/").string("/").close().close()
+                .open().open().string(MailboxAccess.SHARED + "/").string("/").close().close().end();
         return Done.ok("Namespace completed");
     }
 

@@ -37,6 +37,7 @@ final class StoreCommands {
         } catch (IllegalArgumentException e) {
             return Done.bad("Unknown system flag");
         }
+        MailboxAccess.requireFlagRights(view.rights, flags, c.mode() == ImapCommand.StoreMode.REPLACE);
         MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
         if (r.error() != null) return Done.bad(r.error());
         if (r.uids().isEmpty()) return Done.ok("STORE completed");
@@ -48,8 +49,9 @@ final class StoreCommands {
         long[] uids = r.uids().toArray();
         // The OK promises the change is made and seen by every session, and survives a crash of the
         // server; a crash of the machine within about a second may undo it (MailStore.writeUnsynced).
-        FlagUpdate update = s.service.store.writeUnsynced(s.account().id(),
-                tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
+        FlagUpdate update = view.privateSeen != null
+                ? view.privateSeen.store(s, view, uids, mode, flags, c.unchangedSince())
+                : s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
         for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
         if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);
         Ranges refused = Ranges.of(update.modifiedSinceRefused());
@@ -109,6 +111,12 @@ final class StoreCommands {
         if (r.error() != null) return Done.bad(r.error());
         String verb = move ? "MOVE" : "COPY";
         String name = MailboxNames.normalize(mailbox);
+        // RFC 4314 §4: "i" on the target; RFC 6851 §3.3 MOVE: "t" and "e" on the source
+        if (move && !view.rights.has('t')) throw new MailboxAccess.Denied('t');
+        if (move && !view.rights.has('e')) throw new MailboxAccess.Denied('e');
+        MailboxAccess.Target to = MailboxAccess.resolve(s, name);
+        if (!to.visible()) return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
+        to.require('i');
         for (int i = 0; i < r.uids().rangeCount(); i++) {
             for (long u = r.uids().low(i); u <= r.uids().high(i); u++) {
                 if (view.isGhost(u)) return Done.no(ResponseCode.expungeIssued(), "Some of the messages no longer exist");
@@ -117,10 +125,13 @@ final class StoreCommands {
         long[] uids = r.uids().toArray();
         CopyResult result;
         Mailbox target;
-        try {
+        if (to.ownerId() != view.ownerId || !to.rights().equals(dev.letterbox.store.Rights.ALL)) {
+            target = to.mailbox().get();
+            result = SharedCopies.copy(s, view, uids, to, move);
+        } else try {
             record Copied(Mailbox source, Mailbox target, CopyResult result) {}
-            Copied copied = s.service.store.write(s.account().id(), tx -> {
-                Mailbox t = tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
+            Copied copied = s.service.store.write(view.ownerId, tx -> {
+                Mailbox t = tx.mailbox(to.storeName()).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
                         "Mailbox does not exist"));
                 Mailbox source = tx.mailbox(view.id).orElse(t);
                 if (uids.length == 0) return new Copied(source, t, new CopyResult(t.uidValidity(), new long[0], new long[0]));
@@ -128,7 +139,9 @@ final class StoreCommands {
             });
             result = copied.result();
             target = copied.target();
-            if (result.targetUids().length > 0) s.service.copies.copied(s.account().id(), copied.source(), target, result.targetUids());
+            if (result.targetUids().length > 0 && to.own(s)) {
+                s.service.copies.copied(s.account().id(), copied.source(), target, result.targetUids());
+            }
         } catch (MailboxException e) {
             if (e.reason() == MailboxException.Reason.NONEXISTENT) {
                 return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
@@ -159,6 +172,7 @@ final class StoreCommands {
     static Done expunge(ImapSession s, ImapCommand.Expunge c) throws IOException {
         SelectedMailbox view = s.selected();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
+        if (!view.rights.has('e')) throw new MailboxAccess.Denied('e');
         long[] deleted = SelectCommands.deletedUids(view);
         if (c.uids().isPresent()) {
             MessageSets.Resolved r = MessageSets.resolve(view, true, c.uids().get());
@@ -168,7 +182,7 @@ final class StoreCommands {
         if (deleted.length > 0) {
             long[] toRemove = deleted;
             record Expunged(long[] uids, long modSeq) {}
-            Expunged removed = s.service.store.write(s.account().id(), tx -> {
+            Expunged removed = s.service.store.write(view.ownerId, tx -> {
                 long[] uids = tx.expunge(view.id, toRemove);
                 // the MODSEQ this write gave the mailbox: the next sync knows it is this session's own
                 long modSeq = uids.length == 0 ? 0 : tx.mailbox(view.id).orElseThrow().highestModSeq();

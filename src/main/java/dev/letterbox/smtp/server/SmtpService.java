@@ -8,6 +8,7 @@ import dev.letterbox.metrics.Metrics;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.ConnectionHandler;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.MailboxGrants;
 
 /** What every SMTP session of one role shares; hands each new connection its own {@link SmtpSession}. */
 public final class SmtpService implements ConnectionHandler {
@@ -26,14 +27,14 @@ public final class SmtpService implements ConnectionHandler {
     /** Where BURL (RFC 4468) reads IMAP URLs; null where BURL is not offered (port 25). */
     final MailStore urlStore;
 
-    public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
+    public SmtpService(Directory directory, MailboxGrants grants, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
                        Config.Smtp config, String hostname, Role role) {
-        this(directory, pipeline, logins, commandRate, metrics, config, hostname, role, null);
+        this(directory, grants, pipeline, logins, commandRate, metrics, config, hostname, role, null);
     }
 
     /** {@code urlStore}: the store whose IMAP URLs BURL may name (submission only), or null for no BURL. */
-    public SmtpService(Directory directory, Pipeline pipeline, LoginGuard logins, CommandRate commandRate, Metrics metrics,
-                       Config.Smtp config, String hostname, Role role, MailStore urlStore) {
+    public SmtpService(Directory directory, MailboxGrants grants, Pipeline pipeline, LoginGuard logins, CommandRate commandRate,
+                       Metrics metrics, Config.Smtp config, String hostname, Role role, MailStore urlStore) {
         this.directory = directory;
         this.pipeline = pipeline;
         this.logins = logins;
@@ -42,7 +43,7 @@ public final class SmtpService implements ConnectionHandler {
         this.config = config;
         this.hostname = hostname;
         this.role = role;
-        this.senders = new SenderOwnership(directory);
+        this.senders = new SenderOwnership(directory, grants);
         this.urlStore = role == Role.SUBMISSION ? urlStore : null;
     }
 

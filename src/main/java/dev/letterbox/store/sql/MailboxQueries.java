@@ -22,7 +22,8 @@ final class MailboxQueries {
 
     private MailboxQueries() {}
 
-    private static Mailbox map(ResultSet rs) throws SQLException {
+    /** A mailbox from the first seven columns of a row, in the order of {@code COLUMNS}. */
+    static Mailbox map(ResultSet rs) throws SQLException {
         String use = rs.getString(7);
         return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6), use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)));
@@ -155,6 +156,8 @@ final class MailboxQueries {
 
     /** Deletes the mailbox row; its messages and tombstones must be gone already. */
     static void delete(SqlSession db, long mailboxId) {
+        db.update("DELETE FROM mailbox_grant WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM private_seen WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM mailbox WHERE id = ?", mailboxId);
     }
 

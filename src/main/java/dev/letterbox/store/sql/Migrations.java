@@ -33,7 +33,8 @@ final class Migrations {
             "009-blob-chunks.sql",
             "010-sieve-scripts.sql",
             "011-forwarding.sql",
-            "012-urlauth-keys.sql");
+            "012-urlauth-keys.sql",
+            "013-mailbox-grants.sql");
 
     private Migrations() {}
 

@@ -222,6 +222,11 @@ final class SqlDirectory implements DirectoryStore {
                 MessageQueries.deleteAll(db, mailboxId);
                 fx.changed(new Change.MailboxContent(accountId, mailboxId));
             }
+            db.update("DELETE FROM mailbox_grant WHERE grantee_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)",
+                    accountId, accountId);
+            db.update("DELETE FROM send_grant WHERE owner_id = ? OR grantee_id = ?", accountId, accountId);
+            db.update("DELETE FROM private_seen WHERE account_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)",
+                    accountId, accountId);
             db.update("DELETE FROM mailbox WHERE account_id = ?", accountId);
             db.update("DELETE FROM subscription WHERE account_id = ?", accountId);
             db.update("DELETE FROM sieve_script WHERE account_id = ?", accountId);

@@ -9,6 +9,7 @@ import dev.letterbox.store.DmarcReportStore;
 import dev.letterbox.store.DurabilityHooks;
 import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.MailStore;
+import dev.letterbox.store.MailboxGrants;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.UrlAuthKeys;
 import dev.letterbox.store.OutboundQueue;
@@ -62,6 +63,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlCoordination coordination;
     private final SqlSieveScripts sieveScripts;
     private final SqlUrlAuthKeys urlAuthKeys;
+    private final SqlMailboxGrants grants;
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
@@ -87,6 +89,7 @@ public final class SqlMailStore implements MailStore {
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
         this.urlAuthKeys = new SqlUrlAuthKeys(reads, writer);
+        this.grants = new SqlMailboxGrants(reads, writer, dialect);
         try {
             this.feed = backend.startFeed(reads, bus, indexes, node);
         } catch (RuntimeException e) {
@@ -151,6 +154,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public UrlAuthKeys urlAuthKeys() {
         return urlAuthKeys;
+    }
+
+    @Override
+    public MailboxGrants grants() {
+        return grants;
     }
 
     @Override

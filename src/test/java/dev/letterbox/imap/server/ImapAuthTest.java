@@ -141,7 +141,7 @@ class ImapAuthTest {
         String user = server.newUser("ns");
         try (ImapTestClient c = ImapTestClient.login(server, user)) {
             c.run("d1 ID (\"name\" \"test\")").ok().has("* ID (\"name\" \"Letterbox\" \"vendor\" \"Letterbox\")");
-            c.run("d2 NAMESPACE").ok().has("* NAMESPACE ((\"\" \"/\")) NIL NIL");
+            c.run("d2 NAMESPACE").ok().has("* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) ((\"Shared/\" \"/\"))");
             c.run("d3 ENABLE CONDSTORE X-UNKNOWN").ok().has("* ENABLED CONDSTORE");
             c.run("d4 ENABLE CONDSTORE").ok().has("* ENABLED");
         }

@@ -1,0 +1,87 @@
+package dev.letterbox.imap.server;
+
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.MessageMeta;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * A grantee's \Seen in another account's mailbox is its own (kept by the store per user,
+ * {@link dev.letterbox.store.MailboxGrants#seenBy}); the message's \Seen flag stays the owner's and
+ * every other flag is shared. The selected view holds the grantee's seen UIDs and shows them in
+ * place of the stored flag; these write them.
+ */
+final class PrivateSeen {
+    private final Set<Long> uids;
+
+    private PrivateSeen(long[] seen) {
+        this.uids = new HashSet<>(seen.length * 2);
+        for (long u : seen) uids.add(u);
+    }
+
+    /** The seen UIDs of the session's account in the owner's mailbox; null when the session is the owner. */
+    static PrivateSeen load(ImapSession s, long ownerId, long mailboxId) {
+        if (ownerId == s.account().id()) return null;
+        return new PrivateSeen(s.service.store.grants().seenBy(mailboxId, s.account().id()));
+    }
+
+    boolean contains(long uid) {
+        return uids.contains(uid);
+    }
+
+    /** {@code stored} with \Seen as this user has it. */
+    Flags shown(long uid, Flags stored) {
+        boolean seen = uids.contains(uid);
+        if (seen == stored.has(Flags.SEEN)) return stored;
+        Flags bit = Flags.ofSystem(Flags.SEEN);
+        return seen ? stored.plus(bit) : stored.minus(bit);
+    }
+
+    /** Marks the UIDs seen or unseen for this user, in the store and here. */
+    void set(ImapSession s, SelectedMailbox view, long[] changed, boolean seen) {
+        s.service.store.grants().setSeen(view.ownerId, view.id, s.account().id(), changed, seen);
+        for (long u : changed) {
+            if (seen) uids.add(u); else uids.remove(u);
+        }
+    }
+
+    /**
+     * STORE for a grantee: the \Seen part for this user, the rest on the messages. A replacement of
+     * the flags becomes an addition of the named ones and a removal of the others, so that the
+     * owner's \Seen is left alone. Returns what the shared part changed.
+     */
+    FlagUpdate store(ImapSession s, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
+                     OptionalLong unchangedSince) {
+        Flags seenBit = Flags.ofSystem(Flags.SEEN);
+        if (mode == FlagUpdate.Mode.REPLACE || flags.has(Flags.SEEN)) {
+            set(s, view, uids, mode == FlagUpdate.Mode.REMOVE ? false : flags.has(Flags.SEEN));
+        }
+        Flags shared = flags.minus(seenBit);
+        List<MessageMeta> changed = new ArrayList<>();
+        List<Long> refused = new ArrayList<>();
+        if (mode == FlagUpdate.Mode.REPLACE) {
+            int others = Flags.ANSWERED | Flags.FLAGGED | Flags.DELETED | Flags.DRAFT;
+            Flags unwanted = Flags.of(others, view.keywords()).minus(shared);
+            collect(write(s, view, uids, FlagUpdate.Mode.ADD, shared, unchangedSince), changed, refused);
+            collect(write(s, view, uids, FlagUpdate.Mode.REMOVE, unwanted, unchangedSince), changed, refused);
+        } else if (!shared.isEmpty()) {
+            collect(write(s, view, uids, mode, shared, unchangedSince), changed, refused);
+        }
+        return new FlagUpdate(changed, refused.stream().mapToLong(Long::longValue).distinct().sorted().toArray());
+    }
+
+    private static FlagUpdate write(ImapSession s, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
+                                    OptionalLong unchangedSince) {
+        if (flags.isEmpty()) return new FlagUpdate(List.of(), new long[0]);
+        return s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids, mode, flags, unchangedSince));
+    }
+
+    private static void collect(FlagUpdate u, List<MessageMeta> changed, List<Long> refused) {
+        changed.addAll(u.changed());
+        for (long r : u.modifiedSinceRefused()) refused.add(r);
+    }
+}

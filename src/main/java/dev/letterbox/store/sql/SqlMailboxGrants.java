@@ -1,0 +1,133 @@
+package dev.letterbox.store.sql;
+
+import dev.letterbox.store.Account;
+import dev.letterbox.store.Change;
+import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxException.Reason;
+import dev.letterbox.store.MailboxGrants;
+import dev.letterbox.store.Rights;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Grants in the {@code mailbox_grant} table. A change locks the owner's mailbox row first, so a
+ * grant never outlives a mailbox deleted at the same moment on another node.
+ */
+final class SqlMailboxGrants implements MailboxGrants {
+    private static final String COLUMNS = "m.id, m.account_id, m.name, m.uidvalidity, m.uidnext, m.highest_modseq, "
+            + "m.special_use, g.grantee_id, g.rights, ";
+    private final ReadPool reads;
+    private final GroupCommitWriter writer;
+    private final Dialect dialect;
+
+    SqlMailboxGrants(ReadPool reads, GroupCommitWriter writer, Dialect dialect) {
+        this.reads = reads;
+        this.writer = writer;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public void set(long ownerId, long mailboxId, long granteeId, Rights rights) {
+        if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "the owner always has every right");
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            MailboxQueries.lock(db, dialect, ownerId, mailboxId);
+            if (SqlDirectory.accountById(db, granteeId).isEmpty()) throw new MailboxException(Reason.NOT_FOUND, "no such account");
+            db.update("DELETE FROM mailbox_grant WHERE mailbox_id = ? AND grantee_id = ?", mailboxId, granteeId);
+            if (!rights.isEmpty()) {
+                db.update("INSERT INTO mailbox_grant (mailbox_id, grantee_id, rights) VALUES (?, ?, ?)",
+                        mailboxId, granteeId, rights.toString());
+            }
+            fx.changed(new Change.MailboxList(granteeId));
+            return null;
+        }));
+    }
+
+    @Override
+    public List<Grant> grants(long ownerId, long mailboxId) {
+        return grantsBy(ownerId).stream().filter(g -> g.mailbox().id() == mailboxId).toList();
+    }
+
+    @Override
+    public List<Grant> grantsBy(long ownerId) {
+        List<Grant> grants = reads.read(db -> db.list("SELECT " + COLUMNS + "a.address FROM mailbox_grant g "
+                + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = g.grantee_id WHERE m.account_id = ?",
+                rs -> new Grant(MailboxQueries.map(rs), rs.getLong(8), rs.getString(10), rights(rs)), ownerId));
+        // sorted here, not by ORDER BY: the two databases collate text differently
+        return grants.stream().sorted(Comparator.comparing((Grant g) -> g.mailbox().name()).thenComparing(Grant::grantee)).toList();
+    }
+
+    @Override
+    public List<Shared> sharedWith(long granteeId) {
+        List<Shared> shared = reads.read(db -> db.list("SELECT " + COLUMNS + "a.address FROM mailbox_grant g "
+                + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE g.grantee_id = ?",
+                rs -> new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)), granteeId));
+        return shared.stream().sorted(Comparator.comparing(Shared::owner).thenComparing(s -> s.mailbox().name())).toList();
+    }
+
+    @Override
+    public Rights rights(long mailboxId, long granteeId) {
+        Optional<String> letters = reads.read(db -> db.first("SELECT rights FROM mailbox_grant WHERE mailbox_id = ? AND grantee_id = ?",
+                rs -> rs.getString(1), mailboxId, granteeId));
+        return letters.flatMap(Rights::parse).orElse(Rights.NONE);
+    }
+
+    @Override
+    public long[] seenBy(long mailboxId, long granteeId) {
+        long[] uids = reads.read(db -> db.longs("SELECT uid FROM private_seen WHERE mailbox_id = ? AND account_id = ?",
+                mailboxId, granteeId));
+        java.util.Arrays.sort(uids);
+        return uids;
+    }
+
+    @Override
+    public void setSeen(long ownerId, long mailboxId, long granteeId, long[] uids, boolean seen) {
+        if (uids.length == 0) return;
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            MailboxQueries.lock(db, dialect, ownerId, mailboxId);
+            for (long uid : uids) {
+                db.update("DELETE FROM private_seen WHERE mailbox_id = ? AND account_id = ? AND uid = ?", mailboxId, granteeId, uid);
+                if (seen && db.firstLong("SELECT 1 FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid).isPresent()) {
+                    db.update("INSERT INTO private_seen (mailbox_id, account_id, uid) VALUES (?, ?, ?)", mailboxId, granteeId, uid);
+                }
+            }
+            return null;
+        }));
+    }
+
+    @Override
+    public void setSendAs(long ownerId, long granteeId, boolean allowed) {
+        if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "an account always sends as itself");
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            for (long id : new long[] {ownerId, granteeId}) {
+                if (db.firstLong("SELECT id FROM account WHERE id = ?" + dialect.forUpdate, id).isEmpty()) {
+                    throw new MailboxException(Reason.NOT_FOUND, "no such account");
+                }
+            }
+            db.update("DELETE FROM send_grant WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
+            if (allowed) db.update("INSERT INTO send_grant (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
+            return null;
+        }));
+    }
+
+    @Override
+    public List<Account> sendAsOwners(long granteeId) {
+        return accounts("SELECT owner_id FROM send_grant WHERE grantee_id = ?", granteeId);
+    }
+
+    @Override
+    public List<Account> sendAsGrantees(long ownerId) {
+        return accounts("SELECT grantee_id FROM send_grant WHERE owner_id = ?", ownerId);
+    }
+
+    private List<Account> accounts(String idQuery, long id) {
+        return reads.read(db -> java.util.Arrays.stream(db.longs(idQuery, id)).mapToObj(a -> SqlDirectory.accountById(db, a))
+                .flatMap(Optional::stream).sorted(Comparator.comparing(Account::address)).toList());
+    }
+
+    private static Rights rights(ResultSet rs) throws SQLException {
+        return Rights.parse(rs.getString(9)).orElse(Rights.NONE);
+    }
+}
