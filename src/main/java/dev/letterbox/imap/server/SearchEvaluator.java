@@ -112,6 +112,8 @@ final class SearchEvaluator {
             return;
         }
         int flag = singleFlag(key);
+        // a grantee's \Seen is its own, not in the owner's index: that one goes the long way below
+        if (Math.abs(flag) == Flags.SEEN && view.privateSeen != null) flag = 0;
         if (flag != 0) { // SEARCH UNSEEN and the like: one pass over the index's flag ids, no per-message copy
             long[] uids = flag > 0 ? view.index.uidsWithFlag(flag) : view.index.uidsWithoutFlag(-flag);
             for (long uid : uids) if (view.uids.contains(uid)) match.found(uid, 0);
