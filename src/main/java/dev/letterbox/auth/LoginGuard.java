@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The one way a protocol session checks a password: asks the {@link LoginThrottle} whether and
@@ -27,11 +28,27 @@ public final class LoginGuard {
     private final Directory directory;
     private final LoginThrottle throttle;
     private final Metrics metrics;
+    private final Optional<String> defaultDomain;
 
     public LoginGuard(Directory directory, LoginThrottle throttle, Metrics metrics) {
+        this(directory, throttle, metrics, Optional.empty());
+    }
+
+    /** {@code defaultDomain}: {@code [auth] default_domain}, the domain of a login name given without one. */
+    public LoginGuard(Directory directory, LoginThrottle throttle, Metrics metrics, Optional<String> defaultDomain) {
         this.directory = directory;
         this.throttle = throttle;
         this.metrics = metrics;
+        this.defaultDomain = defaultDomain;
+    }
+
+    /**
+     * The login name to check: with a default domain, a bare local part ("alice") is that user at
+     * the default domain, so that the throttle counts "alice" and "alice@domain" as the same account.
+     */
+    public String qualify(String username) {
+        if (defaultDomain.isEmpty() || username.indexOf('@') >= 0 || username.isEmpty()) return username;
+        return username + "@" + defaultDomain.get();
     }
 
     /**
@@ -41,6 +58,7 @@ public final class LoginGuard {
      */
     public LoginOutcome login(String username, char[] password, Protocol protocol, InetAddress client, String who)
             throws InterruptedException {
+        username = qualify(username);
         try {
             return switch (throttle.admit(client, username)) {
                 case LoginThrottle.Admission.ClientBlocked b -> new LoginOutcome.ClientBlocked();
