@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "An all-in-one email server: SMTP, IMAP and POP3 on one embedded store.",
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ForwardCommand.class,
                 DeliverCommand.class, QueueCommand.class, SettingsCommand.class, DnsCommand.class,
-                AdminTokenCommand.class, DkimCommand.class, MigrateStoreCommand.class, CommandLine.HelpCommand.class})
+                AdminTokenCommand.class, DkimCommand.class, MigrateStoreCommand.class, AppPasswordCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
