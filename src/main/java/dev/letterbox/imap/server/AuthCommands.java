@@ -138,23 +138,14 @@ final class AuthCommands {
             case SaslOutcome.Malformed m -> Done.bad(m.reason());
             case SaslOutcome.NotAuthorized x -> Done.no(ResponseCode.authorizationFailed(), "Acting as another user is not allowed");
             case SaslOutcome.Checked checked -> {
-                if (checked.login() instanceof LoginOutcome.LoggedIn in && checked.successData().isPresent()) {
-                    byte[] answer;
-                    try {
-                        answer = channel.exchange(checked.successData().get());
-                    } catch (SaslChannel.Malformed e) {
-                        answer = null;
-                    } catch (java.io.EOFException e) {
-                        in.watch().close();
-                        s.state = new SessionState.LoggedOut();
-                        yield null;
-                    }
-                    if (answer == null || answer.length != 0) {
-                        in.watch().close(); // the client did not accept the server's proof
-                        yield Done.bad("Authentication cancelled");
-                    }
+                boolean confirmed;
+                try {
+                    confirmed = checked.confirmOverChallenge(channel);
+                } catch (java.io.EOFException e) {
+                    s.state = new SessionState.LoggedOut();
+                    yield null;
                 }
-                yield outcome(s, checked.login());
+                yield confirmed ? outcome(s, checked.login()) : Done.bad("Authentication cancelled");
             }
         };
     }

@@ -291,18 +291,9 @@ final class Pop3Session {
             }
             case SaslOutcome.NotAuthorized n -> reply.err(Code.AUTH, "acting as another user is not allowed");
             case SaslOutcome.Checked checked -> {
-                if (checked.login() instanceof LoginOutcome.LoggedIn in && checked.successData().isPresent()) {
-                    byte[] answer;
-                    try {
-                        answer = channel.exchange(checked.successData().get());
-                    } catch (SaslChannel.Malformed e) {
-                        answer = null;
-                    }
-                    if (answer == null || answer.length != 0) {
-                        in.watch().close();
-                        reply.err("authentication cancelled");
-                        return true;
-                    }
+                if (!checked.confirmOverChallenge(channel)) {
+                    reply.err("authentication cancelled");
+                    return true;
                 }
                 return outcome(checked.login());
             }

@@ -158,20 +158,8 @@ final class AuthCommand {
             case SaslOutcome.Malformed m -> s.fail(SmtpReply.of(501, "5.5.2", m.reason()));
             case SaslOutcome.NotAuthorized n -> s.fail(SmtpReply.of(535, "5.7.8", "acting as another user is not allowed"));
             case SaslOutcome.Checked checked -> {
-                if (checked.login() instanceof LoginOutcome.LoggedIn in && checked.successData().isPresent()) {
-                    byte[] answer;
-                    try {
-                        answer = channel.exchange(checked.successData().get());
-                    } catch (SaslChannel.Malformed e) {
-                        answer = null;
-                    }
-                    if (answer == null || answer.length != 0) {
-                        in.watch().close();
-                        s.reply(SmtpReply.of(501, "5.0.0", "authentication cancelled"));
-                        return;
-                    }
-                }
-                outcome(checked.login());
+                if (checked.confirmOverChallenge(channel)) outcome(checked.login());
+                else s.reply(SmtpReply.of(501, "5.0.0", "authentication cancelled"));
             }
         }
     }
