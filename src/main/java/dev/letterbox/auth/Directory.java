@@ -1,20 +1,19 @@
 package dev.letterbox.auth;
 
 import dev.letterbox.store.Account;
-import dev.letterbox.store.AccountScram;
-import dev.letterbox.store.AppPassword;
-import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.AccountForwarding;
+import dev.letterbox.store.AccountScram;
 import dev.letterbox.store.AddressLookup;
 import dev.letterbox.store.Alias;
+import dev.letterbox.store.AppPassword;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.Domain;
+import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.Protocol;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

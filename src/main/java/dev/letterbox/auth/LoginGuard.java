@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The one way a protocol session checks a password: asks the {@link LoginThrottle} whether and
