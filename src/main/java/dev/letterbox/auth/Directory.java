@@ -2,16 +2,18 @@ package dev.letterbox.auth;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AccountForwarding;
+import dev.letterbox.store.AccountScram;
 import dev.letterbox.store.AddressLookup;
 import dev.letterbox.store.Alias;
+import dev.letterbox.store.AppPassword;
 import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.Domain;
+import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.Protocol;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,10 +35,12 @@ public final class Directory {
     private final DirectoryStore store;
     private final PasswordHasher hasher;
     private final SecureRandom random = new SecureRandom();
+    private final Credentials credentials;
 
     public Directory(DirectoryStore store, PasswordHasher hasher) {
         this.store = store;
         this.hasher = hasher;
+        this.credentials = new Credentials(this, store, hasher);
     }
 
     // ---------------------------------------------------------------- domains
@@ -84,15 +88,23 @@ public final class Directory {
         }
         checkPassword(password);
         if (quotaBytes < 0) throw new DirectoryException("quota must not be negative");
+        Account account;
+        String hash = hasher.hash(password);
         try {
-            return store.addAccount(normal, hasher.hash(password), quotaBytes, protocols);
+            account = store.addAccount(normal, hash, quotaBytes, protocols);
         } catch (MailboxException e) {
             throw refusal(e, "account " + normal + " already exists");
         }
+        credentials.setPassword(account.id(), hash, password);
+        return account;
     }
 
     /** A new random password of 20 characters from an unambiguous alphabet (~115 bits). */
     public char[] generatePassword() {
+        return randomPassword();
+    }
+
+    char[] randomPassword() {
         char[] pw = new char[20];
         for (int i = 0; i < pw.length; i++) pw[i] = PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length()));
         return pw;
@@ -113,7 +125,7 @@ public final class Directory {
 
     public void setPassword(String address, char[] password) {
         checkPassword(password);
-        store.setPasswordHash(requireAccount(address).id(), hasher.hash(password));
+        credentials.setPassword(requireAccount(address).id(), hasher.hash(password), password);
     }
 
     public void setEnabled(String address, boolean enabled) {
@@ -290,23 +302,64 @@ public final class Directory {
 
     // ---------------------------------------------------------------- login
 
-    /** Checks a login for {@code protocol}. Takes the same time for unknown users as for wrong passwords. */
+    /** A password login for {@code protocol}'s account switch, as the CLI and tests check one (no client address). */
     public AuthResult authenticate(String username, char[] password, Protocol protocol) {
+        LoginProtocol as = switch (protocol) {
+            case IMAP -> LoginProtocol.IMAP;
+            case POP3 -> LoginProtocol.POP3;
+            case SMTP -> LoginProtocol.SMTP;
+        };
+        return credentials.authenticate(username, password, as, "");
+    }
+
+    /**
+     * Checks a password login (the account's password or one of its app passwords) for
+     * {@code protocol} from {@code clientIp}. Takes the same time for unknown users as for wrong passwords.
+     */
+    public AuthResult authenticate(String username, char[] password, LoginProtocol protocol, String clientIp) {
+        return credentials.authenticate(username, password, protocol, clientIp);
+    }
+
+    /** SCRAM's server-first data for {@code username}: its account's salt, or a stable made-up one. */
+    public AccountScram scramSalt(String username) {
+        return credentials.scramSalt(username);
+    }
+
+    /** Checks a SCRAM client proof (RFC 5802 §3) against the account's password and app passwords. */
+    public AuthResult authenticateScram(String username, byte[] authMessage, byte[] proof, LoginProtocol protocol,
+                                        String clientIp) {
+        return credentials.authenticateScram(username, authMessage, proof, protocol, clientIp);
+    }
+
+    /** Whether a session's credential still admits it: re-read from the store (see {@link LoginWatch}). */
+    public boolean stillValid(LoginGrant grant) {
+        return credentials.stillValid(grant);
+    }
+
+    // ---------------------------------------------------------------- app passwords
+
+    /** A new app password for the account; its secret is in the answer only. */
+    public CreatedAppPassword addAppPassword(String address, String name, Set<LoginProtocol> protocols) {
+        return credentials.addAppPassword(requireAccount(address), name, protocols);
+    }
+
+    public List<AppPassword> appPasswords(String address) {
+        return store.appPasswords(requireAccount(address).id());
+    }
+
+    /** Revokes it at once, also in sessions logged in with it (on every node). */
+    public void revokeAppPassword(String address, String name) {
+        Account account = requireAccount(address);
         try {
-            Optional<Account> account = account(username);
-            Optional<String> hash = account.flatMap(a -> store.passwordHash(a.id()));
-            if (hash.isEmpty()) {
-                hasher.verifyDecoy(password);
-                return new AuthResult.BadCredentials();
-            }
-            if (!hasher.verify(password, hash.get())) return new AuthResult.BadCredentials();
-            Account a = account.get();
-            if (!a.enabled()) return new AuthResult.AccountDisabled(a);
-            if (!a.protocols().contains(protocol)) return new AuthResult.ProtocolDisabled(a);
-            return new AuthResult.Success(a);
-        } finally {
-            Arrays.fill(password, '\0');
+            store.removeAppPassword(account.id(), name);
+        } catch (MailboxException e) {
+            throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, account.address() + " has no app password named '" + name + "'");
         }
+    }
+
+    /** With {@code required}, the mail protocols take only app passwords; the password stays for the web and admin. */
+    public void setRequireAppPasswords(String address, boolean required) {
+        store.setRequireAppPasswords(requireAccount(address).id(), required);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -7,7 +7,11 @@ import dev.letterbox.store.Account;
  * {@link LoggedIn} lets the client in; the two refusals came without any password check.
  */
 public sealed interface LoginOutcome {
-    record LoggedIn(Account account) implements LoginOutcome {}
+    /**
+     * In. {@code watch} tells the session when the credential stops counting (revoked, changed,
+     * account disabled); the session closes it when it ends. {@code serverSignature}: for SCRAM.
+     */
+    record LoggedIn(Account account, LoginWatch watch, byte[] serverSignature) implements LoginOutcome {}
 
     /** Unknown user or wrong password (deliberately the same); the failure delay is already waited out. */
     record BadCredentials() implements LoginOutcome {}
@@ -15,6 +19,9 @@ public sealed interface LoginOutcome {
     record AccountDisabled(Account account) implements LoginOutcome {}
 
     record ProtocolDisabled(Account account) implements LoginOutcome {}
+
+    /** The account's own password for a mail protocol, where only app passwords are accepted. */
+    record AppPasswordRequired(Account account) implements LoginOutcome {}
 
     /** Too many failed logins from this client: refused for a while, whatever the password. */
     record ClientBlocked() implements LoginOutcome {}

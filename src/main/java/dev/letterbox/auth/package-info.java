@@ -12,5 +12,12 @@
  * its failure counts are the store's, shared by every node.
  * A password hash never runs on a session's (virtual) thread: {@link dev.letterbox.auth.PasswordHasher}
  * computes on its own platform threads, one fewer than the cores, so guesses cannot stall sessions.
+ *
+ * <p>An account's credentials are its password and its app passwords (see {@code Credentials}); all
+ * share one SCRAM salt, so a SCRAM proof ({@link dev.letterbox.auth.ScramExchange}, the one SASL
+ * exchange every protocol drives through {@link dev.letterbox.auth.LoginGuard#authenticate}) is
+ * checked against each. A logged-in session holds a {@link dev.letterbox.auth.LoginWatch}: every
+ * account change is announced after commit on every node, and the session's next command re-checks
+ * its credential then, so a revoked one ends the session.
  */
 package dev.letterbox.auth;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, DomainCommand.class, UserCommand.class, AliasCommand.class, ForwardCommand.class, ShareCommand.class,
                 DeliverCommand.class, QueueCommand.class, SettingsCommand.class, DnsCommand.class,
                 AdminTokenCommand.class, DkimCommand.class, MigrateStoreCommand.class, ImportCommand.class, ExportCommand.class,
-                MigrateCommand.class, BackupCommand.class, RestoreCommand.class, FsckCommand.class, CommandLine.HelpCommand.class})
+                MigrateCommand.class, BackupCommand.class, RestoreCommand.class, FsckCommand.class, AppPasswordCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

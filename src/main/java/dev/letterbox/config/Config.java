@@ -77,9 +77,10 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * account's failures. Per account, from all clients: after {@code accountFailuresBeforeDelay}
      * failures (forgotten {@code blockTime} after the last one) its password checks are spaced out,
      * up to {@code accountMaxDelay} apart, except for clients that logged in to it recently.
+     * {@code defaultDomain}: a login name without '@' means that name at this domain (every protocol).
      */
     public record Auth(int failuresBeforeDelay, int failuresBeforeBlock, Duration blockTime, int accountFailuresBeforeDelay,
-                       Duration accountMaxDelay) {}
+                       Duration accountMaxDelay, Optional<String> defaultDomain) {}
 
     /**
      * {@code plaintextAuthOnLoopback}: allow USER/PASS and AUTH before STLS from 127.0.0.0/8 and ::1.

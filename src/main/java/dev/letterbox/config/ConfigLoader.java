@@ -85,7 +85,8 @@ public final class ConfigLoader {
                 (int) auth.integer("failures_before_block", 20, 1, 1_000_000),
                 atLeast(auth, "block_time", Duration.ofMinutes(15), Duration.ofSeconds(1)),
                 (int) auth.integer("account_failures_before_delay", 10, 1, 1_000_000),
-                between(auth, "account_max_delay", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMinutes(1)));
+                between(auth, "account_max_delay", Duration.ofSeconds(30), Duration.ofMillis(10), Duration.ofMinutes(1)),
+                defaultDomain(auth));
         auth.finish();
 
         Section pop3 = root.section("pop3");
@@ -527,4 +528,18 @@ public final class ConfigLoader {
         String env = System.getenv("HOSTNAME");
         return env != null && !env.isBlank() ? env.strip().toLowerCase(Locale.ROOT) : "localhost";
     }
+
+    private static final java.util.regex.Pattern DOMAIN_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+
+    /** {@code [auth] default_domain}: like Dovecot's auth_default_realm; absent or "" for none. */
+    private static Optional<String> defaultDomain(Section auth) {
+        String value = auth.string("default_domain", "").strip().toLowerCase(java.util.Locale.ROOT);
+        if (value.isEmpty()) return Optional.empty();
+        if (!DOMAIN_NAME.matcher(value).matches()) {
+            throw new ConfigException(auth.key("default_domain") + ": '" + value + "' is not a domain name such as \"example.com\"");
+        }
+        return Optional.of(value);
+    }
+
 }

@@ -8,7 +8,10 @@ import dev.letterbox.auth.DirectoryException;
 import dev.letterbox.auth.MailboxSharing;
 import dev.letterbox.metrics.Metrics;
 import dev.letterbox.queue.MailQueue;
+import dev.letterbox.auth.CreatedAppPassword;
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AppPassword;
+import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.Alias;
 import dev.letterbox.store.Domain;
@@ -146,6 +149,7 @@ final class AdminApi implements Handler {
                 default -> throw HttpError.methodNotAllowed("GET, DELETE");
             };
         }
+        if (s.get(2).equals("app-passwords")) return appPasswords(r, address, s.subList(3, s.size()));
         if (s.size() != 3) throw HttpError.notFound();
         if (s.get(2).equals("forwarding")) return forwarding(r, address);
         if (s.get(2).equals("shares")) return shares(r, address);
@@ -163,6 +167,12 @@ final class AdminApi implements Handler {
                 boolean enabled = JsonFields.parse(r.bodyText(), "enabled").requiredBoolean("enabled");
                 directory.setEnabled(address, enabled);
                 audit(r, (enabled ? "enabled " : "disabled ") + address);
+                yield Response.json(200, accountJson(directory.requireAccount(address)));
+            }
+            case "require-app-passwords" -> {
+                boolean required = JsonFields.parse(r.bodyText(), "required").requiredBoolean("required");
+                directory.setRequireAppPasswords(address, required);
+                audit(r, (required ? "required app passwords for " : "allowed the password again for ") + address);
                 yield Response.json(200, accountJson(directory.requireAccount(address)));
             }
             case "protocols" -> {
@@ -243,6 +253,44 @@ final class AdminApi implements Handler {
         };
     }
 
+    // ---------------------------------------------------------------- app passwords
+
+    /**
+     * /api/accounts/ADDRESS/app-passwords: GET the list, POST {"name", "protocols"?} to create one
+     * (its password is in this answer only); /app-passwords/NAME: DELETE revokes it at once.
+     */
+    private Response appPasswords(Request r, String address, List<String> rest) throws IOException {
+        if (rest.isEmpty()) {
+            return switch (r.method()) {
+                case "GET" -> Response.json(200, Json.obj("appPasswords",
+                        directory.appPasswords(address).stream().map(AdminApi::appPasswordJson).toList()));
+                case "POST" -> {
+                    JsonFields f = JsonFields.parse(r.bodyText(), "name", "protocols");
+                    Set<LoginProtocol> allowed = f.strings("protocols")
+                            .map(names -> LoginProtocol.parseList(String.join(",", names))).orElse(LoginProtocol.all());
+                    CreatedAppPassword made = directory.addAppPassword(address, f.requiredString("name"), allowed);
+                    audit(r, "added app password '" + made.appPassword().name() + "' for " + address);
+                    Map<String, Object> body = new LinkedHashMap<>(appPasswordJson(made.appPassword()));
+                    body.put("password", made.secret());
+                    yield Response.json(201, body);
+                }
+                default -> throw HttpError.methodNotAllowed("GET, POST");
+            };
+        }
+        if (rest.size() != 1) throw HttpError.notFound();
+        if (!r.method().equals("DELETE")) throw HttpError.methodNotAllowed("DELETE");
+        directory.revokeAppPassword(address, rest.getFirst());
+        audit(r, "revoked app password '" + rest.getFirst() + "' of " + address);
+        return Response.noContent();
+    }
+
+    private static Map<String, Object> appPasswordJson(AppPassword p) {
+        List<Object> protocols = new ArrayList<>();
+        for (LoginProtocol lp : p.protocols()) protocols.add(lp.lowerName());
+        return Json.obj("name", p.name(), "protocols", protocols, "created", p.created().toString(),
+                "lastUsed", p.lastUsed().map(Object::toString).orElse(null), "lastIp", p.lastIp().orElse(null));
+    }
+
     // ---------------------------------------------------------------- forwarding
 
     /** GET /api/forwarding[?domain=D]: the accounts that forward their mail. */
@@ -318,7 +366,8 @@ final class AdminApi implements Handler {
         List<Object> protocols = new ArrayList<>();
         for (Protocol p : a.protocols()) protocols.add(p.name().toLowerCase(Locale.ROOT));
         return Json.obj("address", a.address(), "enabled", a.enabled(), "quota", a.quotaBytes(),
-                "used", a.usedBytes(), "protocols", protocols, "created", a.created().toString());
+                "used", a.usedBytes(), "protocols", protocols, "created", a.created().toString(),
+                "requireAppPasswords", a.requireAppPasswords());
     }
 
     private static Map<String, Object> forwardingJson(AccountForwarding f) {

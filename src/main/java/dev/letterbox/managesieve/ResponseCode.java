@@ -18,6 +18,11 @@ public record ResponseCode(String atom, Optional<String> argument) {
         return new ResponseCode(atom, Optional.empty());
     }
 
+    /** §2.1: SASL data sent with the success (SCRAM's server-final message), base64. */
+    public static ResponseCode sasl(String base64) {
+        return new ResponseCode("SASL", Optional.of(base64));
+    }
+
     /** §2.13: NOOP's tag echoed back. */
     public static ResponseCode tag(String tag) {
         return new ResponseCode("TAG", Optional.of(tag));

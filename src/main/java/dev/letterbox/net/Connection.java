@@ -40,6 +40,15 @@ public interface Connection extends Closeable {
     Optional<TlsInfo> tls();
 
     /**
+     * The {@code tls-exporter} channel binding value of RFC 9266 (32 bytes exported with the label
+     * "EXPORTER-Channel-Binding" and an empty context) once TLS is up; SCRAM-PLUS binds to it.
+     */
+    Optional<byte[]> tlsExporter();
+
+    /** True when {@link #tlsExporter()} can answer: TLS is up and the runtime exports keying material (JDK 25+). */
+    boolean canBindChannel();
+
+    /**
      * Reads one line ending in LF and returns its bytes <em>including</em> the terminator (CRLF or a
      * bare LF, so callers that care, like SMTP DATA, can tell them apart). Returns null at end of
      * stream; a final line without LF is returned as it is. A line longer than {@code maxLength}

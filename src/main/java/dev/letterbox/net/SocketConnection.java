@@ -45,6 +45,7 @@ final class SocketConnection implements Connection {
 
     private volatile Transport transport;
     private volatile TlsInfo tlsInfo;
+    private volatile SSLSession tlsSession;
     private boolean compressing;
     private volatile long idleTimeoutNanos;
     private volatile boolean handshaking;
@@ -169,6 +170,42 @@ final class SocketConnection implements Connection {
         return Optional.ofNullable(tlsInfo);
     }
 
+    /**
+     * {@code ExtendedSSLSession.exportKeyingMaterialData} (JDK 25); null on an older runtime, since
+     * the code is compiled for Java 21. Looked up once.
+     */
+    private static final java.lang.invoke.MethodHandle EXPORTER = exporter();
+
+    private static java.lang.invoke.MethodHandle exporter() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findVirtual(javax.net.ssl.ExtendedSSLSession.class,
+                    "exportKeyingMaterialData", java.lang.invoke.MethodType.methodType(byte[].class, String.class,
+                            byte[].class, int.class));
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public boolean canBindChannel() {
+        return EXPORTER != null && tlsSession instanceof javax.net.ssl.ExtendedSSLSession;
+    }
+
+    @Override
+    public Optional<byte[]> tlsExporter() {
+        // computed only when asked (a SCRAM-PLUS login), not for every handshake
+        if (!canBindChannel()) return Optional.empty();
+        try {
+            return Optional.ofNullable((byte[]) EXPORTER.invoke((javax.net.ssl.ExtendedSSLSession) tlsSession,
+                    "EXPORTER-Channel-Binding", new byte[0], 32));
+        } catch (javax.net.ssl.SSLKeyException | UnsupportedOperationException e) {
+            return Optional.empty(); // no exporter for this session: SCRAM-PLUS then fails, plain SCRAM still works
+        } catch (Throwable e) {
+            if (e instanceof Error err) throw err;
+            return Optional.empty();
+        }
+    }
+
     @Override
     public byte[] readLine(int maxLength) throws IOException {
         return input.readLine(maxLength);
@@ -272,6 +309,7 @@ final class SocketConnection implements Connection {
             });
             switchTransport(tls);
             SSLSession session = tls.session();
+            tlsSession = session;
             tlsInfo = new TlsInfo(session.getProtocol(), session.getCipherSuite());
         } finally {
             writeLock.unlock();

@@ -204,7 +204,7 @@ public final class LetterboxServer implements AutoCloseable {
         Config.Auth auth = config.auth();
         LoginThrottle throttle = LoginThrottle.of(auth.failuresBeforeDelay(), auth.failuresBeforeBlock(), auth.blockTime(),
                 auth.accountFailuresBeforeDelay(), auth.accountMaxDelay(), store.coordination());
-        LoginGuard logins = new LoginGuard(directory, throttle, metrics);
+        LoginGuard logins = new LoginGuard(directory, throttle, metrics, auth.defaultDomain(), store.changes());
         ImapService imap = new ImapService(store, logins, metrics, config.imap(), config.hostname(), spamLearning());
         listen("imap", false, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);
         listen("imaps", true, config.imap().idleTimeout(), config.imap().loginTimeout(), imap);

@@ -62,6 +62,46 @@ public interface DirectoryStore {
     /** Removes the account, its mailboxes and messages, its forwarding (blobs are freed when unreferenced). */
     void removeAccount(long accountId);
 
+    // ---------------------------------------------------------------- credentials
+
+    /** The account's SCRAM salt and keys; empty while it has no salt yet. */
+    Optional<AccountScram> scram(long accountId);
+
+    /**
+     * Gives the account {@code salt} and {@code iterations} unless it has a salt already; returns
+     * the salt in effect (another's, when two callers raced). {@link MailboxException.Reason#NOT_FOUND}
+     * for no such account.
+     */
+    AccountScram ensureScramSalt(long accountId, byte[] salt, int iterations);
+
+    /** Sets the password hash and its SCRAM keys (under the account's salt) together; announced. */
+    void setPassword(long accountId, String passwordHash, ScramKeys keys);
+
+    /**
+     * Stores SCRAM keys derived at a password login, only while the password hash is still
+     * {@code ofHash} (a password changed meanwhile keeps its own keys). Not announced: nothing a
+     * session relies on changed.
+     */
+    void addPasswordScramKeys(long accountId, String ofHash, ScramKeys keys);
+
+    /** Whether the mail protocols accept only app passwords for the account; announced. */
+    void setRequireAppPasswords(long accountId, boolean required);
+
+    /** Adds an app password; {@link MailboxException.Reason#DUPLICATE} when the account has one by that name. */
+    AppPassword addAppPassword(long accountId, String name, Set<LoginProtocol> protocols, String secretHash, ScramKeys keys);
+
+    /** The account's app passwords, by name. */
+    List<AppPassword> appPasswords(long accountId);
+
+    /**
+     * Revokes an app password; announced as an account change, so sessions that logged in with it
+     * (on any node) end. {@link MailboxException.Reason#NOT_FOUND} when there is none by that name.
+     */
+    void removeAppPassword(long accountId, String name);
+
+    /** Records a successful login with the app password {@code id}. Not announced. */
+    void appPasswordUsed(long id, java.time.Instant when, String ip);
+
     /** Adds {@code target} to the alias {@code address} (created on first target). */
     void addAlias(String address, String target);
 

@@ -168,12 +168,15 @@ class ConfigLoaderTest {
 
     @Test
     void authSectionDefaultsAndValidation() {
-        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 10, Duration.ofSeconds(30)), parse("").auth());
-        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 4, Duration.ofMillis(300)),
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 10, Duration.ofSeconds(30), Optional.empty()), parse("").auth());
+        assertEquals(new Config.Auth(3, 20, Duration.ofMinutes(15), 4, Duration.ofMillis(300), Optional.empty()),
                 parse("[auth]\naccount_failures_before_delay = 4\naccount_max_delay = \"300ms\"\n").auth());
         assertTrue(error("[auth]\naccount_failures_before_delay = 0\n").startsWith("auth.account_failures_before_delay: "));
         assertTrue(error("[auth]\naccount_max_delay = \"2m\"\n").startsWith("auth.account_max_delay: must be between"));
         assertTrue(error("[auth]\naccount_max_delay = \"1ms\"\n").startsWith("auth.account_max_delay: must be between"));
+        assertEquals(Optional.of("example.com"), parse("[auth]\ndefault_domain = \"Example.COM\"\n").auth().defaultDomain());
+        assertTrue(error("[auth]\ndefault_domain = \"not a domain\"\n").startsWith("auth.default_domain: "));
+        assertTrue(error("[auth]\ndefault_domain = \"localhost\"\n").startsWith("auth.default_domain: "));
     }
 
     @Test

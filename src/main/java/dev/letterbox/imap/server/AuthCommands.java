@@ -2,19 +2,23 @@ package dev.letterbox.imap.server;
 
 import static java.lang.System.Logger.Level.INFO;
 
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginOutcome;
+import dev.letterbox.auth.SaslChannel;
+import dev.letterbox.auth.SaslOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.imap.Status;
 import dev.letterbox.store.Account;
-import dev.letterbox.store.Protocol;
+import dev.letterbox.store.LoginProtocol;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Optional;
 
-/** The not-authenticated state: STARTTLS, AUTHENTICATE PLAIN (with SASL-IR), LOGIN. */
+/** The not-authenticated state: STARTTLS, AUTHENTICATE PLAIN and SCRAM-SHA-256(-PLUS) (with SASL-IR), LOGIN. */
 final class AuthCommands {
     private AuthCommands() {}
 
@@ -42,10 +46,12 @@ final class AuthCommands {
      * the server sends an empty challenge and reads the response line; "*" cancels (BAD).
      */
     static Done authenticate(ImapSession s, ImapCommand.Authenticate c) throws IOException {
-        if (!c.mechanism().equals("PLAIN")) return Done.no(ResponseCode.cannot(), "Unsupported authentication mechanism");
+        boolean scram = LoginGuard.isScram(c.mechanism());
+        if (!c.mechanism().equals("PLAIN") && !scram) return Done.no(ResponseCode.cannot(), "Unsupported authentication mechanism");
         if (!s.plaintextAllowed()) {
             return Done.no(ResponseCode.privacyRequired(), "Authenticate over TLS (use STARTTLS or port 993)");
         }
+        if (scram) return scram(s, c);
         String response;
         if (c.initialResponse().isPresent()) {
             response = c.initialResponse().get();
@@ -76,6 +82,74 @@ final class AuthCommands {
         return check(s, plain.get().username(), plain.get().password());
     }
 
+    /**
+     * SCRAM-SHA-256(-PLUS) (RFC 5802 §5, RFC 7677) through the shared exchange: each challenge a
+     * "+ base64" continuation; the server-final message a last continuation the client answers
+     * with an empty line, then the tagged OK.
+     */
+    private static Done scram(ImapSession s, ImapCommand.Authenticate c) throws IOException {
+        InetAddress ip = s.conn.remoteAddress().getAddress();
+        Optional<byte[]> initial;
+        if (c.initialResponse().isEmpty()) initial = Optional.empty();
+        else if (c.initialResponse().get().equals("=")) initial = Optional.of(new byte[0]);
+        else {
+            try {
+                initial = Optional.of(Base64.getDecoder().decode(c.initialResponse().get()));
+            } catch (IllegalArgumentException e) {
+                return Done.bad("Initial response is not base64");
+            }
+        }
+        boolean[] gone = {false};
+        SaslChannel channel = challenge -> {
+            s.out.continuation(Base64.getEncoder().encodeToString(challenge));
+            s.conn.flush();
+            s.lock.unlock(); // the lock is never held across a blocking read
+            String line;
+            try {
+                line = readResponseLine(s);
+            } finally {
+                s.lock.lock();
+            }
+            if (line == null) {
+                gone[0] = true;
+                throw new java.io.EOFException("connection closed during AUTHENTICATE");
+            }
+            if (line.equals("*")) return null;
+            try {
+                return Base64.getDecoder().decode(line);
+            } catch (IllegalArgumentException e) {
+                throw new SaslChannel.Malformed("Response is not base64");
+            }
+        };
+        SaslOutcome outcome;
+        try {
+            outcome = s.service.logins.authenticate(c.mechanism(), initial, channel, s.conn.tlsExporter(),
+                    LoginProtocol.IMAP, ip, s.who());
+        } catch (java.io.EOFException e) {
+            if (!gone[0]) throw e;
+            s.state = new SessionState.LoggedOut();
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
+            return Done.no(ResponseCode.unavailable(), "Server shutting down");
+        }
+        return switch (outcome) {
+            case SaslOutcome.Cancelled x -> Done.bad("Authentication cancelled");
+            case SaslOutcome.Malformed m -> Done.bad(m.reason());
+            case SaslOutcome.NotAuthorized x -> Done.no(ResponseCode.authorizationFailed(), "Acting as another user is not allowed");
+            case SaslOutcome.Checked checked -> {
+                boolean confirmed;
+                try {
+                    confirmed = checked.confirmOverChallenge(channel);
+                } catch (java.io.EOFException e) {
+                    s.state = new SessionState.LoggedOut();
+                    yield null;
+                }
+                yield confirmed ? outcome(s, checked.login()) : Done.bad("Authentication cancelled");
+            }
+        };
+    }
+
     private static String readResponseLine(ImapSession s) throws IOException {
         byte[] raw;
         try {
@@ -94,21 +168,28 @@ final class AuthCommands {
         InetAddress ip = s.conn.remoteAddress().getAddress();
         LoginOutcome outcome;
         try {
-            outcome = s.service.logins.login(user, password, Protocol.IMAP, ip, s.who());
+            outcome = s.service.logins.login(user, password, LoginProtocol.IMAP, ip, s.who());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is shutting down
             return Done.no(ResponseCode.unavailable(), "Server shutting down");
         }
+        return outcome(s, outcome);
+    }
+
+    /** A checked login in IMAP's words. */
+    private static Done outcome(ImapSession s, LoginOutcome outcome) {
         return switch (outcome) {
             case LoginOutcome.LoggedIn ok -> {
                 Account account = ok.account();
-                s.authenticated(account);
+                s.authenticated(account, ok.watch());
                 ImapSession.LOG.log(INFO, "{0}: login {1}", s.who(), account.address());
                 yield Done.ok(ResponseCode.capability(Capabilities.of(s)), "Logged in");
             }
             case LoginOutcome.BadCredentials bad -> Done.no(ResponseCode.authenticationFailed(), "Authentication failed");
             case LoginOutcome.AccountDisabled d -> Done.no(ResponseCode.contactAdmin(), "This account is disabled");
-            case LoginOutcome.ProtocolDisabled d -> Done.no(ResponseCode.contactAdmin(), "IMAP access is disabled for this account");
+            case LoginOutcome.ProtocolDisabled d -> Done.no(ResponseCode.contactAdmin(), "IMAP access is disabled for this account or password");
+            case LoginOutcome.AppPasswordRequired d ->
+                    Done.no(ResponseCode.authenticationFailed(), "This account takes app passwords only: create one for this app");
             case LoginOutcome.ClientBlocked b ->
                     Done.no(ResponseCode.unavailable(), "Too many failed logins from your address; try again later");
             case LoginOutcome.AccountBusy b ->

@@ -30,8 +30,12 @@ final class Capabilities {
             if (!s.compressing) caps.add("COMPRESS=DEFLATE");
         } else {
             if (!s.conn.isTls()) caps.add("STARTTLS");
-            if (s.plaintextAllowed()) caps.add("AUTH=PLAIN");
-            else caps.add("LOGINDISABLED");
+            if (s.plaintextAllowed()) {
+                caps.add("AUTH=PLAIN");
+                for (String m : dev.letterbox.auth.LoginGuard.scramMechanisms(s.conn.canBindChannel())) caps.add("AUTH=" + m);
+            } else {
+                caps.add("LOGINDISABLED");
+            }
         }
         return caps;
     }

@@ -56,6 +56,8 @@ final class ImapSession implements ImapReader.Session {
     private ChangeBus.Subscription subscription;
     /** While another account's shared mailbox is selected: that account's changes (null otherwise). */
     private ChangeBus.Subscription ownerSubscription;
+    /** Whether the credential this session logged in with still counts; null before login. */
+    private dev.letterbox.auth.LoginWatch loginWatch;
     /** The selected mailbox id for the store listener (0 = none); read without the lock. */
     private volatile long watchedMailbox;
     /** The view that holds a mailbox index, until deselected or the session ends; under the lock. */
@@ -112,6 +114,7 @@ final class ImapSession implements ImapReader.Session {
         } finally {
             idleTag = null;
             if (subscription != null) subscription.close();
+            if (loginWatch != null) loginWatch.close();
             lock.lock();
             try {
                 closeView();
@@ -161,6 +164,10 @@ final class ImapSession implements ImapReader.Session {
     }
 
     private void runChecked(ImapCommand command) throws IOException {
+        if (credentialRevoked()) {
+            if (command instanceof ImapCommand.Login l) java.util.Arrays.fill(l.password(), '\0');
+            return;
+        }
         String refusal = refusal(command);
         Done done;
         if (refusal != null) {
@@ -357,10 +364,24 @@ final class ImapSession implements ImapReader.Session {
     // ---------------------------------------------------------------- login state changes
 
     /** Enters the authenticated state and starts listening for the account's changes. */
-    void authenticated(Account account) {
+    void authenticated(Account account, dev.letterbox.auth.LoginWatch watch) {
         conn.loggedIn();
         state = new SessionState.Authenticated(account);
+        loginWatch = watch;
         subscription = service.store.changes().subscribe(account.id(), this::onChange);
+    }
+
+    /**
+     * True, after saying BYE, when the credential this session logged in with was revoked or
+     * changed (an app password revoked, a new password, the account disabled): the session ends at
+     * its next command, whatever that is. Under the lock.
+     */
+    private boolean credentialRevoked() throws IOException {
+        if (loginWatch == null || state instanceof SessionState.LoggedOut || loginWatch.stillValid()) return false;
+        out.untagged(Status.BYE, null, "Your login is no longer valid (password changed or revoked); log in again");
+        state = new SessionState.LoggedOut();
+        watchedMailbox = 0;
+        return true;
     }
 
     Account account() {
@@ -491,6 +512,7 @@ final class ImapSession implements ImapReader.Session {
         try {
             String tag = idleTag;
             idleTag = null;
+            if (credentialRevoked()) return;
             if (!line.equalsIgnoreCase("DONE")) {
                 out.tagged(tag, Status.BAD, null, "Expected DONE to end IDLE");
                 countBad();

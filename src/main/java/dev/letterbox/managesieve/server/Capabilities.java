@@ -16,7 +16,8 @@ final class Capabilities {
     static void write(ManageSieveSession s, SieveWriter out) throws IOException {
         out.capability("IMPLEMENTATION", "Letterbox");
         // §1.7: the mechanisms usable now; none until TLS when passwords may not travel in the clear
-        out.capability("SASL", s.plaintextAllowed() ? "PLAIN" : "");
+        out.capability("SASL", s.plaintextAllowed()
+                ? "PLAIN " + String.join(" ", dev.letterbox.auth.LoginGuard.scramMechanisms(s.conn.canBindChannel())) : "");
         out.capability("SIEVE", SIEVE_EXTENSIONS);
         if (!s.conn.isTls() && s.account == null) out.capability("STARTTLS", null);
         out.capability("MAXREDIRECTS", Integer.toString(s.service.config.maxRedirects()));

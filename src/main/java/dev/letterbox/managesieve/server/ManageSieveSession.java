@@ -3,7 +3,11 @@ package dev.letterbox.managesieve.server;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginOutcome;
+import dev.letterbox.auth.LoginWatch;
+import dev.letterbox.auth.SaslChannel;
+import dev.letterbox.auth.SaslOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.managesieve.CommandReader;
 import dev.letterbox.managesieve.ResponseCode;
@@ -16,11 +20,12 @@ import dev.letterbox.net.Connection;
 import dev.letterbox.net.LineTooLongException;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.MailboxException;
-import dev.letterbox.store.Protocol;
+import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +43,7 @@ final class ManageSieveSession {
     final SieveWriter out;
     private final CommandReader reader;
     Account account; // null until AUTHENTICATE succeeds
+    private LoginWatch loginWatch; // set with account
     private int errors;
 
     ManageSieveSession(ManageSieveService service, Connection conn) {
@@ -52,9 +58,13 @@ final class ManageSieveSession {
         out.ok("Letterbox ManageSieve ready");
         conn.flush();
         boolean goOn = true;
-        while (goOn) {
-            goOn = step();
-            if (!goOn || !conn.hasBufferedInput()) conn.flush();
+        try {
+            while (goOn) {
+                goOn = step();
+                if (!goOn || !conn.hasBufferedInput()) conn.flush();
+            }
+        } finally {
+            if (loginWatch != null) loginWatch.close();
         }
     }
 
@@ -83,6 +93,11 @@ final class ManageSieveSession {
             command = SieveParser.parse(tokens);
         } catch (SieveSyntaxException e) {
             return !error(e.getMessage());
+        }
+        if (account != null && !loginWatch.stillValid()) {
+            LOG.log(INFO, "{0}: {1} logged out: credential revoked", who(), account.address());
+            out.bye(null, "Your login is no longer valid (password changed or revoked); log in again");
+            return false;
         }
         long started = System.nanoTime();
         try {
@@ -122,6 +137,8 @@ final class ManageSieveSession {
                 if (account == null) return !error("Not authenticated");
                 LOG.log(INFO, "{0}: unauthenticate {1}", who(), account.address());
                 account = null;
+                loginWatch.close();
+                loginWatch = null;
                 out.ok("");
             }
             default -> {
@@ -154,6 +171,13 @@ final class ManageSieveSession {
      */
     private boolean authenticate(SieveCommand.Authenticate a) throws IOException {
         if (account != null) return !error("Already authenticated");
+        if (LoginGuard.isScram(a.mechanism())) {
+            if (!plaintextAllowed()) {
+                out.no(ResponseCode.ENCRYPT_NEEDED, "Authenticate over TLS (use STARTTLS)");
+                return true;
+            }
+            return scram(a);
+        }
         if (!a.mechanism().equals("PLAIN")) {
             out.no("Unsupported authentication mechanism");
             return true;
@@ -194,23 +218,91 @@ final class ManageSieveSession {
         return login(plain.get().username(), plain.get().password());
     }
 
-    /** Through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password; IMAP's switch. */
-    private boolean login(String user, char[] password) throws IOException {
-        LoginOutcome outcome;
+    /**
+     * §2.1 with SCRAM-SHA-256(-PLUS) (RFC 5802, RFC 7677): challenges as base64 strings, answered
+     * by one string each; the server-final message rides on the OK as (SASL "...").
+     */
+    private boolean scram(SieveCommand.Authenticate a) throws IOException {
+        Optional<byte[]> initial = Optional.empty();
+        if (a.initialResponse().isPresent()) {
+            try {
+                initial = Optional.of(Base64.getDecoder().decode(a.initialResponse().get()));
+            } catch (IllegalArgumentException e) {
+                return !error("Initial response is not base64");
+            }
+        }
+        boolean[] gone = {false};
+        SaslChannel channel = challenge -> {
+            out.stringLine(Base64.getEncoder().encodeToString(challenge));
+            conn.flush();
+            String response;
+            try {
+                List<Token> tokens = reader.read();
+                if (tokens == null) {
+                    gone[0] = true;
+                    throw new java.io.EOFException("connection closed during AUTHENTICATE");
+                }
+                response = SieveParser.saslResponse(tokens);
+            } catch (SieveSyntaxException | CommandReader.LiteralTooLargeException e) {
+                throw new SaslChannel.Malformed("Expected one string in answer to the challenge");
+            }
+            if (response.equals("*")) return null;
+            try {
+                return Base64.getDecoder().decode(response);
+            } catch (IllegalArgumentException e) {
+                throw new SaslChannel.Malformed("Response is not base64");
+            }
+        };
+        SaslOutcome outcome;
         try {
-            outcome = service.logins.login(user, password, Protocol.IMAP, conn.remoteAddress().getAddress(), who());
+            outcome = service.logins.authenticate(a.mechanism(), initial, channel, conn.tlsExporter(),
+                    LoginProtocol.MANAGESIEVE, conn.remoteAddress().getAddress(), who());
+        } catch (java.io.EOFException e) {
+            if (gone[0]) return false;
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is shutting down
             out.bye(ResponseCode.TRYLATER, "Server shutting down");
             return false;
         }
+        return switch (outcome) {
+            case SaslOutcome.Cancelled c -> {
+                out.no("Authentication cancelled");
+                yield true;
+            }
+            case SaslOutcome.Malformed m -> !error(m.reason());
+            case SaslOutcome.NotAuthorized n -> {
+                out.no("Acting as another user is not allowed");
+                yield true;
+            }
+            case SaslOutcome.Checked checked -> outcome(checked.login(),
+                    checked.successData().map(d -> ResponseCode.sasl(Base64.getEncoder().encodeToString(d))).orElse(null));
+        };
+    }
+
+    /** Through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password; IMAP's switch. */
+    private boolean login(String user, char[] password) throws IOException {
+        LoginOutcome outcome;
+        try {
+            outcome = service.logins.login(user, password, LoginProtocol.MANAGESIEVE, conn.remoteAddress().getAddress(), who());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
+            out.bye(ResponseCode.TRYLATER, "Server shutting down");
+            return false;
+        }
+        return outcome(outcome, null);
+    }
+
+    /** A checked login in ManageSieve's words; {@code success}: the response code for the OK, or null. */
+    private boolean outcome(LoginOutcome outcome, ResponseCode success) throws IOException {
         switch (outcome) {
             case LoginOutcome.LoggedIn in -> {
                 account = in.account();
+                loginWatch = in.watch();
                 conn.loggedIn();
                 conn.setIdleTimeout(service.config.idleTimeout());
                 LOG.log(INFO, "{0}: login {1}", who(), account.address());
-                out.ok("Logged in");
+                out.ok(success, "Logged in");
             }
             case LoginOutcome.BadCredentials b -> {
                 return !error("Authentication failed");
@@ -218,6 +310,7 @@ final class ManageSieveSession {
             case LoginOutcome.AccountDisabled d -> out.no("This account is disabled");
             case LoginOutcome.ProtocolDisabled d ->
                     out.no("Mailbox access (IMAP) is disabled for this account, and with it the filters");
+            case LoginOutcome.AppPasswordRequired d -> out.no("This account takes app passwords only: create one for this app");
             case LoginOutcome.ClientBlocked b -> {
                 out.bye(ResponseCode.TRYLATER, "Too many failed logins from your address; try again later");
                 return false;

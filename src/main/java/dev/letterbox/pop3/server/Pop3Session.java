@@ -3,7 +3,11 @@ package dev.letterbox.pop3.server;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.letterbox.auth.LoginGuard;
 import dev.letterbox.auth.LoginOutcome;
+import dev.letterbox.auth.LoginWatch;
+import dev.letterbox.auth.SaslChannel;
+import dev.letterbox.auth.SaslOutcome;
 import dev.letterbox.auth.SaslPlain;
 import dev.letterbox.net.Connection;
 import dev.letterbox.net.LineTooLongException;
@@ -17,12 +21,13 @@ import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MessageMeta;
-import dev.letterbox.store.Protocol;
+import dev.letterbox.store.LoginProtocol;
 import dev.letterbox.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,6 +46,7 @@ final class Pop3Session {
     private final Pop3Reply reply;
     private String pendingUser; // after USER, before PASS
     private Account account; // set in TRANSACTION state
+    private LoginWatch loginWatch; // set in TRANSACTION state
     private Pop3Locks.Lock lock; // held in TRANSACTION state
     private Maildrop maildrop;
     private int errors;
@@ -78,6 +84,7 @@ final class Pop3Session {
             }
         } finally {
             if (lock != null) lock.release();
+            if (loginWatch != null) loginWatch.close();
         }
     }
 
@@ -94,6 +101,12 @@ final class Pop3Session {
         if (command instanceof Pop3Command.Unsupported u) {
             reply.err(u.keyword() + " is not supported");
             return true;
+        }
+        if (account != null && !loginWatch.stillValid()) {
+            // the credential was revoked or changed: end without entering UPDATE (nothing is deleted)
+            reply.err(Code.AUTH, "your login is no longer valid (password changed or revoked); log in again");
+            LOG.log(INFO, "{0}: {1} logged out: credential revoked", who(), account.address());
+            return false;
         }
         return account == null ? authorization(command) : transaction(command);
     }
@@ -154,7 +167,7 @@ final class Pop3Session {
             if (!conn.isTls()) reply.bodyLine("STLS");
             if (plaintextAllowed()) {
                 reply.bodyLine("USER");
-                reply.bodyLine("SASL PLAIN");
+                reply.bodyLine("SASL PLAIN " + String.join(" ", LoginGuard.scramMechanisms(conn.canBindChannel())));
             }
         }
         reply.bodyLine("IMPLEMENTATION Letterbox");
@@ -181,7 +194,10 @@ final class Pop3Session {
     private boolean auth(Pop3Command.Auth a) throws IOException {
         if (a.mechanism().isEmpty()) {
             reply.ok("");
-            if (plaintextAllowed()) reply.bodyLine("PLAIN");
+            if (plaintextAllowed()) {
+                reply.bodyLine("PLAIN");
+                for (String m : LoginGuard.scramMechanisms(conn.canBindChannel())) reply.bodyLine(m);
+            }
             reply.endOfBody();
             return true;
         }
@@ -189,6 +205,7 @@ final class Pop3Session {
             reply.err("authentication is not allowed before STLS");
             return true;
         }
+        if (LoginGuard.isScram(a.mechanism().get())) return scram(a.mechanism().get(), a.initialResponse());
         if (!a.mechanism().get().equals("PLAIN")) {
             reply.err("unsupported mechanism");
             return true;
@@ -226,18 +243,84 @@ final class Pop3Session {
         return login(plain.get().username(), plain.get().password());
     }
 
-    /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, then opens the maildrop. */
-    private boolean login(String username, char[] password) throws IOException {
-        LoginOutcome outcome;
+    /**
+     * RFC 5034 with SCRAM-SHA-256(-PLUS) (RFC 5802, RFC 7677): challenges as "+ base64"; the
+     * server-final message is one more "+ base64" the client answers with an empty line.
+     */
+    private boolean scram(String mechanism, Optional<String> initialResponse) throws IOException {
+        Optional<byte[]> initial = Optional.empty();
+        if (initialResponse.isPresent()) {
+            try {
+                initial = Optional.of(initialResponse.get().equals("=") ? new byte[0] : Base64.getDecoder().decode(initialResponse.get()));
+            } catch (IllegalArgumentException e) {
+                reply.err("initial response is not base64");
+                return !countError();
+            }
+        }
+        SaslChannel channel = challenge -> {
+            reply.continuation(Base64.getEncoder().encodeToString(challenge));
+            conn.flush();
+            byte[] raw;
+            try {
+                raw = conn.readLine(8192);
+            } catch (LineTooLongException e) {
+                throw new SaslChannel.Malformed("response too long");
+            }
+            if (raw == null) throw new java.io.EOFException("connection closed during AUTH");
+            String line = stripTerminator(raw);
+            if (line.equals("*")) return null;
+            try {
+                return Base64.getDecoder().decode(line);
+            } catch (IllegalArgumentException e) {
+                throw new SaslChannel.Malformed("response is not base64");
+            }
+        };
+        SaslOutcome outcome;
         try {
-            outcome = service.logins.login(username, password, Protocol.POP3, conn.remoteAddress().getAddress(), who());
+            outcome = service.logins.authenticate(mechanism, initial, channel, conn.tlsExporter(), LoginProtocol.POP3,
+                    conn.remoteAddress().getAddress(), who());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is shutting down
             return false;
         }
         switch (outcome) {
+            case SaslOutcome.Cancelled c -> reply.err("authentication cancelled");
+            case SaslOutcome.Malformed m -> {
+                reply.err(m.reason());
+                return !countError();
+            }
+            case SaslOutcome.NotAuthorized n -> reply.err(Code.AUTH, "acting as another user is not allowed");
+            case SaslOutcome.Checked checked -> {
+                if (!checked.confirmOverChallenge(channel)) {
+                    reply.err("authentication cancelled");
+                    return true;
+                }
+                return outcome(checked.login());
+            }
+        }
+        return true;
+    }
+
+    /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, then opens the maildrop. */
+    private boolean login(String username, char[] password) throws IOException {
+        LoginOutcome outcome;
+        try {
+            outcome = service.logins.login(username, password, LoginProtocol.POP3, conn.remoteAddress().getAddress(), who());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is shutting down
+            return false;
+        }
+        return outcome(outcome);
+    }
+
+    /** A checked login in POP3's words; false ends the session. */
+    private boolean outcome(LoginOutcome outcome) throws IOException {
+        switch (outcome) {
             case LoginOutcome.LoggedIn in -> {
-                return open(in.account());
+                boolean goOn = open(in.account());
+                if (account == null) in.watch().close(); // the maildrop did not open
+                else loginWatch = in.watch();
+                return goOn;
             }
             case LoginOutcome.BadCredentials b -> {
                 reply.err(Code.AUTH, "authentication failed");
@@ -245,7 +328,9 @@ final class Pop3Session {
             }
             case LoginOutcome.AccountDisabled d -> reply.err(Code.AUTH, "this account is disabled");
             case LoginOutcome.ProtocolDisabled d ->
-                    reply.err(Code.AUTH, "POP3 access is disabled for this account; use IMAP or ask your administrator");
+                    reply.err(Code.AUTH, "POP3 access is disabled for this account or password; use IMAP or ask your administrator");
+            case LoginOutcome.AppPasswordRequired d ->
+                    reply.err(Code.AUTH, "this account takes app passwords only: create one for this app");
             case LoginOutcome.ClientBlocked b -> {
                 reply.err(Code.SYS_TEMP, "too many failed logins from your address; try again later");
                 return false;

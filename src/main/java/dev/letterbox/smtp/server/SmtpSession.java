@@ -38,6 +38,8 @@ final class SmtpSession {
     boolean esmtp;
     /** The logged-in account (AUTH), or null. */
     Account account;
+    /** Whether the credential of the login still counts; set with {@link #account}. */
+    dev.letterbox.auth.LoginWatch loginWatch;
     /** The open mail transaction, or null. */
     Transaction tx;
     /** Messages accepted in this session (numbers the Received id). */
@@ -86,6 +88,7 @@ final class SmtpSession {
             }
         } finally {
             if (tx != null) tx.abandon();
+            if (loginWatch != null) loginWatch.close();
         }
     }
 
@@ -106,6 +109,13 @@ final class SmtpSession {
                 reply(SmtpReply.of(421, "4.5.0", "cannot find the end of that chunk; closing connection"));
                 ending = true;
             }
+            return;
+        }
+        if (account != null && !loginWatch.stillValid()) {
+            // the credential was revoked or changed (another node or the CLI may have done it)
+            LOG.log(INFO, "{0}: {1} logged out: credential revoked", who(), account.address());
+            reply(SmtpReply.of(421, "4.7.0", service.hostname + " your login is no longer valid; closing connection"));
+            ending = true;
             return;
         }
         long started = System.nanoTime();
@@ -175,7 +185,7 @@ final class SmtpSession {
         lines.add("DSN");
         if (service.urlStore != null) lines.add("BURL imap"); // RFC 4468 §3: submission only
         if (!conn.isTls()) lines.add("STARTTLS");
-        if (conn.isTls() && account == null) lines.add("AUTH " + AuthCommand.MECHANISMS);
+        if (conn.isTls() && account == null) lines.add("AUTH " + AuthCommand.mechanisms(conn));
         reply(SmtpReply.multi(250, Optional.empty(), lines));
     }
 

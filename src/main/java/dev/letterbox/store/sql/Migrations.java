@@ -34,7 +34,8 @@ final class Migrations {
             "010-sieve-scripts.sql",
             "011-forwarding.sql",
             "012-urlauth-keys.sql",
-            "013-mailbox-grants.sql");
+            "013-mailbox-grants.sql",
+            "014-credentials.sql");
 
     private Migrations() {}
 

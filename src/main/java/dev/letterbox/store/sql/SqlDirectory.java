@@ -1,6 +1,10 @@
 package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
+import dev.letterbox.store.AccountScram;
+import dev.letterbox.store.AppPassword;
+import dev.letterbox.store.LoginProtocol;
+import dev.letterbox.store.ScramKeys;
 import dev.letterbox.store.AccountForwarding;
 import dev.letterbox.store.AddressLookup;
 import dev.letterbox.store.Alias;
@@ -31,7 +35,8 @@ import java.util.Set;
  * Changes go through the group-commit writer like any other write.
  */
 final class SqlDirectory implements DirectoryStore {
-    private static final String ACCOUNT_COLUMNS = "id, address, domain_id, quota_bytes, used_bytes, protocols, enabled, created";
+    private static final String ACCOUNT_COLUMNS =
+            "id, address, domain_id, quota_bytes, used_bytes, protocols, enabled, created, require_app_passwords";
     private static final String ACCOUNT_COLUMNS_OF_A = "a." + ACCOUNT_COLUMNS.replace(", ", ", a.");
 
     /** The mailboxes every new account starts with; all subscribed, so clients show them. */
@@ -39,10 +44,12 @@ final class SqlDirectory implements DirectoryStore {
 
     private final ReadPool reads;
     private final GroupCommitWriter writer;
+    private final SqlCredentials credentials;
 
     SqlDirectory(ReadPool reads, GroupCommitWriter writer) {
         this.reads = reads;
         this.writer = writer;
+        this.credentials = new SqlCredentials(reads, writer);
     }
 
     private static Map<String, Optional<SpecialUse>> defaultMailboxes() {
@@ -109,7 +116,7 @@ final class SqlDirectory implements DirectoryStore {
 
     private static Account mapAccount(ResultSet rs) throws SQLException {
         return new Account(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                Protocol.parseList(rs.getString(6)), rs.getInt(7) != 0, Instant.ofEpochMilli(rs.getLong(8)));
+                Protocol.parseList(rs.getString(6)), rs.getInt(7) != 0, Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9) != 0);
     }
 
     static Optional<Account> accountById(SqlSession db, long id) {
@@ -186,7 +193,9 @@ final class SqlDirectory implements DirectoryStore {
 
     @Override
     public void setPasswordHash(long accountId, String passwordHash) {
-        updateAccount(accountId, "UPDATE account SET password_hash = ? WHERE id = ?", passwordHash);
+        // keys derived from the old password must not outlive it
+        updateAccount(accountId, "UPDATE account SET password_hash = ?, scram_stored_key = NULL, scram_server_key = NULL "
+                + "WHERE id = ?", passwordHash);
     }
 
     @Override
@@ -232,11 +241,60 @@ final class SqlDirectory implements DirectoryStore {
             db.update("DELETE FROM sieve_script WHERE account_id = ?", accountId);
             db.update("DELETE FROM account_forward WHERE account_id = ?", accountId);
             db.update("DELETE FROM urlauth_key WHERE account_id = ?", accountId);
+            SqlCredentials.deleteAll(db, accountId);
             db.update("DELETE FROM account WHERE id = ?", accountId);
             fx.changed(new Change.AccountChanged(accountId));
             fx.changed(new Change.SieveScripts(accountId));
             return null;
         });
+    }
+
+    // --- credentials (SqlCredentials)
+
+    @Override
+    public Optional<AccountScram> scram(long accountId) {
+        return credentials.scram(accountId);
+    }
+
+    @Override
+    public AccountScram ensureScramSalt(long accountId, byte[] salt, int iterations) {
+        return credentials.ensureScramSalt(accountId, salt, iterations);
+    }
+
+    @Override
+    public void setPassword(long accountId, String passwordHash, ScramKeys keys) {
+        credentials.setPassword(accountId, passwordHash, keys);
+    }
+
+    @Override
+    public void addPasswordScramKeys(long accountId, String ofHash, ScramKeys keys) {
+        credentials.addPasswordScramKeys(accountId, ofHash, keys);
+    }
+
+    @Override
+    public void setRequireAppPasswords(long accountId, boolean required) {
+        credentials.setRequireAppPasswords(accountId, required);
+    }
+
+    @Override
+    public AppPassword addAppPassword(long accountId, String name, Set<LoginProtocol> protocols, String secretHash,
+                                      ScramKeys keys) {
+        return credentials.addAppPassword(accountId, name, protocols, secretHash, keys);
+    }
+
+    @Override
+    public List<AppPassword> appPasswords(long accountId) {
+        return credentials.appPasswords(accountId);
+    }
+
+    @Override
+    public void removeAppPassword(long accountId, String name) {
+        credentials.removeAppPassword(accountId, name);
+    }
+
+    @Override
+    public void appPasswordUsed(long id, Instant when, String ip) {
+        credentials.appPasswordUsed(id, when, ip);
     }
 
     // --- forwarding

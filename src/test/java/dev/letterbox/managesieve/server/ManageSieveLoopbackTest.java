@@ -24,7 +24,7 @@ class ManageSieveLoopbackTest {
             List<String> caps = new ArrayList<>();
             String line;
             while (!(line = c.readLine()).startsWith("OK")) caps.add(line);
-            assertTrue(caps.contains("\"SASL\" \"PLAIN\""), caps.toString());
+            assertTrue(caps.contains("\"SASL\" \"PLAIN SCRAM-SHA-256\""), caps.toString());
             assertTrue(caps.contains("\"STARTTLS\""), "TLS is still offered: " + caps);
             String plain = Base64.getEncoder().encodeToString(("\0" + user + "\0" + TestServer.PASSWORD).getBytes(StandardCharsets.UTF_8));
             c.send("AUTHENTICATE \"PLAIN\" {" + plain.length() + "+}\r\n" + plain).expect("OK \"Logged in\"");

@@ -79,7 +79,7 @@ class ManageSieveProtocolTest {
             c.send("STARTTLS").expect("OK \"Begin TLS negotiation now\"");
             c.startTls();
             List<String> after = capabilities(c);
-            assertTrue(after.contains("\"SASL\" \"PLAIN\""), after.toString());
+            assertTrue(after.contains("\"SASL\" \"PLAIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS\""), after.toString());
             assertFalse(after.contains("\"STARTTLS\""));
             c.send("STARTTLS").expect("NO \"TLS is already active\"");
             c.send("CAPABILITY");

@@ -54,7 +54,7 @@ class Pop3ProtocolTest {
             List<String> after = c.readUntil(".");
             assertFalse(after.contains("STLS"));
             assertTrue(after.contains("USER"));
-            assertTrue(after.contains("SASL PLAIN"));
+            assertTrue(after.contains("SASL PLAIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS"));
         }
     }
 
@@ -216,7 +216,7 @@ class Pop3ProtocolTest {
         try (LineClient c = server.connectTls("pop3s")) {
             c.expectPrefix("+OK");
             c.send("AUTH").expectPrefix("+OK");
-            assertEquals(List.of("PLAIN"), c.readUntil("."));
+            assertEquals(List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS"), c.readUntil("."));
             c.send("AUTH CRAM-MD5").expectPrefix("-ERR ");
             c.send("AUTH PLAIN").expect("+ ");
             c.send("*").expectPrefix("-ERR ");

@@ -203,7 +203,7 @@ class SmtpProtocolTest {
             expect(c, "503 5.5.1"); // RFC 3207 §4.2: the EHLO before TLS is forgotten
             c.send("EHLO client.example.org");
             List<String> ehlo = reply(c);
-            assertTrue(ehlo.contains("250-AUTH PLAIN LOGIN") || ehlo.contains("250 AUTH PLAIN LOGIN"), ehlo.toString());
+            assertTrue(ehlo.contains("250-AUTH PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS") || ehlo.contains("250 AUTH PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS"), ehlo.toString());
             assertFalse(ehlo.stream().anyMatch(l -> l.contains("STARTTLS")), ehlo.toString());
             c.send("STARTTLS");
             expect(c, "503 5.5.1");

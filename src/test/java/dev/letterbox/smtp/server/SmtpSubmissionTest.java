@@ -46,7 +46,7 @@ class SmtpSubmissionTest {
             expect(c, "220 2.0.0");
             c.startTls();
             c.send("EHLO client.example.org");
-            assertTrue(reply(c).stream().anyMatch(l -> l.substring(4).equals("AUTH PLAIN LOGIN")));
+            assertTrue(reply(c).stream().anyMatch(l -> l.substring(4).equals("AUTH PLAIN LOGIN SCRAM-SHA-256 SCRAM-SHA-256-PLUS")));
             c.send("MAIL FROM:<" + user + ">");
             expect(c, "530 5.7.0"); // RFC 4954 §6: authentication required
             c.send("AUTH PLAIN " + plain(user, "wrong password"));
