@@ -99,7 +99,7 @@ public interface StoreFixture {
 
     /** Waits (up to 3 s: publication follows commit, on the writer thread) for a change. */
     static void awaitChange(BlockingQueue<Change> q, Change expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         try {
             while (System.nanoTime() < deadline) {
                 Change c = q.poll(50, TimeUnit.MILLISECONDS);
