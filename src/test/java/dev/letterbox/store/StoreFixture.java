@@ -97,7 +97,7 @@ public interface StoreFixture {
         return q;
     }
 
-    /** Waits (up to 3 s: publication follows commit, on the writer thread) for a change. */
+    /** Waits (up to 15 s, for a loaded machine: publication follows commit, on the writer thread) for a change. */
     static void awaitChange(BlockingQueue<Change> q, Change expected) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         try {
