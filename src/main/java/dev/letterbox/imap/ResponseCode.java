@@ -57,6 +57,8 @@ public final class ResponseCode {
     public static ResponseCode noModSeq() { return of("NOMODSEQ"); }
     public static ResponseCode modified(Ranges set) { return of("MODIFIED " + set); }
     public static ResponseCode closed() { return of("CLOSED"); }
+    /** RFC 5267 §4.2; a tag has no quoted-specials (RFC 3501 §9 tag), so it is quoted as it is. */
+    public static ResponseCode noUpdate(String tag) { return of("NOUPDATE \"" + tag + "\""); }
 
     // RFC 5530
     public static ResponseCode unavailable() { return of("UNAVAILABLE"); }

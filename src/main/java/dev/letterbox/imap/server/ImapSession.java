@@ -179,7 +179,8 @@ final class ImapSession implements ImapReader.Session {
         }
         if (done == null) return; // answered by the handler
         if (state instanceof SessionState.Selected s && !(command instanceof ImapCommand.Logout)) {
-            syncView(s.mailbox(), expungesAllowed(command), false);
+            // kept search results (RFC 5267) must follow this command's own changes too
+            syncView(s.mailbox(), expungesAllowed(command), s.mailbox().updates.active());
         }
         if (state instanceof SessionState.LoggedOut && done.status() != Status.OK) return;
         out.tagged(command.tag(), done.status(), done.code(), done.text());
@@ -223,6 +224,7 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.Expunge c -> selectedRefusal();
             case ImapCommand.Search c -> selectedRefusal();
             case ImapCommand.Sort c -> selectedRefusal();
+            case ImapCommand.CancelUpdate c -> selectedRefusal();
             case ImapCommand.ThreadMessages c -> selectedRefusal();
             case ImapCommand.Fetch c -> selectedRefusal();
             case ImapCommand.Store c -> selectedRefusal();
@@ -273,6 +275,7 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.Expunge c -> StoreCommands.expunge(this, c);
             case ImapCommand.Search c -> SearchCommands.search(this, c);
             case ImapCommand.Sort c -> SearchCommands.sort(this, c);
+            case ImapCommand.CancelUpdate c -> SearchCommands.cancelUpdate(this, c);
             case ImapCommand.ThreadMessages c -> SearchCommands.thread(this, c);
         };
     }
@@ -424,6 +427,8 @@ final class ImapSession implements ImapReader.Session {
                 out.untagged(Status.BYE, null, "The selected mailbox was deleted");
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;
+            } else if (view.updates.active()) {
+                view.updates.refresh(this, view);
             }
         } catch (StoreException e) {
             dirty = true; // try again at the next command

@@ -35,6 +35,8 @@ final class SelectedMailbox {
     private List<String> keywords;
     /** RFC 5182 SEARCHRES: the UIDs saved by SEARCH RETURN (SAVE), or null when none was saved. */
     Ranges savedSearch;
+    /** RFC 5267 CONTEXT=SEARCH/SORT results kept up to date for this selection. */
+    final SearchUpdates updates = new SearchUpdates();
     /** The mailbox's shared index on this node, held while the mailbox is selected (see {@link #close}). */
     final MailboxIndex index;
 
@@ -139,6 +141,7 @@ final class SelectedMailbox {
 
     /** RFC 3501 §7.4.1 EXPUNGE, highest number first so no number shifts; RFC 7162 §3.2.10 VANISHED under QRESYNC. */
     void reportExpunges(ImapSession s, Ranges gone) throws IOException {
+        updates.expunging(s, this, gone);
         if (s.qresync) {
             s.out.star().atom("VANISHED").atom(gone.toString()).end();
             return;
