@@ -52,6 +52,20 @@ final class EsearchResult {
      * -1 being the last), or null (NIL) when no message is there.
      */
     String partial(ImapCommand.PartialRange range) {
+        long[] span = span(range);
+        if (span == null) return null;
+        if (ordered != null) return inOrder(ordered, (int) span[0] - 1, (int) span[1]);
+        return slice(ascending, span[0], span[1]).toString();
+    }
+
+    /** RFC 9394 §3.1 with RFC 5182 SAVE: what SEARCH RETURN (SAVE PARTIAL) keeps of an ascending result. */
+    static Ranges partialOf(Ranges ascending, ImapCommand.PartialRange range) {
+        long[] span = new EsearchResult(ascending, null).span(range);
+        return span == null ? Ranges.EMPTY : slice(ascending, span[0], span[1]);
+    }
+
+    /** The range as first and last position (1-based) within this result, or null when it holds none. */
+    private long[] span(ImapCommand.PartialRange range) {
         long n = size();
         long from, to;
         if (range.first() > 0) {
@@ -61,8 +75,11 @@ final class EsearchResult {
             from = Math.max(1, n + 1 + range.last());
             to = n + 1 + range.first();
         }
-        if (from > to || from > n || to < 1) return null;
-        if (ordered != null) return inOrder(ordered, (int) from - 1, (int) to);
+        return from > to || from > n || to < 1 ? null : new long[] {from, to};
+    }
+
+    /** The numbers at positions {@code from..to} of ascending ranges, walking range by range. */
+    private static Ranges slice(Ranges ascending, long from, long to) {
         Ranges.Builder out = new Ranges.Builder();
         long position = 0; // position of the number before the current range's first
         for (int i = 0; i < ascending.rangeCount() && position < to; i++) {
@@ -72,7 +89,7 @@ final class EsearchResult {
             if (a <= b) out.add(low + (a - firstHere), low + (b - firstHere));
             position = lastHere;
         }
-        return out.build().toString();
+        return out.build();
     }
 
     /**

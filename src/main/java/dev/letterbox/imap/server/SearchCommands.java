@@ -37,7 +37,7 @@ final class SearchCommands {
         boolean esearch = c.esearch() || s.rev2; // RFC 9051 §7.3.4: IMAP4rev2 answers in ESEARCH form
         List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
         if (returns.contains("SAVE")) {
-            view.savedSearch = saved(uids, returns);
+            view.savedSearch = c.partial().isPresent() ? EsearchResult.partialOf(uids, c.partial().get()) : saved(uids, returns);
             if (returns.size() == 1) return Done.ok("SEARCH completed, result saved");
         }
         if (!esearch) {

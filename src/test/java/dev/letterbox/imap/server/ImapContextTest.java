@@ -71,6 +71,10 @@ class ImapContextTest {
             c.run("p5 SEARCH RETURN (PARTIAL 6:9) ALL").ok().has("* ESEARCH (TAG \"p5\") PARTIAL (6:9 NIL)");
             c.run("p6 SEARCH RETURN (PARTIAL -6:-9) ALL").ok().has("* ESEARCH (TAG \"p6\") PARTIAL (-6:-9 NIL)");
             c.run("p7 UID SEARCH RETURN (COUNT PARTIAL 1:2) 2:5").ok().has("* ESEARCH (TAG \"p7\") UID COUNT 4 PARTIAL (1:2 2:3)");
+            // RFC 9394 §3.1: SAVE with PARTIAL keeps the page, so FETCH $ pages through the mailbox
+            c.run("p10 SEARCH RETURN (SAVE PARTIAL -2:-3) ALL").ok().has("* ESEARCH (TAG \"p10\") PARTIAL (-2:-3 3:4)");
+            var page = c.run("p11 FETCH $ (UID)").ok();
+            assertEquals(List.of("* 3 FETCH (UID 3)", "* 4 FETCH (UID 4)"), page.starting("* "));
             c.run("p8 SORT RETURN (PARTIAL 2:3) (ARRIVAL) US-ASCII ALL").ok().has("* ESEARCH (TAG \"p8\") PARTIAL (2:3 4,3)");
             c.run("p9 SORT RETURN (PARTIAL -1:-3) (ARRIVAL) US-ASCII ALL").ok().has("* ESEARCH (TAG \"p9\") PARTIAL (-1:-3 3,5,1)");
         }
