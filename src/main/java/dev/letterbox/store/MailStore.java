@@ -28,6 +28,9 @@ public interface MailStore extends AutoCloseable {
     /** Each account's Sieve scripts. */
     SieveScripts sieveScripts();
 
+    /** IMAP METADATA entries of mailboxes and of the server. */
+    MailboxMetadata metadata();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

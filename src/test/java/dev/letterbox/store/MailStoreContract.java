@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link #newStore()}; every default method here and in the interfaces it extends runs against it.
  */
 public interface MailStoreContract extends DirectoryContract, MailboxContract, MessageContract, MailboxIndexContract,
-        QueueContract, DmarcReportContract, CoordinationContract, SieveScriptsContract {
+        QueueContract, DmarcReportContract, CoordinationContract, SieveScriptsContract, MailboxMetadataContract {
 
     @Test
     default void anotherAccountsMailboxesAreNonexistent() {

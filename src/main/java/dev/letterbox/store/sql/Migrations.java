@@ -32,7 +32,8 @@ final class Migrations {
             "008-tombstone-horizon.sql",
             "009-blob-chunks.sql",
             "010-sieve-scripts.sql",
-            "011-forwarding.sql");
+            "011-forwarding.sql",
+            "015-metadata.sql");
 
     private Migrations() {}
 

@@ -12,6 +12,7 @@ import dev.letterbox.store.MailStore;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
+import dev.letterbox.store.MailboxMetadata;
 import dev.letterbox.store.SieveScripts;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
@@ -60,6 +61,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlDmarcReports dmarcReports;
     private final SqlCoordination coordination;
     private final SqlSieveScripts sieveScripts;
+    private final SqlMailboxMetadata metadata;
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
@@ -84,6 +86,7 @@ public final class SqlMailStore implements MailStore {
         this.dmarcReports = new SqlDmarcReports(reads, writer, queue);
         this.coordination = new SqlCoordination(reads, writer, dialect, clock);
         this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
+        this.metadata = new SqlMailboxMetadata(reads, writer, dialect);
         try {
             this.feed = backend.startFeed(reads, bus, indexes, node);
         } catch (RuntimeException e) {
@@ -143,6 +146,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public SieveScripts sieveScripts() {
         return sieveScripts;
+    }
+
+    @Override
+    public MailboxMetadata metadata() {
+        return metadata;
     }
 
     @Override
