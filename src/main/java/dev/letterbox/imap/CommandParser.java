@@ -12,7 +12,8 @@ import java.util.Optional;
  * tag and the {@link ImapParser.Context}, and how mailbox names, patterns and bounded lists are read.
  * One instance parses one command.
  */
-abstract sealed class CommandParser permits SessionCommandParser, MailboxCommandParser, MessageCommandParser {
+abstract sealed class CommandParser permits SessionCommandParser, MailboxCommandParser, MessageCommandParser,
+        MetadataCommandParser {
     final Tokens t;
     final String tag;
     final ImapParser.Context ctx;

@@ -122,6 +122,20 @@ public sealed interface ImapCommand {
 
     record SetQuota(String tag, String root) implements ImapCommand {}
 
+    /**
+     * RFC 5464 §4.2 GETMETADATA: {@code mailbox} "" is the server; entry names lower-cased;
+     * {@code maxSize} -1 when not limited; {@code depth} 0, 1 or {@link #INFINITY}.
+     */
+    record GetMetadata(String tag, String mailbox, List<String> entries, long maxSize, int depth) implements ImapCommand {
+        public static final int INFINITY = Integer.MAX_VALUE;
+    }
+
+    /** RFC 5464 §4.3 SETMETADATA: {@code mailbox} "" is the server. */
+    record SetMetadata(String tag, String mailbox, List<MetadataValue> entries) implements ImapCommand {}
+
+    /** An entry name (lower-cased) and its new value; null removes the entry. */
+    record MetadataValue(String entry, byte[] value) {}
+
     // ---------------------------------------------------------------- selected (§6.4)
     record Check(String tag) implements ImapCommand {}
 

@@ -218,6 +218,8 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
             case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
             case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetMetadata c -> authenticated ? null : "Log in first";
+            case ImapCommand.SetMetadata c -> authenticated ? null : "Log in first";
             case ImapCommand.Check c -> selectedRefusal();
             case ImapCommand.Close c -> selectedRefusal();
             case ImapCommand.Unselect c -> selectedRefusal();
@@ -267,6 +269,8 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetQuota c -> QuotaCommands.getQuota(this, c);
             case ImapCommand.GetQuotaRoot c -> QuotaCommands.getQuotaRoot(this, c);
             case ImapCommand.SetQuota c -> QuotaCommands.setQuota(this);
+            case ImapCommand.GetMetadata c -> MetadataCommands.get(this, c);
+            case ImapCommand.SetMetadata c -> MetadataCommands.set(this, c);
             case ImapCommand.Idle c -> idle(c);
             case ImapCommand.Fetch c -> FetchCommand.fetch(this, c);
             case ImapCommand.Store c -> StoreCommands.store(this, c);
