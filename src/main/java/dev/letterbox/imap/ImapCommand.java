@@ -136,6 +136,15 @@ public sealed interface ImapCommand {
     /** An entry name (lower-cased) and its new value; null removes the entry. */
     record MetadataValue(String entry, byte[] value) {}
 
+    /** RFC 5465 NOTIFY: SET with {@code groups}, or NONE (no groups); {@code status} is SET STATUS. */
+    record Notify(String tag, boolean status, List<NotifyGroup> groups) implements ImapCommand {}
+
+    /**
+     * One event group: the filter (SELECTED, SELECTED-DELAYED, INBOXES, PERSONAL, SUBSCRIBED, SUBTREE,
+     * MAILBOXES) with its mailboxes, the events upper-cased (empty for NONE) and MessageNew's fetch items.
+     */
+    record NotifyGroup(String filter, List<String> mailboxes, List<String> events, List<FetchAttr> fetch) {}
+
     // ---------------------------------------------------------------- selected (§6.4)
     record Check(String tag) implements ImapCommand {}
 

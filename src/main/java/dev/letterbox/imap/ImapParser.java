@@ -57,6 +57,7 @@ public final class ImapParser {
                  "APPEND", "GETQUOTA", "GETQUOTAROOT", "SETQUOTA" -> new MailboxCommandParser(t, tag, ctx).parse(name);
             case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD" -> new MessageCommandParser(t, tag, ctx).parse(name, false);
             case "GETMETADATA", "SETMETADATA" -> new MetadataCommandParser(t, tag, ctx).parse(name);
+            case "NOTIFY" -> new NotifyCommandParser(t, tag, ctx).parse();
             case "CANCELUPDATE" -> new MessageCommandParser(t, tag, ctx).cancelUpdate();
             default -> throw new ImapSyntaxException("unknown command " + printable(name));
         };

@@ -57,6 +57,8 @@ public final class ResponseCode {
     public static ResponseCode noModSeq() { return of("NOMODSEQ"); }
     public static ResponseCode modified(Ranges set) { return of("MODIFIED " + set); }
     public static ResponseCode closed() { return of("CLOSED"); }
+    /** RFC 5465 §3.1: the events this server can notify. */
+    public static ResponseCode badEvent(List<String> supported) { return of("BADEVENT (" + String.join(" ", supported) + ")"); }
     /** RFC 5464 §4.2.1 / §4.3 response codes. */
     public static ResponseCode metadataLongEntries(long size) { return of("METADATA LONGENTRIES " + size); }
     public static ResponseCode metadataMaxSize(long size) { return of("METADATA MAXSIZE " + size); }
