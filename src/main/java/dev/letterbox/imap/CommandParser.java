@@ -13,7 +13,7 @@ import java.util.Optional;
  * One instance parses one command.
  */
 abstract sealed class CommandParser permits SessionCommandParser, MailboxCommandParser, MessageCommandParser,
-        UrlCommandParser, AclCommandParser {
+        UrlCommandParser, AclCommandParser, MetadataCommandParser, NotifyCommandParser {
     final Tokens t;
     final String tag;
     final ImapParser.Context ctx;

@@ -167,6 +167,29 @@ public sealed interface ImapCommand {
 
     record MyRights(String tag, String mailbox) implements ImapCommand {}
 
+    /**
+     * RFC 5464 §4.2 GETMETADATA: {@code mailbox} "" is the server; entry names lower-cased;
+     * {@code maxSize} -1 when not limited; {@code depth} 0, 1 or {@link #INFINITY}.
+     */
+    record GetMetadata(String tag, String mailbox, List<String> entries, long maxSize, int depth) implements ImapCommand {
+        public static final int INFINITY = Integer.MAX_VALUE;
+    }
+
+    /** RFC 5464 §4.3 SETMETADATA: {@code mailbox} "" is the server. */
+    record SetMetadata(String tag, String mailbox, List<MetadataValue> entries) implements ImapCommand {}
+
+    /** An entry name (lower-cased) and its new value; null removes the entry. */
+    record MetadataValue(String entry, byte[] value) {}
+
+    /** RFC 5465 NOTIFY: SET with {@code groups}, or NONE (no groups); {@code status} is SET STATUS. */
+    record Notify(String tag, boolean status, List<NotifyGroup> groups) implements ImapCommand {}
+
+    /**
+     * One event group: the filter (SELECTED, SELECTED-DELAYED, INBOXES, PERSONAL, SUBSCRIBED, SUBTREE,
+     * MAILBOXES) with its mailboxes, the events upper-cased (empty for NONE) and MessageNew's fetch items.
+     */
+    record NotifyGroup(String filter, List<String> mailboxes, List<String> events, List<FetchAttr> fetch) {}
+
     // ---------------------------------------------------------------- selected (§6.4)
     record Check(String tag) implements ImapCommand {}
 
@@ -184,23 +207,42 @@ public sealed interface ImapCommand {
 
     /**
      * SEARCH (and SORT's criteria part). {@code returns} holds RFC 4731 ESEARCH return options
-     * (MIN, MAX, ALL, COUNT, SAVE); empty with {@code esearch} false is the classic SEARCH response.
+     * (MIN, MAX, ALL, COUNT, SAVE), RFC 5267 UPDATE and RFC 9394 PARTIAL (its range in
+     * {@code partial}); empty with {@code esearch} false is the classic SEARCH response.
      */
-    record Search(String tag, boolean uid, boolean esearch, List<String> returns, SearchKey key) implements ImapCommand {
+    record Search(String tag, boolean uid, boolean esearch, List<String> returns, Optional<PartialRange> partial,
+                  SearchKey key) implements ImapCommand {
         @Override
         public String name() {
             return uid ? "UID_SEARCH" : "SEARCH";
         }
     }
 
-    /** RFC 5256 SORT; {@code criteria} are upper-case keys, "REVERSE" before the key it reverses. */
-    record Sort(String tag, boolean uid, List<String> criteria, boolean esearch, List<String> returns, SearchKey key)
-            implements ImapCommand {
+    /**
+     * RFC 5256 SORT; {@code criteria} are upper-case keys, "REVERSE" before the key it reverses.
+     * With RFC 5267 ESORT, {@code returns} and {@code partial} as for {@link Search}.
+     */
+    record Sort(String tag, boolean uid, List<String> criteria, boolean esearch, List<String> returns,
+                Optional<PartialRange> partial, SearchKey key) implements ImapCommand {
         @Override
         public String name() {
             return uid ? "UID_SORT" : "SORT";
         }
     }
+
+    /**
+     * RFC 9394 partial-range: positions in a result, 1-based, {@code first <= last} in magnitude;
+     * both negative when counted from the end (-1 is the last).
+     */
+    record PartialRange(long first, long last) {
+        @Override
+        public String toString() {
+            return first + ":" + last;
+        }
+    }
+
+    /** RFC 5267 §4.2 CANCELUPDATE: the tags of the SEARCH/SORT whose updates stop. */
+    record CancelUpdate(String tag, List<String> contexts) implements ImapCommand {}
 
     /** RFC 5256 THREAD with ORDEREDSUBJECT or REFERENCES. */
     record ThreadMessages(String tag, boolean uid, String algorithm, SearchKey key) implements ImapCommand {

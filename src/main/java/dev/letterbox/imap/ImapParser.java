@@ -58,6 +58,9 @@ public final class ImapParser {
             case "SETACL", "DELETEACL", "GETACL", "LISTRIGHTS", "MYRIGHTS" -> new AclCommandParser(t, tag, ctx).parse(name);
             case "FETCH", "STORE", "COPY", "MOVE", "SEARCH", "SORT", "THREAD" -> new MessageCommandParser(t, tag, ctx).parse(name, false);
             case "GENURLAUTH", "RESETKEY", "URLFETCH" -> new UrlCommandParser(t, tag, ctx).parse(name);
+            case "GETMETADATA", "SETMETADATA" -> new MetadataCommandParser(t, tag, ctx).parse(name);
+            case "NOTIFY" -> new NotifyCommandParser(t, tag, ctx).parse();
+            case "CANCELUPDATE" -> new MessageCommandParser(t, tag, ctx).cancelUpdate();
             default -> throw new ImapSyntaxException("unknown command " + printable(name));
         };
     }

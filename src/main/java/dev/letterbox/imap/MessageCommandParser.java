@@ -39,41 +39,22 @@ final class MessageCommandParser extends CommandParser {
     /** RFC 3501 §6.4.4 with RFC 4731 RETURN and the CHARSET argument. */
     private ImapCommand search(boolean uid) throws ImapSyntaxException {
         t.sp();
-        boolean esearch = false;
-        List<String> returns = List.of();
-        if (peekWord("RETURN")) {
-            t.atom();
-            t.sp();
-            esearch = true;
-            returns = upper(parenList(t::atom, true));
-            for (String r : returns) {
-                if (!List.of("MIN", "MAX", "ALL", "COUNT", "SAVE").contains(r)) {
-                    throw new ImapSyntaxException("unknown SEARCH return option " + printable(r));
-                }
-            }
-            t.sp();
-        }
+        Returns returns = new Returns(false, List.of(), Optional.empty());
+        if (peekWord("RETURN")) returns = returns(List.of("MIN", "MAX", "ALL", "COUNT", "SAVE", "UPDATE", "PARTIAL"));
         if (peekWord("CHARSET")) {
             t.atom();
             t.sp();
             charset(t.astring());
             t.sp();
         }
-        return new ImapCommand.Search(tag, uid, esearch, returns, new SearchParser(t).keys());
+        return new ImapCommand.Search(tag, uid, returns.esearch, returns.options, returns.partial, new SearchParser(t).keys());
     }
 
-    /** RFC 5256 §3: SORT (criteria) charset key... */
+    /** RFC 5256 §3: SORT (criteria) charset key...; RFC 5267 ESORT puts RETURN (...) first. */
     private ImapCommand sort(boolean uid) throws ImapSyntaxException {
         t.sp();
-        boolean esearch = false;
-        List<String> returns = List.of();
-        if (peekWord("RETURN")) { // RFC 5267 ESORT
-            t.atom();
-            t.sp();
-            esearch = true;
-            returns = upper(parenList(t::atom, true));
-            t.sp();
-        }
+        Returns returns = new Returns(false, List.of(), Optional.empty());
+        if (peekWord("RETURN")) returns = returns(List.of("MIN", "MAX", "ALL", "COUNT", "UPDATE", "PARTIAL"));
         List<String> criteria = upper(parenList(t::atom, false));
         for (int i = 0; i < criteria.size(); i++) {
             String c = criteria.get(i);
@@ -84,7 +65,62 @@ final class MessageCommandParser extends CommandParser {
         t.sp();
         charset(t.astring());
         t.sp();
-        return new ImapCommand.Sort(tag, uid, criteria, esearch, returns, new SearchParser(t).keys());
+        return new ImapCommand.Sort(tag, uid, criteria, returns.esearch, returns.options, returns.partial,
+                new SearchParser(t).keys());
+    }
+
+    private record Returns(boolean esearch, List<String> options, Optional<ImapCommand.PartialRange> partial) {}
+
+    /**
+     * "RETURN (" option *(SP option) ")" SP: RFC 4731 §3.1, RFC 5267 §4.1 UPDATE, RFC 9394 §3.1
+     * PARTIAL with its range (ALL and PARTIAL together make no sense: refused).
+     */
+    private Returns returns(List<String> allowed) throws ImapSyntaxException {
+        t.atom();
+        t.sp();
+        List<String> options = new ArrayList<>();
+        Optional<ImapCommand.PartialRange> partial = Optional.empty();
+        t.expect('(');
+        if (!t.tryConsume(')')) {
+            int given = 0;
+            do {
+                if (++given > 2 * allowed.size()) throw new ImapSyntaxException("too many return options");
+                String option = t.atomUpper();
+                if (!allowed.contains(option)) throw new ImapSyntaxException("unknown return option " + printable(option));
+                if (option.equals("PARTIAL")) {
+                    if (partial.isPresent()) throw new ImapSyntaxException("PARTIAL given twice");
+                    t.sp();
+                    partial = Optional.of(partialRange());
+                }
+                if (!options.contains(option)) options.add(option);
+            } while (t.trySp());
+            t.expect(')');
+        }
+        if (options.contains("ALL") && options.contains("PARTIAL")) throw new ImapSyntaxException("ALL and PARTIAL exclude each other");
+        t.sp();
+        return new Returns(true, List.copyOf(options), partial);
+    }
+
+    /** RFC 9394 partial-range: "a:b" or "-a:-b" (nz-numbers, either order); kept smaller magnitude first. */
+    private ImapCommand.PartialRange partialRange() throws ImapSyntaxException {
+        boolean negative = t.tryConsume('-');
+        long a = t.nzNumber();
+        t.expect(':');
+        if (t.tryConsume('-') != negative) throw new ImapSyntaxException("a partial range is both positive or both negative");
+        long b = t.nzNumber();
+        long low = Math.min(a, b), high = Math.max(a, b);
+        return negative ? new ImapCommand.PartialRange(-low, -high) : new ImapCommand.PartialRange(low, high);
+    }
+
+    /** RFC 5267 §4.2: CANCELUPDATE "tag" *(SP "tag"). */
+    ImapCommand cancelUpdate() throws ImapSyntaxException {
+        List<String> tags = new ArrayList<>();
+        do {
+            t.sp();
+            if (tags.size() >= MAX_ITEMS) throw new ImapSyntaxException("too many tags");
+            tags.add(t.string());
+        } while (!t.atEnd());
+        return new ImapCommand.CancelUpdate(tag, tags);
     }
 
     private ImapCommand thread(boolean uid) throws ImapSyntaxException {

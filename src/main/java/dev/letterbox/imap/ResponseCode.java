@@ -57,6 +57,14 @@ public final class ResponseCode {
     public static ResponseCode noModSeq() { return of("NOMODSEQ"); }
     public static ResponseCode modified(Ranges set) { return of("MODIFIED " + set); }
     public static ResponseCode closed() { return of("CLOSED"); }
+    /** RFC 5465 §3.1: the events this server can notify. */
+    public static ResponseCode badEvent(List<String> supported) { return of("BADEVENT (" + String.join(" ", supported) + ")"); }
+    /** RFC 5464 §4.2.1 / §4.3 response codes. */
+    public static ResponseCode metadataLongEntries(long size) { return of("METADATA LONGENTRIES " + size); }
+    public static ResponseCode metadataMaxSize(long size) { return of("METADATA MAXSIZE " + size); }
+    public static ResponseCode metadataTooMany() { return of("METADATA TOOMANY"); }
+    /** RFC 5267 §4.2; a tag has no quoted-specials (RFC 3501 §9 tag), so it is quoted as it is. */
+    public static ResponseCode noUpdate(String tag) { return of("NOUPDATE \"" + tag + "\""); }
 
     // RFC 5530
     public static ResponseCode unavailable() { return of("UNAVAILABLE"); }

@@ -34,6 +34,9 @@ public interface MailStore extends AutoCloseable {
     /** Who else may use each account's mailboxes (shared mailboxes). */
     MailboxGrants grants();
 
+    /** IMAP METADATA entries of mailboxes and of the server. */
+    MailboxMetadata metadata();
+
     <T> T read(long accountId, Work<ReadTx, T> work);
 
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */

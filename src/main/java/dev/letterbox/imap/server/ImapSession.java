@@ -68,6 +68,8 @@ final class ImapSession implements ImapReader.Session {
     /** The tag of the running IDLE, null when not idling. */
     private volatile String idleTag;
     private int badInARow;
+    /** RFC 5465 NOTIFY SET in force, or null; read by the store's listener. */
+    volatile Notifications notify;
 
     ImapSession(ImapService service, Connection conn) {
         this.service = service;
@@ -190,8 +192,11 @@ final class ImapSession implements ImapReader.Session {
         }
         if (done == null) return; // answered by the handler
         if (state instanceof SessionState.Selected s && !(command instanceof ImapCommand.Logout)) {
-            syncView(s.mailbox(), expungesAllowed(command), false);
+            // kept search results (RFC 5267) must follow this command's own changes too
+            syncView(s.mailbox(), expungesAllowed(command), s.mailbox().updates.active());
         }
+        Notifications n = notify;
+        if (n != null && !(state instanceof SessionState.LoggedOut)) n.deliver(this);
         if (state instanceof SessionState.LoggedOut && done.status() != Status.OK) return;
         out.tagged(command.tag(), done.status(), done.code(), done.text());
         if (done.status() == Status.BAD) countBad(); else badInARow = 0;
@@ -236,12 +241,16 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetAcl c -> authenticated ? null : "Log in first";
             case ImapCommand.ListRights c -> authenticated ? null : "Log in first";
             case ImapCommand.MyRights c -> authenticated ? null : "Log in first";
+            case ImapCommand.GetMetadata c -> authenticated ? null : "Log in first";
+            case ImapCommand.SetMetadata c -> authenticated ? null : "Log in first";
+            case ImapCommand.Notify c -> authenticated ? null : "Log in first";
             case ImapCommand.Check c -> selectedRefusal();
             case ImapCommand.Close c -> selectedRefusal();
             case ImapCommand.Unselect c -> selectedRefusal();
             case ImapCommand.Expunge c -> selectedRefusal();
             case ImapCommand.Search c -> selectedRefusal();
             case ImapCommand.Sort c -> selectedRefusal();
+            case ImapCommand.CancelUpdate c -> selectedRefusal();
             case ImapCommand.ThreadMessages c -> selectedRefusal();
             case ImapCommand.Fetch c -> selectedRefusal();
             case ImapCommand.Store c -> selectedRefusal();
@@ -289,6 +298,9 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.GetAcl c -> AclCommands.getAcl(this, c);
             case ImapCommand.ListRights c -> AclCommands.listRights(this, c);
             case ImapCommand.MyRights c -> AclCommands.myRights(this, c);
+            case ImapCommand.GetMetadata c -> MetadataCommands.get(this, c);
+            case ImapCommand.SetMetadata c -> MetadataCommands.set(this, c);
+            case ImapCommand.Notify c -> Notifications.notify(this, c);
             case ImapCommand.Idle c -> idle(c);
             case ImapCommand.GenUrlAuth c -> UrlCommands.genUrlAuth(this, c);
             case ImapCommand.ResetKey c -> UrlCommands.resetKey(this, c);
@@ -300,6 +312,7 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.Expunge c -> StoreCommands.expunge(this, c);
             case ImapCommand.Search c -> SearchCommands.search(this, c);
             case ImapCommand.Sort c -> SearchCommands.sort(this, c);
+            case ImapCommand.CancelUpdate c -> SearchCommands.cancelUpdate(this, c);
             case ImapCommand.ThreadMessages c -> SearchCommands.thread(this, c);
         };
     }
@@ -442,6 +455,8 @@ final class ImapSession implements ImapReader.Session {
     /** Runs on the store's publishing thread: only records and signals. */
     private void onChange(Change change) {
         long watched = watchedMailbox;
+        Notifications n = notify;
+        if (n != null && n.signal(change, watched)) schedulePush();
         if (watched == 0) return;
         boolean relevant = switch (change) {
             case Change.MailboxContent c -> c.mailboxId() == watched;
@@ -451,7 +466,11 @@ final class ImapSession implements ImapReader.Session {
         };
         if (!relevant) return;
         dirty = true;
-        if (idleTag != null && pushScheduled.compareAndSet(false, true)) {
+        if (idleTag != null || (n != null && n.pushesSelected())) schedulePush();
+    }
+
+    private void schedulePush() {
+        if (pushScheduled.compareAndSet(false, true)) {
             Thread.ofVirtual().name("imap-push-" + conn.sessionId()).start(this::push);
         }
     }
@@ -466,11 +485,16 @@ final class ImapSession implements ImapReader.Session {
     void syncView(SelectedMailbox view, boolean expunges, boolean force) throws IOException {
         if (!dirty && !force && !view.hasPendingExpunges()) return;
         dirty = false;
+        long maxUidBefore = view.uids.maxUid();
         try {
             if (!view.sync(this, expunges)) {
                 out.untagged(Status.BYE, null, "The selected mailbox was deleted");
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;
+            } else {
+                Notifications n = notify;
+                if (n != null) n.newMessages(this, view, maxUidBefore);
+                if (view.updates.active()) view.updates.refresh(this, view);
             }
         } catch (StoreException e) {
             dirty = true; // try again at the next command
@@ -488,13 +512,23 @@ final class ImapSession implements ImapReader.Session {
         return null;
     }
 
-    /** Runs on a short-lived virtual thread when a change arrives during IDLE. */
+    /**
+     * Runs on a short-lived virtual thread when a change arrives during IDLE, or at any time for
+     * what NOTIFY asked to hear at once (RFC 5465 §1: unsolicited responses outside commands).
+     */
     private void push() {
         lock.lock();
         try {
             pushScheduled.set(false);
-            if (idleTag == null || !(state instanceof SessionState.Selected s)) return;
-            syncView(s.mailbox(), true, false);
+            boolean idling = idleTag != null;
+            Notifications n = notify;
+            if (!idling && n == null) return;
+            if (state instanceof SessionState.Selected s && (idling || n.pushesSelected())) {
+                syncView(s.mailbox(), idling || n.expungesAnytime(), false);
+            }
+            if (n != null && (state instanceof SessionState.Authenticated || state instanceof SessionState.Selected)) {
+                n.deliver(this);
+            }
             conn.flush();
             if (state instanceof SessionState.LoggedOut) conn.close();
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** SEARCH (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 5182 SEARCHRES, RFC 7162 MODSEQ), SORT and THREAD (RFC 5256). */
 final class SearchCommands {
@@ -36,7 +37,7 @@ final class SearchCommands {
         boolean esearch = c.esearch() || s.rev2; // RFC 9051 §7.3.4: IMAP4rev2 answers in ESEARCH form
         List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
         if (returns.contains("SAVE")) {
-            view.savedSearch = saved(uids, returns);
+            view.savedSearch = c.partial().isPresent() ? EsearchResult.partialOf(uids, c.partial().get()) : saved(uids, returns);
             if (returns.size() == 1) return Done.ok("SEARCH completed, result saved");
         }
         if (!esearch) {
@@ -49,17 +50,47 @@ final class SearchCommands {
             return Done.ok("SEARCH completed");
         }
         Ranges numbers = c.uid() ? uids : view.uids.msnsOf(uids);
-        s.out.star().atom("ESEARCH").open().atom("TAG").string(c.tag()).close();
-        if (c.uid()) s.out.atom("UID");
-        if (!uids.isEmpty()) {
-            if (returns.contains("MIN")) s.out.atom("MIN").number(numbers.min());
-            if (returns.contains("MAX")) s.out.atom("MAX").number(numbers.max());
-        }
-        if (returns.contains("COUNT")) s.out.atom("COUNT").number(count[0]);
-        if (!uids.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(numbers.toString());
-        if (modSeq && !uids.isEmpty()) s.out.atom("MODSEQ").number(esearchModSeq(returns, highest[0], first[0], last[0]));
-        s.out.end();
+        long modSeqData = modSeq && !uids.isEmpty() ? esearchModSeq(returns, highest[0], first[0], last[0]) : 0;
+        esearch(s, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSearch(numbers), modSeqData);
+        if (returns.contains("UPDATE")) view.updates.add(s, c.tag(), c.uid(), c.key(), null, uids.toArray());
         return Done.ok("SEARCH completed");
+    }
+
+    /**
+     * One ESEARCH response (RFC 4731 §3.1, for SORT RFC 5267 §3.1): MIN, MAX and ALL only when
+     * something matched, COUNT always, RFC 9394 PARTIAL with NIL when its range holds nothing;
+     * {@code modSeq} 0 for none.
+     */
+    private static void esearch(ImapSession s, String tag, boolean uid, List<String> returns,
+                                Optional<ImapCommand.PartialRange> partial, EsearchResult r, long modSeq) throws IOException {
+        s.out.star().atom("ESEARCH").open().atom("TAG").string(tag).close();
+        if (uid) s.out.atom("UID");
+        if (!r.isEmpty()) {
+            if (returns.contains("MIN")) s.out.atom("MIN").number(r.first());
+            if (returns.contains("MAX")) s.out.atom("MAX").number(r.last());
+        }
+        if (returns.contains("COUNT")) s.out.atom("COUNT").number(r.size());
+        if (!r.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(r.all());
+        if (partial.isPresent()) {
+            String slice = r.partial(partial.get());
+            s.out.atom("PARTIAL").open().atom(partial.get().toString());
+            if (slice == null) s.out.nil(); else s.out.atom(slice);
+            s.out.close();
+        }
+        if (modSeq > 0) s.out.atom("MODSEQ").number(modSeq);
+        s.out.end();
+    }
+
+    /** The UIDs matching {@code key} now, ascending (for a kept SEARCH result, RFC 5267 §4). */
+    static long[] matchingUids(ImapSession s, SelectedMailbox view, SearchKey key) {
+        Ranges.Builder found = new Ranges.Builder();
+        new SearchEvaluator(s, view, key).run((uid, modSeq) -> found.add(uid));
+        return found.build().toArray();
+    }
+
+    /** The UIDs matching {@code key} now in sort order (for a kept SORT result, RFC 5267 §4). */
+    static long[] sortedUids(ImapSession s, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
+        return sorted(s, view, criteria, key).stream().mapToLong(Sortable::uid).toArray();
     }
 
     /**
@@ -144,15 +175,11 @@ final class SearchCommands {
     }
 
     /** RFC 5256 §3 SORT: criteria in order, REVERSE reverses the next; ties go by sequence number. */
-    static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
-        if (c.esearch()) return Done.bad("SORT RETURN (ESORT) is not supported");
-        SelectedMailbox view = s.selected();
-        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.enableCondstore(); // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE
-        List<Sortable> items = collect(s, view, c.key());
+    static List<Sortable> sorted(ImapSession s, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
+        List<Sortable> items = collect(s, view, key);
         Comparator<Sortable> order = null;
         boolean reverse = false;
-        for (String criterion : c.criteria()) {
+        for (String criterion : criteria) {
             if (criterion.equals("REVERSE")) {
                 reverse = true;
                 continue;
@@ -175,14 +202,37 @@ final class SearchCommands {
         }
         Comparator<Sortable> bySequence = Comparator.comparingInt(Sortable::msn);
         items.sort(order == null ? bySequence : order.thenComparing(bySequence));
+        return items;
+    }
+
+    /** RFC 5256 §3 SORT, and with RETURN RFC 5267 §3 ESORT (ESEARCH in sort order) and §4 CONTEXT=SORT. */
+    static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
+        SelectedMailbox view = s.selected();
+        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
+        if (modSeq) s.enableCondstore(); // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE
+        List<Sortable> items = sorted(s, view, c.criteria(), c.key());
+        // RFC 7162 §3.1.5 and its sort-data syntax (§7): like SEARCH, the highest MODSEQ of the matches
+        long highest = modSeq ? items.stream().mapToLong(Sortable::modSeq).max().orElse(0) : 0;
+        if (c.esearch()) {
+            List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
+            long[] numbers = items.stream().mapToLong(x -> c.uid() ? x.uid() : x.msn()).toArray();
+            esearch(s, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSort(numbers), highest);
+            if (returns.contains("UPDATE")) {
+                view.updates.add(s, c.tag(), c.uid(), c.key(), c.criteria(), items.stream().mapToLong(Sortable::uid).toArray());
+            }
+            return Done.ok("SORT completed");
+        }
         s.out.star().atom("SORT");
         for (Sortable item : items) s.out.number(c.uid() ? item.uid() : item.msn());
-        // RFC 7162 §3.1.5 and its sort-data syntax (§7): like SEARCH, the highest MODSEQ of the matches
-        if (modSeq && !items.isEmpty()) {
-            s.out.open().atom("MODSEQ").number(items.stream().mapToLong(Sortable::modSeq).max().orElseThrow()).close();
-        }
+        if (highest > 0) s.out.open().atom("MODSEQ").number(highest).close();
         s.out.end();
         return Done.ok("SORT completed");
+    }
+
+    /** RFC 5267 §4.2 CANCELUPDATE. */
+    static Done cancelUpdate(ImapSession s, ImapCommand.CancelUpdate c) {
+        if (!s.selected().updates.cancel(c.contexts())) return Done.bad("No search context with that tag");
+        return Done.ok("CANCELUPDATE completed");
     }
 
     /** RFC 5256 §4 THREAD=ORDEREDSUBJECT and THREAD=REFERENCES. */

@@ -42,6 +42,8 @@ final class SelectedMailbox {
     Ranges savedSearch;
     /** The session's own \Seen in another account's mailbox; null in its own mailboxes. */
     PrivateSeen privateSeen;
+    /** RFC 5267 CONTEXT=SEARCH/SORT results kept up to date for this selection. */
+    final SearchUpdates updates = new SearchUpdates();
     /** The mailbox's shared index on this node, held while the mailbox is selected (see {@link #close}). */
     final MailboxIndex index;
 
@@ -148,6 +150,7 @@ final class SelectedMailbox {
 
     /** RFC 3501 §7.4.1 EXPUNGE, highest number first so no number shifts; RFC 7162 §3.2.10 VANISHED under QRESYNC. */
     void reportExpunges(ImapSession s, Ranges gone) throws IOException {
+        updates.expunging(s, this, gone);
         if (s.qresync) {
             s.out.star().atom("VANISHED").atom(gone.toString()).end();
             return;

@@ -35,7 +35,8 @@ final class Migrations {
             "011-forwarding.sql",
             "012-urlauth-keys.sql",
             "013-mailbox-grants.sql",
-            "014-credentials.sql");
+            "014-credentials.sql",
+            "015-metadata.sql");
 
     private Migrations() {}
 

@@ -239,6 +239,7 @@ final class SqlDirectory implements DirectoryStore {
             db.update("DELETE FROM mailbox WHERE account_id = ?", accountId);
             db.update("DELETE FROM subscription WHERE account_id = ?", accountId);
             db.update("DELETE FROM sieve_script WHERE account_id = ?", accountId);
+            db.update("DELETE FROM metadata_entry WHERE account_id = ?", accountId);
             db.update("DELETE FROM account_forward WHERE account_id = ?", accountId);
             db.update("DELETE FROM urlauth_key WHERE account_id = ?", accountId);
             SqlCredentials.deleteAll(db, accountId);

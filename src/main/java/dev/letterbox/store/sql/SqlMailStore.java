@@ -14,6 +14,7 @@ import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.UrlAuthKeys;
 import dev.letterbox.store.OutboundQueue;
 import dev.letterbox.store.ReadTx;
+import dev.letterbox.store.MailboxMetadata;
 import dev.letterbox.store.SieveScripts;
 import dev.letterbox.store.StoreException;
 import dev.letterbox.store.WriteTx;
@@ -64,6 +65,7 @@ public final class SqlMailStore implements MailStore {
     private final SqlSieveScripts sieveScripts;
     private final SqlUrlAuthKeys urlAuthKeys;
     private final SqlMailboxGrants grants;
+    private final SqlMailboxMetadata metadata;
     private final DatabaseClock clock;
     private final AutoCloseable feed;
     private final DurabilityHooks.Slot hooks;
@@ -90,6 +92,7 @@ public final class SqlMailStore implements MailStore {
         this.sieveScripts = new SqlSieveScripts(reads, writer, dialect);
         this.urlAuthKeys = new SqlUrlAuthKeys(reads, writer);
         this.grants = new SqlMailboxGrants(reads, writer, dialect);
+        this.metadata = new SqlMailboxMetadata(reads, writer, dialect);
         try {
             this.feed = backend.startFeed(reads, bus, indexes, node);
         } catch (RuntimeException e) {
@@ -159,6 +162,11 @@ public final class SqlMailStore implements MailStore {
     @Override
     public MailboxGrants grants() {
         return grants;
+    }
+
+    @Override
+    public MailboxMetadata metadata() {
+        return metadata;
     }
 
     @Override
