@@ -47,6 +47,13 @@ final class MessageQueries {
                 + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, accountId, fromUid, toUid, limit);
     }
 
+    /** The messages among {@code uids} that exist, ascending, in one query (an empty list asks nothing). */
+    static List<MessageMeta> listed(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
+        if (uids.length == 0) return List.of();
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE " + OWNED_MAILBOX + " AND uid" + dialect.inList()
+                + " ORDER BY uid", MessageQueries::map, mailboxId, accountId, dialect.list(uids));
+    }
+
     static List<FlagState> flagStates(SqlSession db, long accountId, long mailboxId, long fromUid, long toUid, int limit) {
         if (limit <= 0 || fromUid > toUid) return List.of();
         return db.list("SELECT uid, modseq, flags, keywords FROM message WHERE " + OWNED_MAILBOX
