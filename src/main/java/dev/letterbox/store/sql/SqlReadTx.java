@@ -95,9 +95,7 @@ class SqlReadTx implements ReadTx {
 
     @Override
     public MailboxStatus status(long mailboxId, long recentMarkAtLeast) {
-        Mailbox mailbox = MailboxQueries.byId(db, accountId, mailboxId)
-                .orElseThrow(MailboxQueries::nonexistent);
-        return MessageQueries.status(db, mailbox, Math.max(recentMarkAtLeast, MailboxQueries.recentMark(db, mailboxId)));
+        return MessageQueries.status(db, accountId, mailboxId, recentMarkAtLeast).orElseThrow(MailboxQueries::nonexistent);
     }
 
     @Override
