@@ -68,7 +68,8 @@ final class BlobCache {
 
     /** Hits and misses so far, structures and contents together (tests, diagnostics). */
     long[] hitsAndMisses() {
-        return new long[] {structures.hits + contents.hits, structures.misses + contents.misses};
+        long[] a = structures.hitsAndMisses(), b = contents.hitsAndMisses();
+        return new long[] {a[0] + b[0], a[1] + b[1]};
     }
 
     /** A map in access order that drops its eldest entries past its byte budget. One lock: look-ups are short. */
@@ -78,7 +79,7 @@ final class BlobCache {
         private final ReentrantLock lock = new ReentrantLock();
         private final LinkedHashMap<String, byte[]> map = new LinkedHashMap<>(256, 0.75f, true);
         private long held;
-        long hits, misses; // guarded by lock
+        private long hits, misses; // guarded by lock
 
         Lru(long budget) {
             this.budget = budget;
@@ -120,6 +121,15 @@ final class BlobCache {
             lock.lock();
             try {
                 return held;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        long[] hitsAndMisses() {
+            lock.lock();
+            try {
+                return new long[] {hits, misses};
             } finally {
                 lock.unlock();
             }
