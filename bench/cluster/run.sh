@@ -20,7 +20,7 @@
 #      KEEP=1 keeps the data directories and logs (printed at the end)
 #      PG_STATEMENTS=1: a diagnostic, not for the figures (it costs PostgreSQL some CPU): loads
 #        pg_stat_statements and prints, for every PostgreSQL load, statements per operation and the
-#        statements that took most of the database's time
+#        statements that took most of the database's time (the PG_TOP=12 first)
 # Letterbox trusts 127.0.0.0/8 (no inbound checks). Its SMTP load goes to testuser201..209, which
 # imaptest (testuser1..200) never opens, so imaptest's mailboxes do not grow with the SMTP rounds.
 # PostgreSQL is Debian's (a throw-away cluster run as the postgres user; fsync ON, the default),
@@ -37,7 +37,7 @@ lb_find_maven
 ROUNDS=${1:-3}
 MSGS=${MSGS:-3000}; SIZE=${SIZE:-10240}; SESSIONS=${SESSIONS:-10}
 CLIENTS=${CLIENTS:-20}; DURATION=${DURATION:-30}   # not SECONDS: that is bash's own clock
-OFFSET=${OFFSET:-41000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}
+OFFSET=${OFFSET:-41000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}; PG_TOP=${PG_TOP:-12}
 CONFIGS=${CONFIGS:-sqlite pg pg-h1 pg-h2 pg-h3 ref}
 IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
 [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
@@ -220,7 +220,7 @@ statements_report() {
                    round((100 * total_exec_time / sum(total_exec_time) OVER ())::numeric, 1) AS pct_time,
                    round(mean_exec_time::numeric, 3) AS mean_ms,
                    left(regexp_replace(query, '\s+', ' ', 'g'), 150) AS query
-            FROM s ORDER BY total_exec_time DESC LIMIT 12" | sed '$d'
+            FROM s ORDER BY total_exec_time DESC LIMIT $PG_TOP" | sed '$d'
     } >> "$STATEMENTS"
 }
 

@@ -39,6 +39,14 @@ public interface MailStore extends AutoCloseable {
 
     <T> T read(long accountId, Work<ReadTx, T> work);
 
+    /**
+     * Like {@link #read}, without a transaction around {@code work}: each query sees the database as
+     * it is when that query runs, not one snapshot for all. Only for work that makes one query, or
+     * whose further queries read what never changes (a message's structure); on a networked
+     * database it saves the round trips of BEGIN and COMMIT.
+     */
+    <T> T readOne(long accountId, Work<ReadTx, T> work);
+
     /** Runs {@code work} in a write transaction and returns once it is durably committed. */
     <T> T write(long accountId, Work<WriteTx, T> work);
 

@@ -46,6 +46,14 @@ public interface ReadTx {
 
     Optional<MessageMeta> message(long mailboxId, long uid);
 
+    /**
+     * The messages among {@code uids} (ascending) that exist, ascending by UID, in one query, each
+     * with its stored structure when {@code withStructures}. For FETCH: a page of scattered UIDs
+     * ("1,4,9:12,30") costs one query, not one per range. Structures never change, so a node may
+     * answer them from memory; run alone (see {@link MailStore#readOne}) this needs no transaction.
+     */
+    List<StoredMessage> messages(long mailboxId, long[] uids, boolean withStructures);
+
     /** Messages whose MODSEQ is above {@code modSeq}, with UID above {@code afterUid}, ascending by UID. */
     List<MessageMeta> changedSince(long mailboxId, long modSeq, long afterUid, int limit);
 

@@ -515,6 +515,40 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void listedMessagesComeWithTheirStructuresInOneRead() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "listed@example.com");
+            long b = newAccount(store, "other@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            for (String text : List.of("one", "two", "three", "four", "five")) append(store, a, inbox, text);
+            NewMessage plain = message(store, "six");
+            append(store, a, inbox, new NewMessage(plain.blob(), plain.size(), Flags.NONE, DATE, null));
+            store.write(a, tx -> tx.copy(inbox, new long[] {2}, inbox)); // UID 7 shares UID 2's blob
+            store.write(a, tx -> tx.expunge(inbox, new long[] {4}));
+
+            long[] asked = {1, 2, 4, 6, 7, 9};
+            for (int round = 0; round < 2; round++) { // the second time, a node may answer from memory
+                List<StoredMessage> listed = store.readOne(a, tx -> tx.messages(inbox, asked, true));
+                assertEquals(List.of(1L, 2L, 6L, 7L), listed.stream().map(m -> m.meta().uid()).toList(),
+                        "4 was expunged, 9 never existed");
+                assertEquals("structure of one", new String(listed.get(0).structure(), StandardCharsets.UTF_8));
+                assertEquals("structure of two", new String(listed.get(1).structure(), StandardCharsets.UTF_8));
+                assertNull(listed.get(2).structure(), "stored without one");
+                assertEquals(listed.get(1).meta().blob(), listed.get(3).meta().blob());
+                assertEquals("structure of two", new String(listed.get(3).structure(), StandardCharsets.UTF_8));
+                assertEquals(store.read(a, tx -> tx.message(inbox, 6)).orElseThrow(), listed.get(2).meta());
+            }
+            List<StoredMessage> rowsOnly = store.read(a, tx -> tx.messages(inbox, new long[] {3, 5}, false));
+            assertEquals(List.of(3L, 5L), rowsOnly.stream().map(m -> m.meta().uid()).toList());
+            assertTrue(rowsOnly.stream().allMatch(m -> m.structure() == null));
+            assertEquals(List.of(), store.readOne(a, tx -> tx.messages(inbox, new long[] {4, 8}, true)));
+            assertEquals(List.of(), store.readOne(a, tx -> tx.messages(inbox, new long[0], true)));
+            assertRefused(NONEXISTENT, () -> store.readOne(b, tx -> tx.messages(inbox, new long[] {1, 2}, true)));
+            assertRefused(NONEXISTENT, () -> store.readOne(b, tx -> tx.messages(inbox, new long[] {4}, false)));
+        }
+    }
+
+    @Test
     default void structureIsKeptWithTheBlobAndScopedToTheAccount() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "alice@example.com");

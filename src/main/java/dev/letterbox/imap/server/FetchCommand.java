@@ -13,6 +13,7 @@ import dev.letterbox.store.FlagUpdate;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
+import dev.letterbox.store.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -136,7 +137,7 @@ final class FetchCommand {
         }
     }
 
-    /** A page as read: the messages of the view in it, how many the read returned and the last UID. */
+    /** A page read from the index: the messages of the view in it, how many the read returned and the last UID. */
     private record Batch(List<Item> items, int read, long lastUid) {}
 
     /** The transfer encoding of a BINARY part is unknown: the command fails with [UNKNOWN-CTE]. */
@@ -155,26 +156,33 @@ final class FetchCommand {
         if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
         Plan plan = Plan.of(c, s.condstore, view.readOnly);
         boolean light = !plan.needsStructure && !plan.needsBlob && !plan.needsRow; // all in the mailbox's index
-        int pageSize = light ? LIGHT_PAGE : HEAVY_PAGE;
         // sized to the request: most FETCHes name a message or a few, and a page is five arrays
-        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(pageSize, r.uids().size()))) : null;
+        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, r.uids().size()))) : null;
         long found = 0;
         try {
-            for (int i = 0; i < r.uids().rangeCount(); i++) {
-                long from = r.uids().low(i), to = r.uids().high(i);
-                while (from <= to) {
-                    Batch batch = light ? readIndex(view, from, to, indexPage)
-                            : readPage(s, view, from, to, pageSize, plan.needsStructure);
-                    List<Item> page = batch.items();
-                    found += page.size();
-                    if (plan.setsSeen && view.rights.has('s') && !view.readOnly) markSeen(s, view, page);
-                    for (Item item : page) {
-                        if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
-                        if (!write(s, view, c, plan, item) && !c.uid()) found--;
+            if (light) {
+                for (int i = 0; i < r.uids().rangeCount(); i++) {
+                    long from = r.uids().low(i), to = r.uids().high(i);
+                    while (from <= to) {
+                        Batch batch = readIndex(view, from, to, indexPage);
+                        found += emit(s, view, c, plan, batch.items());
+                        if (batch.read() < indexPage.capacity()) break;
+                        from = batch.lastUid() + 1;
                     }
-                    if (batch.read() < (light ? indexPage.capacity() : pageSize)) break;
-                    from = batch.lastUid() + 1;
                 }
+            } else {
+                // pages of the requested UIDs, whatever ranges they fall in: one store query a page
+                long[] uids = new long[(int) Math.min(HEAVY_PAGE, r.uids().size())];
+                int n = 0;
+                for (int i = 0; i < r.uids().rangeCount(); i++) {
+                    for (long uid = r.uids().low(i); uid <= r.uids().high(i); uid++) {
+                        uids[n++] = uid;
+                        if (n < uids.length) continue;
+                        found += emit(s, view, c, plan, readPage(s, view, uids, plan.needsStructure));
+                        n = 0;
+                    }
+                }
+                if (n > 0) found += emit(s, view, c, plan, readPage(s, view, java.util.Arrays.copyOf(uids, n), plan.needsStructure));
             }
         } catch (UnknownCte e) {
             return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
@@ -208,18 +216,29 @@ final class FetchCommand {
         return new Batch(out, page.count, page.count == 0 ? to : page.uids[page.count - 1]);
     }
 
-    private static Batch readPage(ImapSession s, SelectedMailbox view, long from, long to, int limit,
-                                  boolean structures) throws IOException {
-        int[] read = {0};
-        long[] last = {to};
-        List<Item> page = s.service.store.read(view.ownerId, tx -> {
-            List<Item> out = new ArrayList<>();
-            java.util.Map<Long, byte[]> stored = structures ? tx.structures(view.id, from, to, limit) : java.util.Map.of();
-            for (MessageMeta m : tx.messages(view.id, from, to, limit)) {
-                read[0]++;
-                last[0] = m.uid();
-                if (!view.uids.contains(m.uid())) continue;
-                out.add(new Item(m, structures ? Structures.decode(stored.get(m.uid())) : null));
+    /** Sets \Seen where the plan says so, then writes the page; the number of messages it answered for. */
+    private static int emit(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, List<Item> page)
+            throws IOException {
+        int found = page.size();
+        if (plan.setsSeen && view.rights.has('s') && !view.readOnly) markSeen(s, view, page); // a grantee needs "s"
+        for (Item item : page) {
+            if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
+            if (!write(s, view, c, plan, item) && !c.uid()) found--;
+        }
+        return found;
+    }
+
+    /**
+     * The messages of {@code uids} (ascending, all in the view) that still exist: one query, run
+     * without a transaction (structures never change, so they need no snapshot with the rows).
+     */
+    private static List<Item> readPage(ImapSession s, SelectedMailbox view, long[] uids, boolean structures)
+            throws IOException {
+        List<Item> page = s.service.store.readOne(view.ownerId, tx -> {
+            List<Item> out = new ArrayList<>(uids.length);
+            for (StoredMessage m : tx.messages(view.id, uids, structures)) {
+                if (!view.uids.contains(m.meta().uid())) continue;
+                out.add(new Item(m.meta(), structures ? Structures.decode(m.structure()) : null));
             }
             return out;
         });
@@ -234,7 +253,7 @@ final class FetchCommand {
                 }
             }
         }
-        return new Batch(page, read[0], last[0]);
+        return page;
     }
 
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */

@@ -171,7 +171,7 @@ final class SelectedMailbox {
     private void claimRecent(ImapSession s, long[] added) {
         if (readOnly || s.rev2 || added.length == 0) return;
         long upTo = added[added.length - 1] + 1;
-        long storedMark = s.service.store.read(ownerId, tx -> tx.recentMark(id));
+        long storedMark = s.service.store.readOne(ownerId, tx -> tx.recentMark(id)); // one query: no transaction
         if (storedMark >= upTo) return;
         long mark = SelectCommands.claimRecent(s, ownerId, id, upTo);
         Ranges.Builder b = new Ranges.Builder();

@@ -72,6 +72,20 @@ final class BlobRefs {
         return db.firstLong("SELECT 1 FROM blob WHERE id = ?", blob).isPresent();
     }
 
+    /**
+     * The stored structures of these blobs, in one query: a blob without one maps to null; a blob
+     * without a row is absent. For blobs the caller found in rows the account may read.
+     */
+    static java.util.Map<String, byte[]> structures(SqlSession db, Dialect dialect, java.util.Collection<String> blobs) {
+        java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+        record Row(String id, byte[] structure) {}
+        for (Row r : db.list("SELECT id, structure FROM blob WHERE id" + dialect.inList(),
+                rs -> new Row(rs.getString(1), rs.getBytes(2)), dialect.list(blobs.toArray(String[]::new)))) {
+            out.put(r.id(), r.structure());
+        }
+        return out;
+    }
+
     /** The stored structure, only when a message of {@code accountId} refers to the blob. */
     static byte[] structure(SqlSession db, long accountId, BlobId blob) {
         return db.first("SELECT b.structure FROM blob b WHERE b.id = ? AND EXISTS ("

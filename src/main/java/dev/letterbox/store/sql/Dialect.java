@@ -63,6 +63,40 @@ enum Dialect {
         this.dataModifyingWith = dataModifyingWith;
     }
 
+    /**
+     * Appended to a column: true when its value is one of the values of the parameter made by
+     * {@link #list}. One statement whatever the number of values, so it is prepared once: an array
+     * on PostgreSQL, a JSON array read by SQLite's {@code json_each}.
+     */
+    String inList() {
+        return this == POSTGRESQL ? " = ANY(?)" : " IN (SELECT value FROM json_each(?))";
+    }
+
+    /** The parameter for {@link #inList()} holding these numbers. */
+    Object list(long[] values) {
+        if (this == POSTGRESQL) return values;
+        StringBuilder json = new StringBuilder(values.length * 6 + 2).append('[');
+        for (int i = 0; i < values.length; i++) json.append(i == 0 ? "" : ",").append(values[i]);
+        return json.append(']').toString();
+    }
+
+    /** The parameter for {@link #inList()} holding these strings. */
+    Object list(String[] values) {
+        if (this == POSTGRESQL) return values;
+        StringBuilder json = new StringBuilder(values.length * 40 + 2).append('[');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) json.append(',');
+            json.append('"');
+            for (char c : values[i].toCharArray()) {
+                if (c == '"' || c == '\\') json.append('\\').append(c);
+                else if (c < 0x20) json.append(String.format("\\u%04x", (int) c));
+                else json.append(c);
+            }
+            json.append('"');
+        }
+        return json.append(']').toString();
+    }
+
     /** Replaces the {@code ${identity}} and {@code ${bytes}} placeholders of a migration script. */
     String ddl(String script) {
         return script.replace("${identity}", identity).replace("${bytes}", bytes);

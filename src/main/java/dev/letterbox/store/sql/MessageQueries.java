@@ -47,6 +47,13 @@ final class MessageQueries {
                 + "ORDER BY uid LIMIT ?", MessageQueries::map, mailboxId, accountId, fromUid, toUid, limit);
     }
 
+    /** The messages among {@code uids} that exist, ascending, in one query (an empty list asks nothing). */
+    static List<MessageMeta> listed(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
+        if (uids.length == 0) return List.of();
+        return db.list("SELECT " + COLUMNS + " FROM message WHERE " + OWNED_MAILBOX + " AND uid" + dialect.inList()
+                + " ORDER BY uid", MessageQueries::map, mailboxId, accountId, dialect.list(uids));
+    }
+
     static List<FlagState> flagStates(SqlSession db, long accountId, long mailboxId, long fromUid, long toUid, int limit) {
         if (limit <= 0 || fromUid > toUid) return List.of();
         return db.list("SELECT uid, modseq, flags, keywords FROM message WHERE " + OWNED_MAILBOX
@@ -159,16 +166,22 @@ final class MessageQueries {
                 System.currentTimeMillis());
     }
 
-    static MailboxStatus status(SqlSession db, Mailbox mailbox, long recentMark) {
-        return db.first("SELECT count(*), "
-                        + "coalesce(sum(CASE WHEN (flags & " + Flags.SEEN + ") = 0 THEN 1 ELSE 0 END), 0), "
-                        + "coalesce(sum(CASE WHEN uid >= ? THEN 1 ELSE 0 END), 0), "
-                        + "coalesce(sum(size), 0), "
-                        + "coalesce(sum(CASE WHEN (flags & " + Flags.DELETED + ") <> 0 THEN 1 ELSE 0 END), 0) "
-                        + "FROM message WHERE mailbox_id = ?",
-                rs -> new MailboxStatus(mailbox.id(), rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        mailbox.uidNext(), mailbox.uidValidity(), mailbox.highestModSeq(), rs.getLong(5)),
-                recentMark, mailbox.id()).orElseThrow();
+    /**
+     * The counters of the account's mailbox in one statement (empty when it is not the account's):
+     * its row and an aggregate of its messages. RECENT counts the UIDs at or above the stored recent
+     * mark and at or above {@code recentMarkAtLeast}, a claim a session has made but not yet stored.
+     */
+    static Optional<MailboxStatus> status(SqlSession db, long accountId, long mailboxId, long recentMarkAtLeast) {
+        return db.first("SELECT x.uidnext, x.uidvalidity, x.highest_modseq, count(m.uid), "
+                        + "coalesce(sum(CASE WHEN (m.flags & " + Flags.SEEN + ") = 0 THEN 1 ELSE 0 END), 0), "
+                        + "coalesce(sum(CASE WHEN m.uid >= x.recent_mark AND m.uid >= ? THEN 1 ELSE 0 END), 0), "
+                        + "coalesce(sum(m.size), 0), "
+                        + "coalesce(sum(CASE WHEN (m.flags & " + Flags.DELETED + ") <> 0 THEN 1 ELSE 0 END), 0) "
+                        + "FROM mailbox x LEFT JOIN message m ON m.mailbox_id = x.id "
+                        + "WHERE x.id = ? AND x.account_id = ? GROUP BY x.id, x.uidnext, x.uidvalidity, x.highest_modseq",
+                rs -> new MailboxStatus(mailboxId, rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(7),
+                        rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(8)),
+                recentMarkAtLeast, mailboxId, accountId);
     }
 
     /** The lowest UID without \\Seen (0: none); empty when not the account's mailbox (a row per owned mailbox). */

@@ -45,6 +45,7 @@ final class SqlBlobStore implements BlobStore {
     private final LargeBlobStore large;
     private final ReadPool reads;
     private final int inlineLimit;
+    private final BlobCache cache = new BlobCache(BlobCache.defaultBudget());
     private final ConcurrentHashMap<String, Staged> staged = new ConcurrentHashMap<>();
     private final AtomicInteger createdSincePurge = new AtomicInteger();
 
@@ -57,6 +58,11 @@ final class SqlBlobStore implements BlobStore {
 
     LargeBlobStore large() {
         return large;
+    }
+
+    /** This node's memory of small blobs' bytes and of every blob's structure (never stale: blobs never change). */
+    BlobCache cache() {
+        return cache;
     }
 
     @Override
@@ -146,11 +152,16 @@ final class SqlBlobStore implements BlobStore {
         for (BlobId id : ids) staged.remove(id.value());
     }
 
+    /** The bytes of a small blob: staged, remembered, or read in one statement (and then remembered). */
     private byte[] inlineBytes(BlobId id) throws IOException {
         Staged s = staged.get(id.value());
         if (s != null) return s.bytes;
-        return reads.read(db -> db.first("SELECT content FROM blob WHERE id = ? AND content IS NOT NULL",
+        byte[] known = cache.content(id.value());
+        if (known != null) return known;
+        byte[] read = reads.readOne(db -> db.first("SELECT content FROM blob WHERE id = ? AND content IS NOT NULL",
                 rs -> rs.getBytes(1), id.value())).orElseThrow(() -> new NoSuchFileException("blob " + id));
+        cache.putContent(id.value(), read);
+        return read;
     }
 
     private void purgeAbandoned() {

@@ -171,7 +171,12 @@ public final class SqlMailStore implements MailStore {
 
     @Override
     public <T> T read(long accountId, Work<ReadTx, T> work) {
-        return reads.read(db -> work.run(new SqlReadTx(db, dialect, accountId)));
+        return reads.read(db -> work.run(new SqlReadTx(db, dialect, accountId, blobs.cache())));
+    }
+
+    @Override
+    public <T> T readOne(long accountId, Work<ReadTx, T> work) {
+        return reads.readOne(db -> work.run(new SqlReadTx(db, dialect, accountId, blobs.cache())));
     }
 
     @Override

@@ -9,9 +9,14 @@ import dev.letterbox.store.MailboxStatus;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SpecialUse;
+import dev.letterbox.store.StoredMessage;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,12 +31,14 @@ class SqlReadTx implements ReadTx {
     final SqlSession db;
     final Dialect dialect;
     final long accountId;
+    private final BlobCache blobCache;
     private final Set<Long> owned = new HashSet<>();
 
-    SqlReadTx(SqlSession db, Dialect dialect, long accountId) {
+    SqlReadTx(SqlSession db, Dialect dialect, long accountId, BlobCache blobCache) {
         this.db = db;
         this.dialect = dialect;
         this.accountId = accountId;
+        this.blobCache = blobCache;
     }
 
     final void checkOwned(long mailboxId) {
@@ -88,9 +95,7 @@ class SqlReadTx implements ReadTx {
 
     @Override
     public MailboxStatus status(long mailboxId, long recentMarkAtLeast) {
-        Mailbox mailbox = MailboxQueries.byId(db, accountId, mailboxId)
-                .orElseThrow(MailboxQueries::nonexistent);
-        return MessageQueries.status(db, mailbox, Math.max(recentMarkAtLeast, MailboxQueries.recentMark(db, mailboxId)));
+        return MessageQueries.status(db, accountId, mailboxId, recentMarkAtLeast).orElseThrow(MailboxQueries::nonexistent);
     }
 
     @Override
@@ -114,6 +119,44 @@ class SqlReadTx implements ReadTx {
     public Optional<MessageMeta> message(long mailboxId, long uid) {
         Optional<MessageMeta> message = MessageQueries.one(db, accountId, mailboxId, uid);
         return owned(mailboxId, message, message.isEmpty());
+    }
+
+    /**
+     * The rows in one query; the structures from this node's cache, those it lacks in one more
+     * query (by blob: the rows just read prove the account may see them) and remembered.
+     */
+    @Override
+    public List<StoredMessage> messages(long mailboxId, long[] uids, boolean withStructures) {
+        List<MessageMeta> rows = MessageQueries.listed(db, dialect, accountId, mailboxId, uids);
+        owned(mailboxId, rows, rows.isEmpty());
+        List<StoredMessage> out = new ArrayList<>(rows.size());
+        if (!withStructures) {
+            for (MessageMeta m : rows) out.add(new StoredMessage(m, null));
+            return out;
+        }
+        Map<String, byte[]> found = new HashMap<>();
+        Set<String> missing = new LinkedHashSet<>(); // COPY shares a blob: ask once
+        for (MessageMeta m : rows) {
+            String blob = m.blob().value();
+            if (found.containsKey(blob) || missing.contains(blob)) continue;
+            byte[] known = blobCache.structure(blob);
+            if (known != null) found.put(blob, known);
+            else missing.add(blob);
+        }
+        if (!missing.isEmpty()) {
+            Map<String, byte[]> read = BlobRefs.structures(db, dialect, missing);
+            for (String blob : missing) {
+                byte[] structure = read.get(blob);
+                if (!read.containsKey(blob)) continue; // its last message went meanwhile: nothing to remember
+                blobCache.putStructure(blob, structure);
+                found.put(blob, structure);
+            }
+        }
+        for (MessageMeta m : rows) {
+            byte[] structure = found.get(m.blob().value());
+            out.add(new StoredMessage(m, structure == BlobCache.NO_STRUCTURE ? null : structure));
+        }
+        return out;
     }
 
     @Override

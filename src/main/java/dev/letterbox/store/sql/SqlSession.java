@@ -181,11 +181,18 @@ final class SqlSession implements AutoCloseable {
                 case String s -> ps.setString(at, s);
                 case byte[] b -> ps.setBytes(at, b);
                 case String[] texts -> ps.setArray(at, connection.createArrayOf("text", texts)); // PostgreSQL only
+                case long[] numbers -> ps.setArray(at, connection.createArrayOf("bigint", boxed(numbers))); // PostgreSQL only
                 case Boolean b -> ps.setInt(at, b ? 1 : 0);
                 default -> throw new IllegalArgumentException("unsupported parameter " + a.getClass());
             }
         }
         return ps;
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] out = new Long[values.length];
+        for (int i = 0; i < values.length; i++) out[i] = values[i];
+        return out;
     }
 
     /**

@@ -38,7 +38,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     private final SqlBlobStore blobs;
 
     SqlWriteTx(SqlSession db, Dialect dialect, long accountId, UnitEffects effects, SqlBlobStore blobs) {
-        super(db, dialect, accountId);
+        super(db, dialect, accountId, blobs.cache());
         this.effects = effects;
         this.blobs = blobs;
     }

@@ -15,7 +15,9 @@
  *   <li>Reads use a small pool of read-only connections, each {@code read} one transaction.</li>
  *   <li>Nothing from the database is cached between transactions, so another process's writes
  *       (the CLI while the server runs, another node) count at once; their change announcements
- *       cross processes by the {@code change_log} table (SQLite) or NOTIFY (PostgreSQL).</li>
+ *       cross processes by the {@code change_log} table (SQLite) or NOTIFY (PostgreSQL). Two
+ *       exceptions: the mailbox indexes, which those announcements keep exact, and what never
+ *       changes, a blob's structure and small body by blob id ({@code BlobCache}).</li>
  *   <li>Every query of account data names the account; a mailbox id of another account is
  *       NONEXISTENT.</li>
  *   <li>A mailbox's HIGHESTMODSEQ rises by one per unit that changes its messages; UIDVALIDITY

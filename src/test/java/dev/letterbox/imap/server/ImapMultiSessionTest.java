@@ -56,6 +56,46 @@ class ImapMultiSessionTest {
     }
 
     /**
+     * A FETCH of bodies and structures over scattered numbers and more than one page of messages:
+     * each answer carries its own message's data, in order, and a message another session expunged
+     * is left out with EXPUNGEISSUED (RFC 2180 §4.1.2); asked again, the data is the same.
+     */
+    @Test
+    void aScatteredFetchOfStructuresAndHeadersAnswersEachMessageWithItsOwnData() throws Exception {
+        String user = server.newUser("scattered");
+        int count = 130; // more than one page of the store's reads
+        for (int i = 1; i <= count; i++) server.deliver(user, MSG.replace("afternoon meeting", "meeting " + i));
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* " + count + " EXISTS");
+            b.run("b1 SELECT INBOX").ok();
+            b.run("b2 STORE 3,120 +FLAGS.SILENT (\\Deleted)").ok();
+            b.run("b3 EXPUNGE").ok();
+            for (int round = 0; round < 2; round++) {
+                var fetch = a.run("a2 FETCH 1,3:5,7,9:" + count + " (ENVELOPE BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+                        .no().code("EXPUNGEISSUED");
+                List<String> answers = fetch.starting("* ");
+                assertEquals(count - 5, answers.size(), "asked for " + (count - 3) + ", two were expunged");
+                int previous = 0;
+                for (String answer : answers) {
+                    Matcher m = Pattern.compile("^\\* (\\d+) FETCH ").matcher(answer);
+                    assertTrue(m.find(), answer);
+                    int msn = Integer.parseInt(m.group(1));
+                    assertTrue(msn > previous && msn != 2 && msn != 6 && msn != 8 && msn != 3 && msn != 120, answer);
+                    previous = msn;
+                    assertTrue(answer.contains("\"meeting " + msn + "\""), "ENVELOPE of " + msn + ": " + answer);
+                    assertTrue(answer.contains("Subject: meeting " + msn + "\r\n"), "header of " + msn + ": " + answer);
+                }
+            }
+            assertEquals(2, a.run("a3 NOOP").ok().starting("* ").stream().filter(r -> r.endsWith(" EXPUNGE")).count());
+            var uidFetch = a.run("a4 UID FETCH 2,4,121 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])").ok();
+            assertEquals(List.of("* 2 FETCH (UID 2 BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: meeting 2\r\n\r\n)",
+                    "* 3 FETCH (UID 4 BODY[HEADER.FIELDS (SUBJECT)] {22}\r\nSubject: meeting 4\r\n\r\n)",
+                    "* 119 FETCH (UID 121 BODY[HEADER.FIELDS (SUBJECT)] {24}\r\nSubject: meeting 121\r\n\r\n)"),
+                    uidFetch.untagged());
+        }
+    }
+
+    /**
      * RFC 3501 §7.2.6: a keyword must be in a FLAGS response before a FETCH shows it. One set by
      * another session, or on a message another session appended, is not known here yet when FETCH
      * asks for the flags (imaptest's stress mix: "Keyword used without being in FLAGS").
