@@ -42,7 +42,7 @@ DATA=${LB_BENCH_DATA:-/var/tmp/letterbox-imap-bench}
 PASS_LB=pass       # the reference servers' password; BenchUsers writes it straight to the store
 MANY=${MANY:-9500}
 CMD_SECONDS=${CMD_SECONDS:-4}; REPEAT=${REPEAT:-5}
-HEAP=1g; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
+HEAP=${HEAP:-1g}; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
 
 ROUNDS=${ROUNDS:-3}; IMAPTEST_CLIENTS=${IMAPTEST_CLIENTS:-20 100}
 if [ "$WHAT" = imaptest ]; then
