@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
+#   HEAP (1g) sets Letterbox's heap (-Xmx) for every mode but big and many.
 #   bench/imap/run.sh [load|big|idle|push|many|imaptest|cmdcpu|all]   (default all: load, push, idle)
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a BIG-message mailbox: SELECT, UID FETCH 1:* (FLAGS), SEARCH UNSEEN; the second
