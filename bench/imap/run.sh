@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # IMAP bench: Letterbox and the reference Dovecot side by side, in the same run, same machine.
-#   HEAP (1g) sets Letterbox's heap (-Xmx) for every mode but big and many.
 #   bench/imap/run.sh [load|big|idle|push|many|imaptest|cmdcpu|all]   (default all: load, push, idle)
+#   HEAP (1g) sets Letterbox's heap (-Xmx) for every mode but big and many.
 # - load: imap-load.py (select, fetch, store, append, expunge, search from CLIENTS concurrent clients)
 # - big:  imap-big.py (a BIG-message mailbox: SELECT, UID FETCH 1:* (FLAGS), SEARCH UNSEEN; the second
 #         run also REPEAT (5) times more for a median and, on Letterbox, its CPU per command); Letterbox
