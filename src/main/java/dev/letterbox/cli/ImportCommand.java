@@ -63,6 +63,10 @@ final class ImportCommand implements Callable<Integer> {
                             + "run the import again once there is room");
                 }
                 throw e;
+            } catch (java.io.IOException | dev.letterbox.store.StoreException e) {
+                // the disk or the store failed, not the archive: a later run goes on from where this one stopped
+                throw new Main.CliExit(DeliverCommand.EX_TEMPFAIL, "cannot store now (" + e.getMessage()
+                        + "); run the import again to go on where it stopped");
             }
             for (String refused : result.refused()) System.err.println("letterbox: not imported: " + refused);
             System.out.println("imported " + result.imported() + " messages into " + address
