@@ -102,7 +102,7 @@ public final class Importer {
                     }
                     if (next.blob == null) { // refused: nothing to store, but the position moves on
                         if (batch.isEmpty()) journal.skipped(next.checkpointAfter);
-                        else batch.getLast().positionAfter(next);
+                        else batch.getLast().movePast(next);
                         continue;
                     }
                     if (!batch.isEmpty() && !batch.getFirst().message.mailbox().equals(next.message.mailbox())) {
@@ -144,7 +144,7 @@ public final class Importer {
         }
 
         /** A refused message after this one: the batch's end moves past it. */
-        void positionAfter(Pending refused) {
+        void movePast(Pending refused) {
             checkpointAfter = refused.checkpointAfter;
         }
     }
