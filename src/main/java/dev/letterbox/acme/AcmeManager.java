@@ -131,7 +131,7 @@ public final class AcmeManager implements AutoCloseable {
         AccountKey account = new AccountKey(accountKey());
         AcmeClient acme = new AcmeClient(config.directory(), directoryTls(), account);
         acme.register(config.contact().map(List::of).orElse(List.of()));
-        CertificateOrder.Issued issued = new CertificateOrder(acme, account, answers).obtain(wanted, newKey());
+        CertificateOrder.Issued issued = new CertificateOrder(acme, account, responder()).obtain(wanted, newKey());
         // key first: a crash in between leaves the old pair's cert with a new key, which start() refuses loudly
         PemFiles.writeAtomically(dir.resolve("key.pem"), PemFiles.encodePkcs8(issued.key().getPrivate()), true);
         StringBuilder chain = new StringBuilder();
@@ -141,6 +141,27 @@ public final class AcmeManager implements AutoCloseable {
         X509Certificate leaf = issued.chain().getFirst();
         LOG.log(INFO, "ACME: new certificate for {0} from {1}, valid until {2}; renewal due {3}", String.join(", ", wanted),
                 leaf.getIssuerX500Principal().getName(), leaf.getNotAfter().toInstant(), due(wanted));
+    }
+
+    /** The configured challenge: HTTP-01 on the http listener, or TLS-ALPN-01 on the https one. */
+    private ChallengeResponder responder() {
+        if (config.challenge().equals("tls-alpn-01")) return new TlsAlpnResponder(tls);
+        return new ChallengeResponder() {
+            @Override
+            public String type() {
+                return "http-01";
+            }
+
+            @Override
+            public void open(String name, String token, String keyAuthorization) {
+                answers.put(token, keyAuthorization);
+            }
+
+            @Override
+            public void close(String name, String token) {
+                answers.remove(token);
+            }
+        };
     }
 
     private KeyPair accountKey() throws IOException, GeneralSecurityException {

@@ -23,7 +23,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * One certificate obtained by RFC 8555 §7.4: an order for the names, each authorization proven by
- * HTTP-01 (the key authorization served from {@code answers} while the CA looks), a CSR for a new
+ * the responder's challenge (HTTP-01 or TLS-ALPN-01, answered while the CA looks), a CSR for a new
  * key, and the chain the CA issues. Waits for the CA at most {@link #PATIENCE} per step.
  */
 final class CertificateOrder {
@@ -34,51 +34,48 @@ final class CertificateOrder {
 
     private final AcmeClient acme;
     private final AccountKey account;
-    /** Key authorizations being served now, by token (the http listener reads them). */
-    private final Map<String, String> answers;
+    private final ChallengeResponder responder;
 
-    CertificateOrder(AcmeClient acme, AccountKey account, Map<String, String> answers) {
+    CertificateOrder(AcmeClient acme, AccountKey account, ChallengeResponder responder) {
         this.acme = acme;
         this.account = account;
-        this.answers = answers;
+        this.responder = responder;
     }
 
     Issued obtain(List<String> names, KeyPair certificateKey) throws IOException, AcmeException {
         AcmeClient.Reply order = acme.newOrder(names);
         String orderUrl = order.location();
         Map<String, Object> o = order.json();
-        List<String> tokens = new ArrayList<>();
-        try {
-            for (Object authz : list(o.get("authorizations"))) prove((String) authz, tokens);
-        } finally {
-            for (String t : tokens) answers.remove(t);
-        }
+        for (Object authz : list(o.get("authorizations"))) prove((String) authz);
         acme.post(string(o, "finalize"), Map.of("csr", AccountKey.b64(csr(names, certificateKey))));
         Map<String, Object> done = waitFor(orderUrl, "order");
         String pem = acme.fetch(string(done, "certificate")).body();
         return new Issued(parseChain(pem), certificateKey);
     }
 
-    /** Answers the authorization's http-01 challenge and waits until the CA says valid. */
-    private void prove(String authzUrl, List<String> tokens) throws IOException, AcmeException {
+    /** Answers the authorization's challenge of the responder's type and waits until the CA says valid. */
+    private void prove(String authzUrl) throws IOException, AcmeException {
         Map<String, Object> authz = acme.fetch(authzUrl).json();
         if ("valid".equals(authz.get("status"))) return; // proven recently for this account
         Map<String, Object> challenge = null;
         for (Object c : list(authz.get("challenges"))) {
-            if (c instanceof Map<?, ?> m && "http-01".equals(m.get("type"))) {
+            if (c instanceof Map<?, ?> m && responder.type().equals(m.get("type"))) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> found = (Map<String, Object>) m;
                 challenge = found;
             }
         }
         String name = authz.get("identifier") instanceof Map<?, ?> id ? String.valueOf(id.get("value")) : authzUrl;
-        if (challenge == null) throw new AcmeException(name + ": the CA offers no http-01 challenge");
+        if (challenge == null) throw new AcmeException(name + ": the CA offers no " + responder.type() + " challenge");
         String token = string(challenge, "token");
         if (!token.matches("[A-Za-z0-9_-]{1,256}")) throw new AcmeException(name + ": malformed challenge token");
-        answers.put(token, account.keyAuthorization(token));
-        tokens.add(token);
-        acme.post(string(challenge, "url"), Map.of());
-        waitFor(authzUrl, name);
+        responder.open(name, token, account.keyAuthorization(token));
+        try {
+            acme.post(string(challenge, "url"), Map.of());
+            waitFor(authzUrl, name);
+        } finally {
+            responder.close(name, token);
+        }
     }
 
     /** Polls {@code url} until its status is valid; invalid (with the CA's reason) or too long fails. */

@@ -65,8 +65,10 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * autoconfig., autodiscover. and mta-sts. names. {@code directoryCa}: a PEM file of the CA to trust
      * for the directory's own HTTPS (a private or test CA; else the JDK's). A certificate is renewed
      * once {@code renewAfter} (a fraction; renew_after_percent, 67 by default) of its lifetime has passed.
+     * {@code challenge}: "http-01" (the http listener, port 80) or "tls-alpn-01" (the https one, 443).
      */
-    public record Acme(java.net.URI directory, Optional<String> contact, Optional<Path> directoryCa, double renewAfter) {}
+    public record Acme(java.net.URI directory, Optional<String> contact, Optional<Path> directoryCa, double renewAfter,
+                       String challenge) {}
 
     public record Limits(int maxConnections, int maxConnectionsPerIp) {}
 

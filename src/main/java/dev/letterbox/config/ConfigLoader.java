@@ -269,9 +269,13 @@ public final class ConfigLoader {
         String contact = section.string("contact", "");
         String ca = section.string("directory_ca", "");
         double renewAfter = section.integer("renew_after_percent", 67, 0, 99) / 100.0;
+        String challenge = section.string("challenge", "http-01").toLowerCase(Locale.ROOT);
+        if (!List.of("http-01", "tls-alpn-01").contains(challenge)) {
+            throw new ConfigException(section.key("challenge") + ": \"http-01\" or \"tls-alpn-01\" expected");
+        }
         section.finish();
         return Optional.of(new Config.Acme(url, contact.isEmpty() ? Optional.empty() : Optional.of(contact),
-                ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)), renewAfter));
+                ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca)), renewAfter, challenge));
     }
 
     private static Config.Http http(Section section) {

@@ -105,7 +105,7 @@ public final class HttpService implements AutoCloseable {
                 server = HttpServer.create(address, 128);
             } else {
                 HttpsServer https = HttpsServer.create(address, 128);
-                https.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()) {
+                https.setHttpsConfigurator(new HttpsConfigurator(tls.httpsContext()) { // with TLS-ALPN-01 answers
                     @Override
                     public void configure(HttpsParameters parameters) {
                         parameters.setSSLParameters(tls.serverParameters());

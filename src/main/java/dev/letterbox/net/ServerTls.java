@@ -41,6 +41,7 @@ public final class ServerTls {
     }
 
     private final SSLContext context;
+    private final SSLContext httpsContext;
     private final SwappableKeyManager keyManager;
     private volatile List<X509Certificate> chain;
     private final SSLParameters serverParameters;
@@ -54,6 +55,7 @@ public final class ServerTls {
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS with this key and certificate: " + SocketConnection.describe(e), e);
         }
+        httpsContext = new AlpnChallengeContext(context);
         serverParameters = context.getDefaultSSLParameters();
         serverParameters.setProtocols(PROTOCOLS);
         serverParameters.setCipherSuites(strongSuites(serverParameters.getCipherSuites()));
@@ -88,6 +90,23 @@ public final class ServerTls {
             throw new IOException("cannot use the new key and certificate: " + SocketConnection.describe(e), e);
         }
         chain = List.copyOf(newChain);
+    }
+
+    /**
+     * The context for the HTTPS listener: this one, plus TLS-ALPN-01 answers (RFC 8737) for the names
+     * {@link #answerTlsAlpnChallenge} opened.
+     */
+    public SSLContext httpsContext() {
+        return httpsContext;
+    }
+
+    /** Until {@link #withdrawTlsAlpnChallenge}, an {@code acme-tls/1} handshake for {@code name} gets this certificate. */
+    public void answerTlsAlpnChallenge(String name, X509Certificate certificate, PrivateKey key) {
+        keyManager.putChallenge(name, new SwappableKeyManager.ChallengeCertificate(certificate, key));
+    }
+
+    public void withdrawTlsAlpnChallenge(String name) {
+        keyManager.removeChallenge(name);
     }
 
     /** {@link #replace} from PEM files, as {@link #fromPem} reads them (a SIGHUP after the files changed). */

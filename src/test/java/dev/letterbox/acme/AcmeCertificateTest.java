@@ -14,7 +14,6 @@ import dev.letterbox.testing.ServedCertificates;
 import dev.letterbox.testing.TestDnsServer;
 import dev.letterbox.testing.TestServer;
 import java.io.ByteArrayInputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,11 +44,8 @@ class AcmeCertificateTest {
 
     @Test
     void aCertificateIsObtainedServedKeptWhenAnOrderFailsAndRenewedWithoutDroppingSessions() throws Exception {
-        int httpPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            httpPort = s.getLocalPort();
-        }
-        try (TestDnsServer dns = new TestDnsServer(); PebbleServer pebble = PebbleServer.start(httpPort, dns);
+        int httpPort = PebbleServer.freePort();
+        try (TestDnsServer dns = new TestDnsServer(); PebbleServer pebble = PebbleServer.start(httpPort, PebbleServer.freePort(), dns);
              LogCapture log = LogCapture.of("letterbox.acme")) {
             for (String name : NAMES) dns.a(name, "127.0.0.1"); // the first order may cover the host name alone: the domain comes after
             String acme = "[tls.acme]\ndirectory = \"" + pebble.directory() + "\"\ncontact = \"mailto:postmaster@example.test\"\n"
@@ -101,6 +97,31 @@ class AcmeCertificateTest {
                 }
             } finally {
                 restarted.stop();
+                server.stop();
+            }
+        }
+    }
+
+    /** TLS-ALPN-01 (RFC 8737): the CA checks on the https listener; the http one is not where it looks. */
+    @Test
+    void tlsAlpn01ProvesTheNamesOnTheHttpsListener() throws Exception {
+        int httpsPort = PebbleServer.freePort();
+        try (TestDnsServer dns = new TestDnsServer(); PebbleServer pebble = PebbleServer.start(PebbleServer.freePort(), httpsPort, dns);
+             LogCapture log = LogCapture.of("letterbox.acme")) {
+            for (String name : NAMES) dns.a(name, "127.0.0.1");
+            TestServer server = new TestServer("[tls.acme]\ndirectory = \"" + pebble.directory() + "\"\nchallenge = \"tls-alpn-01\"\n"
+                    + "directory_ca = \"" + pebble.directoryCertificate() + "\"\n").fixedPort("https", httpsPort);
+            server.start();
+            try {
+                X509Certificate issued = Eventually.await(Duration.ofSeconds(90), "a certificate by TLS-ALPN-01: " + log.lines(),
+                        () -> served(server, "imaps").filter(c -> fromPebble(c) && names(c).containsAll(NAMES)));
+                assertValid(chain(server, "https"), pebbleRoot(pebble));
+                assertEquals(issued, chain(server, "https").getFirst(), "a plain HTTPS client gets the certificate, not a challenge one");
+                // pebble's HTTP-01 port has nothing listening, and it never tried it: TLS-ALPN-01 proved the names
+                assertTrue(!pebble.log().contains("validate w/ HTTP"), "no HTTP-01 validation");
+            } catch (RuntimeException | Error e) {
+                throw new AssertionError(e.getMessage() + "\npebble log:\n" + pebble.log(), e);
+            } finally {
                 server.stop();
             }
         }

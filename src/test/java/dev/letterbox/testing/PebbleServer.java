@@ -14,7 +14,7 @@ import java.time.Duration;
 /**
  * Debian's {@code pebble}, Let's Encrypt's ACME test CA, on loopback: its own HTTPS certificate (for
  * "localhost", which the server under test is told to trust), DNS questions sent to a test DNS
- * server, HTTP-01 checks against a given port. Each run has a fresh random root. Skipped when pebble
+ * server, HTTP-01 and TLS-ALPN-01 checks against given ports. Each run has a fresh random root. Skipped when pebble
  * is not installed, except in CI ({@code LETTERBOX_REQUIRE_TOOLS=1}), where .ci/run installs it.
  */
 public final class PebbleServer implements AutoCloseable {
@@ -31,8 +31,11 @@ public final class PebbleServer implements AutoCloseable {
         this.managementPort = managementPort;
     }
 
-    /** Starts pebble validating HTTP-01 on {@code httpPort} and resolving names through {@code dns}. */
-    public static PebbleServer start(int httpPort, TestDnsServer dns) throws IOException, InterruptedException {
+    /**
+     * Starts pebble validating HTTP-01 on {@code httpPort}, TLS-ALPN-01 on {@code tlsPort}, resolving
+     * names through {@code dns}.
+     */
+    public static PebbleServer start(int httpPort, int tlsPort, TestDnsServer dns) throws IOException, InterruptedException {
         boolean installed = Files.isExecutable(PATH);
         if (!"1".equals(System.getenv("LETTERBOX_REQUIRE_TOOLS"))) assumeTrue(installed, "pebble not installed");
         if (!installed) throw new IllegalStateException("pebble is required (LETTERBOX_REQUIRE_TOOLS=1) but missing: " + PATH);
@@ -45,7 +48,7 @@ public final class PebbleServer implements AutoCloseable {
                 {"pebble": {"listenAddress": "127.0.0.1:%d", "managementListenAddress": "127.0.0.1:%d",
                   "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
                   "ocspResponderURL": "", "externalAccountBindingRequired": false}}
-                """.formatted(port, management, dir.resolve("cert.pem"), dir.resolve("key.pem"), httpPort, freePort()));
+                """.formatted(port, management, dir.resolve("cert.pem"), dir.resolve("key.pem"), httpPort, tlsPort));
         ProcessBuilder pb = new ProcessBuilder(PATH.toString(), "-config", dir.resolve("pebble.json").toString(),
                 "-dnsserver", dns.address()).redirectErrorStream(true).redirectOutput(dir.resolve("pebble.log").toFile());
         pb.environment().put("PEBBLE_VA_NOSLEEP", "1"); // validate at once, not after a random pause
@@ -71,7 +74,7 @@ public final class PebbleServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
