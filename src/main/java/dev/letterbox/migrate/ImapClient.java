@@ -1,5 +1,6 @@
 package dev.letterbox.migrate;
 
+import dev.letterbox.relay.OutboundTls;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -8,18 +9,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * Just enough of an IMAP client (RFC 9051 / 3501) to read another server's mail: TLS (imaps) or
@@ -83,26 +81,10 @@ final class ImapClient implements Closeable {
         return s;
     }
 
+    /** The relay's TLS contexts: the system's CAs, or (any certificate) none checked at all. */
     private static SSLContext tls(boolean anyCertificate) throws IOException {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            TrustManager[] trust = anyCertificate ? new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }} : null;
-            context.init(null, trust, new SecureRandom());
-            return context;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("TLS: " + e.getMessage(), e);
-        }
+        OutboundTls outbound = OutboundTls.load(Optional.empty());
+        return anyCertificate ? outbound.opportunistic() : outbound.verifying();
     }
 
     void login(String user, String password) throws IOException {

@@ -7,7 +7,7 @@ import dev.letterbox.dkim.DkimAlgorithm;
 import dev.letterbox.dkim.DkimKey;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.store.QueuedMessage;
-import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.PythonDkim;
 import dev.letterbox.testing.TestDnsServer;
 import dev.letterbox.testing.TestServer;
@@ -74,23 +74,10 @@ class ForwardSealTest {
     }
 
     private static void sendFromTheInternet(String to, String messageId) throws Exception {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO client.example.org");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<alice@example.org>");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw("From: Alice <alice@example.org>\r\nTo: " + to + "\r\nSubject: for you\r\nDate: Sun, 6 Dec 2026 00:00:00 +0000\r\n"
-                    + "Message-ID: " + messageId + "\r\n\r\nforwarded body\r\n.\r\n");
-            c.expectPrefix("250 ");
-        }
+        String reply = Mail.sendOverPort25(server, "alice@example.org", to, "From: Alice <alice@example.org>\r\nTo: " + to
+                + "\r\nSubject: for you\r\nDate: Sun, 6 Dec 2026 00:00:00 +0000\r\nMessage-ID: " + messageId
+                + "\r\n\r\nforwarded body\r\n");
+        assertTrue(reply.startsWith("250 "), reply);
     }
 
     /** The bytes of the queued copy for {@code recipient}, as they will leave. */

@@ -1,9 +1,10 @@
 package dev.letterbox.delivery;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.letterbox.store.Mailbox;
-import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,23 +49,9 @@ class AdminSieveDeliveryTest {
     }
 
     static void send(String to) throws IOException {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO client.example.org");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<carol@example.com>");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw("From: carol@example.com\r\nTo: " + to + "\r\nSubject: hello\r\nMessage-ID: <" + System.nanoTime()
-                    + "@example.com>\r\n\r\nHello.\r\n.\r\n");
-            c.expectPrefix("250 ");
-        }
+        String reply = Mail.sendOverPort25(server, "carol@example.com", to, "From: carol@example.com\r\nTo: " + to
+                + "\r\nSubject: hello\r\nMessage-ID: <" + System.nanoTime() + "@example.com>\r\n\r\nHello.\r\n");
+        assertTrue(reply.startsWith("250 "), reply);
     }
 
     static long count(String user, String mailbox) {

@@ -9,7 +9,6 @@ import dev.letterbox.store.MailStore;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.smtp.client.SmtpClient;
-import dev.letterbox.testing.LineClient;
 import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.TestServer;
 import java.io.IOException;
@@ -49,22 +48,7 @@ class SieveDeliveryTest {
 
     /** Sends over port 25 with {@code extraFields} (complete lines) on top; returns the reply to the end of DATA. */
     private static String send(String to, String subject, String extraFields) throws IOException {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO client.example.org");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<carol@example.com>");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw(extraFields + String.format(MESSAGE, to, subject, System.nanoTime()) + ".\r\n");
-            return c.readLine();
-        }
+        return Mail.sendOverPort25(server, "carol@example.com", to, extraFields + String.format(MESSAGE, to, subject, System.nanoTime()));
     }
 
     private static List<MessageMeta> messages(String user, String mailbox) {

@@ -22,6 +22,30 @@ public final class Mail {
     }
 
     /**
+     * One message over port 25 as a client from the Internet would send it: EHLO, MAIL FROM, RCPT TO,
+     * DATA with {@code data} (whole lines, CRLF-ended; the final "." is added). Returns the server's
+     * reply to the end of DATA.
+     */
+    public static String sendOverPort25(TestServer server, String from, String to, String data) throws java.io.IOException {
+        try (LineClient c = server.connect("smtp")) {
+            c.expectPrefix("220 ");
+            c.send("EHLO client.example.org");
+            String line;
+            do {
+                line = c.readLine();
+            } while (line != null && !line.startsWith("250 "));
+            c.send("MAIL FROM:<" + from + ">");
+            c.expectPrefix("250 ");
+            c.send("RCPT TO:<" + to + ">");
+            c.expectPrefix("250 ");
+            c.send("DATA");
+            c.expectPrefix("354 ");
+            c.sendRaw(data + ".\r\n");
+            return c.readLine();
+        }
+    }
+
+    /**
      * Submits over port 465 as {@code user} (password {@link TestServer#PASSWORD}); the message must be
      * accepted and queued. Returns its queue id.
      */

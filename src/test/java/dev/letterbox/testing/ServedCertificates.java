@@ -1,32 +1,18 @@
 package dev.letterbox.testing;
 
+import dev.letterbox.relay.OutboundTls;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** What certificate chain a TLS listener sends, taken as it comes (tests check it themselves). */
 public final class ServedCertificates {
     private ServedCertificates() {}
 
     public static List<X509Certificate> chain(int port) throws Exception {
-        SSLContext any = SSLContext.getInstance("TLS");
-        any.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        var any = OutboundTls.load(Optional.empty()).opportunistic(); // checks nothing: the caller does
         try (SSLSocket s = (SSLSocket) any.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.startHandshake();
             return Arrays.stream(s.getSession().getPeerCertificates()).map(c -> (X509Certificate) c).toList();

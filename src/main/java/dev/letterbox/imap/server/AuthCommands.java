@@ -57,15 +57,7 @@ final class AuthCommands {
             response = c.initialResponse().get();
             if (response.equals("=")) response = "";
         } else {
-            s.out.continuation("");
-            s.conn.flush();
-            s.lock.unlock(); // the lock is never held across a blocking read
-            String line;
-            try {
-                line = readResponseLine(s);
-            } finally {
-                s.lock.lock();
-            }
+            String line = challenge(s, "");
             if (line == null) {
                 s.state = new SessionState.LoggedOut();
                 return null;
@@ -80,6 +72,18 @@ final class AuthCommands {
             return Done.no(ResponseCode.authorizationFailed(), "Acting as another user is not allowed");
         }
         return check(s, plain.get().username(), plain.get().password());
+    }
+
+    /** Sends "+ text" and reads the client's answer line; null when the connection ended. */
+    private static String challenge(ImapSession s, String text) throws IOException {
+        s.out.continuation(text);
+        s.conn.flush();
+        s.lock.unlock(); // the lock is never held across a blocking read
+        try {
+            return readResponseLine(s);
+        } finally {
+            s.lock.lock();
+        }
     }
 
     /**
@@ -101,15 +105,7 @@ final class AuthCommands {
         }
         boolean[] gone = {false};
         SaslChannel channel = challenge -> {
-            s.out.continuation(Base64.getEncoder().encodeToString(challenge));
-            s.conn.flush();
-            s.lock.unlock(); // the lock is never held across a blocking read
-            String line;
-            try {
-                line = readResponseLine(s);
-            } finally {
-                s.lock.lock();
-            }
+            String line = challenge(s, Base64.getEncoder().encodeToString(challenge));
             if (line == null) {
                 gone[0] = true;
                 throw new java.io.EOFException("connection closed during AUTHENTICATE");
