@@ -14,8 +14,11 @@
 #
 # Env: MSGS=3000 SIZE=10240 SESSIONS=10 (smtp-load.sh, a new connection per message)
 #      CLIENTS=20 DURATION=30 (imap-stress.sh --extra logout=0)
-#      OFFSET=41000: node k (sqlite 0, pg 1, cluster 2..4) listens at port offset OFFSET + k*1000,
-#        haproxy's n-node frontends at OFFSET + (4+n)*1000, PostgreSQL on OFFSET+432, DNS on OFFSET+53
+#      OFFSET=41000: node k (sqlite 0, pg 1, cluster 2..4) listens at port offset OFFSET + k*STRIDE,
+#        haproxy's n-node frontends at OFFSET + (4+n)*STRIDE, PostgreSQL on OFFSET+432, DNS on OFFSET+53
+#      STRIDE=1000; STRIDE=1 puts "sqlite pg" alone in one range of 1000 ports (a node's ports are
+#        offset + 25, 80, 110, 143, 443, 465, 587, 993, 995 and 4190, no two of them a port apart);
+#        the cluster nodes and haproxy are started only when CONFIGS names a pg-h configuration
 #      CONFIGS="sqlite pg pg-h1 pg-h2 pg-h3 ref"  WARMUP=1 (a short unrecorded load on every node first)
 #      KEEP=1 keeps the data directories and logs (printed at the end)
 #      PG_STATEMENTS=1: a diagnostic, not for the figures (it costs PostgreSQL some CPU): loads
@@ -37,7 +40,7 @@ lb_find_maven
 ROUNDS=${1:-3}
 MSGS=${MSGS:-3000}; SIZE=${SIZE:-10240}; SESSIONS=${SESSIONS:-10}
 CLIENTS=${CLIENTS:-20}; DURATION=${DURATION:-30}   # not SECONDS: that is bash's own clock
-OFFSET=${OFFSET:-41000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}; PG_TOP=${PG_TOP:-12}
+OFFSET=${OFFSET:-41000}; STRIDE=${STRIDE:-1000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}; PG_TOP=${PG_TOP:-12}
 CONFIGS=${CONFIGS:-sqlite pg pg-h1 pg-h2 pg-h3 ref}
 IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
 [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
@@ -46,8 +49,9 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail 
 [ -x "$PG_BIN/initdb" ] || { echo "no PostgreSQL binaries (apt-get install postgresql)" >&2; exit 2; }
 [ -x "$HAPROXY" ] || { echo "no haproxy at $HAPROXY (apt-get install haproxy)" >&2; exit 2; }
 PG_PORT=$((OFFSET + 432)); DNS_PORT=$((OFFSET + 53))
-node_offset() { echo $((OFFSET + $1 * 1000)); }       # node 0 sqlite, 1 pg, 2..4 the cluster
-ha_offset() { echo $((OFFSET + (4 + $1) * 1000)); }   # haproxy in front of n cluster nodes
+node_offset() { echo $((OFFSET + $1 * STRIDE)); }       # node 0 sqlite, 1 pg, 2..4 the cluster
+ha_offset() { echo $((OFFSET + (4 + $1) * STRIDE)); }   # haproxy in front of n cluster nodes
+case " $CONFIGS " in *" pg-h"*) CLUSTER=1 ;; *) CLUSTER=0 ;; esac
 LB_RCPT='testuser20%d@example.test'; LB_RCPT_USERS=9  # testuser201..209
 CLK=$(getconf CLK_TCK)
 
@@ -128,6 +132,7 @@ url = \"postgresql://letterbox@127.0.0.1:$PG_PORT/lb_single\"" 0
 PG_PID=$NODE_PID
 CLUSTER_PIDS=()
 for k in 2 3 4; do
+    [ "$CLUSTER" = 1 ] || break
     # bodies over 128 KiB go to files: the nodes of one database share the directory
     start_node $k "[store]
 backend = \"postgresql\"
@@ -138,6 +143,7 @@ done
 echo "Letterbox: sqlite pid $SQLITE_PID, pg pid $PG_PID, cluster pids ${CLUSTER_PIDS[*]}" >&2
 
 # --- haproxy: frontends for 1, 2 and 3 cluster nodes, TCP mode, PROXY v2 header, round robin
+if [ "$CLUSTER" = 1 ]; then
 {
     printf 'global\n    maxconn 4096\ndefaults\n    mode tcp\n    timeout connect 5s\n    timeout client 10m\n    timeout server 10m\n'
     for n in 1 2 3; do
@@ -152,6 +158,7 @@ echo "Letterbox: sqlite pid $SQLITE_PID, pg pid $PG_PID, cluster pids ${CLUSTER_
 "$HAPROXY" -f "$WORK/haproxy.cfg" -db > "$WORK/haproxy.log" 2>&1 &
 HA_PID=$!
 for _ in $(seq 1 50); do (exec 3<>/dev/tcp/127.0.0.1/$(($(ha_offset 3) + 143))) 2>/dev/null && break; sleep 0.2; done
+fi
 
 case " $CONFIGS " in *" ref "*) "$PEERS/start-reference.sh" >&2 ;; esac  # shared: no RESET_MAIL
 
