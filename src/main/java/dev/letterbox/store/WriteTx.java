@@ -56,4 +56,11 @@ public interface WriteTx extends ReadTx {
      * whichever session on whichever node asks at the same time.
      */
     long claimRecent(long mailboxId, long upTo);
+
+    /**
+     * {@link #claimRecent(long, long)} for a caller that has just read the mark as {@code seenMark}:
+     * when nobody has moved it since, one conditional update moves it (no locking read first); when
+     * someone has, the claim is made as {@link #claimRecent(long, long)} makes it. Same answer.
+     */
+    long claimRecent(long mailboxId, long seenMark, long upTo);
 }

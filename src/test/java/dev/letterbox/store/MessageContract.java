@@ -364,6 +364,52 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void claimRecentFromASeenMarkGivesTheSameAnswersAsALockedClaim() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "seen@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1");
+            append(store, a, inbox, "2");
+            append(store, a, inbox, "3");
+            assertEquals(1L, (long) store.write(a, tx -> tx.claimRecent(inbox, 1, 3)), "the mark was still at 1: UIDs 1 and 2");
+            assertEquals(3L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            // a session that read the mark before that claim: it must not take UIDs 1 and 2 again
+            assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox, 1, 4)), "someone moved it: UID 3 only");
+            assertEquals(4L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            append(store, a, inbox, "4");
+            assertEquals(4L, (long) store.write(a, tx -> tx.claimRecent(inbox, 4, 99)), "never past UIDNEXT");
+            assertEquals(5L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            assertEquals(5L, (long) store.write(a, tx -> tx.claimRecent(inbox, 5, 5)), "nothing to move");
+            long other = newAccount(store, "other@example.com");
+            assertRefused(NONEXISTENT, () -> store.write(other, tx -> tx.claimRecent(inbox, 5, 6))); // another account's
+        }
+    }
+
+    @Test
+    default void twoNodesClaimingFromTheSameSeenMarkShareOutRecentMessages() throws Exception {
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = newAccount(one, "race2@example.com");
+            long inbox = mailboxId(one, a, "INBOX");
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= 10; round++) {
+                    append(one, a, inbox, "m" + round);
+                    long upTo = round + 1;
+                    long seen = one.read(a, tx -> tx.recentMark(inbox)); // both sessions read it before either claims
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    var first = threads.submit(() -> { go.await(); return one.write(a, tx -> tx.claimRecent(inbox, seen, upTo)); });
+                    var second = threads.submit(() -> { go.await(); return two.write(a, tx -> tx.claimRecent(inbox, seen, upTo)); });
+                    go.countDown();
+                    long got = (upTo - first.get()) + (upTo - second.get());
+                    assertEquals(1, got, "round " + round + ": the new message went to exactly one claim");
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     default void twoNodesClaimingAtOnceShareOutRecentMessages() throws Exception {
         try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
             long a = newAccount(one, "race@example.com");

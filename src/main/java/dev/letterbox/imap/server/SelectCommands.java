@@ -60,7 +60,7 @@ final class SelectCommands {
         Ranges recent = Ranges.EMPTY;
         if (!s.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
             // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
-            long mark = readOnly ? found.recentMark() : claimRecent(s, account, m.id(), o.uidNext());
+            long mark = readOnly ? found.recentMark() : claimRecent(s, account, m.id(), found.recentMark(), o.uidNext());
             if (mark < o.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
             }
@@ -113,10 +113,12 @@ final class SelectCommands {
      * machine a message may be \Recent once more), so that two sessions selecting at once on two nodes
      * cannot both take a message; it is made only when the session saw something left to claim.
      * When it fails the session takes nothing: \Recent is advice, the command goes on.
+     * {@code seenMark}: the mark as the session has just read it (the claim is then one statement
+     * when nobody moved it since).
      */
-    static long claimRecent(ImapSession s, long ownerId, long mailboxId, long upTo) {
+    static long claimRecent(ImapSession s, long ownerId, long mailboxId, long seenMark, long upTo) {
         try {
-            return s.service.store.writeUnsynced(ownerId, tx -> tx.claimRecent(mailboxId, upTo));
+            return s.service.store.writeUnsynced(ownerId, tx -> tx.claimRecent(mailboxId, seenMark, upTo));
         } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
             ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", s.who(), e.toString());
             return upTo;

@@ -173,7 +173,7 @@ final class SelectedMailbox {
         long upTo = added[added.length - 1] + 1;
         long storedMark = s.service.store.readOne(ownerId, tx -> tx.recentMark(id)); // one query: no transaction
         if (storedMark >= upTo) return;
-        long mark = SelectCommands.claimRecent(s, ownerId, id, upTo);
+        long mark = SelectCommands.claimRecent(s, ownerId, id, storedMark, upTo);
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
         for (long uid : added) {

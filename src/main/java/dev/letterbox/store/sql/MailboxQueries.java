@@ -71,10 +71,6 @@ final class MailboxQueries {
         return db.firstLong("SELECT count(*) FROM mailbox WHERE account_id = ?", accountId).orElse(0);
     }
 
-    static long recentMark(SqlSession db, long mailboxId) {
-        return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ?", mailboxId).orElse(1);
-    }
-
     /** The recent mark of the account's mailbox; empty when the mailbox is not the account's. */
     static OptionalLong recentMark(SqlSession db, long accountId, long mailboxId) {
         return db.firstLong("SELECT recent_mark FROM mailbox WHERE id = ? AND account_id = ?", mailboxId, accountId);
@@ -146,12 +142,27 @@ final class MailboxQueries {
                 mailboxId).orElseThrow();
     }
 
-    /** Moves the recent mark up to {@code upTo} (at most UIDNEXT, never back) and returns where it was. */
-    static long claimRecent(SqlSession db, Mailbox mailbox, long upTo) {
-        long old = recentMark(db, mailbox.id());
-        long mark = Math.min(upTo, mailbox.uidNext());
-        if (mark > old) db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mark, mailbox.id());
+    /**
+     * Moves the recent mark up to {@code upTo} (at most UIDNEXT, never back) and returns where it was:
+     * a locking read of the mark and UIDNEXT, then the update when the mark moves.
+     */
+    static long claimRecent(SqlSession db, Dialect dialect, long accountId, long mailboxId, long upTo) {
+        long[] markAndNext = db.first("SELECT recent_mark, uidnext FROM mailbox WHERE id = ? AND account_id = ?"
+                        + dialect.forUpdate, rs -> new long[] {rs.getLong(1), rs.getLong(2)}, mailboxId, accountId)
+                .orElseThrow(MailboxQueries::nonexistent);
+        long old = markAndNext[0];
+        long mark = Math.min(upTo, markAndNext[1]);
+        if (mark > old) db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mark, mailboxId);
         return old;
+    }
+
+    /**
+     * Moves the recent mark from {@code from} to {@code to} when it is still at {@code from} and
+     * {@code to} is not past UIDNEXT: one statement (a compare-and-set), true when it moved it.
+     */
+    static boolean moveRecentMark(SqlSession db, long accountId, long mailboxId, long from, long to) {
+        return db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ? AND account_id = ? AND recent_mark = ? "
+                + "AND uidnext >= ?", to, mailboxId, accountId, from, to) > 0;
     }
 
     /** Deletes the mailbox row and its METADATA entries; its messages and tombstones must be gone already. */

@@ -284,7 +284,13 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public long claimRecent(long mailboxId, long upTo) {
-        return MailboxQueries.claimRecent(db, MailboxQueries.lock(db, dialect, accountId, mailboxId), upTo);
+        return MailboxQueries.claimRecent(db, dialect, accountId, mailboxId, upTo);
+    }
+
+    @Override
+    public long claimRecent(long mailboxId, long seenMark, long upTo) {
+        if (upTo > seenMark && MailboxQueries.moveRecentMark(db, accountId, mailboxId, seenMark, upTo)) return seenMark;
+        return claimRecent(mailboxId, upTo);
     }
 
     /** The unit's MODSEQ for the mailbox: raises HIGHESTMODSEQ at the first change only. */
