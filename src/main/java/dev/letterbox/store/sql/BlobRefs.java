@@ -22,7 +22,16 @@ final class BlobRefs {
     static void ensureRow(SqlSession db, SqlBlobStore blobs, UnitEffects effects, BlobId blob, long size, byte[] structure) {
         byte[] content = blobs.stagedContent(blob);
         int added = db.update(INSERT_ROW, rowValues(blob, size, structure, content));
-        if (added > 0 && content != null) effects.persisted(blob);
+        if (added > 0) stored(blobs, effects, blob, structure, content);
+    }
+
+    /**
+     * The blob's row was added: its structure is remembered now (an entry for an id that a rolled-back
+     * unit never stored is never asked for: ids are not reused), its staged bytes after the commit.
+     */
+    private static void stored(SqlBlobStore blobs, UnitEffects effects, BlobId blob, byte[] structure, byte[] content) {
+        blobs.cache().putStructure(blob.value(), structure);
+        if (content != null) effects.persisted(blob);
     }
 
     private static final String INSERT_ROW = "INSERT INTO blob (id, size, structure, created, content) VALUES (?, ?, ?, ?, ?) "
@@ -54,7 +63,7 @@ final class BlobRefs {
         long added = db.firstLong("WITH b AS (" + INSERT_ROW + " RETURNING 1) INSERT INTO message (" + messageColumns
                 + ") VALUES (" + placeholders(messageValues.length) + ") RETURNING (SELECT count(*) FROM b)", args)
                 .orElseThrow();
-        if (added > 0 && content != null) effects.persisted(blob);
+        if (added > 0) stored(blobs, effects, blob, structure, content);
     }
 
     private static String placeholders(int n) {

@@ -147,9 +147,16 @@ final class SqlBlobStore implements BlobStore {
         return staged.size();
     }
 
-    /** After a commit: the staged copies of blobs now in committed rows are no longer needed. */
+    /**
+     * After a commit: the staged copies of blobs now in committed rows are no longer needed as such;
+     * their bytes go to the cache, since a message just stored is the one clients fetch next (an
+     * IMAP client after its APPEND, every IDLE client after a delivery): no read of the row for that.
+     */
     void persisted(Iterable<BlobId> ids) {
-        for (BlobId id : ids) staged.remove(id.value());
+        for (BlobId id : ids) {
+            Staged s = staged.remove(id.value());
+            if (s != null) cache.putContent(id.value(), s.bytes);
+        }
     }
 
     /** The bytes of a small blob: staged, remembered, or read in one statement (and then remembered). */

@@ -54,8 +54,9 @@ class BlobCacheTest {
 
     @Test
     void structuresAndSmallBodiesAreReadOnceOnSqlite() throws Exception {
-        try (SqlMailStore store = SqlMailStore.openSqlite(dir.resolve("data"))) {
-            readsOnce(store);
+        Path data = dir.resolve("data");
+        try (SqlMailStore store = SqlMailStore.openSqlite(data); SqlMailStore other = SqlMailStore.openSqlite(data)) {
+            readsOnce(store, other);
         }
     }
 
@@ -64,33 +65,46 @@ class BlobCacheTest {
         Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL,
                 Optional.of(PostgresServer.shared().newDatabase()), Optional.empty(), 4, Config.Store.Blobs.FILES,
                 dir.resolve("blobs"));
-        try (SqlMailStore store = StoreFactory.postgresql(config, Duration.ofMillis(50))) {
-            readsOnce(store);
+        try (SqlMailStore store = StoreFactory.postgresql(config, Duration.ofMillis(50));
+             SqlMailStore other = StoreFactory.postgresql(config, Duration.ofMillis(50))) {
+            readsOnce(store, other);
         }
     }
 
-    /** The second FETCH-like read of the same messages asks the database for the rows only. */
-    private static void readsOnce(SqlMailStore store) throws Exception {
+    /**
+     * The node that stored the messages knows their structures and bodies without a read (clients
+     * fetch what was just stored); another node, sharing the database, reads each once: its second
+     * FETCH-like read asks the database for the rows only.
+     */
+    private static void readsOnce(SqlMailStore store, SqlMailStore other) throws Exception {
         long a = newAccount(store, "cached@example.com");
         long inbox = mailboxId(store, a, "INBOX");
         for (String text : List.of("one", "two", "three")) append(store, a, inbox, text);
-        BlobCache cache = ((SqlBlobStore) store.blobs()).cache();
         long[] uids = {1, 2, 3};
 
-        List<StoredMessage> first = store.readOne(a, tx -> tx.messages(inbox, uids, true));
-        for (StoredMessage m : first) body(store, m.meta().blob());
+        BlobCache own = ((SqlBlobStore) store.blobs()).cache();
+        for (StoredMessage m : store.readOne(a, tx -> tx.messages(inbox, uids, true))) {
+            assertEquals("structure of " + new String(body(store, m.meta().blob()), StandardCharsets.UTF_8),
+                    new String(m.structure(), StandardCharsets.UTF_8));
+        }
+        assertEquals(0, own.hitsAndMisses()[1], "the storing node read no structure and no body");
+        assertEquals(6, own.hitsAndMisses()[0]);
+
+        BlobCache cache = ((SqlBlobStore) other.blobs()).cache();
+        List<StoredMessage> first = other.readOne(a, tx -> tx.messages(inbox, uids, true));
+        for (StoredMessage m : first) body(other, m.meta().blob());
         long[] before = cache.hitsAndMisses();
         assertEquals(6, before[1], "three structures and three bodies, each read from the database once");
 
-        List<StoredMessage> again = store.readOne(a, tx -> tx.messages(inbox, uids, true));
+        List<StoredMessage> again = other.readOne(a, tx -> tx.messages(inbox, uids, true));
         for (StoredMessage m : again) {
-            assertEquals("structure of " + new String(body(store, m.meta().blob()), StandardCharsets.UTF_8),
+            assertEquals("structure of " + new String(body(other, m.meta().blob()), StandardCharsets.UTF_8),
                     new String(m.structure(), StandardCharsets.UTF_8));
         }
         long[] after = cache.hitsAndMisses();
         assertEquals(before[1], after[1], "no miss the second time");
         assertEquals(before[0] + 6, after[0]);
-        assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), body(store, first.getFirst().meta().blob()));
+        assertArrayEquals("one".getBytes(StandardCharsets.UTF_8), body(other, first.getFirst().meta().blob()));
     }
 
     private static byte[] body(MailStore store, BlobId blob) throws Exception {
