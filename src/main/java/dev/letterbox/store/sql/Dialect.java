@@ -72,6 +72,14 @@ enum Dialect {
         return this == POSTGRESQL ? " = ANY(?)" : " IN (SELECT value FROM json_each(?))";
     }
 
+    /**
+     * A table of the values of the parameter made by {@link #list}, one row each, in a column named
+     * {@code value}: for an {@code INSERT ... SELECT} of many rows in one statement.
+     */
+    String listTable() {
+        return this == POSTGRESQL ? "unnest(?) AS l(value)" : "json_each(?)";
+    }
+
     /** The parameter for {@link #inList()} holding these numbers. */
     Object list(long[] values) {
         if (this == POSTGRESQL) return values;

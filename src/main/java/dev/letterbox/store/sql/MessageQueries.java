@@ -159,11 +159,24 @@ final class MessageQueries {
                 flags.system(), flags.keywordString(), modSeq, mailboxId, uid);
     }
 
-    /** Deletes one message and leaves its tombstone. */
-    static void expunge(SqlSession db, long mailboxId, long uid, long modSeq) {
-        db.update("DELETE FROM message WHERE mailbox_id = ? AND uid = ?", mailboxId, uid);
-        db.update("INSERT INTO expunged (mailbox_id, uid, modseq, created) VALUES (?, ?, ?, ?)", mailboxId, uid, modSeq,
-                System.currentTimeMillis());
+    /**
+     * Deletes these messages and leaves their tombstones: one statement where the dialect can
+     * ({@link Dialect#dataModifyingWith}), two elsewhere, whatever the number of messages (an
+     * EXPUNGE was two statements per message).
+     */
+    static void expunge(SqlSession db, Dialect dialect, long mailboxId, long[] uids, long modSeq) {
+        if (uids.length == 0) return;
+        long now = System.currentTimeMillis();
+        if (dialect.dataModifyingWith) {
+            db.update("WITH d AS (DELETE FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " RETURNING uid) "
+                            + "INSERT INTO expunged (mailbox_id, uid, modseq, created) SELECT ?, uid, ?, ? FROM d",
+                    mailboxId, dialect.list(uids), mailboxId, modSeq, now);
+            return;
+        }
+        db.update("DELETE FROM message WHERE mailbox_id = ? AND uid" + dialect.inList(), mailboxId, dialect.list(uids));
+        db.update("INSERT INTO expunged (mailbox_id, uid, modseq, created) SELECT ?, value, ?, ? FROM "
+                + dialect.listTable(),
+                mailboxId, modSeq, now, dialect.list(uids));
     }
 
     /**

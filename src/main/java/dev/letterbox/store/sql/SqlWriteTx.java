@@ -268,8 +268,10 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (found.isEmpty()) return;
         long modSeq = modSeq(mailboxId);
         long total = 0;
+        long[] uids = new long[found.size()];
+        for (int i = 0; i < uids.length; i++) uids[i] = found.get(i).uid();
+        MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq);
         for (MessageMeta m : found) {
-            MessageQueries.expunge(db, mailboxId, m.uid(), modSeq);
             effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
             effects.released(m.blob().value());
             total += m.size();
