@@ -49,7 +49,7 @@ final class AppendCommand {
 
     static Done append(ImapSession s, ImapCommand.Append c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        MailboxAccess.Target target = MailboxAccess.resolve(s, name);
+        MailboxAccess.Target target = MailboxAccess.resolveForWrite(s, name); // one's own: no read before the write
         if (!target.own(s)) { // RFC 4314 §4: "i" on another's mailbox; flags it may not set are dropped
             if (!target.visible()) return tryCreate();
             target.require('i');

@@ -92,7 +92,7 @@ final class ListCommands {
             s.out.end();
             if (withStatus && exists && e.rights().has('r')) {
                 long owner = e.mailbox().accountId();
-                MailboxStatus st = s.service.store.read(owner, tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
+                MailboxStatus st = s.service.store.readOne(owner, tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
                 MailboxCommands.writeStatus(s, owner, e.name(), e.mailbox().id(), st, c.statusItems());
             }
             if (withRights && exists) { // RFC 8440

@@ -73,7 +73,7 @@ final class MailboxAccess {
         Account me = s.account();
         Optional<Other> other = Other.parse(clientName);
         if (other.isEmpty()) {
-            Optional<Mailbox> m = s.service.store.read(me.id(), tx -> tx.mailbox(clientName));
+            Optional<Mailbox> m = s.service.store.readOne(me.id(), tx -> tx.mailbox(clientName));
             return new Target(me.id(), me.address(), clientName, clientName, m, Rights.ALL);
         }
         Other o = other.get();
@@ -83,12 +83,24 @@ final class MailboxAccess {
         }
         long ownerId = owner.get().id();
         if (ownerId == me.id()) { // one's own mailbox by its other name: one's own rights
-            Optional<Mailbox> m = s.service.store.read(me.id(), tx -> tx.mailbox(o.folder()));
+            Optional<Mailbox> m = s.service.store.readOne(me.id(), tx -> tx.mailbox(o.folder()));
             return new Target(me.id(), me.address(), o.folder(), clientName, m, Rights.ALL);
         }
-        Optional<Mailbox> m = s.service.store.read(ownerId, tx -> tx.mailbox(o.folder()));
+        Optional<Mailbox> m = s.service.store.readOne(ownerId, tx -> tx.mailbox(o.folder()));
         Rights rights = m.map(x -> s.service.store.grants().rights(x.id(), me.id())).orElse(Rights.NONE);
         return new Target(ownerId, owner.get().address(), o.folder(), clientName, m, rights);
+    }
+
+    /**
+     * {@link #resolve} for a command that learns whether the mailbox exists from its own write
+     * (APPEND: the store answers NONEXISTENT): a name of the session's own namespace is not looked
+     * up, so its target's {@code mailbox} is empty whether or not the mailbox exists; another
+     * user's name is resolved as always (the rights depend on the mailbox).
+     */
+    static Target resolveForWrite(ImapSession s, String clientName) {
+        if (Other.parse(clientName).isPresent()) return resolve(s, clientName);
+        Account me = s.account();
+        return new Target(me.id(), me.address(), clientName, clientName, Optional.empty(), Rights.ALL);
     }
 
     /** Resolves the name and returns the mailbox after checking the session has {@code right} on it. */

@@ -96,11 +96,8 @@ final class MailboxCommands {
         if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.enableCondstore();
         MailboxAccess.Target target = MailboxAccess.require(s, name, 'r');
         record Found(Mailbox mailbox, MailboxStatus status) {}
-        Found f = s.service.store.read(target.ownerId(), tx -> {
-            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
-                    "Mailbox does not exist"));
-            return new Found(m, statusOf(s, tx, m.id()));
-        });
+        Mailbox resolved = target.existing(); // as resolving the name found it: the counters' query checks it is still there
+        Found f = new Found(resolved, s.service.store.readOne(target.ownerId(), tx -> statusOf(s, tx, resolved.id())));
         writeStatus(s, target.ownerId(), target.own(s) ? f.mailbox().name() : name, f.mailbox().id(), f.status(), c.items());
         return Done.ok("STATUS completed");
     }

@@ -39,10 +39,9 @@ final class SelectCommands {
         // RFC 4314 §4: without a right to change anything the mailbox is opened read-only
         boolean readOnly = c.readOnly() || !(target.has('s') || target.has('w') || target.has('t') || target.has('e'));
         record Found(Mailbox mailbox, long recentMark) {}
-        Found found = s.service.store.read(account, tx -> {
-            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectCommands::nonexistent);
-            return new Found(m, tx.recentMark(m.id()));
-        });
+        // the mailbox as resolving the name found it; the index below tells if it went meanwhile
+        Mailbox resolved = target.existing();
+        Found found = new Found(resolved, s.service.store.readOne(account, tx -> tx.recentMark(resolved.id())));
         PrivateSeen privateSeen = PrivateSeen.load(s, account, found.mailbox().id()); // before the index: nothing to let go
         // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
         MailboxIndex index = s.service.store.openIndex(account, found.mailbox().id());
