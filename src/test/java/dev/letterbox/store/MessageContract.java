@@ -170,6 +170,13 @@ public interface MessageContract extends StoreFixture {
             assertEquals(0, u.modifiedSinceRefused().length);
             MessageMeta first = store.read(a, tx -> tx.message(inbox, 1)).orElseThrow();
             assertTrue(first.modSeq() <= before, "message 1 already had \\Seen: untouched");
+            // two new sets of flags from one STORE: both written, with the one MODSEQ
+            MessageMeta second = store.read(a, tx -> tx.message(inbox, 2)).orElseThrow();
+            MessageMeta thirdNow = store.read(a, tx -> tx.message(inbox, 3)).orElseThrow();
+            assertEquals(List.of("\\Seen"), second.flags().names());
+            assertEquals(List.of("\\Seen", "$Label1"), thirdNow.flags().names());
+            assertEquals(before + 1, second.modSeq());
+            assertEquals(before + 1, thirdNow.modSeq());
 
             FlagUpdate k = store.write(a, tx -> tx.storeFlags(inbox, new long[] {3}, ADD,
                     Flags.parse(List.of("$LABEL1", "Work")), OptionalLong.empty()));
@@ -188,6 +195,29 @@ public interface MessageContract extends StoreFixture {
             assertEquals(2, replaced.changed().size());
             assertEquals(2, store.read(a, tx -> tx.status(inbox)).deleted());
             assertEquals(third.uid(), 3);
+        }
+    }
+
+    @Test
+    default void flagChangesAndAnExpungeInOneUnitShareOneModSeq() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "unit@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            for (String text : List.of("1", "2", "3", "4")) append(store, a, inbox, text);
+            long before = mailbox(store, a, inbox).highestModSeq();
+            long[] removed = store.write(a, tx -> {
+                tx.storeFlags(inbox, new long[] {1, 2}, ADD, Flags.ofSystem(Flags.FLAGGED), OptionalLong.empty());
+                tx.storeFlags(inbox, new long[] {2}, ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty());
+                return tx.expunge(inbox, new long[] {3, 4});
+            });
+            assertArrayEquals(new long[] {3, 4}, removed);
+            assertEquals(before + 1, mailbox(store, a, inbox).highestModSeq(), "one MODSEQ for the unit's changes");
+            for (long uid : new long[] {1, 2}) {
+                assertEquals(before + 1, store.read(a, tx -> tx.message(inbox, uid)).orElseThrow().modSeq());
+            }
+            assertEquals(List.of("\\Seen", "\\Flagged"), store.read(a, tx -> tx.message(inbox, 2)).orElseThrow().flags().names());
+            assertArrayEquals(new long[] {3, 4}, store.read(a, tx -> tx.expungedSince(inbox, before)));
+            assertArrayEquals(new long[0], store.read(a, tx -> tx.expungedSince(inbox, before + 1)));
         }
     }
 

@@ -136,6 +136,14 @@ final class MailboxQueries {
         return new MailboxException(MailboxException.Reason.LIMIT, "mailbox has run out of UIDs");
     }
 
+    /**
+     * A WITH item that raises HIGHESTMODSEQ of the mailbox (parameter: its id) by one, locking its
+     * row, and names the new value {@code (SELECT v FROM m)} for the statement's data-modifying items
+     * ({@link Dialect#dataModifyingWith} only).
+     */
+    static final String TAKE_MODSEQ = "m AS (UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = ? "
+            + "RETURNING highest_modseq AS v)";
+
     /** Raises HIGHESTMODSEQ by one and returns the new value. */
     static long bumpModSeq(SqlSession db, long mailboxId) {
         return db.firstLong("UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = ? RETURNING highest_modseq",

@@ -154,9 +154,21 @@ final class MessageQueries {
                 savedDate.toEpochMilli(), size, blob.value()};
     }
 
-    static void setFlags(SqlSession db, long mailboxId, long uid, long modSeq, Flags flags) {
-        db.update("UPDATE message SET flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
-                flags.system(), flags.keywordString(), modSeq, mailboxId, uid);
+    /** Gives these messages the same flags and MODSEQ, in one statement. */
+    static void setFlags(SqlSession db, Dialect dialect, long mailboxId, long[] uids, long modSeq, Flags flags) {
+        db.update("UPDATE message SET flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid" + dialect.inList(),
+                flags.system(), flags.keywordString(), modSeq, mailboxId, dialect.list(uids));
+    }
+
+    /**
+     * {@link #setFlags} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
+     * PostgreSQL): returns it.
+     */
+    static long setFlagsTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids, Flags flags) {
+        return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", u AS (UPDATE message SET flags = ?, keywords = ?, "
+                        + "modseq = (SELECT v FROM m) WHERE mailbox_id = ? AND uid" + dialect.inList() + " RETURNING 1) "
+                        + "SELECT v FROM m",
+                mailboxId, flags.system(), flags.keywordString(), mailboxId, dialect.list(uids)).orElseThrow();
     }
 
     /**
@@ -165,7 +177,6 @@ final class MessageQueries {
      * EXPUNGE was two statements per message).
      */
     static void expunge(SqlSession db, Dialect dialect, long mailboxId, long[] uids, long modSeq) {
-        if (uids.length == 0) return;
         long now = System.currentTimeMillis();
         if (dialect.dataModifyingWith) {
             db.update("WITH d AS (DELETE FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " RETURNING uid) "
@@ -177,6 +188,17 @@ final class MessageQueries {
         db.update("INSERT INTO expunged (mailbox_id, uid, modseq, created) SELECT ?, value, ?, ? FROM "
                 + dialect.listTable(),
                 mailboxId, modSeq, now, dialect.list(uids));
+    }
+
+    /**
+     * {@link #expunge} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
+     * PostgreSQL): returns it.
+     */
+    static long expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
+        return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
+                        + dialect.inList() + " RETURNING uid), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
+                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1) SELECT v FROM m",
+                mailboxId, mailboxId, dialect.list(uids), mailboxId, System.currentTimeMillis()).orElseThrow();
     }
 
     /**

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -231,7 +233,8 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                                  OptionalLong unchangedSince) {
         MailboxQueries.lock(db, dialect, accountId, mailboxId);
         checkKeywords(flags);
-        List<MessageMeta> changed = new ArrayList<>();
+        List<MessageMeta> changing = new ArrayList<>();
+        List<Flags> updates = new ArrayList<>();
         long[] refused = new long[uids.length];
         int refusedCount = 0;
         for (MessageMeta m : MessageQueries.existing(db, mailboxId, uids)) {
@@ -246,12 +249,41 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                 case REPLACE -> flags;
             };
             if (updated.equals(m.flags())) continue; // untouched: its MODSEQ stays
-            long modSeq = modSeq(mailboxId);
-            MessageQueries.setFlags(db, mailboxId, m.uid(), modSeq, updated);
+            changing.add(m);
+            updates.add(updated);
+        }
+        long modSeq = setFlags(mailboxId, changing, updates);
+        List<MessageMeta> changed = new ArrayList<>(changing.size());
+        for (int i = 0; i < changing.size(); i++) {
+            MessageMeta m = changing.get(i);
+            Flags updated = updates.get(i);
             effects.indexOp(accountId, mailboxId, new IndexDelta.FlagsSet(m.uid(), updated));
             changed.add(new MessageMeta(m.uid(), modSeq, updated, m.internalDate(), m.savedDate(), m.size(), m.blob()));
         }
         return new FlagUpdate(List.copyOf(changed), Arrays.copyOf(refused, refusedCount));
+    }
+
+    /**
+     * Writes the new flags, a statement per distinct new set of flags (a STORE of +FLAGS \Seen on a
+     * thousand messages is one or a few), and returns the unit's MODSEQ (0 when nothing changes).
+     */
+    private long setFlags(long mailboxId, List<MessageMeta> messages, List<Flags> updates) {
+        Map<Flags, List<Long>> byFlags = new LinkedHashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            byFlags.computeIfAbsent(updates.get(i), f -> new ArrayList<>()).add(messages.get(i).uid());
+        }
+        long modSeq = 0;
+        for (Map.Entry<Flags, List<Long>> e : byFlags.entrySet()) {
+            long[] group = e.getValue().stream().mapToLong(Long::longValue).toArray();
+            if (takesModSeqInline(mailboxId)) {
+                modSeq = MessageQueries.setFlagsTakingModSeq(db, dialect, mailboxId, group, e.getKey());
+                tookModSeq(mailboxId, modSeq);
+            } else {
+                modSeq = modSeq(mailboxId);
+                MessageQueries.setFlags(db, dialect, mailboxId, group, modSeq, e.getKey());
+            }
+        }
+        return modSeq;
     }
 
     @Override
@@ -266,11 +298,14 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     private void expungeFound(long mailboxId, List<MessageMeta> found) {
         if (found.isEmpty()) return;
-        long modSeq = modSeq(mailboxId);
         long total = 0;
         long[] uids = new long[found.size()];
         for (int i = 0; i < uids.length; i++) uids[i] = found.get(i).uid();
-        MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq);
+        if (takesModSeqInline(mailboxId)) {
+            tookModSeq(mailboxId, MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids));
+        } else {
+            MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq(mailboxId));
+        }
         for (MessageMeta m : found) {
             effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
             effects.released(m.blob().value());
@@ -300,9 +335,21 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         Long taken = effects.modSeq(mailboxId);
         if (taken != null) return taken;
         long modSeq = MailboxQueries.bumpModSeq(db, mailboxId);
+        tookModSeq(mailboxId, modSeq);
+        return modSeq;
+    }
+
+    /**
+     * Whether the unit's next change to the mailbox's messages takes its MODSEQ in the statement that
+     * makes the change (one round trip less): its first change, where the dialect can.
+     */
+    private boolean takesModSeqInline(long mailboxId) {
+        return dialect.dataModifyingWith && effects.modSeq(mailboxId) == null;
+    }
+
+    private void tookModSeq(long mailboxId, long modSeq) {
         effects.modSeq(mailboxId, modSeq);
         effects.changed(new Change.MailboxContent(accountId, mailboxId));
-        return modSeq;
     }
 
     /**
