@@ -149,7 +149,6 @@ final class FetchCommand {
 
     static Done fetch(ImapSession s, ImapCommand.Fetch c) throws IOException {
         SelectedMailbox view = s.selected();
-        if (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ)) s.enableCondstore();
         if (c.vanished() && !s.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
         MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
         if (r.error() != null) return Done.bad(r.error());

@@ -52,6 +52,8 @@ final class ImapSession implements ImapReader.Session {
     SessionState state = new SessionState.NotAuthenticated();
     /** RFC 5161 ENABLE / RFC 7162 state. */
     boolean condstore, qresync, rev2, utf8;
+    /** Whether CONDSTORE was on before the running command (ENABLE lists only what it turned on). */
+    boolean condstoreWasOn;
     boolean compressing;
     private ChangeBus.Subscription subscription;
     /** While another account's shared mailbox is selected: that account's changes (null otherwise). */
@@ -177,6 +179,11 @@ final class ImapSession implements ImapReader.Session {
             done = Done.bad(refusal);
         } else {
             try {
+                condstoreWasOn = condstore;
+                if (command.enablesCondstore()) {
+                    // a SELECT reports HIGHESTMODSEQ for the mailbox it opens, not the one it closes
+                    enableCondstore(!(command instanceof ImapCommand.Select));
+                }
                 done = run(command);
             } catch (MailboxException e) {
                 done = Done.no(codeFor(e), e.getMessage());
@@ -203,65 +210,17 @@ final class ImapSession implements ImapReader.Session {
     }
 
     /**
-     * The one state check (RFC 3501 §6, RFC 9051 §6): null when {@code command} is valid now,
-     * otherwise the BAD text.
+     * The one state check (RFC 3501 §6, RFC 9051 §6), from the state each command declares
+     * ({@link ImapCommand#needs}): null when {@code command} is valid now, otherwise the BAD text.
      */
     private String refusal(ImapCommand command) {
         boolean authenticated = state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
-        return switch (command) {
-            case ImapCommand.Capability c -> null;
-            case ImapCommand.Noop c -> null;
-            case ImapCommand.Logout c -> null;
-            case ImapCommand.Id c -> null;
-            case ImapCommand.StartTls c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Authenticate c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Login c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Enable c -> authenticated ? null : "Log in first";
-            case ImapCommand.Compress c -> authenticated ? null : "Log in first";
-            case ImapCommand.Select c -> authenticated ? null : "Log in first";
-            case ImapCommand.Create c -> authenticated ? null : "Log in first";
-            case ImapCommand.Delete c -> authenticated ? null : "Log in first";
-            case ImapCommand.Rename c -> authenticated ? null : "Log in first";
-            case ImapCommand.Subscribe c -> authenticated ? null : "Log in first";
-            case ImapCommand.Unsubscribe c -> authenticated ? null : "Log in first";
-            case ImapCommand.ListMailboxes c -> authenticated ? null : "Log in first";
-            case ImapCommand.Lsub c -> authenticated ? null : "Log in first";
-            case ImapCommand.Namespace c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetStatus c -> authenticated ? null : "Log in first";
-            case ImapCommand.Append c -> authenticated ? null : "Log in first";
-            case ImapCommand.Idle c -> authenticated ? null : "Log in first";
-            case ImapCommand.GenUrlAuth c -> authenticated ? null : "Log in first";
-            case ImapCommand.ResetKey c -> authenticated ? null : "Log in first";
-            case ImapCommand.UrlFetch c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.DeleteAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.ListRights c -> authenticated ? null : "Log in first";
-            case ImapCommand.MyRights c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetMetadata c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetMetadata c -> authenticated ? null : "Log in first";
-            case ImapCommand.Notify c -> authenticated ? null : "Log in first";
-            case ImapCommand.Check c -> selectedRefusal();
-            case ImapCommand.Close c -> selectedRefusal();
-            case ImapCommand.Unselect c -> selectedRefusal();
-            case ImapCommand.Expunge c -> selectedRefusal();
-            case ImapCommand.Search c -> selectedRefusal();
-            case ImapCommand.Sort c -> selectedRefusal();
-            case ImapCommand.CancelUpdate c -> selectedRefusal();
-            case ImapCommand.ThreadMessages c -> selectedRefusal();
-            case ImapCommand.Fetch c -> selectedRefusal();
-            case ImapCommand.Store c -> selectedRefusal();
-            case ImapCommand.Copy c -> selectedRefusal();
-            case ImapCommand.Move c -> selectedRefusal();
+        return switch (command.needs()) {
+            case ANY -> null;
+            case NOT_AUTHENTICATED -> authenticated ? "Already logged in" : null;
+            case AUTHENTICATED -> authenticated ? null : "Log in first";
+            case SELECTED -> state instanceof SessionState.Selected ? null : authenticated ? "No mailbox selected" : "Log in first";
         };
-    }
-
-    private String selectedRefusal() {
-        if (state instanceof SessionState.Selected) return null;
-        return state instanceof SessionState.Authenticated ? "No mailbox selected" : "Log in first";
     }
 
     /** The dispatcher: one handler per command, by family. */
@@ -411,17 +370,17 @@ final class ImapSession implements ImapReader.Session {
     }
 
     /**
-     * A CONDSTORE-enabling command (RFC 7162 §3.1: STATUS HIGHESTMODSEQ, FETCH MODSEQ or CHANGEDSINCE,
-     * STORE UNCHANGEDSINCE, SEARCH MODSEQ, ENABLE CONDSTORE or QRESYNC) turns CONDSTORE on. The first
+     * A CONDSTORE-enabling command ({@link ImapCommand#enablesCondstore}, RFC 7162 §3.1) turns
+     * CONDSTORE on before its handler runs. The first
      * one given with a mailbox selected also reports that mailbox's HIGHESTMODSEQ, as the SELECT did
      * for a client that had asked for CONDSTORE there: the highest MODSEQ this session has reported,
      * so that no change the client has not yet heard of is covered by it.
      */
-    void enableCondstore() throws IOException {
+    private void enableCondstore(boolean report) throws IOException {
         if (condstore) return;
         condstore = true;
         SelectedMailbox view = selected();
-        if (view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
+        if (report && view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
     }
 
     void select(SelectedMailbox mailbox) {

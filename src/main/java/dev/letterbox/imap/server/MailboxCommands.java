@@ -93,7 +93,6 @@ final class MailboxCommands {
     /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE, RFC 8474 MAILBOXID. */
     static Done status(ImapSession s, ImapCommand.GetStatus c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        if (c.items().contains(StatusItem.HIGHESTMODSEQ)) s.enableCondstore();
         MailboxAccess.Target target = MailboxAccess.require(s, name, 'r');
         record Found(Mailbox mailbox, MailboxStatus status) {}
         Found f = s.service.store.read(target.ownerId(), tx -> {

@@ -20,8 +20,7 @@ final class SearchCommands {
 
     static Done search(ImapSession s, ImapCommand.Search c) throws IOException {
         SelectedMailbox view = s.selected();
-        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.enableCondstore();
+        boolean modSeq = c.key().usesModSeq();
         Ranges.Builder found = new Ranges.Builder();
         // MODSEQ of all matches, of the first (lowest UID, so lowest number) and of the last one
         long[] highest = {0}, first = {0}, last = {0};
@@ -208,8 +207,7 @@ final class SearchCommands {
     /** RFC 5256 §3 SORT, and with RETURN RFC 5267 §3 ESORT (ESEARCH in sort order) and §4 CONTEXT=SORT. */
     static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
         SelectedMailbox view = s.selected();
-        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.enableCondstore(); // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE
+        boolean modSeq = c.key().usesModSeq();
         List<Sortable> items = sorted(s, view, c.criteria(), c.key());
         // RFC 7162 §3.1.5 and its sort-data syntax (§7): like SEARCH, the highest MODSEQ of the matches
         long highest = modSeq ? items.stream().mapToLong(Sortable::modSeq).max().orElse(0) : 0;

@@ -214,16 +214,6 @@ final class SearchEvaluator {
         };
     }
 
-    static boolean usesModSeq(SearchKey key) {
-        return switch (key) {
-            case SearchKey.ModSeq m -> true;
-            case SearchKey.Not n -> usesModSeq(n.key());
-            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
-            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::usesModSeq);
-            default -> false;
-        };
-    }
-
     private static boolean needsContent(SearchKey key) {
         return switch (key) {
             case SearchKey.Header h -> true;

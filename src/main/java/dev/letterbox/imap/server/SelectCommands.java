@@ -32,7 +32,6 @@ final class SelectCommands {
             s.out.untagged(Status.OK, ResponseCode.closed(), "Previous mailbox closed");
         }
         if (c.qresync().isPresent() && !s.qresync) return Done.bad("Enable QRESYNC first (RFC 7162)");
-        if (c.condstore()) s.condstore = true;
         String name = MailboxNames.normalize(c.mailbox());
         MailboxAccess.Target target = MailboxAccess.require(s, name, 'r');
         long account = target.ownerId();

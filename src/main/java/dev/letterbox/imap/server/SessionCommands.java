@@ -28,16 +28,17 @@ final class SessionCommands {
      */
     static Done enable(ImapSession s, ImapCommand.Enable c) throws IOException {
         List<String> enabled = new ArrayList<>();
+        boolean condstore = s.condstoreWasOn; // the session turned it on before this handler ran
         for (String cap : c.capabilities()) {
             switch (cap) {
                 case "CONDSTORE" -> {
-                    if (!s.condstore) enabled.add("CONDSTORE");
-                    s.enableCondstore();
+                    if (!condstore) enabled.add("CONDSTORE");
+                    condstore = true;
                 }
                 case "QRESYNC" -> {
                     if (!s.qresync) enabled.add("QRESYNC");
                     s.qresync = true;
-                    s.enableCondstore();
+                    condstore = true;
                 }
                 case "IMAP4REV2" -> {
                     if (!s.rev2) enabled.add("IMAP4rev2");

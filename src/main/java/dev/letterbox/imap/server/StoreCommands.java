@@ -29,7 +29,6 @@ final class StoreCommands {
      */
     static Done store(ImapSession s, ImapCommand.Store c) throws IOException {
         SelectedMailbox view = s.selected();
-        if (c.unchangedSince().isPresent()) s.enableCondstore();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
         Flags flags;
         try {
