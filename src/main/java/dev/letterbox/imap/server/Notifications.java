@@ -115,7 +115,7 @@ final class Notifications {
         if (selected == null || selected.fetch().isEmpty() || view.uids.maxUid() <= previousMaxUid) return;
         List<FetchAttr> attrs = selected.fetch();
         SequenceSet uids = SequenceSet.parse((previousMaxUid + 1) + ":" + view.uids.maxUid());
-        FetchCommand.fetch(s, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
+        FetchHandler.fetch(s, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
     }
 
     /** Writes what changed since the last delivery. Under the session's lock. */
@@ -144,7 +144,7 @@ final class Notifications {
             if (added && g.events().contains("MESSAGENEW")) items.addAll(List.of(StatusItem.MESSAGES, StatusItem.UIDNEXT, StatusItem.UIDVALIDITY, StatusItem.UNSEEN));
             if (removed && g.events().contains("MESSAGEEXPUNGE")) items.addAll(List.of(StatusItem.MESSAGES, StatusItem.UNSEEN));
             if (flags && g.events().contains("FLAGCHANGE")) items.addAll(List.of(StatusItem.UIDVALIDITY, StatusItem.UNSEEN, StatusItem.HIGHESTMODSEQ));
-            if (!items.isEmpty()) MailboxCommands.writeStatus(s, s.account().id(), m.name(), m.id(), now, new ArrayList<>(items));
+            if (!items.isEmpty()) MailboxHandler.writeStatus(s, s.account().id(), m.name(), m.id(), now, new ArrayList<>(items));
         }
     }
 
@@ -162,7 +162,7 @@ final class Notifications {
             if (items.isEmpty()) continue;
             MailboxStatus st = s.service.store.read(s.account().id(), tx -> tx.status(m.id()));
             known.put(m.id(), st);
-            MailboxCommands.writeStatus(s, s.account().id(), m.name(), m.id(), st, new ArrayList<>(items));
+            MailboxHandler.writeStatus(s, s.account().id(), m.name(), m.id(), st, new ArrayList<>(items));
         }
     }
 

@@ -85,8 +85,8 @@ final class SearchUpdates {
     /** Evaluates every result again and reports what left it, then what joined it. */
     void refresh(ImapSession s, SelectedMailbox view) throws IOException {
         for (Context c : contexts) {
-            long[] now = c.sortCriteria == null ? SearchCommands.matchingUids(s, view, c.key)
-                    : SearchCommands.sortedUids(s, view, c.sortCriteria, c.key);
+            long[] now = c.sortCriteria == null ? SearchHandler.matchingUids(s, view, c.key)
+                    : SearchHandler.sortedUids(s, view, c.sortCriteria, c.key);
             if (Arrays.equals(now, c.uids)) continue;
             Set<Long> nowSet = set(now);
             long[] kept = Arrays.stream(c.uids).filter(nowSet::contains).toArray();

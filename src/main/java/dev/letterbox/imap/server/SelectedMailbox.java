@@ -165,7 +165,7 @@ final class SelectedMailbox {
 
     /**
      * New messages are \Recent for the first read-write session that sees them (RFC 3501 §2.3.2):
-     * those this session claims in the store (see {@link SelectCommands#claimRecent}). When the
+     * those this session claims in the store (see {@link SelectHandler#claimRecent}). When the
      * mark as read with them is already past them, another session has them and nothing is written.
      */
     private void claimRecent(ImapSession s, long[] added) {
@@ -173,7 +173,7 @@ final class SelectedMailbox {
         long upTo = added[added.length - 1] + 1;
         long storedMark = s.service.store.readOne(ownerId, tx -> tx.recentMark(id)); // one query: no transaction
         if (storedMark >= upTo) return;
-        long mark = SelectCommands.claimRecent(s, ownerId, id, upTo);
+        long mark = SelectHandler.claimRecent(s, ownerId, id, upTo);
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
         for (long uid : added) {

@@ -20,11 +20,11 @@ import java.util.TreeMap;
  * only from the logged-in account's own rows and the mailboxes others let it look up ("l"), so no
  * pattern can reach anything else.
  */
-final class ListCommands {
+final class ListHandler {
     private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
     private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS");
 
-    private ListCommands() {}
+    private ListHandler() {}
 
     /**
      * One name in the hierarchy: a mailbox, an ancestor that is no mailbox, or a bare subscription.
@@ -92,8 +92,8 @@ final class ListCommands {
             s.out.end();
             if (withStatus && exists && e.rights().has('r')) {
                 long owner = e.mailbox().accountId();
-                MailboxStatus st = s.service.store.read(owner, tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
-                MailboxCommands.writeStatus(s, owner, e.name(), e.mailbox().id(), st, c.statusItems());
+                MailboxStatus st = s.service.store.read(owner, tx -> MailboxHandler.statusOf(s, tx, e.mailbox().id()));
+                MailboxHandler.writeStatus(s, owner, e.name(), e.mailbox().id(), st, c.statusItems());
             }
             if (withRights && exists) { // RFC 8440
                 s.out.star().atom("MYRIGHTS").mailbox(e.name()).atom(e.rights().toString()).end(); // "l" at least

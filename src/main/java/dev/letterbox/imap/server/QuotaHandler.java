@@ -10,8 +10,8 @@ import java.io.IOException;
  * RFC 9208 QUOTA: one quota root per account, named "" (every mailbox belongs to it), with the
  * STORAGE resource in units of 1024 octets. An account without a limit has no quota root.
  */
-final class QuotaCommands {
-    private QuotaCommands() {}
+final class QuotaHandler {
+    private QuotaHandler() {}
 
     /** RFC 9208 §4.2.2. */
     static Done getQuotaRoot(ImapSession s, ImapCommand.GetQuotaRoot c) throws IOException {

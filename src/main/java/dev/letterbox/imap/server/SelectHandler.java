@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** SELECT / EXAMINE (with CONDSTORE and QRESYNC), CLOSE and UNSELECT. */
-final class SelectCommands {
+final class SelectHandler {
     private static final int PAGE = 1000;
 
-    private SelectCommands() {}
+    private SelectHandler() {}
 
     /**
      * RFC 3501 §6.3.1-2, RFC 9051 §6.3.2, RFC 7162 §3.1.2 / §3.2.5. A SELECT while a mailbox is
@@ -39,7 +39,7 @@ final class SelectCommands {
         boolean readOnly = c.readOnly() || !(target.has('s') || target.has('w') || target.has('t') || target.has('e'));
         record Found(Mailbox mailbox, long recentMark) {}
         Found found = s.service.store.read(account, tx -> {
-            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectCommands::nonexistent);
+            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectHandler::nonexistent);
             return new Found(m, tx.recentMark(m.id()));
         });
         PrivateSeen privateSeen = PrivateSeen.load(s, account, found.mailbox().id()); // before the index: nothing to let go
@@ -132,7 +132,7 @@ final class SelectCommands {
         long account = view.ownerId;
         long since = q.modSeq();
         Ranges vanished = s.service.store.read(account, tx -> Vanished.since(tx, view.id, since));
-        Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
+        Ranges known = q.knownUids().map(SelectHandler::resolveUids).orElse(null);
         if (known != null) vanished = vanished.intersect(known);
         if (!vanished.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
         long after = 0;

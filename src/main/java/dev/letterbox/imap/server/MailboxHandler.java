@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** CREATE, DELETE, RENAME, SUBSCRIBE/UNSUBSCRIBE and STATUS (RFC 3501 §6.3, RFC 9051 §6.3). */
-final class MailboxCommands {
-    private MailboxCommands() {}
+final class MailboxHandler {
+    private MailboxHandler() {}
 
     /**
      * RFC 3501 §6.3.3: missing parents are created too; a trailing separator only says children

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** GENURLAUTH, RESETKEY and URLFETCH (RFC 4467 §7), with URLFETCH's RFC 5524 parameters (URLAUTH=BINARY). */
-final class UrlCommands {
-    private UrlCommands() {}
+final class UrlHandler {
+    private UrlHandler() {}
 
     /** RFC 4467 §7.2: all URLs are signed, or the command fails naming the first bad one. */
     static Done genUrlAuth(ImapSession s, ImapCommand.GenUrlAuth c) throws IOException {

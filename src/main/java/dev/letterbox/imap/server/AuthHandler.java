@@ -19,8 +19,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /** The not-authenticated state: STARTTLS, AUTHENTICATE PLAIN and SCRAM-SHA-256(-PLUS) (with SASL-IR), LOGIN. */
-final class AuthCommands {
-    private AuthCommands() {}
+final class AuthHandler {
+    private AuthHandler() {}
 
     /** RFC 3501 §6.2.1 / RFC 9051 §6.2.1: the OK goes out in plaintext, then the handshake. */
     static Done startTls(ImapSession s, ImapCommand.StartTls c) throws IOException {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** SEARCH (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 5182 SEARCHRES, RFC 7162 MODSEQ), SORT and THREAD (RFC 5256). */
-final class SearchCommands {
-    private SearchCommands() {}
+final class SearchHandler {
+    private SearchHandler() {}
 
     static Done search(ImapSession s, ImapCommand.Search c) throws IOException {
         SelectedMailbox view = s.selected();

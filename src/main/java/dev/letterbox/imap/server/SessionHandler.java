@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Commands about the session itself: ID, ENABLE, COMPRESS, NAMESPACE. */
-final class SessionCommands {
-    private SessionCommands() {}
+final class SessionHandler {
+    private SessionHandler() {}
 
     /** RFC 2971: the client's identification is logged; ours is the product name only. */
     static Done id(ImapSession s, ImapCommand.Id c) throws IOException {

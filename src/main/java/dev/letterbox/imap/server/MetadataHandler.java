@@ -20,7 +20,7 @@ import java.util.Map;
  * entries are the account's view of the server. Entries go with their mailbox (see
  * {@link MailboxMetadata}).
  */
-final class MetadataCommands {
+final class MetadataHandler {
     /** Largest value stored (RFC 5464 §4.3: larger ones are refused with [METADATA MAXSIZE n]). */
     static final int MAX_VALUE = 16 * 1024;
     /** Most entries per account, over all its mailboxes and the server ([METADATA TOOMANY]). */
@@ -28,7 +28,7 @@ final class MetadataCommands {
     /** Most octets of values per account. */
     static final long MAX_TOTAL_BYTES = 1024 * 1024;
 
-    private MetadataCommands() {}
+    private MetadataHandler() {}
 
     /** RFC 5464 §4.2: the entries asked for (with DEPTH their descendants), those over MAXSIZE left out. */
     static Done get(ImapSession s, ImapCommand.GetMetadata c) throws IOException {

@@ -15,8 +15,8 @@ import java.util.Optional;
  * mailbox always has every right, so its own entry cannot be changed. Changing or reading a
  * mailbox's list takes the "a" right; MYRIGHTS any right that lets the session see the mailbox.
  */
-final class AclCommands {
-    private AclCommands() {}
+final class AclHandler {
+    private AclHandler() {}
 
     /** RFC 4314 §3.1: "+" adds to the identifier's rights, "-" takes away, else they are replaced. */
     static Done setAcl(ImapSession s, ImapCommand.SetAcl c) {
@@ -97,6 +97,6 @@ final class AclCommands {
     }
 
     private static String printable(String text) {
-        return SessionCommands.printable(text);
+        return SessionHandler.printable(text);
     }
 }

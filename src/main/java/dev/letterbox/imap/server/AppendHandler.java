@@ -34,8 +34,8 @@ import java.util.List;
  * MULTIAPPEND stores all its messages or none (RFC 3502 §6.3.11). The OK comes after that write is
  * committed and fsynced; on any refusal the blobs made so far are discarded.
  */
-final class AppendCommand {
-    private AppendCommand() {}
+final class AppendHandler {
+    private AppendHandler() {}
 
     /** A message refused before the store write: the answer to give. */
     static final class Refused extends Exception {

@@ -16,10 +16,10 @@ import java.io.IOException;
 import java.util.List;
 
 /** STORE, COPY, MOVE and EXPUNGE, by sequence number or UID. */
-final class StoreCommands {
+final class StoreHandler {
     private static final int PAGE = 1000;
 
-    private StoreCommands() {}
+    private StoreHandler() {}
 
     /**
      * RFC 3501 §6.4.6 with RFC 7162 §3.1.3 UNCHANGEDSINCE. Without .SILENT every message of the set
@@ -172,7 +172,7 @@ final class StoreCommands {
         SelectedMailbox view = s.selected();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
         if (!view.rights.has('e')) throw new MailboxAccess.Denied('e');
-        long[] deleted = SelectCommands.deletedUids(view);
+        long[] deleted = SelectHandler.deletedUids(view);
         if (c.uids().isPresent()) {
             MessageSets.Resolved r = MessageSets.resolve(view, true, c.uids().get());
             Ranges within = r.uids();

@@ -38,13 +38,13 @@ import java.util.OptionalLong;
  * responses are written, so a slow client never holds the database. Bodies stream from the blob.
  * A body fetch without .PEEK sets \Seen first and reports the new FLAGS in the same response.
  */
-final class FetchCommand {
+final class FetchHandler {
     private static final int LIGHT_PAGE = 1000;
     private static final int HEAVY_PAGE = 100;
     static final DateTimeFormatter INTERNALDATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    private FetchCommand() {}
+    private FetchHandler() {}
 
     /** What a FETCH needs read; {@code flags}: FLAGS is asked for. */
     private record Plan(boolean needsStructure, boolean needsBlob, boolean needsRow, boolean setsSeen, boolean uid,
