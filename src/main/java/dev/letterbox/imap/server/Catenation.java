@@ -19,16 +19,16 @@ import java.io.OutputStream;
 final class Catenation {
     private Catenation() {}
 
-    static AppendHandler.Stored build(ImapSession s, java.util.List<ImapCommand.CatPart> parts)
+    static AppendHandler.Stored build(CommandContext ctx, java.util.List<ImapCommand.CatPart> parts)
             throws AppendHandler.Refused {
-        BlobStore blobs = s.service.store.blobs();
-        long limit = s.service.config.appendLimit();
+        BlobStore blobs = ctx.blobs();
+        long limit = ctx.config().appendLimit();
         try (BlobStore.BlobWriter w = blobs.create()) {
             Sink sink = new Sink(w.stream(), limit);
             for (ImapCommand.CatPart part : parts) {
                 switch (part) {
                     case ImapCommand.CatPart.Text t -> text(blobs, t.literal(), sink);
-                    case ImapCommand.CatPart.Url u -> url(s, u.url(), sink);
+                    case ImapCommand.CatPart.Url u -> url(ctx, u.url(), sink);
                 }
             }
             if (sink.total == 0) throw AppendHandler.refused(Done.no("An empty message cannot be stored"));
@@ -36,7 +36,7 @@ final class Catenation {
         } catch (TooBig e) {
             throw AppendHandler.refused(Done.no(ResponseCode.tooBig(), "The message would be larger than APPENDLIMIT (" + limit + " octets)"));
         } catch (IOException e) {
-            throw AppendHandler.unavailable(s, e);
+            throw AppendHandler.unavailable(ctx, e);
         }
     }
 
@@ -55,14 +55,14 @@ final class Catenation {
         }
     }
 
-    private static void url(ImapSession s, String text, Sink sink) throws AppendHandler.Refused, IOException {
+    private static void url(CommandContext ctx, String text, Sink sink) throws AppendHandler.Refused, IOException {
         ImapUrl url;
         try {
             url = ImapUrl.parse(text);
         } catch (ImapUrl.BadUrl e) {
             throw AppendHandler.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));
         }
-        try (UrlParts.Opened part = UrlAuth.openForAppend(s, url)) {
+        try (UrlParts.Opened part = UrlAuth.openForAppend(ctx, url)) {
             sink.copy(part.stream());
         } catch (ImapUrl.BadUrl e) {
             throw AppendHandler.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));

@@ -51,7 +51,9 @@ final class ImapSession implements ImapReader.Session {
 
     SessionState state = new SessionState.NotAuthenticated();
     /** RFC 5161 ENABLE / RFC 7162 state. */
-    boolean condstore, qresync, rev2, utf8;
+    private final Enabled enabled = new Enabled();
+    /** What handlers see of this session. */
+    private final CommandContext ctx;
     /** Whether CONDSTORE was on before the running command (ENABLE lists only what it turned on). */
     boolean condstoreWasOn;
     boolean compressing;
@@ -79,13 +81,14 @@ final class ImapSession implements ImapReader.Session {
         this.out = new ImapWriter(conn.output());
         this.reader = new ImapReader(new ConnectionSource(conn),
                 new ImapReader.Limits(service.config.maxCommandLength(), service.config.maxCommandLength()));
+        this.ctx = new CommandContext(this, service, conn, out, enabled);
     }
 
     void run() throws IOException {
         try {
             lock.lock();
             try {
-                out.untagged(Status.OK, ResponseCode.capability(Capabilities.of(this)), "Letterbox IMAP server ready");
+                out.untagged(Status.OK, ResponseCode.capability(Capabilities.of(ctx)), "Letterbox IMAP server ready");
             } finally {
                 lock.unlock();
             }
@@ -145,7 +148,7 @@ final class ImapSession implements ImapReader.Session {
         try (raw) {
             ImapCommand command;
             try {
-                command = ImapParser.parse(raw, new ImapParser.Context(utf8));
+                command = ImapParser.parse(raw, new ImapParser.Context(enabled.utf8));
             } catch (ImapSyntaxException e) {
                 lock.lock();
                 try {
@@ -179,7 +182,7 @@ final class ImapSession implements ImapReader.Session {
             done = Done.bad(refusal);
         } else {
             try {
-                condstoreWasOn = condstore;
+                condstoreWasOn = enabled.condstore;
                 if (command.enablesCondstore()) {
                     // a SELECT reports HIGHESTMODSEQ for the mailbox it opens, not the one it closes
                     enableCondstore(!(command instanceof ImapCommand.Select));
@@ -203,7 +206,7 @@ final class ImapSession implements ImapReader.Session {
             syncView(s.mailbox(), expungesAllowed(command), s.mailbox().updates.active());
         }
         Notifications n = notify;
-        if (n != null && !(state instanceof SessionState.LoggedOut)) n.deliver(this);
+        if (n != null && !(state instanceof SessionState.LoggedOut)) n.deliver(ctx);
         if (state instanceof SessionState.LoggedOut && done.status() != Status.OK) return;
         out.tagged(command.tag(), done.status(), done.code(), done.text());
         if (done.status() == Status.BAD) countBad(); else badInARow = 0;
@@ -229,50 +232,50 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.Capability c -> capability();
             case ImapCommand.Noop c -> noop();
             case ImapCommand.Logout c -> logout();
-            case ImapCommand.Id c -> SessionHandler.id(this, c);
-            case ImapCommand.Enable c -> SessionHandler.enable(this, c);
-            case ImapCommand.Compress c -> SessionHandler.compress(this, c);
-            case ImapCommand.Namespace c -> SessionHandler.namespace(this);
-            case ImapCommand.StartTls c -> AuthHandler.startTls(this, c);
-            case ImapCommand.Authenticate c -> AuthHandler.authenticate(this, c);
-            case ImapCommand.Login c -> AuthHandler.login(this, c);
-            case ImapCommand.Select c -> SelectHandler.select(this, c);
-            case ImapCommand.Close c -> SelectHandler.close(this);
-            case ImapCommand.Unselect c -> SelectHandler.unselect(this);
+            case ImapCommand.Id c -> SessionHandler.id(ctx, c);
+            case ImapCommand.Enable c -> SessionHandler.enable(ctx, c);
+            case ImapCommand.Compress c -> SessionHandler.compress(ctx, c);
+            case ImapCommand.Namespace c -> SessionHandler.namespace(ctx);
+            case ImapCommand.StartTls c -> AuthHandler.startTls(ctx, c);
+            case ImapCommand.Authenticate c -> AuthHandler.authenticate(ctx, c);
+            case ImapCommand.Login c -> AuthHandler.login(ctx, c);
+            case ImapCommand.Select c -> SelectHandler.select(ctx, c);
+            case ImapCommand.Close c -> SelectHandler.close(ctx);
+            case ImapCommand.Unselect c -> SelectHandler.unselect(ctx);
             case ImapCommand.Check c -> noop();
-            case ImapCommand.Create c -> MailboxHandler.create(this, c);
-            case ImapCommand.Delete c -> MailboxHandler.delete(this, c);
-            case ImapCommand.Rename c -> MailboxHandler.rename(this, c);
-            case ImapCommand.Subscribe c -> MailboxHandler.subscribe(this, c.mailbox(), true);
-            case ImapCommand.Unsubscribe c -> MailboxHandler.subscribe(this, c.mailbox(), false);
-            case ImapCommand.GetStatus c -> MailboxHandler.status(this, c);
-            case ImapCommand.ListMailboxes c -> ListHandler.list(this, c);
-            case ImapCommand.Lsub c -> ListHandler.lsub(this, c);
-            case ImapCommand.Append c -> AppendHandler.append(this, c);
-            case ImapCommand.GetQuota c -> QuotaHandler.getQuota(this, c);
-            case ImapCommand.GetQuotaRoot c -> QuotaHandler.getQuotaRoot(this, c);
-            case ImapCommand.SetQuota c -> QuotaHandler.setQuota(this);
-            case ImapCommand.SetAcl c -> AclHandler.setAcl(this, c);
-            case ImapCommand.DeleteAcl c -> AclHandler.deleteAcl(this, c);
-            case ImapCommand.GetAcl c -> AclHandler.getAcl(this, c);
-            case ImapCommand.ListRights c -> AclHandler.listRights(this, c);
-            case ImapCommand.MyRights c -> AclHandler.myRights(this, c);
-            case ImapCommand.GetMetadata c -> MetadataHandler.get(this, c);
-            case ImapCommand.SetMetadata c -> MetadataHandler.set(this, c);
-            case ImapCommand.Notify c -> Notifications.notify(this, c);
+            case ImapCommand.Create c -> MailboxHandler.create(ctx, c);
+            case ImapCommand.Delete c -> MailboxHandler.delete(ctx, c);
+            case ImapCommand.Rename c -> MailboxHandler.rename(ctx, c);
+            case ImapCommand.Subscribe c -> MailboxHandler.subscribe(ctx, c.mailbox(), true);
+            case ImapCommand.Unsubscribe c -> MailboxHandler.subscribe(ctx, c.mailbox(), false);
+            case ImapCommand.GetStatus c -> MailboxHandler.status(ctx, c);
+            case ImapCommand.ListMailboxes c -> ListHandler.list(ctx, c);
+            case ImapCommand.Lsub c -> ListHandler.lsub(ctx, c);
+            case ImapCommand.Append c -> AppendHandler.append(ctx, c);
+            case ImapCommand.GetQuota c -> QuotaHandler.getQuota(ctx, c);
+            case ImapCommand.GetQuotaRoot c -> QuotaHandler.getQuotaRoot(ctx, c);
+            case ImapCommand.SetQuota c -> QuotaHandler.setQuota(ctx);
+            case ImapCommand.SetAcl c -> AclHandler.setAcl(ctx, c);
+            case ImapCommand.DeleteAcl c -> AclHandler.deleteAcl(ctx, c);
+            case ImapCommand.GetAcl c -> AclHandler.getAcl(ctx, c);
+            case ImapCommand.ListRights c -> AclHandler.listRights(ctx, c);
+            case ImapCommand.MyRights c -> AclHandler.myRights(ctx, c);
+            case ImapCommand.GetMetadata c -> MetadataHandler.get(ctx, c);
+            case ImapCommand.SetMetadata c -> MetadataHandler.set(ctx, c);
+            case ImapCommand.Notify c -> Notifications.notify(ctx, c);
             case ImapCommand.Idle c -> idle(c);
-            case ImapCommand.GenUrlAuth c -> UrlHandler.genUrlAuth(this, c);
-            case ImapCommand.ResetKey c -> UrlHandler.resetKey(this, c);
-            case ImapCommand.UrlFetch c -> UrlHandler.urlFetch(this, c);
-            case ImapCommand.Fetch c -> FetchHandler.fetch(this, c);
-            case ImapCommand.Store c -> StoreHandler.store(this, c);
-            case ImapCommand.Copy c -> StoreHandler.copy(this, c.uid(), c.set(), c.mailbox(), false);
-            case ImapCommand.Move c -> StoreHandler.copy(this, c.uid(), c.set(), c.mailbox(), true);
-            case ImapCommand.Expunge c -> StoreHandler.expunge(this, c);
-            case ImapCommand.Search c -> SearchHandler.search(this, c);
-            case ImapCommand.Sort c -> SearchHandler.sort(this, c);
-            case ImapCommand.CancelUpdate c -> SearchHandler.cancelUpdate(this, c);
-            case ImapCommand.ThreadMessages c -> SearchHandler.thread(this, c);
+            case ImapCommand.GenUrlAuth c -> UrlHandler.genUrlAuth(ctx, c);
+            case ImapCommand.ResetKey c -> UrlHandler.resetKey(ctx, c);
+            case ImapCommand.UrlFetch c -> UrlHandler.urlFetch(ctx, c);
+            case ImapCommand.Fetch c -> FetchHandler.fetch(ctx, c);
+            case ImapCommand.Store c -> StoreHandler.store(ctx, c);
+            case ImapCommand.Copy c -> StoreHandler.copy(ctx, c.uid(), c.set(), c.mailbox(), false);
+            case ImapCommand.Move c -> StoreHandler.copy(ctx, c.uid(), c.set(), c.mailbox(), true);
+            case ImapCommand.Expunge c -> StoreHandler.expunge(ctx, c);
+            case ImapCommand.Search c -> SearchHandler.search(ctx, c);
+            case ImapCommand.Sort c -> SearchHandler.sort(ctx, c);
+            case ImapCommand.CancelUpdate c -> SearchHandler.cancelUpdate(ctx, c);
+            case ImapCommand.ThreadMessages c -> SearchHandler.thread(ctx, c);
         };
     }
 
@@ -315,7 +318,7 @@ final class ImapSession implements ImapReader.Session {
     /** RFC 3501 §6.1.1. */
     private Done capability() throws IOException {
         out.star().atom("CAPABILITY");
-        for (String c : Capabilities.of(this)) out.atom(c);
+        for (String c : Capabilities.of(ctx)) out.atom(c);
         out.end();
         return Done.ok("Capability completed");
     }
@@ -356,6 +359,15 @@ final class ImapSession implements ImapReader.Session {
         return true;
     }
 
+    boolean loggedIn() {
+        return state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
+    }
+
+    /** The client went away in the middle of a command: the session ends without a tagged response. */
+    void loggedOut() {
+        state = new SessionState.LoggedOut();
+    }
+
     Account account() {
         return switch (state) {
             case SessionState.Authenticated a -> a.account();
@@ -377,8 +389,8 @@ final class ImapSession implements ImapReader.Session {
      * so that no change the client has not yet heard of is covered by it.
      */
     private void enableCondstore(boolean report) throws IOException {
-        if (condstore) return;
-        condstore = true;
+        if (enabled.condstore) return;
+        enabled.condstore = true;
         SelectedMailbox view = selected();
         if (report && view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
     }
@@ -446,14 +458,14 @@ final class ImapSession implements ImapReader.Session {
         dirty = false;
         long maxUidBefore = view.uids.maxUid();
         try {
-            if (!view.sync(this, expunges)) {
+            if (!view.sync(ctx, expunges)) {
                 out.untagged(Status.BYE, null, "The selected mailbox was deleted");
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;
             } else {
                 Notifications n = notify;
-                if (n != null) n.newMessages(this, view, maxUidBefore);
-                if (view.updates.active()) view.updates.refresh(this, view);
+                if (n != null) n.newMessages(ctx, view, maxUidBefore);
+                if (view.updates.active()) view.updates.refresh(ctx, view);
             }
         } catch (StoreException e) {
             dirty = true; // try again at the next command
@@ -486,7 +498,7 @@ final class ImapSession implements ImapReader.Session {
                 syncView(s.mailbox(), idling || n.expungesAnytime(), false);
             }
             if (n != null && (state instanceof SessionState.Authenticated || state instanceof SessionState.Selected)) {
-                n.deliver(this);
+                n.deliver(ctx);
             }
             conn.flush();
             if (state instanceof SessionState.LoggedOut) conn.close();

@@ -117,7 +117,7 @@ final class SelectedMailbox {
      * then EXISTS (and RECENT), then FETCH for flags other sessions changed. Returns false when the
      * mailbox no longer exists (or was recreated).
      */
-    boolean sync(ImapSession s, boolean expunges) throws IOException {
+    boolean sync(CommandContext ctx, boolean expunges) throws IOException {
         long oldMax = uids.maxUid();
         long since = knownModSeq;
         MailboxIndex.Changes changes = index.changesSince(since, oldMax);
@@ -126,7 +126,7 @@ final class SelectedMailbox {
                 : uids.all().minus(Ranges.of(changes.uidsNow())); // further back than the index remembers
         if (!expunged.isEmpty()) pendingExpunges = pendingExpunges.union(expunged);
         if (expunges && !pendingExpunges.isEmpty()) {
-            reportExpunges(s, pendingExpunges);
+            reportExpunges(ctx, pendingExpunges);
             uids.removeAll(pendingExpunges);
             pendingExpunges = Ranges.EMPTY;
         }
@@ -134,14 +134,14 @@ final class SelectedMailbox {
         if (added.length > 0) {
             for (long uid : added) uids.append(uid);
             uids.trim();
-            claimRecent(s, added);
-            s.out.numbered(uids.size(), "EXISTS");
-            if (!s.rev2) s.out.numbered(recentCount(), "RECENT");
+            claimRecent(ctx, added);
+            ctx.out.numbered(uids.size(), "EXISTS");
+            if (!ctx.enabled.rev2) ctx.out.numbered(recentCount(), "RECENT");
         }
         for (FlagState m : changes.changed()) {
             if (isOwn(m.modSeq())) continue; // this session answered its own change already
             int msn = uids.msnOf(m.uid());
-            if (msn > 0) flagsResponse(s, msn, m.uid(), m.modSeq(), m.flags());
+            if (msn > 0) flagsResponse(ctx, msn, m.uid(), m.modSeq(), m.flags());
         }
         knownModSeq = Math.max(knownModSeq, changes.highestModSeq());
         ownModSeqs = new long[0];
@@ -149,16 +149,16 @@ final class SelectedMailbox {
     }
 
     /** RFC 3501 §7.4.1 EXPUNGE, highest number first so no number shifts; RFC 7162 §3.2.10 VANISHED under QRESYNC. */
-    void reportExpunges(ImapSession s, Ranges gone) throws IOException {
-        updates.expunging(s, this, gone);
-        if (s.qresync) {
-            s.out.star().atom("VANISHED").atom(gone.toString()).end();
+    void reportExpunges(CommandContext ctx, Ranges gone) throws IOException {
+        updates.expunging(ctx, this, gone);
+        if (ctx.enabled.qresync) {
+            ctx.out.star().atom("VANISHED").atom(gone.toString()).end();
             return;
         }
         for (int r = gone.rangeCount() - 1; r >= 0; r--) {
             for (long uid = gone.high(r); uid >= gone.low(r); uid--) {
                 int msn = uids.msnOf(uid);
-                if (msn > 0) s.out.numbered(msn, "EXPUNGE");
+                if (msn > 0) ctx.out.numbered(msn, "EXPUNGE");
             }
         }
     }
@@ -168,12 +168,12 @@ final class SelectedMailbox {
      * those this session claims in the store (see {@link SelectHandler#claimRecent}). When the
      * mark as read with them is already past them, another session has them and nothing is written.
      */
-    private void claimRecent(ImapSession s, long[] added) {
-        if (readOnly || s.rev2 || added.length == 0) return;
+    private void claimRecent(CommandContext ctx, long[] added) {
+        if (readOnly || ctx.enabled.rev2 || added.length == 0) return;
         long upTo = added[added.length - 1] + 1;
-        long storedMark = s.service.store.readOne(ownerId, tx -> tx.recentMark(id)); // one query: no transaction
+        long storedMark = ctx.store(ownerId).readOne(tx -> tx.recentMark(id)); // one query: no transaction
         if (storedMark >= upTo) return;
-        long mark = SelectHandler.claimRecent(s, ownerId, id, upTo);
+        long mark = SelectHandler.claimRecent(ctx, ownerId, id, upTo);
         Ranges.Builder b = new Ranges.Builder();
         for (int i = 0; i < recent.rangeCount(); i++) b.add(recent.low(i), recent.high(i));
         for (long uid : added) {
@@ -188,12 +188,12 @@ final class SelectedMailbox {
      * An untagged FETCH with a message's flags, as after a flag change (RFC 3501 §7.4.2, RFC 7162
      * §3.1.4), preceded by FLAGS when it carries a keyword the client was not told of.
      */
-    void flagsResponse(ImapSession s, int msn, long uid, long modSeq, Flags flags) throws IOException {
-        announceKeywords(s, flags);
-        s.out.star().number(msn).atom("FETCH").open().atom("UID").number(uid).atom("FLAGS");
-        writeFlags(s, uid, flags);
-        if (s.condstore) s.out.atom("MODSEQ").open().number(modSeq).close();
-        s.out.close().end();
+    void flagsResponse(CommandContext ctx, int msn, long uid, long modSeq, Flags flags) throws IOException {
+        announceKeywords(ctx, flags);
+        ctx.out.star().number(msn).atom("FETCH").open().atom("UID").number(uid).atom("FLAGS");
+        writeFlags(ctx, uid, flags);
+        if (ctx.enabled.condstore) ctx.out.atom("MODSEQ").open().number(modSeq).close();
+        ctx.out.close().end();
     }
 
     /** A message's flags as this session has them: the stored ones, with its own \Seen in another's mailbox. */
@@ -202,21 +202,21 @@ final class SelectedMailbox {
     }
 
     /** The flag list of one message: its stored flags, plus \Recent where it is recent here (IMAP4rev1). */
-    void writeFlags(ImapSession s, long uid, Flags stored) throws IOException {
+    void writeFlags(CommandContext ctx, long uid, Flags stored) throws IOException {
         Flags flags = shown(uid, stored);
-        s.out.open();
+        ctx.out.open();
         int system = flags.system(); // not flags.names(): a FETCH 1:* writes this for every message
-        for (int i = 0; i < Flags.SYSTEM_COUNT; i++) if ((system & (1 << i)) != 0) s.out.atom(Flags.systemName(i));
-        for (String k : flags.keywords()) s.out.atom(k);
-        if (!s.rev2 && isRecent(uid)) s.out.atom("\\Recent");
-        s.out.close();
+        for (int i = 0; i < Flags.SYSTEM_COUNT; i++) if ((system & (1 << i)) != 0) ctx.out.atom(Flags.systemName(i));
+        for (String k : flags.keywords()) ctx.out.atom(k);
+        if (!ctx.enabled.rev2 && isRecent(uid)) ctx.out.atom("\\Recent");
+        ctx.out.close();
     }
 
     /**
      * RFC 3501 §7.2.6: a keyword the client was not told about yet means a new FLAGS response, which
      * must come before the FETCH response that carries the keyword starts.
      */
-    void announceKeywords(ImapSession s, Flags flags) throws IOException {
+    void announceKeywords(CommandContext ctx, Flags flags) throws IOException {
         if (flags.keywords().isEmpty()) return;
         TreeSet<String> all = null;
         for (String k : flags.keywords()) {
@@ -228,15 +228,15 @@ final class SelectedMailbox {
         if (all == null) return;
         all.addAll(keywords);
         keywords = List.copyOf(all);
-        writeFlagsResponse(s);
+        writeFlagsResponse(ctx);
     }
 
-    void writeFlagsResponse(ImapSession s) throws IOException {
-        s.out.star().atom("FLAGS").open();
+    void writeFlagsResponse(CommandContext ctx) throws IOException {
+        ctx.out.star().atom("FLAGS").open();
         for (String f : Flags.ofSystem(Flags.SEEN | Flags.ANSWERED | Flags.FLAGGED | Flags.DELETED | Flags.DRAFT).names()) {
-            s.out.atom(f);
+            ctx.out.atom(f);
         }
-        for (String k : keywords) s.out.atom(k);
-        s.out.close().end();
+        for (String k : keywords) ctx.out.atom(k);
+        ctx.out.close().end();
     }
 }
