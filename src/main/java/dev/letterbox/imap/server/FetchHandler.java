@@ -300,7 +300,7 @@ final class FetchHandler {
             if (bodies != null) for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
             // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
-            if (plan.flags || item.flagsChanged) view.announceKeywords(ctx, item.flags);
+            if (plan.flags || item.flagsChanged) ViewUpdates.announceKeywords(ctx, view, item.flags);
             ctx.out.star().number(msn).atom("FETCH").open();
             if (plan.uid) ctx.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
@@ -312,7 +312,7 @@ final class FetchHandler {
                             case FLAGS -> {
                                 if (!flagsWritten) {
                                     ctx.out.atom("FLAGS");
-                                    view.writeFlags(ctx, item.uid, item.flags);
+                                    ViewUpdates.writeFlags(ctx, view, item.uid, item.flags);
                                 }
                                 flagsWritten = true;
                             }
@@ -351,7 +351,7 @@ final class FetchHandler {
             }
             if (item.flagsChanged && !flagsWritten) {
                 ctx.out.atom("FLAGS");
-                view.writeFlags(ctx, item.uid, item.flags);
+                ViewUpdates.writeFlags(ctx, view, item.uid, item.flags);
             }
             if (!modSeqWritten && (plan.modSeq || (item.flagsChanged && ctx.enabled.condstore))) {
                 ctx.out.atom("MODSEQ").open().number(item.modSeq).close();

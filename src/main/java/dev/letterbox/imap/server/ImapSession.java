@@ -419,7 +419,7 @@ final class ImapSession implements ImapReader.Session {
             ownerSubscription = null;
         }
         if (heldView == null) return;
-        heldView.close();
+        heldView.index.close(); // lets go of the shared index
         heldView = null;
     }
 
@@ -458,7 +458,7 @@ final class ImapSession implements ImapReader.Session {
         dirty = false;
         long maxUidBefore = view.uids.maxUid();
         try {
-            if (!view.sync(ctx, expunges)) {
+            if (!ViewUpdates.sync(ctx, view, expunges)) {
                 out.untagged(Status.BYE, null, "The selected mailbox was deleted");
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;

@@ -69,7 +69,7 @@ final class SelectHandler {
         view.privateSeen = privateSeen;
         ctx.select(view);
 
-        view.writeFlagsResponse(ctx);
+        ViewUpdates.writeFlagsResponse(ctx, view);
         List<String> permanent = new ArrayList<>();
         if (!readOnly) {
             // RFC 4314 §4: only the flags the session may change
@@ -142,7 +142,7 @@ final class SelectHandler {
             for (MessageMeta m : page) {
                 int msn = view.uids.msnOf(m.uid());
                 if (msn == 0 || (known != null && !known.contains(m.uid()))) continue;
-                view.flagsResponse(ctx, msn, m.uid(), m.modSeq(), m.flags());
+                ViewUpdates.flagsResponse(ctx, view, msn, m.uid(), m.modSeq(), m.flags());
             }
             if (page.size() < PAGE) return;
             after = page.get(page.size() - 1).uid();

@@ -52,7 +52,7 @@ final class StoreHandler {
                 ? view.privateSeen.store(ctx, view, uids, mode, flags, c.unchangedSince())
                 : ctx.store(view.ownerId).writeUnsynced(tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
         for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
-        if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(ctx, flags);
+        if (mode != FlagUpdate.Mode.REMOVE) ViewUpdates.announceKeywords(ctx, view, flags);
         Ranges refused = Ranges.of(update.modifiedSinceRefused());
         if (!c.silent()) {
             answerAll(ctx, view, r.uids(), refused);
@@ -83,7 +83,7 @@ final class StoreHandler {
                     long uid = page.uids[k];
                     int msn = view.uids.msnOf(uid);
                     if (msn == 0 || refused.contains(uid)) continue;
-                    view.flagsResponse(ctx, msn, uid, page.modSeqs[k], page.flags[k]);
+                    ViewUpdates.flagsResponse(ctx, view, msn, uid, page.modSeqs[k], page.flags[k]);
                 }
                 if (page.count < page.capacity()) break;
                 from = page.uids[page.count - 1] + 1;
@@ -159,7 +159,7 @@ final class StoreHandler {
         }
         ctx.out.untagged(Status.OK, copyUid, "Moved");
         Ranges moved = Ranges.of(result.sourceUids());
-        view.reportExpunges(ctx, moved);
+        ViewUpdates.reportExpunges(ctx, view, moved);
         view.removeReported(moved);
         return Done.ok("MOVE completed");
     }
@@ -188,7 +188,7 @@ final class StoreHandler {
                 return new Expunged(uids, modSeq);
             });
             Ranges gone = Ranges.of(removed.uids());
-            view.reportExpunges(ctx, gone);
+            ViewUpdates.reportExpunges(ctx, view, gone);
             view.removeReported(gone);
             if (removed.modSeq() > 0) view.ownChange(removed.modSeq());
         }
