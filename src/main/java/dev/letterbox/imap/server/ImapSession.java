@@ -42,9 +42,9 @@ final class ImapSession implements ImapReader.Session {
     /** Longest line accepted while idling or during AUTHENTICATE. */
     static final int MAX_RESPONSE_LINE = 8192;
 
-    final ImapService service;
-    final Connection conn;
-    final ImapWriter out;
+    private final ImapService service;
+    private final Connection conn;
+    private final ImapWriter out;
     private final ImapReader reader;
     /** Guards {@link #out} and the selected view: held while a command runs and by IDLE pushes. */
     final ReentrantLock lock = new ReentrantLock();

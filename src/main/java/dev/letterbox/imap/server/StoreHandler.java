@@ -13,7 +13,6 @@ import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
-import java.util.List;
 
 /** STORE, COPY, MOVE and EXPUNGE, by sequence number or UID. */
 final class StoreHandler {
