@@ -21,6 +21,8 @@ public final class ImapService implements ConnectionHandler {
     final Config.Imap config;
     final String hostname;
     final CopyListener copies;
+    /** Sort and search keys of the messages sessions have sorted or searched by header. */
+    final HeaderKeyCache headerKeys = new HeaderKeyCache(HeaderKeyCache.defaultBudget());
 
     /**
      * Told of messages a user copied or moved (after the store committed it), e.g. to teach a spam
