@@ -12,8 +12,9 @@ import java.util.Locale;
  * header again: the RFC 5256 sort keys, the threading ids, and the decoded values of the fields
  * SEARCH FROM/TO/CC/BCC/SUBJECT look at, already folded with i;unicode-casemap. Immutable.
  *
- * <p>Memory: the strings it keeps, typically 0.4–1 KiB a message ({@link #estimatedBytes()}); a
- * message's keys never change, so a node may keep them as long as it likes.
+ * <p>Memory: the strings it keeps, about 1.1–1.6 KiB for a message with a few addresses, a subject
+ * and a short References field ({@link #estimatedBytes()}); a message's keys never change, so a node
+ * may keep them as long as it likes.
  */
 public final class HeaderKeys {
     /** The fields SEARCH answers from here; any other header key reads the message. */
