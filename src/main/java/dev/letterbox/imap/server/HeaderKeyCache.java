@@ -27,7 +27,7 @@ final class HeaderKeyCache {
 
     /**
      * A thirty-second of the heap the JVM may grow to, between 2 and 64 MiB: 32 MiB (some 25,000
-     * messages at ~1.3 KiB each) with the 1 GiB the benches give the server.
+     * messages at 1.1–1.5 KiB each) with the 1 GiB the benches give the server.
      */
     static long defaultBudget() {
         return MessageLru.budget(32, 2L << 20, 64L << 20);
