@@ -38,7 +38,7 @@ final class HeaderKeyCache {
      * no longer exists. Misses are read from the store a page at a time (row and stored structure in one
      * query, the header from the blob) and kept.
      */
-    HeaderKeys[] of(ImapSession s, SelectedMailbox view, long[] uids) throws IOException {
+    HeaderKeys[] of(CommandContext ctx, SelectedMailbox view, long[] uids) throws IOException {
         HeaderKeys[] out = kept.get(view, uids, new HeaderKeys[uids.length]);
         long[] missing = new long[uids.length];
         int[] missingAt = new int[uids.length];
@@ -50,12 +50,12 @@ final class HeaderKeyCache {
         }
         for (int from = 0; from < misses; from += PAGE) {
             long[] page = Arrays.copyOfRange(missing, from, Math.min(misses, from + PAGE));
-            List<StoredMessage> rows = s.service.store.readOne(view.ownerId, tx -> tx.messages(view.id, page, true));
+            List<StoredMessage> rows = ctx.store(view.ownerId).readOne(tx -> tx.messages(view.id, page, true));
             long[] rowUids = new long[rows.size()];
             HeaderKeys[] loaded = new HeaderKeys[rows.size()];
             for (int r = 0; r < rows.size(); r++) {
                 rowUids[r] = rows.get(r).meta().uid();
-                loaded[r] = load(s.service.store.blobs(), rows.get(r));
+                loaded[r] = load(ctx.blobs(), rows.get(r));
             }
             kept.put(view, rowUids, loaded);
             int k = from;

@@ -39,7 +39,7 @@ final class SearchEvaluator {
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final Pattern DATE = Pattern.compile("(\\d{1,2})\\s+([A-Za-z]{3})[A-Za-z]*\\.?\\s+(\\d{2,4})");
 
-    private final ImapSession s;
+    private final CommandContext ctx;
     private final SelectedMailbox view;
     private final SearchKey key;
     /** BODY, TEXT and HEADER on a field {@link HeaderKeys} does not keep: the structure and the blob. */
@@ -86,7 +86,7 @@ final class SearchEvaluator {
 
         MessageStructure structure() throws IOException {
             if (!structureLoaded) {
-                structure = Structures.parse(s.service.store.blobs(), meta.blob());
+                structure = Structures.parse(ctx.blobs(), meta.blob());
                 structureLoaded = true;
             }
             return structure;
@@ -94,14 +94,14 @@ final class SearchEvaluator {
 
         /** This message's keys; {@link NoSuchFileException} when it is gone. */
         HeaderKeys keys() throws IOException {
-            if (keys == null) keys = s.service.headerKeys.of(s, view, new long[] {uid})[0];
+            if (keys == null) keys = ctx.headerKeys().of(ctx, view, new long[] {uid})[0];
             if (keys == null) throw new NoSuchFileException("message " + uid);
             return keys;
         }
     }
 
-    SearchEvaluator(ImapSession s, SelectedMailbox view, SearchKey key) {
-        this.s = s;
+    SearchEvaluator(CommandContext ctx, SelectedMailbox view, SearchKey key) {
+        this.ctx = ctx;
         this.view = view;
         this.key = key;
         this.needsStructure = needsStructure(key);
@@ -184,7 +184,7 @@ final class SearchEvaluator {
         for (int i = 0; i < page.count; i++) if (view.uids.contains(page.uids[i])) inView[n++] = page.uids[i];
         HeaderKeys[] found;
         try {
-            found = s.service.headerKeys.of(s, view, java.util.Arrays.copyOf(inView, n));
+            found = ctx.headerKeys().of(ctx, view, java.util.Arrays.copyOf(inView, n));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -199,7 +199,7 @@ final class SearchEvaluator {
         long from = 1;
         while (from <= max) {
             long f = from;
-            Page page = s.service.store.read(view.ownerId, tx -> {
+            Page page = ctx.store(view.ownerId).read(tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
                 java.util.Map<Long, byte[]> stored = needsStructure ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
@@ -222,7 +222,7 @@ final class SearchEvaluator {
                 long[] uids = page.candidates().stream().mapToLong(c -> c.uid).toArray();
                 HeaderKeys[] keys;
                 try {
-                    keys = s.service.headerKeys.of(s, view, uids);
+                    keys = ctx.headerKeys().of(ctx, view, uids);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -270,16 +270,6 @@ final class SearchEvaluator {
             case UNFLAGGED -> -Flags.FLAGGED;
             case UNSEEN -> -Flags.SEEN;
             case ALL, NEW, OLD, RECENT -> 0; // per session (\Recent) or no flag at all
-        };
-    }
-
-    static boolean usesModSeq(SearchKey key) {
-        return switch (key) {
-            case SearchKey.ModSeq m -> true;
-            case SearchKey.Not n -> usesModSeq(n.key());
-            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
-            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::usesModSeq);
-            default -> false;
         };
     }
 
@@ -366,12 +356,12 @@ final class SearchEvaluator {
             }
             case SearchKey.Header h -> header(c, h.field(), h.value());
             case SearchKey.Body b -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
+                try (SeekableByteChannel ch = ctx.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.bodyContains(ch, c.structure(), b.value());
                 }
             }
             case SearchKey.Text t -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
+                try (SeekableByteChannel ch = ctx.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.textContains(ch, c.structure(), t.value());
                 }
             }
@@ -387,7 +377,7 @@ final class SearchEvaluator {
     private boolean header(Candidate c, String field, String needle) throws IOException {
         if (HeaderKeys.answers(field)) return c.keys().fieldMatches(field, folded(needle));
         List<String> values;
-        BlobStore blobs = s.service.store.blobs();
+        BlobStore blobs = ctx.blobs();
         try (java.io.InputStream in = blobs.open(c.meta.blob())) {
             values = MessageSearch.headerValues(in, c.structure(), field);
         }
