@@ -244,26 +244,24 @@ final class FetchHandler {
             }
             return out;
         }
-        boolean structures = true; // also for a body fetch, so that the page is kept for the next FETCH
+        // structures also for a body fetch, so that the page is kept for the next FETCH
         int[] storedSizes = new int[uids.length];
         List<Item> page = ctx.store(view.ownerId).readOne(tx -> {
             List<Item> out = new ArrayList<>(uids.length);
-            for (StoredMessage m : tx.messages(view.id, uids, structures)) {
+            for (StoredMessage m : tx.messages(view.id, uids, true)) {
                 if (!view.uids.contains(m.meta().uid())) continue;
                 storedSizes[out.size()] = m.structure() == null ? 4096 : m.structure().length;
-                out.add(new Item(m.meta(), structures ? Structures.decode(m.structure()) : null));
+                out.add(new Item(m.meta(), Structures.decode(m.structure())));
             }
             return out;
         });
-        if (structures) {
-            BlobStore blobs = ctx.blobs();
-            for (Item item : page) {
-                if (item.structure != null) continue;
-                try {
-                    item.structure = Structures.parse(blobs, item.blob);
-                } catch (IOException e) {
-                    item.structure = null; // blob gone: the message is skipped when written
-                }
+        BlobStore blobStore = ctx.blobs();
+        for (Item item : page) {
+            if (item.structure != null) continue;
+            try {
+                item.structure = Structures.parse(blobStore, item.blob); // stored without one
+            } catch (IOException e) {
+                item.structure = null; // blob gone: the message is skipped when written
             }
         }
         long[] pageUids = new long[page.size()];
