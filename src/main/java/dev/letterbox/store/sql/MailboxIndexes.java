@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,6 +49,9 @@ final class MailboxIndexes {
     private volatile int snapshotMin = SNAPSHOT_MIN;
     /** Below this, building from the database takes a few milliseconds: no snapshot is worth a file. */
     static final int SNAPSHOT_MIN = 10_000;
+    /** Writes the snapshots that follow builds; closed (its writes awaited) when the store closes. */
+    private final ExecutorService background =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("letterbox-index-snapshot").factory());
 
     private record Kept(SqlMailboxIndex index, long since) {}
 
@@ -67,7 +72,7 @@ final class MailboxIndexes {
         SqlMailboxIndex index = byMailbox.compute(mailboxId, (id, current) -> {
             // a gone index stays with its holders; a mailbox id reused (SQLite may) gets a fresh one
             SqlMailboxIndex use = current == null || current.isGone()
-                    ? new SqlMailboxIndex(reads, accountId, id, snapshots, snapshotMin) : current;
+                    ? new SqlMailboxIndex(reads, accountId, id, snapshots, snapshotMin, background) : current;
             if (use.holders++ == 0 && use.keptSince != 0) {
                 use.keptSince = 0; // held again: no longer kept
                 keptBytes.addAndGet(-use.keptBytes);
@@ -121,6 +126,7 @@ final class MailboxIndexes {
 
     /** Writes the snapshots of the indexes in memory (the store is closing; no index is read any more). */
     void saveSnapshots() {
+        background.close();
         for (SqlMailboxIndex index : byMailbox.values()) index.saveSnapshot();
     }
 

@@ -54,6 +54,8 @@ final class SqlMailboxIndex {
     private final IndexSnapshots snapshots;
     /** Mailboxes with fewer messages build from the database quickly enough: no snapshot for them. */
     private final int snapshotMin;
+    /** Runs the snapshot writes that follow a build, off the reader's path. */
+    private final java.util.concurrent.Executor background;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<IndexDelta> deltas = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -66,15 +68,17 @@ final class SqlMailboxIndex {
     private volatile boolean fromSnapshot;
 
     SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId) {
-        this(reads, accountId, mailboxId, null, Integer.MAX_VALUE);
+        this(reads, accountId, mailboxId, null, Integer.MAX_VALUE, Runnable::run);
     }
 
-    SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId, IndexSnapshots snapshots, int snapshotMin) {
+    SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId, IndexSnapshots snapshots, int snapshotMin,
+                    java.util.concurrent.Executor background) {
         this.reads = reads;
         this.accountId = accountId;
         this.mailboxId = mailboxId;
         this.snapshots = snapshots;
         this.snapshotMin = snapshotMin;
+        this.background = background;
     }
 
     /** This node committed {@code delta}; called by the writer thread, never blocks. */
@@ -243,7 +247,13 @@ final class SqlMailboxIndex {
             return true;
         });
         // written off this reader's path, so that a crash later still finds one
-        if (fromRows && snapshots != null && data.size() >= snapshotMin) Thread.ofVirtual().start(this::saveSnapshot);
+        if (fromRows && snapshots != null && data.size() >= snapshotMin) {
+            try {
+                background.execute(this::saveSnapshot);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the store is closing: it writes every index's snapshot itself
+            }
+        }
     }
 
     /**
