@@ -199,6 +199,21 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void aStoreOnMessagesSpellingAKeywordDifferentlyKeepsEachSpelling() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "spelling@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, message(store, "1", Flags.parse(List.of("$label1"))));
+            append(store, a, inbox, message(store, "2", Flags.parse(List.of("$LABEL1"))));
+            FlagUpdate u = store.write(a, tx -> tx.storeFlags(inbox, new long[] {1, 2}, ADD,
+                    Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
+            assertEquals(2, u.changed().size());
+            assertEquals(List.of("\\Seen", "$label1"), store.read(a, tx -> tx.message(inbox, 1)).orElseThrow().flags().names());
+            assertEquals(List.of("\\Seen", "$LABEL1"), store.read(a, tx -> tx.message(inbox, 2)).orElseThrow().flags().names());
+        }
+    }
+
+    @Test
     default void flagChangesAndAnExpungeInOneUnitShareOneModSeq() {
         try (MailStore store = newStore()) {
             long a = newAccount(store, "unit@example.com");

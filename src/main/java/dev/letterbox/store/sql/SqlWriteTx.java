@@ -268,19 +268,27 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
      * thousand messages is one or a few), and returns the unit's MODSEQ (0 when nothing changes).
      */
     private long setFlags(long mailboxId, List<MessageMeta> messages, List<Flags> updates) {
-        Map<Flags, List<Long>> byFlags = new LinkedHashMap<>();
+        // grouped by what is stored, not by Flags.equals: keywords compare case-insensitively, and
+        // each message keeps its own spelling of one
+        record Stored(int system, String keywords) {}
+        Map<Stored, List<Long>> byFlags = new LinkedHashMap<>();
+        Map<Stored, Flags> flagsOf = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
-            byFlags.computeIfAbsent(updates.get(i), f -> new ArrayList<>()).add(messages.get(i).uid());
+            Flags f = updates.get(i);
+            Stored key = new Stored(f.system(), f.keywordString());
+            flagsOf.putIfAbsent(key, f);
+            byFlags.computeIfAbsent(key, k -> new ArrayList<>()).add(messages.get(i).uid());
         }
         long modSeq = 0;
-        for (Map.Entry<Flags, List<Long>> e : byFlags.entrySet()) {
+        for (Map.Entry<Stored, List<Long>> e : byFlags.entrySet()) {
             long[] group = e.getValue().stream().mapToLong(Long::longValue).toArray();
+            Flags f = flagsOf.get(e.getKey());
             if (takesModSeqInline(mailboxId)) {
-                modSeq = MessageQueries.setFlagsTakingModSeq(db, dialect, mailboxId, group, e.getKey());
+                modSeq = MessageQueries.setFlagsTakingModSeq(db, dialect, mailboxId, group, f);
                 tookModSeq(mailboxId, modSeq);
             } else {
                 modSeq = modSeq(mailboxId);
-                MessageQueries.setFlags(db, dialect, mailboxId, group, modSeq, e.getKey());
+                MessageQueries.setFlags(db, dialect, mailboxId, group, modSeq, f);
             }
         }
         return modSeq;
