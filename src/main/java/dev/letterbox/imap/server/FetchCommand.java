@@ -84,7 +84,7 @@ final class FetchCommand {
                     }
                     case FetchAttr.Binary b -> {
                         blob = true;
-                        structure |= b.part().length > 0;
+                        structure = true; // BINARY[] decodes the parts inside too
                         seen |= !b.peek();
                     }
                     case FetchAttr.BinarySize b -> {
@@ -391,7 +391,6 @@ final class FetchCommand {
     }
 
     private static BodySections.Content binary(int[] part, Item item, SeekableByteChannel blob) throws IOException {
-        if (part.length == 0) return new BodySections.Content.Range(0, item.size);
         Optional<BodySections.Content> c = BodySections.binary(part, item.structure, item.size, blob);
         if (c.isEmpty()) throw new UnknownCte();
         return c.get();
@@ -412,8 +411,7 @@ final class FetchCommand {
                 s.out.literal(in, r.length(), false);
             }
             case BodySections.Content.Decoded d -> {
-                try (InputStream in = dev.letterbox.message.Sections.decodedStream(blob, d.part()).orElseThrow()) {
-                    in.skipNBytes(d.offset());
+                try (InputStream in = d.open(blob)) {
                     s.out.literal(in, d.length(), binary && d.hasNul());
                 }
             }

@@ -78,7 +78,7 @@ final class UrlCommands {
                 // the structure first, then the data, whatever order the client named them in
                 s.out.open();
                 if (u.params().contains("BODYPARTSTRUCTURE")) {
-                    s.out.atom("BODYPARTSTRUCTURE").node(part.structure.partStructure(part.section.part()).orElseThrow());
+                    s.out.atom("BODYPARTSTRUCTURE").node(part.partStructure(u.params().contains("BINARY")));
                 }
                 if (u.params().contains("BODY")) {
                     s.out.atom("BODY");
