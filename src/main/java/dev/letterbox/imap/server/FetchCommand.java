@@ -153,16 +153,17 @@ final class FetchCommand {
         if (c.vanished() && !s.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
         MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
         if (r.error() != null) return Done.bad(r.error());
+        Ranges targets = c.partial().isEmpty() ? r.uids() : FetchPartial.of(view, r.uids(), c.partial().get(), c.changedSince());
         if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
         Plan plan = Plan.of(c, s.condstore, view.readOnly);
         boolean light = !plan.needsStructure && !plan.needsBlob && !plan.needsRow; // all in the mailbox's index
         // sized to the request: most FETCHes name a message or a few, and a page is five arrays
-        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, r.uids().size()))) : null;
+        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, targets.size()))) : null;
         long found = 0;
         try {
             if (light) {
-                for (int i = 0; i < r.uids().rangeCount(); i++) {
-                    long from = r.uids().low(i), to = r.uids().high(i);
+                for (int i = 0; i < targets.rangeCount(); i++) {
+                    long from = targets.low(i), to = targets.high(i);
                     while (from <= to) {
                         Batch batch = readIndex(view, from, to, indexPage);
                         found += emit(s, view, c, plan, batch.items());
@@ -172,10 +173,10 @@ final class FetchCommand {
                 }
             } else {
                 // pages of the requested UIDs, whatever ranges they fall in: one store query a page
-                long[] uids = new long[(int) Math.min(HEAVY_PAGE, r.uids().size())];
+                long[] uids = new long[(int) Math.min(HEAVY_PAGE, targets.size())];
                 int n = 0;
-                for (int i = 0; i < r.uids().rangeCount(); i++) {
-                    for (long uid = r.uids().low(i); uid <= r.uids().high(i); uid++) {
+                for (int i = 0; i < targets.rangeCount(); i++) {
+                    for (long uid = targets.low(i); uid <= targets.high(i); uid++) {
                         uids[n++] = uid;
                         if (n < uids.length) continue;
                         found += emit(s, view, c, plan, readPage(s, view, uids, plan.needsStructure));
@@ -187,7 +188,7 @@ final class FetchCommand {
         } catch (UnknownCte e) {
             return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
         }
-        if (!c.uid() && found < r.uids().size()) {
+        if (!c.uid() && found < targets.size()) {
             // RFC 2180 §4.1.2: messages expunged by another session, not yet reported here
             return Done.no(ResponseCode.expungeIssued(), "Some of the requested messages no longer exist");
         }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,7 +116,7 @@ final class Notifications {
         if (selected == null || selected.fetch().isEmpty() || view.uids.maxUid() <= previousMaxUid) return;
         List<FetchAttr> attrs = selected.fetch();
         SequenceSet uids = SequenceSet.parse((previousMaxUid + 1) + ":" + view.uids.maxUid());
-        FetchCommand.fetch(s, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
+        FetchCommand.fetch(s, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false, Optional.empty()));
     }
 
     /** Writes what changed since the last delivery. Under the session's lock. */
