@@ -29,12 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * seen), LIST for mailbox names and subscriptions that changed (§5.5-5.6). The selected mailbox
  * goes the usual way (EXISTS, FETCH, EXPUNGE), pushed at once for SELECTED, expunges held back
  * for SELECTED-DELAYED, new messages followed by FETCH of MessageNew's attributes (§5.1).
+ * METADATA changes (§5.9, §5.10) are {@link MetadataWatch}'s. AnnotationChange (§5.8) is refused:
+ * this server has no per-message annotations (RFC 5257) to change.
  */
 final class Notifications {
     /** The events this server sends; others are refused with BADEVENT (§3.1). */
-    static final List<String> SUPPORTED = List.of("MESSAGENEW", "MESSAGEEXPUNGE", "FLAGCHANGE", "MAILBOXNAME", "SUBSCRIPTIONCHANGE");
+    static final List<String> SUPPORTED = List.of("MESSAGENEW", "MESSAGEEXPUNGE", "FLAGCHANGE", "MAILBOXNAME", "SUBSCRIPTIONCHANGE",
+            "MAILBOXMETADATACHANGE", "SERVERMETADATACHANGE");
     private static final List<String> SUPPORTED_WIRE = List.of("MessageNew", "MessageExpunge", "FlagChange", "MailboxName",
-            "SubscriptionChange");
+            "SubscriptionChange", "MailboxMetadataChange", "ServerMetadataChange");
 
     private final List<NotifyGroup> others = new ArrayList<>();
     /** The SELECTED or SELECTED-DELAYED group, or null. */
@@ -47,6 +50,8 @@ final class Notifications {
     /** Mailbox names by id and the subscriptions, as last seen (for MailboxName, SubscriptionChange). */
     private Map<Long, String> names = Map.of();
     private Set<String> subscriptions = Set.of();
+    /** Watches METADATA entries when a group asks for their changes, else null. */
+    private MetadataWatch metadata;
 
     private Notifications(List<NotifyGroup> groups) {
         NotifyGroup sel = null;
@@ -80,6 +85,9 @@ final class Notifications {
         Notifications n = new Notifications(c.groups());
         n.names = n.currentNames(s);
         n.subscriptions = n.currentSubscriptions(s);
+        if (c.groups().stream().anyMatch(g -> g.events().contains("MAILBOXMETADATACHANGE") || g.events().contains("SERVERMETADATACHANGE"))) {
+            n.metadata = MetadataWatch.start(s);
+        }
         if (c.status()) n.initialStatus(s);
         s.notify = n;
         return Done.ok("NOTIFY completed");
@@ -95,6 +103,11 @@ final class Notifications {
             }
             case Change.MailboxList l -> {
                 listChanged = true;
+                yield true;
+            }
+            case Change.Metadata m -> {
+                if (metadata == null) yield false;
+                metadata.signal(m.mailboxId());
                 yield true;
             }
             default -> false;
@@ -125,6 +138,7 @@ final class Notifications {
             listChanged = false;
             mailboxNames(s);
         }
+        if (metadata != null) metadata.deliver(s, (id, name) -> wantsMetadata(s, id, name));
         if (changed.isEmpty()) return;
         List<Long> ids = new ArrayList<>(changed);
         changed.removeAll(ids);
@@ -207,6 +221,22 @@ final class Notifications {
             }
         }
         return false;
+    }
+
+    /**
+     * §5.10: server entries for any group that names ServerMetadataChange; §5.9: a mailbox's entries
+     * for the group its name falls in, or for the SELECTED group while it is the selected one.
+     */
+    private boolean wantsMetadata(ImapSession s, long mailboxId, String name) {
+        if (mailboxId == dev.letterbox.store.MailboxMetadata.SERVER) {
+            return (selected != null && selected.events().contains("SERVERMETADATACHANGE"))
+                    || others.stream().anyMatch(g -> g.events().contains("SERVERMETADATACHANGE"));
+        }
+        SelectedMailbox view = s.selected();
+        if (view != null && view.id == mailboxId) {
+            return selected != null && selected.events().contains("MAILBOXMETADATACHANGE");
+        }
+        return wants(s, "MAILBOXMETADATACHANGE", List.of(name));
     }
 
     /** The first non-selected group whose filter takes this mailbox (§6), or null. */
