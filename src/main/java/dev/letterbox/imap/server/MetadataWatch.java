@@ -29,9 +29,9 @@ final class MetadataWatch {
 
     private MetadataWatch() {}
 
-    static MetadataWatch start(ImapSession s) {
+    static MetadataWatch start(CommandContext ctx) {
         MetadataWatch w = new MetadataWatch();
-        for (MailboxMetadata.Located l : s.service.store.metadata().all(s.account().id())) {
+        for (MailboxMetadata.Located l : ctx.metadata().all(ctx.account().id())) {
             w.seen.computeIfAbsent(l.mailboxId(), k -> new HashMap<>()).put(l.entry().name(), fingerprint(l.entry().value()));
         }
         return w;
@@ -46,15 +46,15 @@ final class MetadataWatch {
      * Writes one METADATA response per changed mailbox that {@code wanted} (mailbox id, name; "" for
      * the server) says the client asked about. Under the session's lock.
      */
-    void deliver(ImapSession s, BiPredicate<Long, String> wanted) throws IOException {
+    void deliver(CommandContext ctx, BiPredicate<Long, String> wanted) throws IOException {
         if (changed.isEmpty()) return;
         List<Long> ids = new ArrayList<>(changed);
         changed.removeAll(ids);
-        long account = s.account().id();
+        long account = ctx.account().id();
         for (long id : ids) {
             String name = "";
             if (id != MailboxMetadata.SERVER) {
-                Mailbox m = s.service.store.read(account, tx -> tx.mailbox(id)).orElse(null);
+                Mailbox m = ctx.store().read(tx -> tx.mailbox(id)).orElse(null);
                 if (m == null) {
                     seen.remove(id); // deleted with its entries; MailboxName tells of that
                     continue;
@@ -63,7 +63,7 @@ final class MetadataWatch {
             }
             Map<String, Long> now = new HashMap<>();
             try {
-                for (MailboxMetadata.Entry e : s.service.store.metadata().list(account, id)) now.put(e.name(), fingerprint(e.value()));
+                for (MailboxMetadata.Entry e : ctx.metadata().list(account, id)) now.put(e.name(), fingerprint(e.value()));
             } catch (MailboxException e) {
                 seen.remove(id);
                 continue;
@@ -79,9 +79,9 @@ final class MetadataWatch {
             if (now.isEmpty()) seen.remove(id);
             else seen.put(id, now);
             if (names.isEmpty() || !wanted.test(id, name)) continue;
-            s.out.star().atom("METADATA").mailbox(name);
-            for (String n : names) s.out.string(n);
-            s.out.end();
+            ctx.out.star().atom("METADATA").mailbox(name);
+            for (String n : names) ctx.out.string(n);
+            ctx.out.end();
         }
     }
 

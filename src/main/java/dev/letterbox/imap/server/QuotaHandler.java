@@ -11,44 +11,44 @@ import java.io.IOException;
  * STORAGE resource in units of 1024 octets (§5.1) and the MESSAGE resource (§5.2), each listed when
  * the account has that limit. An account without any limit has no quota root.
  */
-final class QuotaCommands {
-    private QuotaCommands() {}
+final class QuotaHandler {
+    private QuotaHandler() {}
 
     /** RFC 9208 §4.2.2. */
-    static Done getQuotaRoot(ImapSession s, ImapCommand.GetQuotaRoot c) throws IOException {
+    static Done getQuotaRoot(CommandContext ctx, ImapCommand.GetQuotaRoot c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        Account account = s.service.store.read(s.account().id(), tx -> {
+        Account account = ctx.store().read(tx -> {
             tx.mailbox(name).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT, "Mailbox does not exist"));
             return tx.account();
         });
-        s.out.star().atom("QUOTAROOT").mailbox(name);
-        if (account.hasQuota()) s.out.string("");
-        s.out.end();
-        if (account.hasQuota()) writeQuota(s, account);
+        ctx.out.star().atom("QUOTAROOT").mailbox(name);
+        if (account.hasQuota()) ctx.out.string("");
+        ctx.out.end();
+        if (account.hasQuota()) writeQuota(ctx, account);
         return Done.ok("GETQUOTAROOT completed");
     }
 
     /** RFC 9208 §4.2.1. */
-    static Done getQuota(ImapSession s, ImapCommand.GetQuota c) throws IOException {
-        Account account = s.service.store.read(s.account().id(), tx -> tx.account());
+    static Done getQuota(CommandContext ctx, ImapCommand.GetQuota c) throws IOException {
+        Account account = ctx.store().read(tx -> tx.account());
         if (!c.root().isEmpty() || !account.hasQuota()) return Done.no(ResponseCode.nonExistent(), "No such quota root");
-        writeQuota(s, account);
+        writeQuota(ctx, account);
         return Done.ok("GETQUOTA completed");
     }
 
     /** RFC 9208 §4.2.3: limits are the administrator's business. */
-    static Done setQuota(ImapSession s) {
+    static Done setQuota(CommandContext ctx) {
         return Done.no(ResponseCode.noPerm(), "Quotas are set by the administrator");
     }
 
-    private static void writeQuota(ImapSession s, Account account) throws IOException {
-        s.out.star().atom("QUOTA").string("").open();
+    private static void writeQuota(CommandContext ctx, Account account) throws IOException {
+        ctx.out.star().atom("QUOTA").string("").open();
         if (account.quotaBytes() > 0) {
-            s.out.atom("STORAGE").number((account.usedBytes() + 1023) / 1024).number(account.quotaBytes() / 1024);
+            ctx.out.atom("STORAGE").number((account.usedBytes() + 1023) / 1024).number(account.quotaBytes() / 1024);
         }
         if (account.quotaMessages() > 0) {
-            s.out.atom("MESSAGE").number(account.usedMessages()).number(account.quotaMessages());
+            ctx.out.atom("MESSAGE").number(account.usedMessages()).number(account.quotaMessages());
         }
-        s.out.close().end();
+        ctx.out.close().end();
     }
 }
