@@ -137,6 +137,12 @@ public final class Directory {
         store.setQuota(requireAccount(address).id(), quotaBytes);
     }
 
+    /** The most messages the account may hold, 0 = unlimited. */
+    public void setMessageQuota(String address, long messages) {
+        if (messages < 0) throw new DirectoryException("quota must not be negative");
+        store.setMessageQuota(requireAccount(address).id(), messages);
+    }
+
     public void setProtocols(String address, Set<Protocol> protocols) {
         store.setProtocols(requireAccount(address).id(), protocols);
     }

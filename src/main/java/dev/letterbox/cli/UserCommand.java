@@ -20,6 +20,7 @@ final class UserCommand {
     int add(@Mixin DataOption data, @Parameters(paramLabel = "ADDRESS") String address,
             @Option(names = "--password-stdin", description = "Read the password from the first line of stdin") boolean stdin,
             @Option(names = "--quota", paramLabel = "SIZE", description = "Mailbox quota, e.g. 2G or 500M (default: unlimited)") String quota,
+            @Option(names = "--messages", paramLabel = "N", description = "The most messages it may hold (default: unlimited)") Long messages,
             @Option(names = "--protocols", paramLabel = "LIST", description = "Allowed protocols (default: imap,pop3,smtp)") String protocols)
             throws Exception {
         try (MailStore store = data.openStore(true)) {
@@ -28,6 +29,7 @@ final class UserCommand {
             String shown = stdin ? null : new String(password);
             Set<Protocol> allowed = protocols == null ? Protocol.all() : Protocol.parseList(protocols);
             Account a = dir.addAccount(address, password, quota == null ? 0 : size(quota), allowed);
+            if (messages != null) dir.setMessageQuota(a.address(), messages);
             System.out.println("added " + a.address());
             if (shown != null) System.out.println("password: " + shown);
         }
@@ -55,10 +57,12 @@ final class UserCommand {
     int list(@Mixin DataOption data, @Parameters(paramLabel = "DOMAIN", arity = "0..1") String domain) throws Exception {
         try (MailStore store = data.openStore(false)) {
             var accounts = DataOption.directory(store).accounts(Optional.ofNullable(domain));
-            System.out.printf("%-40s %-9s %12s %12s  %s%n", "ADDRESS", "STATE", "USED", "QUOTA", "PROTOCOLS");
+            System.out.printf("%-40s %-9s %12s %12s %9s %10s  %s%n", "ADDRESS", "STATE", "USED", "QUOTA", "MESSAGES",
+                    "MSG-QUOTA", "PROTOCOLS");
             for (Account a : accounts) {
-                System.out.printf("%-40s %-9s %12s %12s  %s%n", a.address(), a.enabled() ? "enabled" : "disabled",
+                System.out.printf("%-40s %-9s %12s %12s %9s %10s  %s%n", a.address(), a.enabled() ? "enabled" : "disabled",
                         a.usedBytes(), a.quotaBytes() == 0 ? "unlimited" : Units.formatSize(a.quotaBytes()),
+                        a.usedMessages(), a.quotaMessages() == 0 ? "unlimited" : a.quotaMessages(),
                         Protocol.formatList(a.protocols()));
             }
         }
@@ -84,12 +88,23 @@ final class UserCommand {
         return setEnabled(data, address, true);
     }
 
-    @Command(name = "quota", mixinStandardHelpOptions = true, description = "Set an account's quota (0 = unlimited).")
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = "Set an account's storage quota and/or its message count limit (0 = unlimited).")
     int quota(@Mixin DataOption data, @Parameters(paramLabel = "ADDRESS") String address,
-              @Parameters(paramLabel = "SIZE") String size) throws Exception {
+              @Parameters(paramLabel = "SIZE", arity = "0..1", description = "Storage, e.g. 2G or 500M") String size,
+              @Option(names = "--messages", paramLabel = "N", description = "The most messages it may hold") Long messages)
+            throws Exception {
+        if (size == null && messages == null) throw new Main.CliExit(1, "give a SIZE, --messages N, or both");
         try (MailStore store = data.openStore(false)) {
-            DataOption.directory(store).setQuota(address, size(size));
-            System.out.println("quota of " + address + " set to " + size);
+            Directory dir = DataOption.directory(store);
+            if (size != null) {
+                dir.setQuota(address, size(size));
+                System.out.println("quota of " + address + " set to " + size);
+            }
+            if (messages != null) {
+                dir.setMessageQuota(address, messages);
+                System.out.println("message quota of " + address + " set to " + messages);
+            }
         }
         return 0;
     }

@@ -158,8 +158,12 @@ final class AdminApi implements Handler {
         return switch (s.get(2)) {
             case "password" -> setPassword(r, address);
             case "quota" -> {
-                JsonFields f = JsonFields.parse(r.bodyText(), "quota");
-                directory.setQuota(address, f.size("quota").orElseThrow(() -> new HttpError(400, "field \"quota\" is required")));
+                JsonFields f = JsonFields.parse(r.bodyText(), "quota", "messages");
+                Optional<Long> bytes = f.size("quota");
+                Optional<Long> messages = f.count("messages");
+                if (bytes.isEmpty() && messages.isEmpty()) throw new HttpError(400, "field \"quota\" or \"messages\" is required");
+                bytes.ifPresent(q -> directory.setQuota(address, q));
+                messages.ifPresent(n -> directory.setMessageQuota(address, n));
                 audit(r, "set the quota of " + address);
                 yield Response.json(200, accountJson(directory.requireAccount(address)));
             }
@@ -188,13 +192,19 @@ final class AdminApi implements Handler {
 
     /** POST /api/accounts: the password is generated (and returned this once) when none is given. */
     private Response createAccount(Request r) throws IOException {
-        JsonFields f = JsonFields.parse(r.bodyText(), "address", "password", "quota", "protocols");
+        JsonFields f = JsonFields.parse(r.bodyText(), "address", "password", "quota", "messages", "protocols");
         String address = f.requiredString("address");
         Optional<String> given = f.string("password");
         char[] password = given.map(String::toCharArray).orElseGet(directory::generatePassword);
         String generated = given.isPresent() ? null : new String(password);
         Set<Protocol> allowed = f.strings("protocols").map(AdminApi::protocols).orElse(Protocol.all());
+        long messages = f.count("messages").orElse(0L);
+        if (messages < 0) throw new HttpError(400, "field \"messages\" must not be negative");
         Account a = directory.addAccount(address, password, f.size("quota").orElse(0L), allowed);
+        if (messages > 0) {
+            directory.setMessageQuota(a.address(), messages);
+            a = directory.requireAccount(a.address());
+        }
         audit(r, "added account " + a.address());
         Map<String, Object> body = new LinkedHashMap<>(accountJson(a));
         if (generated != null) body.put("password", generated);
@@ -366,7 +376,7 @@ final class AdminApi implements Handler {
         List<Object> protocols = new ArrayList<>();
         for (Protocol p : a.protocols()) protocols.add(p.name().toLowerCase(Locale.ROOT));
         return Json.obj("address", a.address(), "enabled", a.enabled(), "quota", a.quotaBytes(),
-                "used", a.usedBytes(), "protocols", protocols, "created", a.created().toString(),
+                "used", a.usedBytes(), "messageQuota", a.quotaMessages(), "messages", a.usedMessages(), "protocols", protocols, "created", a.created().toString(),
                 "requireAppPasswords", a.requireAppPasswords());
     }
 

@@ -77,6 +77,14 @@ final class JsonFields {
         throw wrongType(key, "a size such as 2147483648, \"2G\" or \"500M\"");
     }
 
+    /** A whole number (a negative one is the directory's to refuse). */
+    Optional<Long> count(String key) {
+        Object v = map.get(key);
+        if (v == null) return Optional.empty();
+        if (v instanceof Long l) return Optional.of(l);
+        throw wrongType(key, "a whole number");
+    }
+
     Optional<List<String>> strings(String key) {
         Object v = map.get(key);
         if (v == null) return Optional.empty();

@@ -337,11 +337,11 @@ public sealed interface ImapCommand {
     }
 
     /**
-     * FETCH with RFC 7162 modifiers: CHANGEDSINCE and (UID FETCH only) VANISHED. {@code macro}
-     * names ALL/FAST/FULL when used (only for logs).
+     * FETCH with RFC 7162 modifiers: CHANGEDSINCE and (UID FETCH only) VANISHED, and RFC 9394 §3.2
+     * PARTIAL (which of the messages the set names, by position, are answered for).
      */
     record Fetch(String tag, boolean uid, SequenceSet set, List<FetchAttr> attrs, OptionalLong changedSince,
-                 boolean vanished) implements ImapCommand {
+                 boolean vanished, Optional<PartialRange> partial) implements ImapCommand {
         @Override
         public String name() {
             return uid ? "UID_FETCH" : "FETCH";

@@ -153,7 +153,8 @@ final class MessageCommandParser extends CommandParser {
         List<FetchAttr> attrs = new FetchParser(t).attributes();
         OptionalLong changedSince = OptionalLong.empty();
         boolean vanished = false;
-        if (t.trySp()) { // RFC 7162 §3.1.4 / §3.2.6 fetch modifiers
+        Optional<ImapCommand.PartialRange> partial = Optional.empty();
+        if (t.trySp()) { // RFC 7162 §3.1.4 / §3.2.6 and RFC 9394 §3.2 fetch modifiers
             t.expect('(');
             do {
                 String mod = t.atomUpper();
@@ -166,13 +167,18 @@ final class MessageCommandParser extends CommandParser {
                         if (!uid) throw new ImapSyntaxException("VANISHED is only allowed in UID FETCH");
                         vanished = true;
                     }
+                    case "PARTIAL" -> {
+                        if (partial.isPresent()) throw new ImapSyntaxException("PARTIAL given twice");
+                        t.sp();
+                        partial = Optional.of(partialRange());
+                    }
                     default -> throw new ImapSyntaxException("unknown FETCH modifier " + printable(mod));
                 }
             } while (t.trySp());
             t.expect(')');
             if (vanished && changedSince.isEmpty()) throw new ImapSyntaxException("VANISHED requires CHANGEDSINCE");
         }
-        return new ImapCommand.Fetch(tag, uid, set, attrs, changedSince, vanished);
+        return new ImapCommand.Fetch(tag, uid, set, attrs, changedSince, vanished, partial);
     }
 
     private ImapCommand store(boolean uid) throws ImapSyntaxException {

@@ -135,7 +135,8 @@ public final class MessageStructure {
         return entity(path).map(p -> BodyStructureBuilder.body(p, true));
     }
 
-    private Optional<MimePart> entity(int[] path) {
+    /** The entity at a part path (not []), or empty. */
+    Optional<MimePart> entity(int[] path) {
         MimePart node = null;
         MimePart message = root;
         for (int index : path) {

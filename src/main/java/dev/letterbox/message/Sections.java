@@ -68,7 +68,7 @@ public final class Sections {
     }
 
     /** The field name of a header line (before the colon, trailing white space removed), or null. */
-    private static String fieldName(byte[] line, int length) {
+    static String fieldName(byte[] line, int length) {
         for (int i = 0; i < length; i++) {
             if (line[i] == ':') {
                 int end = i;

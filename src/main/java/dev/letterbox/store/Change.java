@@ -19,4 +19,10 @@ public sealed interface Change {
 
     /** The account's Sieve scripts changed: one was uploaded, renamed, deleted, (de)activated. */
     record SieveScripts(long accountId) implements Change {}
+
+    /**
+     * METADATA entries (RFC 5464) of this mailbox were set or removed; mailbox id
+     * {@link MailboxMetadata#SERVER} for the account's server entries.
+     */
+    record Metadata(long accountId, long mailboxId) implements Change {}
 }

@@ -43,6 +43,9 @@ public interface DirectoryStore {
 
     void setQuota(long accountId, long quotaBytes);
 
+    /** The most messages the account may hold, 0 = unlimited (IMAP QUOTA=RES-MESSAGE). */
+    void setMessageQuota(long accountId, long messages);
+
     void setProtocols(long accountId, Set<Protocol> protocols);
 
     /**

@@ -24,6 +24,12 @@ public interface MailboxMetadata {
     /** Every entry of the mailbox (or of the server), ordered by name. */
     List<Entry> list(long accountId, long mailboxId);
 
+    /** An entry and the mailbox (or {@link #SERVER}) it belongs to. */
+    record Located(long mailboxId, Entry entry) {}
+
+    /** Every entry of the account, of all its mailboxes and the server, in no particular order. */
+    List<Located> all(long accountId);
+
     /**
      * Sets and removes entries of one mailbox (or of the server), all or nothing; refused with
      * {@code LIMIT} when the account would then have more than {@code maxEntries} entries or more

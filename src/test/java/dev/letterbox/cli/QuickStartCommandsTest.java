@@ -80,10 +80,12 @@ class QuickStartCommandsTest {
     void userCommandsChangeWhatTheRunningServerAllows() throws Exception {
         String bob = "bob@" + TestServer.DOMAIN;
         assertOutput(runWithInput("a long enough secret\n", "user", "add", bob, "--password-stdin", "--quota", "1M",
-                "--protocols", "imap,smtp", "--data", data()), "added " + bob + "\n"); // a password of one's own is never printed
+                "--messages", "50", "--protocols", "imap,smtp", "--data", data()), "added " + bob + "\n"); // a password of one's own is never printed
         assertTrue(run("user", "list", TestServer.DOMAIN, "--data", data()).out().lines()
-                        .anyMatch(l -> Arrays.asList(l.split("\\s+")).equals(List.of(bob, "enabled", "0", "1M", "imap,smtp"))),
+                        .anyMatch(l -> Arrays.asList(l.split("\\s+")).equals(List.of(bob, "enabled", "0", "1M", "0", "50", "imap,smtp"))),
                 run("user", "list", "--data", data()).out());
+        assertOutput(run("user", "quota", bob, "--messages", "70", "--data", data()), "message quota of " + bob + " set to 70\n");
+        assertEquals(70, server.account(bob).quotaMessages());
         assertTrue(imapLogin(bob, "a long enough secret"), "the running server lets the new account in");
         // refusals are checked against the server's directory, not by failing logins the throttle would slow
         assertEquals(AuthResult.ProtocolDisabled.class, login(bob, "a long enough secret", Protocol.POP3).getClass());

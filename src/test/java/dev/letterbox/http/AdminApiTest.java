@@ -203,6 +203,13 @@ class AdminApiTest {
         assertEquals(1L << 30, server.account(address).quotaBytes());
         assertError(call("PUT", "/api/accounts/" + address + "/quota", "{\"quota\": -1}"), 400, "negative");
         assertError(call("PUT", "/api/accounts/" + address + "/quota", "{\"quota\": \"lots\"}"), 400, "a size");
+        var messages = call("PUT", "/api/accounts/" + address + "/quota", "{\"messages\": 5000}");
+        assertEquals(5000L, json(messages).get("messageQuota"));
+        assertEquals(0L, json(messages).get("messages"));
+        assertEquals(5000L, server.account(address).quotaMessages());
+        assertEquals(1L << 30, server.account(address).quotaBytes(), "the storage quota stays");
+        assertError(call("PUT", "/api/accounts/" + address + "/quota", "{\"messages\": -1}"), 400, "negative");
+        assertError(call("PUT", "/api/accounts/" + address + "/quota", "{}"), 400, "required");
 
         var disabled = call("PUT", "/api/accounts/" + address + "/enabled", "{\"enabled\": false}");
         assertEquals(false, json(disabled).get("enabled"));

@@ -190,6 +190,9 @@ class ImapParserTest {
         assertEquals(OptionalLong.of(12345), cs.changedSince());
         assertTrue(cs.vanished());
         assertThrows(ImapSyntaxException.class, () -> p("a FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)"));
+        assertEquals(Optional.of(new ImapCommand.PartialRange(-1, -50)),
+                ((ImapCommand.Fetch) p("a UID FETCH 1:* (FLAGS) (PARTIAL -1:-50)")).partial());
+        assertEquals(Optional.of(new ImapCommand.PartialRange(3, 7)), ((ImapCommand.Fetch) p("a FETCH 1:* UID (PARTIAL 7:3)")).partial());
         assertThrows(ImapSyntaxException.class, () -> p("a FETCH 1 (BODY[MIME])"));
         assertThrows(ImapSyntaxException.class, () -> p("a FETCH 1 (BODY[0])"));
         assertThrows(ImapSyntaxException.class, () -> p("a FETCH 1 FOO"));

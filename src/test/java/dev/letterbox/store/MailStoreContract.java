@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 public interface MailStoreContract extends DirectoryContract, MailboxContract, MessageContract, MailboxIndexContract,
         QueueContract, DmarcReportContract, CoordinationContract, SieveScriptsContract, UrlAuthKeysContract,
-        MailboxGrantsContract, CredentialsContract, MailboxMetadataContract {
+        MailboxGrantsContract, CredentialsContract, MailboxMetadataContract, MessageQuotaContract {
 
     @Test
     default void anotherAccountsMailboxesAreNonexistent() {

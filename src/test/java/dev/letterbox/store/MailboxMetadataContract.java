@@ -50,6 +50,25 @@ public interface MailboxMetadataContract extends StoreFixture {
         }
     }
 
+    /** NOTIFY's MailboxMetadataChange / ServerMetadataChange hear of a change here and on other nodes. */
+    @Test
+    default void aChangeIsAnnouncedOnThisNodeAndTheOthersAndAllListsEveryEntry() {
+        try (MailStore store = newStore(); MailStore other = sameDatabase(store)) {
+            MailboxMetadata md = store.metadata();
+            long alice = newAccount(store, "alice@example.com");
+            long inbox = store.read(alice, tx -> tx.mailbox("INBOX")).orElseThrow().id();
+            var here = StoreFixture.listen(store, alice);
+            var there = StoreFixture.listen(other, alice);
+            md.set(alice, inbox, List.of(new Entry("/private/a", b("1"))), 10, 100);
+            StoreFixture.awaitChange(here, new Change.Metadata(alice, inbox));
+            StoreFixture.awaitChange(there, new Change.Metadata(alice, inbox));
+            md.set(alice, MailboxMetadata.SERVER, List.of(new Entry("/shared/b", b("2"))), 10, 100);
+            StoreFixture.awaitChange(there, new Change.Metadata(alice, MailboxMetadata.SERVER));
+            List<String> all = md.all(alice).stream().map(l -> l.mailboxId() + " " + l.entry().name()).sorted().toList();
+            assertEquals(List.of("0 /shared/b", inbox + " /private/a"), all);
+        }
+    }
+
     @Test
     default void limitsRefuseTheWholeChange() {
         try (MailStore store = newStore()) {

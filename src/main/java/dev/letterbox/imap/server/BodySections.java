@@ -2,9 +2,11 @@ package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.FetchAttr;
 import dev.letterbox.imap.FetchAttr.Section;
+import dev.letterbox.message.BinaryForm;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.message.Sections;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Arrays;
 import java.util.Optional;
@@ -26,11 +28,23 @@ final class BodySections {
         record Range(long start, long length) implements Content {}
 
         /**
-         * {@code length} octets from {@code offset} of a part's decoded content, decoded again from the
-         * blob while it is written: a large attachment is never held in memory. {@code hasNul}: the
-         * decoded part contains a NUL octet (BINARY answers it as a literal8).
+         * {@code length} octets from {@code offset} of a part's decoded content (or binary form),
+         * decoded again from the blob while it is written: a large attachment is never held in memory.
+         * {@code hasNul}: the decoded octets contain a NUL (BINARY answers them as a literal8).
          */
-        record Decoded(MessageStructure.Part part, long offset, long length, boolean hasNul) implements Content {}
+        record Decoded(DecodedSource source, long offset, long length, boolean hasNul) implements Content {
+            /** The decoded octets from {@code offset} on (the caller reads {@code length} of them); the caller closes it. */
+            InputStream open(SeekableByteChannel blob) throws IOException {
+                InputStream in = source.open(blob);
+                in.skipNBytes(offset);
+                return in;
+            }
+        }
+
+        /** Decodes the same octets from the blob each time it is opened. */
+        interface DecodedSource {
+            InputStream open(SeekableByteChannel blob) throws IOException;
+        }
     }
 
     /** Decoded parts up to this size are decoded once into memory; larger ones are streamed twice. */
@@ -67,28 +81,33 @@ final class BodySections {
 
     /**
      * RFC 3516 BINARY[part]: the part's content with its transfer encoding undone. Empty when the
-     * encoding is unknown ([UNKNOWN-CTE]). BINARY[] is the message as stored.
+     * encoding is unknown ([UNKNOWN-CTE]). BINARY[] and BINARY of a multipart or message/rfc822 part
+     * are their {@link BinaryForm}: every leaf inside decoded, as Dovecot answers.
      */
     static Optional<Content> binary(int[] part, MessageStructure structure, long size, SeekableByteChannel blob) throws IOException {
-        if (part.length == 0) return Optional.of(new Content.Range(0, size));
         Optional<MessageStructure.Part> found = structure.part(part);
         if (found.isEmpty()) return Optional.of(NIL);
         MessageStructure.Part p = found.get();
-        if (p.mediaType().equals("multipart") || p.isMessageRfc822()) {
-            return Optional.of(new Content.Range(p.bodyStart(), p.end() - p.bodyStart())); // no encoding to undo
+        if (part.length == 0 || p.mediaType().equals("multipart") || p.isMessageRfc822()) {
+            Optional<BinaryForm> form = BinaryForm.of(structure, part, blob);
+            if (form.isEmpty()) return Optional.empty();
+            BinaryForm f = form.get();
+            return Optional.of(f.converts()
+                    ? new Content.Decoded(f::open, 0, f.length(), f.hasNul())
+                    : new Content.Range(p.bodyStart(), p.end() - p.bodyStart())); // nothing to undo: the stored octets
         }
         if (p.end() - p.bodyStart() <= IN_MEMORY_DECODE) return Sections.decodedContent(blob, p).map(Content.Bytes::new);
-        Optional<java.io.InputStream> decoded = Sections.decodedStream(blob, p);
+        Optional<InputStream> decoded = Sections.decodedStream(blob, p);
         if (decoded.isEmpty()) return Optional.empty();
         long length = 0;
         boolean nul = false;
-        try (java.io.InputStream in = decoded.get()) { // first pass: the literal's size must come before its bytes
+        try (InputStream in = decoded.get()) { // first pass: the literal's size must come before its bytes
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; length += n) {
                 for (int i = 0; i < n && !nul; i++) nul = buf[i] == 0;
             }
         }
-        return Optional.of(new Content.Decoded(p, 0, length, nul));
+        return Optional.of(new Content.Decoded(b -> Sections.decodedStream(b, p).orElseThrow(), 0, length, nul));
     }
 
     /** Applies {@code <offset.length>} (RFC 3501 §6.4.5): an offset past the end gives "". */
@@ -102,7 +121,7 @@ final class BodySections {
             }
             case Content.Decoded d -> {
                 long start = Math.min(partial.offset(), d.length());
-                yield new Content.Decoded(d.part(), d.offset() + start, Math.min(partial.length(), d.length() - start), d.hasNul());
+                yield new Content.Decoded(d.source(), d.offset() + start, Math.min(partial.length(), d.length() - start), d.hasNul());
             }
             case Content.Bytes b -> {
                 int start = (int) Math.min(partial.offset(), b.data().length);

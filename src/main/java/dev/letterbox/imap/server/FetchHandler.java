@@ -84,7 +84,7 @@ final class FetchHandler {
                     }
                     case FetchAttr.Binary b -> {
                         blob = true;
-                        structure |= b.part().length > 0;
+                        structure = true; // BINARY[] decodes the parts inside too
                         seen |= !b.peek();
                     }
                     case FetchAttr.BinarySize b -> {
@@ -152,16 +152,17 @@ final class FetchHandler {
         if (c.vanished() && !ctx.enabled.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
         MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
         if (r.error() != null) return Done.bad(r.error());
+        Ranges targets = c.partial().isEmpty() ? r.uids() : FetchPartial.of(view, r.uids(), c.partial().get(), c.changedSince());
         if (c.vanished()) vanished(ctx, view, c.set(), c.changedSince().getAsLong());
         Plan plan = Plan.of(c, ctx.enabled.condstore, view.readOnly);
         boolean light = !plan.needsStructure && !plan.needsBlob && !plan.needsRow; // all in the mailbox's index
         // sized to the request: most FETCHes name a message or a few, and a page is five arrays
-        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, r.uids().size()))) : null;
+        MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, targets.size()))) : null;
         long found = 0;
         try {
             if (light) {
-                for (int i = 0; i < r.uids().rangeCount(); i++) {
-                    long from = r.uids().low(i), to = r.uids().high(i);
+                for (int i = 0; i < targets.rangeCount(); i++) {
+                    long from = targets.low(i), to = targets.high(i);
                     while (from <= to) {
                         Batch batch = readIndex(view, from, to, indexPage);
                         found += emit(ctx, view, c, plan, batch.items());
@@ -171,10 +172,10 @@ final class FetchHandler {
                 }
             } else {
                 // pages of the requested UIDs, whatever ranges they fall in: one store query a page
-                long[] uids = new long[(int) Math.min(HEAVY_PAGE, r.uids().size())];
+                long[] uids = new long[(int) Math.min(HEAVY_PAGE, targets.size())];
                 int n = 0;
-                for (int i = 0; i < r.uids().rangeCount(); i++) {
-                    for (long uid = r.uids().low(i); uid <= r.uids().high(i); uid++) {
+                for (int i = 0; i < targets.rangeCount(); i++) {
+                    for (long uid = targets.low(i); uid <= targets.high(i); uid++) {
                         uids[n++] = uid;
                         if (n < uids.length) continue;
                         found += emit(ctx, view, c, plan, readPage(ctx, view, uids, plan));
@@ -186,7 +187,7 @@ final class FetchHandler {
         } catch (UnknownCte e) {
             return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
         }
-        if (!c.uid() && found < r.uids().size()) {
+        if (!c.uid() && found < targets.size()) {
             // RFC 2180 §4.1.2: messages expunged by another session, not yet reported here
             return Done.no(ResponseCode.expungeIssued(), "Some of the requested messages no longer exist");
         }
@@ -412,7 +413,6 @@ final class FetchHandler {
     }
 
     private static BodySections.Content binary(int[] part, Item item, SeekableByteChannel blob) throws IOException {
-        if (part.length == 0) return new BodySections.Content.Range(0, item.size);
         Optional<BodySections.Content> c = BodySections.binary(part, item.structure, item.size, blob);
         if (c.isEmpty()) throw new UnknownCte();
         return c.get();
@@ -433,8 +433,7 @@ final class FetchHandler {
                 ctx.out.literal(in, r.length(), false);
             }
             case BodySections.Content.Decoded d -> {
-                try (InputStream in = dev.letterbox.message.Sections.decodedStream(blob, d.part()).orElseThrow()) {
-                    in.skipNBytes(d.offset());
+                try (InputStream in = d.open(blob)) {
                     ctx.out.literal(in, d.length(), binary && d.hasNul());
                 }
             }

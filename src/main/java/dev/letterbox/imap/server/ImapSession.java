@@ -434,6 +434,7 @@ final class ImapSession implements ImapReader.Session {
             case Change.MailboxList l -> true; // the selected mailbox may have been deleted
             case Change.AccountChanged a -> false;
             case Change.SieveScripts s -> false;
+            case Change.Metadata m -> false; // NOTIFY's business (above)
         };
         if (!relevant) return;
         dirty = true;

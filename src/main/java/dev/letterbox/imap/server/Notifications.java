@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,12 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * seen), LIST for mailbox names and subscriptions that changed (§5.5-5.6). The selected mailbox
  * goes the usual way (EXISTS, FETCH, EXPUNGE), pushed at once for SELECTED, expunges held back
  * for SELECTED-DELAYED, new messages followed by FETCH of MessageNew's attributes (§5.1).
+ * METADATA changes (§5.9, §5.10) are {@link MetadataWatch}'s. AnnotationChange (§5.8) is refused:
+ * this server has no per-message annotations (RFC 5257) to change.
  */
 final class Notifications {
     /** The events this server sends; others are refused with BADEVENT (§3.1). */
-    static final List<String> SUPPORTED = List.of("MESSAGENEW", "MESSAGEEXPUNGE", "FLAGCHANGE", "MAILBOXNAME", "SUBSCRIPTIONCHANGE");
+    static final List<String> SUPPORTED = List.of("MESSAGENEW", "MESSAGEEXPUNGE", "FLAGCHANGE", "MAILBOXNAME", "SUBSCRIPTIONCHANGE",
+            "MAILBOXMETADATACHANGE", "SERVERMETADATACHANGE");
     private static final List<String> SUPPORTED_WIRE = List.of("MessageNew", "MessageExpunge", "FlagChange", "MailboxName",
-            "SubscriptionChange");
+            "SubscriptionChange", "MailboxMetadataChange", "ServerMetadataChange");
 
     private final List<NotifyGroup> others = new ArrayList<>();
     /** The SELECTED or SELECTED-DELAYED group, or null. */
@@ -46,6 +50,8 @@ final class Notifications {
     /** Mailbox names by id and the subscriptions, as last seen (for MailboxName, SubscriptionChange). */
     private Map<Long, String> names = Map.of();
     private Set<String> subscriptions = Set.of();
+    /** Watches METADATA entries when a group asks for their changes, else null. */
+    private MetadataWatch metadata;
 
     private Notifications(List<NotifyGroup> groups) {
         NotifyGroup sel = null;
@@ -79,6 +85,9 @@ final class Notifications {
         Notifications n = new Notifications(c.groups());
         n.names = n.currentNames(ctx);
         n.subscriptions = n.currentSubscriptions(ctx);
+        if (c.groups().stream().anyMatch(g -> g.events().contains("MAILBOXMETADATACHANGE") || g.events().contains("SERVERMETADATACHANGE"))) {
+            n.metadata = MetadataWatch.start(ctx);
+        }
         if (c.status()) n.initialStatus(ctx);
         ctx.notifications(n);
         return Done.ok("NOTIFY completed");
@@ -94,6 +103,11 @@ final class Notifications {
             }
             case Change.MailboxList l -> {
                 listChanged = true;
+                yield true;
+            }
+            case Change.Metadata m -> {
+                if (metadata == null) yield false;
+                metadata.signal(m.mailboxId());
                 yield true;
             }
             default -> false;
@@ -115,7 +129,7 @@ final class Notifications {
         if (selected == null || selected.fetch().isEmpty() || view.uids.maxUid() <= previousMaxUid) return;
         List<FetchAttr> attrs = selected.fetch();
         SequenceSet uids = SequenceSet.parse((previousMaxUid + 1) + ":" + view.uids.maxUid());
-        FetchHandler.fetch(ctx, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
+        FetchHandler.fetch(ctx, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false, Optional.empty()));
     }
 
     /** Writes what changed since the last delivery. Under the session's lock. */
@@ -124,6 +138,7 @@ final class Notifications {
             listChanged = false;
             mailboxNames(ctx);
         }
+        if (metadata != null) metadata.deliver(ctx, (id, name) -> wantsMetadata(ctx, id, name));
         if (changed.isEmpty()) return;
         List<Long> ids = new ArrayList<>(changed);
         changed.removeAll(ids);
@@ -206,6 +221,22 @@ final class Notifications {
             }
         }
         return false;
+    }
+
+    /**
+     * §5.10: server entries for any group that names ServerMetadataChange; §5.9: a mailbox's entries
+     * for the group its name falls in, or for the SELECTED group while it is the selected one.
+     */
+    private boolean wantsMetadata(CommandContext ctx, long mailboxId, String name) {
+        if (mailboxId == dev.letterbox.store.MailboxMetadata.SERVER) {
+            return (selected != null && selected.events().contains("SERVERMETADATACHANGE"))
+                    || others.stream().anyMatch(g -> g.events().contains("SERVERMETADATACHANGE"));
+        }
+        SelectedMailbox view = ctx.selected();
+        if (view != null && view.id == mailboxId) {
+            return selected != null && selected.events().contains("MAILBOXMETADATACHANGE");
+        }
+        return wants(ctx, "MAILBOXMETADATACHANGE", List.of(name));
     }
 
     /** The first non-selected group whose filter takes this mailbox (§6), or null. */

@@ -8,7 +8,8 @@ import java.io.IOException;
 
 /**
  * RFC 9208 QUOTA: one quota root per account, named "" (every mailbox belongs to it), with the
- * STORAGE resource in units of 1024 octets. An account without a limit has no quota root.
+ * STORAGE resource in units of 1024 octets (§5.1) and the MESSAGE resource (§5.2), each listed when
+ * the account has that limit. An account without any limit has no quota root.
  */
 final class QuotaHandler {
     private QuotaHandler() {}
@@ -21,16 +22,16 @@ final class QuotaHandler {
             return tx.account();
         });
         ctx.out.star().atom("QUOTAROOT").mailbox(name);
-        if (account.quotaBytes() > 0) ctx.out.string("");
+        if (account.hasQuota()) ctx.out.string("");
         ctx.out.end();
-        if (account.quotaBytes() > 0) writeQuota(ctx, account);
+        if (account.hasQuota()) writeQuota(ctx, account);
         return Done.ok("GETQUOTAROOT completed");
     }
 
     /** RFC 9208 §4.2.1. */
     static Done getQuota(CommandContext ctx, ImapCommand.GetQuota c) throws IOException {
         Account account = ctx.store().read(tx -> tx.account());
-        if (!c.root().isEmpty() || account.quotaBytes() == 0) return Done.no(ResponseCode.nonExistent(), "No such quota root");
+        if (!c.root().isEmpty() || !account.hasQuota()) return Done.no(ResponseCode.nonExistent(), "No such quota root");
         writeQuota(ctx, account);
         return Done.ok("GETQUOTA completed");
     }
@@ -41,8 +42,13 @@ final class QuotaHandler {
     }
 
     private static void writeQuota(CommandContext ctx, Account account) throws IOException {
-        long used = (account.usedBytes() + 1023) / 1024;
-        long limit = account.quotaBytes() / 1024;
-        ctx.out.star().atom("QUOTA").string("").open().atom("STORAGE").number(used).number(limit).close().end();
+        ctx.out.star().atom("QUOTA").string("").open();
+        if (account.quotaBytes() > 0) {
+            ctx.out.atom("STORAGE").number((account.usedBytes() + 1023) / 1024).number(account.quotaBytes() / 1024);
+        }
+        if (account.quotaMessages() > 0) {
+            ctx.out.atom("MESSAGE").number(account.usedMessages()).number(account.quotaMessages());
+        }
+        ctx.out.close().end();
     }
 }

@@ -78,7 +78,7 @@ final class UrlHandler {
                 // the structure first, then the data, whatever order the client named them in
                 ctx.out.open();
                 if (u.params().contains("BODYPARTSTRUCTURE")) {
-                    ctx.out.atom("BODYPARTSTRUCTURE").node(part.structure.partStructure(part.section.part()).orElseThrow());
+                    ctx.out.atom("BODYPARTSTRUCTURE").node(part.partStructure(u.params().contains("BINARY")));
                 }
                 if (u.params().contains("BODY")) {
                     ctx.out.atom("BODY");

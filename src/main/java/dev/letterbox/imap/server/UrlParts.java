@@ -2,7 +2,9 @@ package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.FetchAttr;
 import dev.letterbox.imap.ImapUrl;
+import dev.letterbox.message.BinaryForm;
 import dev.letterbox.message.MessageStructure;
+import dev.letterbox.message.Node;
 import dev.letterbox.message.Sections;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailStore;
@@ -56,6 +58,18 @@ public final class UrlParts {
             return whole ? BodySections.binary(section.part(), structure, structure.size(), blob) : Optional.of(content);
         }
 
+        /**
+         * RFC 5524 BODYPARTSTRUCTURE of the part; next to BINARY ({@code binary}), that of its binary
+         * form (decoded sizes and line counts), as Dovecot answers.
+         */
+        Node partStructure(boolean binary) throws IOException {
+            if (binary) {
+                Optional<BinaryForm> form = BinaryForm.of(structure, section.part(), blob);
+                if (form.isPresent()) return form.get().structure();
+            }
+            return structure.partStructure(section.part()).orElseThrow();
+        }
+
         static long length(BodySections.Content content) {
             return switch (content) {
                 case BodySections.Content.Nil n -> 0;
@@ -74,9 +88,7 @@ public final class UrlParts {
                     yield new BoundedStream(Channels.newInputStream(blob), r.length());
                 }
                 case BodySections.Content.Decoded d -> {
-                    InputStream in = Sections.decodedStream(blob, d.part()).orElseThrow();
-                    in.skipNBytes(d.offset());
-                    yield new BoundedStream(in, d.length());
+                    yield new BoundedStream(d.open(blob), d.length());
                 }
             };
         }

@@ -26,7 +26,7 @@ final class ChangeLog {
      */
     static void record(SqlSession db, Dialect dialect, String node, Change change, long now) {
         if (dialect == Dialect.POSTGRESQL) return;
-        long mailboxId = change instanceof Change.MailboxContent c ? c.mailboxId() : 0;
+        long mailboxId = mailboxIdOf(change);
         db.update("INSERT INTO change_log (node, account_id, mailbox_id, kind, created) VALUES (?, ?, ?, ?, ?)",
                 node, change.accountId(), mailboxId == 0 ? SqlSession.Null.BIGINT : (Object) mailboxId,
                 kind(change), now);
@@ -47,8 +47,16 @@ final class ChangeLog {
 
     /** {@code node kind account mailbox}: a node id has no spaces, the rest are a word and numbers. */
     static String payload(String node, Change change) {
-        long mailboxId = change instanceof Change.MailboxContent c ? c.mailboxId() : 0;
-        return node + " " + kind(change) + " " + change.accountId() + " " + mailboxId;
+        return node + " " + kind(change) + " " + change.accountId() + " " + mailboxIdOf(change);
+    }
+
+    /** The mailbox a change is about, 0 for none (or, for metadata, the server's entries). */
+    private static long mailboxIdOf(Change change) {
+        return switch (change) {
+            case Change.MailboxContent c -> c.mailboxId();
+            case Change.Metadata m -> m.mailboxId();
+            default -> 0;
+        };
     }
 
     /** The change a payload describes; empty for one this code cannot read. */
@@ -84,6 +92,7 @@ final class ChangeLog {
             case Change.MailboxList l -> "list";
             case Change.AccountChanged a -> "account";
             case Change.SieveScripts s -> "sieve";
+            case Change.Metadata m -> "metadata";
         };
     }
 
@@ -92,6 +101,7 @@ final class ChangeLog {
             case "content" -> new Change.MailboxContent(accountId, mailboxId);
             case "list" -> new Change.MailboxList(accountId);
             case "sieve" -> new Change.SieveScripts(accountId);
+            case "metadata" -> new Change.Metadata(accountId, mailboxId);
             // an unknown kind, from a newer node, still tells listeners to look at the account
             default -> new Change.AccountChanged(accountId);
         };

@@ -151,6 +151,7 @@ final class MailboxIndexes {
                 case Change.AccountChanged a -> markAccountStale(a.accountId());
                 case Change.MailboxList l -> { } // this node's deletes come with a MailboxContent
                 case Change.SieveScripts x -> { }
+                case Change.Metadata x -> { }
             }
         }
     }
@@ -163,6 +164,7 @@ final class MailboxIndexes {
             case Change.MailboxList l -> markAccountStale(l.accountId());
             case Change.AccountChanged a -> markAccountStale(a.accountId());
             case Change.SieveScripts x -> { }
+            case Change.Metadata x -> { }
         }
     }
 

@@ -234,8 +234,10 @@ final class MessageQueries {
         return List.copyOf(all);
     }
 
-    static long totalSize(SqlSession db, long mailboxId) {
-        return db.firstLong("SELECT coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?", mailboxId).orElse(0);
+    /** {messages, octets} of the mailbox. */
+    static long[] countAndSize(SqlSession db, long mailboxId) {
+        return db.first("SELECT count(*), coalesce(sum(size), 0) FROM message WHERE mailbox_id = ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, mailboxId).orElse(new long[2]);
     }
 
     static List<String> blobs(SqlSession db, long mailboxId) {

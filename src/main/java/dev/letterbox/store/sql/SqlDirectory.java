@@ -36,7 +36,8 @@ import java.util.Set;
  */
 final class SqlDirectory implements DirectoryStore {
     private static final String ACCOUNT_COLUMNS =
-            "id, address, domain_id, quota_bytes, used_bytes, protocols, enabled, created, require_app_passwords";
+            "id, address, domain_id, quota_bytes, used_bytes, protocols, enabled, created, require_app_passwords, "
+            + "quota_messages, used_messages";
     private static final String ACCOUNT_COLUMNS_OF_A = "a." + ACCOUNT_COLUMNS.replace(", ", ", a.");
 
     /** The mailboxes every new account starts with; all subscribed, so clients show them. */
@@ -116,15 +117,20 @@ final class SqlDirectory implements DirectoryStore {
 
     private static Account mapAccount(ResultSet rs) throws SQLException {
         return new Account(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                Protocol.parseList(rs.getString(6)), rs.getInt(7) != 0, Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9) != 0);
+                Protocol.parseList(rs.getString(6)), rs.getInt(7) != 0, Instant.ofEpochMilli(rs.getLong(8)), rs.getInt(9) != 0,
+                rs.getLong(10), rs.getLong(11));
     }
 
     static Optional<Account> accountById(SqlSession db, long id) {
         return db.first("SELECT " + ACCOUNT_COLUMNS + " FROM account WHERE id = ?", SqlDirectory::mapAccount, id);
     }
 
-    static void addUsedBytes(SqlSession db, long accountId, long delta) {
-        if (delta != 0) db.update("UPDATE account SET used_bytes = used_bytes + ? WHERE id = ?", delta, accountId);
+    /** Adds to the account's usage without checking its quota (for what frees space, or moves it). */
+    static void addUsage(SqlSession db, long accountId, long bytes, long messages) {
+        if (bytes != 0 || messages != 0) {
+            db.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + ? WHERE id = ?",
+                    bytes, messages, accountId);
+        }
     }
 
     @Override
@@ -207,6 +213,12 @@ final class SqlDirectory implements DirectoryStore {
     public void setQuota(long accountId, long quotaBytes) {
         if (quotaBytes < 0) throw new IllegalArgumentException("negative quota");
         updateAccount(accountId, "UPDATE account SET quota_bytes = ? WHERE id = ?", quotaBytes);
+    }
+
+    @Override
+    public void setMessageQuota(long accountId, long messages) {
+        if (messages < 0) throw new IllegalArgumentException("negative quota");
+        updateAccount(accountId, "UPDATE account SET quota_messages = ? WHERE id = ?", messages);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.letterbox.store.sql;
 
+import dev.letterbox.store.Change;
 import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxException.Reason;
 import dev.letterbox.store.MailboxMetadata;
@@ -34,6 +35,12 @@ final class SqlMailboxMetadata implements MailboxMetadata {
     }
 
     @Override
+    public List<Located> all(long accountId) {
+        return reads.read(db -> db.list("SELECT mailbox_id, name, value FROM metadata_entry WHERE account_id = ?",
+                rs -> new Located(rs.getLong(1), new Entry(rs.getString(2), rs.getBytes(3))), accountId));
+    }
+
+    @Override
     public void set(long accountId, long mailboxId, List<Entry> changes, int maxEntries, long maxTotalBytes) {
         GroupCommitWriter.await(writer.submit((db, fx) -> {
             if (db.firstLong("SELECT id FROM account WHERE id = ?" + dialect.forUpdate, accountId).isEmpty()) {
@@ -53,6 +60,7 @@ final class SqlMailboxMetadata implements MailboxMetadata {
             long bytes = db.firstLong("SELECT COALESCE(SUM(LENGTH(value)), 0) FROM metadata_entry WHERE account_id = ?",
                     accountId).orElse(0);
             if (bytes > maxTotalBytes) throw new MailboxException(Reason.LIMIT, "metadata values too large in total");
+            fx.changed(new Change.Metadata(accountId, mailboxId));
             return null;
         }));
     }

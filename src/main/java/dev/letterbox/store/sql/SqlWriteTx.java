@@ -68,11 +68,11 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     public void deleteMailbox(long mailboxId) {
         Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
         if (mailbox.isInbox()) throw new MailboxException(Reason.NOT_ALLOWED, "INBOX cannot be deleted");
-        long size = MessageQueries.totalSize(db, mailboxId);
+        long[] countAndSize = MessageQueries.countAndSize(db, mailboxId);
         for (String blob : MessageQueries.blobs(db, mailboxId)) effects.released(blob);
         MessageQueries.deleteAll(db, mailboxId);
         MailboxQueries.delete(db, mailboxId);
-        SqlDirectory.addUsedBytes(db, accountId, -size);
+        SqlDirectory.addUsage(db, accountId, -countAndSize[1], -countAndSize[0]);
         forget(mailboxId);
         effects.changed(new Change.MailboxContent(accountId, mailboxId));
         effects.changed(new Change.MailboxList(accountId));
@@ -165,7 +165,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
     private AppendResult store(long mailboxId, MailboxQueries.TakenUids taken, NewMessage message) {
-        charge(message.size());
+        charge(message.size(), 1);
         long uid = taken.firstUid();
         Instant now = Instant.now();
         Instant internalDate = message.internalDate() == null ? now : message.internalDate();
@@ -209,8 +209,8 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         for (MessageMeta m : found) total += m.size();
         // From the row, not from target: an append earlier in this unit may have moved UIDNEXT.
         MailboxQueries.TakenUids taken = takeUids(target.id(), found.size());
-        if (countsAgainstQuota) charge(total);
-        else SqlDirectory.addUsedBytes(db, accountId, total);
+        if (countsAgainstQuota) charge(total, found.size());
+        else SqlDirectory.addUsage(db, accountId, total, found.size());
         long uidNext = taken.firstUid();
         long modSeq = taken.highestModSeq();
         Instant now = Instant.now();
@@ -319,7 +319,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             effects.released(m.blob().value());
             total += m.size();
         }
-        SqlDirectory.addUsedBytes(db, accountId, -total);
+        SqlDirectory.addUsage(db, accountId, -total, -found.size());
     }
 
     @Override
@@ -375,16 +375,20 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     }
 
     /**
-     * Adds {@code moreBytes} to the account's usage unless that would pass its quota (OVER_QUOTA,
-     * nothing changed): the check and the update in one statement, the account read only to explain a refusal.
+     * Adds {@code moreBytes} and {@code moreMessages} to the account's usage unless that would pass
+     * one of its quotas (OVER_QUOTA, nothing changed): the checks and the update in one statement, so
+     * concurrent writers (threads, nodes) can never together pass a limit; the account is read only
+     * to explain a refusal.
      */
-    private void charge(long moreBytes) {
-        if (db.update("UPDATE account SET used_bytes = used_bytes + ? WHERE id = ? "
-                + "AND (quota_bytes <= 0 OR used_bytes + ? <= quota_bytes)", moreBytes, accountId, moreBytes) > 0) {
+    private void charge(long moreBytes, long moreMessages) {
+        if (db.update("UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + ? WHERE id = ? "
+                + "AND (quota_bytes <= 0 OR used_bytes + ? <= quota_bytes) "
+                + "AND (quota_messages <= 0 OR used_messages + ? <= quota_messages)",
+                moreBytes, moreMessages, accountId, moreBytes, moreMessages) > 0) {
             return;
         }
         Account account = account(); // NOT_FOUND for a removed account
-        if (account.wouldExceedQuota(moreBytes)) {
+        if (account.wouldExceedQuota(moreBytes, moreMessages)) {
             throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
         }
         throw new StoreException("the quota of account " + accountId + " could not be charged");

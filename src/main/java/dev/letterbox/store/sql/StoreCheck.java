@@ -186,15 +186,23 @@ public final class StoreCheck {
     }
 
     private void quota() {
-        for (var a : db.list("SELECT a.id, a.address, a.used_bytes, (SELECT coalesce(sum(m.size), 0) FROM message m"
+        for (var a : db.list("SELECT a.id, a.used_bytes, a.used_messages, (SELECT coalesce(sum(m.size), 0) FROM message m"
+                + " JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = a.id), (SELECT count(*) FROM message m"
                 + " JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = a.id) FROM account a",
-                rs -> new long[] {rs.getLong(1), rs.getLong(3), rs.getLong(4)})) {
-            if (a[1] != a[2]) {
-                String address = db.first("SELECT address FROM account WHERE id = ?", rs -> rs.getString(1), a[0]).orElse("?");
-                found("quota", address + " counts " + a[1] + " bytes used; its messages hold " + a[2], "set to " + a[2]);
-                if (repair) db.update("UPDATE account SET used_bytes = ? WHERE id = ?", a[2], a[0]);
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)})) {
+            if (a[1] != a[3]) {
+                found("quota", address(a[0]) + " counts " + a[1] + " bytes used; its messages hold " + a[3], "set to " + a[3]);
+                if (repair) db.update("UPDATE account SET used_bytes = ? WHERE id = ?", a[3], a[0]);
+            }
+            if (a[2] != a[4]) {
+                found("quota", address(a[0]) + " counts " + a[2] + " messages; it holds " + a[4], "set to " + a[4]);
+                if (repair) db.update("UPDATE account SET used_messages = ? WHERE id = ?", a[4], a[0]);
             }
         }
+    }
+
+    private String address(long accountId) {
+        return db.first("SELECT address FROM account WHERE id = ?", rs -> rs.getString(1), accountId).orElse("?");
     }
 
     private void blobRows() {

@@ -80,6 +80,32 @@ class ImapContextTest {
         }
     }
 
+    /** RFC 9394 §3.2: FETCH's PARTIAL modifier pages through the messages the set names, in UID order. */
+    @Test
+    void partialFetchPagesThroughTheNamedMessages() throws Exception {
+        try (ImapTestClient c = selected(mailbox("partialfetch"))) {
+            c.run("f0 STORE 2 +FLAGS.SILENT (\\Deleted)").ok();
+            c.run("f1 EXPUNGE").ok(); // UIDs 1, 3, 4, 5 are left: a gap the positions skip
+            assertEquals(List.of("* 3 FETCH (UID 4 FLAGS (\\Recent))", "* 4 FETCH (UID 5 FLAGS (\\Recent))"),
+                    c.run("f2 UID FETCH 1:* (FLAGS) (PARTIAL -1:-2)").ok().starting("* "));
+            assertEquals(List.of("* 1 FETCH (UID 1 FLAGS (\\Recent))", "* 2 FETCH (UID 3 FLAGS (\\Recent))"),
+                    c.run("f3 UID FETCH 1:* (FLAGS) (PARTIAL 2:1)").ok().starting("* "));
+            assertEquals(List.of("* 2 FETCH (UID 3)", "* 3 FETCH (UID 4)"), c.run("f4 FETCH 2:4 (UID) (PARTIAL 1:2)").ok().starting("* "));
+            assertEquals(List.of("* 4 FETCH (UID 5)"), c.run("f5 UID FETCH 3:* (UID) (PARTIAL -1:-1)").ok().starting("* "));
+            c.run("f6 UID FETCH 1:* (UID) (PARTIAL 5:9)").ok().lacks("* ");
+            c.run("f7 UID FETCH 1:* (UID) (PARTIAL -50:-9)").ok().lacks("* ");
+            // with CHANGEDSINCE, the positions are among the changed messages
+            c.run("f8 STORE 1,3 +FLAGS.SILENT (\\Flagged)").ok();
+            String since = c.run("f9 FETCH 4 (MODSEQ)").ok().one("* 4 FETCH").replaceAll(".*MODSEQ \\((\\d+)\\).*", "$1");
+            List<String> changed = c.run("f10 UID FETCH 1:* (UID) (CHANGEDSINCE " + since + " PARTIAL -1:-1)").ok().starting("* ");
+            assertEquals(1, changed.size(), changed.toString());
+            assertTrue(changed.get(0).startsWith("* 3 FETCH (UID 4 MODSEQ ("), changed.toString());
+            for (String bad : List.of("(PARTIAL 0:2)", "(PARTIAL -1:2)", "(PARTIAL 1:*)", "(PARTIAL)", "(PARTIAL 1:2 PARTIAL 1:2)")) {
+                c.run("f11 UID FETCH 1:* (UID) " + bad).bad();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "SEARCH RETURN ({0}) is refused")
     @ValueSource(strings = {"PARTIAL 1", "PARTIAL 1:*", "PARTIAL *:1", "PARTIAL 0:3", "PARTIAL -1:2", "PARTIAL 1:-2",
             "PARTIAL 1:99999999999", "PARTIAL", "ALL PARTIAL 1:2", "PARTIAL 1:2 PARTIAL 3:4",

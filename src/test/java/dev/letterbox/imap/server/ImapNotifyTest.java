@@ -132,11 +132,42 @@ class ImapNotifyTest {
         }
     }
 
+    /** §5.9 and §5.10: METADATA naming the entries another session set, changed or removed. */
+    @Test
+    void metadataChangesAreReportedAsUnsolicitedMetadata() throws Exception {
+        String user = server.newUser("nmeta");
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 CREATE Lists").ok();
+            b.run("b0 SETMETADATA Lists (/private/comment \"before\")").ok();
+            a.run("n1 NOTIFY SET (MAILBOXES Lists (MailboxMetadataChange ServerMetadataChange))").ok();
+            b.run("b1 SETMETADATA Lists (/private/comment \"after\" /shared/comment \"new\")").ok();
+            a.expectLine("* METADATA \"Lists\" \"/private/comment\" \"/shared/comment\"");
+            b.run("b2 SETMETADATA Lists (/shared/comment \"new\")").ok(); // the same value: nothing to tell
+            b.run("b3 SETMETADATA \"\" (/private/vendor/x/motd \"hi\")").ok();
+            a.expectLine("* METADATA \"\" \"/private/vendor/x/motd\"");
+            b.run("b4 SETMETADATA Lists (/private/comment NIL)").ok();
+            a.expectLine("* METADATA \"Lists\" \"/private/comment\"");
+            // INBOX is outside the filter: its entries are not told of
+            b.run("b5 SETMETADATA INBOX (/private/comment \"x\")").ok();
+            a.run("a2 NOOP").ok().lacks("* METADATA");
+            // the selected mailbox, with SELECTED (MailboxMetadataChange)
+            a.run("a3 SELECT INBOX").ok();
+            a.run("n2 NOTIFY SET (SELECTED (MailboxMetadataChange))").ok();
+            b.run("b6 SETMETADATA INBOX (/private/comment \"y\")").ok();
+            a.expectLine("* METADATA \"INBOX\" \"/private/comment\"");
+            b.run("b7 SETMETADATA \"\" (/private/vendor/x/motd \"bye\")").ok();
+            a.run("a4 NOOP").ok().lacks("* METADATA");
+        }
+    }
+
     @Test
     void unsupportedEventsAreRefusedWithBadEvent() throws Exception {
         try (ImapTestClient a = ImapTestClient.login(server, server.newUser("nbadevent"))) {
             a.run("n1 NOTIFY SET (PERSONAL (MessageNew MessageExpunge QuotaChange))").no()
-                    .code("BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)");
+                    .code("BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange"
+                            + " MailboxMetadataChange ServerMetadataChange)");
+            // no per-message annotations here (RFC 5257), so none can change
+            a.run("n3 NOTIFY SET (PERSONAL (AnnotationChange))").no().code("BADEVENT");
             a.run("n2 NOTIFY SET (PERSONAL (Bogus))").no().code("BADEVENT");
         }
     }

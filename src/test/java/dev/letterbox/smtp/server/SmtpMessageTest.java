@@ -137,6 +137,21 @@ class SmtpMessageTest {
     }
 
     @Test
+    void messageLimitReachedIs452AtRcpt() throws Exception {
+        String user = server.newUser("msglimit");
+        server.server().directory().setMessageQuota(user, 1);
+        try (LineClient c = mta(server)) {
+            transaction(c, "s@example.org", user, "Subject: first\r\n\r\nfits\r\n");
+            expect(c, "250 2.0.0");
+            c.send("MAIL FROM:<s@example.org>");
+            expect(c, "250 2.1.0");
+            c.send("RCPT TO:<" + user + ">");
+            expect(c, "452 4.2.2"); // RFC 3463: mailbox full, for now
+        }
+        assertEquals(1, inboxText(server, user).size());
+    }
+
+    @Test
     void overQuotaCopyBesideAStoredOneIsQueuedAsFailedForADsn() throws Exception {
         String full = server.newUser("full");
         String fine = server.newUser("fine");
