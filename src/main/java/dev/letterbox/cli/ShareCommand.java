@@ -19,7 +19,10 @@ import picocli.CommandLine.Parameters;
                 "  share --send-as OWNER GRANTEE [--off]  let GRANTEE send mail as OWNER (or no longer)",
                 "Rights: l see  r read  s keep seen  w flags  i add mail  p post  k create below",
                 "        x delete folder  t mark deleted  e expunge  a administer  (e.g. lrs, lrswite)",
-                "The grantee sees the folder as \"Other Users/OWNER/FOLDER\"."})
+                "GRANTEE is an account, or a group: anyone (every account), authenticated (the same),",
+                "        $DOMAIN (every account of DOMAIN, e.g. $example.com)",
+                "The grantee sees the folder as \"Other Users/OWNER/FOLDER\" (\"Shared/FOLDER\" when OWNER is",
+                "its domain's shared account, see [imap] shared_account)."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin
     DataOption data;

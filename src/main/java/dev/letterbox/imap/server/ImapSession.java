@@ -65,6 +65,8 @@ final class ImapSession implements ImapReader.Session {
     /** The selected mailbox changed since the view was last brought up to date. */
     volatile boolean dirty;
     private final AtomicBoolean pushScheduled = new AtomicBoolean();
+    /** Another session of this account changed its private \Seen in the selected mailbox (see {@link PrivateSeen}). */
+    private final AtomicBoolean privateFlagsChanged = new AtomicBoolean();
     /** The tag of the running IDLE, null when not idling. */
     private volatile String idleTag;
     private int badInARow;
@@ -460,6 +462,11 @@ final class ImapSession implements ImapReader.Session {
         if (watched == 0) return;
         boolean relevant = switch (change) {
             case Change.MailboxContent c -> c.mailboxId() == watched;
+            case Change.PrivateFlags p -> {
+                boolean here = p.mailboxId() == watched;
+                if (here) privateFlagsChanged.set(true);
+                yield here;
+            }
             case Change.MailboxList l -> true; // the selected mailbox may have been deleted
             case Change.AccountChanged a -> false;
             case Change.SieveScripts s -> false;
@@ -467,6 +474,11 @@ final class ImapSession implements ImapReader.Session {
         if (!relevant) return;
         dirty = true;
         if (idleTag != null || (n != null && n.pushesSelected())) schedulePush();
+    }
+
+    /** True once after another session of this account changed its private \Seen in the selected mailbox. */
+    boolean takePrivateFlagsChanged() {
+        return privateFlagsChanged.getAndSet(false);
     }
 
     private void schedulePush() {

@@ -82,7 +82,10 @@ final class MailboxCommands {
     static Done subscribe(ImapSession s, String mailbox, boolean subscribed) {
         String name = MailboxNames.normalize(mailbox);
         // a subscription to another's mailbox needs "l" on it (no probing of names by subscribing)
-        if (subscribed && MailboxAccess.inOtherUsers(name)) MailboxAccess.require(s, name, 'l');
+        if (subscribed) {
+            MailboxAccess.Target target = MailboxAccess.resolve(s, name);
+            if (!target.own(s)) target.require('l');
+        }
         s.service.store.write(s.account().id(), tx -> {
             tx.setSubscribed(name, subscribed);
             return null;

@@ -114,7 +114,8 @@ final class SelectedMailbox {
     /**
      * Brings the view up to date from the mailbox's shared index (in memory: no store read unless new
      * messages need a \Recent claim) and reports it: EXPUNGE/VANISHED (only when {@code expunges}),
-     * then EXISTS (and RECENT), then FETCH for flags other sessions changed. Returns false when the
+     * then EXISTS (and RECENT), then FETCH for flags other sessions changed (also this user's private
+     * \Seen, changed by another of its sessions). Returns false when the
      * mailbox no longer exists (or was recreated).
      */
     boolean sync(ImapSession s, boolean expunges) throws IOException {
@@ -143,6 +144,7 @@ final class SelectedMailbox {
             int msn = uids.msnOf(m.uid());
             if (msn > 0) flagsResponse(s, msn, m.uid(), m.modSeq(), m.flags());
         }
+        if (privateSeen != null && s.takePrivateFlagsChanged()) privateSeen.refresh(s, this);
         knownModSeq = Math.max(knownModSeq, changes.highestModSeq());
         ownModSeqs = new long[0];
         return true;

@@ -82,6 +82,7 @@ final class ChangeLog {
         return switch (change) {
             case Change.MailboxContent c -> "content";
             case Change.MailboxList l -> "list";
+            case Change.PrivateFlags p -> "private";
             case Change.AccountChanged a -> "account";
             case Change.SieveScripts s -> "sieve";
         };
@@ -91,6 +92,7 @@ final class ChangeLog {
         return switch (kind) {
             case "content" -> new Change.MailboxContent(accountId, mailboxId);
             case "list" -> new Change.MailboxList(accountId);
+            case "private" -> new Change.PrivateFlags(accountId, mailboxId);
             case "sieve" -> new Change.SieveScripts(accountId);
             // an unknown kind, from a newer node, still tells listeners to look at the account
             default -> new Change.AccountChanged(accountId);

@@ -124,6 +124,7 @@ final class MailboxIndexes {
                 case Change.AccountChanged a -> markAccountStale(a.accountId());
                 case Change.MailboxList l -> { } // this node's deletes come with a MailboxContent
                 case Change.SieveScripts x -> { }
+                case Change.PrivateFlags x -> { } // a user's own \Seen is not in the mailbox's index
             }
         }
     }
@@ -136,6 +137,7 @@ final class MailboxIndexes {
             case Change.MailboxList l -> markAccountStale(l.accountId());
             case Change.AccountChanged a -> markAccountStale(a.accountId());
             case Change.SieveScripts x -> { }
+            case Change.PrivateFlags x -> { }
         }
     }
 

@@ -36,7 +36,8 @@ final class Migrations {
             "012-urlauth-keys.sql",
             "013-mailbox-grants.sql",
             "014-credentials.sql",
-            "015-metadata.sql");
+            "015-metadata.sql",
+            "016-group-grants.sql");
 
     private Migrations() {}
 
