@@ -61,6 +61,26 @@ public final class MailboxSharing {
         }
     }
 
+    /**
+     * "Send on behalf": lets {@code grantee} put the owner's addresses in From: of mail it submits
+     * under its own envelope sender (Sender: names the grantee), or no longer.
+     */
+    public void sendOnBehalf(String owner, String grantee, boolean allowed) {
+        Account o = directory.requireAccount(owner);
+        Account g = directory.requireAccount(grantee);
+        if (o.id() == g.id()) throw new DirectoryException("an account always sends as itself");
+        try {
+            store.grants().setSendOnBehalf(o.id(), g.id(), allowed);
+        } catch (MailboxException e) {
+            throw new DirectoryException(DirectoryException.Kind.NOT_FOUND, e.getMessage());
+        }
+    }
+
+    /** The addresses of the accounts that may send on behalf of the owner. */
+    public List<String> sendOnBehalfGrantees(String owner) {
+        return store.grants().sendOnBehalfGrantees(directory.requireAccount(owner).id()).stream().map(Account::address).toList();
+    }
+
     /** The addresses of the accounts that may send as the owner. */
     public List<String> sendAsGrantees(String owner) {
         return store.grants().sendAsGrantees(directory.requireAccount(owner).id()).stream().map(Account::address).toList();

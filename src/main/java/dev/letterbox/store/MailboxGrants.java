@@ -91,4 +91,17 @@ public interface MailboxGrants {
 
     /** The accounts that may send as the owner, ordered by address. */
     List<Account> sendAsGrantees(long ownerId);
+
+    /**
+     * "Send on behalf": lets the grantee name the owner's addresses in From: of mail it submits
+     * under its own envelope sender, with Sender: naming the grantee ({@code allowed}), or no
+     * longer. Same refusals as {@link #setSendAs}.
+     */
+    void setSendOnBehalf(long ownerId, long granteeId, boolean allowed);
+
+    /** The accounts on whose behalf the grantee may send, ordered by address. */
+    List<Account> sendOnBehalfOwners(long granteeId);
+
+    /** The accounts that may send on behalf of the owner, ordered by address. */
+    List<Account> sendOnBehalfGrantees(long ownerId);
 }

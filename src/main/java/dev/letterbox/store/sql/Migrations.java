@@ -37,7 +37,7 @@ final class Migrations {
             "013-mailbox-grants.sql",
             "014-credentials.sql",
             "015-metadata.sql",
-            "016-group-grants.sql");
+            "016-group-and-behalf-grants.sql");
 
     private Migrations() {}
 

@@ -238,6 +238,7 @@ final class SqlDirectory implements DirectoryStore {
                     accountId, accountId);
             db.update("DELETE FROM mailbox_group_grant WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
             db.update("DELETE FROM send_grant WHERE owner_id = ? OR grantee_id = ?", accountId, accountId);
+            db.update("DELETE FROM send_behalf_grant WHERE owner_id = ? OR grantee_id = ?", accountId, accountId);
             db.update("DELETE FROM private_seen WHERE account_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)",
                     accountId, accountId);
             db.update("DELETE FROM mailbox WHERE account_id = ?", accountId);

@@ -147,6 +147,26 @@ final class SqlMailboxGrants implements MailboxGrants {
 
     @Override
     public void setSendAs(long ownerId, long granteeId, boolean allowed) {
+        setSendGrant("send_grant", ownerId, granteeId, allowed);
+    }
+
+    @Override
+    public void setSendOnBehalf(long ownerId, long granteeId, boolean allowed) {
+        setSendGrant("send_behalf_grant", ownerId, granteeId, allowed);
+    }
+
+    @Override
+    public List<Account> sendOnBehalfOwners(long granteeId) {
+        return accounts("SELECT owner_id FROM send_behalf_grant WHERE grantee_id = ?", granteeId);
+    }
+
+    @Override
+    public List<Account> sendOnBehalfGrantees(long ownerId) {
+        return accounts("SELECT grantee_id FROM send_behalf_grant WHERE owner_id = ?", ownerId);
+    }
+
+    /** A row in {@code table} (send_grant or send_behalf_grant, the same columns) made or removed. */
+    private void setSendGrant(String table, long ownerId, long granteeId, boolean allowed) {
         if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "an account always sends as itself");
         GroupCommitWriter.await(writer.submit((db, fx) -> {
             for (long id : new long[] {ownerId, granteeId}) {
@@ -154,8 +174,8 @@ final class SqlMailboxGrants implements MailboxGrants {
                     throw new MailboxException(Reason.NOT_FOUND, "no such account");
                 }
             }
-            db.update("DELETE FROM send_grant WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
-            if (allowed) db.update("INSERT INTO send_grant (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
+            db.update("DELETE FROM " + table + " WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
+            if (allowed) db.update("INSERT INTO " + table + " (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
             return null;
         }));
     }
