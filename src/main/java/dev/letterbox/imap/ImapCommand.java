@@ -18,6 +18,90 @@ public sealed interface ImapCommand {
         return getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
     }
 
+    /** The connection states of RFC 3501 §3 a command may need (RFC 9051 §6). */
+    enum Needs {
+        /** Valid in every state (§6.1). */
+        ANY,
+        /** Only before login (§6.2): refused once logged in. */
+        NOT_AUTHENTICATED,
+        /** Logged in, a mailbox selected or not (§6.3). */
+        AUTHENTICATED,
+        /** A mailbox selected (§6.4). */
+        SELECTED
+    }
+
+    /** The state this command needs, the one table the session's state check reads. */
+    default Needs needs() {
+        return switch (this) {
+            case Capability c -> Needs.ANY;
+            case Noop c -> Needs.ANY;
+            case Logout c -> Needs.ANY;
+            case Id c -> Needs.ANY;
+            case StartTls c -> Needs.NOT_AUTHENTICATED;
+            case Authenticate c -> Needs.NOT_AUTHENTICATED;
+            case Login c -> Needs.NOT_AUTHENTICATED;
+            case Enable c -> Needs.AUTHENTICATED;
+            case Compress c -> Needs.AUTHENTICATED;
+            case Select c -> Needs.AUTHENTICATED;
+            case Create c -> Needs.AUTHENTICATED;
+            case Delete c -> Needs.AUTHENTICATED;
+            case Rename c -> Needs.AUTHENTICATED;
+            case Subscribe c -> Needs.AUTHENTICATED;
+            case Unsubscribe c -> Needs.AUTHENTICATED;
+            case ListMailboxes c -> Needs.AUTHENTICATED;
+            case Lsub c -> Needs.AUTHENTICATED;
+            case Namespace c -> Needs.AUTHENTICATED;
+            case GetStatus c -> Needs.AUTHENTICATED;
+            case Append c -> Needs.AUTHENTICATED;
+            case Idle c -> Needs.AUTHENTICATED;
+            case GenUrlAuth c -> Needs.AUTHENTICATED;
+            case ResetKey c -> Needs.AUTHENTICATED;
+            case UrlFetch c -> Needs.AUTHENTICATED;
+            case GetQuota c -> Needs.AUTHENTICATED;
+            case GetQuotaRoot c -> Needs.AUTHENTICATED;
+            case SetQuota c -> Needs.AUTHENTICATED;
+            case SetAcl c -> Needs.AUTHENTICATED;
+            case DeleteAcl c -> Needs.AUTHENTICATED;
+            case GetAcl c -> Needs.AUTHENTICATED;
+            case ListRights c -> Needs.AUTHENTICATED;
+            case MyRights c -> Needs.AUTHENTICATED;
+            case GetMetadata c -> Needs.AUTHENTICATED;
+            case SetMetadata c -> Needs.AUTHENTICATED;
+            case Notify c -> Needs.AUTHENTICATED;
+            case Check c -> Needs.SELECTED;
+            case Close c -> Needs.SELECTED;
+            case Unselect c -> Needs.SELECTED;
+            case Expunge c -> Needs.SELECTED;
+            case Search c -> Needs.SELECTED;
+            case Sort c -> Needs.SELECTED;
+            case CancelUpdate c -> Needs.SELECTED;
+            case ThreadMessages c -> Needs.SELECTED;
+            case Fetch c -> Needs.SELECTED;
+            case Store c -> Needs.SELECTED;
+            case Copy c -> Needs.SELECTED;
+            case Move c -> Needs.SELECTED;
+        };
+    }
+
+    /**
+     * Whether this form of the command is CONDSTORE-enabling (RFC 7162 §3.1): ENABLE CONDSTORE or
+     * QRESYNC, SELECT/EXAMINE (CONDSTORE), STATUS HIGHESTMODSEQ, FETCH MODSEQ or CHANGEDSINCE,
+     * STORE UNCHANGEDSINCE, SEARCH and SORT with a MODSEQ criterion. A SELECT that also carries
+     * QRESYNC data enables nothing itself: it is refused unless QRESYNC (and so CONDSTORE) is on.
+     */
+    default boolean enablesCondstore() {
+        return switch (this) {
+            case Enable c -> c.capabilities().contains("CONDSTORE") || c.capabilities().contains("QRESYNC");
+            case Select c -> c.condstore() && c.qresync().isEmpty();
+            case GetStatus c -> c.items().contains(StatusItem.HIGHESTMODSEQ);
+            case Fetch c -> c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ);
+            case Store c -> c.unchangedSince().isPresent();
+            case Search c -> c.key().usesModSeq();
+            case Sort c -> c.key().usesModSeq();
+            default -> false;
+        };
+    }
+
     // ---------------------------------------------------------------- any state (RFC 3501 §6.1)
     record Capability(String tag) implements ImapCommand {}
 

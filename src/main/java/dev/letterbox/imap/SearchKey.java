@@ -8,6 +8,17 @@ import java.util.List;
  * RFC 5032 WITHIN, RFC 8474 OBJECTID).
  */
 public sealed interface SearchKey {
+    /** Whether the tree has a MODSEQ criterion anywhere (RFC 7162 §3.1.5: it enables CONDSTORE). */
+    default boolean usesModSeq() {
+        return switch (this) {
+            case ModSeq m -> true;
+            case Not n -> n.key().usesModSeq();
+            case Or o -> o.left().usesModSeq() || o.right().usesModSeq();
+            case And a -> a.keys().stream().anyMatch(SearchKey::usesModSeq);
+            default -> false;
+        };
+    }
+
     /** Keys on flags and sequence position that need no argument. */
     enum Simple implements SearchKey {
         ALL, ANSWERED, DELETED, DRAFT, FLAGGED, NEW, OLD, RECENT, SEEN,

@@ -62,6 +62,24 @@ public final class SequenceSet {
         return n;
     }
 
+    /**
+     * Numbers {@code [from, to)} of a list in its own order, as a sequence set that keeps that order:
+     * ascending runs become ranges ("5,3:4,2,1"); a client reads the set element by element.
+     */
+    public static String inListOrder(long[] numbers, int from, int to) {
+        StringBuilder sb = new StringBuilder();
+        int i = from;
+        while (i < to) {
+            int j = i;
+            while (j + 1 < to && numbers[j + 1] == numbers[j] + 1) j++;
+            if (sb.length() > 0) sb.append(',');
+            sb.append(numbers[i]);
+            if (j > i) sb.append(':').append(numbers[j]);
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+
     /** A set of exactly these ranges (e.g. for UID sets the server builds itself). */
     public static SequenceSet of(Ranges ranges) {
         long[] lows = new long[ranges.rangeCount()], highs = new long[ranges.rangeCount()];

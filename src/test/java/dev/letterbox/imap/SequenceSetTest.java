@@ -44,4 +44,13 @@ class SequenceSetTest {
         assertEquals("", Ranges.EMPTY.intersect(a).toString());
         assertEquals(a, a.minus(Ranges.EMPTY));
     }
+
+    /** RFC 5267 §3: a sorted result keeps its order; only ascending runs are joined into ranges. */
+    @Test
+    void aListInItsOwnOrderJoinsOnlyAscendingRuns() {
+        long[] sorted = {5, 3, 4, 2, 1, 7, 8, 9};
+        assertEquals("5,3:4,2,1,7:9", SequenceSet.inListOrder(sorted, 0, sorted.length));
+        assertEquals("4,2", SequenceSet.inListOrder(sorted, 2, 4));
+        assertEquals("", SequenceSet.inListOrder(sorted, 3, 3));
+    }
 }

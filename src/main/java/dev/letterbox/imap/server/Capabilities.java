@@ -22,18 +22,18 @@ final class Capabilities {
 
     private Capabilities() {}
 
-    static List<String> of(ImapSession s) {
-        boolean authenticated = s.state instanceof SessionState.Authenticated || s.state instanceof SessionState.Selected;
+    static List<String> of(CommandContext ctx) {
+        boolean authenticated = ctx.loggedIn();
         List<String> caps = new ArrayList<>(authenticated ? AFTER_LOGIN : BEFORE_LOGIN);
         if (authenticated) {
-            caps.add("APPENDLIMIT=" + s.service.config.appendLimit());
+            caps.add("APPENDLIMIT=" + ctx.config().appendLimit());
             caps.addAll(List.of("ACL", "RIGHTS=texk", "LIST-MYRIGHTS")); // RFC 4314, RFC 8440
-            if (!s.compressing) caps.add("COMPRESS=DEFLATE");
+            if (!ctx.compressing()) caps.add("COMPRESS=DEFLATE");
         } else {
-            if (!s.conn.isTls()) caps.add("STARTTLS");
-            if (s.plaintextAllowed()) {
+            if (!ctx.isTls()) caps.add("STARTTLS");
+            if (ctx.plaintextAllowed()) {
                 caps.add("AUTH=PLAIN");
-                for (String m : dev.letterbox.auth.LoginGuard.scramMechanisms(s.conn.canBindChannel())) caps.add("AUTH=" + m);
+                for (String m : dev.letterbox.auth.LoginGuard.scramMechanisms(ctx.canBindChannel())) caps.add("AUTH=" + m);
             } else {
                 caps.add("LOGINDISABLED");
             }

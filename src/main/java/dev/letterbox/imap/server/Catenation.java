@@ -19,24 +19,24 @@ import java.io.OutputStream;
 final class Catenation {
     private Catenation() {}
 
-    static AppendCommand.Stored build(ImapSession s, java.util.List<ImapCommand.CatPart> parts)
-            throws AppendCommand.Refused {
-        BlobStore blobs = s.service.store.blobs();
-        long limit = s.service.config.appendLimit();
+    static AppendHandler.Stored build(CommandContext ctx, java.util.List<ImapCommand.CatPart> parts)
+            throws AppendHandler.Refused {
+        BlobStore blobs = ctx.blobs();
+        long limit = ctx.config().appendLimit();
         try (BlobStore.BlobWriter w = blobs.create()) {
             Sink sink = new Sink(w.stream(), limit);
             for (ImapCommand.CatPart part : parts) {
                 switch (part) {
                     case ImapCommand.CatPart.Text t -> text(blobs, t.literal(), sink);
-                    case ImapCommand.CatPart.Url u -> url(s, u.url(), sink);
+                    case ImapCommand.CatPart.Url u -> url(ctx, u.url(), sink);
                 }
             }
-            if (sink.total == 0) throw AppendCommand.refused(Done.no("An empty message cannot be stored"));
-            return new AppendCommand.Stored(w.commit(), sink.total);
+            if (sink.total == 0) throw AppendHandler.refused(Done.no("An empty message cannot be stored"));
+            return new AppendHandler.Stored(w.commit(), sink.total);
         } catch (TooBig e) {
-            throw AppendCommand.refused(Done.no(ResponseCode.tooBig(), "The message would be larger than APPENDLIMIT (" + limit + " octets)"));
+            throw AppendHandler.refused(Done.no(ResponseCode.tooBig(), "The message would be larger than APPENDLIMIT (" + limit + " octets)"));
         } catch (IOException e) {
-            throw AppendCommand.unavailable(s, e);
+            throw AppendHandler.unavailable(ctx, e);
         }
     }
 
@@ -45,27 +45,27 @@ final class Catenation {
             case Literal.InMemory m -> sink.write(m.bytes());
             case Literal.Stored st -> {
                 // a large TEXT part arrived as a blob of its own: copy it in, then drop it
-                BlobId part = AppendCommand.storeBlob(blobs, literal);
+                BlobId part = AppendHandler.storeBlob(blobs, literal);
                 try (InputStream in = blobs.open(part)) {
                     sink.copy(in);
                 } finally {
-                    AppendCommand.discard(blobs, part);
+                    AppendHandler.discard(blobs, part);
                 }
             }
         }
     }
 
-    private static void url(ImapSession s, String text, Sink sink) throws AppendCommand.Refused, IOException {
+    private static void url(CommandContext ctx, String text, Sink sink) throws AppendHandler.Refused, IOException {
         ImapUrl url;
         try {
             url = ImapUrl.parse(text);
         } catch (ImapUrl.BadUrl e) {
-            throw AppendCommand.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));
+            throw AppendHandler.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));
         }
-        try (UrlParts.Opened part = UrlAuth.openForAppend(s, url)) {
+        try (UrlParts.Opened part = UrlAuth.openForAppend(ctx, url)) {
             sink.copy(part.stream());
         } catch (ImapUrl.BadUrl e) {
-            throw AppendCommand.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));
+            throw AppendHandler.refused(Done.no(ResponseCode.badUrl(text), "Bad URL: " + e.getMessage()));
         }
     }
 

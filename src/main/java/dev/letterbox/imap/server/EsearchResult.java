@@ -2,6 +2,7 @@ package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.Ranges;
+import dev.letterbox.imap.SequenceSet;
 
 /**
  * A SEARCH or SORT result in its order, as ESEARCH data reports it: MIN/MAX (RFC 4731 §3.1; for
@@ -44,7 +45,7 @@ final class EsearchResult {
 
     /** The whole result as a sequence set in result order. */
     String all() {
-        return ascending != null ? ascending.toString() : inOrder(ordered, 0, ordered.length);
+        return ascending != null ? ascending.toString() : SequenceSet.inListOrder(ordered, 0, ordered.length);
     }
 
     /**
@@ -54,7 +55,7 @@ final class EsearchResult {
     String partial(ImapCommand.PartialRange range) {
         long[] span = span(range);
         if (span == null) return null;
-        if (ordered != null) return inOrder(ordered, (int) span[0] - 1, (int) span[1]);
+        if (ordered != null) return SequenceSet.inListOrder(ordered, (int) span[0] - 1, (int) span[1]);
         return slice(ascending, span[0], span[1]).toString();
     }
 
@@ -92,21 +93,4 @@ final class EsearchResult {
         return out.build();
     }
 
-    /**
-     * Numbers {@code [from, to)} of a list in its own order, as a sequence set that keeps that order:
-     * ascending runs become ranges ("5,3:4,2,1"); a client reads the set element by element.
-     */
-    static String inOrder(long[] numbers, int from, int to) {
-        StringBuilder sb = new StringBuilder();
-        int i = from;
-        while (i < to) {
-            int j = i;
-            while (j + 1 < to && numbers[j + 1] == numbers[j] + 1) j++;
-            if (sb.length() > 0) sb.append(',');
-            sb.append(numbers[i]);
-            if (j > i) sb.append(':').append(numbers[j]);
-            i = j + 1;
-        }
-        return sb.toString();
-    }
 }

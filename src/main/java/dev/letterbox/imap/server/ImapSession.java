@@ -42,16 +42,20 @@ final class ImapSession implements ImapReader.Session {
     /** Longest line accepted while idling or during AUTHENTICATE. */
     static final int MAX_RESPONSE_LINE = 8192;
 
-    final ImapService service;
-    final Connection conn;
-    final ImapWriter out;
+    private final ImapService service;
+    private final Connection conn;
+    private final ImapWriter out;
     private final ImapReader reader;
     /** Guards {@link #out} and the selected view: held while a command runs and by IDLE pushes. */
     final ReentrantLock lock = new ReentrantLock();
 
     SessionState state = new SessionState.NotAuthenticated();
     /** RFC 5161 ENABLE / RFC 7162 state. */
-    boolean condstore, qresync, rev2, utf8;
+    private final Enabled enabled = new Enabled();
+    /** What handlers see of this session. */
+    private final CommandContext ctx;
+    /** Whether CONDSTORE was on before the running command (ENABLE lists only what it turned on). */
+    boolean condstoreWasOn;
     boolean compressing;
     private ChangeBus.Subscription subscription;
     /** While another account's shared mailbox is selected: that account's changes (null otherwise). */
@@ -79,13 +83,14 @@ final class ImapSession implements ImapReader.Session {
         this.out = new ImapWriter(conn.output());
         this.reader = new ImapReader(new ConnectionSource(conn),
                 new ImapReader.Limits(service.config.maxCommandLength(), service.config.maxCommandLength()));
+        this.ctx = new CommandContext(this, service, conn, out, enabled);
     }
 
     void run() throws IOException {
         try {
             lock.lock();
             try {
-                out.untagged(Status.OK, ResponseCode.capability(Capabilities.of(this)), "Letterbox IMAP server ready");
+                out.untagged(Status.OK, ResponseCode.capability(Capabilities.of(ctx)), "Letterbox IMAP server ready");
             } finally {
                 lock.unlock();
             }
@@ -145,7 +150,7 @@ final class ImapSession implements ImapReader.Session {
         try (raw) {
             ImapCommand command;
             try {
-                command = ImapParser.parse(raw, new ImapParser.Context(utf8));
+                command = ImapParser.parse(raw, new ImapParser.Context(enabled.utf8));
             } catch (ImapSyntaxException e) {
                 lock.lock();
                 try {
@@ -179,6 +184,11 @@ final class ImapSession implements ImapReader.Session {
             done = Done.bad(refusal);
         } else {
             try {
+                condstoreWasOn = enabled.condstore;
+                if (command.enablesCondstore()) {
+                    // a SELECT reports HIGHESTMODSEQ for the mailbox it opens, not the one it closes
+                    enableCondstore(!(command instanceof ImapCommand.Select));
+                }
                 done = run(command);
             } catch (MailboxException e) {
                 done = Done.no(codeFor(e), e.getMessage());
@@ -198,72 +208,24 @@ final class ImapSession implements ImapReader.Session {
             syncView(s.mailbox(), expungesAllowed(command), s.mailbox().updates.active());
         }
         Notifications n = notify;
-        if (n != null && !(state instanceof SessionState.LoggedOut)) n.deliver(this);
+        if (n != null && !(state instanceof SessionState.LoggedOut)) n.deliver(ctx);
         if (state instanceof SessionState.LoggedOut && done.status() != Status.OK) return;
         out.tagged(command.tag(), done.status(), done.code(), done.text());
         if (done.status() == Status.BAD) countBad(); else badInARow = 0;
     }
 
     /**
-     * The one state check (RFC 3501 §6, RFC 9051 §6): null when {@code command} is valid now,
-     * otherwise the BAD text.
+     * The one state check (RFC 3501 §6, RFC 9051 §6), from the state each command declares
+     * ({@link ImapCommand#needs}): null when {@code command} is valid now, otherwise the BAD text.
      */
     private String refusal(ImapCommand command) {
         boolean authenticated = state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
-        return switch (command) {
-            case ImapCommand.Capability c -> null;
-            case ImapCommand.Noop c -> null;
-            case ImapCommand.Logout c -> null;
-            case ImapCommand.Id c -> null;
-            case ImapCommand.StartTls c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Authenticate c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Login c -> authenticated ? "Already logged in" : null;
-            case ImapCommand.Enable c -> authenticated ? null : "Log in first";
-            case ImapCommand.Compress c -> authenticated ? null : "Log in first";
-            case ImapCommand.Select c -> authenticated ? null : "Log in first";
-            case ImapCommand.Create c -> authenticated ? null : "Log in first";
-            case ImapCommand.Delete c -> authenticated ? null : "Log in first";
-            case ImapCommand.Rename c -> authenticated ? null : "Log in first";
-            case ImapCommand.Subscribe c -> authenticated ? null : "Log in first";
-            case ImapCommand.Unsubscribe c -> authenticated ? null : "Log in first";
-            case ImapCommand.ListMailboxes c -> authenticated ? null : "Log in first";
-            case ImapCommand.Lsub c -> authenticated ? null : "Log in first";
-            case ImapCommand.Namespace c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetStatus c -> authenticated ? null : "Log in first";
-            case ImapCommand.Append c -> authenticated ? null : "Log in first";
-            case ImapCommand.Idle c -> authenticated ? null : "Log in first";
-            case ImapCommand.GenUrlAuth c -> authenticated ? null : "Log in first";
-            case ImapCommand.ResetKey c -> authenticated ? null : "Log in first";
-            case ImapCommand.UrlFetch c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetQuota c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetQuotaRoot c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetQuota c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.DeleteAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetAcl c -> authenticated ? null : "Log in first";
-            case ImapCommand.ListRights c -> authenticated ? null : "Log in first";
-            case ImapCommand.MyRights c -> authenticated ? null : "Log in first";
-            case ImapCommand.GetMetadata c -> authenticated ? null : "Log in first";
-            case ImapCommand.SetMetadata c -> authenticated ? null : "Log in first";
-            case ImapCommand.Notify c -> authenticated ? null : "Log in first";
-            case ImapCommand.Check c -> selectedRefusal();
-            case ImapCommand.Close c -> selectedRefusal();
-            case ImapCommand.Unselect c -> selectedRefusal();
-            case ImapCommand.Expunge c -> selectedRefusal();
-            case ImapCommand.Search c -> selectedRefusal();
-            case ImapCommand.Sort c -> selectedRefusal();
-            case ImapCommand.CancelUpdate c -> selectedRefusal();
-            case ImapCommand.ThreadMessages c -> selectedRefusal();
-            case ImapCommand.Fetch c -> selectedRefusal();
-            case ImapCommand.Store c -> selectedRefusal();
-            case ImapCommand.Copy c -> selectedRefusal();
-            case ImapCommand.Move c -> selectedRefusal();
+        return switch (command.needs()) {
+            case ANY -> null;
+            case NOT_AUTHENTICATED -> authenticated ? "Already logged in" : null;
+            case AUTHENTICATED -> authenticated ? null : "Log in first";
+            case SELECTED -> state instanceof SessionState.Selected ? null : authenticated ? "No mailbox selected" : "Log in first";
         };
-    }
-
-    private String selectedRefusal() {
-        if (state instanceof SessionState.Selected) return null;
-        return state instanceof SessionState.Authenticated ? "No mailbox selected" : "Log in first";
     }
 
     /** The dispatcher: one handler per command, by family. */
@@ -272,50 +234,50 @@ final class ImapSession implements ImapReader.Session {
             case ImapCommand.Capability c -> capability();
             case ImapCommand.Noop c -> noop();
             case ImapCommand.Logout c -> logout();
-            case ImapCommand.Id c -> SessionCommands.id(this, c);
-            case ImapCommand.Enable c -> SessionCommands.enable(this, c);
-            case ImapCommand.Compress c -> SessionCommands.compress(this, c);
-            case ImapCommand.Namespace c -> SessionCommands.namespace(this);
-            case ImapCommand.StartTls c -> AuthCommands.startTls(this, c);
-            case ImapCommand.Authenticate c -> AuthCommands.authenticate(this, c);
-            case ImapCommand.Login c -> AuthCommands.login(this, c);
-            case ImapCommand.Select c -> SelectCommands.select(this, c);
-            case ImapCommand.Close c -> SelectCommands.close(this);
-            case ImapCommand.Unselect c -> SelectCommands.unselect(this);
+            case ImapCommand.Id c -> SessionHandler.id(ctx, c);
+            case ImapCommand.Enable c -> SessionHandler.enable(ctx, c);
+            case ImapCommand.Compress c -> SessionHandler.compress(ctx, c);
+            case ImapCommand.Namespace c -> SessionHandler.namespace(ctx);
+            case ImapCommand.StartTls c -> AuthHandler.startTls(ctx, c);
+            case ImapCommand.Authenticate c -> AuthHandler.authenticate(ctx, c);
+            case ImapCommand.Login c -> AuthHandler.login(ctx, c);
+            case ImapCommand.Select c -> SelectHandler.select(ctx, c);
+            case ImapCommand.Close c -> SelectHandler.close(ctx);
+            case ImapCommand.Unselect c -> SelectHandler.unselect(ctx);
             case ImapCommand.Check c -> noop();
-            case ImapCommand.Create c -> MailboxCommands.create(this, c);
-            case ImapCommand.Delete c -> MailboxCommands.delete(this, c);
-            case ImapCommand.Rename c -> MailboxCommands.rename(this, c);
-            case ImapCommand.Subscribe c -> MailboxCommands.subscribe(this, c.mailbox(), true);
-            case ImapCommand.Unsubscribe c -> MailboxCommands.subscribe(this, c.mailbox(), false);
-            case ImapCommand.GetStatus c -> MailboxCommands.status(this, c);
-            case ImapCommand.ListMailboxes c -> ListCommands.list(this, c);
-            case ImapCommand.Lsub c -> ListCommands.lsub(this, c);
-            case ImapCommand.Append c -> AppendCommand.append(this, c);
-            case ImapCommand.GetQuota c -> QuotaCommands.getQuota(this, c);
-            case ImapCommand.GetQuotaRoot c -> QuotaCommands.getQuotaRoot(this, c);
-            case ImapCommand.SetQuota c -> QuotaCommands.setQuota(this);
-            case ImapCommand.SetAcl c -> AclCommands.setAcl(this, c);
-            case ImapCommand.DeleteAcl c -> AclCommands.deleteAcl(this, c);
-            case ImapCommand.GetAcl c -> AclCommands.getAcl(this, c);
-            case ImapCommand.ListRights c -> AclCommands.listRights(this, c);
-            case ImapCommand.MyRights c -> AclCommands.myRights(this, c);
-            case ImapCommand.GetMetadata c -> MetadataCommands.get(this, c);
-            case ImapCommand.SetMetadata c -> MetadataCommands.set(this, c);
-            case ImapCommand.Notify c -> Notifications.notify(this, c);
+            case ImapCommand.Create c -> MailboxHandler.create(ctx, c);
+            case ImapCommand.Delete c -> MailboxHandler.delete(ctx, c);
+            case ImapCommand.Rename c -> MailboxHandler.rename(ctx, c);
+            case ImapCommand.Subscribe c -> MailboxHandler.subscribe(ctx, c.mailbox(), true);
+            case ImapCommand.Unsubscribe c -> MailboxHandler.subscribe(ctx, c.mailbox(), false);
+            case ImapCommand.GetStatus c -> MailboxHandler.status(ctx, c);
+            case ImapCommand.ListMailboxes c -> ListHandler.list(ctx, c);
+            case ImapCommand.Lsub c -> ListHandler.lsub(ctx, c);
+            case ImapCommand.Append c -> AppendHandler.append(ctx, c);
+            case ImapCommand.GetQuota c -> QuotaHandler.getQuota(ctx, c);
+            case ImapCommand.GetQuotaRoot c -> QuotaHandler.getQuotaRoot(ctx, c);
+            case ImapCommand.SetQuota c -> QuotaHandler.setQuota(ctx);
+            case ImapCommand.SetAcl c -> AclHandler.setAcl(ctx, c);
+            case ImapCommand.DeleteAcl c -> AclHandler.deleteAcl(ctx, c);
+            case ImapCommand.GetAcl c -> AclHandler.getAcl(ctx, c);
+            case ImapCommand.ListRights c -> AclHandler.listRights(ctx, c);
+            case ImapCommand.MyRights c -> AclHandler.myRights(ctx, c);
+            case ImapCommand.GetMetadata c -> MetadataHandler.get(ctx, c);
+            case ImapCommand.SetMetadata c -> MetadataHandler.set(ctx, c);
+            case ImapCommand.Notify c -> Notifications.notify(ctx, c);
             case ImapCommand.Idle c -> idle(c);
-            case ImapCommand.GenUrlAuth c -> UrlCommands.genUrlAuth(this, c);
-            case ImapCommand.ResetKey c -> UrlCommands.resetKey(this, c);
-            case ImapCommand.UrlFetch c -> UrlCommands.urlFetch(this, c);
-            case ImapCommand.Fetch c -> FetchCommand.fetch(this, c);
-            case ImapCommand.Store c -> StoreCommands.store(this, c);
-            case ImapCommand.Copy c -> StoreCommands.copy(this, c.uid(), c.set(), c.mailbox(), false);
-            case ImapCommand.Move c -> StoreCommands.copy(this, c.uid(), c.set(), c.mailbox(), true);
-            case ImapCommand.Expunge c -> StoreCommands.expunge(this, c);
-            case ImapCommand.Search c -> SearchCommands.search(this, c);
-            case ImapCommand.Sort c -> SearchCommands.sort(this, c);
-            case ImapCommand.CancelUpdate c -> SearchCommands.cancelUpdate(this, c);
-            case ImapCommand.ThreadMessages c -> SearchCommands.thread(this, c);
+            case ImapCommand.GenUrlAuth c -> UrlHandler.genUrlAuth(ctx, c);
+            case ImapCommand.ResetKey c -> UrlHandler.resetKey(ctx, c);
+            case ImapCommand.UrlFetch c -> UrlHandler.urlFetch(ctx, c);
+            case ImapCommand.Fetch c -> FetchHandler.fetch(ctx, c);
+            case ImapCommand.Store c -> StoreHandler.store(ctx, c);
+            case ImapCommand.Copy c -> StoreHandler.copy(ctx, c.uid(), c.set(), c.mailbox(), false);
+            case ImapCommand.Move c -> StoreHandler.copy(ctx, c.uid(), c.set(), c.mailbox(), true);
+            case ImapCommand.Expunge c -> StoreHandler.expunge(ctx, c);
+            case ImapCommand.Search c -> SearchHandler.search(ctx, c);
+            case ImapCommand.Sort c -> SearchHandler.sort(ctx, c);
+            case ImapCommand.CancelUpdate c -> SearchHandler.cancelUpdate(ctx, c);
+            case ImapCommand.ThreadMessages c -> SearchHandler.thread(ctx, c);
         };
     }
 
@@ -358,7 +320,7 @@ final class ImapSession implements ImapReader.Session {
     /** RFC 3501 §6.1.1. */
     private Done capability() throws IOException {
         out.star().atom("CAPABILITY");
-        for (String c : Capabilities.of(this)) out.atom(c);
+        for (String c : Capabilities.of(ctx)) out.atom(c);
         out.end();
         return Done.ok("Capability completed");
     }
@@ -399,6 +361,15 @@ final class ImapSession implements ImapReader.Session {
         return true;
     }
 
+    boolean loggedIn() {
+        return state instanceof SessionState.Authenticated || state instanceof SessionState.Selected;
+    }
+
+    /** The client went away in the middle of a command: the session ends without a tagged response. */
+    void loggedOut() {
+        state = new SessionState.LoggedOut();
+    }
+
     Account account() {
         return switch (state) {
             case SessionState.Authenticated a -> a.account();
@@ -413,17 +384,17 @@ final class ImapSession implements ImapReader.Session {
     }
 
     /**
-     * A CONDSTORE-enabling command (RFC 7162 §3.1: STATUS HIGHESTMODSEQ, FETCH MODSEQ or CHANGEDSINCE,
-     * STORE UNCHANGEDSINCE, SEARCH MODSEQ, ENABLE CONDSTORE or QRESYNC) turns CONDSTORE on. The first
+     * A CONDSTORE-enabling command ({@link ImapCommand#enablesCondstore}, RFC 7162 §3.1) turns
+     * CONDSTORE on before its handler runs. The first
      * one given with a mailbox selected also reports that mailbox's HIGHESTMODSEQ, as the SELECT did
      * for a client that had asked for CONDSTORE there: the highest MODSEQ this session has reported,
      * so that no change the client has not yet heard of is covered by it.
      */
-    void enableCondstore() throws IOException {
-        if (condstore) return;
-        condstore = true;
+    private void enableCondstore(boolean report) throws IOException {
+        if (enabled.condstore) return;
+        enabled.condstore = true;
         SelectedMailbox view = selected();
-        if (view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
+        if (report && view != null) out.untagged(Status.OK, ResponseCode.highestModSeq(view.knownModSeq()), "Highest");
     }
 
     void select(SelectedMailbox mailbox) {
@@ -450,7 +421,7 @@ final class ImapSession implements ImapReader.Session {
             ownerSubscription = null;
         }
         if (heldView == null) return;
-        heldView.close();
+        heldView.index.close(); // lets go of the shared index
         heldView = null;
     }
 
@@ -476,11 +447,6 @@ final class ImapSession implements ImapReader.Session {
         if (idleTag != null || (n != null && n.pushesSelected())) schedulePush();
     }
 
-    /** True once after another session of this account changed its private \Seen in the selected mailbox. */
-    boolean takePrivateFlagsChanged() {
-        return privateFlagsChanged.getAndSet(false);
-    }
-
     private void schedulePush() {
         if (pushScheduled.compareAndSet(false, true)) {
             Thread.ofVirtual().name("imap-push-" + conn.sessionId()).start(this::push);
@@ -499,14 +465,16 @@ final class ImapSession implements ImapReader.Session {
         dirty = false;
         long maxUidBefore = view.uids.maxUid();
         try {
-            if (!view.sync(this, expunges)) {
+            if (!ViewUpdates.sync(ctx, view, expunges)) {
                 out.untagged(Status.BYE, null, "The selected mailbox was deleted");
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;
             } else {
+                // this user's own \Seen in another's mailbox, changed by another of its sessions
+                if (view.privateSeen != null && privateFlagsChanged.getAndSet(false)) view.privateSeen.refresh(ctx, view);
                 Notifications n = notify;
-                if (n != null) n.newMessages(this, view, maxUidBefore);
-                if (view.updates.active()) view.updates.refresh(this, view);
+                if (n != null) n.newMessages(ctx, view, maxUidBefore);
+                if (view.updates.active()) view.updates.refresh(ctx, view);
             }
         } catch (StoreException e) {
             dirty = true; // try again at the next command
@@ -539,7 +507,7 @@ final class ImapSession implements ImapReader.Session {
                 syncView(s.mailbox(), idling || n.expungesAnytime(), false);
             }
             if (n != null && (state instanceof SessionState.Authenticated || state instanceof SessionState.Selected)) {
-                n.deliver(this);
+                n.deliver(ctx);
             }
             conn.flush();
             if (state instanceof SessionState.LoggedOut) conn.close();

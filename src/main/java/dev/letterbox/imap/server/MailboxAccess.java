@@ -36,8 +36,8 @@ final class MailboxAccess {
      * {@code mailbox} is empty when it does not exist.
      */
     record Target(long ownerId, String owner, String storeName, String clientName, Optional<Mailbox> mailbox, Rights rights) {
-        boolean own(ImapSession s) {
-            return ownerId == s.account().id();
+        boolean own(CommandContext ctx) {
+            return ownerId == ctx.account().id();
         }
 
         boolean has(char right) {
@@ -71,35 +71,35 @@ final class MailboxAccess {
     }
 
     /** Where {@code clientName} (already normalized) leads for this session. */
-    static Target resolve(ImapSession s, String clientName) {
-        Account me = s.account();
+    static Target resolve(CommandContext ctx, String clientName) {
+        Account me = ctx.account();
         Optional<Other> other = Other.parse(clientName);
         if (other.isEmpty() && isPrefix(SHARED, clientName)) {
-            other = sharedAccount(s).map(owner -> new Other(owner,
+            other = sharedAccount(ctx).map(owner -> new Other(owner,
                     clientName.length() > SHARED.length() ? clientName.substring(SHARED.length() + 1) : ""));
         }
         if (other.isEmpty()) {
-            Optional<Mailbox> m = s.service.store.read(me.id(), tx -> tx.mailbox(clientName));
+            Optional<Mailbox> m = ctx.store(me.id()).read(tx -> tx.mailbox(clientName));
             return new Target(me.id(), me.address(), clientName, clientName, m, Rights.ALL);
         }
         Other o = other.get();
-        Optional<Account> owner = o.owner().isEmpty() ? Optional.empty() : s.service.store.directory().account(o.owner());
+        Optional<Account> owner = o.owner().isEmpty() ? Optional.empty() : ctx.directory().account(o.owner());
         if (owner.isEmpty() || o.folder().isEmpty()) {
             return new Target(0, o.owner(), o.folder(), clientName, Optional.empty(), Rights.NONE);
         }
         long ownerId = owner.get().id();
         if (ownerId == me.id()) { // one's own mailbox by its other name: one's own rights
-            Optional<Mailbox> m = s.service.store.read(me.id(), tx -> tx.mailbox(o.folder()));
+            Optional<Mailbox> m = ctx.store(me.id()).read(tx -> tx.mailbox(o.folder()));
             return new Target(me.id(), me.address(), o.folder(), clientName, m, Rights.ALL);
         }
-        Optional<Mailbox> m = s.service.store.read(ownerId, tx -> tx.mailbox(o.folder()));
-        Rights rights = m.map(x -> s.service.store.grants().rights(x.id(), me.id())).orElse(Rights.NONE);
+        Optional<Mailbox> m = ctx.store(ownerId).read(tx -> tx.mailbox(o.folder()));
+        Rights rights = m.map(x -> ctx.grants().rights(x.id(), me.id())).orElse(Rights.NONE);
         return new Target(ownerId, owner.get().address(), o.folder(), clientName, m, rights);
     }
 
     /** Resolves the name and returns the mailbox after checking the session has {@code right} on it. */
-    static Target require(ImapSession s, String clientName, char right) {
-        Target t = resolve(s, clientName);
+    static Target require(CommandContext ctx, String clientName, char right) {
+        Target t = resolve(ctx, clientName);
         t.require(right);
         return t;
     }
@@ -109,11 +109,11 @@ final class MailboxAccess {
      * always, another's only with "k" on the existing parent mailbox (RFC 4314 §4 CREATE). Returns
      * the target for the new name.
      */
-    static Target requireCreate(ImapSession s, String clientName) {
-        Target t = resolve(s, clientName);
-        if (t.own(s)) return t;
+    static Target requireCreate(CommandContext ctx, String clientName) {
+        Target t = resolve(ctx, clientName);
+        if (t.own(ctx)) return t;
         int slash = clientName.lastIndexOf('/');
-        Target parent = slash < 0 ? null : resolve(s, clientName.substring(0, slash));
+        Target parent = slash < 0 ? null : resolve(ctx, clientName.substring(0, slash));
         // a parent the session may not see is answered as one that does not exist
         if (parent == null || parent.ownerId() != t.ownerId() || !parent.visible()) {
             throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "Cannot create mailboxes here");
@@ -165,12 +165,12 @@ final class MailboxAccess {
     }
 
     /** The address of the session's domain's shared account, when it is configured and exists. */
-    static Optional<String> sharedAccount(ImapSession s) {
-        String local = s.service.config.sharedAccount();
+    static Optional<String> sharedAccount(CommandContext ctx) {
+        String local = ctx.config().sharedAccount();
         if (local.isEmpty()) return Optional.empty();
-        String me = s.account().address();
+        String me = ctx.account().address();
         String address = local + me.substring(me.lastIndexOf('@'));
-        return s.service.store.directory().account(address).map(Account::address);
+        return ctx.directory().account(address).map(Account::address);
     }
 
     static MailboxException nonexistent() {

@@ -61,9 +61,9 @@ final class Notifications {
     }
 
     /** RFC 5465 §3: NOTIFY SET / NONE. */
-    static Done notify(ImapSession s, ImapCommand.Notify c) throws IOException {
+    static Done notify(CommandContext ctx, ImapCommand.Notify c) throws IOException {
         if (c.groups().isEmpty()) {
-            s.notify = null;
+            ctx.notifications(null);
             return Done.ok("NOTIFY completed");
         }
         int selectedGroups = 0;
@@ -77,10 +77,10 @@ final class Notifications {
         }
         if (selectedGroups > 1) return Done.bad("SELECTED and SELECTED-DELAYED at most once");
         Notifications n = new Notifications(c.groups());
-        n.names = n.currentNames(s);
-        n.subscriptions = n.currentSubscriptions(s);
-        if (c.status()) n.initialStatus(s);
-        s.notify = n;
+        n.names = n.currentNames(ctx);
+        n.subscriptions = n.currentSubscriptions(ctx);
+        if (c.status()) n.initialStatus(ctx);
+        ctx.notifications(n);
         return Done.ok("NOTIFY completed");
     }
 
@@ -111,30 +111,30 @@ final class Notifications {
     }
 
     /** After new messages reached the view: MessageNew's FETCH attributes for them (§5.1). */
-    void newMessages(ImapSession s, SelectedMailbox view, long previousMaxUid) throws IOException {
+    void newMessages(CommandContext ctx, SelectedMailbox view, long previousMaxUid) throws IOException {
         if (selected == null || selected.fetch().isEmpty() || view.uids.maxUid() <= previousMaxUid) return;
         List<FetchAttr> attrs = selected.fetch();
         SequenceSet uids = SequenceSet.parse((previousMaxUid + 1) + ":" + view.uids.maxUid());
-        FetchCommand.fetch(s, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
+        FetchHandler.fetch(ctx, new ImapCommand.Fetch("*", true, uids, attrs, OptionalLong.empty(), false));
     }
 
     /** Writes what changed since the last delivery. Under the session's lock. */
-    void deliver(ImapSession s) throws IOException {
+    void deliver(CommandContext ctx) throws IOException {
         if (listChanged) {
             listChanged = false;
-            mailboxNames(s);
+            mailboxNames(ctx);
         }
         if (changed.isEmpty()) return;
         List<Long> ids = new ArrayList<>(changed);
         changed.removeAll(ids);
-        SelectedMailbox view = s.selected();
+        SelectedMailbox view = ctx.selected();
         for (long id : ids) {
             if (view != null && view.id == id) continue;
-            Mailbox m = s.service.store.read(s.account().id(), tx -> tx.mailbox(id)).orElse(null);
+            Mailbox m = ctx.store().read(tx -> tx.mailbox(id)).orElse(null);
             if (m == null) continue;
-            NotifyGroup g = groupOf(s, m.name());
+            NotifyGroup g = groupOf(ctx, m.name());
             if (g == null) continue;
-            MailboxStatus now = s.service.store.read(s.account().id(), tx -> tx.status(id));
+            MailboxStatus now = ctx.store().read(tx -> tx.status(id));
             MailboxStatus before = known.put(id, now);
             EnumSet<StatusItem> items = EnumSet.noneOf(StatusItem.class);
             boolean added = before == null || now.uidNext() != before.uidNext();
@@ -144,64 +144,64 @@ final class Notifications {
             if (added && g.events().contains("MESSAGENEW")) items.addAll(List.of(StatusItem.MESSAGES, StatusItem.UIDNEXT, StatusItem.UIDVALIDITY, StatusItem.UNSEEN));
             if (removed && g.events().contains("MESSAGEEXPUNGE")) items.addAll(List.of(StatusItem.MESSAGES, StatusItem.UNSEEN));
             if (flags && g.events().contains("FLAGCHANGE")) items.addAll(List.of(StatusItem.UIDVALIDITY, StatusItem.UNSEEN, StatusItem.HIGHESTMODSEQ));
-            if (!items.isEmpty()) MailboxCommands.writeStatus(s, s.account().id(), m.name(), m.id(), now, new ArrayList<>(items));
+            if (!items.isEmpty()) MailboxHandler.writeStatus(ctx, ctx.account().id(), m.name(), m.id(), now, new ArrayList<>(items));
         }
     }
 
     /** §3 SET STATUS: a STATUS now for each matching mailbox (not the selected one), items by its events. */
-    private void initialStatus(ImapSession s) throws IOException {
-        SelectedMailbox view = s.selected();
-        for (Mailbox m : s.service.store.read(s.account().id(), tx -> tx.mailboxes())) {
+    private void initialStatus(CommandContext ctx) throws IOException {
+        SelectedMailbox view = ctx.selected();
+        for (Mailbox m : ctx.store().read(tx -> tx.mailboxes())) {
             if (view != null && view.id == m.id()) continue;
-            NotifyGroup g = groupOf(s, m.name());
+            NotifyGroup g = groupOf(ctx, m.name());
             if (g == null) continue;
             EnumSet<StatusItem> items = EnumSet.noneOf(StatusItem.class);
             if (g.events().contains("MESSAGENEW")) items.addAll(List.of(StatusItem.MESSAGES, StatusItem.UIDNEXT, StatusItem.UIDVALIDITY));
             if (g.events().contains("MESSAGEEXPUNGE")) items.add(StatusItem.MESSAGES);
             if (g.events().contains("FLAGCHANGE")) items.addAll(List.of(StatusItem.UIDVALIDITY, StatusItem.HIGHESTMODSEQ));
             if (items.isEmpty()) continue;
-            MailboxStatus st = s.service.store.read(s.account().id(), tx -> tx.status(m.id()));
+            MailboxStatus st = ctx.store().read(tx -> tx.status(m.id()));
             known.put(m.id(), st);
-            MailboxCommands.writeStatus(s, s.account().id(), m.name(), m.id(), st, new ArrayList<>(items));
+            MailboxHandler.writeStatus(ctx, ctx.account().id(), m.name(), m.id(), st, new ArrayList<>(items));
         }
     }
 
     /** §5.5 MailboxName and §5.6 SubscriptionChange: LIST responses for what differs from last time. */
-    private void mailboxNames(ImapSession s) throws IOException {
-        Map<Long, String> now = currentNames(s);
-        Set<String> subscribedNow = currentSubscriptions(s);
-        if (wants(s, "MAILBOXNAME", now.values(), names.values())) {
+    private void mailboxNames(CommandContext ctx) throws IOException {
+        Map<Long, String> now = currentNames(ctx);
+        Set<String> subscribedNow = currentSubscriptions(ctx);
+        if (wants(ctx, "MAILBOXNAME", now.values(), names.values())) {
             for (Map.Entry<Long, String> e : names.entrySet()) {
                 String was = e.getValue(), is = now.get(e.getKey());
-                if (is == null && wants(s, "MAILBOXNAME", List.of(was))) list(s, List.of("\\NonExistent"), was, null);
-                else if (is != null && !is.equals(was) && wants(s, "MAILBOXNAME", List.of(was, is))) list(s, List.of(), is, was);
+                if (is == null && wants(ctx, "MAILBOXNAME", List.of(was))) list(ctx, List.of("\\NonExistent"), was, null);
+                else if (is != null && !is.equals(was) && wants(ctx, "MAILBOXNAME", List.of(was, is))) list(ctx, List.of(), is, was);
             }
             for (Map.Entry<Long, String> e : now.entrySet()) {
-                if (!names.containsKey(e.getKey()) && wants(s, "MAILBOXNAME", List.of(e.getValue()))) list(s, List.of(), e.getValue(), null);
+                if (!names.containsKey(e.getKey()) && wants(ctx, "MAILBOXNAME", List.of(e.getValue()))) list(ctx, List.of(), e.getValue(), null);
             }
         }
         for (String n : subscribedNow) {
-            if (!subscriptions.contains(n) && wants(s, "SUBSCRIPTIONCHANGE", List.of(n))) list(s, List.of("\\Subscribed"), n, null);
+            if (!subscriptions.contains(n) && wants(ctx, "SUBSCRIPTIONCHANGE", List.of(n))) list(ctx, List.of("\\Subscribed"), n, null);
         }
         for (String n : subscriptions) {
-            if (!subscribedNow.contains(n) && wants(s, "SUBSCRIPTIONCHANGE", List.of(n))) list(s, List.of(), n, null);
+            if (!subscribedNow.contains(n) && wants(ctx, "SUBSCRIPTIONCHANGE", List.of(n))) list(ctx, List.of(), n, null);
         }
         names = now;
         subscriptions = subscribedNow;
     }
 
     /** RFC 5258 LIST, with OLDNAME after a rename (RFC 5465 §5.4). */
-    private static void list(ImapSession s, List<String> attributes, String name, String oldName) throws IOException {
-        s.out.star().atom("LIST").atomList(attributes).string("/").mailbox(name);
-        if (oldName != null) s.out.open().string("OLDNAME").open().mailbox(oldName).close().close();
-        s.out.end();
+    private static void list(CommandContext ctx, List<String> attributes, String name, String oldName) throws IOException {
+        ctx.out.star().atom("LIST").atomList(attributes).string("/").mailbox(name);
+        if (oldName != null) ctx.out.open().string("OLDNAME").open().mailbox(oldName).close().close();
+        ctx.out.end();
     }
 
     @SafeVarargs
-    private boolean wants(ImapSession s, String event, java.util.Collection<String>... nameSets) {
+    private boolean wants(CommandContext ctx, String event, java.util.Collection<String>... nameSets) {
         for (java.util.Collection<String> names : nameSets) {
             for (String n : names) {
-                NotifyGroup g = groupOf(s, n);
+                NotifyGroup g = groupOf(ctx, n);
                 if (g != null && g.events().contains(event)) return true;
             }
         }
@@ -209,7 +209,7 @@ final class Notifications {
     }
 
     /** The first non-selected group whose filter takes this mailbox (§6), or null. */
-    private NotifyGroup groupOf(ImapSession s, String name) {
+    private NotifyGroup groupOf(CommandContext ctx, String name) {
         for (NotifyGroup g : others) {
             boolean match = switch (g.filter()) {
                 case "INBOXES" -> name.equals(Mailbox.INBOX);
@@ -224,13 +224,13 @@ final class Notifications {
         return null;
     }
 
-    private Map<Long, String> currentNames(ImapSession s) {
+    private Map<Long, String> currentNames(CommandContext ctx) {
         Map<Long, String> out = new HashMap<>();
-        for (Mailbox m : s.service.store.read(s.account().id(), tx -> tx.mailboxes())) out.put(m.id(), m.name());
+        for (Mailbox m : ctx.store().read(tx -> tx.mailboxes())) out.put(m.id(), m.name());
         return out;
     }
 
-    private Set<String> currentSubscriptions(ImapSession s) {
-        return new HashSet<>(s.service.store.read(s.account().id(), tx -> tx.subscriptions()));
+    private Set<String> currentSubscriptions(CommandContext ctx) {
+        return new HashSet<>(ctx.store().read(tx -> tx.subscriptions()));
     }
 }

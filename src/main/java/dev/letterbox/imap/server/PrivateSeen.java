@@ -27,9 +27,9 @@ final class PrivateSeen {
     }
 
     /** The seen UIDs of the session's account in the owner's mailbox; null when the session is the owner. */
-    static PrivateSeen load(ImapSession s, long ownerId, long mailboxId) {
-        if (ownerId == s.account().id()) return null;
-        return new PrivateSeen(s.service.store.grants().seenBy(mailboxId, s.account().id()));
+    static PrivateSeen load(CommandContext ctx, long ownerId, long mailboxId) {
+        if (ownerId == ctx.account().id()) return null;
+        return new PrivateSeen(ctx.grants().seenBy(mailboxId, ctx.account().id()));
     }
 
     boolean contains(long uid) {
@@ -45,8 +45,8 @@ final class PrivateSeen {
     }
 
     /** Marks the UIDs seen or unseen for this user, in the store and here. */
-    void set(ImapSession s, SelectedMailbox view, long[] changed, boolean seen) {
-        s.service.store.grants().setSeen(view.ownerId, view.id, s.account().id(), changed, seen);
+    void set(CommandContext ctx, SelectedMailbox view, long[] changed, boolean seen) {
+        ctx.grants().setSeen(view.ownerId, view.id, ctx.account().id(), changed, seen);
         for (long u : changed) {
             if (seen) uids.add(u); else uids.remove(u);
         }
@@ -57,8 +57,8 @@ final class PrivateSeen {
      * reloads it and reports the flags of each message whose \Seen changed, as for another
      * session's flag change (RFC 3501 §7.4.2). This session's own changes are already in the set.
      */
-    void refresh(ImapSession s, SelectedMailbox view) throws IOException {
-        long[] now = s.service.store.grants().seenBy(view.id, s.account().id());
+    void refresh(CommandContext ctx, SelectedMailbox view) throws IOException {
+        long[] now = ctx.grants().seenBy(view.id, ctx.account().id());
         Set<Long> fresh = new HashSet<>(now.length * 2);
         for (long u : now) fresh.add(u);
         TreeSet<Long> changed = new TreeSet<>();
@@ -71,7 +71,7 @@ final class PrivateSeen {
             int msn = view.uids.msnOf(uid);
             if (msn == 0 || view.isGhost(uid)) continue;
             view.index.read(uid, uid, page);
-            if (page.count == 1) view.flagsResponse(s, msn, uid, page.modSeqs[0], page.flags[0]);
+            if (page.count == 1) ViewUpdates.flagsResponse(ctx, view, msn, uid, page.modSeqs[0], page.flags[0]);
         }
     }
 
@@ -80,11 +80,11 @@ final class PrivateSeen {
      * the flags becomes an addition of the named ones and a removal of the others, so that the
      * owner's \Seen is left alone. Returns what the shared part changed.
      */
-    FlagUpdate store(ImapSession s, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
+    FlagUpdate store(CommandContext ctx, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
                      OptionalLong unchangedSince) {
         Flags seenBit = Flags.ofSystem(Flags.SEEN);
         if (mode == FlagUpdate.Mode.REPLACE || flags.has(Flags.SEEN)) {
-            set(s, view, uids, mode == FlagUpdate.Mode.REMOVE ? false : flags.has(Flags.SEEN));
+            set(ctx, view, uids, mode == FlagUpdate.Mode.REMOVE ? false : flags.has(Flags.SEEN));
         }
         Flags shared = flags.minus(seenBit);
         List<MessageMeta> changed = new ArrayList<>();
@@ -92,18 +92,18 @@ final class PrivateSeen {
         if (mode == FlagUpdate.Mode.REPLACE) {
             int others = Flags.ANSWERED | Flags.FLAGGED | Flags.DELETED | Flags.DRAFT;
             Flags unwanted = Flags.of(others, view.keywords()).minus(shared);
-            collect(write(s, view, uids, FlagUpdate.Mode.ADD, shared, unchangedSince), changed, refused);
-            collect(write(s, view, uids, FlagUpdate.Mode.REMOVE, unwanted, unchangedSince), changed, refused);
+            collect(write(ctx, view, uids, FlagUpdate.Mode.ADD, shared, unchangedSince), changed, refused);
+            collect(write(ctx, view, uids, FlagUpdate.Mode.REMOVE, unwanted, unchangedSince), changed, refused);
         } else if (!shared.isEmpty()) {
-            collect(write(s, view, uids, mode, shared, unchangedSince), changed, refused);
+            collect(write(ctx, view, uids, mode, shared, unchangedSince), changed, refused);
         }
         return new FlagUpdate(changed, refused.stream().mapToLong(Long::longValue).distinct().sorted().toArray());
     }
 
-    private static FlagUpdate write(ImapSession s, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
+    private static FlagUpdate write(CommandContext ctx, SelectedMailbox view, long[] uids, FlagUpdate.Mode mode, Flags flags,
                                     OptionalLong unchangedSince) {
         if (flags.isEmpty()) return new FlagUpdate(List.of(), new long[0]);
-        return s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids, mode, flags, unchangedSince));
+        return ctx.store(view.ownerId).writeUnsynced(tx -> tx.storeFlags(view.id, uids, mode, flags, unchangedSince));
     }
 
     private static void collect(FlagUpdate u, List<MessageMeta> changed, List<Long> refused) {

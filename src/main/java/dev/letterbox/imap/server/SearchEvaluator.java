@@ -37,7 +37,7 @@ final class SearchEvaluator {
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
     private static final Pattern DATE = Pattern.compile("(\\d{1,2})\\s+([A-Za-z]{3})[A-Za-z]*\\.?\\s+(\\d{2,4})");
 
-    private final ImapSession s;
+    private final CommandContext ctx;
     private final SelectedMailbox view;
     private final SearchKey key;
     private final boolean needsContent;
@@ -78,15 +78,15 @@ final class SearchEvaluator {
 
         MessageStructure structure() throws IOException {
             if (!structureLoaded) {
-                structure = Structures.parse(s.service.store.blobs(), meta.blob());
+                structure = Structures.parse(ctx.blobs(), meta.blob());
                 structureLoaded = true;
             }
             return structure;
         }
     }
 
-    SearchEvaluator(ImapSession s, SelectedMailbox view, SearchKey key) {
-        this.s = s;
+    SearchEvaluator(CommandContext ctx, SelectedMailbox view, SearchKey key) {
+        this.ctx = ctx;
         this.view = view;
         this.key = key;
         this.needsContent = needsContent(key);
@@ -150,7 +150,7 @@ final class SearchEvaluator {
         long from = 1;
         while (from <= max) {
             long f = from;
-            Page page = s.service.store.read(view.ownerId, tx -> {
+            Page page = ctx.store(view.ownerId).read(tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
                 java.util.Map<Long, byte[]> stored = needsContent ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
@@ -211,16 +211,6 @@ final class SearchEvaluator {
             case UNFLAGGED -> -Flags.FLAGGED;
             case UNSEEN -> -Flags.SEEN;
             case ALL, NEW, OLD, RECENT -> 0; // per session (\Recent) or no flag at all
-        };
-    }
-
-    static boolean usesModSeq(SearchKey key) {
-        return switch (key) {
-            case SearchKey.ModSeq m -> true;
-            case SearchKey.Not n -> usesModSeq(n.key());
-            case SearchKey.Or o -> usesModSeq(o.left()) || usesModSeq(o.right());
-            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::usesModSeq);
-            default -> false;
         };
     }
 
@@ -292,12 +282,12 @@ final class SearchEvaluator {
             }
             case SearchKey.Header h -> header(c, h.field(), h.value());
             case SearchKey.Body b -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
+                try (SeekableByteChannel ch = ctx.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.bodyContains(ch, c.structure(), b.value());
                 }
             }
             case SearchKey.Text t -> {
-                try (SeekableByteChannel ch = s.service.store.blobs().openChannel(c.meta.blob())) {
+                try (SeekableByteChannel ch = ctx.blobs().openChannel(c.meta.blob())) {
                     yield MessageSearch.textContains(ch, c.structure(), t.value());
                 }
             }
@@ -316,7 +306,7 @@ final class SearchEvaluator {
             return fold(c.structure().subject()).contains(fold(needle));
         }
         List<String> values;
-        BlobStore blobs = s.service.store.blobs();
+        BlobStore blobs = ctx.blobs();
         try (InputStream in = blobs.open(c.meta.blob())) {
             values = MessageSearch.headerValues(in, c.structure(), field);
         }
@@ -354,7 +344,7 @@ final class SearchEvaluator {
     /** The Date: header's own calendar day, disregarding time and zone (RFC 3501 SENTBEFORE/ON/SINCE). */
     private LocalDate sentDate(Candidate c) throws IOException {
         List<String> values;
-        try (InputStream in = s.service.store.blobs().open(c.meta.blob())) {
+        try (InputStream in = ctx.blobs().open(c.meta.blob())) {
             values = MessageSearch.headerValues(in, c.structure(), "Date");
         }
         if (!values.isEmpty()) {

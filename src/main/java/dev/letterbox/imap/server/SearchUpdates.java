@@ -53,10 +53,10 @@ final class SearchUpdates {
      * Starts keeping a result up to date; when too many are kept already, says so with an untagged
      * NO [NOUPDATE "tag"] instead (the SEARCH itself still succeeds).
      */
-    void add(ImapSession s, String tag, boolean uid, SearchKey key, List<String> sortCriteria, long[] uids) throws IOException {
+    void add(CommandContext ctx, String tag, boolean uid, SearchKey key, List<String> sortCriteria, long[] uids) throws IOException {
         contexts.removeIf(c -> c.tag.equals(tag)); // a tag reused replaces the older context
         if (contexts.size() >= MAX_CONTEXTS) {
-            s.out.untagged(Status.NO, ResponseCode.noUpdate(tag), "Too many search contexts");
+            ctx.out.untagged(Status.NO, ResponseCode.noUpdate(tag), "Too many search contexts");
             return;
         }
         contexts.add(new Context(tag, uid, key, sortCriteria, uids));
@@ -73,26 +73,26 @@ final class SearchUpdates {
      * Called just before EXPUNGE/VANISHED for {@code gone} is written: those messages leave every
      * result, reported by the numbers they have until then.
      */
-    void expunging(ImapSession s, SelectedMailbox view, Ranges gone) throws IOException {
+    void expunging(CommandContext ctx, SelectedMailbox view, Ranges gone) throws IOException {
         for (Context c : contexts) {
             long[] kept = Arrays.stream(c.uids).filter(u -> !gone.contains(u)).toArray();
             if (kept.length == c.uids.length) continue;
-            removed(s, view, c, kept);
+            removed(ctx, view, c, kept);
             c.uids = kept;
         }
     }
 
     /** Evaluates every result again and reports what left it, then what joined it. */
-    void refresh(ImapSession s, SelectedMailbox view) throws IOException {
+    void refresh(CommandContext ctx, SelectedMailbox view) throws IOException {
         for (Context c : contexts) {
-            long[] now = c.sortCriteria == null ? SearchCommands.matchingUids(s, view, c.key)
-                    : SearchCommands.sortedUids(s, view, c.sortCriteria, c.key);
+            long[] now = c.sortCriteria == null ? SearchHandler.matchingUids(ctx, view, c.key)
+                    : SearchHandler.sortedUids(ctx, view, c.sortCriteria, c.key);
             if (Arrays.equals(now, c.uids)) continue;
             Set<Long> nowSet = set(now);
             long[] kept = Arrays.stream(c.uids).filter(nowSet::contains).toArray();
-            if (kept.length != c.uids.length) removed(s, view, c, kept);
+            if (kept.length != c.uids.length) removed(ctx, view, c, kept);
             Set<Long> before = set(c.uids);
-            if (kept.length != now.length) added(s, view, c, now, before);
+            if (kept.length != now.length) added(ctx, view, c, now, before);
             c.uids = now;
         }
     }
@@ -102,40 +102,40 @@ final class SearchUpdates {
      * client needs no position); for SORT a pair per message at its position, highest first so each
      * position holds while the earlier ones are removed.
      */
-    private static void removed(ImapSession s, SelectedMailbox view, Context c, long[] kept) throws IOException {
+    private static void removed(CommandContext ctx, SelectedMailbox view, Context c, long[] kept) throws IOException {
         Set<Long> keptSet = set(kept);
-        start(s, c).atom("REMOVEFROM").open();
+        start(ctx, c).atom("REMOVEFROM").open();
         if (c.sortCriteria == null) {
             Ranges.Builder gone = new Ranges.Builder();
             for (long u : c.uids) if (!keptSet.contains(u)) gone.add(number(view, c, u));
-            s.out.number(0).atom(gone.build().toString());
+            ctx.out.number(0).atom(gone.build().toString());
         } else {
             for (int i = c.uids.length - 1; i >= 0; i--) {
-                if (!keptSet.contains(c.uids[i])) s.out.number(i + 1).number(number(view, c, c.uids[i]));
+                if (!keptSet.contains(c.uids[i])) ctx.out.number(i + 1).number(number(view, c, c.uids[i]));
             }
         }
-        s.out.close().end();
+        ctx.out.close().end();
     }
 
     /** ADDTO, like {@link #removed}: for SORT each new message at its final position, lowest first. */
-    private static void added(ImapSession s, SelectedMailbox view, Context c, long[] now, Set<Long> before) throws IOException {
-        start(s, c).atom("ADDTO").open();
+    private static void added(CommandContext ctx, SelectedMailbox view, Context c, long[] now, Set<Long> before) throws IOException {
+        start(ctx, c).atom("ADDTO").open();
         if (c.sortCriteria == null) {
             Ranges.Builder added = new Ranges.Builder();
             for (long u : now) if (!before.contains(u)) added.add(number(view, c, u));
-            s.out.number(0).atom(added.build().toString());
+            ctx.out.number(0).atom(added.build().toString());
         } else {
             for (int i = 0; i < now.length; i++) {
-                if (!before.contains(now[i])) s.out.number(i + 1).number(number(view, c, now[i]));
+                if (!before.contains(now[i])) ctx.out.number(i + 1).number(number(view, c, now[i]));
             }
         }
-        s.out.close().end();
+        ctx.out.close().end();
     }
 
-    private static dev.letterbox.imap.ImapWriter start(ImapSession s, Context c) throws IOException {
-        s.out.star().atom("ESEARCH").open().atom("TAG").string(c.tag).close();
-        if (c.uid) s.out.atom("UID");
-        return s.out;
+    private static dev.letterbox.imap.ImapWriter start(CommandContext ctx, Context c) throws IOException {
+        ctx.out.star().atom("ESEARCH").open().atom("TAG").string(c.tag).close();
+        if (c.uid) ctx.out.atom("UID");
+        return ctx.out;
     }
 
     private static long number(SelectedMailbox view, Context c, long uid) {

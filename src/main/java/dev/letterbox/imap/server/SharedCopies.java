@@ -20,7 +20,7 @@ final class SharedCopies {
 
     private SharedCopies() {}
 
-    static CopyResult copy(ImapSession s, SelectedMailbox view, long[] uids, MailboxAccess.Target to, boolean move) {
+    static CopyResult copy(CommandContext ctx, SelectedMailbox view, long[] uids, MailboxAccess.Target to, boolean move) {
         if (uids.length == 0) return new CopyResult(to.mailbox().get().uidValidity(), new long[0], new long[0]);
         record Source(MessageMeta meta, byte[] structure) {}
         List<Source> sources = new ArrayList<>();
@@ -30,7 +30,7 @@ final class SharedCopies {
         long from = low;
         while (from <= high) {
             long f = from;
-            List<Source> page = s.service.store.read(view.ownerId, tx -> {
+            List<Source> page = ctx.store(view.ownerId).read(tx -> {
                 Map<Long, byte[]> structures = tx.structures(view.id, f, high, PAGE);
                 List<Source> out = new ArrayList<>();
                 for (MessageMeta m : tx.messages(view.id, f, high, PAGE)) out.add(new Source(m, structures.get(m.uid())));
@@ -43,9 +43,9 @@ final class SharedCopies {
         long targetId = to.mailbox().get().id();
         long[] sourceUids = new long[sources.size()];
         long[] targetUids = new long[sources.size()];
-        boolean seenIsPrivate = !to.own(s);
+        boolean seenIsPrivate = !to.own(ctx);
         java.util.List<Long> seenHere = new ArrayList<>();
-        long uidValidity = s.service.store.write(to.ownerId(), tx -> {
+        long uidValidity = ctx.store(to.ownerId()).write(tx -> {
             seenHere.clear(); // a unit of work may run again
             long validity = tx.mailbox(targetId).orElseThrow(MailboxAccess::nonexistent).uidValidity();
             for (int i = 0; i < sources.size(); i++) {
@@ -64,10 +64,10 @@ final class SharedCopies {
         });
         if (!seenHere.isEmpty()) {
             long[] seen = seenHere.stream().mapToLong(i -> targetUids[(int) (long) i]).toArray();
-            if (targetId == view.id && view.privateSeen != null) view.privateSeen.set(s, view, seen, true);
-            else s.service.store.grants().setSeen(to.ownerId(), targetId, s.account().id(), seen, true);
+            if (targetId == view.id && view.privateSeen != null) view.privateSeen.set(ctx, view, seen, true);
+            else ctx.grants().setSeen(to.ownerId(), targetId, ctx.account().id(), seen, true);
         }
-        if (move && sourceUids.length > 0) s.service.store.write(view.ownerId, tx -> tx.expunge(view.id, sourceUids));
+        if (move && sourceUids.length > 0) ctx.store(view.ownerId).write(tx -> tx.expunge(view.id, sourceUids));
         return new CopyResult(uidValidity, sourceUids, targetUids);
     }
 }

@@ -1,7 +1,7 @@
 package dev.letterbox.imap.server;
 
 import dev.letterbox.imap.ImapWriter;
-import dev.letterbox.imap.server.SearchCommands.Sortable;
+import dev.letterbox.imap.server.SearchHandler.Sortable;
 import dev.letterbox.message.UnicodeCasemap;
 import java.io.IOException;
 import java.time.Instant;
@@ -67,7 +67,7 @@ final class Threads {
     /** THREAD=ORDEREDSUBJECT: by base subject; the first message of each is the parent of the others. */
     static List<Node> orderedSubject(List<Sortable> items) {
         List<Sortable> sorted = new ArrayList<>(items);
-        sorted.sort(SearchCommands.byText(x -> x.structure().baseSubject())
+        sorted.sort(SearchHandler.byText(x -> x.structure().baseSubject())
                 .thenComparing(Sortable::sent).thenComparingInt(Sortable::msn));
         List<Node> threads = new ArrayList<>();
         Node current = null;

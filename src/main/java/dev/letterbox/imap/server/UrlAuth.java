@@ -129,15 +129,15 @@ public final class UrlAuth {
      * CATENATE's reading of a URL (RFC 4469 §5): a signed URL as URLFETCH would take it; any other
      * must name this user's own mailboxes (a path, or an absolute URL whose user is this user).
      */
-    static UrlParts.Opened openForAppend(ImapSession s, ImapUrl url) throws ImapUrl.BadUrl, IOException {
-        MailStore store = s.service.store;
+    static UrlParts.Opened openForAppend(CommandContext ctx, ImapUrl url) throws ImapUrl.BadUrl, IOException {
+        MailStore store = ctx.mailStore();
         if (url.authorized()) {
-            return open(store, s.account().address(), false, url).orElseThrow(() -> new ImapUrl.BadUrl("URLAUTH not valid"));
+            return open(store, ctx.account().address(), false, url).orElseThrow(() -> new ImapUrl.BadUrl("URLAUTH not valid"));
         }
         if (url.absolute()) {
             Optional<Account> owner = owner(store, url);
-            if (owner.isEmpty() || owner.get().id() != s.account().id()) throw new ImapUrl.BadUrl("not this user's mailbox");
+            if (owner.isEmpty() || owner.get().id() != ctx.account().id()) throw new ImapUrl.BadUrl("not this user's mailbox");
         }
-        return UrlParts.open(store, s.account().id(), url);
+        return UrlParts.open(store, ctx.account().id(), url);
     }
 }

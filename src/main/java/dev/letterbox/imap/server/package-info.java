@@ -4,15 +4,24 @@
  *
  * <p>Invariants:
  * <ul>
- *   <li>A command is checked against the session state in one place and dispatched through one
- *       exhaustive switch; handlers are grouped by command family (auth, mailbox, list, select,
- *       fetch, store/copy/move/expunge, search/sort/thread, quota, session) and return the tagged
+ *   <li>Each command declares the state it needs and whether it enables CONDSTORE
+ *       ({@link dev.letterbox.imap.ImapCommand#needs}, {@link dev.letterbox.imap.ImapCommand#enablesCondstore});
+ *       the session checks the state and turns CONDSTORE on in one place, then dispatches through
+ *       one exhaustive switch. Handlers ({@code *Handler}, by command family: auth, mailbox, list,
+ *       select, fetch, store/copy/move/expunge, search/sort/thread, quota, ACL, metadata, URL,
+ *       session) see a {@link dev.letterbox.imap.server.CommandContext}, not the session: the
+ *       writer, the account and its {@link dev.letterbox.imap.server.AccountStore}, the selected
+ *       view, what was enabled, and the few transitions a command makes. They return the tagged
  *       response; user errors are NO with a response code, syntax errors BAD, store failures
  *       NO [UNAVAILABLE] with a log line. The session goes on after all of them.</li>
+ *   <li>Protocol text is written through {@link dev.letterbox.imap.ImapWriter}'s typed methods;
+ *       handlers do not build response syntax by concatenation.</li>
  *   <li>The selected view ({@link dev.letterbox.imap.server.SelectedMailbox}) maps sequence numbers
  *       to UIDs as runs of consecutive UIDs. It grows only when EXISTS is sent and shrinks only when
  *       EXPUNGE/VANISHED is sent, and expunges by other sessions are held back during FETCH, STORE,
- *       SEARCH (and the other commands that name messages by number) — RFC 3501 §7.4.1.</li>
+ *       SEARCH (and the other commands that name messages by number) — RFC 3501 §7.4.1. The view
+ *       is a model without I/O: {@link dev.letterbox.imap.server.ViewUpdates} reads what changed
+ *       and writes the responses.</li>
  *   <li>Changes made elsewhere are never pushed from the store's thread: its listener only sets a
  *       flag. The session re-reads what changed (by MODSEQ) after each command, and during IDLE a
  *       short-lived virtual thread does so under the session's lock and writes the updates.</li>

@@ -159,4 +159,42 @@ class ImapConformanceTest {
             c.run("m9 SORT (SUBJECT) US-ASCII ALL").ok().has("* SORT 1 2 3");
         }
     }
+
+    /**
+     * RFC 7162 §3.1: each CONDSTORE-enabling form, given first with a mailbox selected, reports that
+     * mailbox's HIGHESTMODSEQ once; forms of the same commands that do not enable it report nothing;
+     * ENABLED names only what the command itself turned on; a SELECT (CONDSTORE) reports the
+     * mailbox it opens, not the one it closes.
+     */
+    @Test
+    void everyCondstoreEnablingFormReportsTheHighestModseqOnlyWhenItTurnsCondstoreOn() throws Exception {
+        String user = server.newUser("condstoreforms");
+        server.deliver(user, "From: a@example.org\r\nSubject: x\r\n\r\nx\r\n");
+        List<String> enabling = List.of("FETCH 1 (MODSEQ)", "FETCH 1 (FLAGS) (CHANGEDSINCE 1)", "UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1)",
+                "STORE 1 (UNCHANGEDSINCE 1000) +FLAGS (x)", "SEARCH MODSEQ 1", "UID SEARCH NOT MODSEQ 1",
+                "SORT (SUBJECT) US-ASCII OR SEEN MODSEQ 1", "STATUS Trash (HIGHESTMODSEQ)", "ENABLE CONDSTORE");
+        List<String> notEnabling = List.of("FETCH 1 (FLAGS)", "STORE 1 +FLAGS (y)", "SEARCH ALL", "SORT (SUBJECT) US-ASCII ALL",
+                "STATUS Trash (MESSAGES)", "ENABLE UTF8=ACCEPT", "NOOP");
+        for (String command : enabling) {
+            try (ImapTestClient c = ImapTestClient.login(server, user)) {
+                long highest = ImapMultiSessionTest.number(c.run("e1 SELECT INBOX").ok().one("* OK [HIGHESTMODSEQ"), "HIGHESTMODSEQ");
+                for (String other : notEnabling) c.run("e2 " + other).ok().lacks("* OK [HIGHESTMODSEQ");
+                // the STORE above changed a flag: the first enabling command reports what the session was told of
+                String reported = c.run("e3 " + command).ok().one("* OK [HIGHESTMODSEQ");
+                assertEquals(true, ImapMultiSessionTest.number(reported, "HIGHESTMODSEQ") >= highest, command + ": " + reported);
+                c.run("e4 " + command).ok().lacks("* OK [HIGHESTMODSEQ");
+            }
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("q1 ENABLE QRESYNC CONDSTORE").ok().has("* ENABLED QRESYNC").lacks("* ENABLED QRESYNC CONDSTORE");
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("q2 ENABLE CONDSTORE QRESYNC").ok().has("* ENABLED CONDSTORE QRESYNC");
+        }
+        try (ImapTestClient c = ImapTestClient.login(server, user)) {
+            c.run("s1 SELECT INBOX").ok();
+            c.run("s2 SELECT Trash (CONDSTORE)").ok().one("* OK [HIGHESTMODSEQ");
+            c.run("s3 UID FETCH 1:* (MODSEQ)").ok().lacks("* OK [HIGHESTMODSEQ");
+        }
+    }
 }

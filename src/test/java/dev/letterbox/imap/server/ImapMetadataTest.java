@@ -57,13 +57,13 @@ class ImapMetadataTest {
     @Test
     void limitsAnswerWithTheirCodes() throws Exception {
         try (ImapTestClient c = ImapTestClient.login(server, server.newUser("mdlimit"))) {
-            String big = "x".repeat(MetadataCommands.MAX_VALUE + 1);
+            String big = "x".repeat(MetadataHandler.MAX_VALUE + 1);
             c.run("l1 SETMETADATA INBOX (/private/comment {" + big.length() + "+}\r\n" + big + ")").no()
-                    .code("METADATA MAXSIZE " + MetadataCommands.MAX_VALUE);
+                    .code("METADATA MAXSIZE " + MetadataHandler.MAX_VALUE);
             int made = 0;
-            while (made < MetadataCommands.MAX_ENTRIES) {
+            while (made < MetadataHandler.MAX_ENTRIES) {
                 StringBuilder cmd = new StringBuilder("l2 SETMETADATA INBOX (");
-                for (int i = 0; i < 100 && made < MetadataCommands.MAX_ENTRIES; i++, made++) {
+                for (int i = 0; i < 100 && made < MetadataHandler.MAX_ENTRIES; i++, made++) {
                     cmd.append(i > 0 ? " " : "").append("/private/vendor/n").append(made).append(" \"v\"");
                 }
                 c.run(cmd.append(")").toString()).ok();

@@ -21,11 +21,11 @@ import java.util.TreeMap;
  * only from the logged-in account's own rows and the mailboxes others let it look up ("l"), so no
  * pattern can reach anything else.
  */
-final class ListCommands {
+final class ListHandler {
     private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE");
     private static final Set<String> RETURNS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE", "STATUS", "MYRIGHTS");
 
-    private ListCommands() {}
+    private ListHandler() {}
 
     /**
      * One name in the hierarchy: a mailbox, an ancestor that is no mailbox, or a bare subscription.
@@ -35,7 +35,7 @@ final class ListCommands {
     private record Entry(String name, Mailbox mailbox, boolean subscribed, boolean hasChildren,
                          boolean hasSubscribedChild, Rights rights) {}
 
-    static Done list(ImapSession s, ImapCommand.ListMailboxes c) throws IOException {
+    static Done list(CommandContext ctx, ImapCommand.ListMailboxes c) throws IOException {
         for (String o : c.selection()) if (!SELECTION.contains(o)) return Done.bad("Unknown LIST selection option " + o);
         for (String o : c.returns()) if (!RETURNS.contains(o)) return Done.bad("Unknown LIST return option " + o);
         boolean selSubscribed = c.selection().contains("SUBSCRIBED");
@@ -50,14 +50,14 @@ final class ListCommands {
 
         // RFC 3501 §6.3.8: an empty pattern asks for the hierarchy delimiter and root.
         if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty()) {
-            s.out.star().atom("LIST").open().atom("\\Noselect").close().string("/").string("").end();
+            ctx.out.star().atom("LIST").open().atom("\\Noselect").close().string("/").string("").end();
             return Done.ok("LIST completed");
         }
         String reference = MailboxNames.normalize(c.reference());
         List<String> patterns = new ArrayList<>();
         for (String p : c.patterns()) patterns.add(reference + MailboxNames.normalize(p));
 
-        TreeMap<String, Entry> entries = hierarchy(s);
+        TreeMap<String, Entry> entries = hierarchy(ctx);
         for (Entry e : entries.values()) {
             boolean matches = matchesAny(patterns, e.name());
             boolean exists = e.mailbox() != null;
@@ -76,61 +76,61 @@ final class ListCommands {
                 selected = matches && (exists || e.hasChildren());
             }
             if (!selected) continue;
-            s.out.star().atom("LIST").open();
+            ctx.out.star().atom("LIST").open();
             if (!exists) {
                 // RFC 3501: a level that only holds other mailboxes is \Noselect; RFC 5258: a bare subscription \NonExistent
-                s.out.atom(e.hasChildren() ? "\\Noselect" : "\\NonExistent");
+                ctx.out.atom(e.hasChildren() ? "\\Noselect" : "\\NonExistent");
             }
-            s.out.atom(e.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
-            if (showSubscribed && e.subscribed()) s.out.atom("\\Subscribed");
-            if (exists && e.mailbox().specialUse().isPresent()) s.out.atom(e.mailbox().specialUse().get().attribute());
-            s.out.close().string("/").mailbox(e.name());
+            ctx.out.atom(e.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+            if (showSubscribed && e.subscribed()) ctx.out.atom("\\Subscribed");
+            if (exists && e.mailbox().specialUse().isPresent()) ctx.out.atom(e.mailbox().specialUse().get().attribute());
+            ctx.out.close().string("/").mailbox(e.name());
             if (!childInfo.isEmpty()) {
-                s.out.open().string("CHILDINFO").open();
-                for (String i : childInfo) s.out.string(i);
-                s.out.close().close();
+                ctx.out.open().string("CHILDINFO").open();
+                for (String i : childInfo) ctx.out.string(i);
+                ctx.out.close().close();
             }
-            s.out.end();
+            ctx.out.end();
             if (withStatus && exists && e.rights().has('r')) {
                 long owner = e.mailbox().accountId();
-                MailboxStatus st = s.service.store.read(owner, tx -> MailboxCommands.statusOf(s, tx, e.mailbox().id()));
-                MailboxCommands.writeStatus(s, owner, e.name(), e.mailbox().id(), st, c.statusItems());
+                MailboxStatus st = ctx.store(owner).read(tx -> MailboxHandler.statusOf(ctx, tx, e.mailbox().id()));
+                MailboxHandler.writeStatus(ctx, owner, e.name(), e.mailbox().id(), st, c.statusItems());
             }
             if (withRights && exists) { // RFC 8440
-                s.out.star().atom("MYRIGHTS").mailbox(e.name()).atom(e.rights().toString()).end(); // "l" at least
+                ctx.out.star().atom("MYRIGHTS").mailbox(e.name()).atom(e.rights().toString()).end(); // "l" at least
             }
         }
         return Done.ok("LIST completed");
     }
 
     /** RFC 3501 §6.3.9: subscribed names; a matching level with subscribed children only is \Noselect. */
-    static Done lsub(ImapSession s, ImapCommand.Lsub c) throws IOException {
+    static Done lsub(CommandContext ctx, ImapCommand.Lsub c) throws IOException {
         String pattern = MailboxNames.normalize(c.reference()) + MailboxNames.normalize(c.pattern());
         if (pattern.isEmpty()) {
-            s.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").string("").end();
+            ctx.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").string("").end();
             return Done.ok("LSUB completed");
         }
-        Map<String, Entry> entries = hierarchy(s);
+        Map<String, Entry> entries = hierarchy(ctx);
         for (Entry e : entries.values()) {
             if (!matches(pattern, e.name())) continue;
             if (e.subscribed()) {
-                s.out.star().atom("LSUB").open().close().string("/").mailbox(e.name()).end();
+                ctx.out.star().atom("LSUB").open().close().string("/").mailbox(e.name()).end();
             } else if (e.hasSubscribedChild() && pattern.endsWith("%")) {
-                s.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").mailbox(e.name()).end();
+                ctx.out.star().atom("LSUB").open().atom("\\Noselect").close().string("/").mailbox(e.name()).end();
             }
         }
         return Done.ok("LSUB completed");
     }
 
     /** Every name of the account: mailboxes, their ancestors and subscriptions, in name order. */
-    private static TreeMap<String, Entry> hierarchy(ImapSession s) {
+    private static TreeMap<String, Entry> hierarchy(CommandContext ctx) {
         record Data(List<Mailbox> mailboxes, List<String> subscriptions) {}
-        Data d = s.service.store.read(s.account().id(), tx -> new Data(tx.mailboxes(), tx.subscriptions()));
+        Data d = ctx.store().read(tx -> new Data(tx.mailboxes(), tx.subscriptions()));
         Map<String, Mailbox> byName = new HashMap<>();
         Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
-        Optional<String> sharedAccount = MailboxAccess.sharedAccount(s);
-        for (MailboxGrants.Shared shared : s.service.store.grants().sharedWith(s.account().id())) {
+        Optional<String> sharedAccount = MailboxAccess.sharedAccount(ctx);
+        for (MailboxGrants.Shared shared : ctx.grants().sharedWith(ctx.account().id())) {
             if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
             String name = MailboxAccess.otherName(sharedAccount, shared.owner(), shared.mailbox().name());
             byName.put(name, shared.mailbox());

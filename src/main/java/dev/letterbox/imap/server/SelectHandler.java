@@ -16,36 +16,35 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** SELECT / EXAMINE (with CONDSTORE and QRESYNC), CLOSE and UNSELECT. */
-final class SelectCommands {
+final class SelectHandler {
     private static final int PAGE = 1000;
 
-    private SelectCommands() {}
+    private SelectHandler() {}
 
     /**
      * RFC 3501 §6.3.1-2, RFC 9051 §6.3.2, RFC 7162 §3.1.2 / §3.2.5. A SELECT while a mailbox is
      * selected first closes it without expunging ([CLOSED]); when the new SELECT fails, no mailbox
      * is selected.
      */
-    static Done select(ImapSession s, ImapCommand.Select c) throws IOException {
-        if (s.selected() != null) {
-            s.deselect();
-            s.out.untagged(Status.OK, ResponseCode.closed(), "Previous mailbox closed");
+    static Done select(CommandContext ctx, ImapCommand.Select c) throws IOException {
+        if (ctx.selected() != null) {
+            ctx.deselect();
+            ctx.out.untagged(Status.OK, ResponseCode.closed(), "Previous mailbox closed");
         }
-        if (c.qresync().isPresent() && !s.qresync) return Done.bad("Enable QRESYNC first (RFC 7162)");
-        if (c.condstore()) s.condstore = true;
+        if (c.qresync().isPresent() && !ctx.enabled.qresync) return Done.bad("Enable QRESYNC first (RFC 7162)");
         String name = MailboxNames.normalize(c.mailbox());
-        MailboxAccess.Target target = MailboxAccess.require(s, name, 'r');
+        MailboxAccess.Target target = MailboxAccess.require(ctx, name, 'r');
         long account = target.ownerId();
         // RFC 4314 §4: without a right to change anything the mailbox is opened read-only
         boolean readOnly = c.readOnly() || !(target.has('s') || target.has('w') || target.has('t') || target.has('e'));
         record Found(Mailbox mailbox, long recentMark) {}
-        Found found = s.service.store.read(account, tx -> {
-            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectCommands::nonexistent);
+        Found found = ctx.store(account).read(tx -> {
+            Mailbox m = tx.mailbox(target.storeName()).orElseThrow(SelectHandler::nonexistent);
             return new Found(m, tx.recentMark(m.id()));
         });
-        PrivateSeen privateSeen = PrivateSeen.load(s, account, found.mailbox().id()); // before the index: nothing to let go
+        PrivateSeen privateSeen = PrivateSeen.load(ctx, account, found.mailbox().id()); // before the index: nothing to let go
         // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
-        MailboxIndex index = s.service.store.openIndex(account, found.mailbox().id());
+        MailboxIndex index = ctx.store(account).openIndex(found.mailbox().id());
         UidMap uids = new UidMap();
         MailboxIndex.Summary o;
         try {
@@ -58,9 +57,9 @@ final class SelectCommands {
         uids.trim();
         Mailbox m = found.mailbox();
         Ranges recent = Ranges.EMPTY;
-        if (!s.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
+        if (!ctx.enabled.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
             // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
-            long mark = readOnly ? found.recentMark() : claimRecent(s, account, m.id(), o.uidNext());
+            long mark = readOnly ? found.recentMark() : claimRecent(ctx, account, m.id(), o.uidNext());
             if (mark < o.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
             }
@@ -68,9 +67,9 @@ final class SelectCommands {
         SelectedMailbox view = new SelectedMailbox(m.id(), account, target.rights(), o.uidValidity(), readOnly, uids, recent,
                 o.highestModSeq(), o.keywords(), index);
         view.privateSeen = privateSeen;
-        s.select(view);
+        ctx.select(view);
 
-        view.writeFlagsResponse(s);
+        ViewUpdates.writeFlagsResponse(ctx, view);
         List<String> permanent = new ArrayList<>();
         if (!readOnly) {
             // RFC 4314 §4: only the flags the session may change
@@ -82,25 +81,25 @@ final class SelectCommands {
                 permanent.add("\\*");
             }
         }
-        s.out.untagged(Status.OK, ResponseCode.permanentFlags(permanent), readOnly ? "Read-only mailbox" : "Flags permitted");
-        s.out.numbered(uids.size(), "EXISTS");
-        if (!s.rev2) {
-            s.out.numbered(view.recentCount(), "RECENT");
+        ctx.out.untagged(Status.OK, ResponseCode.permanentFlags(permanent), readOnly ? "Read-only mailbox" : "Flags permitted");
+        ctx.out.numbered(uids.size(), "EXISTS");
+        if (!ctx.enabled.rev2) {
+            ctx.out.numbered(view.recentCount(), "RECENT");
             long firstUnseen = view.privateSeen == null ? o.firstUnseenUid() : firstUnseen(view);
             if (firstUnseen > 0) {
-                s.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(firstUnseen)), "First unseen");
+                ctx.out.untagged(Status.OK, ResponseCode.unseen(uids.msnOf(firstUnseen)), "First unseen");
             }
         }
-        s.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
-        s.out.untagged(Status.OK, ResponseCode.uidNext(o.uidNext()), "Predicted next UID");
-        s.out.untagged(Status.OK, ResponseCode.highestModSeq(o.highestModSeq()), "Highest");
-        s.out.untagged(Status.OK, ResponseCode.mailboxId(ObjectIds.mailbox(m.id(), o.uidValidity())), "Ok"); // RFC 8474 §4.2
-        if (s.rev2) {
+        ctx.out.untagged(Status.OK, ResponseCode.uidValidity(o.uidValidity()), "UIDs valid");
+        ctx.out.untagged(Status.OK, ResponseCode.uidNext(o.uidNext()), "Predicted next UID");
+        ctx.out.untagged(Status.OK, ResponseCode.highestModSeq(o.highestModSeq()), "Highest");
+        ctx.out.untagged(Status.OK, ResponseCode.mailboxId(ObjectIds.mailbox(m.id(), o.uidValidity())), "Ok"); // RFC 8474 §4.2
+        if (ctx.enabled.rev2) {
             // RFC 9051 §6.3.2: the mailbox's name as the server knows it
-            s.out.star().atom("LIST").open().close().string("/").mailbox(name.equalsIgnoreCase(Mailbox.INBOX) ? m.name() : name).end();
+            ctx.out.star().atom("LIST").open().close().string("/").mailbox(name.equalsIgnoreCase(Mailbox.INBOX) ? m.name() : name).end();
         }
         if (c.qresync().isPresent() && c.qresync().get().uidValidity() == o.uidValidity()) {
-            resync(s, view, c.qresync().get());
+            resync(ctx, view, c.qresync().get());
         }
         return Done.ok(readOnly ? ResponseCode.readOnly() : ResponseCode.readWrite(),
                 (c.readOnly() ? "EXAMINE" : "SELECT") + " completed");
@@ -114,11 +113,11 @@ final class SelectCommands {
      * cannot both take a message; it is made only when the session saw something left to claim.
      * When it fails the session takes nothing: \Recent is advice, the command goes on.
      */
-    static long claimRecent(ImapSession s, long ownerId, long mailboxId, long upTo) {
+    static long claimRecent(CommandContext ctx, long ownerId, long mailboxId, long upTo) {
         try {
-            return s.service.store.writeUnsynced(ownerId, tx -> tx.claimRecent(mailboxId, upTo));
+            return ctx.store(ownerId).writeUnsynced(tx -> tx.claimRecent(mailboxId, upTo));
         } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
-            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", s.who(), e.toString());
+            ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", ctx.who(), e.toString());
             return upTo;
         }
     }
@@ -129,21 +128,21 @@ final class SelectCommands {
      * Tombstones are kept for a month (then {@link Vanished} widens the answer), so the
      * sequence-match data is not needed to narrow VANISHED.
      */
-    private static void resync(ImapSession s, SelectedMailbox view, ImapCommand.QResync q) throws IOException {
+    private static void resync(CommandContext ctx, SelectedMailbox view, ImapCommand.QResync q) throws IOException {
         long account = view.ownerId;
         long since = q.modSeq();
-        Ranges vanished = s.service.store.read(account, tx -> Vanished.since(tx, view.id, since));
-        Ranges known = q.knownUids().map(SelectCommands::resolveUids).orElse(null);
+        Ranges vanished = ctx.store(account).read(tx -> Vanished.since(tx, view.id, since));
+        Ranges known = q.knownUids().map(SelectHandler::resolveUids).orElse(null);
         if (known != null) vanished = vanished.intersect(known);
-        if (!vanished.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
+        if (!vanished.isEmpty()) ctx.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(vanished.toString()).end();
         long after = 0;
         while (true) {
             long from = after;
-            List<MessageMeta> page = s.service.store.read(account, tx -> tx.changedSince(view.id, since, from, PAGE));
+            List<MessageMeta> page = ctx.store(account).read(tx -> tx.changedSince(view.id, since, from, PAGE));
             for (MessageMeta m : page) {
                 int msn = view.uids.msnOf(m.uid());
                 if (msn == 0 || (known != null && !known.contains(m.uid()))) continue;
-                view.flagsResponse(s, msn, m.uid(), m.modSeq(), m.flags());
+                ViewUpdates.flagsResponse(ctx, view, msn, m.uid(), m.modSeq(), m.flags());
             }
             if (page.size() < PAGE) return;
             after = page.get(page.size() - 1).uid();
@@ -159,19 +158,19 @@ final class SelectCommands {
      * RFC 3501 §6.4.2: removes \Deleted messages without EXPUNGE responses (unless read-only) and
      * leaves the selected state.
      */
-    static Done close(ImapSession s) {
-        SelectedMailbox view = s.selected();
+    static Done close(CommandContext ctx) {
+        SelectedMailbox view = ctx.selected();
         if (!view.readOnly && view.rights.has('e')) {
             long[] deleted = deletedUids(view);
-            if (deleted.length > 0) s.service.store.write(view.ownerId, tx -> tx.expunge(view.id, deleted));
+            if (deleted.length > 0) ctx.store(view.ownerId).write(tx -> tx.expunge(view.id, deleted));
         }
-        s.deselect();
+        ctx.deselect();
         return Done.ok("CLOSE completed");
     }
 
     /** RFC 3691: leaves the selected state without expunging. */
-    static Done unselect(ImapSession s) {
-        s.deselect();
+    static Done unselect(CommandContext ctx) {
+        ctx.deselect();
         return Done.ok("UNSELECT completed");
     }
 

@@ -15,18 +15,17 @@ import java.util.List;
 import java.util.Optional;
 
 /** SEARCH (RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 5182 SEARCHRES, RFC 7162 MODSEQ), SORT and THREAD (RFC 5256). */
-final class SearchCommands {
-    private SearchCommands() {}
+final class SearchHandler {
+    private SearchHandler() {}
 
-    static Done search(ImapSession s, ImapCommand.Search c) throws IOException {
-        SelectedMailbox view = s.selected();
-        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.enableCondstore();
+    static Done search(CommandContext ctx, ImapCommand.Search c) throws IOException {
+        SelectedMailbox view = ctx.selected();
+        boolean modSeq = c.key().usesModSeq();
         Ranges.Builder found = new Ranges.Builder();
         // MODSEQ of all matches, of the first (lowest UID, so lowest number) and of the last one
         long[] highest = {0}, first = {0}, last = {0};
         long[] count = {0};
-        new SearchEvaluator(s, view, c.key()).run((uid, messageModSeq) -> {
+        new SearchEvaluator(ctx, view, c.key()).run((uid, messageModSeq) -> {
             found.add(uid);
             highest[0] = Math.max(highest[0], messageModSeq);
             if (count[0] == 0) first[0] = messageModSeq;
@@ -34,25 +33,25 @@ final class SearchCommands {
             count[0]++;
         });
         Ranges uids = found.build();
-        boolean esearch = c.esearch() || s.rev2; // RFC 9051 §7.3.4: IMAP4rev2 answers in ESEARCH form
+        boolean esearch = c.esearch() || ctx.enabled.rev2; // RFC 9051 §7.3.4: IMAP4rev2 answers in ESEARCH form
         List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
         if (returns.contains("SAVE")) {
             view.savedSearch = c.partial().isPresent() ? EsearchResult.partialOf(uids, c.partial().get()) : saved(uids, returns);
             if (returns.size() == 1) return Done.ok("SEARCH completed, result saved");
         }
         if (!esearch) {
-            s.out.star().atom("SEARCH");
+            ctx.out.star().atom("SEARCH");
             for (int i = 0; i < uids.rangeCount(); i++) {
-                for (long u = uids.low(i); u <= uids.high(i); u++) s.out.number(c.uid() ? u : view.uids.msnOf(u));
+                for (long u = uids.low(i); u <= uids.high(i); u++) ctx.out.number(c.uid() ? u : view.uids.msnOf(u));
             }
-            if (modSeq && !uids.isEmpty()) s.out.open().atom("MODSEQ").number(highest[0]).close();
-            s.out.end();
+            if (modSeq && !uids.isEmpty()) ctx.out.open().atom("MODSEQ").number(highest[0]).close();
+            ctx.out.end();
             return Done.ok("SEARCH completed");
         }
         Ranges numbers = c.uid() ? uids : view.uids.msnsOf(uids);
         long modSeqData = modSeq && !uids.isEmpty() ? esearchModSeq(returns, highest[0], first[0], last[0]) : 0;
-        esearch(s, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSearch(numbers), modSeqData);
-        if (returns.contains("UPDATE")) view.updates.add(s, c.tag(), c.uid(), c.key(), null, uids.toArray());
+        esearch(ctx, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSearch(numbers), modSeqData);
+        if (returns.contains("UPDATE")) view.updates.add(ctx, c.tag(), c.uid(), c.key(), null, uids.toArray());
         return Done.ok("SEARCH completed");
     }
 
@@ -61,36 +60,36 @@ final class SearchCommands {
      * something matched, COUNT always, RFC 9394 PARTIAL with NIL when its range holds nothing;
      * {@code modSeq} 0 for none.
      */
-    private static void esearch(ImapSession s, String tag, boolean uid, List<String> returns,
+    private static void esearch(CommandContext ctx, String tag, boolean uid, List<String> returns,
                                 Optional<ImapCommand.PartialRange> partial, EsearchResult r, long modSeq) throws IOException {
-        s.out.star().atom("ESEARCH").open().atom("TAG").string(tag).close();
-        if (uid) s.out.atom("UID");
+        ctx.out.star().atom("ESEARCH").open().atom("TAG").string(tag).close();
+        if (uid) ctx.out.atom("UID");
         if (!r.isEmpty()) {
-            if (returns.contains("MIN")) s.out.atom("MIN").number(r.first());
-            if (returns.contains("MAX")) s.out.atom("MAX").number(r.last());
+            if (returns.contains("MIN")) ctx.out.atom("MIN").number(r.first());
+            if (returns.contains("MAX")) ctx.out.atom("MAX").number(r.last());
         }
-        if (returns.contains("COUNT")) s.out.atom("COUNT").number(r.size());
-        if (!r.isEmpty() && returns.contains("ALL")) s.out.atom("ALL").atom(r.all());
+        if (returns.contains("COUNT")) ctx.out.atom("COUNT").number(r.size());
+        if (!r.isEmpty() && returns.contains("ALL")) ctx.out.atom("ALL").atom(r.all());
         if (partial.isPresent()) {
             String slice = r.partial(partial.get());
-            s.out.atom("PARTIAL").open().atom(partial.get().toString());
-            if (slice == null) s.out.nil(); else s.out.atom(slice);
-            s.out.close();
+            ctx.out.atom("PARTIAL").open().atom(partial.get().toString());
+            if (slice == null) ctx.out.nil(); else ctx.out.atom(slice);
+            ctx.out.close();
         }
-        if (modSeq > 0) s.out.atom("MODSEQ").number(modSeq);
-        s.out.end();
+        if (modSeq > 0) ctx.out.atom("MODSEQ").number(modSeq);
+        ctx.out.end();
     }
 
     /** The UIDs matching {@code key} now, ascending (for a kept SEARCH result, RFC 5267 §4). */
-    static long[] matchingUids(ImapSession s, SelectedMailbox view, SearchKey key) {
+    static long[] matchingUids(CommandContext ctx, SelectedMailbox view, SearchKey key) {
         Ranges.Builder found = new Ranges.Builder();
-        new SearchEvaluator(s, view, key).run((uid, modSeq) -> found.add(uid));
+        new SearchEvaluator(ctx, view, key).run((uid, modSeq) -> found.add(uid));
         return found.build().toArray();
     }
 
     /** The UIDs matching {@code key} now in sort order (for a kept SORT result, RFC 5267 §4). */
-    static long[] sortedUids(ImapSession s, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
-        return sorted(s, view, criteria, key).stream().mapToLong(Sortable::uid).toArray();
+    static long[] sortedUids(CommandContext ctx, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
+        return sorted(ctx, view, criteria, key).stream().mapToLong(Sortable::uid).toArray();
     }
 
     /**
@@ -124,20 +123,20 @@ final class SearchCommands {
     }
 
     /** Collects the matching messages with their structures (parsed if not stored). */
-    static List<Sortable> collect(ImapSession s, SelectedMailbox view, SearchKey key) throws IOException {
+    static List<Sortable> collect(CommandContext ctx, SelectedMailbox view, SearchKey key) throws IOException {
         List<MessageMeta> metas = new ArrayList<>();
-        new SearchEvaluator(s, view, key).runOnStore(metas::add);
+        new SearchEvaluator(ctx, view, key).runOnStore(metas::add);
         List<Sortable> out = new ArrayList<>(metas.size());
         int page = 200;
         for (int i = 0; i < metas.size(); i += page) {
             List<MessageMeta> slice = metas.subList(i, Math.min(metas.size(), i + page));
-            List<MessageStructure> structures = s.service.store.read(view.ownerId, tx -> storedStructures(tx, view, slice));
+            List<MessageStructure> structures = ctx.store(view.ownerId).read(tx -> storedStructures(tx, view, slice));
             for (int k = 0; k < slice.size(); k++) {
                 MessageMeta m = slice.get(k);
                 MessageStructure st = structures.get(k);
                 if (st == null) {
                     try {
-                        st = Structures.parse(s.service.store.blobs(), m.blob());
+                        st = Structures.parse(ctx.blobs(), m.blob());
                     } catch (IOException e) {
                         continue; // gone
                     }
@@ -175,8 +174,8 @@ final class SearchCommands {
     }
 
     /** RFC 5256 §3 SORT: criteria in order, REVERSE reverses the next; ties go by sequence number. */
-    static List<Sortable> sorted(ImapSession s, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
-        List<Sortable> items = collect(s, view, key);
+    static List<Sortable> sorted(CommandContext ctx, SelectedMailbox view, List<String> criteria, SearchKey key) throws IOException {
+        List<Sortable> items = collect(ctx, view, key);
         Comparator<Sortable> order = null;
         boolean reverse = false;
         for (String criterion : criteria) {
@@ -206,43 +205,42 @@ final class SearchCommands {
     }
 
     /** RFC 5256 §3 SORT, and with RETURN RFC 5267 §3 ESORT (ESEARCH in sort order) and §4 CONTEXT=SORT. */
-    static Done sort(ImapSession s, ImapCommand.Sort c) throws IOException {
-        SelectedMailbox view = s.selected();
-        boolean modSeq = SearchEvaluator.usesModSeq(c.key());
-        if (modSeq) s.enableCondstore(); // RFC 7162 §3.1: a MODSEQ search criterion enables CONDSTORE
-        List<Sortable> items = sorted(s, view, c.criteria(), c.key());
+    static Done sort(CommandContext ctx, ImapCommand.Sort c) throws IOException {
+        SelectedMailbox view = ctx.selected();
+        boolean modSeq = c.key().usesModSeq();
+        List<Sortable> items = sorted(ctx, view, c.criteria(), c.key());
         // RFC 7162 §3.1.5 and its sort-data syntax (§7): like SEARCH, the highest MODSEQ of the matches
         long highest = modSeq ? items.stream().mapToLong(Sortable::modSeq).max().orElse(0) : 0;
         if (c.esearch()) {
             List<String> returns = c.returns().isEmpty() ? List.of("ALL") : c.returns();
             long[] numbers = items.stream().mapToLong(x -> c.uid() ? x.uid() : x.msn()).toArray();
-            esearch(s, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSort(numbers), highest);
+            esearch(ctx, c.tag(), c.uid(), returns, c.partial(), EsearchResult.ofSort(numbers), highest);
             if (returns.contains("UPDATE")) {
-                view.updates.add(s, c.tag(), c.uid(), c.key(), c.criteria(), items.stream().mapToLong(Sortable::uid).toArray());
+                view.updates.add(ctx, c.tag(), c.uid(), c.key(), c.criteria(), items.stream().mapToLong(Sortable::uid).toArray());
             }
             return Done.ok("SORT completed");
         }
-        s.out.star().atom("SORT");
-        for (Sortable item : items) s.out.number(c.uid() ? item.uid() : item.msn());
-        if (highest > 0) s.out.open().atom("MODSEQ").number(highest).close();
-        s.out.end();
+        ctx.out.star().atom("SORT");
+        for (Sortable item : items) ctx.out.number(c.uid() ? item.uid() : item.msn());
+        if (highest > 0) ctx.out.open().atom("MODSEQ").number(highest).close();
+        ctx.out.end();
         return Done.ok("SORT completed");
     }
 
     /** RFC 5267 §4.2 CANCELUPDATE. */
-    static Done cancelUpdate(ImapSession s, ImapCommand.CancelUpdate c) {
-        if (!s.selected().updates.cancel(c.contexts())) return Done.bad("No search context with that tag");
+    static Done cancelUpdate(CommandContext ctx, ImapCommand.CancelUpdate c) {
+        if (!ctx.selected().updates.cancel(c.contexts())) return Done.bad("No search context with that tag");
         return Done.ok("CANCELUPDATE completed");
     }
 
     /** RFC 5256 §4 THREAD=ORDEREDSUBJECT and THREAD=REFERENCES. */
-    static Done thread(ImapSession s, ImapCommand.ThreadMessages c) throws IOException {
-        SelectedMailbox view = s.selected();
-        List<Sortable> items = collect(s, view, c.key());
+    static Done thread(CommandContext ctx, ImapCommand.ThreadMessages c) throws IOException {
+        SelectedMailbox view = ctx.selected();
+        List<Sortable> items = collect(ctx, view, c.key());
         List<Threads.Node> threads = c.algorithm().equals("REFERENCES") ? Threads.references(items) : Threads.orderedSubject(items);
-        s.out.star().atom("THREAD");
-        Threads.write(threads, c.uid(), s.out);
-        s.out.end();
+        ctx.out.star().atom("THREAD");
+        Threads.write(threads, c.uid(), ctx.out);
+        ctx.out.end();
         return Done.ok("THREAD completed");
     }
 

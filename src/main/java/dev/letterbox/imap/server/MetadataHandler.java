@@ -20,7 +20,7 @@ import java.util.Map;
  * entries are the account's view of the server. Entries go with their mailbox (see
  * {@link MailboxMetadata}).
  */
-final class MetadataCommands {
+final class MetadataHandler {
     /** Largest value stored (RFC 5464 §4.3: larger ones are refused with [METADATA MAXSIZE n]). */
     static final int MAX_VALUE = 16 * 1024;
     /** Most entries per account, over all its mailboxes and the server ([METADATA TOOMANY]). */
@@ -28,13 +28,13 @@ final class MetadataCommands {
     /** Most octets of values per account. */
     static final long MAX_TOTAL_BYTES = 1024 * 1024;
 
-    private MetadataCommands() {}
+    private MetadataHandler() {}
 
     /** RFC 5464 §4.2: the entries asked for (with DEPTH their descendants), those over MAXSIZE left out. */
-    static Done get(ImapSession s, ImapCommand.GetMetadata c) throws IOException {
-        long mailbox = mailboxId(s, c.mailbox());
+    static Done get(CommandContext ctx, ImapCommand.GetMetadata c) throws IOException {
+        long mailbox = mailboxId(ctx, c.mailbox());
         Map<String, byte[]> found = new LinkedHashMap<>();
-        List<MailboxMetadata.Entry> stored = s.service.store.metadata().list(s.account().id(), mailbox);
+        List<MailboxMetadata.Entry> stored = ctx.metadata().list(ctx.account().id(), mailbox);
         for (String asked : c.entries()) {
             found.putIfAbsent(asked, null); // NIL unless it exists
             for (MailboxMetadata.Entry e : stored) {
@@ -52,19 +52,19 @@ final class MetadataCommands {
             sent.add(e);
         }
         if (!sent.isEmpty()) {
-            s.out.star().atom("METADATA").mailbox(c.mailbox()).open();
+            ctx.out.star().atom("METADATA").mailbox(c.mailbox()).open();
             for (Map.Entry<String, byte[]> e : sent) {
-                s.out.string(e.getKey());
-                value(s, e.getValue());
+                ctx.out.string(e.getKey());
+                value(ctx, e.getValue());
             }
-            s.out.close().end();
+            ctx.out.close().end();
         }
         if (longest > 0) return Done.ok(ResponseCode.metadataLongEntries(longest), "GETMETADATA completed");
         return Done.ok("GETMETADATA completed");
     }
 
     /** RFC 5464 §4.3: all the entries set (NIL removes) or none; limits answered with their codes. */
-    static Done set(ImapSession s, ImapCommand.SetMetadata c) {
+    static Done set(CommandContext ctx, ImapCommand.SetMetadata c) {
         List<MailboxMetadata.Entry> changes = new ArrayList<>();
         for (ImapCommand.MetadataValue v : c.entries()) {
             if (v.value() != null && v.value().length > MAX_VALUE) {
@@ -72,9 +72,9 @@ final class MetadataCommands {
             }
             changes.add(new MailboxMetadata.Entry(v.entry(), v.value()));
         }
-        long mailbox = mailboxId(s, c.mailbox());
+        long mailbox = mailboxId(ctx, c.mailbox());
         try {
-            s.service.store.metadata().set(s.account().id(), mailbox, changes, MAX_ENTRIES, MAX_TOTAL_BYTES);
+            ctx.metadata().set(ctx.account().id(), mailbox, changes, MAX_ENTRIES, MAX_TOTAL_BYTES);
         } catch (MailboxException e) {
             if (e.reason() != MailboxException.Reason.LIMIT) throw e;
             return Done.no(ResponseCode.metadataTooMany(), "Too many metadata entries or too much metadata");
@@ -89,29 +89,29 @@ final class MetadataCommands {
     }
 
     /** The server (empty name) or the account's mailbox; NO [NONEXISTENT] otherwise. */
-    private static long mailboxId(ImapSession s, String name) {
+    private static long mailboxId(CommandContext ctx, String name) {
         if (name.isEmpty()) return MailboxMetadata.SERVER;
         String normalized = MailboxNames.normalize(name);
-        return s.service.store.read(s.account().id(), tx -> tx.mailbox(normalized)).orElseThrow(
+        return ctx.store().read(tx -> tx.mailbox(normalized)).orElseThrow(
                 () -> new MailboxException(MailboxException.Reason.NONEXISTENT, "Mailbox does not exist")).id();
     }
 
     /** A value as text when it is UTF-8 without NUL, else as a literal8 (RFC 5464 §5 value). */
-    private static void value(ImapSession s, byte[] value) throws IOException {
+    private static void value(CommandContext ctx, byte[] value) throws IOException {
         if (value == null) {
-            s.out.nil();
+            ctx.out.nil();
             return;
         }
         for (byte b : value) {
             if (b == 0) {
-                s.out.literal(value, true);
+                ctx.out.literal(value, true);
                 return;
             }
         }
         try {
-            s.out.string(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString());
+            ctx.out.string(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString());
         } catch (CharacterCodingException e) {
-            s.out.literal(value, false);
+            ctx.out.literal(value, false);
         }
     }
 }

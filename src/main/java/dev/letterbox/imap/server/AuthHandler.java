@@ -19,47 +19,46 @@ import java.util.Base64;
 import java.util.Optional;
 
 /** The not-authenticated state: STARTTLS, AUTHENTICATE PLAIN and SCRAM-SHA-256(-PLUS) (with SASL-IR), LOGIN. */
-final class AuthCommands {
-    private AuthCommands() {}
+final class AuthHandler {
+    private AuthHandler() {}
 
     /** RFC 3501 §6.2.1 / RFC 9051 §6.2.1: the OK goes out in plaintext, then the handshake. */
-    static Done startTls(ImapSession s, ImapCommand.StartTls c) throws IOException {
-        if (s.conn.isTls()) return Done.bad("TLS is already active");
-        if (s.compressing) return Done.bad("STARTTLS is not allowed after COMPRESS");
-        s.out.tagged(c.tag(), Status.OK, null, "Begin TLS negotiation now");
-        s.conn.flush();
-        s.conn.startTls(); // pipelined plaintext input is discarded by the connection (RFC 3501 §6.2.1)
+    static Done startTls(CommandContext ctx, ImapCommand.StartTls c) throws IOException {
+        if (ctx.isTls()) return Done.bad("TLS is already active");
+        if (ctx.compressing()) return Done.bad("STARTTLS is not allowed after COMPRESS");
+        ctx.out.tagged(c.tag(), Status.OK, null, "Begin TLS negotiation now");
+        ctx.startTls(); // pipelined plaintext input is discarded by the connection (RFC 3501 §6.2.1)
         return null;
     }
 
     /** RFC 3501 §6.2.3: refused with [PRIVACYREQUIRED] before TLS unless allowed; LOGINDISABLED says so. */
-    static Done login(ImapSession s, ImapCommand.Login c) throws IOException {
-        if (!s.plaintextAllowed()) {
+    static Done login(CommandContext ctx, ImapCommand.Login c) throws IOException {
+        if (!ctx.plaintextAllowed()) {
             Arrays.fill(c.password(), '\0');
             return Done.no(ResponseCode.privacyRequired(), "Log in over TLS (use STARTTLS or port 993)");
         }
-        return check(s, c.user(), c.password());
+        return check(ctx, c.user(), c.password());
     }
 
     /**
      * RFC 3501 §6.2.2 with RFC 4959 SASL-IR; PLAIN only (RFC 4616). Without an initial response
      * the server sends an empty challenge and reads the response line; "*" cancels (BAD).
      */
-    static Done authenticate(ImapSession s, ImapCommand.Authenticate c) throws IOException {
+    static Done authenticate(CommandContext ctx, ImapCommand.Authenticate c) throws IOException {
         boolean scram = LoginGuard.isScram(c.mechanism());
         if (!c.mechanism().equals("PLAIN") && !scram) return Done.no(ResponseCode.cannot(), "Unsupported authentication mechanism");
-        if (!s.plaintextAllowed()) {
+        if (!ctx.plaintextAllowed()) {
             return Done.no(ResponseCode.privacyRequired(), "Authenticate over TLS (use STARTTLS or port 993)");
         }
-        if (scram) return scram(s, c);
+        if (scram) return scram(ctx, c);
         String response;
         if (c.initialResponse().isPresent()) {
             response = c.initialResponse().get();
             if (response.equals("=")) response = "";
         } else {
-            String line = challenge(s, "");
+            String line = challenge(ctx, "");
             if (line == null) {
-                s.state = new SessionState.LoggedOut();
+                ctx.loggedOut();
                 return null;
             }
             if (line.equals("*")) return Done.bad("Authentication cancelled");
@@ -71,19 +70,13 @@ final class AuthCommands {
             Arrays.fill(plain.get().password(), '\0');
             return Done.no(ResponseCode.authorizationFailed(), "Acting as another user is not allowed");
         }
-        return check(s, plain.get().username(), plain.get().password());
+        return check(ctx, plain.get().username(), plain.get().password());
     }
 
     /** Sends "+ text" and reads the client's answer line; null when the connection ended. */
-    private static String challenge(ImapSession s, String text) throws IOException {
-        s.out.continuation(text);
-        s.conn.flush();
-        s.lock.unlock(); // the lock is never held across a blocking read
-        try {
-            return readResponseLine(s);
-        } finally {
-            s.lock.lock();
-        }
+    private static String challenge(CommandContext ctx, String text) throws IOException {
+        ctx.out.continuation(text);
+        return readResponseLine(ctx);
     }
 
     /**
@@ -91,8 +84,8 @@ final class AuthCommands {
      * "+ base64" continuation; the server-final message a last continuation the client answers
      * with an empty line, then the tagged OK.
      */
-    private static Done scram(ImapSession s, ImapCommand.Authenticate c) throws IOException {
-        InetAddress ip = s.conn.remoteAddress().getAddress();
+    private static Done scram(CommandContext ctx, ImapCommand.Authenticate c) throws IOException {
+        InetAddress ip = ctx.remoteIp();
         Optional<byte[]> initial;
         if (c.initialResponse().isEmpty()) initial = Optional.empty();
         else if (c.initialResponse().get().equals("=")) initial = Optional.of(new byte[0]);
@@ -105,7 +98,7 @@ final class AuthCommands {
         }
         boolean[] gone = {false};
         SaslChannel channel = challenge -> {
-            String line = challenge(s, Base64.getEncoder().encodeToString(challenge));
+            String line = challenge(ctx, Base64.getEncoder().encodeToString(challenge));
             if (line == null) {
                 gone[0] = true;
                 throw new java.io.EOFException("connection closed during AUTHENTICATE");
@@ -119,11 +112,11 @@ final class AuthCommands {
         };
         SaslOutcome outcome;
         try {
-            outcome = s.service.logins.authenticate(c.mechanism(), initial, channel, s.conn.tlsExporter(),
-                    LoginProtocol.IMAP, ip, s.who());
+            outcome = ctx.logins().authenticate(c.mechanism(), initial, channel, ctx.tlsExporter(),
+                    LoginProtocol.IMAP, ip, ctx.who());
         } catch (java.io.EOFException e) {
             if (!gone[0]) throw e;
-            s.state = new SessionState.LoggedOut();
+            ctx.loggedOut();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is shutting down
@@ -138,18 +131,18 @@ final class AuthCommands {
                 try {
                     confirmed = checked.confirmOverChallenge(channel);
                 } catch (java.io.EOFException e) {
-                    s.state = new SessionState.LoggedOut();
+                    ctx.loggedOut();
                     yield null;
                 }
-                yield confirmed ? outcome(s, checked.login()) : Done.bad("Authentication cancelled");
+                yield confirmed ? outcome(ctx, checked.login()) : Done.bad("Authentication cancelled");
             }
         };
     }
 
-    private static String readResponseLine(ImapSession s) throws IOException {
+    private static String readResponseLine(CommandContext ctx) throws IOException {
         byte[] raw;
         try {
-            raw = s.conn.readLine(ImapSession.MAX_RESPONSE_LINE);
+            raw = ctx.readResponseLine(ImapSession.MAX_RESPONSE_LINE);
         } catch (dev.letterbox.net.LineTooLongException e) {
             return "*"; // treated like a cancel: the exchange ends with BAD
         }
@@ -160,26 +153,26 @@ final class AuthCommands {
     }
 
     /** Checks credentials through the shared {@link dev.letterbox.auth.LoginGuard}, which wipes the password. */
-    private static Done check(ImapSession s, String user, char[] password) {
-        InetAddress ip = s.conn.remoteAddress().getAddress();
+    private static Done check(CommandContext ctx, String user, char[] password) {
+        InetAddress ip = ctx.remoteIp();
         LoginOutcome outcome;
         try {
-            outcome = s.service.logins.login(user, password, LoginProtocol.IMAP, ip, s.who());
+            outcome = ctx.logins().login(user, password, LoginProtocol.IMAP, ip, ctx.who());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is shutting down
             return Done.no(ResponseCode.unavailable(), "Server shutting down");
         }
-        return outcome(s, outcome);
+        return outcome(ctx, outcome);
     }
 
     /** A checked login in IMAP's words. */
-    private static Done outcome(ImapSession s, LoginOutcome outcome) {
+    private static Done outcome(CommandContext ctx, LoginOutcome outcome) {
         return switch (outcome) {
             case LoginOutcome.LoggedIn ok -> {
                 Account account = ok.account();
-                s.authenticated(account, ok.watch());
-                ImapSession.LOG.log(INFO, "{0}: login {1}", s.who(), account.address());
-                yield Done.ok(ResponseCode.capability(Capabilities.of(s)), "Logged in");
+                ctx.logIn(account, ok.watch());
+                ImapSession.LOG.log(INFO, "{0}: login {1}", ctx.who(), account.address());
+                yield Done.ok(ResponseCode.capability(Capabilities.of(ctx)), "Logged in");
             }
             case LoginOutcome.BadCredentials bad -> Done.no(ResponseCode.authenticationFailed(), "Authentication failed");
             case LoginOutcome.AccountDisabled d -> Done.no(ResponseCode.contactAdmin(), "This account is disabled");

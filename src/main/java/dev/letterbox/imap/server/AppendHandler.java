@@ -34,8 +34,8 @@ import java.util.List;
  * MULTIAPPEND stores all its messages or none (RFC 3502 §6.3.11). The OK comes after that write is
  * committed and fsynced; on any refusal the blobs made so far are discarded.
  */
-final class AppendCommand {
-    private AppendCommand() {}
+final class AppendHandler {
+    private AppendHandler() {}
 
     /** A message refused before the store write: the answer to give. */
     static final class Refused extends Exception {
@@ -47,32 +47,32 @@ final class AppendCommand {
         }
     }
 
-    static Done append(ImapSession s, ImapCommand.Append c) throws IOException {
+    static Done append(CommandContext ctx, ImapCommand.Append c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        MailboxAccess.Target target = MailboxAccess.resolve(s, name);
-        if (!target.own(s)) { // RFC 4314 §4: "i" on another's mailbox; flags it may not set are dropped
+        MailboxAccess.Target target = MailboxAccess.resolve(ctx, name);
+        if (!target.own(ctx)) { // RFC 4314 §4: "i" on another's mailbox; flags it may not set are dropped
             if (!target.visible()) return tryCreate();
             target.require('i');
         }
         // RFC 4469 §5: a missing mailbox is [TRYCREATE] even when a URL is bad too, so CATENATE looks
         // first; a plain APPEND learns it from the write, without a read more
         boolean catenate = c.messages().stream().anyMatch(ImapCommand.AppendMessage::catenate);
-        if (catenate && s.service.store.read(target.ownerId(), tx -> tx.mailbox(target.storeName())).isEmpty()) return tryCreate();
-        BlobStore blobs = s.service.store.blobs();
+        if (catenate && ctx.store(target.ownerId()).read(tx -> tx.mailbox(target.storeName())).isEmpty()) return tryCreate();
+        BlobStore blobs = ctx.blobs();
         List<Prepared> ready = new ArrayList<>();
         boolean stored = false;
         try {
-            for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(s, m, target));
+            for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(ctx, m, target));
             // the owner's quota is charged: the messages are in the owner's mailbox
-            List<AppendResult> results = s.service.store.write(target.ownerId(), tx -> {
+            List<AppendResult> results = ctx.store(target.ownerId()).write(tx -> {
                 List<AppendResult> out = new ArrayList<>(ready.size());
                 for (Prepared p : ready) out.add(tx.append(target.storeName(), p.message()));
                 return out;
             });
             stored = true;
-            SelectedMailbox view = s.selected();
-            if (view != null && view.id == results.get(0).mailboxId()) s.dirty = true; // EXISTS before the OK
-            seenByGrantee(s, target, ready, results, view);
+            SelectedMailbox view = ctx.selected();
+            if (view != null && view.id == results.get(0).mailboxId()) ctx.viewChanged(); // EXISTS before the OK
+            seenByGrantee(ctx, target, ready, results, view);
             return Done.ok(appendUid(results), "APPEND completed");
         } catch (Refused r) {
             return r.done;
@@ -88,15 +88,15 @@ final class AppendCommand {
     private record Prepared(NewMessage message, boolean privateSeen) {}
 
     /** A grantee's \Seen on what it appended is its own: recorded apart from the owner's flags. */
-    private static void seenByGrantee(ImapSession s, MailboxAccess.Target target, List<Prepared> ready,
+    private static void seenByGrantee(CommandContext ctx, MailboxAccess.Target target, List<Prepared> ready,
                                       List<AppendResult> results, SelectedMailbox view) {
         List<Long> seen = new ArrayList<>();
         for (int i = 0; i < ready.size(); i++) if (ready.get(i).privateSeen()) seen.add(results.get(i).uid());
         if (seen.isEmpty()) return;
         long[] uids = seen.stream().mapToLong(Long::longValue).toArray();
         long mailboxId = results.get(0).mailboxId();
-        s.service.store.grants().setSeen(target.ownerId(), mailboxId, s.account().id(), uids, true);
-        if (view != null && view.id == mailboxId && view.privateSeen != null) view.privateSeen.set(s, view, uids, true);
+        ctx.grants().setSeen(target.ownerId(), mailboxId, ctx.account().id(), uids, true);
+        if (view != null && view.id == mailboxId && view.privateSeen != null) view.privateSeen.set(ctx, view, uids, true);
     }
 
     private static Done tryCreate() {
@@ -112,7 +112,7 @@ final class AppendCommand {
     }
 
     /** One message as a durable blob with its flags (those {@code target} lets this user set), date and parsed structure. */
-    private static Prepared prepare(ImapSession s, ImapCommand.AppendMessage m, MailboxAccess.Target target)
+    private static Prepared prepare(CommandContext ctx, ImapCommand.AppendMessage m, MailboxAccess.Target target)
             throws Refused, IOException {
         List<String> names = new ArrayList<>();
         for (String f : m.flags()) if (!f.equalsIgnoreCase("\\Recent")) names.add(f); // not settable, ignored
@@ -123,12 +123,12 @@ final class AppendCommand {
             throw new Refused(Done.bad("Unknown system flag in APPEND"));
         }
         Flags granted = MailboxAccess.allowedFlags(target.rights(), flags);
-        Flags allowed = target.own(s) ? granted : granted.minus(Flags.ofSystem(Flags.SEEN)); // a grantee's \Seen is its own
-        BlobStore blobs = s.service.store.blobs();
+        Flags allowed = target.own(ctx) ? granted : granted.minus(Flags.ofSystem(Flags.SEEN)); // a grantee's \Seen is its own
+        BlobStore blobs = ctx.blobs();
         Stored stored;
         boolean binary;
         if (m.catenate()) {
-            stored = Catenation.build(s, m.parts());
+            stored = Catenation.build(ctx, m.parts());
             binary = m.parts().stream().anyMatch(p -> p instanceof ImapCommand.CatPart.Text t && t.literal().binary());
         } else {
             Literal literal = ((ImapCommand.CatPart.Text) m.parts().get(0)).literal();
@@ -136,13 +136,13 @@ final class AppendCommand {
             try {
                 stored = new Stored(storeBlob(blobs, literal), literal.size());
             } catch (IOException e) {
-                throw unavailable(s, e);
+                throw unavailable(ctx, e);
             }
             binary = literal.binary();
         }
-        if (binary) stored = encodeNul(s, blobs, stored);
+        if (binary) stored = encodeNul(ctx, blobs, stored);
         Instant date = m.internalDate().map(OffsetDateTime::toInstant).orElse(null);
-        return new Prepared(new NewMessage(stored.blob(), stored.size(), allowed, date, parse(s, blobs, stored.blob())),
+        return new Prepared(new NewMessage(stored.blob(), stored.size(), allowed, date, parse(ctx, blobs, stored.blob())),
                 granted.has(Flags.SEEN) && !allowed.has(Flags.SEEN));
     }
 
@@ -150,8 +150,8 @@ final class AppendCommand {
      * The literal was read whole before this; only the store failed (a full disk, say), so the client
      * hears "try again" and the session goes on in step.
      */
-    static Refused unavailable(ImapSession s, IOException e) {
-        ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", s.who(), e.toString());
+    static Refused unavailable(CommandContext ctx, IOException e) {
+        ImapSession.LOG.log(WARNING, "{0}: APPEND could not store the message: {1}", ctx.who(), e.toString());
         return new Refused(Done.no(ResponseCode.unavailable(), "Cannot store the message now, try again later"));
     }
 
@@ -160,7 +160,7 @@ final class AppendCommand {
     }
 
     /** RFC 3516 §4.4: parts holding NUL are stored in base64 (see {@link #withoutNul}). */
-    private static Stored encodeNul(ImapSession s, BlobStore blobs, Stored stored) throws Refused {
+    private static Stored encodeNul(CommandContext ctx, BlobStore blobs, Stored stored) throws Refused {
         try {
             Stored encoded = withoutNul(blobs, stored.blob());
             if (encoded == null) return stored;
@@ -171,7 +171,7 @@ final class AppendCommand {
             throw new Refused(Done.no(ResponseCode.unknownCte(), "Cannot store this binary message: " + e.getMessage()));
         } catch (IOException e) {
             discard(blobs, stored.blob());
-            throw unavailable(s, e);
+            throw unavailable(ctx, e);
         }
     }
 
@@ -214,11 +214,11 @@ final class AppendCommand {
     }
 
     /** The parsed-once structure stored with the message; null (parsed on demand later) if parsing fails. */
-    private static byte[] parse(ImapSession s, BlobStore blobs, BlobId blob) {
+    private static byte[] parse(CommandContext ctx, BlobStore blobs, BlobId blob) {
         try (InputStream in = blobs.open(blob)) {
             return MessageStructure.parse(in).serialize();
         } catch (IOException | RuntimeException e) {
-            ImapSession.LOG.log(WARNING, "{0}: appended message not parsed, it will be on first use: {1}", s.who(), e.toString());
+            ImapSession.LOG.log(WARNING, "{0}: appended message not parsed, it will be on first use: {1}", ctx.who(), e.toString());
             return null;
         }
     }

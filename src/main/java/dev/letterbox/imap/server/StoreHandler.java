@@ -13,13 +13,12 @@ import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
-import java.util.List;
 
 /** STORE, COPY, MOVE and EXPUNGE, by sequence number or UID. */
-final class StoreCommands {
+final class StoreHandler {
     private static final int PAGE = 1000;
 
-    private StoreCommands() {}
+    private StoreHandler() {}
 
     /**
      * RFC 3501 §6.4.6 with RFC 7162 §3.1.3 UNCHANGEDSINCE. Without .SILENT every message of the set
@@ -27,9 +26,8 @@ final class StoreCommands {
      * with their new MODSEQ even when silent. Messages refused by UNCHANGEDSINCE come back in
      * [MODIFIED] (sequence numbers for STORE, UIDs for UID STORE).
      */
-    static Done store(ImapSession s, ImapCommand.Store c) throws IOException {
-        SelectedMailbox view = s.selected();
-        if (c.unchangedSince().isPresent()) s.enableCondstore();
+    static Done store(CommandContext ctx, ImapCommand.Store c) throws IOException {
+        SelectedMailbox view = ctx.selected();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
         Flags flags;
         try {
@@ -50,16 +48,16 @@ final class StoreCommands {
         // The OK promises the change is made and seen by every session, and survives a crash of the
         // server; a crash of the machine within about a second may undo it (MailStore.writeUnsynced).
         FlagUpdate update = view.privateSeen != null
-                ? view.privateSeen.store(s, view, uids, mode, flags, c.unchangedSince())
-                : s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
+                ? view.privateSeen.store(ctx, view, uids, mode, flags, c.unchangedSince())
+                : ctx.store(view.ownerId).writeUnsynced(tx -> tx.storeFlags(view.id, uids, mode, flags, c.unchangedSince()));
         for (MessageMeta m : update.changed()) view.ownChange(m.modSeq());
-        if (mode != FlagUpdate.Mode.REMOVE) view.announceKeywords(s, flags);
+        if (mode != FlagUpdate.Mode.REMOVE) ViewUpdates.announceKeywords(ctx, view, flags);
         Ranges refused = Ranges.of(update.modifiedSinceRefused());
         if (!c.silent()) {
-            answerAll(s, view, r.uids(), refused);
-        } else if (s.condstore) {
+            answerAll(ctx, view, r.uids(), refused);
+        } else if (ctx.enabled.condstore) {
             for (MessageMeta m : update.changed()) {
-                s.out.star().number(view.uids.msnOf(m.uid())).atom("FETCH").open().atom("UID").number(m.uid())
+                ctx.out.star().number(view.uids.msnOf(m.uid())).atom("FETCH").open().atom("UID").number(m.uid())
                         .atom("MODSEQ").open().number(m.modSeq()).close().close().end();
             }
         }
@@ -74,7 +72,7 @@ final class StoreCommands {
      * FETCH (FLAGS) for every message of the set still there, as the write left it: the mailbox's
      * index has the write by the time it returned.
      */
-    private static void answerAll(ImapSession s, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
+    private static void answerAll(CommandContext ctx, SelectedMailbox view, Ranges uids, Ranges refused) throws IOException {
         MailboxIndex.Page page = new MailboxIndex.Page((int) Math.max(1, Math.min(PAGE, uids.size()))); // sized to the request
         for (int i = 0; i < uids.rangeCount(); i++) {
             long from = uids.low(i), to = uids.high(i);
@@ -84,7 +82,7 @@ final class StoreCommands {
                     long uid = page.uids[k];
                     int msn = view.uids.msnOf(uid);
                     if (msn == 0 || refused.contains(uid)) continue;
-                    view.flagsResponse(s, msn, uid, page.modSeqs[k], page.flags[k]);
+                    ViewUpdates.flagsResponse(ctx, view, msn, uid, page.modSeqs[k], page.flags[k]);
                 }
                 if (page.count < page.capacity()) break;
                 from = page.uids[page.count - 1] + 1;
@@ -104,8 +102,8 @@ final class StoreCommands {
      * messages another session expunged copies nothing (RFC 2180 §4.4.1). MOVE reports COPYUID in an
      * untagged OK before its EXPUNGE/VANISHED responses (RFC 6851 §4.3).
      */
-    static Done copy(ImapSession s, boolean byUid, SequenceSet set, String mailbox, boolean move) throws IOException {
-        SelectedMailbox view = s.selected();
+    static Done copy(CommandContext ctx, boolean byUid, SequenceSet set, String mailbox, boolean move) throws IOException {
+        SelectedMailbox view = ctx.selected();
         if (move && view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
         MessageSets.Resolved r = MessageSets.resolve(view, byUid, set);
         if (r.error() != null) return Done.bad(r.error());
@@ -114,7 +112,7 @@ final class StoreCommands {
         // RFC 4314 §4: "i" on the target; RFC 6851 §3.3 MOVE: "t" and "e" on the source
         if (move && !view.rights.has('t')) throw new MailboxAccess.Denied('t');
         if (move && !view.rights.has('e')) throw new MailboxAccess.Denied('e');
-        MailboxAccess.Target to = MailboxAccess.resolve(s, name);
+        MailboxAccess.Target to = MailboxAccess.resolve(ctx, name);
         if (!to.visible()) return Done.no(ResponseCode.tryCreate(), "Mailbox does not exist");
         to.require('i');
         for (int i = 0; i < r.uids().rangeCount(); i++) {
@@ -127,10 +125,10 @@ final class StoreCommands {
         Mailbox target;
         if (to.ownerId() != view.ownerId || !to.rights().equals(dev.letterbox.store.Rights.ALL)) {
             target = to.mailbox().get();
-            result = SharedCopies.copy(s, view, uids, to, move);
+            result = SharedCopies.copy(ctx, view, uids, to, move);
         } else try {
             record Copied(Mailbox source, Mailbox target, CopyResult result) {}
-            Copied copied = s.service.store.write(view.ownerId, tx -> {
+            Copied copied = ctx.store(view.ownerId).write(tx -> {
                 Mailbox t = tx.mailbox(to.storeName()).orElseThrow(() -> new MailboxException(MailboxException.Reason.NONEXISTENT,
                         "Mailbox does not exist"));
                 Mailbox source = tx.mailbox(view.id).orElse(t);
@@ -139,8 +137,8 @@ final class StoreCommands {
             });
             result = copied.result();
             target = copied.target();
-            if (result.targetUids().length > 0 && to.own(s)) {
-                s.service.copies.copied(s.account().id(), copied.source(), target, result.targetUids());
+            if (result.targetUids().length > 0 && to.own(ctx)) {
+                ctx.copies().copied(ctx.account().id(), copied.source(), target, result.targetUids());
             }
         } catch (MailboxException e) {
             if (e.reason() == MailboxException.Reason.NONEXISTENT) {
@@ -148,7 +146,7 @@ final class StoreCommands {
             }
             throw e;
         }
-        if (target.id() == view.id) s.dirty = true; // copies into the selected mailbox: EXISTS
+        if (target.id() == view.id) ctx.viewChanged(); // copies into the selected mailbox: EXISTS
         if (result.sourceUids().length == 0) return Done.ok(verb + " completed, no messages");
         ResponseCode copyUid = ResponseCode.copyUid(result.targetUidValidity(), Ranges.of(result.sourceUids()),
                 Ranges.of(result.targetUids()));
@@ -158,9 +156,9 @@ final class StoreCommands {
             }
             return Done.ok(copyUid, "COPY completed");
         }
-        s.out.untagged(Status.OK, copyUid, "Moved");
+        ctx.out.untagged(Status.OK, copyUid, "Moved");
         Ranges moved = Ranges.of(result.sourceUids());
-        view.reportExpunges(s, moved);
+        ViewUpdates.reportExpunges(ctx, view, moved);
         view.removeReported(moved);
         return Done.ok("MOVE completed");
     }
@@ -169,11 +167,11 @@ final class StoreCommands {
      * EXPUNGE (RFC 3501 §6.4.3) and UID EXPUNGE (RFC 4315 §2.1): removes \Deleted messages (of the
      * set, for UID EXPUNGE) and reports each removal.
      */
-    static Done expunge(ImapSession s, ImapCommand.Expunge c) throws IOException {
-        SelectedMailbox view = s.selected();
+    static Done expunge(CommandContext ctx, ImapCommand.Expunge c) throws IOException {
+        SelectedMailbox view = ctx.selected();
         if (view.readOnly) return Done.no(ResponseCode.cannot(), "The mailbox is read-only (EXAMINE)");
         if (!view.rights.has('e')) throw new MailboxAccess.Denied('e');
-        long[] deleted = SelectCommands.deletedUids(view);
+        long[] deleted = SelectHandler.deletedUids(view);
         if (c.uids().isPresent()) {
             MessageSets.Resolved r = MessageSets.resolve(view, true, c.uids().get());
             Ranges within = r.uids();
@@ -182,14 +180,14 @@ final class StoreCommands {
         if (deleted.length > 0) {
             long[] toRemove = deleted;
             record Expunged(long[] uids, long modSeq) {}
-            Expunged removed = s.service.store.write(view.ownerId, tx -> {
+            Expunged removed = ctx.store(view.ownerId).write(tx -> {
                 long[] uids = tx.expunge(view.id, toRemove);
                 // the MODSEQ this write gave the mailbox: the next sync knows it is this session's own
                 long modSeq = uids.length == 0 ? 0 : tx.mailbox(view.id).orElseThrow().highestModSeq();
                 return new Expunged(uids, modSeq);
             });
             Ranges gone = Ranges.of(removed.uids());
-            view.reportExpunges(s, gone);
+            ViewUpdates.reportExpunges(ctx, view, gone);
             view.removeReported(gone);
             if (removed.modSeq() > 0) view.ownChange(removed.modSeq());
         }

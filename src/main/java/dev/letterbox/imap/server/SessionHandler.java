@@ -8,16 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Commands about the session itself: ID, ENABLE, COMPRESS, NAMESPACE. */
-final class SessionCommands {
-    private SessionCommands() {}
+final class SessionHandler {
+    private SessionHandler() {}
 
     /** RFC 2971: the client's identification is logged; ours is the product name only. */
-    static Done id(ImapSession s, ImapCommand.Id c) throws IOException {
+    static Done id(CommandContext ctx, ImapCommand.Id c) throws IOException {
         if (c.parameters() != null) {
             String name = c.parameters().getOrDefault("name", "?"), version = c.parameters().getOrDefault("version", "?");
-            ImapSession.debug("{0}: client ID {1} {2}", s.who(), printable(name), printable(version));
+            ImapSession.debug("{0}: client ID {1} {2}", ctx.who(), printable(name), printable(version));
         }
-        s.out.star().atom("ID").open().string("name").string("Letterbox").string("vendor").string("Letterbox").close().end();
+        ctx.out.star().atom("ID").open().string("name").string("Letterbox").string("vendor").string("Letterbox").close().end();
         return Done.ok("ID completed");
     }
 
@@ -26,45 +26,45 @@ final class SessionCommands {
      * IMAP4rev2 (RFC 9051) and UTF8=ACCEPT (RFC 6855). Unknown names are ignored; ENABLED lists
      * what this command newly turned on.
      */
-    static Done enable(ImapSession s, ImapCommand.Enable c) throws IOException {
+    static Done enable(CommandContext ctx, ImapCommand.Enable c) throws IOException {
         List<String> enabled = new ArrayList<>();
+        boolean condstore = ctx.condstoreBeforeCommand(); // the session turned it on before this handler ran
         for (String cap : c.capabilities()) {
             switch (cap) {
                 case "CONDSTORE" -> {
-                    if (!s.condstore) enabled.add("CONDSTORE");
-                    s.enableCondstore();
+                    if (!condstore) enabled.add("CONDSTORE");
+                    condstore = true;
                 }
                 case "QRESYNC" -> {
-                    if (!s.qresync) enabled.add("QRESYNC");
-                    s.qresync = true;
-                    s.enableCondstore();
+                    if (!ctx.enabled.qresync) enabled.add("QRESYNC");
+                    ctx.enabled.qresync = true;
+                    condstore = true;
                 }
                 case "IMAP4REV2" -> {
-                    if (!s.rev2) enabled.add("IMAP4rev2");
-                    s.rev2 = true;
-                    s.utf8 = true;
+                    if (!ctx.enabled.rev2) enabled.add("IMAP4rev2");
+                    ctx.enabled.rev2 = true;
+                    ctx.enabled.utf8 = true;
                 }
                 case "UTF8=ACCEPT" -> {
-                    if (!s.utf8) enabled.add("UTF8=ACCEPT");
-                    s.utf8 = true;
+                    if (!ctx.enabled.utf8) enabled.add("UTF8=ACCEPT");
+                    ctx.enabled.utf8 = true;
                 }
                 default -> { }
             }
         }
-        s.out.utf8(s.utf8);
-        s.out.star().atom("ENABLED");
-        for (String e : enabled) s.out.atom(e);
-        s.out.end();
+        ctx.out.utf8(ctx.enabled.utf8);
+        ctx.out.star().atom("ENABLED");
+        for (String e : enabled) ctx.out.atom(e);
+        ctx.out.end();
         return Done.ok("Enabled");
     }
 
     /** RFC 4978: the OK goes out uncompressed, everything after it compressed. */
-    static Done compress(ImapSession s, ImapCommand.Compress c) throws IOException {
-        if (s.compressing) return Done.no(ResponseCode.compressionActive(), "Compression is already active");
+    static Done compress(CommandContext ctx, ImapCommand.Compress c) throws IOException {
+        if (ctx.compressing()) return Done.no(ResponseCode.compressionActive(), "Compression is already active");
         if (!c.mechanism().equals("DEFLATE")) return Done.bad("Unknown compression mechanism");
-        s.out.tagged(c.tag(), Status.OK, null, "DEFLATE active");
-        s.conn.startCompression();
-        s.compressing = true;
+        ctx.out.tagged(c.tag(), Status.OK, null, "DEFLATE active");
+        ctx.startCompression();
         return null;
     }
 
@@ -72,8 +72,8 @@ final class SessionCommands {
      * RFC 2342: the personal namespace without a prefix, others' mailboxes that were shared with
      * the user under "Other Users/owner/", and a shared namespace "Shared/"; "/" separates levels.
      */
-    static Done namespace(ImapSession s) throws IOException {
-        s.out.star().atom("NAMESPACE").open().open().string("").string("/").close().close()
+    static Done namespace(CommandContext ctx) throws IOException {
+        ctx.out.star().atom("NAMESPACE").open().open().string("").string("/").close().close()
                 .open().open().string(MailboxAccess.OTHER_USERS + "/").string("/").close().close()
                 .open().open().string(MailboxAccess.SHARED + "/").string("/").close().close().end();
         return Done.ok("Namespace completed");

@@ -38,13 +38,13 @@ import java.util.OptionalLong;
  * responses are written, so a slow client never holds the database. Bodies stream from the blob.
  * A body fetch without .PEEK sets \Seen first and reports the new FLAGS in the same response.
  */
-final class FetchCommand {
+final class FetchHandler {
     private static final int LIGHT_PAGE = 1000;
     private static final int HEAVY_PAGE = 100;
     static final DateTimeFormatter INTERNALDATE =
             DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
-    private FetchCommand() {}
+    private FetchHandler() {}
 
     /** What a FETCH needs read; {@code flags}: FLAGS is asked for. */
     private record Plan(boolean needsStructure, boolean needsBlob, boolean needsRow, boolean setsSeen, boolean uid,
@@ -147,14 +147,13 @@ final class FetchCommand {
         }
     }
 
-    static Done fetch(ImapSession s, ImapCommand.Fetch c) throws IOException {
-        SelectedMailbox view = s.selected();
-        if (c.changedSince().isPresent() || c.attrs().contains(FetchAttr.Simple.MODSEQ)) s.enableCondstore();
-        if (c.vanished() && !s.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
+    static Done fetch(CommandContext ctx, ImapCommand.Fetch c) throws IOException {
+        SelectedMailbox view = ctx.selected();
+        if (c.vanished() && !ctx.enabled.qresync) return Done.bad("VANISHED needs ENABLE QRESYNC first");
         MessageSets.Resolved r = MessageSets.resolve(view, c.uid(), c.set());
         if (r.error() != null) return Done.bad(r.error());
-        if (c.vanished()) vanished(s, view, c.set(), c.changedSince().getAsLong());
-        Plan plan = Plan.of(c, s.condstore, view.readOnly);
+        if (c.vanished()) vanished(ctx, view, c.set(), c.changedSince().getAsLong());
+        Plan plan = Plan.of(c, ctx.enabled.condstore, view.readOnly);
         boolean light = !plan.needsStructure && !plan.needsBlob && !plan.needsRow; // all in the mailbox's index
         // sized to the request: most FETCHes name a message or a few, and a page is five arrays
         MailboxIndex.Page indexPage = light ? new MailboxIndex.Page((int) Math.max(1, Math.min(LIGHT_PAGE, r.uids().size()))) : null;
@@ -165,7 +164,7 @@ final class FetchCommand {
                     long from = r.uids().low(i), to = r.uids().high(i);
                     while (from <= to) {
                         Batch batch = readIndex(view, from, to, indexPage);
-                        found += emit(s, view, c, plan, batch.items());
+                        found += emit(ctx, view, c, plan, batch.items());
                         if (batch.read() < indexPage.capacity()) break;
                         from = batch.lastUid() + 1;
                     }
@@ -178,11 +177,11 @@ final class FetchCommand {
                     for (long uid = r.uids().low(i); uid <= r.uids().high(i); uid++) {
                         uids[n++] = uid;
                         if (n < uids.length) continue;
-                        found += emit(s, view, c, plan, readPage(s, view, uids, plan.needsStructure));
+                        found += emit(ctx, view, c, plan, readPage(ctx, view, uids, plan.needsStructure));
                         n = 0;
                     }
                 }
-                if (n > 0) found += emit(s, view, c, plan, readPage(s, view, java.util.Arrays.copyOf(uids, n), plan.needsStructure));
+                if (n > 0) found += emit(ctx, view, c, plan, readPage(ctx, view, java.util.Arrays.copyOf(uids, n), plan.needsStructure));
             }
         } catch (UnknownCte e) {
             return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
@@ -195,12 +194,12 @@ final class FetchCommand {
     }
 
     /** RFC 7162 §3.2.6: VANISHED (EARLIER) for requested UIDs expunged after CHANGEDSINCE. */
-    private static void vanished(ImapSession s, SelectedMailbox view, SequenceSet set, long since) throws IOException {
-        Ranges gone = s.service.store.read(view.ownerId, tx -> Vanished.since(tx, view.id, since));
+    private static void vanished(CommandContext ctx, SelectedMailbox view, SequenceSet set, long since) throws IOException {
+        Ranges gone = ctx.store(view.ownerId).read(tx -> Vanished.since(tx, view.id, since));
         if (gone.isEmpty()) return;
         Ranges requested = set.isSaved() ? Ranges.EMPTY : set.resolve(Math.max(gone.max(), view.uids.maxUid()));
         Ranges hit = gone.intersect(requested);
-        if (!hit.isEmpty()) s.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
+        if (!hit.isEmpty()) ctx.out.star().atom("VANISHED").open().atom("EARLIER").close().atom(hit.toString()).end();
     }
 
     /** UID, FLAGS, MODSEQ, INTERNALDATE and RFC822.SIZE: from the mailbox's index, in memory. */
@@ -217,13 +216,13 @@ final class FetchCommand {
     }
 
     /** Sets \Seen where the plan says so, then writes the page; the number of messages it answered for. */
-    private static int emit(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, List<Item> page)
+    private static int emit(CommandContext ctx, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, List<Item> page)
             throws IOException {
         int found = page.size();
-        if (plan.setsSeen && view.rights.has('s') && !view.readOnly) markSeen(s, view, page); // a grantee needs "s"
+        if (plan.setsSeen && view.rights.has('s') && !view.readOnly) markSeen(ctx, view, page); // a grantee needs "s"
         for (Item item : page) {
             if (c.changedSince().isPresent() && item.modSeq <= c.changedSince().getAsLong()) continue;
-            if (!write(s, view, c, plan, item) && !c.uid()) found--;
+            if (!write(ctx, view, c, plan, item) && !c.uid()) found--;
         }
         return found;
     }
@@ -232,9 +231,9 @@ final class FetchCommand {
      * The messages of {@code uids} (ascending, all in the view) that still exist: one query, run
      * without a transaction (structures never change, so they need no snapshot with the rows).
      */
-    private static List<Item> readPage(ImapSession s, SelectedMailbox view, long[] uids, boolean structures)
+    private static List<Item> readPage(CommandContext ctx, SelectedMailbox view, long[] uids, boolean structures)
             throws IOException {
-        List<Item> page = s.service.store.readOne(view.ownerId, tx -> {
+        List<Item> page = ctx.store(view.ownerId).readOne(tx -> {
             List<Item> out = new ArrayList<>(uids.length);
             for (StoredMessage m : tx.messages(view.id, uids, structures)) {
                 if (!view.uids.contains(m.meta().uid())) continue;
@@ -243,7 +242,7 @@ final class FetchCommand {
             return out;
         });
         if (structures) {
-            BlobStore blobs = s.service.store.blobs();
+            BlobStore blobs = ctx.blobs();
             for (Item item : page) {
                 if (item.structure != null) continue;
                 try {
@@ -257,17 +256,17 @@ final class FetchCommand {
     }
 
     /** Sets \Seen on the page's unseen messages in one write (RFC 3501 §6.4.5: non-PEEK body fetches). */
-    private static void markSeen(ImapSession s, SelectedMailbox view, List<Item> page) {
+    private static void markSeen(CommandContext ctx, SelectedMailbox view, List<Item> page) {
         List<Long> unseen = new ArrayList<>();
         for (Item item : page) if (!view.shown(item.uid, item.flags).has(Flags.SEEN)) unseen.add(item.uid);
         if (unseen.isEmpty()) return;
         long[] uids = unseen.stream().mapToLong(Long::longValue).toArray();
         if (view.privateSeen != null) { // a grantee's \Seen is its own
-            view.privateSeen.set(s, view, uids, true);
+            view.privateSeen.set(ctx, view, uids, true);
             for (Item item : page) if (unseen.contains(item.uid)) item.flagsChanged = true;
             return;
         }
-        FlagUpdate update = s.service.store.writeUnsynced(view.ownerId, tx -> tx.storeFlags(view.id, uids,
+        FlagUpdate update = ctx.store(view.ownerId).writeUnsynced(tx -> tx.storeFlags(view.id, uids,
                 FlagUpdate.Mode.ADD, Flags.ofSystem(Flags.SEEN), OptionalLong.empty()));
         Map<Long, MessageMeta> changed = new HashMap<>();
         for (MessageMeta m : update.changed()) changed.put(m.uid(), m);
@@ -281,7 +280,7 @@ final class FetchCommand {
     }
 
     /** Writes one FETCH response; false when the message's bytes are gone (skipped). */
-    private static boolean write(ImapSession s, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, Item item)
+    private static boolean write(CommandContext ctx, SelectedMailbox view, ImapCommand.Fetch c, Plan plan, Item item)
             throws IOException {
         int msn = view.uids.msnOf(item.uid);
         if (msn == 0) return false;
@@ -289,7 +288,7 @@ final class FetchCommand {
         SeekableByteChannel blob = null;
         if (plan.needsBlob) {
             try {
-                blob = s.service.store.blobs().openChannel(item.blob);
+                blob = ctx.blobs().openChannel(item.blob);
             } catch (IOException e) {
                 return false; // expunged elsewhere and its file already deleted (RFC 2180 §4.1)
             }
@@ -301,9 +300,9 @@ final class FetchCommand {
             if (bodies != null) for (FetchAttr a : c.attrs()) bodies.add(body(a, item, blob));
             boolean flagsWritten = false, modSeqWritten = false;
             // RFC 3501 §7.2.6: a keyword another session set is announced before a response shows it
-            if (plan.flags || item.flagsChanged) view.announceKeywords(s, item.flags);
-            s.out.star().number(msn).atom("FETCH").open();
-            if (plan.uid) s.out.atom("UID").number(item.uid);
+            if (plan.flags || item.flagsChanged) ViewUpdates.announceKeywords(ctx, view, item.flags);
+            ctx.out.star().number(msn).atom("FETCH").open();
+            if (plan.uid) ctx.out.atom("UID").number(item.uid);
             for (int i = 0; i < c.attrs().size(); i++) {
                 FetchAttr a = c.attrs().get(i);
                 switch (a) {
@@ -312,52 +311,52 @@ final class FetchCommand {
                             case UID -> { }
                             case FLAGS -> {
                                 if (!flagsWritten) {
-                                    s.out.atom("FLAGS");
-                                    view.writeFlags(s, item.uid, item.flags);
+                                    ctx.out.atom("FLAGS");
+                                    ViewUpdates.writeFlags(ctx, view, item.uid, item.flags);
                                 }
                                 flagsWritten = true;
                             }
-                            case INTERNALDATE -> s.out.atom("INTERNALDATE")
+                            case INTERNALDATE -> ctx.out.atom("INTERNALDATE")
                                     .string(INTERNALDATE.format(Instant.ofEpochMilli(item.internalDate)));
-                            case RFC822_SIZE -> s.out.atom("RFC822.SIZE").number(item.size);
-                            case ENVELOPE -> s.out.atom("ENVELOPE").node(item.structure.envelope());
-                            case BODY -> s.out.atom("BODY").node(item.structure.bodyStructure(false));
-                            case BODYSTRUCTURE -> s.out.atom("BODYSTRUCTURE").node(item.structure.bodyStructure(true));
+                            case RFC822_SIZE -> ctx.out.atom("RFC822.SIZE").number(item.size);
+                            case ENVELOPE -> ctx.out.atom("ENVELOPE").node(item.structure.envelope());
+                            case BODY -> ctx.out.atom("BODY").node(item.structure.bodyStructure(false));
+                            case BODYSTRUCTURE -> ctx.out.atom("BODYSTRUCTURE").node(item.structure.bodyStructure(true));
                             case MODSEQ -> {
-                                if (!modSeqWritten) s.out.atom("MODSEQ").open().number(item.modSeq).close();
+                                if (!modSeqWritten) ctx.out.atom("MODSEQ").open().number(item.modSeq).close();
                                 modSeqWritten = true;
                             }
                             // RFC 8514 §4.1: the store's save time, not INTERNALDATE; COPY and MOVE give the copy its own
-                            case SAVEDATE -> s.out.atom("SAVEDATE")
+                            case SAVEDATE -> ctx.out.atom("SAVEDATE")
                                     .string(INTERNALDATE.format(item.savedDate));
-                            case EMAILID -> s.out.atom("EMAILID").open().atom(ObjectIds.email(item.blob)).close();
-                            case THREADID -> s.out.atom("THREADID").nil();
-                            case PREVIEW -> s.out.atom("PREVIEW").string((String) bodies.get(i));
+                            case EMAILID -> ctx.out.atom("EMAILID").open().atom(ObjectIds.email(item.blob)).close();
+                            case THREADID -> ctx.out.atom("THREADID").nil();
+                            case PREVIEW -> ctx.out.atom("PREVIEW").string((String) bodies.get(i));
                             case RFC822, RFC822_HEADER, RFC822_TEXT -> {
-                                s.out.atom(simple.wireName());
-                                content(s, (BodySections.Content) bodies.get(i), blob, false);
+                                ctx.out.atom(simple.wireName());
+                                content(ctx, (BodySections.Content) bodies.get(i), blob, false);
                             }
                         }
                     }
                     case FetchAttr.BodySection b -> {
-                        s.out.bodySection(b.section(), b.partial());
-                        content(s, (BodySections.Content) bodies.get(i), blob, false);
+                        ctx.out.bodySection(b.section(), b.partial());
+                        content(ctx, (BodySections.Content) bodies.get(i), blob, false);
                     }
                     case FetchAttr.Binary b -> {
-                        s.out.binarySection(b.part(), b.partial());
-                        content(s, (BodySections.Content) bodies.get(i), blob, true);
+                        ctx.out.binarySection(b.part(), b.partial());
+                        content(ctx, (BodySections.Content) bodies.get(i), blob, true);
                     }
-                    case FetchAttr.BinarySize b -> s.out.binarySize(b.part()).number((Long) bodies.get(i));
+                    case FetchAttr.BinarySize b -> ctx.out.binarySize(b.part()).number((Long) bodies.get(i));
                 }
             }
             if (item.flagsChanged && !flagsWritten) {
-                s.out.atom("FLAGS");
-                view.writeFlags(s, item.uid, item.flags);
+                ctx.out.atom("FLAGS");
+                ViewUpdates.writeFlags(ctx, view, item.uid, item.flags);
             }
-            if (!modSeqWritten && (plan.modSeq || (item.flagsChanged && s.condstore))) {
-                s.out.atom("MODSEQ").open().number(item.modSeq).close();
+            if (!modSeqWritten && (plan.modSeq || (item.flagsChanged && ctx.enabled.condstore))) {
+                ctx.out.atom("MODSEQ").open().number(item.modSeq).close();
             }
-            s.out.close().end();
+            ctx.out.close().end();
             return true;
         } finally {
             if (blob != null) blob.close();
@@ -402,19 +401,19 @@ final class FetchCommand {
      * section that names nothing is an empty literal, not NIL: RFC 3501 leaves it open, and clients
      * written against the most common server expect the literal form for every body section.
      */
-    private static void content(ImapSession s, BodySections.Content c, SeekableByteChannel blob, boolean binary) throws IOException {
+    private static void content(CommandContext ctx, BodySections.Content c, SeekableByteChannel blob, boolean binary) throws IOException {
         switch (c) {
-            case BodySections.Content.Nil n -> s.out.literal(new byte[0], false);
-            case BodySections.Content.Bytes b -> s.out.literal(b.data(), binary && hasNul(b.data()));
+            case BodySections.Content.Nil n -> ctx.out.literal(new byte[0], false);
+            case BodySections.Content.Bytes b -> ctx.out.literal(b.data(), binary && hasNul(b.data()));
             case BodySections.Content.Range r -> {
                 blob.position(r.start());
                 InputStream in = Channels.newInputStream(blob);
-                s.out.literal(in, r.length(), false);
+                ctx.out.literal(in, r.length(), false);
             }
             case BodySections.Content.Decoded d -> {
                 try (InputStream in = dev.letterbox.message.Sections.decodedStream(blob, d.part()).orElseThrow()) {
                     in.skipNBytes(d.offset());
-                    s.out.literal(in, d.length(), binary && d.hasNul());
+                    ctx.out.literal(in, d.length(), binary && d.hasNul());
                 }
             }
         }
