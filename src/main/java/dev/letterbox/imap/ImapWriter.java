@@ -117,6 +117,9 @@ public final class ImapWriter {
         if (len + digits > buf.length) grow(len + digits);
         for (int i = len + digits - 1; i >= len; i--, n /= 10) buf[i] = (byte) ('0' + n % 10);
         len += digits;
+        // a line of numbers may be megabytes (SEARCH of a million messages): handed on in pieces, the
+        // buffer stays small instead of doubling up to the line's size
+        if (len > 8192) drain();
         return this;
     }
 

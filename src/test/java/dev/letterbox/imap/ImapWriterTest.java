@@ -2,6 +2,7 @@ package dev.letterbox.imap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,39 @@ class ImapWriterTest {
         }
         out.end();
         assertEquals(want + "\r\n", written());
+    }
+
+    /**
+     * A SEARCH answer for a million-message mailbox is one line of megabytes: the writer hands it on in
+     * pieces while it is written, so that it never holds the whole line (which doubled its buffer up
+     * to 8 MiB on a 256 MiB heap).
+     */
+    @Test
+    void aLineOfManyNumbersIsHandedOnInPieces() throws Exception {
+        int[] biggest = {0};
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        ImapWriter w = new ImapWriter(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int n) {
+                biggest[0] = Math.max(biggest[0], n);
+                all.write(b, off, n);
+            }
+        });
+        StringBuilder want = new StringBuilder("* SEARCH");
+        w.star().atom("SEARCH");
+        for (long n = 1_000_000; n <= 1_100_000; n++) {
+            w.number(n);
+            want.append(' ').append(n);
+        }
+        assertTrue(all.size() > 600_000, "handed on before the line ended: " + all.size());
+        w.end();
+        assertEquals(want + "\r\n", all.toString(StandardCharsets.US_ASCII));
+        assertTrue(biggest[0] <= 16 * 1024, "pieces of at most 16 KiB: " + biggest[0]);
     }
 
     @Test

@@ -82,6 +82,16 @@ final class CommandContext {
         return service.store;
     }
 
+    /** Sort and search keys of messages, kept on this node. */
+    HeaderKeyCache headerKeys() {
+        return service.headerKeys;
+    }
+
+    /** Blob ids and decoded structures of fetched messages, kept on this node. */
+    KnownMessages knownMessages() {
+        return service.knownMessages;
+    }
+
     Config.Imap config() {
         return service.config;
     }

@@ -177,11 +177,11 @@ final class FetchHandler {
                     for (long uid = r.uids().low(i); uid <= r.uids().high(i); uid++) {
                         uids[n++] = uid;
                         if (n < uids.length) continue;
-                        found += emit(ctx, view, c, plan, readPage(ctx, view, uids, plan.needsStructure));
+                        found += emit(ctx, view, c, plan, readPage(ctx, view, uids, plan));
                         n = 0;
                     }
                 }
-                if (n > 0) found += emit(ctx, view, c, plan, readPage(ctx, view, java.util.Arrays.copyOf(uids, n), plan.needsStructure));
+                if (n > 0) found += emit(ctx, view, c, plan, readPage(ctx, view, java.util.Arrays.copyOf(uids, n), plan));
             }
         } catch (UnknownCte e) {
             return Done.no(ResponseCode.unknownCte(), "Unknown Content-Transfer-Encoding");
@@ -228,30 +228,52 @@ final class FetchHandler {
     }
 
     /**
-     * The messages of {@code uids} (ascending, all in the view) that still exist: one query, run
+     * The messages of {@code uids} (ascending, all in the view) that still exist: from the index and
+     * what this node keeps ({@link KnownMessages}) when it knows them all, else with one query, run
      * without a transaction (structures never change, so they need no snapshot with the rows).
      */
-    private static List<Item> readPage(CommandContext ctx, SelectedMailbox view, long[] uids, boolean structures)
+    private static List<Item> readPage(CommandContext ctx, SelectedMailbox view, long[] uids, Plan plan)
             throws IOException {
+        List<KnownMessages.Hit> known = plan.needsRow ? null : ctx.knownMessages().lookup(view, uids);
+        if (known != null) {
+            List<Item> out = new ArrayList<>(known.size());
+            for (KnownMessages.Hit h : known) {
+                Item item = new Item(h.uid(), h.modSeq(), h.flags(), h.internalDate(), h.size(), h.blob());
+                item.structure = h.structure();
+                out.add(item);
+            }
+            return out;
+        }
+        // structures also for a body fetch, so that the page is kept for the next FETCH
+        int[] storedSizes = new int[uids.length];
         List<Item> page = ctx.store(view.ownerId).readOne(tx -> {
             List<Item> out = new ArrayList<>(uids.length);
-            for (StoredMessage m : tx.messages(view.id, uids, structures)) {
+            for (StoredMessage m : tx.messages(view.id, uids, true)) {
                 if (!view.uids.contains(m.meta().uid())) continue;
-                out.add(new Item(m.meta(), structures ? Structures.decode(m.structure()) : null));
+                storedSizes[out.size()] = m.structure() == null ? 4096 : m.structure().length;
+                out.add(new Item(m.meta(), Structures.decode(m.structure())));
             }
             return out;
         });
-        if (structures) {
-            BlobStore blobs = ctx.blobs();
-            for (Item item : page) {
-                if (item.structure != null) continue;
-                try {
-                    item.structure = Structures.parse(blobs, item.blob);
-                } catch (IOException e) {
-                    item.structure = null; // blob gone: the message is skipped when written
-                }
+        BlobStore blobStore = ctx.blobs();
+        for (Item item : page) {
+            if (item.structure != null) continue;
+            try {
+                item.structure = Structures.parse(blobStore, item.blob); // stored without one
+            } catch (IOException e) {
+                item.structure = null; // blob gone: the message is skipped when written
             }
         }
+        long[] pageUids = new long[page.size()];
+        BlobId[] blobs = new BlobId[page.size()];
+        MessageStructure[] decoded = new MessageStructure[page.size()];
+        for (int i = 0; i < pageUids.length; i++) {
+            Item item = page.get(i);
+            pageUids[i] = item.uid;
+            blobs[i] = item.blob;
+            decoded[i] = item.structure;
+        }
+        ctx.knownMessages().keep(view, pageUids, blobs, decoded, java.util.Arrays.copyOf(storedSizes, page.size()));
         return page;
     }
 

@@ -21,6 +21,10 @@ public final class ImapService implements ConnectionHandler {
     final Config.Imap config;
     final String hostname;
     final CopyListener copies;
+    /** Sort and search keys of the messages sessions have sorted or searched by header. */
+    final HeaderKeyCache headerKeys = new HeaderKeyCache(HeaderKeyCache.defaultBudget());
+    /** Blob ids and decoded structures of the messages sessions have fetched. */
+    final KnownMessages knownMessages = new KnownMessages();
 
     /**
      * Told of messages a user copied or moved (after the store committed it), e.g. to teach a spam

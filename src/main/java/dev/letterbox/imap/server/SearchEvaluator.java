@@ -3,6 +3,7 @@ package dev.letterbox.imap.server;
 import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.SearchKey;
 import dev.letterbox.imap.SequenceSet;
+import dev.letterbox.message.HeaderKeys;
 import dev.letterbox.message.MessageSearch;
 import dev.letterbox.message.MessageStructure;
 import dev.letterbox.message.UnicodeCasemap;
@@ -11,8 +12,8 @@ import dev.letterbox.store.Flags;
 import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MessageMeta;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,9 +26,10 @@ import java.util.regex.Pattern;
 /**
  * Evaluates a search key (RFC 3501 §6.4.4, RFC 9051 §6.4.4) over the selected view, a page of
  * messages at a time. Keys on flags, sizes, dates and numbers are answered from the store's
- * metadata; header and text keys read the parsed structure and the blob (decoded encoded words,
- * decoded and charset-converted text parts), only for messages the cheap keys did not rule out.
- * Strings match as case-insensitive substrings.
+ * metadata; FROM, TO, CC, BCC, SUBJECT (and HEADER on those) and SENT* from each message's
+ * {@link HeaderKeys}, kept on this node ({@link HeaderKeyCache}); other header and text keys read the
+ * parsed structure and the blob (decoded encoded words, decoded and charset-converted text parts), only
+ * for messages the cheap keys did not rule out. Strings match as case-insensitive substrings.
  */
 final class SearchEvaluator {
     private static final int PAGE = 500;
@@ -40,9 +42,14 @@ final class SearchEvaluator {
     private final CommandContext ctx;
     private final SelectedMailbox view;
     private final SearchKey key;
-    private final boolean needsContent;
-    /** SAVEDATE and EMAILID keys read the store's row (the index keeps neither). */
+    /** BODY, TEXT and HEADER on a field {@link HeaderKeys} does not keep: the structure and the blob. */
+    private final boolean needsStructure;
+    /** Header keys answered from {@link HeaderKeys}. */
+    private final boolean needsKeys;
+    /** SAVEDATE and EMAILID keys read the store's row (the index keeps neither), as do structure keys. */
     private final boolean needsRow;
+    /** The last needle folded, and its folded form: a command folds its strings once, not once a message. */
+    private String lastNeedle, lastFolded;
     /** RFC 5032: YOUNGER/OLDER count back from when the command runs, once for every message. */
     private final long now = System.currentTimeMillis();
     /** Sequence sets resolved once per command, not once per message (by number and by UID). */
@@ -60,6 +67,7 @@ final class SearchEvaluator {
         int msn;
         MessageStructure structure;
         boolean structureLoaded;
+        HeaderKeys keys;
 
         Candidate(MessageMeta meta, int msn, MessageStructure structure) {
             this.meta = meta;
@@ -83,14 +91,22 @@ final class SearchEvaluator {
             }
             return structure;
         }
+
+        /** This message's keys; {@link NoSuchFileException} when it is gone. */
+        HeaderKeys keys() throws IOException {
+            if (keys == null) keys = ctx.headerKeys().of(ctx, view, new long[] {uid})[0];
+            if (keys == null) throw new NoSuchFileException("message " + uid);
+            return keys;
+        }
     }
 
     SearchEvaluator(CommandContext ctx, SelectedMailbox view, SearchKey key) {
         this.ctx = ctx;
         this.view = view;
         this.key = key;
-        this.needsContent = needsContent(key);
-        this.needsRow = needsContent || needsRow(key);
+        this.needsStructure = needsStructure(key);
+        this.needsKeys = needsKeys(key);
+        this.needsRow = needsStructure || needsRow(key);
     }
 
     /** One page read: the candidates still in the running and the last UID looked at (0: none left). */
@@ -102,21 +118,35 @@ final class SearchEvaluator {
         void found(long uid, long modSeq);
     }
 
+    /** Receives a matching message with its MODSEQ, INTERNALDATE (epoch milliseconds) and RFC822.SIZE. */
+    @FunctionalInterface
+    interface Found {
+        void found(long uid, long modSeq, long internalDate, long size);
+    }
+
     /**
      * Calls {@code match} for every matching message, ascending by UID. Keys on flags, sizes, dates
      * and numbers alone are answered from the mailbox's index in memory; others read the store.
      */
     void run(Match match) {
-        if (needsRow) {
-            runOnStore(m -> match.found(m.uid(), m.modSeq()));
-            return;
-        }
-        int flag = singleFlag(key);
+        int flag = needsRow ? 0 : singleFlag(key);
         // a grantee's \Seen is its own, not in the owner's index: that one goes the long way below
         if (Math.abs(flag) == Flags.SEEN && view.privateSeen != null) flag = 0;
         if (flag != 0) { // SEARCH UNSEEN and the like: one pass over the index's flag ids, no per-message copy
             long[] uids = flag > 0 ? view.index.uidsWithFlag(flag) : view.index.uidsWithoutFlag(-flag);
             for (long uid : uids) if (view.uids.contains(uid)) match.found(uid, 0);
+            return;
+        }
+        run((uid, modSeq, internalDate, size) -> match.found(uid, modSeq));
+    }
+
+    /**
+     * As {@link #run(Match)}, with each match's INTERNALDATE and size. Metadata keys and the header
+     * keys {@link HeaderKeys} answers are evaluated over the index in memory; others read the store.
+     */
+    void run(Found match) {
+        if (needsRow) {
+            runOnStore(m -> match.found(m.uid(), m.modSeq(), m.internalDate().toEpochMilli(), m.size()));
             return;
         }
         MailboxIndex.Page page = new MailboxIndex.Page((int) Math.min(INDEX_PAGE, Math.max(1, view.uids.size())));
@@ -125,6 +155,7 @@ final class SearchEvaluator {
         long from = 1;
         while (from <= max) {
             view.index.read(from, max, page);
+            HeaderKeys[] keys = needsKeys ? keysOf(page) : null;
             for (int i = 0; i < page.count; i++) {
                 c.uid = page.uids[i];
                 c.msn = view.uids.msnOf(c.uid);
@@ -133,15 +164,33 @@ final class SearchEvaluator {
                 c.flags = page.flags[i];
                 c.internalDate = page.internalDates[i];
                 c.size = page.sizes[i];
+                c.keys = keys == null ? null : keys[i];
+                if (needsKeys && c.keys == null) continue; // gone since the index was read: matches nothing
                 try {
-                    if (matches(key, c)) match.found(c.uid, c.modSeq);
+                    if (matches(key, c)) match.found(c.uid, c.modSeq, c.internalDate, c.size);
                 } catch (IOException e) {
-                    throw new IllegalStateException("a metadata key read a message", e); // cannot happen
+                    throw new IllegalStateException("a key read a message the index path cannot read", e); // cannot happen
                 }
             }
             if (page.count < page.capacity()) break;
             from = page.uids[page.count - 1] + 1;
         }
+    }
+
+    /** The keys of a page's messages in the view, by position in the page (null for the others). */
+    private HeaderKeys[] keysOf(MailboxIndex.Page page) {
+        long[] inView = new long[page.count];
+        int n = 0;
+        for (int i = 0; i < page.count; i++) if (view.uids.contains(page.uids[i])) inView[n++] = page.uids[i];
+        HeaderKeys[] found;
+        try {
+            found = ctx.headerKeys().of(ctx, view, java.util.Arrays.copyOf(inView, n));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        HeaderKeys[] out = new HeaderKeys[page.count];
+        for (int i = 0, k = 0; i < page.count && k < n; i++) if (page.uids[i] == inView[k]) out[i] = found[k++];
+        return out;
     }
 
     /** Calls {@code match} for every matching message, ascending by UID, read from the store. */
@@ -153,13 +202,13 @@ final class SearchEvaluator {
             Page page = ctx.store(view.ownerId).read(tx -> {
                 List<Candidate> out = new ArrayList<>();
                 long last = 0;
-                java.util.Map<Long, byte[]> stored = needsContent ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
+                java.util.Map<Long, byte[]> stored = needsStructure ? tx.structures(view.id, f, max, PAGE) : java.util.Map.of();
                 for (MessageMeta m : tx.messages(view.id, f, max, PAGE)) {
                     last = m.uid();
                     int msn = view.uids.msnOf(m.uid());
                     if (msn == 0) continue;
                     Candidate c = new Candidate(m, msn, null);
-                    if (needsContent) {
+                    if (needsStructure) {
                         // the structure costs a row read and a decode: not for messages a flag already rules out
                         if (failsCheapKeys(key, c)) continue;
                         c.structure = Structures.decode(stored.get(m.uid()));
@@ -169,6 +218,16 @@ final class SearchEvaluator {
                 }
                 return new Page(out, last);
             });
+            if (needsKeys && !page.candidates().isEmpty()) { // one read for the page's misses, not one a message
+                long[] uids = page.candidates().stream().mapToLong(c -> c.uid).toArray();
+                HeaderKeys[] keys;
+                try {
+                    keys = ctx.headerKeys().of(ctx, view, uids);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                for (int i = 0; i < keys.length; i++) page.candidates().get(i).keys = keys[i];
+            }
             for (Candidate c : page.candidates()) {
                 try {
                     if (matches(key, c)) match.accept(c.meta);
@@ -185,7 +244,7 @@ final class SearchEvaluator {
     private boolean failsCheapKeys(SearchKey k, Candidate c) {
         if (!(k instanceof SearchKey.And a)) return false;
         try {
-            for (SearchKey sub : a.keys()) if (!needsContent(sub) && !matches(sub, c)) return true;
+            for (SearchKey sub : a.keys()) if (!expensive(sub) && !matches(sub, c)) return true;
         } catch (IOException e) {
             return false; // metadata keys read nothing; evaluate fully later
         }
@@ -214,15 +273,30 @@ final class SearchEvaluator {
         };
     }
 
-    private static boolean needsContent(SearchKey key) {
+    /** A key that reads more than the index: the message's keys, structure or bytes. */
+    private static boolean expensive(SearchKey key) {
+        return needsStructure(key) || needsKeys(key);
+    }
+
+    private static boolean needsStructure(SearchKey key) {
         return switch (key) {
-            case SearchKey.Header h -> true;
+            case SearchKey.Header h -> !HeaderKeys.answers(h.field());
             case SearchKey.Body b -> true;
             case SearchKey.Text t -> true;
+            case SearchKey.Not n -> needsStructure(n.key());
+            case SearchKey.Or o -> needsStructure(o.left()) || needsStructure(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::needsStructure);
+            default -> false;
+        };
+    }
+
+    private static boolean needsKeys(SearchKey key) {
+        return switch (key) {
+            case SearchKey.Header h -> HeaderKeys.answers(h.field());
             case SearchKey.Date d -> d.sent();
-            case SearchKey.Not n -> needsContent(n.key());
-            case SearchKey.Or o -> needsContent(o.left()) || needsContent(o.right());
-            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::needsContent);
+            case SearchKey.Not n -> needsKeys(n.key());
+            case SearchKey.Or o -> needsKeys(o.left()) || needsKeys(o.right());
+            case SearchKey.And a -> a.keys().stream().anyMatch(SearchEvaluator::needsKeys);
             default -> false;
         };
     }
@@ -276,8 +350,8 @@ final class SearchEvaluator {
             case SearchKey.Not n -> !matches(n.key(), c);
             case SearchKey.Or o -> matches(o.left(), c) || matches(o.right(), c);
             case SearchKey.And a -> {
-                for (SearchKey sub : a.keys()) if (!needsContent(sub) && !matches(sub, c)) yield false; // cheap keys first
-                for (SearchKey sub : a.keys()) if (needsContent(sub) && !matches(sub, c)) yield false;
+                for (SearchKey sub : a.keys()) if (!expensive(sub) && !matches(sub, c)) yield false; // cheap keys first
+                for (SearchKey sub : a.keys()) if (expensive(sub) && !matches(sub, c)) yield false;
                 yield true;
             }
             case SearchKey.Header h -> header(c, h.field(), h.value());
@@ -301,22 +375,25 @@ final class SearchEvaluator {
 
     /** RFC 3501: a zero-length string matches every message that has the field at all. */
     private boolean header(Candidate c, String field, String needle) throws IOException {
-        if (field.equalsIgnoreCase("Subject") && !needle.isEmpty()) {
-            // the decoded subject is part of the stored structure: no need to read the blob
-            return fold(c.structure().subject()).contains(fold(needle));
-        }
+        if (HeaderKeys.answers(field)) return c.keys().fieldMatches(field, folded(needle));
         List<String> values;
         BlobStore blobs = ctx.blobs();
-        try (InputStream in = blobs.open(c.meta.blob())) {
+        try (java.io.InputStream in = blobs.open(c.meta.blob())) {
             values = MessageSearch.headerValues(in, c.structure(), field);
         }
         if (values.isEmpty()) return false;
         if (needle.isEmpty()) return true;
-        String n = fold(needle);
+        String n = folded(needle);
         for (String v : values) if (fold(v).contains(n)) return true;
-        // an address field also matches its addresses as parsed, without the comments a sender may have
-        // put inside them: FROM user@example.org finds <user (comment)@ (comment) example.org>
-        return fold(c.structure().addressText(field)).contains(n);
+        return false;
+    }
+
+    private String folded(String needle) {
+        if (!needle.equals(lastNeedle)) {
+            lastFolded = fold(needle);
+            lastNeedle = needle;
+        }
+        return lastFolded;
     }
 
     /** i;unicode-casemap (RFC 5051), the collation SEARCH uses under I18NLEVEL=1 (RFC 5255). */
@@ -343,15 +420,12 @@ final class SearchEvaluator {
 
     /** The Date: header's own calendar day, disregarding time and zone (RFC 3501 SENTBEFORE/ON/SINCE). */
     private LocalDate sentDate(Candidate c) throws IOException {
-        List<String> values;
-        try (InputStream in = ctx.blobs().open(c.meta.blob())) {
-            values = MessageSearch.headerValues(in, c.structure(), "Date");
-        }
-        if (!values.isEmpty()) {
-            LocalDate d = headerDate(values.get(0));
+        HeaderKeys keys = c.keys();
+        if (keys.firstDateValue() != null) {
+            LocalDate d = headerDate(keys.firstDateValue());
             if (d != null) return d;
         }
-        return c.structure().sentDate().map(i -> i.atZone(ZoneOffset.UTC).toLocalDate()).orElse(null);
+        return keys.sentDate() == null ? null : keys.sentDate().atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     /** "Tue, 1 Feb 1994 21:52:25 -0800" gives 1994-02-01; null when no date is recognisable. */

@@ -3,10 +3,8 @@ package dev.letterbox.imap.server;
 import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.Ranges;
 import dev.letterbox.imap.SearchKey;
-import dev.letterbox.message.MessageStructure;
+import dev.letterbox.message.HeaderKeys;
 import dev.letterbox.message.UnicodeCasemap;
-import dev.letterbox.store.MessageMeta;
-import dev.letterbox.store.ReadTx;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,52 +112,30 @@ final class SearchHandler {
         return Ranges.of(keep.stream().mapToLong(Long::longValue).toArray());
     }
 
-    /** A matching message with what SORT and THREAD compare. */
-    record Sortable(long uid, int msn, Instant arrival, long size, MessageStructure structure, long modSeq) {
+    /** A matching message with what SORT and THREAD compare ({@code arrival}: INTERNALDATE, epoch milliseconds). */
+    record Sortable(long uid, int msn, long arrival, long size, HeaderKeys keys, long modSeq) {
         /** RFC 5256 §3 DATE: the Date: header, else the internal date. */
         Instant sent() {
-            return structure.sentDate().orElse(arrival);
+            return keys.sentDate() != null ? keys.sentDate() : Instant.ofEpochMilli(arrival);
         }
-    }
-
-    /** Collects the matching messages with their structures (parsed if not stored). */
-    static List<Sortable> collect(CommandContext ctx, SelectedMailbox view, SearchKey key) throws IOException {
-        List<MessageMeta> metas = new ArrayList<>();
-        new SearchEvaluator(ctx, view, key).runOnStore(metas::add);
-        List<Sortable> out = new ArrayList<>(metas.size());
-        int page = 200;
-        for (int i = 0; i < metas.size(); i += page) {
-            List<MessageMeta> slice = metas.subList(i, Math.min(metas.size(), i + page));
-            List<MessageStructure> structures = ctx.store(view.ownerId).read(tx -> storedStructures(tx, view, slice));
-            for (int k = 0; k < slice.size(); k++) {
-                MessageMeta m = slice.get(k);
-                MessageStructure st = structures.get(k);
-                if (st == null) {
-                    try {
-                        st = Structures.parse(ctx.blobs(), m.blob());
-                    } catch (IOException e) {
-                        continue; // gone
-                    }
-                }
-                out.add(new Sortable(m.uid(), view.uids.msnOf(m.uid()), m.internalDate(), m.size(), st, m.modSeq()));
-            }
-        }
-        return out;
     }
 
     /**
-     * The stored structures of a slice of matches, in its order. When the matches lie close together
-     * (SORT ALL, the usual webmail list) one query reads the whole UID span; sparse matches are read
-     * one by one rather than dragging in the structures of everything between them.
+     * Collects the matching messages with their sort keys: the matches from the mailbox's index where
+     * the search key allows, the keys from this node's {@link HeaderKeyCache} (read from the store for
+     * messages not in it). A message expunged meanwhile is left out.
      */
-    private static List<MessageStructure> storedStructures(ReadTx tx, SelectedMailbox view, List<MessageMeta> slice) {
-        List<MessageStructure> out = new ArrayList<>(slice.size());
-        long first = slice.getFirst().uid(), last = slice.getLast().uid();
-        if (last - first < 2L * slice.size()) {
-            java.util.Map<Long, byte[]> stored = tx.structures(view.id, first, last, (int) (last - first + 1));
-            for (MessageMeta m : slice) out.add(Structures.decode(stored.get(m.uid())));
-        } else {
-            for (MessageMeta m : slice) out.add(Structures.stored(tx, m.blob()));
+    static List<Sortable> collect(CommandContext ctx, SelectedMailbox view, SearchKey key) throws IOException {
+        List<long[]> matches = new ArrayList<>();
+        new SearchEvaluator(ctx, view, key).run((uid, modSeq, internalDate, size) -> matches.add(new long[] {uid, modSeq, internalDate, size}));
+        long[] ids = new long[matches.size()];
+        for (int i = 0; i < ids.length; i++) ids[i] = matches.get(i)[0];
+        HeaderKeys[] keys = ctx.headerKeys().of(ctx, view, ids);
+        List<Sortable> out = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            if (keys[i] == null) continue; // gone
+            long[] m = matches.get(i);
+            out.add(new Sortable(m[0], view.uids.msnOf(m[0]), m[2], m[3], keys[i], m[1]));
         }
         return out;
     }
@@ -184,15 +160,15 @@ final class SearchHandler {
                 continue;
             }
             Comparator<Sortable> next = switch (criterion) {
-                case "ARRIVAL" -> Comparator.comparing(Sortable::arrival);
+                case "ARRIVAL" -> Comparator.comparingLong(Sortable::arrival);
                 case "DATE" -> Comparator.comparing(Sortable::sent);
                 case "SIZE" -> Comparator.comparingLong(Sortable::size);
-                case "SUBJECT" -> byText(x -> x.structure().baseSubject());
-                case "FROM" -> byText(x -> x.structure().sortFrom());
-                case "TO" -> byText(x -> x.structure().sortTo());
-                case "CC" -> byText(x -> x.structure().sortCc());
-                case "DISPLAYFROM" -> byText(x -> x.structure().displayFrom());
-                case "DISPLAYTO" -> byText(x -> x.structure().displayTo());
+                case "SUBJECT" -> byText(x -> x.keys().baseSubject());
+                case "FROM" -> byText(x -> x.keys().sortFrom());
+                case "TO" -> byText(x -> x.keys().sortTo());
+                case "CC" -> byText(x -> x.keys().sortCc());
+                case "DISPLAYFROM" -> byText(x -> x.keys().displayFrom());
+                case "DISPLAYTO" -> byText(x -> x.keys().displayTo());
                 default -> throw new IllegalStateException(criterion);
             };
             if (reverse) next = next.reversed();

@@ -67,13 +67,13 @@ final class Threads {
     /** THREAD=ORDEREDSUBJECT: by base subject; the first message of each is the parent of the others. */
     static List<Node> orderedSubject(List<Sortable> items) {
         List<Sortable> sorted = new ArrayList<>(items);
-        sorted.sort(SearchHandler.byText(x -> x.structure().baseSubject())
+        sorted.sort(SearchHandler.byText(x -> x.keys().baseSubject())
                 .thenComparing(Sortable::sent).thenComparingInt(Sortable::msn));
         List<Node> threads = new ArrayList<>();
         Node current = null;
         String subject = null;
         for (Sortable x : sorted) {
-            String base = UnicodeCasemap.key(x.structure().baseSubject());
+            String base = UnicodeCasemap.key(x.keys().baseSubject());
             if (current == null || !base.equals(subject)) {
                 current = new Node(x);
                 subject = base;
@@ -93,7 +93,7 @@ final class Threads {
         Map<String, Node> byId = new HashMap<>();
         int unique = 0;
         for (Sortable x : inOrder) {
-            String id = x.structure().messageId();
+            String id = x.keys().messageId();
             // (1)(A) a missing or duplicate Message-ID gets an id of its own
             Node node = id.isEmpty() ? null : byId.get(id);
             if (id.isEmpty() || (node != null && !node.isDummy())) {
@@ -113,7 +113,7 @@ final class Threads {
             byId.put(id, mine);
             // (1)(B) link the References chain, never making a loop
             Node previous = null;
-            for (String ref : x.structure().references()) {
+            for (String ref : x.keys().references()) {
                 Node r = byId.computeIfAbsent(ref, k -> new Node(null));
                 if (previous != null && r.parent == null && r != previous && !r.hasDescendant(previous)) {
                     previous.add(r);
@@ -169,11 +169,11 @@ final class Threads {
 
     private static String subjectOf(Node n) {
         Node m = n.isDummy() && !n.children.isEmpty() ? n.children.get(0) : n;
-        return m.message == null ? "" : UnicodeCasemap.key(m.message.structure().baseSubject());
+        return m.message == null ? "" : UnicodeCasemap.key(m.message.keys().baseSubject());
     }
 
     private static boolean isReply(Node n) {
-        return n.message != null && REPLY.matcher(n.message.structure().subject()).matches();
+        return n.message != null && REPLY.matcher(n.message.keys().subject()).matches();
     }
 
     /** RFC 5256 step (6): roots with the same base subject become one thread. */

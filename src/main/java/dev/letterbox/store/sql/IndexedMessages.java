@@ -60,6 +60,33 @@ final class IndexedMessages {
         return size;
     }
 
+    /**
+     * The per-message arrays as they are (the first {@code size} entries count) and the flag sets by
+     * id: what {@link IndexSnapshots} writes. Shared, not copied: valid while the caller holds the
+     * index's lock.
+     */
+    record Contents(int size, int[] uids, long[] modSeqs, int[] flagIds, long[] dates, int[] sizes, Flags[] flagSets) {}
+
+    Contents contents() {
+        return new Contents(size, uids, modSeqs, flagIds, dates, sizes, Arrays.copyOf(flags.byId, flags.count));
+    }
+
+    /**
+     * An index made from a snapshot's {@code contents} (UIDs ascending, flag ids within the flag sets:
+     * the reader checked), exact at {@code highestModSeq}; its log starts empty there.
+     */
+    static IndexedMessages restored(long uidValidity, long uidNext, long highestModSeq, Contents c) {
+        IndexedMessages m = new IndexedMessages(uidValidity, uidNext, highestModSeq);
+        m.size = c.size();
+        m.uids = c.uids();
+        m.modSeqs = c.modSeqs();
+        m.flagIds = c.flagIds();
+        m.dates = c.dates();
+        m.sizes = c.sizes();
+        for (Flags f : c.flagSets()) m.flags.add(f);
+        return m;
+    }
+
     /** Bytes held by the arrays (for the memory budget's test and metrics). */
     long bytesUsed() {
         long perSlot = (long) uids.length * BYTES_PER_MESSAGE;
@@ -347,9 +374,14 @@ final class IndexedMessages {
                 lastId = id;
                 return id;
             }
+            return add(f);
+        }
+
+        /** Gives {@code f} the next id (a snapshot's table is read back in id order). */
+        int add(Flags f) {
             if (count == byId.length) byId = Arrays.copyOf(byId, count * 2);
             byId[count] = f;
-            ids.put(f, count);
+            ids.putIfAbsent(f, count);
             return count++;
         }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       the index re-reads what changed when next read.</li>
  * </ul>
  * Both calls only offer to a queue or set a flag: the writer and the feed never wait for an index.
+ *
+ * <p>Big mailboxes' indexes are also kept on disk ({@link IndexSnapshots}): written after a build from
+ * the database, when one is dropped from memory and when the store closes; the next build reads the
+ * snapshot and the changes since instead of every row.
  */
 final class MailboxIndexes {
     /** How long an index nobody holds is kept. */
@@ -37,24 +43,36 @@ final class MailboxIndexes {
     private final ConcurrentLinkedDeque<Kept> kept = new ConcurrentLinkedDeque<>();
     private final AtomicLong keptBytes = new AtomicLong();
     private final long retainBudget;
+    /** This node's snapshots; null: none. */
+    private final IndexSnapshots snapshots;
+    /** Mailboxes with at least this many messages get a snapshot (settable for tests). */
+    private volatile int snapshotMin = SNAPSHOT_MIN;
+    /** Below this, building from the database takes a few milliseconds: no snapshot is worth a file. */
+    static final int SNAPSHOT_MIN = 10_000;
+    /** Writes the snapshots that follow builds; closed (its writes awaited) when the store closes. */
+    private final ExecutorService background =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("letterbox-index-snapshot").factory());
 
     private record Kept(SqlMailboxIndex index, long since) {}
 
-    MailboxIndexes(ReadPool reads) {
-        this(reads, Runtime.getRuntime().maxMemory() / 8);
+    /** {@code snapshots}: where this node keeps index snapshots, or null for none. */
+    MailboxIndexes(ReadPool reads, IndexSnapshots snapshots) {
+        this(reads, Runtime.getRuntime().maxMemory() / 8, snapshots);
     }
 
     /** {@code retainBudget}: bytes the indexes nobody holds may take together. */
-    MailboxIndexes(ReadPool reads, long retainBudget) {
+    MailboxIndexes(ReadPool reads, long retainBudget, IndexSnapshots snapshots) {
         this.reads = reads;
         this.retainBudget = retainBudget;
+        this.snapshots = snapshots;
     }
 
     /** See {@link dev.letterbox.store.MailStore#openIndex}. */
     MailboxIndex open(long accountId, long mailboxId) {
         SqlMailboxIndex index = byMailbox.compute(mailboxId, (id, current) -> {
             // a gone index stays with its holders; a mailbox id reused (SQLite may) gets a fresh one
-            SqlMailboxIndex use = current == null || current.isGone() ? new SqlMailboxIndex(reads, accountId, id) : current;
+            SqlMailboxIndex use = current == null || current.isGone()
+                    ? new SqlMailboxIndex(reads, accountId, id, snapshots, snapshotMin, background) : current;
             if (use.holders++ == 0 && use.keptSince != 0) {
                 use.keptSince = 0; // held again: no longer kept
                 keptBytes.addAndGet(-use.keptBytes);
@@ -94,13 +112,22 @@ final class MailboxIndexes {
             }
             if (!kept.remove(k)) continue; // another thread trims too
             Kept gone = k;
+            boolean[] dropped = {false};
             byMailbox.computeIfPresent(gone.index().mailboxId, (id, current) -> {
                 if (current != gone.index() || current.holders > 0 || current.keptSince != gone.since()) return current;
                 keptBytes.addAndGet(-current.keptBytes);
                 current.keptSince = 0;
+                dropped[0] = true;
                 return null;
             });
+            if (dropped[0]) gone.index().saveSnapshot(); // outside the map's lock: it writes a file
         }
+    }
+
+    /** Writes the snapshots of the indexes in memory (the store is closing; no index is read any more). */
+    void saveSnapshots() {
+        background.close();
+        for (SqlMailboxIndex index : byMailbox.values()) index.saveSnapshot();
     }
 
     /**
@@ -161,6 +188,17 @@ final class MailboxIndexes {
     long storeReads(long mailboxId) {
         SqlMailboxIndex index = byMailbox.get(mailboxId);
         return index == null ? -1 : index.storeReads();
+    }
+
+    /** Whether the mailbox's index in memory was built from a snapshot (for tests). */
+    boolean fromSnapshot(long mailboxId) {
+        SqlMailboxIndex index = byMailbox.get(mailboxId);
+        return index != null && index.fromSnapshot();
+    }
+
+    /** Snapshots for mailboxes of at least {@code messages} messages from now on (for tests). */
+    void snapshotFrom(int messages) {
+        snapshotMin = messages;
     }
 
     /** Indexes in memory now, held or kept (for tests and metrics). */

@@ -73,14 +73,18 @@ public final class SqlMailStore implements MailStore {
     private final Thread sweeper;
     private final Housekeeping housekeeping;
 
-    /** {@code inlineLimit}: the biggest blob kept in its row (see {@link SqlBlobStore}). */
-    SqlMailStore(Backend backend, LargeBlobStore blobs, int inlineLimit, Duration freedBlobGrace, DurabilityHooks.Slot hooks) {
+    /**
+     * {@code inlineLimit}: the biggest blob kept in its row (see {@link SqlBlobStore});
+     * {@code indexSnapshots}: this node's directory of mailbox index snapshots, null for none.
+     */
+    SqlMailStore(Backend backend, LargeBlobStore blobs, int inlineLimit, Duration freedBlobGrace, DurabilityHooks.Slot hooks,
+                 Path indexSnapshots) {
         this.backend = backend;
         this.dialect = backend.dialect();
         this.hooks = hooks;
         this.reads = new ReadPool(dialect, backend.readers());
         this.blobs = new SqlBlobStore(blobs, reads, inlineLimit);
-        this.indexes = new MailboxIndexes(reads);
+        this.indexes = new MailboxIndexes(reads, indexSnapshots == null ? null : new IndexSnapshots(indexSnapshots));
         this.writer = new GroupCommitWriter(backend.writer(), dialect, node, bus, this.blobs, freedBlobGrace, hooks,
                 backend::flushUnsyncedCommits, indexes);
         this.directory = new SqlDirectory(reads, writer);
@@ -204,6 +208,16 @@ public final class SqlMailStore implements MailStore {
         return indexes.openCount();
     }
 
+    /** Whether the mailbox's index in memory was built from a snapshot (for tests). */
+    boolean indexFromSnapshot(long mailboxId) {
+        return indexes.fromSnapshot(mailboxId);
+    }
+
+    /** Index snapshots for mailboxes of at least {@code messages} messages (for tests; the default skips small ones). */
+    void indexSnapshotsFrom(int messages) {
+        indexes.snapshotFrom(messages);
+    }
+
     /** How often the mailbox's open index has read the store (for tests). */
     long indexStoreReads(long mailboxId) {
         return indexes.storeReads(mailboxId);
@@ -301,6 +315,7 @@ public final class SqlMailStore implements MailStore {
             LOG.log(System.Logger.Level.WARNING, "stopping the change feed failed", e);
         }
         writer.close();
+        indexes.saveSnapshots();
         try {
             sweeper.join();
         } catch (InterruptedException e) {

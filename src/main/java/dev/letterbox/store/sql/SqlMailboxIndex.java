@@ -36,6 +36,9 @@ final class SqlMailboxIndex {
      * they are dropped and the index re-reads the store instead, once, when next read.
      */
     static final int MAX_QUEUED = 10_000;
+    /** Changed rows read in one query through the MODSEQ index when catching up; more are read by UID pages. */
+    private static final int CHANGED_AT_ONCE = 100_000;
+    private static final System.Logger LOG = System.getLogger("letterbox.store");
 
     final long accountId;
     final long mailboxId;
@@ -47,6 +50,12 @@ final class SqlMailboxIndex {
     long keptBytes;
 
     private final ReadPool reads;
+    /** Where this node keeps index snapshots; null: none. */
+    private final IndexSnapshots snapshots;
+    /** Mailboxes with fewer messages build from the database quickly enough: no snapshot for them. */
+    private final int snapshotMin;
+    /** Runs the snapshot writes that follow a build, off the reader's path. */
+    private final java.util.concurrent.Executor background;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<IndexDelta> deltas = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -55,11 +64,21 @@ final class SqlMailboxIndex {
     private IndexedMessages data; // null until built
     /** Builds and re-reads so far (for tests: this node's own writes must cost none). */
     private volatile long storeReads;
+    /** Whether the index was last built from a snapshot (for tests). */
+    private volatile boolean fromSnapshot;
 
     SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId) {
+        this(reads, accountId, mailboxId, null, Integer.MAX_VALUE, Runnable::run);
+    }
+
+    SqlMailboxIndex(ReadPool reads, long accountId, long mailboxId, IndexSnapshots snapshots, int snapshotMin,
+                    java.util.concurrent.Executor background) {
         this.reads = reads;
         this.accountId = accountId;
         this.mailboxId = mailboxId;
+        this.snapshots = snapshots;
+        this.snapshotMin = snapshotMin;
+        this.background = background;
     }
 
     /** This node committed {@code delta}; called by the writer thread, never blocks. */
@@ -181,6 +200,25 @@ final class SqlMailboxIndex {
         return storeReads;
     }
 
+    boolean fromSnapshot() {
+        return fromSnapshot;
+    }
+
+    /**
+     * Writes the index's snapshot, exact at its HIGHESTMODSEQ (changes queued since are not in it; the
+     * database has them), when the mailbox is big enough to be worth one. Holds the lock while
+     * writing: the mailbox's readers wait (tens of milliseconds for a million messages).
+     */
+    void saveSnapshot() {
+        if (snapshots == null) return;
+        lock.lock();
+        try {
+            if (data != null && !gone && data.size() >= snapshotMin) snapshots.save(accountId, mailboxId, data);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The memory the index takes now (waits for a reader that holds the lock). */
     long bytesUsed() {
         lock.lock();
@@ -193,19 +231,55 @@ final class SqlMailboxIndex {
 
     private void build() {
         storeReads++;
-        reads.read(db -> {
+        boolean fromRows = reads.read(db -> {
             Optional<Mailbox> mailbox = MailboxQueries.byId(db, accountId, mailboxId);
             if (mailbox.isEmpty()) {
                 gone = true;
-                return null;
+                if (snapshots != null) snapshots.delete(accountId, mailboxId);
+                return false;
             }
             Mailbox m = mailbox.get();
+            if (restore(db, m)) return false;
             IndexedMessages built = new IndexedMessages(m.uidValidity(), m.uidNext(), m.highestModSeq());
             built.reserve((int) db.firstLong("SELECT count(*) FROM message WHERE mailbox_id = ?", mailboxId).orElse(0));
             readRows(db, built, -1, false);
             data = built;
-            return null;
+            return true;
         });
+        // written off this reader's path, so that a crash later still finds one
+        if (fromRows && snapshots != null && data.size() >= snapshotMin) {
+            try {
+                background.execute(this::saveSnapshot);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // the store is closing: it writes every index's snapshot itself
+            }
+        }
+    }
+
+    /**
+     * Takes this node's snapshot of the mailbox if the database can bring it up to date: its changes
+     * since the snapshot's HIGHESTMODSEQ are read as after another node's write (same transaction).
+     * False when there is none or it does not fit (the caller builds from the rows).
+     */
+    private boolean restore(SqlSession db, Mailbox m) {
+        if (snapshots == null) return false;
+        long started = System.nanoTime();
+        IndexedMessages restored = snapshots.load(accountId, mailboxId, m.uidValidity(), m.highestModSeq());
+        long loaded = System.nanoTime();
+        if (restored == null) return false;
+        if (MessageQueries.vanishedHorizon(db, accountId, mailboxId).orElse(0) > restored.highestModSeq) {
+            LOG.log(System.Logger.Level.INFO, "index snapshot of mailbox " + mailboxId
+                    + " not used: the expunges since its MODSEQ " + restored.highestModSeq + " are pruned");
+            return false;
+        }
+        long since = restored.highestModSeq;
+        data = restored;
+        readChanges(db, m);
+        fromSnapshot = true;
+        LOG.log(System.Logger.Level.INFO, "mailbox " + mailboxId + ": index loaded from its snapshot at MODSEQ " + since
+                + ", brought up to " + m.highestModSeq() + " (" + data.size() + " messages; read in "
+                + (loaded - started) / 1_000_000 + " ms, changes in " + (System.nanoTime() - loaded) / 1_000_000 + " ms)");
+        return true;
     }
 
     /** Reads what changed since the index's HIGHESTMODSEQ: one read transaction, one snapshot. */
@@ -216,29 +290,55 @@ final class SqlMailboxIndex {
             if (mailbox.isEmpty() || mailbox.get().uidValidity() != data.uidValidity) {
                 gone = true;
                 dropDeltas();
+                if (snapshots != null) snapshots.delete(accountId, mailboxId);
                 return null;
             }
-            Mailbox m = mailbox.get();
-            long since = data.highestModSeq;
-            if (m.highestModSeq() <= since) return null;
-            if (MessageQueries.vanishedHorizon(db, accountId, mailboxId).orElse(0) > since) {
-                // the tombstones since then are pruned: start again; sessions behind compare UIDs
-                IndexedMessages rebuilt = new IndexedMessages(m.uidValidity(), m.uidNext(), m.highestModSeq());
-                readRows(db, rebuilt, -1, false);
-                rebuilt.forgetBefore(m.highestModSeq());
-                data = rebuilt;
-                return null;
-            }
-            long[] expunged = MessageQueries.expungedSince(db, accountId, mailboxId, since);
-            java.util.Arrays.sort(expunged);
-            data.removeAll(expunged);
-            // their exact MODSEQs are not read: no reader knows of a MODSEQ above the index's yet
-            for (long uid : expunged) data.log(m.highestModSeq(), uid, true);
-            readRows(db, data, since, true);
-            data.highestModSeq = m.highestModSeq();
-            data.uidNext = Math.max(data.uidNext, m.uidNext());
+            readChanges(db, mailbox.get());
             return null;
         });
+    }
+
+    /** Brings {@link #data} from its HIGHESTMODSEQ up to the mailbox's {@code m}, in the caller's transaction. */
+    private void readChanges(SqlSession db, Mailbox m) {
+        long since = data.highestModSeq;
+        if (m.highestModSeq() <= since) return;
+        if (MessageQueries.vanishedHorizon(db, accountId, mailboxId).orElse(0) > since) {
+            // the tombstones since then are pruned: start again; sessions behind compare UIDs
+            IndexedMessages rebuilt = new IndexedMessages(m.uidValidity(), m.uidNext(), m.highestModSeq());
+            readRows(db, rebuilt, -1, false);
+            rebuilt.forgetBefore(m.highestModSeq());
+            data = rebuilt;
+            return;
+        }
+        long[] expunged = MessageQueries.expungedSince(db, accountId, mailboxId, since);
+        java.util.Arrays.sort(expunged);
+        data.removeAll(expunged);
+        // their exact MODSEQs are not read: no reader knows of a MODSEQ above the index's yet
+        for (long uid : expunged) data.log(m.highestModSeq(), uid, true);
+        readChangedRows(db, data, since);
+        data.highestModSeq = m.highestModSeq();
+        data.uidNext = Math.max(data.uidNext, m.uidNext());
+    }
+
+    /**
+     * Reads the messages changed since {@code since} into {@code into}, logging them. A few (the usual
+     * case: a snapshot some changes behind, another process's write) are found through the MODSEQ
+     * index; many through the paged walk by UID, which reads every row but in bounded pages.
+     */
+    private void readChangedRows(SqlSession db, IndexedMessages into, long since) {
+        long changed = db.firstLong("SELECT count(*) FROM message WHERE mailbox_id = ? AND modseq > ?", mailboxId, since)
+                .orElse(0);
+        if (changed > CHANGED_AT_ONCE) {
+            readRows(db, into, since, true);
+            return;
+        }
+        FlagsCache cache = new FlagsCache();
+        db.list("SELECT uid, modseq, size * 64 + (flags & 31) + CASE WHEN keywords = '' THEN 0 ELSE 32 END, "
+                        + "internal_date, keywords FROM message WHERE mailbox_id = ? AND modseq > ? ORDER BY uid",
+                rs -> {
+                    putRow(rs, into, cache, true);
+                    return null;
+                }, mailboxId, since);
     }
 
     /** Reads the messages with a MODSEQ above {@code since} into {@code into}, logging them when {@code log}. */
@@ -256,18 +356,24 @@ final class SqlMailboxIndex {
                             + "internal_date, keywords FROM message "
                             + "WHERE mailbox_id = ? AND uid > ? AND modseq > ? ORDER BY uid LIMIT ?",
                     rs -> {
-                        long uid = rs.getLong(1), modSeq = rs.getLong(2), sizeAndFlags = rs.getLong(3);
-                        int system = (int) (sizeAndFlags & 31);
-                        String keywords = (sizeAndFlags & 32) != 0 ? rs.getString(5) : null;
-                        into.put(uid, modSeq, cache.of(system, keywords), rs.getLong(4), sizeAndFlags >>> 6);
-                        if (log) into.log(modSeq, uid, false);
-                        last[0] = uid;
+                        last[0] = putRow(rs, into, cache, log);
                         n[0]++;
                         return null;
                     }, mailboxId, after, since, BUILD_PAGE);
             if (n[0] < BUILD_PAGE) return;
             after = last[0];
         }
+    }
+
+    /** Puts the row (uid, modseq, size and flags packed, internal_date, keywords) into the index; its UID. */
+    private static long putRow(java.sql.ResultSet rs, IndexedMessages into, FlagsCache cache, boolean log)
+            throws java.sql.SQLException {
+        long uid = rs.getLong(1), modSeq = rs.getLong(2), sizeAndFlags = rs.getLong(3);
+        int system = (int) (sizeAndFlags & 31);
+        String keywords = (sizeAndFlags & 32) != 0 ? rs.getString(5) : null;
+        into.put(uid, modSeq, cache.of(system, keywords), rs.getLong(4), sizeAndFlags >>> 6);
+        if (log) into.log(modSeq, uid, false);
+        return uid;
     }
 
     /** One {@link Flags} per distinct stored value while reading rows: a million rows share a handful. */

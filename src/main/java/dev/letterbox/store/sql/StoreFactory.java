@@ -31,7 +31,8 @@ public final class StoreFactory {
     public static MailStore open(Config.Store config, Path dataDir) {
         return switch (config.backend()) {
             case SQLITE -> sqlite(dataDir, config.blobDir(), SqlMailStore.FREED_BLOB_GRACE);
-            case POSTGRESQL -> postgresql(config, SqlMailStore.FREED_BLOB_GRACE);
+            case POSTGRESQL -> postgresql(config, SqlMailStore.FREED_BLOB_GRACE, SqlBlobStore.INLINE_LIMIT,
+                    DatabaseBlobStore.CHUNK_SIZE, indexSnapshots(dataDir));
         };
     }
 
@@ -42,7 +43,8 @@ public final class StoreFactory {
             Files.createDirectories(dataDir);
             FileBlobStore blobs = new FileBlobStore(blobDir, hooks);
             connections = SqliteConnections.open(dataDir.resolve("letterbox.db"));
-            return new SqlMailStore(connections, blobs, SqlBlobStore.INLINE_LIMIT, freedBlobGrace, hooks);
+            return new SqlMailStore(connections, blobs, SqlBlobStore.INLINE_LIMIT, freedBlobGrace, hooks,
+                    indexSnapshots(dataDir));
         } catch (IOException | SQLException | RuntimeException e) {
             if (connections != null) {
                 connections.writer().close();
@@ -53,8 +55,17 @@ public final class StoreFactory {
         }
     }
 
+    /**
+     * This node's mailbox index snapshots (see {@link IndexSnapshots}): in its data directory, also
+     * with PostgreSQL, since they are a per-node cache checked against the shared database.
+     */
+    static Path indexSnapshots(Path dataDir) {
+        return dataDir.resolve("index-cache");
+    }
+
+    /** As {@link #open} for PostgreSQL, without index snapshots (tests). */
     static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace) {
-        return postgresql(config, freedBlobGrace, SqlBlobStore.INLINE_LIMIT, DatabaseBlobStore.CHUNK_SIZE);
+        return postgresql(config, freedBlobGrace, SqlBlobStore.INLINE_LIMIT, DatabaseBlobStore.CHUNK_SIZE, null);
     }
 
     /**
@@ -63,6 +74,12 @@ public final class StoreFactory {
      * blob kept in its row) and, with {@code blobs = "database"}, {@code chunkSize}.
      */
     static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace, int inlineLimit, int chunkSize) {
+        return postgresql(config, freedBlobGrace, inlineLimit, chunkSize, null);
+    }
+
+    /** As {@link #open} for PostgreSQL; {@code indexSnapshots}: this node's snapshot directory, or null for none. */
+    static SqlMailStore postgresql(Config.Store config, Duration freedBlobGrace, int inlineLimit, int chunkSize,
+                                   Path indexSnapshots) {
         DurabilityHooks.Slot hooks = new DurabilityHooks.Slot();
         Function<SessionSource, LargeBlobStore> largeBlobs;
         try {
@@ -83,7 +100,8 @@ public final class StoreFactory {
         PostgresConnections connections = PostgresConnections.open(config.url().orElseThrow(), config.passwordFile(),
                 config.poolSize());
         try {
-            return new SqlMailStore(connections, largeBlobs.apply(connections.readers()), inlineLimit, freedBlobGrace, hooks);
+            return new SqlMailStore(connections, largeBlobs.apply(connections.readers()), inlineLimit, freedBlobGrace, hooks,
+                    indexSnapshots);
         } catch (RuntimeException e) {
             connections.writer().close();
             connections.readers().close();
