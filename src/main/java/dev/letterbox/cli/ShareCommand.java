@@ -17,9 +17,13 @@ import picocli.CommandLine.Parameters;
                 "  share --list OWNER                  list what OWNER has shared",
                 "  share --with GRANTEE                list what is shared with GRANTEE",
                 "  share --send-as OWNER GRANTEE [--off]  let GRANTEE send mail as OWNER (or no longer)",
+                "  share --send-on-behalf OWNER GRANTEE [--off]  let GRANTEE put OWNER in From: (Sender: GRANTEE)",
                 "Rights: l see  r read  s keep seen  w flags  i add mail  p post  k create below",
                 "        x delete folder  t mark deleted  e expunge  a administer  (e.g. lrs, lrswite)",
-                "The grantee sees the folder as \"Other Users/OWNER/FOLDER\"."})
+                "GRANTEE is an account, or a group: anyone (every account), authenticated (the same),",
+                "        $DOMAIN (every account of DOMAIN, e.g. $example.com)",
+                "The grantee sees the folder as \"Other Users/OWNER/FOLDER\" (\"Shared/FOLDER\" when OWNER is",
+                "its domain's shared account, see [imap] shared_account)."})
 final class ShareCommand implements Callable<Integer> {
     @Mixin
     DataOption data;
@@ -36,7 +40,10 @@ final class ShareCommand implements Callable<Integer> {
     @Option(names = "--send-as", description = "let GRANTEE use OWNER's addresses as sender on submission")
     boolean sendAs;
 
-    @Option(names = "--off", description = "with --send-as: take that away")
+    @Option(names = "--send-on-behalf", description = "let GRANTEE put OWNER's addresses in From: on submission, with Sender: GRANTEE")
+    boolean sendOnBehalf;
+
+    @Option(names = "--off", description = "with --send-as or --send-on-behalf: take that away")
     boolean off;
 
     @Override
@@ -50,6 +57,7 @@ final class ShareCommand implements Callable<Integer> {
                         System.out.println(g.mailbox().name() + "\t" + g.grantee() + "\t" + g.rights());
                     }
                     for (String g : sharing.sendAsGrantees(list)) System.out.println("(send as)\t" + g);
+                    for (String g : sharing.sendOnBehalfGrantees(list)) System.out.println("(send on behalf)\t" + g);
                 } else {
                     for (MailboxGrants.Shared s : sharing.sharedWith(with)) {
                         System.out.println(s.owner() + "\t" + s.mailbox().name() + "\t" + s.rights());
@@ -57,13 +65,15 @@ final class ShareCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            if (sendAs) {
-                if (args.size() != 2) throw new Main.CliExit(2, "usage: share --send-as OWNER GRANTEE [--off]");
-                sharing.sendAs(args.get(0), args.get(1), !off);
-                System.out.println(args.get(1) + (off ? " may no longer send as " : " may send as ") + args.get(0));
+            if (sendAs && sendOnBehalf) throw new Main.CliExit(2, "give --send-as or --send-on-behalf, not both");
+            if (sendAs || sendOnBehalf) {
+                String how = sendAs ? "send as" : "send on behalf of";
+                if (args.size() != 2) throw new Main.CliExit(2, "usage: share --" + how.replace(" of", "").replace(' ', '-') + " OWNER GRANTEE [--off]");
+                if (sendAs) sharing.sendAs(args.get(0), args.get(1), !off); else sharing.sendOnBehalf(args.get(0), args.get(1), !off);
+                System.out.println(args.get(1) + (off ? " may no longer " : " may ") + how + " " + args.get(0));
                 return 0;
             }
-            if (off) throw new Main.CliExit(2, "--off goes with --send-as");
+            if (off) throw new Main.CliExit(2, "--off goes with --send-as or --send-on-behalf");
             if (args.size() != 4) throw new Main.CliExit(2, "usage: share OWNER FOLDER GRANTEE RIGHTS (see --help)");
             String rights = args.get(3).equalsIgnoreCase("none") ? "" : args.get(3);
             Rights stored = sharing.share(args.get(0), args.get(1), args.get(2), rights);

@@ -94,9 +94,12 @@ public record Config(String hostname, Path dataDir, Listen listen, Tls tls, Limi
      * {@code plaintextAuthOnLoopback}: allow LOGIN/AUTHENTICATE before STARTTLS from loopback.
      * {@code maxCommandLength}: longest command line (and in-memory literals) a client may send.
      * {@code appendLimit}: largest message APPEND accepts (advertised as APPENDLIMIT, RFC 7889).
+     * {@code sharedAccount}: the local part of each domain's shared account, whose folders its
+     * users see under "Shared/" (RFC 2342 §5), as far as grants let them; "" for none.
      * {@code loginTimeout}: a connection that has not logged in this long after connecting is closed.
      */
-    public record Imap(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit) {}
+    public record Imap(Duration idleTimeout, Duration loginTimeout, boolean plaintextAuthOnLoopback, int maxCommandLength, long appendLimit,
+                       String sharedAccount) {}
 
     /**
      * {@code maxErrors}: refused commands before the session is ended (421); {@code maxCommands}:

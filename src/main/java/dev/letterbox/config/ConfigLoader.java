@@ -120,7 +120,11 @@ public final class ConfigLoader {
         if (appendLimit < 1024 || appendLimit > 0xFFFF_FFFFL) {
             throw new ConfigException("imap.append_limit: must be between 1K and 4G");
         }
-        Config.Imap i = new Config.Imap(imapIdle, imapLogin, imapLoopback, (int) commandLength, appendLimit);
+        String sharedAccount = imap.string("shared_account", "").toLowerCase(Locale.ROOT);
+        if (!sharedAccount.matches("[a-z0-9._+-]{0,64}")) {
+            throw new ConfigException("imap.shared_account: a local part such as \"shared\" (no @ or domain)");
+        }
+        Config.Imap i = new Config.Imap(imapIdle, imapLogin, imapLoopback, (int) commandLength, appendLimit, sharedAccount);
         imap.finish();
 
         Config.Http h = http(root.section("http"));

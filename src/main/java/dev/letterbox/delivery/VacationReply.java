@@ -170,7 +170,7 @@ final class VacationReply {
     }
 
     /** Header values are read as ISO-8859-1 bytes; a UTF-8 header (RFC 6532) reads right again this way. */
-    private static String utf8(String latin1) {
+    static String utf8(String latin1) {
         return new String(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 

@@ -153,7 +153,8 @@ final class AdminApi implements Handler {
         if (s.size() != 3) throw HttpError.notFound();
         if (s.get(2).equals("forwarding")) return forwarding(r, address);
         if (s.get(2).equals("shares")) return shares(r, address);
-        if (s.get(2).equals("send-as")) return sendAs(r, address);
+        if (s.get(2).equals("send-as")) return sendAs(r, address, false);
+        if (s.get(2).equals("send-on-behalf")) return sendAs(r, address, true);
         if (!r.method().equals("PUT")) throw HttpError.methodNotAllowed("PUT");
         return switch (s.get(2)) {
             case "password" -> setPassword(r, address);
@@ -247,20 +248,27 @@ final class AdminApi implements Handler {
         };
     }
 
-    /** /api/accounts/OWNER/send-as: GET who may send as it; PUT {"grantee": G, "allowed": true|false}. */
-    private Response sendAs(Request r, String owner) throws IOException {
+    /**
+     * /api/accounts/OWNER/send-as (or /send-on-behalf when {@code onBehalf}): GET who may send as (on
+     * behalf of) it; PUT {"grantee": G, "allowed": true|false}.
+     */
+    private Response sendAs(Request r, String owner, boolean onBehalf) throws IOException {
         return switch (r.method()) {
-            case "GET" -> Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
+            case "GET" -> Response.json(200, Json.obj("grantees", sendGrantees(owner, onBehalf)));
             case "PUT" -> {
                 JsonFields f = JsonFields.parse(r.bodyText(), "grantee", "allowed");
                 String grantee = f.requiredString("grantee");
                 boolean allowed = f.requiredBoolean("allowed");
-                sharing.sendAs(owner, grantee, allowed);
-                audit(r, (allowed ? "let " : "no longer lets ") + grantee + " send as " + owner);
-                yield Response.json(200, Json.obj("grantees", sharing.sendAsGrantees(owner)));
+                if (onBehalf) sharing.sendOnBehalf(owner, grantee, allowed); else sharing.sendAs(owner, grantee, allowed);
+                audit(r, (allowed ? "let " : "no longer lets ") + grantee + (onBehalf ? " send on behalf of " : " send as ") + owner);
+                yield Response.json(200, Json.obj("grantees", sendGrantees(owner, onBehalf)));
             }
             default -> throw HttpError.methodNotAllowed("GET, PUT");
         };
+    }
+
+    private List<String> sendGrantees(String owner, boolean onBehalf) {
+        return onBehalf ? sharing.sendOnBehalfGrantees(owner) : sharing.sendAsGrantees(owner);
     }
 
     // ---------------------------------------------------------------- app passwords

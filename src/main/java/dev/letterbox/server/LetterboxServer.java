@@ -11,8 +11,10 @@ import dev.letterbox.auth.PasswordHasher;
 import dev.letterbox.checks.InboundChecks;
 import dev.letterbox.checks.SpamLearning;
 import dev.letterbox.config.Config;
+import dev.letterbox.delivery.Check;
 import dev.letterbox.delivery.Forwarding;
 import dev.letterbox.delivery.Pipeline;
+import dev.letterbox.delivery.SendOnBehalf;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dmarc.AggregateReporter;
 import dev.letterbox.dmarc.AggregateReports;
@@ -58,6 +60,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +125,9 @@ public final class LetterboxServer implements AutoCloseable {
         this.dns = new DnsjavaResolver(config.dns().servers(), config.dns().timeout());
         this.pipeline = new Pipeline(store, directory, queue, config.hostname());
         this.dmarcCounts = config.antispam().dmarcReports() ? new AggregateReports(store.dmarcReports()) : null;
-        pipeline.checks(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
+        List<Check> checks = new ArrayList<>(InboundChecks.from(config, dns, Clock.systemUTC(), directory::hostsDomain, psl, dmarcCounts));
+        checks.add(new SendOnBehalf(directory, store.grants())); // submission only
+        pipeline.checks(checks);
         pipeline.sieve(config.sieve().maxRedirects(), sources(adminSieveScripts.before()), sources(adminSieveScripts.after()));
         pipeline.forwarding(forwarding(config, directory));
         this.http = new HttpService(config, directory, new MailboxSharing(store, directory), queue, metrics,

@@ -11,6 +11,12 @@ public sealed interface Change {
     /** Messages were added, expunged or had their flags changed in this mailbox. */
     record MailboxContent(long accountId, long mailboxId) implements Change {}
 
+    /**
+     * The account's own flags (its private \Seen) on messages of another account's mailbox changed:
+     * announced to this account only, so its other sessions on that mailbox show them.
+     */
+    record PrivateFlags(long accountId, long mailboxId) implements Change {}
+
     /** Mailboxes of the account were created, deleted, renamed or (un)subscribed. */
     record MailboxList(long accountId) implements Change {}
 

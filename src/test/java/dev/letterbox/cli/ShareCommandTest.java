@@ -52,5 +52,17 @@ class ShareCommandTest {
                 run("share", "--send-as", owner, grantee, "--off", "--data", data()).out());
         assertEquals("", run("share", "--list", owner, "--data", data()).out());
         assertEquals(2, run("share", owner, "Sent", grantee, "l", "--off", "--data", data()).exit());
+
+        // groups, and "send on behalf"
+        assertEquals("anyone has lr on " + owner + " Sent\n", run("share", owner, "Sent", "anyone", "lr", "--data", data()).out());
+        assertEquals("$" + server.domain() + " has s on " + owner + " Sent\n",
+                run("share", owner, "Sent", "$" + server.domain(), "s", "--data", data()).out());
+        assertEquals(Rights.parse("lrs").orElseThrow(), server.server().store().grants().rights(sent, server.account(grantee).id()));
+        assertTrue(run("share", owner, "Sent", "$nowhere.test", "l", "--data", data()).err().contains("no domain nowhere.test"));
+        assertEquals(grantee + " may send on behalf of " + owner + "\n",
+                run("share", "--send-on-behalf", owner, grantee, "--data", data()).out());
+        assertEquals("Sent\t$" + server.domain() + "\ts\nSent\tanyone\tlr\n(send on behalf)\t" + grantee + "\n",
+                run("share", "--list", owner, "--data", data()).out());
+        assertEquals(2, run("share", "--send-as", "--send-on-behalf", owner, grantee, "--data", data()).exit());
     }
 }

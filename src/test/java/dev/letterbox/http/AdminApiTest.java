@@ -347,6 +347,13 @@ class AdminApiTest {
         assertEquals(Map.of("grantees", List.of(grantee)), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": true}")));
         assertError(call("PUT", sendAs, "{\"grantee\": \"" + owner + "\", \"allowed\": true}"), 400, "itself");
         assertEquals(Map.of("grantees", List.of()), json(call("PUT", sendAs, "{\"grantee\": \"" + grantee + "\", \"allowed\": false}")));
+
+        String onBehalf = "/api/accounts/" + owner + "/send-on-behalf";
+        assertEquals(Map.of("grantees", List.of(grantee)), json(call("PUT", onBehalf, "{\"grantee\": \"" + grantee + "\", \"allowed\": true}")));
+        assertEquals(Map.of("grantees", List.of()), json(call("GET", sendAs, null)), "not send as");
+        assertEquals(Map.of("grantees", List.of(grantee)), json(call("GET", onBehalf, null)));
+        var group = call("PUT", path, "{\"folder\": \"Archive\", \"grantee\": \"anyone\", \"rights\": \"l\"}");
+        assertEquals(Map.of("folder", "Archive", "grantee", "anyone", "rights", "l"), json(group));
     }
 
     // ---------------------------------------------------------------- queue

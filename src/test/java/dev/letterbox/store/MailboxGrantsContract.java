@@ -140,6 +140,52 @@ public interface MailboxGrantsContract extends StoreFixture {
         }
     }
 
+    /** RFC 4314 §2 "anyone", Dovecot's "authenticated" and "$domain": a member's rights are its own and its groups' together. */
+    @Test
+    default void groupGrantsAddUpWithTheMembersOwnAndGoWithTheMailbox() {
+        try (MailStore store = newStore()) {
+            MailboxGrants grants = store.grants();
+            People p = People.in(store);
+            long alice = p.alice(), bob = p.bob(), team = p.team();
+            long stranger = newAccount(store, "dave@elsewhere.test");
+            grants.setGroup(alice, team, "anyone", rights("l"));
+            grants.setGroup(alice, team, "$example.com", rights("r"));
+            grants.set(alice, team, bob, rights("s"));
+
+            assertEquals(rights("lrs"), grants.rights(team, bob));
+            assertEquals(rights("l"), grants.rights(team, stranger), "not of example.com");
+            assertEquals(List.of("Team lrs"), grants.sharedWith(bob).stream().map(s -> s.mailbox().name() + " " + s.rights()).toList());
+            assertEquals(List.of("Team l"), grants.sharedWith(stranger).stream().map(s -> s.mailbox().name() + " " + s.rights()).toList());
+            assertTrue(grants.sharedWith(alice).isEmpty(), "the owner's own mailboxes are not shared with it");
+            assertEquals(List.of("$example.com r 0", "anyone l 0", "bob@example.com s " + bob),
+                    grants.grants(alice, team).stream().map(g -> g.grantee() + " " + g.rights() + " " + g.granteeId()).toList());
+            assertRefused(NOT_FOUND, () -> grants.setGroup(alice, team, "bob@example.com", rights("l")));
+            assertRefused(NONEXISTENT, () -> grants.setGroup(bob, team, "anyone", rights("l")));
+
+            grants.setGroup(alice, team, "anyone", Rights.NONE);
+            assertEquals(Rights.NONE, grants.rights(team, stranger));
+            store.write(alice, tx -> {
+                tx.deleteMailbox(team);
+                return null;
+            });
+            assertTrue(grants.grantsBy(alice).isEmpty());
+            assertTrue(grants.sharedWith(bob).isEmpty());
+        }
+    }
+
+    /** A grantee's \Seen changes are announced to the grantee alone (its other sessions show them). */
+    @Test
+    default void privateSeenChangesAreAnnouncedToTheGranteeOnly() {
+        try (MailStore store = newStore()) {
+            People p = People.in(store);
+            StoreFixture.append(store, p.alice(), p.team(), StoreFixture.message(store, "m"));
+            BlockingQueue<Change> bobs = listen(store, p.bob()), alices = listen(store, p.alice());
+            store.grants().setSeen(p.alice(), p.team(), p.bob(), new long[] {1}, true);
+            awaitChange(bobs, new Change.PrivateFlags(p.bob(), p.team()));
+            assertTrue(alices.stream().noneMatch(c -> c instanceof Change.PrivateFlags), "not the owner's");
+        }
+    }
+
     @Test
     default void sendAsIsGrantedListedTakenAwayAndGoesWithEitherAccount() {
         try (MailStore store = newStore()) {

@@ -4,6 +4,7 @@ import dev.letterbox.imap.ImapCommand;
 import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.store.Account;
 import dev.letterbox.store.Mailbox;
+import dev.letterbox.store.MailboxException;
 import dev.letterbox.store.MailboxGrants;
 import dev.letterbox.store.Rights;
 import java.io.IOException;
@@ -11,9 +12,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The access control commands of RFC 4314 §3. Identifiers are account addresses; the owner of a
- * mailbox always has every right, so its own entry cannot be changed. Changing or reading a
- * mailbox's list takes the "a" right; MYRIGHTS any right that lets the session see the mailbox.
+ * The access control commands of RFC 4314 §3. Identifiers are account addresses or groups:
+ * "anyone" (RFC 4314 §2), "authenticated" and "$example.com" (every account of the domain), as
+ * Dovecot names them. The owner of a mailbox always has every right, so its own entry cannot be
+ * changed; negative rights ("-bob@...") are not kept. Changing or reading a mailbox's list takes
+ * the "a" right; MYRIGHTS any right that lets the session see the mailbox.
  */
 final class AclHandler {
     private AclHandler() {}
@@ -27,24 +30,24 @@ final class AclHandler {
         Optional<Rights> given = Rights.parse(letters);
         if (given.isEmpty()) return Done.bad("Unknown right in \"" + printable(letters) + "\" (rights are " + Rights.LETTERS + ")");
         MailboxAccess.Target t = MailboxAccess.require(ctx, name, 'a');
-        Account grantee = grantee(ctx, t, c.identifier());
+        Grantee grantee = grantee(ctx, t, c.identifier());
         if (grantee == null) return Done.no(ResponseCode.cannot(), "Rights can be given only to an account other than the owner");
-        Rights now = ctx.grants().rights(t.mailbox().get().id(), grantee.id());
+        Rights now = grantee.rightsNow(ctx, t);
         Rights next = switch (mode) {
             case '+' -> now.plus(given.get());
             case '-' -> now.minus(given.get());
             default -> given.get();
         };
-        ctx.grants().set(t.ownerId(), t.mailbox().get().id(), grantee.id(), next);
+        grantee.set(ctx, t, next);
         return Done.ok("SETACL completed");
     }
 
     /** RFC 4314 §3.2. */
     static Done deleteAcl(CommandContext ctx, ImapCommand.DeleteAcl c) {
         MailboxAccess.Target t = MailboxAccess.require(ctx, MailboxNames.normalize(c.mailbox()), 'a');
-        Account grantee = grantee(ctx, t, c.identifier());
+        Grantee grantee = grantee(ctx, t, c.identifier());
         if (grantee == null) return Done.no(ResponseCode.cannot(), "The owner's rights cannot be removed");
-        ctx.grants().set(t.ownerId(), t.mailbox().get().id(), grantee.id(), Rights.NONE);
+        grantee.set(ctx, t, Rights.NONE);
         return Done.ok("DELETEACL completed");
     }
 
@@ -88,12 +91,39 @@ final class AclHandler {
         return Done.ok("MYRIGHTS completed");
     }
 
-    /** The account an identifier names; null for the owner. Unknown identifiers: NONEXISTENT. */
-    private static Account grantee(CommandContext ctx, MailboxAccess.Target t, String identifier) {
-        String address = identifier.toLowerCase(Locale.ROOT);
-        if (address.equals(t.owner())) return null;
-        return ctx.directory().account(address).orElseThrow(() -> new dev.letterbox.store.MailboxException(
-                dev.letterbox.store.MailboxException.Reason.NOT_FOUND, "No such user: " + printable(identifier)));
+    /** Whom an identifier names: one account, or a group ({@link MailboxGrants#isGroup}) when {@code account} is null. */
+    private record Grantee(Account account, String group) {
+        /** This identifier's own entry (not what an account has through its groups: "+"/"-" change the entry). */
+        Rights rightsNow(CommandContext ctx, MailboxAccess.Target t) {
+            return ctx.grants().grants(t.ownerId(), t.mailbox().get().id()).stream()
+                    .filter(g -> account != null ? g.granteeId() == account.id() : g.granteeId() == 0 && g.grantee().equals(group))
+                    .map(MailboxGrants.Grant::rights).findFirst().orElse(Rights.NONE);
+        }
+
+        void set(CommandContext ctx, MailboxAccess.Target t, Rights rights) {
+            long mailboxId = t.mailbox().get().id();
+            if (account != null) ctx.grants().set(t.ownerId(), mailboxId, account.id(), rights);
+            else ctx.grants().setGroup(t.ownerId(), mailboxId, group, rights);
+        }
+    }
+
+    /**
+     * Whom an identifier names; null for the owner. Unknown accounts and domains: NONEXISTENT;
+     * negative rights (RFC 4314 §2, an identifier starting with "-"): CANNOT.
+     */
+    private static Grantee grantee(CommandContext ctx, MailboxAccess.Target t, String identifier) {
+        String id = identifier.toLowerCase(Locale.ROOT);
+        if (id.startsWith("-")) throw new MailboxException(MailboxException.Reason.NOT_ALLOWED, "Negative rights are not supported");
+        if (id.equals(t.owner())) return null;
+        if (MailboxGrants.isGroup(id)) {
+            if (id.startsWith("$") && ctx.directory().domain(id.substring(1)).isEmpty()) {
+                throw new MailboxException(MailboxException.Reason.NOT_FOUND, "No such domain: " + printable(id.substring(1)));
+            }
+            return new Grantee(null, id);
+        }
+        Account account = ctx.directory().account(id).orElseThrow(() -> new MailboxException(
+                MailboxException.Reason.NOT_FOUND, "No such user: " + printable(identifier)));
+        return new Grantee(account, null);
     }
 
     private static String printable(String text) {

@@ -69,6 +69,8 @@ final class ImapSession implements ImapReader.Session {
     /** The selected mailbox changed since the view was last brought up to date. */
     volatile boolean dirty;
     private final AtomicBoolean pushScheduled = new AtomicBoolean();
+    /** Another session of this account changed its private \Seen in the selected mailbox (see {@link PrivateSeen}). */
+    private final AtomicBoolean privateFlagsChanged = new AtomicBoolean();
     /** The tag of the running IDLE, null when not idling. */
     private volatile String idleTag;
     private int badInARow;
@@ -431,6 +433,11 @@ final class ImapSession implements ImapReader.Session {
         if (watched == 0) return;
         boolean relevant = switch (change) {
             case Change.MailboxContent c -> c.mailboxId() == watched;
+            case Change.PrivateFlags p -> {
+                boolean here = p.mailboxId() == watched;
+                if (here) privateFlagsChanged.set(true);
+                yield here;
+            }
             case Change.MailboxList l -> true; // the selected mailbox may have been deleted
             case Change.AccountChanged a -> false;
             case Change.SieveScripts s -> false;
@@ -464,6 +471,8 @@ final class ImapSession implements ImapReader.Session {
                 state = new SessionState.LoggedOut();
                 watchedMailbox = 0;
             } else {
+                // this user's own \Seen in another's mailbox, changed by another of its sessions
+                if (view.privateSeen != null && privateFlagsChanged.getAndSet(false)) view.privateSeen.refresh(ctx, view);
                 Notifications n = notify;
                 if (n != null) n.newMessages(ctx, view, maxUidBefore);
                 if (view.updates.active()) view.updates.refresh(ctx, view);

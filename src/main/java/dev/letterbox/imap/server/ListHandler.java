@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -128,9 +129,10 @@ final class ListHandler {
         Map<String, Mailbox> byName = new HashMap<>();
         Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
+        Optional<String> sharedAccount = MailboxAccess.sharedAccount(ctx);
         for (MailboxGrants.Shared shared : ctx.grants().sharedWith(ctx.account().id())) {
             if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
-            String name = MailboxAccess.otherName(shared.owner(), shared.mailbox().name());
+            String name = MailboxAccess.otherName(sharedAccount, shared.owner(), shared.mailbox().name());
             byName.put(name, shared.mailbox());
             granted.put(name, shared.rights());
         }

@@ -21,8 +21,10 @@ final class MailboxAccess {
     /** The "Other Users" namespace's prefix (RFC 2342 §5), followed by the owner's address. */
     static final String OTHER_USERS = "Other Users";
     /**
-     * The shared namespace's prefix: announced, and empty until folders without an owner exist;
-     * until then a personal folder of that name is simply personal.
+     * The shared namespace's prefix (RFC 2342 §5): {@code Shared/Folder} names the folder of the
+     * user's domain's shared account ({@code [imap] shared_account}, e.g. shared@example.com), on
+     * which the user has what that account granted, as in "Other Users". While the domain has no
+     * such account, the namespace is empty and a personal folder of that name is simply personal.
      */
     static final String SHARED = "Shared";
 
@@ -72,6 +74,10 @@ final class MailboxAccess {
     static Target resolve(CommandContext ctx, String clientName) {
         Account me = ctx.account();
         Optional<Other> other = Other.parse(clientName);
+        if (other.isEmpty() && isPrefix(SHARED, clientName)) {
+            other = sharedAccount(ctx).map(owner -> new Other(owner,
+                    clientName.length() > SHARED.length() ? clientName.substring(SHARED.length() + 1) : ""));
+        }
         if (other.isEmpty()) {
             Optional<Mailbox> m = ctx.store(me.id()).readOne(tx -> tx.mailbox(clientName));
             return new Target(me.id(), me.address(), clientName, clientName, m, Rights.ALL);
@@ -161,9 +167,22 @@ final class MailboxAccess {
         return name.equals(prefix) || name.startsWith(prefix + "/");
     }
 
-    /** The client's name of another account's mailbox. */
-    static String otherName(String owner, String storeName) {
+    /**
+     * The client's name of another account's mailbox: under "Shared/" when the owner is
+     * {@code sharedAccount} (the session's domain's shared account, {@link #sharedAccount}).
+     */
+    static String otherName(Optional<String> sharedAccount, String owner, String storeName) {
+        if (sharedAccount.filter(owner::equals).isPresent()) return SHARED + "/" + storeName;
         return OTHER_USERS + "/" + owner + "/" + storeName;
+    }
+
+    /** The address of the session's domain's shared account, when it is configured and exists. */
+    static Optional<String> sharedAccount(CommandContext ctx) {
+        String local = ctx.config().sharedAccount();
+        if (local.isEmpty()) return Optional.empty();
+        String me = ctx.account().address();
+        String address = local + me.substring(me.lastIndexOf('@'));
+        return ctx.directory().account(address).map(Account::address);
     }
 
     static MailboxException nonexistent() {

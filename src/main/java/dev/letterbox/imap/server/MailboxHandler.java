@@ -82,7 +82,10 @@ final class MailboxHandler {
     static Done subscribe(CommandContext ctx, String mailbox, boolean subscribed) {
         String name = MailboxNames.normalize(mailbox);
         // a subscription to another's mailbox needs "l" on it (no probing of names by subscribing)
-        if (subscribed && MailboxAccess.inOtherUsers(name)) MailboxAccess.require(ctx, name, 'l');
+        if (subscribed) {
+            MailboxAccess.Target target = MailboxAccess.resolve(ctx, name);
+            if (!target.own(ctx)) target.require('l');
+        }
         ctx.store().write(tx -> {
             tx.setSubscribed(name, subscribed);
             return null;

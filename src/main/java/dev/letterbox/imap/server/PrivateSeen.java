@@ -1,13 +1,16 @@
 package dev.letterbox.imap.server;
 
 import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.MessageMeta;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A grantee's \Seen in another account's mailbox is its own (kept by the store per user,
@@ -46,6 +49,29 @@ final class PrivateSeen {
         ctx.grants().setSeen(view.ownerId, view.id, ctx.account().id(), changed, seen);
         for (long u : changed) {
             if (seen) uids.add(u); else uids.remove(u);
+        }
+    }
+
+    /**
+     * Another session of this user changed its \Seen here ({@link dev.letterbox.store.Change.PrivateFlags}):
+     * reloads it and reports the flags of each message whose \Seen changed, as for another
+     * session's flag change (RFC 3501 §7.4.2). This session's own changes are already in the set.
+     */
+    void refresh(CommandContext ctx, SelectedMailbox view) throws IOException {
+        long[] now = ctx.grants().seenBy(view.id, ctx.account().id());
+        Set<Long> fresh = new HashSet<>(now.length * 2);
+        for (long u : now) fresh.add(u);
+        TreeSet<Long> changed = new TreeSet<>();
+        for (long u : now) if (!uids.contains(u)) changed.add(u);
+        for (long u : uids) if (!fresh.contains(u)) changed.add(u);
+        uids.clear();
+        uids.addAll(fresh);
+        MailboxIndex.Page page = new MailboxIndex.Page(1);
+        for (long uid : changed) {
+            int msn = view.uids.msnOf(uid);
+            if (msn == 0 || view.isGhost(uid)) continue;
+            view.index.read(uid, uid, page);
+            if (page.count == 1) ViewUpdates.flagsResponse(ctx, view, msn, uid, page.modSeqs[0], page.flags[0]);
         }
     }
 

@@ -90,6 +90,7 @@ final class ChangeLog {
         return switch (change) {
             case Change.MailboxContent c -> "content";
             case Change.MailboxList l -> "list";
+            case Change.PrivateFlags p -> "private";
             case Change.AccountChanged a -> "account";
             case Change.SieveScripts s -> "sieve";
             case Change.Metadata m -> "metadata";
@@ -100,6 +101,7 @@ final class ChangeLog {
         return switch (kind) {
             case "content" -> new Change.MailboxContent(accountId, mailboxId);
             case "list" -> new Change.MailboxList(accountId);
+            case "private" -> new Change.PrivateFlags(accountId, mailboxId);
             case "sieve" -> new Change.SieveScripts(accountId);
             case "metadata" -> new Change.Metadata(accountId, mailboxId);
             // an unknown kind, from a newer node, still tells listeners to look at the account

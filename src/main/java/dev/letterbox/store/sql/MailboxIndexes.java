@@ -152,6 +152,7 @@ final class MailboxIndexes {
                 case Change.MailboxList l -> { } // this node's deletes come with a MailboxContent
                 case Change.SieveScripts x -> { }
                 case Change.Metadata x -> { }
+                case Change.PrivateFlags x -> { } // a user's own \Seen is not in the mailbox's index
             }
         }
     }
@@ -165,6 +166,7 @@ final class MailboxIndexes {
             case Change.AccountChanged a -> markAccountStale(a.accountId());
             case Change.SieveScripts x -> { }
             case Change.Metadata x -> { }
+            case Change.PrivateFlags x -> { }
         }
     }
 

@@ -176,6 +176,7 @@ final class MailboxQueries {
     /** Deletes the mailbox row and its METADATA entries; its messages and tombstones must be gone already. */
     static void delete(SqlSession db, long mailboxId) {
         db.update("DELETE FROM mailbox_grant WHERE mailbox_id = ?", mailboxId);
+        db.update("DELETE FROM mailbox_group_grant WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM private_seen WHERE mailbox_id = ?", mailboxId);
         db.update("DELETE FROM metadata_entry WHERE mailbox_id = ? AND mailbox_id <> 0", mailboxId);
         db.update("DELETE FROM mailbox WHERE id = ?", mailboxId);

@@ -37,7 +37,8 @@ final class Migrations {
             "013-mailbox-grants.sql",
             "014-credentials.sql",
             "015-metadata.sql",
-            "016-message-quota.sql");
+            "016-message-quota.sql",
+            "017-group-and-behalf-grants.sql");
 
     private Migrations() {}
 

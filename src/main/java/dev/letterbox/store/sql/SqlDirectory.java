@@ -13,6 +13,7 @@ import dev.letterbox.store.DirectoryStore;
 import dev.letterbox.store.Domain;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxGrants;
 import dev.letterbox.store.MailboxException.Reason;
 import dev.letterbox.store.Protocol;
 import dev.letterbox.store.SpecialUse;
@@ -108,6 +109,8 @@ final class SqlDirectory implements DirectoryStore {
                 throw new MailboxException(Reason.NOT_ALLOWED, "domain " + domain.name() + " still has accounts");
             }
             db.update("DELETE FROM alias WHERE domain_id = ?", domain.id());
+            // a domain made again later is not given what its namesake's users were granted
+            db.update("DELETE FROM mailbox_group_grant WHERE identifier = ?", MailboxGrants.domainGroup(domain.name()));
             db.update("DELETE FROM domain WHERE id = ?", domain.id());
             return null;
         });
@@ -245,7 +248,9 @@ final class SqlDirectory implements DirectoryStore {
             }
             db.update("DELETE FROM mailbox_grant WHERE grantee_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)",
                     accountId, accountId);
+            db.update("DELETE FROM mailbox_group_grant WHERE mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)", accountId);
             db.update("DELETE FROM send_grant WHERE owner_id = ? OR grantee_id = ?", accountId, accountId);
+            db.update("DELETE FROM send_behalf_grant WHERE owner_id = ? OR grantee_id = ?", accountId, accountId);
             db.update("DELETE FROM private_seen WHERE account_id = ? OR mailbox_id IN (SELECT id FROM mailbox WHERE account_id = ?)",
                     accountId, accountId);
             db.update("DELETE FROM mailbox WHERE account_id = ?", accountId);

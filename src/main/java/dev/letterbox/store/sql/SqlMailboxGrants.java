@@ -13,12 +13,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Grants in the {@code mailbox_grant} table. A change locks the owner's mailbox row first, so a
+ * Grants in the {@code mailbox_grant} table (to accounts) and {@code mailbox_group_grant} (to
+ * groups). A change locks the owner's mailbox row first, so a
  * grant never outlives a mailbox deleted at the same moment on another node.
  */
 final class SqlMailboxGrants implements MailboxGrants {
     private static final String COLUMNS = "m.id, m.account_id, m.name, m.uidvalidity, m.uidnext, m.highest_modseq, "
             + "m.special_use, g.grantee_id, g.rights, ";
+    /** The same columns from {@code mailbox_group_grant}: no grantee account, the identifier in its place. */
+    private static final String GROUP_COLUMNS = "m.id, m.account_id, m.name, m.uidvalidity, m.uidnext, m.highest_modseq, "
+            + "m.special_use, 0, g.rights, g.identifier ";
+    private static final String GROUP_MATCH = "g.identifier IN (?, ?, ?)";
     private final ReadPool reads;
     private final GroupCommitWriter writer;
     private final Dialect dialect;
@@ -46,6 +51,20 @@ final class SqlMailboxGrants implements MailboxGrants {
     }
 
     @Override
+    public void setGroup(long ownerId, long mailboxId, String identifier, Rights rights) {
+        if (!MailboxGrants.isGroup(identifier)) throw new MailboxException(Reason.NOT_FOUND, "not a group: " + identifier);
+        GroupCommitWriter.await(writer.submit((db, fx) -> {
+            MailboxQueries.lock(db, dialect, ownerId, mailboxId);
+            db.update("DELETE FROM mailbox_group_grant WHERE mailbox_id = ? AND identifier = ?", mailboxId, identifier);
+            if (!rights.isEmpty()) {
+                db.update("INSERT INTO mailbox_group_grant (mailbox_id, identifier, rights) VALUES (?, ?, ?)",
+                        mailboxId, identifier, rights.toString());
+            }
+            return null;
+        }));
+    }
+
+    @Override
     public List<Grant> grants(long ownerId, long mailboxId) {
         return grantsBy(ownerId).stream().filter(g -> g.mailbox().id() == mailboxId).toList();
     }
@@ -55,6 +74,10 @@ final class SqlMailboxGrants implements MailboxGrants {
         List<Grant> grants = reads.read(db -> db.list("SELECT " + COLUMNS + "a.address FROM mailbox_grant g "
                 + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = g.grantee_id WHERE m.account_id = ?",
                 rs -> new Grant(MailboxQueries.map(rs), rs.getLong(8), rs.getString(10), rights(rs)), ownerId));
+        grants = new java.util.ArrayList<>(grants);
+        grants.addAll(reads.read(db -> db.list("SELECT " + GROUP_COLUMNS + "FROM mailbox_group_grant g "
+                + "JOIN mailbox m ON m.id = g.mailbox_id WHERE m.account_id = ?",
+                rs -> new Grant(MailboxQueries.map(rs), 0, rs.getString(10), rights(rs)), ownerId)));
         // sorted here, not by ORDER BY: the two databases collate text differently
         return grants.stream().sorted(Comparator.comparing((Grant g) -> g.mailbox().name()).thenComparing(Grant::grantee)).toList();
     }
@@ -64,14 +87,38 @@ final class SqlMailboxGrants implements MailboxGrants {
         List<Shared> shared = reads.read(db -> db.list("SELECT " + COLUMNS + "a.address FROM mailbox_grant g "
                 + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE g.grantee_id = ?",
                 rs -> new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)), granteeId));
+        List<Shared> viaGroups = reads.read(db -> {
+            Optional<Account> grantee = SqlDirectory.accountById(db, granteeId);
+            if (grantee.isEmpty()) return List.<Shared>of();
+            return db.list("SELECT " + COLUMNS.replace("g.grantee_id", "0") + "a.address FROM mailbox_group_grant g "
+                    + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE " + GROUP_MATCH
+                    + " AND m.account_id <> ?", rs -> new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)),
+                    groupParameters(grantee.get(), granteeId));
+        });
+        if (!viaGroups.isEmpty()) { // one entry a mailbox, with the rights of every grant that reaches the grantee
+            java.util.Map<Long, Shared> byMailbox = new java.util.LinkedHashMap<>();
+            for (Shared x : shared) byMailbox.put(x.mailbox().id(), x);
+            for (Shared x : viaGroups) byMailbox.merge(x.mailbox().id(), x,
+                    (a, b) -> new Shared(a.ownerId(), a.owner(), a.mailbox(), a.rights().plus(b.rights())));
+            shared = List.copyOf(byMailbox.values());
+        }
         return shared.stream().sorted(Comparator.comparing(Shared::owner).thenComparing(s -> s.mailbox().name())).toList();
     }
 
     @Override
     public Rights rights(long mailboxId, long granteeId) {
-        Optional<String> letters = reads.read(db -> db.first("SELECT rights FROM mailbox_grant WHERE mailbox_id = ? AND grantee_id = ?",
-                rs -> rs.getString(1), mailboxId, granteeId));
-        return letters.flatMap(Rights::parse).orElse(Rights.NONE);
+        return reads.read(db -> {
+            Rights rights = db.first("SELECT rights FROM mailbox_grant WHERE mailbox_id = ? AND grantee_id = ?",
+                    rs -> rs.getString(1), mailboxId, granteeId).flatMap(Rights::parse).orElse(Rights.NONE);
+            Optional<Account> grantee = SqlDirectory.accountById(db, granteeId);
+            if (grantee.isEmpty()) return rights;
+            Object[] groups = groupParameters(grantee.get(), mailboxId);
+            for (String letters : db.list("SELECT g.rights FROM mailbox_group_grant g WHERE " + GROUP_MATCH + " AND g.mailbox_id = ?",
+                    rs -> rs.getString(1), groups)) {
+                rights = rights.plus(Rights.parse(letters).orElse(Rights.NONE));
+            }
+            return rights;
+        });
     }
 
     @Override
@@ -93,12 +140,33 @@ final class SqlMailboxGrants implements MailboxGrants {
                     db.update("INSERT INTO private_seen (mailbox_id, account_id, uid) VALUES (?, ?, ?)", mailboxId, granteeId, uid);
                 }
             }
+            fx.changed(new Change.PrivateFlags(granteeId, mailboxId)); // the grantee's other sessions there
             return null;
         }));
     }
 
     @Override
     public void setSendAs(long ownerId, long granteeId, boolean allowed) {
+        setSendGrant("send_grant", ownerId, granteeId, allowed);
+    }
+
+    @Override
+    public void setSendOnBehalf(long ownerId, long granteeId, boolean allowed) {
+        setSendGrant("send_behalf_grant", ownerId, granteeId, allowed);
+    }
+
+    @Override
+    public List<Account> sendOnBehalfOwners(long granteeId) {
+        return accounts("SELECT owner_id FROM send_behalf_grant WHERE grantee_id = ?", granteeId);
+    }
+
+    @Override
+    public List<Account> sendOnBehalfGrantees(long ownerId) {
+        return accounts("SELECT grantee_id FROM send_behalf_grant WHERE owner_id = ?", ownerId);
+    }
+
+    /** A row in {@code table} (send_grant or send_behalf_grant, the same columns) made or removed. */
+    private void setSendGrant(String table, long ownerId, long granteeId, boolean allowed) {
         if (ownerId == granteeId) throw new MailboxException(Reason.NOT_ALLOWED, "an account always sends as itself");
         GroupCommitWriter.await(writer.submit((db, fx) -> {
             for (long id : new long[] {ownerId, granteeId}) {
@@ -106,8 +174,8 @@ final class SqlMailboxGrants implements MailboxGrants {
                     throw new MailboxException(Reason.NOT_FOUND, "no such account");
                 }
             }
-            db.update("DELETE FROM send_grant WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
-            if (allowed) db.update("INSERT INTO send_grant (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
+            db.update("DELETE FROM " + table + " WHERE owner_id = ? AND grantee_id = ?", ownerId, granteeId);
+            if (allowed) db.update("INSERT INTO " + table + " (owner_id, grantee_id) VALUES (?, ?)", ownerId, granteeId);
             return null;
         }));
     }
@@ -125,6 +193,12 @@ final class SqlMailboxGrants implements MailboxGrants {
     private List<Account> accounts(String idQuery, long id) {
         return reads.read(db -> java.util.Arrays.stream(db.longs(idQuery, id)).mapToObj(a -> SqlDirectory.accountById(db, a))
                 .flatMap(Optional::stream).sorted(Comparator.comparing(Account::address)).toList());
+    }
+
+    /** The parameters of {@link #GROUP_MATCH} for the account's groups, then {@code last}. */
+    private static Object[] groupParameters(Account account, long last) {
+        List<String> groups = MailboxGrants.groupsOf(account.address());
+        return new Object[] {groups.get(0), groups.get(1), groups.get(2), last};
     }
 
     private static Rights rights(ResultSet rs) throws SQLException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ImapSharedMailboxTest {
     @RegisterExtension
-    static final TestServer server = new TestServer();
+    static final TestServer server = new TestServer("[imap]\nshared_account = \"shared\"\n");
 
     static final String MSG = ImapMessageTest.MSG;
 
@@ -136,11 +136,22 @@ class ImapSharedMailboxTest {
     void everyCommandOnAMailboxWithoutRightsIsRefusedAndRevealsNothing() throws Exception {
         String alice = server.newUser("owner");
         String bob = server.newUser("other");
-        try (ImapTestClient a = ImapTestClient.login(server, alice); ImapTestClient b = ImapTestClient.login(server, bob)) {
+        String sharedAccount = "shared@" + server.domain(); // its folders are "Shared/..." to the domain's users
+        server.server().directory().addAccount(sharedAccount, TestServer.PASSWORD.toCharArray(), 0, dev.letterbox.store.Protocol.all());
+        try (ImapTestClient a = ImapTestClient.login(server, alice); ImapTestClient b = ImapTestClient.login(server, bob);
+             ImapTestClient p = ImapTestClient.login(server, sharedAccount)) {
             a.run("a1 CREATE Secret").ok();
             a.run("a2 CREATE Listed").ok();
             a.run("a3 " + ImapMessageTest.append("Secret", "", MSG)).ok();
-            a.run("a4 SETACL Listed " + bob + " l").ok();
+            a.run("a4 SETACL Listed anyone l").ok(); // "anyone": bob among every account
+            a.run("a4b CREATE Open").ok();
+            a.run("a4c SETACL Open anyone lrswipkxtea").ok(); // rights on one folder say nothing of the others
+            p.run("p1 CREATE Secret").ok();
+            p.run("p2 " + ImapMessageTest.append("Secret", "", MSG)).ok();
+            p.run("p3 CREATE Listed").ok();
+            p.run("p4 SETACL Listed \"$" + server.domain() + "\" l").ok();
+            p.run("p5 CREATE Open").ok();
+            p.run("p6 SETACL Open anyone lrswipkxtea").ok();
             server.deliver(bob, MSG);
             b.run("b0 SELECT INBOX").ok();
 
@@ -155,21 +166,29 @@ class ImapSharedMailboxTest {
                 String asSecret = b.run("s" + n + " " + command.replace("%c", shared(alice, "Secret/Sub")).replace("%s", secret)).no().tagged();
                 String asMissing = b.run("s" + n + " " + command.replace("%c", shared(alice, "Missing/Sub")).replace("%s", missing)).no().tagged();
                 String asNobody = b.run("s" + n + " " + command.replace("%c", shared("nobody@nowhere.test", "X/Sub")).replace("%s", nobody)).no().tagged();
+                String asSharedSecret = b.run("s" + n + " " + command.replace("%c", "Shared/Secret/Sub").replace("%s", "Shared/Secret")).no().tagged();
+                String asSharedMissing = b.run("s" + n + " " + command.replace("%c", "Shared/Missing/Sub").replace("%s", "Shared/Missing")).no().tagged();
                 assertEquals(asMissing, asSecret, command);
                 assertEquals(asMissing, asNobody, command);
+                assertEquals(asMissing, asSharedSecret, command);
+                assertEquals(asMissing, asSharedMissing, command);
                 n++;
             }
-            b.run("b1 LIST \"\" \"*\"").ok().lacks("* LIST (\\HasNoChildren) \"/\" " + secret);
+            b.run("b1 LIST \"\" \"*\"").ok().lacks("* LIST (\\HasNoChildren) \"/\" " + secret)
+                    .lacks("* LIST (\\HasNoChildren) \"/\" \"Shared/Secret\"").has("* LIST (\\HasNoChildren) \"/\" \"Shared/Open\"");
             b.run("b2 LSUB \"\" \"*\"").ok().lacks("* LSUB () \"/\" \"Other Users");
 
             // "l" alone: listed, and every other use is refused with NOPERM
             String listed = shared(alice, "Listed");
             b.run("b3 LIST \"\" \"Other Users/%/%\"").ok().has("* LIST (\\HasNoChildren) \"/\" " + listed);
             b.run("b3a SELECT INBOX").ok();
+            b.run("b3b LIST \"\" \"Shared/%\"").ok().has("* LIST (\\HasNoChildren) \"/\" \"Shared/Listed\"");
+            b.run("b3c SELECT INBOX").ok();
             for (String command : List.of("COPY 1 %s", "MOVE 1 %s", "SELECT %s", "EXAMINE %s", "STATUS %s (MESSAGES)",
                     "CREATE %c", "DELETE %s", "RENAME %s \"Other Users/" + alice + "/Renamed\"", "GETACL %s",
                     "SETACL %s " + bob + " lrswipkxtea", ImapMessageTest.append("%s", "", MSG))) {
                 b.run("l" + n++ + " " + command.replace("%c", shared(alice, "Listed/Sub")).replace("%s", listed)).no().code("NOPERM");
+                b.run("l" + n++ + " " + command.replace("%c", "Shared/Listed/Sub").replace("%s", "Shared/Listed")).no().code("NOPERM");
             }
             b.run("b4 MYRIGHTS " + listed).ok().has("* MYRIGHTS " + listed + " l");
             b.run("b5 SUBSCRIBE " + listed).ok();
@@ -186,7 +205,7 @@ class ImapSharedMailboxTest {
 
             // the other namespaces are not the personal one
             b.run("b11 CREATE \"Other Users/mine\"").no();
-            b.run("b12 CREATE Shared/mine").ok(); // not reserved while the shared namespace is empty
+            b.run("b12 CREATE Shared/mine").no(); // the domain's shared account's, not bob's
         }
     }
 }
