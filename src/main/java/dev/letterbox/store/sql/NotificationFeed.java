@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Announces the changes other nodes commit to a PostgreSQL store, as soon as they commit: each write
@@ -24,6 +26,7 @@ final class NotificationFeed implements AutoCloseable {
     /** How long one wait for notifications lasts; bounds how long close() waits. */
     private static final int WAIT_MILLIS = 250;
     private static final long RECONNECT_MILLIS = 1_000;
+    private static final int LISTEN_WAIT_SECONDS = 10;
 
     @FunctionalInterface
     interface Opener {
@@ -35,6 +38,8 @@ final class NotificationFeed implements AutoCloseable {
     private final MailboxIndexes indexes;
     private final String node;
     private final Thread thread;
+    /** Open once the first LISTEN is in force (or the first attempt failed). */
+    private final CountDownLatch listening = new CountDownLatch(1);
     private volatile boolean running = true;
 
     NotificationFeed(Opener opener, LocalChangeBus bus, MailboxIndexes indexes, String node) {
@@ -45,6 +50,16 @@ final class NotificationFeed implements AutoCloseable {
         // A platform thread: it blocks in a socket read most of its life and is one per store.
         this.thread = Thread.ofPlatform().name("letterbox-store-notifications").daemon(true).unstarted(this::loop);
         thread.start();
+        // A store that has opened hears every change committed after it: without this wait, a write
+        // made by another node before the thread's LISTEN ran would never be announced here.
+        try {
+            if (!listening.await(LISTEN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "change notifications: not listening yet after "
+                        + LISTEN_WAIT_SECONDS + " s; going on");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void loop() {
@@ -54,6 +69,7 @@ final class NotificationFeed implements AutoCloseable {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + ChangeLog.CHANNEL);
                 }
+                listening.countDown();
                 if (!first) {
                     LOG.log(System.Logger.Level.INFO, "change notifications: connected again");
                     indexes.allStale(); // notifications were lost meanwhile
@@ -62,6 +78,7 @@ final class NotificationFeed implements AutoCloseable {
                 first = false;
                 listen(c.unwrap(PGConnection.class));
             } catch (SQLException e) {
+                listening.countDown(); // the store opens anyway; the reconnect tells listeners to re-read
                 if (!running) return;
                 if (first) first = false; // a feed that never connected still owes listeners a re-read
                 LOG.log(System.Logger.Level.WARNING, "change notifications: connection lost (" + e.getMessage()
