@@ -101,10 +101,11 @@ final class MailboxAccess {
      * {@link #resolve} for a command that learns whether the mailbox exists from its own write
      * (APPEND: the store answers NONEXISTENT): a name of the session's own namespace is not looked
      * up, so its target's {@code mailbox} is empty whether or not the mailbox exists; another
-     * user's name is resolved as always (the rights depend on the mailbox).
+     * user's name or a Shared/ one is resolved as always (the rights depend on the mailbox).
      */
     static Target resolveForWrite(CommandContext ctx, String clientName) {
-        if (Other.parse(clientName).isPresent()) return resolve(ctx, clientName);
+        // another user's name, or one under Shared/ (which may be the domain's shared account's)
+        if (Other.parse(clientName).isPresent() || isPrefix(SHARED, clientName)) return resolve(ctx, clientName);
         Account me = ctx.account();
         return new Target(me.id(), me.address(), clientName, clientName, Optional.empty(), Rights.ALL);
     }
