@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.SpecialUse;
-import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.RspamdServer;
 import dev.letterbox.testing.TestServer;
 import java.nio.file.Path;
@@ -49,24 +49,10 @@ class MilterDeliveryTest {
     }
 
     private static String send(String to, String body) throws Exception {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO mx.sender.example");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<alice@sender.example>");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw("From: Alice <alice@sender.example>\r\nTo: " + to + "\r\nSubject: lunch\r\n"
-                    + "Message-ID: <" + System.nanoTime() + "@sender.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n"
-                    + body + "\r\n.\r\n");
-            return c.readLine();
-        }
+        return Mail.sendOverPort25(server, "mx.sender.example", "alice@sender.example", to,
+                "From: Alice <alice@sender.example>\r\nTo: " + to + "\r\nSubject: lunch\r\n"
+                        + "Message-ID: <" + System.nanoTime() + "@sender.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\n"
+                        + body + "\r\n");
     }
 
     private static long count(String user, boolean junk) {

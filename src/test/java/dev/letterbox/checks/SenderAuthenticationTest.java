@@ -7,7 +7,7 @@ import dev.letterbox.dkim.DkimAlgorithm;
 import dev.letterbox.dkim.DkimKey;
 import dev.letterbox.dkim.DkimKeyStore;
 import dev.letterbox.dkim.DkimSigner;
-import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.TestDnsServer;
 import dev.letterbox.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -60,22 +60,7 @@ class SenderAuthenticationTest {
 
     /** Sends over port 25 from 127.0.0.1; the reply to the message. */
     private static String send(String from, String to, String message) throws Exception {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO client.example.org");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<" + from + ">");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw(message + ".\r\n");
-            return c.readLine();
-        }
+        return Mail.sendOverPort25(server, from, to, message);
     }
 
     private static String signed(String message) throws Exception {

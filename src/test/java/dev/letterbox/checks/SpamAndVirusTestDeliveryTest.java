@@ -1,9 +1,10 @@
 package dev.letterbox.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.testing.FakeClamd;
-import dev.letterbox.testing.LineClient;
+import dev.letterbox.testing.Mail;
 import dev.letterbox.testing.RspamdServer;
 import dev.letterbox.testing.TestServer;
 import java.nio.file.Path;
@@ -67,26 +68,13 @@ class SpamAndVirusTestDeliveryTest {
     }
 
     static void send(String to, String body) throws Exception {
-        try (LineClient c = server.connect("smtp")) {
-            c.expectPrefix("220 ");
-            c.send("EHLO mx.sender.example");
-            String line;
-            do {
-                line = c.readLine();
-            } while (line != null && !line.startsWith("250 "));
-            c.send("MAIL FROM:<alice@sender.example>");
-            c.expectPrefix("250 ");
-            c.send("RCPT TO:<" + to + ">");
-            c.expectPrefix("250 ");
-            c.send("DATA");
-            c.expectPrefix("354 ");
-            c.sendRaw("From: Alice <alice@sender.example>\r\nTo: " + to + "\r\nSubject: the file\r\n"
-                    + "Message-ID: <" + System.nanoTime() + "@sender.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n"
-                    // a sender cannot pass as scanned and clean by writing rspamd's field itself
-                    + "X-Spamd-Result: default: False [0.00 / 15.00]\r\n\r\n"
-                    + body + "\r\n.\r\n");
-            c.expectPrefix("250 ");
-        }
+        String reply = Mail.sendOverPort25(server, "mx.sender.example", "alice@sender.example", to,
+                "From: Alice <alice@sender.example>\r\nTo: " + to + "\r\nSubject: the file\r\n"
+                        + "Message-ID: <" + System.nanoTime() + "@sender.example>\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n"
+                        // a sender cannot pass as scanned and clean by writing rspamd's field itself
+                        + "X-Spamd-Result: default: False [0.00 / 15.00]\r\n\r\n"
+                        + body + "\r\n");
+        assertTrue(reply != null && reply.startsWith("250 "), "DATA answered " + reply);
     }
 
     static long count(String user, String mailbox) {

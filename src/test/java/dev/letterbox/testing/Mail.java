@@ -27,9 +27,15 @@ public final class Mail {
      * reply to the end of DATA.
      */
     public static String sendOverPort25(TestServer server, String from, String to, String data) throws java.io.IOException {
+        return sendOverPort25(server, "client.example.org", from, to, data);
+    }
+
+    /** {@link #sendOverPort25(TestServer, String, String, String)}, introduced with {@code EHLO helo}. */
+    public static String sendOverPort25(TestServer server, String helo, String from, String to, String data)
+            throws java.io.IOException {
         try (LineClient c = server.connect("smtp")) {
             c.expectPrefix("220 ");
-            c.send("EHLO client.example.org");
+            c.send("EHLO " + helo);
             String line;
             do {
                 line = c.readLine();
