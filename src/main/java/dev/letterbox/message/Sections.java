@@ -33,7 +33,7 @@ public final class Sections {
         wanted.addAll(fields);
         List<long[]> ranges = new ArrayList<>();
         byte[] blank = {'\r', '\n'};
-        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd));
+        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd), headerEnd - headerStart);
         boolean selected = false;
         while (lines.next(NAME_KEEP)) {
             if (lines.isBlank()) {
@@ -55,14 +55,21 @@ public final class Sections {
                 ranges.add(new long[] {start, end});
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long selectedLength = 0;
+        for (long[] r : ranges) selectedLength += r[1] - r[0];
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(selectedLength + 2, 1 << 16));
+        // one small copy buffer for every range (transferTo would allocate 16 KiB for each)
+        byte[] copy = new byte[(int) Math.max(1, Math.min(selectedLength, 8192))];
+        byte last = '\n';
         for (long[] r : ranges) {
             try (InputStream in = new BlobRegion(blob, r[0], r[1])) {
-                in.transferTo(out);
+                for (int n; (n = in.read(copy)) > 0; ) {
+                    out.write(copy, 0, n);
+                    last = copy[n - 1];
+                }
             }
         }
-        byte[] selectedLines = out.toByteArray();
-        if (selectedLines.length > 0 && selectedLines[selectedLines.length - 1] != '\n') out.write(blank);  // last line unterminated
+        if (last != '\n') out.write(blank);  // last line unterminated
         out.write(blank);
         return out.toByteArray();
     }
