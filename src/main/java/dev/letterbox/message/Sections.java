@@ -17,6 +17,10 @@ import java.util.TreeSet;
 public final class Sections {
     /** Enough of a line to hold any field name a client can ask for. */
     private static final int NAME_KEEP = 1024;
+    /** Headers up to this size (nearly all) are selected from in memory: one read, no string a line. */
+    static final int IN_MEMORY_HEADER = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LF = {'\n'};
 
     private Sections() {}
 
@@ -29,6 +33,19 @@ public final class Sections {
      */
     public static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
                                       List<String> fields, boolean not) throws IOException {
+        return headerFields(blob, headerStart, headerEnd, fields, not, IN_MEMORY_HEADER);
+    }
+
+    /** As above; a header longer than {@code inMemoryUpTo} is streamed, its selected lines alone held (tests set 0). */
+    static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
+                               List<String> fields, boolean not, int inMemoryUpTo) throws IOException {
+        if (headerEnd - headerStart <= inMemoryUpTo) {
+            byte[] header;
+            try (InputStream in = new BlobRegion(blob, headerStart, headerEnd)) {
+                header = in.readNBytes((int) (headerEnd - headerStart));
+            }
+            return headerFields(header, fields, not);
+        }
         Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         wanted.addAll(fields);
         List<long[]> ranges = new ArrayList<>();
@@ -72,6 +89,70 @@ public final class Sections {
         if (last != '\n') out.write(blank);  // last line unterminated
         out.write(blank);
         return out.toByteArray();
+    }
+
+    /**
+     * {@link #headerFields(SeekableByteChannel, long, long, List, boolean)} of a header held in
+     * memory, with the same answer: lines split at LF, a continuation line goes with its field, a
+     * line without a field name (no colon within {@link #NAME_KEEP} octets) only with .NOT.
+     */
+    static byte[] headerFields(byte[] header, List<String> fields, boolean not) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(header.length, 1024) + 2);
+        byte[] blank = CRLF;
+        boolean selected = false;
+        byte last = '\n';
+        for (int pos = 0; pos < header.length; ) {
+            int end = pos;
+            while (end < header.length && header[end] != '\n') end++;
+            end = Math.min(header.length, end + 1);
+            int length = end - pos;
+            if (length == 1 && header[pos] == '\n' || length == 2 && header[pos] == '\r' && header[pos + 1] == '\n') {
+                blank = length == 1 ? LF : CRLF;
+                break;
+            }
+            if (header[pos] != ' ' && header[pos] != '\t') {
+                int nameEnd = fieldNameEnd(header, pos, Math.min(end, pos + NAME_KEEP));
+                selected = nameEnd < 0 ? not : isOneOf(header, pos, nameEnd, fields) != not;
+            }
+            if (selected) {
+                out.write(header, pos, length);
+                last = header[end - 1];
+            }
+            pos = end;
+        }
+        if (last != '\n') out.write(blank, 0, blank.length);  // last line unterminated
+        out.write(blank, 0, blank.length);
+        return out.toByteArray();
+    }
+
+    /** Where the field name of the line at {@code from} ends (the colon, less white space before it), or -1 for none. */
+    private static int fieldNameEnd(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ':') {
+                int end = i;
+                while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t')) end--;
+                return end == from ? -1 : end;
+            }
+            if (b[i] == '\r' || b[i] == '\n') return -1;
+        }
+        return -1;
+    }
+
+    /** Whether the octets [from, to), read as ISO-8859-1, equal one of {@code names} ignoring case (as String.CASE_INSENSITIVE_ORDER). */
+    private static boolean isOneOf(byte[] b, int from, int to, List<String> names) {
+        for (String name : names) {
+            if (name.length() != to - from) continue;
+            int i = 0;
+            while (i < name.length() && sameIgnoringCase((char) (b[from + i] & 0xff), name.charAt(i))) i++;
+            if (i == name.length()) return true;
+        }
+        return false;
+    }
+
+    private static boolean sameIgnoringCase(char a, char b) {
+        if (a == b) return true;
+        char ua = Character.toUpperCase(a), ub = Character.toUpperCase(b);
+        return ua == ub || Character.toLowerCase(ua) == Character.toLowerCase(ub);
     }
 
     /** The field name of a header line (before the colon, trailing white space removed), or null. */
