@@ -3,9 +3,11 @@ package dev.letterbox.message;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,11 +42,7 @@ public final class Sections {
     static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
                                List<String> fields, boolean not, int inMemoryUpTo) throws IOException {
         if (headerEnd - headerStart <= inMemoryUpTo) {
-            byte[] header;
-            try (InputStream in = new BlobRegion(blob, headerStart, headerEnd)) {
-                header = in.readNBytes((int) (headerEnd - headerStart));
-            }
-            return headerFields(header, fields, not);
+            return headerFields(read(blob, headerStart, headerEnd), fields, not);
         }
         Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         wanted.addAll(fields);
@@ -138,9 +136,21 @@ public final class Sections {
         return -1;
     }
 
+    /** The octets [from, to) of the blob, fewer when it ends sooner (as a BlobRegion reads them, without its buffer). */
+    private static byte[] read(SeekableByteChannel blob, long from, long to) throws IOException {
+        byte[] bytes = new byte[(int) (to - from)];
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        blob.position(from);
+        while (into.hasRemaining() && blob.read(into) >= 0) {
+            // a channel may return fewer octets than asked for
+        }
+        return into.hasRemaining() ? Arrays.copyOf(bytes, into.position()) : bytes;
+    }
+
     /** Whether the octets [from, to), read as ISO-8859-1, equal one of {@code names} ignoring case (as String.CASE_INSENSITIVE_ORDER). */
     private static boolean isOneOf(byte[] b, int from, int to, List<String> names) {
-        for (String name : names) {
+        for (int k = 0; k < names.size(); k++) { // indexed: an iterator a line adds up
+            String name = names.get(k);
             if (name.length() != to - from) continue;
             int i = 0;
             while (i < name.length() && sameIgnoringCase((char) (b[from + i] & 0xff), name.charAt(i))) i++;
