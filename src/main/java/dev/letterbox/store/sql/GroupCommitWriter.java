@@ -375,26 +375,27 @@ final class GroupCommitWriter {
 
     /**
      * COMMIT. On PostgreSQL the changes of the group's successful units are announced to the other
-     * nodes first, in one statement. For a synced group, the fsync every unit of it is waiting for
-     * (it also makes every earlier unsynced commit durable); for an unsynced one, visible to readers
-     * at once and on disk by {@link #flushUnsynced} at the latest.
+     * nodes in the same round trip as the COMMIT (see {@link ChangeLog#announceAndCommit}). For a
+     * synced group, the fsync every unit of it is waiting for (it also makes every earlier unsynced
+     * commit durable); for an unsynced one, visible to readers at once and on disk by
+     * {@link #flushUnsynced} at the latest.
      */
     private void commit(SqlSession db, List<Pending<?>> group, boolean synced) {
-        if (dialect == Dialect.POSTGRESQL) ChangeLog.announce(db, node, changesOf(group));
-        if (!synced) {
-            if (dialect == Dialect.POSTGRESQL) db.execute("SET LOCAL synchronous_commit = off");
-            db.commit(dialect);
-            if (unsyncedSince == 0) unsyncedSince = System.nanoTime();
-            return;
+        if (synced) {
+            try {
+                hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
+            } catch (IOException e) {
+                throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
+            }
         }
-        try {
-            hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
-        } catch (IOException e) {
-            throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
+        if (dialect == Dialect.POSTGRESQL) ChangeLog.announceAndCommit(db, node, changesOf(group), synced);
+        else db.commit(dialect);
+        if (synced) {
+            unsyncedSince = 0;
+            hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
+        } else if (unsyncedSince == 0) {
+            unsyncedSince = System.nanoTime();
         }
-        db.commit(dialect);
-        unsyncedSince = 0;
-        hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
     /**
@@ -408,7 +409,9 @@ final class GroupCommitWriter {
      */
     private Run runUnit(SqlSession db, Pending<?> p, boolean behindOthers) {
         for (int attempt = p.conflicts; ; attempt++) {
-            if (behindOthers) {
+            if (behindOthers && dialect == Dialect.POSTGRESQL) {
+                db.savepointWithNextStatement("unit"); // in the unit's first round trip, not one of its own
+            } else if (behindOthers) {
                 try {
                     db.execute("SAVEPOINT unit");
                 } catch (StoreException e) {
@@ -421,12 +424,16 @@ final class GroupCommitWriter {
                 // SAVEPOINT of the same name hides it (ROLLBACK TO finds the newest): a round trip less.
                 p.run(db, dialect, node);
                 p.failure = null;
+                db.endSavepoint();
                 return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
+                // PostgreSQL: a unit that failed before its first statement has set no savepoint and
+                // changed nothing; rolling back to "unit" would undo the unit before it.
+                boolean setSavepoint = dialect != Dialect.POSTGRESQL || db.endSavepoint();
                 try {
                     if (behindOthers) {
-                        db.execute("ROLLBACK TO unit");
+                        if (setSavepoint) db.execute("ROLLBACK TO unit");
                     } else {
                         db.rollback(dialect);
                         db.begin(dialect, true); // the units after it still need a transaction
