@@ -29,7 +29,7 @@ final class BlobRefs {
      * The blob's row was added: its structure is remembered now (an entry for an id that a rolled-back
      * unit never stored is never asked for: ids are not reused), its staged bytes after the commit.
      */
-    private static void stored(SqlBlobStore blobs, UnitEffects effects, BlobId blob, byte[] structure, byte[] content) {
+    static void stored(SqlBlobStore blobs, UnitEffects effects, BlobId blob, byte[] structure, byte[] content) {
         blobs.cache().putStructure(blob.value(), structure);
         if (content != null) effects.persisted(blob);
     }

@@ -157,10 +157,27 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (effects.tookModSeqs()) return append(mailbox(name).orElseThrow(MailboxQueries::nonexistent).id(), message);
         checkKeywords(message.flags());
         checkBlob(message);
+        if (dialect.dataModifyingWith) return appendInOneStatement(name, message);
         MailboxQueries.TakenUids taken = MailboxQueries.takeUid(db, accountId, name, MAX_UID);
         effects.modSeq(taken.mailboxId(), taken.highestModSeq());
         effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
         return store(taken.mailboxId(), taken, message);
+    }
+
+    /** {@link #append(String, NewMessage)} where the database runs it as one statement (see OneStatementAppend). */
+    private AppendResult appendInOneStatement(String name, NewMessage message) {
+        Instant now = Instant.now();
+        Instant internalDate = message.internalDate() == null ? now : message.internalDate();
+        byte[] content = blobs.stagedContent(message.blob());
+        OneStatementAppend.Outcome done = OneStatementAppend.run(db, accountId, name, MAX_UID, message, content, internalDate, now)
+                .orElseThrow(() -> MailboxQueries.noUidFrom(db, accountId, name));
+        if (!done.charged()) throw chargeRefused(message.size(), 1);
+        MailboxQueries.TakenUids taken = done.taken();
+        effects.modSeq(taken.mailboxId(), taken.highestModSeq());
+        effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
+        if (done.blobRowAdded()) BlobRefs.stored(blobs, effects, message.blob(), message.structure(), content);
+        effects.added(accountId, taken.mailboxId(), taken.firstUid(), message.flags(), internalDate.toEpochMilli(), message.size());
+        return new AppendResult(taken.mailboxId(), taken.uidValidity(), taken.firstUid(), taken.highestModSeq());
     }
 
     /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
@@ -387,11 +404,16 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                 moreBytes, moreMessages, accountId, moreBytes, moreMessages) > 0) {
             return;
         }
+        throw chargeRefused(moreBytes, moreMessages);
+    }
+
+    /** Why charging the account failed: OVER_QUOTA, or NOT_FOUND (thrown) for a removed account. */
+    private RuntimeException chargeRefused(long moreBytes, long moreMessages) {
         Account account = account(); // NOT_FOUND for a removed account
         if (account.wouldExceedQuota(moreBytes, moreMessages)) {
-            throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
+            return new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
         }
-        throw new StoreException("the quota of account " + accountId + " could not be charged");
+        return new StoreException("the quota of account " + accountId + " could not be charged");
     }
 
     /** The blob must be committed and exactly as long as the message says (RFC822.SIZE is trusted). */
