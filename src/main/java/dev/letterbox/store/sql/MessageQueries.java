@@ -114,8 +114,15 @@ final class MessageQueries {
      * numbers, one range query per run: IMAP sets are mostly ranges ("1:*", "4:17"), so this is one
      * or a few queries where a query per UID would be thousands.
      */
-    static List<MessageMeta> existing(SqlSession db, long mailboxId, long[] uids) {
+    static List<MessageMeta> existing(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
         long[] sorted = sortedUnique(uids);
+        if (dialect == Dialect.POSTGRESQL && sorted.length > 1 && sorted.length <= LISTED_UIDS
+                && sorted[sorted.length - 1] - sorted[0] >= sorted.length) {
+            // several runs: one query for them all, where each run was a round trip (STORE's and
+            // EXPUNGE's reads run on the writer's connection, which every write waits for)
+            return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList()
+                    + " ORDER BY uid", MessageQueries::map, mailboxId, dialect.list(sorted));
+        }
         List<MessageMeta> out = new ArrayList<>();
         int i = 0;
         while (i < sorted.length) {
@@ -127,6 +134,9 @@ final class MessageQueries {
         }
         return out;
     }
+
+    /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */
+    private static final int LISTED_UIDS = 1_000;
 
     /** Positive UIDs, ascending, each once. */
     static long[] sortedUnique(long[] uids) {
@@ -192,13 +202,18 @@ final class MessageQueries {
 
     /**
      * {@link #expunge} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
-     * PostgreSQL): returns it.
+     * PostgreSQL), and the account's usage lowered by {@code bytes} and {@code messages} in it too
+     * (a WITH item runs whether or not the query reads it): returns the MODSEQ.
      */
-    static long expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
+    static long expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids,
+                                    long accountId, long bytes, long messages) {
         return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
                         + dialect.inList() + " RETURNING uid), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
-                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1) SELECT v FROM m",
-                mailboxId, mailboxId, dialect.list(uids), mailboxId, System.currentTimeMillis()).orElseThrow();
+                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1), "
+                        + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?) "
+                        + "SELECT v FROM m",
+                mailboxId, mailboxId, dialect.list(uids), mailboxId, System.currentTimeMillis(),
+                bytes, messages, accountId).orElseThrow();
     }
 
     /**

@@ -220,7 +220,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     private CopyResult copyMessages(Mailbox source, long[] uids, Mailbox target, boolean countsAgainstQuota,
                                     boolean expungeSource) {
-        List<MessageMeta> found = MessageQueries.existing(db, source.id(), uids);
+        List<MessageMeta> found = MessageQueries.existing(db, dialect, source.id(), uids);
         if (found.isEmpty()) return new CopyResult(target.uidValidity(), new long[0], new long[0]);
         long total = 0;
         for (MessageMeta m : found) total += m.size();
@@ -254,7 +254,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         List<Flags> updates = new ArrayList<>();
         long[] refused = new long[uids.length];
         int refusedCount = 0;
-        for (MessageMeta m : MessageQueries.existing(db, mailboxId, uids)) {
+        for (MessageMeta m : MessageQueries.existing(db, dialect, mailboxId, uids)) {
             // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and reported.
             if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                 refused[refusedCount++] = m.uid();
@@ -314,7 +314,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     @Override
     public long[] expunge(long mailboxId, long[] uids) {
         MailboxQueries.lock(db, dialect, accountId, mailboxId);
-        List<MessageMeta> found = MessageQueries.existing(db, mailboxId, uids);
+        List<MessageMeta> found = MessageQueries.existing(db, dialect, mailboxId, uids);
         expungeFound(mailboxId, found);
         long[] removed = new long[found.size()];
         for (int i = 0; i < removed.length; i++) removed[i] = found.get(i).uid();
@@ -325,18 +325,19 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (found.isEmpty()) return;
         long total = 0;
         long[] uids = new long[found.size()];
-        for (int i = 0; i < uids.length; i++) uids[i] = found.get(i).uid();
-        if (takesModSeqInline(mailboxId)) {
-            tookModSeq(mailboxId, MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids));
-        } else {
-            MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq(mailboxId));
-        }
-        for (MessageMeta m : found) {
+        for (int i = 0; i < uids.length; i++) {
+            MessageMeta m = found.get(i);
+            uids[i] = m.uid();
+            total += m.size();
             effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
             effects.released(m.blob().value());
-            total += m.size();
         }
-        SqlDirectory.addUsage(db, accountId, -total, -found.size());
+        if (takesModSeqInline(mailboxId)) { // the usage too, in the same statement
+            tookModSeq(mailboxId, MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids, accountId, total, found.size()));
+        } else {
+            MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq(mailboxId));
+            SqlDirectory.addUsage(db, accountId, -total, -found.size());
+        }
     }
 
     @Override
