@@ -200,20 +200,26 @@ final class MessageQueries {
                 mailboxId, modSeq, now, dialect.list(uids));
     }
 
+    /** What {@link #expungeTakingModSeq} did: the MODSEQ it took, the blobs whose rows it deleted. */
+    record Expunged(long modSeq, String[] droppedBlobs) {}
+
     /**
      * {@link #expunge} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
-     * PostgreSQL), and the account's usage lowered by {@code bytes} and {@code messages} in it too
-     * (a WITH item runs whether or not the query reads it): returns the MODSEQ.
+     * PostgreSQL), the account's usage lowered by {@code bytes} and {@code messages} and the rows of
+     * the blobs nothing refers to any more deleted ({@link BlobRefs#DROP_EXPUNGED}) in it too: one
+     * statement (a WITH item runs whether or not the query reads it).
      */
-    static long expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids,
-                                    long accountId, long bytes, long messages) {
-        return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
-                        + dialect.inList() + " RETURNING uid), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
+    static Expunged expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids,
+                                        long accountId, long bytes, long messages) {
+        Object listed = dialect.list(uids);
+        return db.first("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
+                        + dialect.inList() + " RETURNING uid, blob_id), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
                         + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1), "
-                        + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?) "
-                        + "SELECT v FROM m",
-                mailboxId, mailboxId, dialect.list(uids), mailboxId, System.currentTimeMillis(),
-                bytes, messages, accountId).orElseThrow();
+                        + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?), "
+                        + BlobRefs.DROP_EXPUNGED + " SELECT v, ARRAY(SELECT id FROM f) FROM m",
+                rs -> new Expunged(rs.getLong(1), (String[]) rs.getArray(2).getArray()),
+                mailboxId, mailboxId, listed, mailboxId, System.currentTimeMillis(),
+                bytes, messages, accountId, mailboxId, listed).orElseThrow();
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AppendResult;
+import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.CopyResult;
 import dev.letterbox.store.FlagUpdate;
@@ -330,13 +331,16 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             uids[i] = m.uid();
             total += m.size();
             effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
-            effects.released(m.blob().value());
         }
-        if (takesModSeqInline(mailboxId)) { // the usage too, in the same statement
-            tookModSeq(mailboxId, MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids, accountId, total, found.size()));
+        if (takesModSeqInline(mailboxId)) { // the usage and the blobs' rows too, in the same statement
+            MessageQueries.Expunged done = MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids, accountId,
+                    total, found.size());
+            tookModSeq(mailboxId, done.modSeq());
+            for (String blob : done.droppedBlobs()) effects.dropped(new BlobId(blob));
         } else {
             MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq(mailboxId));
             SqlDirectory.addUsage(db, accountId, -total, -found.size());
+            for (MessageMeta m : found) effects.released(m.blob().value());
         }
     }
 
