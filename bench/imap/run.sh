@@ -17,7 +17,8 @@
 # - imaptest: imaptest's stress mix (/work/shared/peers/imap-stress.sh) against Letterbox and Dovecot
 #         in turn, for IMAPTEST_CLIENTS (20 100) clients, sessions that stay logged in (logout=0) and
 #         that log out and back in, ROUNDS (3) rounds of DURATION seconds, the order of the two servers
-#         swapped every round, after a short unrecorded run on Letterbox (WARMUP=1: the JIT). Per run:
+#         swapped every round, after an unrecorded run of WARMUP_SECS (30) on each server (WARMUP=1:
+#         Letterbox's JIT compiles its paths meanwhile, as in a server that has been up a while). Per run:
 #         ops/s, imaptest's error lines, CPU per command (Letterbox's JVM; Dovecot's master with its
 #         children, those that exited too) and Letterbox's RSS afterwards; then the medians and the
 #         ratio Letterbox / Dovecot. IMAPTEST=/path/to/imaptest (built by hand, see
@@ -28,7 +29,7 @@
 #         unrecorded pass; CPU from /proc (Letterbox's JVM, every thread; Dovecot's master and all its
 #         processes), then both side by side
 # Env: CLIENTS=20 USERS=20 DURATION=30 MESSAGES=200 BIG=100000 CONNS=2000 PORT_OFFSET=30000
-#      ROUNDS=3 IMAPTEST_CLIENTS="20 100" WARMUP=1 (imaptest); LB_BENCH_DATA (the data directory)
+#      ROUNDS=3 IMAPTEST_CLIENTS="20 100" WARMUP=1 WARMUP_SECS=30 (imaptest); LB_BENCH_DATA (the data directory)
 # Dovecot comes from /work/shared/peers/start-reference.sh (IMAP on 127.0.0.1:11143). Run as root.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -47,7 +48,7 @@ MANY=${MANY:-9500}
 CMD_SECONDS=${CMD_SECONDS:-4}; REPEAT=${REPEAT:-5}
 HEAP=${HEAP:-1g}; [ "$WHAT" = big ] && HEAP=${BIG_HEAP:-128m}; [ "$WHAT" = many ] && HEAP=2g
 
-ROUNDS=${ROUNDS:-3}; IMAPTEST_CLIENTS=${IMAPTEST_CLIENTS:-20 100}
+ROUNDS=${ROUNDS:-3}; IMAPTEST_CLIENTS=${IMAPTEST_CLIENTS:-20 100}; WARMUP_SECS=${WARMUP_SECS:-30}
 if [ "$WHAT" = imaptest ]; then
     IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
     [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
@@ -186,9 +187,12 @@ run_imaptest() {
     clk=$(getconf CLK_TCK)
     dovecot_pid=$(cat /var/tmp/mail-peers/dovecot/run/master.pid)
     IMAPTEST_WORKDIR=$DATA/imaptest   # logs of its own (bench_imaptest)
-    if [ "${WARMUP:-1}" = 1 ]; then   # JIT-compile Letterbox's paths before anything is recorded
-        echo "== imaptest warm-up on Letterbox" >&2
-        bench_imaptest "warm-up" "$LB_PORT" 20 10 logout=0 > /dev/null
+    if [ "${WARMUP:-1}" = 1 ]; then
+        # Both servers run the load unrecorded first: Letterbox until its JIT has compiled the paths
+        # (a server that has run for a while), Dovecot for the same time (its caches and indexes).
+        echo "== imaptest warm-up, ${WARMUP_SECS} s on each server" >&2
+        bench_imaptest "warm-up" "$LB_PORT" 20 "$WARMUP_SECS" logout=0 > /dev/null
+        bench_imaptest "warm-up" "$DOVECOT_PORT" 20 "$WARMUP_SECS" logout=0 > /dev/null
     fi
     : > "$results"
     for clients in $IMAPTEST_CLIENTS; do

@@ -20,16 +20,34 @@ final class ChangeLog {
 
     private ChangeLog() {}
 
+    /** Rows one INSERT writes at most (SQLite allows 32,766 parameters a statement). */
+    private static final int ROWS_PER_INSERT = 200;
+
     /**
-     * Makes {@code change} known to the other processes once the unit commits: a row for SQLite's
-     * pollers. PostgreSQL's notifications are sent once per transaction instead, by {@link #announce}.
+     * SQLite: makes a group's changes known to the other processes once it commits, a row each for
+     * their pollers, written by as few statements as possible just before the COMMIT (PostgreSQL
+     * sends notifications instead, by {@link #announceAndCommit}). Only the changes of units that succeeded
+     * belong here.
      */
-    static void record(SqlSession db, Dialect dialect, String node, Change change, long now) {
-        if (dialect == Dialect.POSTGRESQL) return;
-        long mailboxId = mailboxIdOf(change);
-        db.update("INSERT INTO change_log (node, account_id, mailbox_id, kind, created) VALUES (?, ?, ?, ?, ?)",
-                node, change.accountId(), mailboxId == 0 ? SqlSession.Null.BIGINT : (Object) mailboxId,
-                kind(change), now);
+    static void record(SqlSession db, String node, java.util.Collection<Change> changes, long now) {
+        List<Change> all = List.copyOf(changes);
+        for (int from = 0; from < all.size(); from += ROWS_PER_INSERT) {
+            List<Change> rows = all.subList(from, Math.min(all.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder("INSERT INTO change_log (node, account_id, mailbox_id, kind, created) VALUES ");
+            Object[] args = new Object[rows.size() * 5];
+            int a = 0;
+            for (Change change : rows) {
+                if (a > 0) sql.append(", ");
+                sql.append("(?, ?, ?, ?, ?)");
+                long mailboxId = mailboxIdOf(change);
+                args[a++] = node;
+                args[a++] = change.accountId();
+                args[a++] = mailboxId == 0 ? SqlSession.Null.BIGINT : (Object) mailboxId;
+                args[a++] = kind(change);
+                args[a++] = now;
+            }
+            db.update(sql.toString(), args);
+        }
     }
 
     /**

@@ -87,6 +87,21 @@ final class SqlSession implements AutoCloseable {
         }
     }
 
+    private static final Object[] NO_ARGS = {};
+
+    /**
+     * Runs a statement of transaction control that comes back again and again (BEGIN, COMMIT,
+     * SAVEPOINT, a PRAGMA), from the statement cache: SQLite would otherwise compile it anew each
+     * time, for every read and every unit of the writer.
+     */
+    void control(String sql) {
+        try {
+            bind(sql, NO_ARGS).execute();
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
     /**
      * Starts a transaction. SQLite: its BEGIN statement (IMMEDIATE for writes). PostgreSQL: the
      * driver's own transaction control, which sends BEGIN together with the first statement instead
@@ -95,7 +110,7 @@ final class SqlSession implements AutoCloseable {
      */
     void begin(Dialect dialect, boolean write) {
         if (dialect == Dialect.SQLITE) {
-            execute(write ? dialect.beginWrite : dialect.beginRead);
+            control(write ? dialect.beginWrite : dialect.beginRead);
             return;
         }
         try {
@@ -117,7 +132,7 @@ final class SqlSession implements AutoCloseable {
 
     private void end(Dialect dialect, boolean commit) {
         if (dialect == Dialect.SQLITE) {
-            execute(commit ? "COMMIT" : "ROLLBACK");
+            control(commit ? "COMMIT" : "ROLLBACK");
             return;
         }
         try {

@@ -80,15 +80,12 @@ final class UnitEffects {
 
     /**
      * Ends a unit that succeeded, still inside its savepoint: deletes the rows of blobs nothing refers
-     * to any more and writes the change feed rows other processes read (SQLite; on PostgreSQL the
-     * writer sends the group's notifications at commit).
+     * to any more. (Its changes reach other processes from the writer, once per group at commit.)
      */
-    void finish(SqlSession db, Dialect dialect, String node) {
+    void finish(SqlSession db) {
         for (String blob : released) {
             if (BlobRefs.dropIfUnreferenced(db, blob)) freed.add(new BlobId(blob));
         }
-        long now = System.currentTimeMillis();
-        for (Change change : changes) ChangeLog.record(db, dialect, node, change, now);
     }
 
     Set<Change> changes() {

@@ -46,6 +46,10 @@ class StoreDurabilityTest {
                 assertEquals("1", c.get("foreign_keys"), "connection " + i + ": " + c);
                 assertEquals("10000", c.get("busy_timeout"), "connection " + i + ": " + c);
                 assertEquals(i == 0 ? "0" : "1", c.get("query_only"), "only the writer writes; connection " + i + ": " + c);
+                if (i == 0) {
+                    assertEquals("2", c.get("temp_store"), "the writer's statement journals stay in memory (2): " + c);
+                    assertEquals(String.valueOf(SqliteConnections.AUTOCHECKPOINT_PAGES), c.get("wal_autocheckpoint"), c.toString());
+                }
             }
         }
     }
