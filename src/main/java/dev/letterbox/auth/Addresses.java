@@ -3,6 +3,7 @@ package dev.letterbox.auth;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Syntax and normal form of the addresses and domain names the directory stores: lower-case,
@@ -12,18 +13,34 @@ import java.util.Optional;
 public final class Addresses {
     private Addresses() {}
 
+    /** Labels of letters, digits and inner hyphens, 63 octets at most, two labels at least. */
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) return false;
+        }
+        return true;
+    }
+
     /** The normal form of a domain name, or empty when it is not a valid one. */
     public static Optional<String> normalizeDomain(String domain) {
         if (domain == null) return Optional.empty();
         String d = domain;
         if (d.endsWith(".")) d = d.substring(0, d.length() - 1);
         if (d.isEmpty() || d.length() > 253) return Optional.empty();
-        try {
-            d = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+        if (isAscii(d)) {
+            // IDN.toASCII leaves an ASCII name as it is; the pattern makes the same checks it does
+            d = d.toLowerCase(Locale.ROOT);
+        } else {
+            try {
+                d = IDN.toASCII(d, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
         }
-        if (!d.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+")) return Optional.empty();
+        if (!HOST_NAME.matcher(d).matches()) return Optional.empty();
         return Optional.of(d);
     }
 

@@ -3,9 +3,11 @@ package dev.letterbox.message;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,6 +19,10 @@ import java.util.TreeSet;
 public final class Sections {
     /** Enough of a line to hold any field name a client can ask for. */
     private static final int NAME_KEEP = 1024;
+    /** Headers up to this size (nearly all) are selected from in memory: one read, no string a line. */
+    static final int IN_MEMORY_HEADER = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LF = {'\n'};
 
     private Sections() {}
 
@@ -29,11 +35,20 @@ public final class Sections {
      */
     public static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
                                       List<String> fields, boolean not) throws IOException {
+        return headerFields(blob, headerStart, headerEnd, fields, not, IN_MEMORY_HEADER);
+    }
+
+    /** As above; a header longer than {@code inMemoryUpTo} is streamed, its selected lines alone held (tests set 0). */
+    static byte[] headerFields(SeekableByteChannel blob, long headerStart, long headerEnd,
+                               List<String> fields, boolean not, int inMemoryUpTo) throws IOException {
+        if (headerEnd - headerStart <= inMemoryUpTo) {
+            return headerFields(read(blob, headerStart, headerEnd), fields, not);
+        }
         Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         wanted.addAll(fields);
         List<long[]> ranges = new ArrayList<>();
         byte[] blank = {'\r', '\n'};
-        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd));
+        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd), headerEnd - headerStart);
         boolean selected = false;
         while (lines.next(NAME_KEEP)) {
             if (lines.isBlank()) {
@@ -55,16 +70,99 @@ public final class Sections {
                 ranges.add(new long[] {start, end});
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long selectedLength = 0;
+        for (long[] r : ranges) selectedLength += r[1] - r[0];
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(selectedLength + 2, 1 << 16));
+        // one small copy buffer for every range (transferTo would allocate 16 KiB for each)
+        byte[] copy = new byte[(int) Math.max(1, Math.min(selectedLength, 8192))];
+        byte last = '\n';
         for (long[] r : ranges) {
             try (InputStream in = new BlobRegion(blob, r[0], r[1])) {
-                in.transferTo(out);
+                for (int n; (n = in.read(copy)) > 0; ) {
+                    out.write(copy, 0, n);
+                    last = copy[n - 1];
+                }
             }
         }
-        byte[] selectedLines = out.toByteArray();
-        if (selectedLines.length > 0 && selectedLines[selectedLines.length - 1] != '\n') out.write(blank);  // last line unterminated
+        if (last != '\n') out.write(blank);  // last line unterminated
         out.write(blank);
         return out.toByteArray();
+    }
+
+    /**
+     * {@link #headerFields(SeekableByteChannel, long, long, List, boolean)} of a header held in
+     * memory, with the same answer: lines split at LF, a continuation line goes with its field, a
+     * line without a field name (no colon within {@link #NAME_KEEP} octets) only with .NOT.
+     */
+    static byte[] headerFields(byte[] header, List<String> fields, boolean not) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(header.length, 1024) + 2);
+        byte[] blank = CRLF;
+        boolean selected = false;
+        byte last = '\n';
+        for (int pos = 0; pos < header.length; ) {
+            int end = pos;
+            while (end < header.length && header[end] != '\n') end++;
+            end = Math.min(header.length, end + 1);
+            int length = end - pos;
+            if (length == 1 && header[pos] == '\n' || length == 2 && header[pos] == '\r' && header[pos + 1] == '\n') {
+                blank = length == 1 ? LF : CRLF;
+                break;
+            }
+            if (header[pos] != ' ' && header[pos] != '\t') {
+                int nameEnd = fieldNameEnd(header, pos, Math.min(end, pos + NAME_KEEP));
+                selected = nameEnd < 0 ? not : isOneOf(header, pos, nameEnd, fields) != not;
+            }
+            if (selected) {
+                out.write(header, pos, length);
+                last = header[end - 1];
+            }
+            pos = end;
+        }
+        if (last != '\n') out.write(blank, 0, blank.length);  // last line unterminated
+        out.write(blank, 0, blank.length);
+        return out.toByteArray();
+    }
+
+    /** Where the field name of the line at {@code from} ends (the colon, less white space before it), or -1 for none. */
+    private static int fieldNameEnd(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == ':') {
+                int end = i;
+                while (end > from && (b[end - 1] == ' ' || b[end - 1] == '\t')) end--;
+                return end == from ? -1 : end;
+            }
+            if (b[i] == '\r' || b[i] == '\n') return -1;
+        }
+        return -1;
+    }
+
+    /** The octets [from, to) of the blob, fewer when it ends sooner (as a BlobRegion reads them, without its buffer). */
+    private static byte[] read(SeekableByteChannel blob, long from, long to) throws IOException {
+        byte[] bytes = new byte[(int) (to - from)];
+        ByteBuffer into = ByteBuffer.wrap(bytes);
+        blob.position(from);
+        while (into.hasRemaining() && blob.read(into) >= 0) {
+            // a channel may return fewer octets than asked for
+        }
+        return into.hasRemaining() ? Arrays.copyOf(bytes, into.position()) : bytes;
+    }
+
+    /** Whether the octets [from, to), read as ISO-8859-1, equal one of {@code names} ignoring case (as String.CASE_INSENSITIVE_ORDER). */
+    private static boolean isOneOf(byte[] b, int from, int to, List<String> names) {
+        for (int k = 0; k < names.size(); k++) { // indexed: an iterator a line adds up
+            String name = names.get(k);
+            if (name.length() != to - from) continue;
+            int i = 0;
+            while (i < name.length() && sameIgnoringCase((char) (b[from + i] & 0xff), name.charAt(i))) i++;
+            if (i == name.length()) return true;
+        }
+        return false;
+    }
+
+    private static boolean sameIgnoringCase(char a, char b) {
+        if (a == b) return true;
+        char ua = Character.toUpperCase(a), ub = Character.toUpperCase(b);
+        return ua == ub || Character.toLowerCase(ua) == Character.toLowerCase(ub);
     }
 
     /** The field name of a header line (before the colon, trailing white space removed), or null. */

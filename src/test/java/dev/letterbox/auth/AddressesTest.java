@@ -19,7 +19,8 @@ class AddressesTest {
     void rejectsInvalidAddresses() {
         for (String bad : new String[] {"", "alice", "@example.test", "alice@", "al ice@example.test", "a..b@example.test",
                 ".a@example.test", "a.@example.test", "a@b@example.test", "a\"b@example.test", "a@localhost",
-                "a@-bad.example", "a@exa_mple.test", "x".repeat(65) + "@example.test", "a@example.test\r\n"}) {
+                "a@-bad.example", "a@exa_mple.test", "x".repeat(65) + "@example.test", "a@example.test\r\n",
+                "a@example..test", "a@bad-.example", "a@ex ample.test", "a@" + "l".repeat(64) + ".example", "a@.example.test"}) {
             assertTrue(Addresses.normalize(bad).isEmpty(), bad);
         }
     }
