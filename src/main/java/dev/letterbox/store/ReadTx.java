@@ -32,6 +32,15 @@ public interface ReadTx {
     /** Names of the subscribed mailboxes (they need not exist, RFC 3501 §6.3.6). */
     List<String> subscriptions();
 
+    /** {@link #mailboxes} and {@link #subscriptions} together (LIST's data). */
+    record MailboxTree(List<Mailbox> mailboxes, List<String> subscriptions) {}
+
+    /**
+     * {@link #mailboxes} and {@link #subscriptions} read by one query, so a LIST run alone
+     * ({@link MailStore#readOne}) costs one round trip on a networked database instead of four.
+     */
+    MailboxTree mailboxTree();
+
     /** Every UID in the mailbox, ascending. */
     long[] uids(long mailboxId);
 

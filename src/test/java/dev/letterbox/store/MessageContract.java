@@ -325,6 +325,29 @@ public interface MessageContract extends StoreFixture {
         }
     }
 
+    /**
+     * A blob's row goes with the last message referring to it, also when its copies are in the same
+     * mailbox (PostgreSQL's EXPUNGE decides that in its own statement, which still sees the rows it
+     * deletes), and when one EXPUNGE removes every copy at once.
+     */
+    @Test
+    default void theBlobOfCopiesInOneMailboxGoesWithTheLastOfThem() throws Exception {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "alice@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            NewMessage m = message(store, "copied twice");
+            append(store, a, inbox, m);
+            store.write(a, tx -> tx.copy(inbox, new long[] {1}, inbox));
+            store.write(a, tx -> tx.copy(inbox, new long[] {1}, inbox));
+            store.write(a, tx -> tx.expunge(inbox, new long[] {1}));
+            assertTrue(store.blobs().exists(m.blob()), "still referred to by the copies");
+            assertEquals(2 * 12, usedBytes(store, a));
+            store.write(a, tx -> tx.expunge(inbox, new long[] {2, 3}));
+            StoreFixture.awaitBlobGone(store, m.blob());
+            assertEquals(0, usedBytes(store, a));
+        }
+    }
+
     @Test
     default void moveExpungesFromTheSourceAndIsAllowedOverQuota() {
         try (MailStore store = newStore()) {

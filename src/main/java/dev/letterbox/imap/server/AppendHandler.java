@@ -70,6 +70,7 @@ final class AppendHandler {
                 return out;
             });
             stored = true;
+            rememberAppended(ctx, ready, results);
             SelectedMailbox view = ctx.selected();
             if (view != null && view.id == results.get(0).mailboxId()) ctx.viewChanged(); // EXISTS before the OK
             seenByGrantee(ctx, target, ready, results, view);
@@ -86,6 +87,20 @@ final class AppendHandler {
 
     /** A message ready to store, and whether the grantee appending it asked for its own \Seen. */
     private record Prepared(NewMessage message, boolean privateSeen) {}
+
+    /** Clients FETCH what they appended: this node keeps what it stored (see KnownMessages). */
+    private static void rememberAppended(CommandContext ctx, List<Prepared> ready, List<AppendResult> results) {
+        long[] uids = new long[results.size()];
+        BlobId[] blobs = new BlobId[uids.length];
+        byte[][] structures = new byte[uids.length][];
+        for (int i = 0; i < uids.length; i++) {
+            uids[i] = results.get(i).uid();
+            blobs[i] = ready.get(i).message().blob();
+            structures[i] = ready.get(i).message().structure();
+        }
+        AppendResult first = results.get(0); // one write: one mailbox
+        ctx.knownMessages().keepAppended(first.mailboxId(), first.uidValidity(), uids, blobs, structures);
+    }
 
     /** A grantee's \Seen on what it appended is its own: recorded apart from the owner's flags. */
     private static void seenByGrantee(CommandContext ctx, MailboxAccess.Target target, List<Prepared> ready,

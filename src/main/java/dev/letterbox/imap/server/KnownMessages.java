@@ -58,6 +58,20 @@ final class KnownMessages {
         return out;
     }
 
+    /**
+     * Remembers messages this node has just appended to a mailbox, from what it stored (a null
+     * structure: not kept), so that a FETCH of them, by any session here, needs no query for their
+     * rows; the structure is decoded now, as that FETCH would have done.
+     */
+    void keepAppended(long mailboxId, long uidValidity, long[] uids, BlobId[] blobs, byte[][] structures) {
+        Known[] known = new Known[uids.length];
+        for (int i = 0; i < uids.length; i++) {
+            MessageStructure decoded = structures[i] == null ? null : Structures.decode(structures[i]);
+            if (decoded != null) known[i] = new Known(blobs[i], decoded, structures[i].length);
+        }
+        kept.put(mailboxId, uidValidity, uids, known);
+    }
+
     /** Remembers these messages of the view (a null structure: the message is not kept). */
     void keep(SelectedMailbox view, long[] uids, BlobId[] blobs, MessageStructure[] structures, int[] storedSizes) {
         Known[] known = new Known[uids.length];

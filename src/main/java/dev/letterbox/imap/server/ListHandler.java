@@ -5,6 +5,7 @@ import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxGrants;
 import dev.letterbox.store.Rights;
 import dev.letterbox.store.MailboxStatus;
+import dev.letterbox.store.ReadTx;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -124,8 +125,7 @@ final class ListHandler {
 
     /** Every name of the account: mailboxes, their ancestors and subscriptions, in name order. */
     private static TreeMap<String, Entry> hierarchy(CommandContext ctx) {
-        record Data(List<Mailbox> mailboxes, List<String> subscriptions) {}
-        Data d = ctx.store().read(tx -> new Data(tx.mailboxes(), tx.subscriptions()));
+        ReadTx.MailboxTree d = ctx.store().readOne(ReadTx::mailboxTree);
         Map<String, Mailbox> byName = new HashMap<>();
         Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);

@@ -46,11 +46,16 @@ final class MessageLru<V> {
 
     /** Keeps the values (null ones are skipped) of the view's messages, then drops the least recently used past the budget. */
     void put(SelectedMailbox view, long[] uids, V[] values) {
+        put(view.id, view.uidValidity, uids, values);
+    }
+
+    /** {@link #put(SelectedMailbox, long[], Object[])} for messages of a mailbox not selected here. */
+    void put(long mailboxId, long uidValidity, long[] uids, V[] values) {
         lock.lock();
         try {
             for (int i = 0; i < uids.length; i++) {
                 if (values[i] == null) continue;
-                V old = map.put(new Key(view.id, view.uidValidity, uids[i]), values[i]);
+                V old = map.put(new Key(mailboxId, uidValidity, uids[i]), values[i]);
                 if (old != null) held -= ENTRY_OVERHEAD + weight.applyAsLong(old);
                 held += ENTRY_OVERHEAD + weight.applyAsLong(values[i]);
             }

@@ -7,8 +7,9 @@ import dev.letterbox.store.BlobId;
  * structure. A row is added with the first reference and removed with the last one, in the same
  * transaction; a big blob's bytes (file or chunks) are deleted after that transaction commits (by the writer).
  *
- * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced}: a table that starts referring
- * to blobs must be added to its condition, and must create the row with {@link #ensureRow} (or {@link #ensureRowAndInsert}) before
+ * <p>"Referenced" is decided in one place, {@link #dropIfUnreferenced} and its form for an EXPUNGE's
+ * statement {@link #DROP_EXPUNGED}: a table that starts referring to blobs must be added to their
+ * condition, and must create the row with {@link #ensureRow} (or {@link #ensureRowAndInsert}) before
  * referring to it. Referring tables: {@code message} and {@code queue_message}.
  */
 final class BlobRefs {
@@ -29,7 +30,7 @@ final class BlobRefs {
      * The blob's row was added: its structure is remembered now (an entry for an id that a rolled-back
      * unit never stored is never asked for: ids are not reused), its staged bytes after the commit.
      */
-    private static void stored(SqlBlobStore blobs, UnitEffects effects, BlobId blob, byte[] structure, byte[] content) {
+    static void stored(SqlBlobStore blobs, UnitEffects effects, BlobId blob, byte[] structure, byte[] content) {
         blobs.cache().putStructure(blob.value(), structure);
         if (content != null) effects.persisted(blob);
     }
@@ -76,6 +77,17 @@ final class BlobRefs {
                         + " AND NOT EXISTS (SELECT 1 FROM queue_message WHERE blob_id = ?)",
                 blob, blob, blob) > 0;
     }
+
+    /**
+     * PostgreSQL: a WITH item {@code f} for a statement whose item {@code d} deletes messages of one
+     * mailbox ({@code RETURNING blob_id}): deletes the rows of their blobs that nothing else refers
+     * to, returning their ids, so an EXPUNGE drops them without a statement per blob. The statement
+     * still sees the rows {@code d} deletes, so they are left out by hand. Parameters: the mailbox id
+     * and the UIDs ({@link Dialect#list}) that {@code d} deletes.
+     */
+    static final String DROP_EXPUNGED = "f AS (DELETE FROM blob b WHERE b.id IN (SELECT blob_id FROM d)"
+            + " AND NOT EXISTS (SELECT 1 FROM message x WHERE x.blob_id = b.id AND NOT (x.mailbox_id = ? AND x.uid = ANY(?)))"
+            + " AND NOT EXISTS (SELECT 1 FROM queue_message q WHERE q.blob_id = b.id) RETURNING b.id)";
 
     static boolean hasRow(SqlSession db, String blob) {
         return db.firstLong("SELECT 1 FROM blob WHERE id = ?", blob).isPresent();

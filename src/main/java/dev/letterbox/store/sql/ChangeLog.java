@@ -26,7 +26,7 @@ final class ChangeLog {
     /**
      * SQLite: makes a group's changes known to the other processes once it commits, a row each for
      * their pollers, written by as few statements as possible just before the COMMIT (PostgreSQL
-     * sends notifications instead, by {@link #announce}). Only the changes of units that succeeded
+     * sends notifications instead, by {@link #announceAndCommit}). Only the changes of units that succeeded
      * belong here.
      */
     static void record(SqlSession db, String node, java.util.Collection<Change> changes, long now) {
@@ -51,16 +51,29 @@ final class ChangeLog {
     }
 
     /**
-     * PostgreSQL: one NOTIFY per change on {@link #CHANNEL}, all sent by one statement just before
-     * the transaction commits (delivered only if it does), so a group of units pays one round trip
-     * where a statement per unit paid one each. Only the changes of units that succeeded belong here.
+     * PostgreSQL: commits the writer's transaction, sending first one NOTIFY per change on
+     * {@link #CHANNEL} (delivered only if the transaction commits) and, for an {@code unsynced}
+     * group, turning {@code synchronous_commit} off for this transaction: all of it in one round trip
+     * (the driver sends the statements together and reads their answers together), where a
+     * statement each paid one. Only the changes of units that succeeded belong here.
      */
-    static void announce(SqlSession db, String node, java.util.Collection<Change> changes) {
-        if (changes.isEmpty()) return;
-        String[] payloads = new String[changes.size()];
-        int i = 0;
-        for (Change change : changes) payloads[i++] = payload(node, change);
-        db.list("SELECT pg_notify(?, p) FROM unnest(?) AS p", rs -> Boolean.TRUE, CHANNEL, payloads);
+    static void announceAndCommit(SqlSession db, String node, java.util.Collection<Change> changes, boolean synced) {
+        if (changes.isEmpty() && synced) {
+            db.commit(Dialect.POSTGRESQL);
+            return;
+        }
+        String sql = (synced ? "" : "SELECT set_config('synchronous_commit', 'off', true); ")
+                + (changes.isEmpty() ? "" : "SELECT pg_notify(?, p) FROM unnest(?) AS p; ")
+                + "COMMIT";
+        Object[] args = new Object[0];
+        if (!changes.isEmpty()) {
+            String[] payloads = new String[changes.size()];
+            int i = 0;
+            for (Change change : changes) payloads[i++] = payload(node, change);
+            args = new Object[] {CHANNEL, payloads};
+        }
+        db.executeAll(sql, args);
+        db.commit(Dialect.POSTGRESQL); // the transaction has ended: this only hands the connection back to autocommit
     }
 
     /** {@code node kind account mailbox}: a node id has no spaces, the rest are a word and numbers. */

@@ -454,28 +454,30 @@ final class GroupCommitWriter {
     }
 
     /**
-     * COMMIT. On PostgreSQL the changes of the group's successful units are announced to the other
-     * nodes first, in one statement. For a synced group, the fsync every unit of it is waiting for
-     * (it also makes every earlier unsynced commit durable); for an unsynced one, visible to readers
-     * at once and on disk by {@link #flushUnsynced} at the latest.
+     * COMMIT. The changes of the group's successful units are made known to the other nodes first:
+     * SQLite's change-log rows, PostgreSQL's notifications in the same round trip as the COMMIT
+     * (see {@link ChangeLog#announceAndCommit}). For a
+     * synced group, the fsync every unit of it is waiting for (it also makes every earlier unsynced
+     * commit durable); for an unsynced one, visible to readers at once and on disk by
+     * {@link #flushUnsynced} at the latest.
      */
     private void commit(SqlSession db, List<Pending<?>> group, boolean synced) {
-        if (dialect == Dialect.POSTGRESQL) ChangeLog.announce(db, node, changesOf(group));
-        else ChangeLog.record(db, node, changesOf(group), System.currentTimeMillis());
-        if (!synced) {
-            if (dialect == Dialect.POSTGRESQL) db.execute("SET LOCAL synchronous_commit = off");
-            db.commit(dialect);
-            if (unsyncedSince == 0) unsyncedSince = System.nanoTime();
-            return;
+        if (dialect == Dialect.SQLITE) ChangeLog.record(db, node, changesOf(group), System.currentTimeMillis());
+        if (synced) {
+            try {
+                hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
+            } catch (IOException e) {
+                throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
+            }
         }
-        try {
-            hooks.beforeSync(DurabilityHooks.Sync.DATABASE_COMMIT);
-        } catch (IOException e) {
-            throw new StoreException("database error (" + e.getMessage() + ") in: COMMIT", e);
+        if (dialect == Dialect.POSTGRESQL) ChangeLog.announceAndCommit(db, node, changesOf(group), synced);
+        else db.commit(dialect);
+        if (synced) {
+            unsyncedSince = 0;
+            hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
+        } else if (unsyncedSince == 0) {
+            unsyncedSince = System.nanoTime();
         }
-        db.commit(dialect);
-        unsyncedSince = 0;
-        hooks.synced(DurabilityHooks.Sync.DATABASE_COMMIT);
     }
 
     /**
@@ -489,7 +491,9 @@ final class GroupCommitWriter {
      */
     private Run runUnit(SqlSession db, Pending<?> p, boolean behindOthers) {
         for (int attempt = p.conflicts; ; attempt++) {
-            if (behindOthers) {
+            if (behindOthers && dialect == Dialect.POSTGRESQL) {
+                db.savepointWithNextStatement("unit"); // in the unit's first round trip, not one of its own
+            } else if (behindOthers) {
                 try {
                     savepointControl(db, "SAVEPOINT unit");
                 } catch (StoreException e) {
@@ -502,12 +506,16 @@ final class GroupCommitWriter {
                 // SAVEPOINT of the same name hides it (ROLLBACK TO finds the newest): a round trip less.
                 p.run(db);
                 p.failure = null;
+                db.endSavepoint();
                 return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
+                // PostgreSQL: a unit that failed before its first statement has set no savepoint and
+                // changed nothing; rolling back to "unit" would undo the unit before it.
+                boolean setSavepoint = dialect != Dialect.POSTGRESQL || db.endSavepoint();
                 try {
                     if (behindOthers) {
-                        savepointControl(db, "ROLLBACK TO unit");
+                        if (setSavepoint) savepointControl(db, "ROLLBACK TO unit");
                     } else {
                         db.rollback(dialect);
                         db.begin(dialect, true); // the units after it still need a transaction

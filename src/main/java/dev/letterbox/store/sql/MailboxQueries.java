@@ -2,10 +2,12 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.SpecialUse;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -127,9 +129,12 @@ final class MailboxQueries {
                         + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext, uidvalidity, highest_modseq",
                 rs -> new TakenUids(rs.getLong(1), rs.getLong(2) - 1, rs.getLong(3), rs.getLong(4)),
                 accountId, canonicalName, maxUid);
-        if (taken.isPresent()) return taken.get();
-        if (byName(db, accountId, canonicalName).isEmpty()) throw nonexistent();
-        throw outOfUids();
+        return taken.orElseThrow(() -> noUidFrom(db, accountId, canonicalName));
+    }
+
+    /** Why the mailbox of this name gave no UID: it is not there (NONEXISTENT) or has run out (LIMIT). */
+    static MailboxException noUidFrom(SqlSession db, long accountId, String canonicalName) {
+        return byName(db, accountId, canonicalName).isEmpty() ? nonexistent() : outOfUids();
     }
 
     private static MailboxException outOfUids() {
@@ -186,6 +191,22 @@ final class MailboxQueries {
         List<String> names = db.list("SELECT name FROM subscription WHERE account_id = ?", rs -> rs.getString(1), accountId);
         names.sort(Comparator.naturalOrder());
         return names;
+    }
+
+    /**
+     * The account's mailboxes and subscriptions in one statement: the subscriptions come as rows
+     * with id 0 (no mailbox has it) and their name in the name column. Each list sorted in Java.
+     */
+    static ReadTx.MailboxTree tree(SqlSession db, long accountId) {
+        List<Mailbox> mailboxes = new ArrayList<>();
+        List<String> subscriptions = new ArrayList<>();
+        db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? UNION ALL "
+                        + "SELECT 0, account_id, name, 0, 0, 0, NULL FROM subscription WHERE account_id = ?",
+                rs -> rs.getLong(1) == 0 ? subscriptions.add(rs.getString(3)) : mailboxes.add(map(rs)),
+                accountId, accountId);
+        mailboxes.sort(Comparator.comparing(Mailbox::name));
+        subscriptions.sort(Comparator.naturalOrder());
+        return new ReadTx.MailboxTree(mailboxes, subscriptions);
     }
 
     static void subscribe(SqlSession db, long accountId, String name) {

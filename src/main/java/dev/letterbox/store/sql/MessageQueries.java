@@ -114,8 +114,15 @@ final class MessageQueries {
      * numbers, one range query per run: IMAP sets are mostly ranges ("1:*", "4:17"), so this is one
      * or a few queries where a query per UID would be thousands.
      */
-    static List<MessageMeta> existing(SqlSession db, long mailboxId, long[] uids) {
+    static List<MessageMeta> existing(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
         long[] sorted = sortedUnique(uids);
+        if (dialect == Dialect.POSTGRESQL && sorted.length > 1 && sorted.length <= LISTED_UIDS
+                && sorted[sorted.length - 1] - sorted[0] >= sorted.length) {
+            // several runs: one query for them all, where each run was a round trip (STORE's and
+            // EXPUNGE's reads run on the writer's connection, which every write waits for)
+            return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList()
+                    + " ORDER BY uid", MessageQueries::map, mailboxId, dialect.list(sorted));
+        }
         List<MessageMeta> out = new ArrayList<>();
         int i = 0;
         while (i < sorted.length) {
@@ -127,6 +134,9 @@ final class MessageQueries {
         }
         return out;
     }
+
+    /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */
+    private static final int LISTED_UIDS = 1_000;
 
     /** Positive UIDs, ascending, each once. */
     static long[] sortedUnique(long[] uids) {
@@ -190,15 +200,26 @@ final class MessageQueries {
                 mailboxId, modSeq, now, dialect.list(uids));
     }
 
+    /** What {@link #expungeTakingModSeq} did: the MODSEQ it took, the blobs whose rows it deleted. */
+    record Expunged(long modSeq, String[] droppedBlobs) {}
+
     /**
      * {@link #expunge} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
-     * PostgreSQL): returns it.
+     * PostgreSQL), the account's usage lowered by {@code bytes} and {@code messages} and the rows of
+     * the blobs nothing refers to any more deleted ({@link BlobRefs#DROP_EXPUNGED}) in it too: one
+     * statement (a WITH item runs whether or not the query reads it).
      */
-    static long expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
-        return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
-                        + dialect.inList() + " RETURNING uid), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
-                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1) SELECT v FROM m",
-                mailboxId, mailboxId, dialect.list(uids), mailboxId, System.currentTimeMillis()).orElseThrow();
+    static Expunged expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids,
+                                        long accountId, long bytes, long messages) {
+        Object listed = dialect.list(uids);
+        return db.first("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
+                        + dialect.inList() + " RETURNING uid, blob_id), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
+                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1), "
+                        + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?), "
+                        + BlobRefs.DROP_EXPUNGED + " SELECT v, ARRAY(SELECT id FROM f) FROM m",
+                rs -> new Expunged(rs.getLong(1), (String[]) rs.getArray(2).getArray()),
+                mailboxId, mailboxId, listed, mailboxId, System.currentTimeMillis(),
+                bytes, messages, accountId, mailboxId, listed).orElseThrow();
     }
 
     /**

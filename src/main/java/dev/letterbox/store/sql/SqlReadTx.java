@@ -104,6 +104,11 @@ class SqlReadTx implements ReadTx {
     }
 
     @Override
+    public MailboxTree mailboxTree() {
+        return MailboxQueries.tree(db, accountId);
+    }
+
+    @Override
     public long[] uids(long mailboxId) {
         long[] uids = MessageQueries.uids(db, accountId, mailboxId);
         return owned(mailboxId, uids, uids.length == 0);

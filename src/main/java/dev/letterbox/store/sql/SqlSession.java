@@ -46,12 +46,40 @@ final class SqlSession implements AutoCloseable {
         }
     };
 
+    /**
+     * PostgreSQL: {@code "SAVEPOINT name; "} to send ahead of the next statement, in its round trip
+     * (see {@link #savepointWithNextStatement}); null when none is waiting.
+     */
+    private String pendingSavepoint;
+    /** Whether the savepoint asked for last was sent (with a statement or alone). */
+    private boolean savepointSent;
+
     SqlSession(Connection connection) {
         this.connection = connection;
     }
 
+    /**
+     * PostgreSQL: sets a savepoint of this name together with the next statement, in the same round
+     * trip (the driver sends both, then reads both answers), instead of a round trip of its own. A
+     * unit of the writer that runs no statement never sends it, and has nothing to roll back:
+     * {@link #endSavepoint} tells which.
+     */
+    void savepointWithNextStatement(String name) {
+        pendingSavepoint = "SAVEPOINT " + name + "; ";
+        savepointSent = false;
+    }
+
+    /** Ends what {@link #savepointWithNextStatement} asked for: true when the savepoint was set. */
+    boolean endSavepoint() {
+        boolean sent = savepointSent;
+        pendingSavepoint = null;
+        savepointSent = false;
+        return sent;
+    }
+
     /** Runs a statement without parameters or results (BEGIN, COMMIT, SAVEPOINT, DDL). */
     void execute(String sql) {
+        if (pendingSavepoint != null) sendSavepointAlone();
         try (Statement s = connection.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -121,16 +149,32 @@ final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs several statements separated by {@code ;} (PostgreSQL) in one round trip: the driver
+     * sends them all, then reads every answer; results are ignored, the first error is thrown.
+     */
+    void executeAll(String sql, Object... args) {
+        try {
+            bind(pendingSavepoint == null ? sql : pendingSavepoint + sql, args).execute();
+            if (pendingSavepoint != null) savepointSent = true;
+            pendingSavepoint = null;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
     int update(String sql, Object... args) {
         try {
-            return bind(sql, args).executeUpdate();
+            if (pendingSavepoint == null) return bind(sql, args).executeUpdate();
+            PreparedStatement ps = withSavepoint(sql, args);
+            return ps.getUpdateCount();
         } catch (SQLException e) {
             throw failure(sql, e);
         }
     }
 
     <T> List<T> list(String sql, Row<T> row, Object... args) {
-        try (ResultSet rs = bind(sql, args).executeQuery()) {
+        try (ResultSet rs = query(sql, args)) {
             List<T> out = new ArrayList<>();
             while (rs.next()) out.add(row.map(rs));
             return out;
@@ -140,7 +184,7 @@ final class SqlSession implements AutoCloseable {
     }
 
     <T> Optional<T> first(String sql, Row<T> row, Object... args) {
-        try (ResultSet rs = bind(sql, args).executeQuery()) {
+        try (ResultSet rs = query(sql, args)) {
             return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -149,7 +193,7 @@ final class SqlSession implements AutoCloseable {
 
     /** The first column of the first row, when there is a row and it is not NULL. */
     OptionalLong firstLong(String sql, Object... args) {
-        try (ResultSet rs = bind(sql, args).executeQuery()) {
+        try (ResultSet rs = query(sql, args)) {
             if (!rs.next()) return OptionalLong.empty();
             long v = rs.getLong(1);
             return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
@@ -160,7 +204,7 @@ final class SqlSession implements AutoCloseable {
 
     /** The first column of every row, as longs. */
     long[] longs(String sql, Object... args) {
-        try (ResultSet rs = bind(sql, args).executeQuery()) {
+        try (ResultSet rs = query(sql, args)) {
             long[] out = new long[16];
             int n = 0;
             while (rs.next()) {
@@ -176,6 +220,40 @@ final class SqlSession implements AutoCloseable {
     /** Runs an {@code INSERT ... RETURNING id} and returns the id. */
     long insertReturningId(String sql, Object... args) {
         return firstLong(sql, args).orElseThrow(() -> new StoreException("no id returned by: " + sql));
+    }
+
+    private ResultSet query(String sql, Object[] args) throws SQLException {
+        if (pendingSavepoint == null) return bind(sql, args).executeQuery();
+        PreparedStatement ps = withSavepoint(sql, args);
+        ResultSet rs = ps.getResultSet();
+        if (rs == null) throw new SQLException("no rows returned by: " + sql);
+        return rs;
+    }
+
+    /**
+     * Runs the waiting SAVEPOINT and {@code sql} in one round trip; the statement is left at the
+     * answer of {@code sql}. When it fails, the savepoint counts as set if the SAVEPOINT was not
+     * what failed (it fails only in a transaction that is lost anyway, which rolling back to it
+     * then reports).
+     */
+    private PreparedStatement withSavepoint(String sql, Object[] args) throws SQLException {
+        PreparedStatement ps = bind(pendingSavepoint + sql, args);
+        pendingSavepoint = null;
+        savepointSent = true;
+        ps.execute();
+        ps.getMoreResults(); // past the SAVEPOINT's answer to the statement's
+        return ps;
+    }
+
+    private void sendSavepointAlone() {
+        String sql = pendingSavepoint.strip();
+        pendingSavepoint = null;
+        savepointSent = true;
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
     }
 
     private PreparedStatement bind(String sql, Object[] args) throws SQLException {

@@ -2,6 +2,7 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.store.Account;
 import dev.letterbox.store.AppendResult;
+import dev.letterbox.store.BlobId;
 import dev.letterbox.store.Change;
 import dev.letterbox.store.CopyResult;
 import dev.letterbox.store.FlagUpdate;
@@ -157,10 +158,27 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (effects.tookModSeqs()) return append(mailbox(name).orElseThrow(MailboxQueries::nonexistent).id(), message);
         checkKeywords(message.flags());
         checkBlob(message);
+        if (dialect.dataModifyingWith) return appendInOneStatement(name, message);
         MailboxQueries.TakenUids taken = MailboxQueries.takeUid(db, accountId, name, MAX_UID);
         effects.modSeq(taken.mailboxId(), taken.highestModSeq());
         effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
         return store(taken.mailboxId(), taken, message);
+    }
+
+    /** {@link #append(String, NewMessage)} where the database runs it as one statement (see OneStatementAppend). */
+    private AppendResult appendInOneStatement(String name, NewMessage message) {
+        Instant now = Instant.now();
+        Instant internalDate = message.internalDate() == null ? now : message.internalDate();
+        byte[] content = blobs.stagedContent(message.blob());
+        OneStatementAppend.Outcome done = OneStatementAppend.run(db, accountId, name, MAX_UID, message, content, internalDate, now)
+                .orElseThrow(() -> MailboxQueries.noUidFrom(db, accountId, name));
+        if (!done.charged()) throw chargeRefused(message.size(), 1);
+        MailboxQueries.TakenUids taken = done.taken();
+        effects.modSeq(taken.mailboxId(), taken.highestModSeq());
+        effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
+        if (done.blobRowAdded()) BlobRefs.stored(blobs, effects, message.blob(), message.structure(), content);
+        effects.added(accountId, taken.mailboxId(), taken.firstUid(), message.flags(), internalDate.toEpochMilli(), message.size());
+        return new AppendResult(taken.mailboxId(), taken.uidValidity(), taken.firstUid(), taken.highestModSeq());
     }
 
     /** The rest of an append, once its UID is taken: the quota, the blob's row, the message's. */
@@ -203,7 +221,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     private CopyResult copyMessages(Mailbox source, long[] uids, Mailbox target, boolean countsAgainstQuota,
                                     boolean expungeSource) {
-        List<MessageMeta> found = MessageQueries.existing(db, source.id(), uids);
+        List<MessageMeta> found = MessageQueries.existing(db, dialect, source.id(), uids);
         if (found.isEmpty()) return new CopyResult(target.uidValidity(), new long[0], new long[0]);
         long total = 0;
         for (MessageMeta m : found) total += m.size();
@@ -237,7 +255,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         List<Flags> updates = new ArrayList<>();
         long[] refused = new long[uids.length];
         int refusedCount = 0;
-        for (MessageMeta m : MessageQueries.existing(db, mailboxId, uids)) {
+        for (MessageMeta m : MessageQueries.existing(db, dialect, mailboxId, uids)) {
             // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and reported.
             if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                 refused[refusedCount++] = m.uid();
@@ -297,7 +315,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     @Override
     public long[] expunge(long mailboxId, long[] uids) {
         MailboxQueries.lock(db, dialect, accountId, mailboxId);
-        List<MessageMeta> found = MessageQueries.existing(db, mailboxId, uids);
+        List<MessageMeta> found = MessageQueries.existing(db, dialect, mailboxId, uids);
         expungeFound(mailboxId, found);
         long[] removed = new long[found.size()];
         for (int i = 0; i < removed.length; i++) removed[i] = found.get(i).uid();
@@ -308,18 +326,22 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         if (found.isEmpty()) return;
         long total = 0;
         long[] uids = new long[found.size()];
-        for (int i = 0; i < uids.length; i++) uids[i] = found.get(i).uid();
-        if (takesModSeqInline(mailboxId)) {
-            tookModSeq(mailboxId, MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids));
+        for (int i = 0; i < uids.length; i++) {
+            MessageMeta m = found.get(i);
+            uids[i] = m.uid();
+            total += m.size();
+            effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
+        }
+        if (takesModSeqInline(mailboxId)) { // the usage and the blobs' rows too, in the same statement
+            MessageQueries.Expunged done = MessageQueries.expungeTakingModSeq(db, dialect, mailboxId, uids, accountId,
+                    total, found.size());
+            tookModSeq(mailboxId, done.modSeq());
+            for (String blob : done.droppedBlobs()) effects.dropped(new BlobId(blob));
         } else {
             MessageQueries.expunge(db, dialect, mailboxId, uids, modSeq(mailboxId));
+            SqlDirectory.addUsage(db, accountId, -total, -found.size());
+            for (MessageMeta m : found) effects.released(m.blob().value());
         }
-        for (MessageMeta m : found) {
-            effects.indexOp(accountId, mailboxId, new IndexDelta.Expunged(m.uid()));
-            effects.released(m.blob().value());
-            total += m.size();
-        }
-        SqlDirectory.addUsage(db, accountId, -total, -found.size());
     }
 
     @Override
@@ -387,11 +409,16 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                 moreBytes, moreMessages, accountId, moreBytes, moreMessages) > 0) {
             return;
         }
+        throw chargeRefused(moreBytes, moreMessages);
+    }
+
+    /** Why charging the account failed: OVER_QUOTA, or NOT_FOUND (thrown) for a removed account. */
+    private RuntimeException chargeRefused(long moreBytes, long moreMessages) {
         Account account = account(); // NOT_FOUND for a removed account
         if (account.wouldExceedQuota(moreBytes, moreMessages)) {
-            throw new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
+            return new MailboxException(Reason.OVER_QUOTA, "the mailbox quota would be exceeded");
         }
-        throw new StoreException("the quota of account " + accountId + " could not be charged");
+        return new StoreException("the quota of account " + accountId + " could not be charged");
     }
 
     /** The blob must be committed and exactly as long as the message says (RFC822.SIZE is trusted). */

@@ -35,6 +35,11 @@ final class UnitEffects {
         released.add(blob);
     }
 
+    /** The unit deleted the row of {@code blob} itself (its last reference went): its bytes go after the commit. */
+    void dropped(BlobId blob) {
+        freed.add(blob);
+    }
+
     /** The MODSEQ this unit already took for the mailbox, or null. */
     Long modSeq(long mailboxId) {
         return modSeqs.get(mailboxId);

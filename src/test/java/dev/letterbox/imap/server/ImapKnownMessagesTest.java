@@ -3,6 +3,7 @@ package dev.letterbox.imap.server;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.testing.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -36,6 +37,32 @@ class ImapKnownMessagesTest {
             assertTrue(again.startsWith("* 2 FETCH (FLAGS (\\Flagged \\Recent) BODY[HEADER.FIELDS (SUBJECT)] {18}"), again);
             assertTrue(again.contains("Subject: lunch"), again);
             assertTrue(c.run("f5 UID FETCH 1 (ENVELOPE)").ok().one("* 1 FETCH").contains("\"figures\""));
+        }
+    }
+
+    /**
+     * A message this node appended is known at once: a FETCH of its ENVELOPE or header, by another
+     * session, needs no query for its row (clients fetch what they append). Without it the FETCH
+     * reads the deleted row and answers with nothing for the message.
+     */
+    @Test
+    void fetchOfAMessageAppendedHereReadsNoRows() throws Exception {
+        String user = server.newUser("appender");
+        byte[] message = "From: Fay <fay@example.org>\r\nSubject: appended\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (ImapTestClient appender = ImapTestClient.login(server, user);
+             ImapTestClient reader = ImapTestClient.login(server, user)) {
+            reader.run("r1 SELECT INBOX").ok();
+            appender.raw.sendRaw(("a1 APPEND INBOX {" + message.length + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
+            appender.raw.sendRaw(message);
+            appender.raw.sendRaw("\r\n".getBytes(StandardCharsets.US_ASCII));
+            appender.collect("a1").ok();
+            reader.run("r2 NOOP").ok(); // the EXISTS: the index has the message
+            try (Connection db = DriverManager.getConnection(server.jdbcUrl()); Statement st = db.createStatement()) {
+                st.executeUpdate("DELETE FROM message");
+            }
+            String fetched = reader.run("r3 FETCH 1 (ENVELOPE BODY.PEEK[HEADER.FIELDS (SUBJECT)])").ok().one("* 1 FETCH");
+            assertTrue(fetched.contains("\"appended\""), fetched);
+            assertTrue(fetched.contains("Subject: appended"), fetched);
         }
     }
 }

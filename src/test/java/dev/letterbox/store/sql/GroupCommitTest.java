@@ -1,14 +1,18 @@
 package dev.letterbox.store.sql;
 
+import dev.letterbox.config.Config;
 import dev.letterbox.store.AppendResult;
 import dev.letterbox.store.NewMessage;
+import dev.letterbox.testing.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Many concurrent writers: all committed, in shared transactions, each failure isolated. */
+/**
+ * Many concurrent writers: all committed, in shared transactions, each failure isolated, on both
+ * backends. Some units fail after writing, some before running any statement: on PostgreSQL a
+ * unit's savepoint travels with its first statement, so one that ran none has none to roll back to
+ * (rolling back to "unit" there would undo the unit before it).
+ */
 class GroupCommitTest {
     @TempDir
     Path dir;
@@ -37,60 +46,75 @@ class GroupCommitTest {
 
     @Test
     void concurrentWritersAreCommittedTogetherAndFailAlone() throws Exception {
-        int writers = 200;
         try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
-            long[] accounts = new long[4];
-            long[] inboxes = new long[4];
-            for (int i = 0; i < accounts.length; i++) {
-                accounts[i] = newAccount(store, "user" + i + "@example.com");
-                inboxes[i] = mailboxId(store, accounts[i], "INBOX");
-            }
-            long[] before = store.commitCounts();
-            List<Future<AppendResult>> results = new ArrayList<>();
-            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int n = 0; n < writers; n++) {
-                    int k = n;
-                    results.add(threads.submit(() -> {
-                        int which = k % accounts.length;
-                        NewMessage m = message(store, "message " + k);
-                        return store.write(accounts[which], tx -> {
-                            AppendResult r = tx.append(inboxes[which], m);
-                            if (k % 5 == 0) throw new Planned(k);
-                            return r;
-                        });
-                    }));
-                }
-            }
-            int failed = 0;
-            Set<String> placed = new HashSet<>();
-            for (int n = 0; n < writers; n++) {
-                try {
-                    AppendResult r = results.get(n).get();
-                    assertTrue(n % 5 != 0, "unit " + n + " should have failed");
-                    assertTrue(placed.add(r.mailboxId() + ":" + r.uid()), "UIDs are unique");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    assertInstanceOf(Planned.class, e.getCause());
-                    assertEquals("planned failure " + n, e.getCause().getMessage());
-                    failed++;
-                }
-            }
-            assertEquals(writers / 5, failed);
-            long stored = 0;
-            for (int i = 0; i < accounts.length; i++) {
-                int at = i;
-                long count = store.read(accounts[i], tx -> tx.status(inboxes[at]).messages());
-                long[] uids = store.read(accounts[i], tx -> tx.uids(inboxes[at]));
-                for (int u = 1; u < uids.length; u++) if (uids[u] <= uids[u - 1]) fail("UIDs not ascending");
-                assertEquals(count, uids.length);
-                assertEquals((long) store.read(accounts[i], tx -> tx.status(inboxes[at]).sizeBytes()), usedBytes(store, accounts[i]));
-                stored += count;
-            }
-            assertEquals(writers - failed, stored);
-            long[] after = store.commitCounts();
-            long groups = after[0] - before[0];
-            long units = after[1] - before[1];
-            assertEquals(writers, units);
-            assertTrue(groups < units, "units were grouped: " + units + " units in " + groups + " commits");
+            writeConcurrently(store);
         }
+    }
+
+    @Test
+    void concurrentWritersAreCommittedTogetherAndFailAloneOnPostgres() throws Exception {
+        Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL,
+                Optional.of(PostgresServer.shared().newDatabase()), Optional.empty(), 4, Config.Store.Blobs.FILES,
+                dir.resolve("blobs"));
+        try (SqlMailStore store = StoreFactory.postgresql(config, Duration.ofMillis(50))) {
+            writeConcurrently(store);
+        }
+    }
+
+    private static void writeConcurrently(SqlMailStore store) throws Exception {
+        int writers = 200;
+        long[] accounts = new long[4];
+        long[] inboxes = new long[4];
+        for (int i = 0; i < accounts.length; i++) {
+            accounts[i] = newAccount(store, "user" + i + "@example.com");
+            inboxes[i] = mailboxId(store, accounts[i], "INBOX");
+        }
+        long[] before = store.commitCounts();
+        List<Future<AppendResult>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int n = 0; n < writers; n++) {
+                int k = n;
+                results.add(threads.submit(() -> {
+                    int which = k % accounts.length;
+                    NewMessage m = message(store, "message " + k);
+                    return store.write(accounts[which], tx -> {
+                        if (k % 5 == 3) throw new Planned(k); // before any statement
+                        AppendResult r = tx.append(inboxes[which], m);
+                        if (k % 5 == 0) throw new Planned(k); // after its writes
+                        return r;
+                    });
+                }));
+            }
+        }
+        int failed = 0;
+        Set<String> placed = new HashSet<>();
+        for (int n = 0; n < writers; n++) {
+            try {
+                AppendResult r = results.get(n).get();
+                assertTrue(n % 5 != 0 && n % 5 != 3, "unit " + n + " should have failed");
+                assertTrue(placed.add(r.mailboxId() + ":" + r.uid()), "UIDs are unique");
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertInstanceOf(Planned.class, e.getCause());
+                assertEquals("planned failure " + n, e.getCause().getMessage());
+                failed++;
+            }
+        }
+        assertEquals(2 * writers / 5, failed);
+        long stored = 0;
+        for (int i = 0; i < accounts.length; i++) {
+            int at = i;
+            long count = store.read(accounts[i], tx -> tx.status(inboxes[at]).messages());
+            long[] uids = store.read(accounts[i], tx -> tx.uids(inboxes[at]));
+            for (int u = 1; u < uids.length; u++) if (uids[u] <= uids[u - 1]) fail("UIDs not ascending");
+            assertEquals(count, uids.length);
+            assertEquals((long) store.read(accounts[i], tx -> tx.status(inboxes[at]).sizeBytes()), usedBytes(store, accounts[i]));
+            stored += count;
+        }
+        assertEquals(writers - failed, stored);
+        long[] after = store.commitCounts();
+        long groups = after[0] - before[0];
+        long units = after[1] - before[1];
+        assertEquals(writers, units);
+        assertTrue(groups < units, "units were grouped: " + units + " units in " + groups + " commits");
     }
 }
