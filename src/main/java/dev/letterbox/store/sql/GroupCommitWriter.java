@@ -48,16 +48,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * itself ({@code flushUnsynced}; PostgreSQL's WAL writer does it on its own within a few hundred
  * milliseconds).
  *
- * <p>A group is synced when any of its units is: an unsynced unit queued behind or among synced
- * ones rides along in their commit (it gets the stronger promise, and the log is written once for
- * all of them) rather than waiting for a commit of its own.
+ * <p>An unsynced unit queued behind a synced one rides along in its group's commit (it gets the
+ * stronger promise, and the log is written once for all of them) rather than waiting for a commit
+ * of its own. The other way round a group does not wait: one that began unsynced ends where a
+ * synced unit comes, so flag changes never wait for a fsync that was not theirs to begin with.
+ * (Measured under imaptest: making a group synced when a synced unit was anywhere in the queue, and
+ * running an unsynced unit on its caller's thread when the writer was idle, each cost throughput;
+ * the second takes one of the few carrier threads away from the sessions for the unit's SQL.)
  *
- * <p>An unsynced unit submitted while the writer has nothing in hand (nothing queued, no group
- * running) runs at once on the caller's own thread, under the same {@link #connection} lock the
- * writer thread holds for each group: a flag change then costs no hand-over to the writer thread
- * and back (two wake-ups), and it is still ordered after every write submitted before it.
- *
- * <p>Units run one at a time on the writer connection: they must be short and must not block, do
+ * <p>Units run on the writer thread, one at a time: they must be short and must not block, do
  * network I/O or wait for another write (that would deadlock; {@link #submit} refuses it).
  * Callers' own follow-up work never runs here: see {@link #submitDetached}.
  */
@@ -99,17 +98,6 @@ final class GroupCommitWriter {
     private final ArrayDeque<Freed> freed = new ArrayDeque<>(); // writer thread only, ordered by due time
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Pending<Void> stop = new Pending<>((db, fx) -> null, true);
-    /** Queued by a commit made on a caller's thread that left timed work (a flush, a blob): the writer thread re-reads its due time. */
-    private final Pending<Void> wake = new Pending<>((db, fx) -> null, false);
-    /**
-     * Held while the writer connection is in use: by the writer thread for each group and its timed
-     * work, by a caller running its unsynced unit in place. Guards the writer-thread-only state.
-     */
-    private final ReentrantLock connection = new ReentrantLock();
-    /** Units queued so far and units of those completed: equal when the writer has nothing in hand. */
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong finished = new AtomicLong();
-    private volatile boolean stopped; // set by the writer thread, holding connection, once it has stopped
     private final ReentrantLock submitLock = new ReentrantLock();
     private boolean closing; // guarded by submitLock
     private final Thread thread;
@@ -147,52 +135,18 @@ final class GroupCommitWriter {
     }
 
     private <T> CompletableFuture<T> submit(Unit<T> unit, boolean synced) {
-        if (Thread.currentThread() == thread || connection.isHeldByCurrentThread()) {
+        if (Thread.currentThread() == thread) {
             throw new IllegalStateException("a store write cannot wait for another write; do both in one unit");
         }
         Pending<T> pending = new Pending<>(unit, synced);
-        if (!synced && runInPlace(pending)) return pending.future;
-        pending.viaQueue = true;
         submitLock.lock();
         try {
             if (closing) throw new StoreException("the store is closed");
-            queued.incrementAndGet();
             queue.add(pending);
         } finally {
             submitLock.unlock();
         }
         return pending.future;
-    }
-
-    /**
-     * Runs an unsynced unit on the caller's thread as a group of its own when the writer has nothing
-     * in hand: nothing queued and nothing taken from the queue but not completed (checked while
-     * holding the connection, which the writer thread holds from before it runs a unit until after
-     * it completes it). False when the writer is busy: the unit is queued as usual.
-     */
-    private boolean runInPlace(Pending<?> pending) {
-        if (!queue.isEmpty() || !connection.tryLock()) return false;
-        try {
-            if (stopped || queued.get() != finished.get()) return false;
-            boolean timedWorkBefore = unsyncedSince != 0 || !freed.isEmpty();
-            SqlSession db;
-            try {
-                db = sessions.acquire();
-            } catch (StoreException e) {
-                pending.failure = e;
-                pending.complete();
-                return true;
-            }
-            try {
-                runGroup(db, pending, false);
-            } finally {
-                sessions.release(db);
-            }
-            if (!timedWorkBefore && (unsyncedSince != 0 || !freed.isEmpty())) queue.add(wake);
-            return true;
-        } finally {
-            connection.unlock();
-        }
     }
 
     /**
@@ -250,42 +204,29 @@ final class GroupCommitWriter {
     }
 
     private void loop() {
-        long due = Long.MAX_VALUE;
         while (true) {
             Pending<?> first;
             try {
+                long due = nextDue();
                 first = due == Long.MAX_VALUE ? queue.take() : queue.poll(due - System.nanoTime(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 continue; // only close() ends the writer, by the stop marker, so nothing queued is lost
             }
             if (first == stop) break;
-            connection.lock();
             try {
-                if (first != null && first != wake && runGroup(first)) break;
+                if (first != null && runGroup(first)) break;
                 flushUnsynced(false);
                 deleteFreedBlobs(false);
             } catch (Throwable t) {
                 // Not expected (units' failures are caught per unit); keep the writer alive regardless.
                 LOG.log(System.Logger.Level.ERROR, "store writer failed", t);
-            } finally {
-                due = nextDue();
-                connection.unlock();
             }
         }
-        connection.lock();
-        try {
-            stopped = true;
-            flushUnsynced(true);
-            deleteFreedBlobs(true);
-        } finally {
-            connection.unlock();
-        }
+        flushUnsynced(true);
+        deleteFreedBlobs(true);
         Pending<?> left;
         while ((left = queue.poll()) != null) {
-            if (left != stop && left != wake) {
-                left.failure = new StoreException("the store is closed");
-                left.complete();
-            }
+            if (left != stop) left.future.completeExceptionally(new StoreException("the store is closed"));
         }
     }
 
@@ -298,7 +239,7 @@ final class GroupCommitWriter {
             return failWaiting(first, e);
         }
         try {
-            return runGroup(db, first, true);
+            return runGroup(db, first);
         } finally {
             sessions.release(db);
         }
@@ -319,7 +260,6 @@ final class GroupCommitWriter {
                 stopSeen = true;
                 continue;
             }
-            if (p == wake) continue;
             p.failure = cause;
             p.complete();
         }
@@ -346,14 +286,14 @@ final class GroupCommitWriter {
      * group waits for their mailbox while holding the one this unit needs), which rolling back this
      * unit's savepoint does not release, so running it again in the same transaction would only lose
      * again, the whole group waiting a deadlock timeout each time. Committing the others first ends
-     * the cycle. {@code fromQueue} false: {@code first} alone, run in place (see {@link #runInPlace}).
+     * the cycle.
      */
-    private boolean runGroup(SqlSession db, Pending<?> first, boolean fromQueue) {
+    private boolean runGroup(SqlSession db, Pending<?> first) {
         boolean stopSeen = false;
         for (Pending<?> start = first; start != null; ) {
             List<Pending<?>> group = new ArrayList<>();
             group.add(start);
-            boolean synced = start.synced || (fromQueue && syncedQueued());
+            boolean synced = start.synced;
             try {
                 syncCommits(db, synced);
                 db.begin(dialect, true);
@@ -374,10 +314,8 @@ final class GroupCommitWriter {
                     alone = p;
                     break;
                 }
-                if (!fromQueue || run == Run.LOST || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
-                do {
-                    p = queue.poll();
-                } while (p == wake);
+                if (run == Run.LOST || group.size() >= MAX_UNITS || System.nanoTime() - started > MAX_GROUP_NANOS) break;
+                p = queue.poll();
                 if (p == null) break;
                 if (p == stop) {
                     stopSeen = true;
@@ -408,16 +346,6 @@ final class GroupCommitWriter {
             start = alone != null ? alone : next;
         }
         return stopSeen;
-    }
-
-    /** Whether a synced unit is queued among the next ones a group would take: then the group is synced from its start. */
-    private boolean syncedQueued() {
-        int seen = 0;
-        for (Pending<?> p : queue) {
-            if (p.synced && p != stop && p != wake) return true;
-            if (++seen >= MAX_UNITS) break;
-        }
-        return false;
     }
 
     /** When the writer must next wake up without new work: a freed blob's grace or an unsynced commit's flush. */
@@ -608,7 +536,7 @@ final class GroupCommitWriter {
         }
     }
 
-    private final class Pending<T> {
+    private static final class Pending<T> {
         final Unit<T> unit;
         /** Whether the caller waits for the fsync (see {@link #submitUnsynced}). */
         final boolean synced;
@@ -617,7 +545,6 @@ final class GroupCommitWriter {
         T result;
         Throwable failure;
         int conflicts; // deadlocks lost so far, counted against CONFLICT_RETRIES
-        boolean viaQueue; // submitted through the queue (counted in queued/finished), not run in place
 
         Pending(Unit<T> unit, boolean synced) {
             this.unit = unit;
@@ -632,7 +559,6 @@ final class GroupCommitWriter {
         }
 
         void complete() {
-            if (viaQueue) finished.incrementAndGet();
             if (failure != null) future.completeExceptionally(failure);
             else future.complete(result);
         }

@@ -14,37 +14,12 @@ import static dev.letterbox.store.StoreFixture.mailboxId;
 import static dev.letterbox.store.StoreFixture.newAccount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * Where a unit runs and which commit takes it: an unsynced unit runs on its caller's thread when the
- * writer has nothing in hand, and waits its turn (riding in the synced commit ahead of it) when it has.
- */
+/** Which commit takes a unit: an unsynced one queued behind a synced one rides in its commit. */
 class GroupCommitPlacementTest {
     @TempDir
     Path dir;
-
-    @Test
-    void anUnsyncedUnitRunsOnItsCallersThreadWhenTheWriterIsIdle() throws Exception {
-        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
-            long account = newAccount(store, "idle@example.com");
-            long inbox = mailboxId(store, account, "INBOX");
-            Thread caller = Thread.currentThread();
-            // The store's own housekeeping may keep the writer busy for a moment after opening.
-            Thread unsyncedRanOn = null;
-            for (int attempt = 0; attempt < 100 && unsyncedRanOn != caller; attempt++) {
-                if (attempt > 0) Thread.sleep(20);
-                unsyncedRanOn = store.writeUnsynced(account, tx -> {
-                    tx.claimRecent(inbox);
-                    return Thread.currentThread();
-                });
-            }
-            assertSame(caller, unsyncedRanOn);
-            Thread syncedRanOn = store.write(account, tx -> Thread.currentThread());
-            assertNotSame(caller, syncedRanOn, "a synced unit waits for its fsync on the writer thread");
-        }
-    }
 
     @Test
     void anUnsyncedUnitQueuedBehindASyncedOneRunsAfterItInTheSameCommit() throws Exception {
