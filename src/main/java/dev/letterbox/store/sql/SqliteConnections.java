@@ -38,20 +38,8 @@ final class SqliteConnections implements Backend {
      * of them. About 16 MiB of log at most between checkpoints.
      */
     static final int AUTOCHECKPOINT_PAGES = 4000;
-    /*
-     * No memory map (PRAGMA mmap_size): tried, read calls halved, but SQLite maps the file anew on
-     * each connection whenever the file grows, which under a steady load of appends was a map and
-     * an unmap (with its TLB shoot-downs) every third IMAP command.
-     */
     /** The writer's page cache (KiB): it is kept across transactions, so it holds the pages writes touch. */
     static final int WRITER_CACHE_KIB = 32 * 1024;
-    /*
-     * The writer keeps its temporary files in memory (PRAGMA temp_store = MEMORY). Each unit of a
-     * group runs in a savepoint, and SQLite keeps the page images a savepoint may roll back to in a
-     * statement journal, which past 64 KiB it spills to a temporary file: under load that was nearly
-     * half of the writer's write calls, for data thrown away at COMMIT. Its size is bounded by the
-     * pages one group changes.
-     */
 
     private final FixedSessions writer;
     private final FixedSessions readers;
@@ -168,6 +156,11 @@ final class SqliteConnections implements Backend {
         }
     }
 
+    /*
+     * No memory map (PRAGMA mmap_size): it halved the read calls, but SQLite maps the file anew on
+     * each connection whenever the file grows, which under a steady load of appends was a map and
+     * an unmap (with their TLB shoot-downs) every third IMAP command.
+     */
     private static Connection configuredConnection(String url, boolean readOnly) throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -180,6 +173,10 @@ final class SqliteConnections implements Backend {
                 s.execute("PRAGMA query_only = 1");
             } else {
                 s.execute("PRAGMA wal_autocheckpoint = " + AUTOCHECKPOINT_PAGES);
+                // Each unit of a group runs in a savepoint, whose page images SQLite keeps in a
+                // statement journal that past 64 KiB spills to a temporary file: under load nearly
+                // half of the writer's write calls, for data thrown away at COMMIT. In memory it is
+                // bounded by the pages one group changes.
                 s.execute("PRAGMA temp_store = MEMORY");
                 s.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
             }
