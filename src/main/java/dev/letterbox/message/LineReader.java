@@ -12,7 +12,7 @@ import java.util.Arrays;
 final class LineReader {
     private final InputStream in;
     /** Starts small (most messages are a few KB) and grows to 64 KiB once the input fills it. */
-    private byte[] buf;
+    private byte[] buf = new byte[8192];
     private int pos;
     private int limit;
     private boolean eof;
@@ -25,24 +25,12 @@ final class LineReader {
     private long lineLength;
     private int terminatorLength;   // 0 (only at end of input), 1 (LF) or 2 (CRLF)
     private long lfBeforeLine;
-    private byte[] kept;
+    private byte[] kept = new byte[1024];
     private int keptLength;         // octets of the line copied into kept, terminator included if it fit
     private int previousTerminator; // terminator length of the line before the current one
 
     LineReader(InputStream in) {
-        this(in, 8192);
-    }
-
-    /**
-     * For input of about {@code expectedBytes} (a header FETCH reads a few hundred octets, many
-     * times a second): the buffers start that small instead of at 8 KiB. One octet more than the
-     * input, so reading all of it does not look like a full buffer that should grow.
-     */
-    LineReader(InputStream in, long expectedBytes) {
         this.in = in;
-        int size = (int) Math.max(256, Math.min(8192, expectedBytes + 1));
-        this.buf = new byte[size];
-        this.kept = new byte[Math.min(1024, size)];
     }
 
     /**

@@ -48,7 +48,7 @@ public final class Sections {
         wanted.addAll(fields);
         List<long[]> ranges = new ArrayList<>();
         byte[] blank = {'\r', '\n'};
-        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd), headerEnd - headerStart);
+        LineReader lines = new LineReader(new BlobRegion(blob, headerStart, headerEnd));
         boolean selected = false;
         while (lines.next(NAME_KEEP)) {
             if (lines.isBlank()) {
