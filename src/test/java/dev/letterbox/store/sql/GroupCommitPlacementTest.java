@@ -14,12 +14,61 @@ import static dev.letterbox.store.StoreFixture.mailboxId;
 import static dev.letterbox.store.StoreFixture.newAccount;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which commit takes a unit: an unsynced one queued behind a synced one rides in its commit. */
+/**
+ * Where a unit runs and which commit takes it: an unsynced unit runs on its caller's thread when the
+ * writer has nothing in hand and no other thread is writing, and waits its turn (riding in the synced
+ * commit ahead of it) when the writer is busy.
+ */
 class GroupCommitPlacementTest {
     @TempDir
     Path dir;
+
+    @Test
+    void anUnsyncedUnitRunsOnItsCallersThreadWhenTheWriterIsIdle() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
+            long account = newAccount(store, "idle@example.com");
+            long inbox = mailboxId(store, account, "INBOX");
+            Thread caller = Thread.currentThread();
+            // The store's own housekeeping may keep the writer busy for a moment after opening.
+            Thread unsyncedRanOn = null;
+            for (int attempt = 0; attempt < 100 && unsyncedRanOn != caller; attempt++) {
+                if (attempt > 0) Thread.sleep(20);
+                unsyncedRanOn = store.writeUnsynced(account, tx -> {
+                    tx.claimRecent(inbox);
+                    return Thread.currentThread();
+                });
+            }
+            assertSame(caller, unsyncedRanOn);
+            Thread syncedRanOn = store.write(account, tx -> Thread.currentThread());
+            assertNotSame(caller, syncedRanOn, "a synced unit waits for its fsync on the writer thread");
+        }
+    }
+
+    @Test
+    void anUnsyncedUnitGoesToTheWriterThreadWhenAnotherThreadWroteAMomentAgo() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
+            long account = newAccount(store, "two@example.com");
+            long inbox = mailboxId(store, account, "INBOX");
+            Thread caller = Thread.currentThread();
+            // The other thread's unsynced write runs in place too: once it returns, the writer has
+            // nothing in hand, so only the other writer a moment ago keeps this unit off the caller's
+            // thread. A stall past the window between the two lets it run in place: a few tries.
+            boolean queued = false;
+            for (int attempt = 0; attempt < 5 && !queued; attempt++) {
+                Thread other = Thread.ofPlatform().start(() -> store.writeUnsynced(account, tx -> tx.claimRecent(inbox)));
+                other.join();
+                Thread ranOn = store.writeUnsynced(account, tx -> {
+                    tx.claimRecent(inbox);
+                    return Thread.currentThread();
+                });
+                queued = ranOn != caller;
+            }
+            assertTrue(queued, "with two threads writing, units share the writer thread's commits");
+        }
+    }
 
     @Test
     void anUnsyncedUnitQueuedBehindASyncedOneRunsAfterItInTheSameCommit() throws Exception {
