@@ -83,19 +83,32 @@ final class PostgresConnections implements Backend {
     }
 
     /**
-     * What every connection sets before its isolation level: durable commits, and LZ4 for the
+     * What every connection sets before its isolation level: durable commits; LZ4 for the
      * values PostgreSQL compresses (message bodies kept in their {@code blob} row, chunks) where the
-     * server has it (PostgreSQL 14 and later, when built with it, as Debian's is). With its default,
-     * pglz, inserting the bench's messages (20 KB on average) took 3.8 times as long as storing them
-     * uncompressed; with LZ4 1.14 times, for output 1.4 times pglz's ({@code bench/RESULTS.md}).
-     * Values already stored stay as they are: each is read with the method it was written with.
+     * server has it (PostgreSQL 14 and later, when built with it, as Debian's is); and generic plans
+     * for prepared statements (PostgreSQL 12 and later).
+     *
+     * <p>LZ4: with the default, pglz, inserting the bench's messages (20 KB on average) took 3.8
+     * times as long as storing them uncompressed; with LZ4 1.14 times, for output 1.4 times pglz's
+     * ({@code bench/RESULTS.md}). Values already stored stay as they are: each is read with the
+     * method it was written with.
+     *
+     * <p>Generic plans: by default PostgreSQL plans a prepared statement anew for every execution
+     * while its generic plan looks dearer than the custom ones, which is always the case for a
+     * parameter array ({@code uid = ANY(?)}: the custom plan knows its length). STORE and EXPUNGE
+     * were planned on every call, half of the database's time in their statements under imaptest.
+     * Every statement of the store looks rows up by keys and ranges on its indexes, which a generic
+     * plan does as well.
      */
     private static String settings(String jdbcUrl, Properties credentials) {
         String settings = "SET synchronous_commit = on; ";
         try (Connection c = DriverManager.getConnection(jdbcUrl, credentials);
-             var rs = c.createStatement().executeQuery("SELECT 1 FROM pg_settings "
-                     + "WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)")) {
-            if (rs.next()) settings += "SET default_toast_compression = lz4; ";
+             var rs = c.createStatement().executeQuery("SELECT name, 'lz4' = ANY(enumvals) FROM pg_settings "
+                     + "WHERE name IN ('default_toast_compression', 'plan_cache_mode')")) {
+            while (rs.next()) {
+                if (rs.getString(1).equals("plan_cache_mode")) settings += "SET plan_cache_mode = force_generic_plan; ";
+                else if (rs.getBoolean(2)) settings += "SET default_toast_compression = lz4; ";
+            }
         } catch (SQLException e) {
             throw new StoreException(e.getMessage(), e);
         }

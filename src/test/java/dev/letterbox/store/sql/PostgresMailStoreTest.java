@@ -66,6 +66,31 @@ class PostgresMailStoreTest implements MailStoreContract {
     }
 
     /**
+     * A prepared statement with a parameter array ({@code uid = ANY(?)}, as STORE and EXPUNGE use)
+     * runs on its generic plan once the driver has prepared it on the server: left to its default,
+     * PostgreSQL planned it anew on every execution (see PostgresConnections).
+     */
+    @Test
+    void aStatementWithAnArrayParameterIsNotPlannedOnEveryExecution() {
+        PostgresConnections backend = PostgresConnections.open(PostgresServer.shared().newDatabase(), Optional.empty(), 1);
+        SessionSource readers = backend.readers();
+        SqlSession db = readers.acquire();
+        try {
+            String sql = "SELECT uid FROM message WHERE mailbox_id = ? AND uid = ANY(?)";
+            for (int i = 0; i < 12; i++) db.list(sql, rs -> rs.getLong(1), 1L, new long[] {1, 2, 3});
+            var plans = db.first("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    + "WHERE statement LIKE '%uid = ANY%'", rs -> new long[] {rs.getLong(1), rs.getLong(2)}).orElseThrow();
+            assertTrue(plans[0] > 0, "the driver prepared it on the server and it ran on the generic plan");
+            assertEquals(0, plans[1], "no execution was planned for its parameters");
+        } finally {
+            readers.release(db);
+            readers.close();
+            backend.writer().close();
+            backend.close();
+        }
+    }
+
+    /**
      * Bodies kept in their row are compressed with LZ4, not PostgreSQL's default pglz, which cost
      * several times the insert itself (see PostgresConnections); they read back unchanged.
      */
