@@ -135,6 +135,31 @@ final class MessageQueries {
         return out;
     }
 
+    /**
+     * The account's mailbox locked for update ({@link MailboxQueries#lock}), then its messages among
+     * {@code uids} ({@link #existing}): what STORE and EXPUNGE read before they write. On PostgreSQL,
+     * when one query reads the messages (one run of UIDs, or several named in a list), the lock and
+     * the read go in one round trip ({@link SqlSession#firstThenList}); they were two on the
+     * writer's connection, which every write waits for.
+     */
+    static List<MessageMeta> lockedExisting(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
+        long[] sorted = sortedUnique(uids);
+        if (dialect != Dialect.POSTGRESQL || sorted.length == 0 || sorted.length > LISTED_UIDS) {
+            MailboxQueries.lock(db, dialect, accountId, mailboxId);
+            return existing(db, dialect, mailboxId, uids);
+        }
+        boolean oneRun = sorted[sorted.length - 1] - sorted[0] == sorted.length - 1;
+        String read = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND "
+                + (oneRun ? "uid >= ? AND uid <= ?" : "uid" + dialect.inList()) + " ORDER BY uid";
+        Object[] args = oneRun
+                ? new Object[] {mailboxId, accountId, mailboxId, sorted[0], sorted[sorted.length - 1]}
+                : new Object[] {mailboxId, accountId, mailboxId, dialect.list(sorted)};
+        List<MessageMeta> found = new ArrayList<>();
+        db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, read, MessageQueries::map, found, args)
+                .orElseThrow(MailboxQueries::nonexistent);
+        return found;
+    }
+
     /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */
     private static final int LISTED_UIDS = 1_000;
 

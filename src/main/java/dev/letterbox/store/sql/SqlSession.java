@@ -191,6 +191,37 @@ final class SqlSession implements AutoCloseable {
         }
     }
 
+    /**
+     * PostgreSQL: runs two queries in one round trip (the driver sends both, then reads both answers):
+     * the first row of the first, every row of the second into {@code rows}. The second sees what the
+     * first did, as a statement sent after it would: in READ COMMITTED each takes its snapshot as it
+     * starts, so rows read after a lock the first one waited for include what its holder committed.
+     * {@code args} are the first query's parameters, then the second's.
+     */
+    <A, B> Optional<A> firstThenList(String first, Row<A> firstRow, String then, Row<B> thenRow, List<B> rows,
+                                     Object... args) {
+        String sql = first + "; " + then;
+        try {
+            boolean savepoint = pendingSavepoint != null;
+            PreparedStatement ps = bind(savepoint ? pendingSavepoint + sql : sql, args);
+            if (savepoint) savepointSent = true; // as in withSavepoint: set unless it is what fails
+            pendingSavepoint = null;
+            ps.execute();
+            if (savepoint) ps.getMoreResults(); // past the SAVEPOINT's answer
+            Optional<A> a;
+            try (ResultSet rs = ps.getResultSet()) {
+                a = rs.next() ? Optional.ofNullable(firstRow.map(rs)) : Optional.empty();
+            }
+            ps.getMoreResults();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) rows.add(thenRow.map(rs));
+            }
+            return a;
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
     /** The first column of the first row, when there is a row and it is not NULL. */
     OptionalLong firstLong(String sql, Object... args) {
         try (ResultSet rs = query(sql, args)) {

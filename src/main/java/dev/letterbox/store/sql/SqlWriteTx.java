@@ -249,13 +249,12 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     @Override
     public FlagUpdate storeFlags(long mailboxId, long[] uids, FlagUpdate.Mode mode, Flags flags,
                                  OptionalLong unchangedSince) {
-        MailboxQueries.lock(db, dialect, accountId, mailboxId);
         checkKeywords(flags);
         List<MessageMeta> changing = new ArrayList<>();
         List<Flags> updates = new ArrayList<>();
         long[] refused = new long[uids.length];
         int refusedCount = 0;
-        for (MessageMeta m : MessageQueries.existing(db, dialect, mailboxId, uids)) {
+        for (MessageMeta m : MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids)) {
             // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and reported.
             if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                 refused[refusedCount++] = m.uid();
@@ -314,8 +313,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public long[] expunge(long mailboxId, long[] uids) {
-        MailboxQueries.lock(db, dialect, accountId, mailboxId);
-        List<MessageMeta> found = MessageQueries.existing(db, dialect, mailboxId, uids);
+        List<MessageMeta> found = MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids);
         expungeFound(mailboxId, found);
         long[] removed = new long[found.size()];
         for (int i = 0; i < removed.length; i++) removed[i] = found.get(i).uid();

@@ -37,7 +37,15 @@ final class UnitEffects {
 
     /** The unit deleted the row of {@code blob} itself (its last reference went): its bytes go after the commit. */
     void dropped(BlobId blob) {
-        freed.add(blob);
+        freeBytes(blob);
+    }
+
+    /**
+     * A small blob's bytes lived in its row, gone with the unit's commit: nothing is left to delete,
+     * and the writer need not check again that nothing refers to it (a query per expunged message).
+     */
+    private void freeBytes(BlobId blob) {
+        if (!SqlBlobStore.isInline(blob)) freed.add(blob);
     }
 
     /** The MODSEQ this unit already took for the mailbox, or null. */
@@ -84,7 +92,7 @@ final class UnitEffects {
      */
     void finish(SqlSession db) {
         for (String blob : released) {
-            if (BlobRefs.dropIfUnreferenced(db, blob)) freed.add(new BlobId(blob));
+            if (BlobRefs.dropIfUnreferenced(db, blob)) freeBytes(new BlobId(blob));
         }
     }
 
@@ -102,7 +110,7 @@ final class UnitEffects {
         return persisted;
     }
 
-    /** Blobs whose last reference this unit removed: their bytes go once the unit is committed. */
+    /** Large blobs whose last reference this unit removed: their bytes go once the unit is committed. */
     List<BlobId> freedBlobs() {
         return freed;
     }

@@ -66,6 +66,50 @@ class PostgresMailStoreTest implements MailStoreContract {
     }
 
     /**
+     * Two nodes adding flags to the same messages at once lose none: each node reads the flags it
+     * changes after it holds the mailbox's lock (in the same round trip as taking it, see
+     * MessageQueries#lockedExisting), so it never writes back flags read before the other's commit.
+     */
+    @Test
+    void twoNodesAddingKeywordsToTheSameMessagesAtOnceLoseNone() throws Exception {
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = StoreFixture.newAccount(one, "alice@example.com");
+            for (int i = 0; i < 3; i++) {
+                var m = StoreFixture.message(one, "message " + i);
+                one.write(a, tx -> tx.append("INBOX", m));
+            }
+            long inbox = StoreFixture.mailboxId(one, a, "INBOX");
+            int each = 15;
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.CompletableFuture<Void>> nodes = new java.util.ArrayList<>();
+            for (MailStore node : List.of(one, two)) {
+                String prefix = node == one ? "$one" : "$two";
+                nodes.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int k = 0; k < each; k++) {
+                        // one run of UIDs (1:3) and a list of them (1,3): both reads of lockedExisting
+                        long[] uids = k % 2 == 0 ? new long[] {1, 2, 3} : new long[] {1, 3};
+                        var flags = dev.letterbox.store.Flags.of(0, List.of(prefix + k));
+                        node.write(a, tx -> tx.storeFlags(inbox, uids, dev.letterbox.store.FlagUpdate.Mode.ADD,
+                                flags, OptionalLong.empty()));
+                    }
+                }));
+            }
+            start.countDown();
+            for (var n : nodes) n.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            List<dev.letterbox.store.MessageMeta> after = one.read(a, tx -> tx.messages(inbox, 1, 3, 10));
+            assertEquals(2 * each, after.get(0).flags().keywords().size(), "UID 1: " + after.get(0).flags());
+            assertEquals(2 * each, after.get(2).flags().keywords().size(), "UID 3: " + after.get(2).flags());
+            int evenRounds = (each + 1) / 2; // UID 2 is in the run, not in the list
+            assertEquals(2 * evenRounds, after.get(1).flags().keywords().size(), "UID 2: " + after.get(1).flags());
+        }
+    }
+
+    /**
      * A prepared statement with a parameter array ({@code uid = ANY(?)}, as STORE and EXPUNGE use)
      * runs on its generic plan once the driver has prepared it on the server: left to its default,
      * PostgreSQL planned it anew on every execution (see PostgresConnections).
