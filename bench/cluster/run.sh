@@ -19,7 +19,9 @@
 #      STRIDE=1000; STRIDE=1 puts "sqlite pg" alone in one range of 1000 ports (a node's ports are
 #        offset + 25, 80, 110, 143, 443, 465, 587, 993, 995 and 4190, no two of them a port apart);
 #        the cluster nodes and haproxy are started only when CONFIGS names a pg-h configuration
-#      CONFIGS="sqlite pg pg-h1 pg-h2 pg-h3 ref"  WARMUP=1 (a short unrecorded load on every node first)
+#      CONFIGS="sqlite pg pg-h1 pg-h2 pg-h3 ref"  WARMUP=1 (an unrecorded load on every node first: 1000
+#        messages and WARMUP_SECS=30 of imaptest, so the JIT has compiled the paths, as in a server that
+#        has been up a while; with 10 s, the first recorded round on PostgreSQL ran at two thirds of the next)
 #      KEEP=1 keeps the data directories and logs (printed at the end)
 #      PG_STATEMENTS=1: a diagnostic, not for the figures (it costs PostgreSQL some CPU): loads
 #        pg_stat_statements and prints, for every PostgreSQL load, statements per operation and the
@@ -40,7 +42,7 @@ lb_find_maven
 ROUNDS=${1:-3}
 MSGS=${MSGS:-3000}; SIZE=${SIZE:-10240}; SESSIONS=${SESSIONS:-10}
 CLIENTS=${CLIENTS:-20}; DURATION=${DURATION:-30}   # not SECONDS: that is bash's own clock
-OFFSET=${OFFSET:-41000}; STRIDE=${STRIDE:-1000}; WARMUP=${WARMUP:-1}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}; PG_TOP=${PG_TOP:-12}
+OFFSET=${OFFSET:-41000}; STRIDE=${STRIDE:-1000}; WARMUP=${WARMUP:-1}; WARMUP_SECS=${WARMUP_SECS:-30}; KEEP=${KEEP:-0}; PG_STATEMENTS=${PG_STATEMENTS:-0}; PG_TOP=${PG_TOP:-12}
 CONFIGS=${CONFIGS:-sqlite pg pg-h1 pg-h2 pg-h3 ref}
 IMAPTEST=${IMAPTEST:?set IMAPTEST=/path/to/imaptest (built by hand, see $PEERS/README.md)}
 [ -x "$IMAPTEST" ] || { echo "no imaptest at $IMAPTEST" >&2; exit 2; }
@@ -253,7 +255,7 @@ if [ "$WARMUP" = 1 ]; then  # JIT-compile every node's paths before anything is 
         case $config in sqlite|pg|pg-h3) ;; *) continue ;; esac
         echo "== warm-up: $config" >&2
         load "$config" smtp 1000 > /dev/null
-        load "$config" imap 10 > /dev/null
+        load "$config" imap "$WARMUP_SECS" > /dev/null
     done
 fi
 

@@ -6,6 +6,7 @@ import dev.letterbox.imap.ResponseCode;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.MailboxIndex;
 import dev.letterbox.store.MailboxStatus;
 import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.ReadTx;
@@ -99,7 +100,9 @@ final class MailboxHandler {
         MailboxAccess.Target target = MailboxAccess.require(ctx, name, 'r');
         record Found(Mailbox mailbox, MailboxStatus status) {}
         Mailbox resolved = target.existing(); // as resolving the name found it: the counters' query checks it is still there
-        Found f = new Found(resolved, ctx.store(target.ownerId()).readOne(tx -> statusOf(ctx, tx, resolved.id())));
+        MailboxStatus fromIndex = target.own(ctx) ? statusOfSelected(ctx, resolved, c.items()) : null;
+        Found f = new Found(resolved, fromIndex != null ? fromIndex
+                : ctx.store(target.ownerId()).readOne(tx -> statusOf(ctx, tx, resolved.id())));
         writeStatus(ctx, target.ownerId(), target.own(ctx) ? f.mailbox().name() : name, f.mailbox().id(), f.status(), c.items());
         return Done.ok("STATUS completed");
     }
@@ -110,6 +113,36 @@ final class MailboxHandler {
      */
     static MailboxStatus statusOf(CommandContext ctx, ReadTx tx, long mailboxId) {
         return tx.status(mailboxId);
+    }
+
+    /** The items {@link #statusOfSelected} answers from the index. */
+    private static final java.util.Set<StatusItem> INDEXED_ITEMS = java.util.EnumSet.of(StatusItem.MESSAGES,
+            StatusItem.UNSEEN, StatusItem.RECENT, StatusItem.UIDNEXT, StatusItem.UIDVALIDITY, StatusItem.HIGHESTMODSEQ,
+            StatusItem.MAILBOXID);
+
+    /**
+     * STATUS of the session's own selected mailbox (clients poll it so, and imaptest's mix does) from
+     * the mailbox's shared index, which is brought up to date with every commit before the call as the
+     * database's answer would be: where the counters' query reads every message row of the mailbox,
+     * RECENT alone costs a read here, of the stored recent mark. Null when another mailbox is selected,
+     * when an item the index does not hold is asked for (SIZE, DELETED, DELETED-STORAGE), or when the
+     * mailbox went meanwhile: the database answers then. The status holds only the items asked for
+     * (the others are 0, and never written). A change made through another node counts once its
+     * announcement reached this one (milliseconds), as for the session's NOOP and FETCH: STATUS
+     * never disagrees with what the selected view shows.
+     */
+    private static MailboxStatus statusOfSelected(CommandContext ctx, Mailbox mailbox, List<StatusItem> items) {
+        SelectedMailbox view = ctx.selected();
+        if (view == null || view.id != mailbox.id() || !INDEXED_ITEMS.containsAll(items)) return null;
+        boolean recentAsked = items.contains(StatusItem.RECENT);
+        long mark = recentAsked ? ctx.store().readOne(tx -> tx.recentMark(mailbox.id())) : Long.MAX_VALUE;
+        long[] recent = {0};
+        MailboxIndex.Summary o = view.index.summary((from, to) -> {
+            if (to >= mark) recent[0] += to - Math.max(from, mark) + 1;
+        });
+        if (o.gone() || o.uidValidity() != mailbox.uidValidity()) return null;
+        return new MailboxStatus(mailbox.id(), o.messages(), o.unseen(), recent[0], 0, o.uidNext(), o.uidValidity(),
+                o.highestModSeq(), 0);
     }
 
     /** One "* STATUS name (...)" response; also used by LIST-STATUS. */

@@ -171,6 +171,42 @@ class ImapMultiSessionTest {
         }
     }
 
+    /**
+     * STATUS of the selected mailbox comes from its shared index, of another one from the database:
+     * after each change another session makes, both give the same figures.
+     */
+    @Test
+    void statusOfTheSelectedMailboxMatchesTheDatabasesAfterEveryChange() throws Exception {
+        String user = server.newUser("selectedstatus");
+        server.deliver(user, MSG);
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user);
+             ImapTestClient c = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok();
+            b.run("b1 SELECT INBOX").ok();
+            String items = "(MESSAGES UNSEEN RECENT UIDNEXT UIDVALIDITY HIGHESTMODSEQ)";
+            List<String> changes = List.of(
+                    "NOOP",
+                    ImapMessageTest.append("INBOX", "", MSG),
+                    ImapMessageTest.append("INBOX", "(\\Seen)", MSG),
+                    "STORE 1 +FLAGS (\\Seen)",
+                    "STORE 2 +FLAGS (\\Deleted \\Seen)",
+                    "EXPUNGE",
+                    "STORE 1 -FLAGS (\\Seen)");
+            int step = 0;
+            for (String change : changes) {
+                step++;
+                b.run("b" + step + "x " + change).ok();
+                String fromIndex = a.run("a" + step + " STATUS INBOX " + items).ok().one("* STATUS");
+                String fromDatabase = c.run("c" + step + " STATUS INBOX " + items).ok().one("* STATUS");
+                assertEquals(fromDatabase, fromIndex, "after " + change);
+            }
+            // the selected mailbox's SIZE is not in the index: the database answers it
+            assertEquals(c.run("c9 STATUS INBOX (MESSAGES SIZE)").ok().one("* STATUS"),
+                    a.run("a9 STATUS INBOX (MESSAGES SIZE)").ok().one("* STATUS"));
+        }
+    }
+
     @Test
     void anExpungeAnsweredInOneSessionIsReportedByTheNextExpungeOfAnother() throws Exception {
         String user = server.newUser("expungeorder");
