@@ -47,6 +47,13 @@ public interface WriteTx extends ReadTx {
     /** Removes the given UIDs (those that exist), leaving tombstones; returns the UIDs removed, ascending. */
     long[] expunge(long mailboxId, long[] uids);
 
+    /**
+     * The mailbox's HIGHESTMODSEQ as this transaction has it now: after a change of this unit to the
+     * mailbox, the MODSEQ that change took, known without a read (an EXPUNGE tells its session which
+     * MODSEQ was its own). NONEXISTENT when the mailbox is not the account's.
+     */
+    long highestModSeq(long mailboxId);
+
     /** Returns the current recent mark and moves it to UIDNEXT: this caller now owns those \Recent messages. */
     long claimRecent(long mailboxId);
 

@@ -236,6 +236,25 @@ public interface MessageContract extends StoreFixture {
         }
     }
 
+    /** A unit learns the MODSEQ its own expunge took, and before any change, the stored one. */
+    @Test
+    default void highestModSeqInAUnitIsTheStoredOneThenTheUnitsOwn() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "ownmodseq@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            for (String text : List.of("1", "2", "3")) append(store, a, inbox, text);
+            long before = mailbox(store, a, inbox).highestModSeq();
+            long[] seen = store.write(a, tx -> {
+                long untouched = tx.highestModSeq(inbox);
+                tx.expunge(inbox, new long[] {2});
+                return new long[] {untouched, tx.highestModSeq(inbox)};
+            });
+            assertEquals(before, seen[0]);
+            assertEquals(mailbox(store, a, inbox).highestModSeq(), seen[1]);
+            assertEquals(before + 1, seen[1]);
+        }
+    }
+
     @Test
     default void unchangedSinceRefusesMessagesChangedAfterIt() {
         try (MailStore store = newStore()) {

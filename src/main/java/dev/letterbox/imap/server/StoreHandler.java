@@ -183,7 +183,7 @@ final class StoreHandler {
             Expunged removed = ctx.store(view.ownerId).write(tx -> {
                 long[] uids = tx.expunge(view.id, toRemove);
                 // the MODSEQ this write gave the mailbox: the next sync knows it is this session's own
-                long modSeq = uids.length == 0 ? 0 : tx.mailbox(view.id).orElseThrow().highestModSeq();
+                long modSeq = uids.length == 0 ? 0 : tx.highestModSeq(view.id);
                 return new Expunged(uids, modSeq);
             });
             Ranges gone = Ranges.of(removed.uids());

@@ -343,6 +343,13 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     }
 
     @Override
+    public long highestModSeq(long mailboxId) {
+        Long taken = effects.modSeq(mailboxId); // a unit takes one MODSEQ per mailbox, the highest it has
+        if (taken != null) return taken;
+        return MailboxQueries.byId(db, accountId, mailboxId).orElseThrow(MailboxQueries::nonexistent).highestModSeq();
+    }
+
+    @Override
     public long claimRecent(long mailboxId) {
         return claimRecent(mailboxId, Long.MAX_VALUE);
     }
