@@ -66,6 +66,12 @@ public interface MailboxGrants {
     List<Shared> sharedWith(long granteeId);
 
     /**
+     * {@link #sharedWith(long)} for a grantee the caller holds (a session's own account): the groups
+     * it belongs to come from its address, with no read of its account first.
+     */
+    List<Shared> sharedWith(Account grantee);
+
+    /**
      * The grantee's rights on one mailbox of another account: its own grant's and those of its
      * groups ({@link #groupsOf}) together; {@link Rights#NONE} when none of them has a grant.
      */

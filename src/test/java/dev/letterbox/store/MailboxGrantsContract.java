@@ -157,6 +157,10 @@ public interface MailboxGrantsContract extends StoreFixture {
             assertEquals(List.of("Team lrs"), grants.sharedWith(bob).stream().map(s -> s.mailbox().name() + " " + s.rights()).toList());
             assertEquals(List.of("Team l"), grants.sharedWith(stranger).stream().map(s -> s.mailbox().name() + " " + s.rights()).toList());
             assertTrue(grants.sharedWith(alice).isEmpty(), "the owner's own mailboxes are not shared with it");
+            for (long who : new long[] {bob, stranger, alice}) { // a session's own account at hand: the same answer
+                var account = store.directory().account(who).orElseThrow();
+                assertEquals(grants.sharedWith(who), grants.sharedWith(account), account.address());
+            }
             assertEquals(List.of("$example.com r 0", "anyone l 0", "bob@example.com s " + bob),
                     grants.grants(alice, team).stream().map(g -> g.grantee() + " " + g.rights() + " " + g.granteeId()).toList());
             assertRefused(NOT_FOUND, () -> grants.setGroup(alice, team, "bob@example.com", rights("l")));

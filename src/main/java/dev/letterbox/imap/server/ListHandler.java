@@ -130,7 +130,7 @@ final class ListHandler {
         Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
         Optional<String> sharedAccount = MailboxAccess.sharedAccount(ctx);
-        for (MailboxGrants.Shared shared : ctx.grants().sharedWith(ctx.account().id())) {
+        for (MailboxGrants.Shared shared : ctx.grants().sharedWith(ctx.account())) {
             if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
             String name = MailboxAccess.otherName(sharedAccount, shared.owner(), shared.mailbox().name());
             byName.put(name, shared.mailbox());

@@ -82,23 +82,29 @@ final class SqlMailboxGrants implements MailboxGrants {
         return grants.stream().sorted(Comparator.comparing((Grant g) -> g.mailbox().name()).thenComparing(Grant::grantee)).toList();
     }
 
-    /**
-     * Two queries without a transaction around them (the grantee's address, then its direct and
-     * group grants in one statement), where a read transaction of three queries was: a LIST pays
-     * this on every call, and on PostgreSQL each round trip counts.
-     */
     @Override
     public List<Shared> sharedWith(long granteeId) {
+        Optional<Account> grantee = reads.readOne(db -> SqlDirectory.accountById(db, granteeId));
+        return shared(granteeId, grantee.orElse(null));
+    }
+
+    /** One query: a LIST pays this on every call, and on PostgreSQL each round trip counts. */
+    @Override
+    public List<Shared> sharedWith(Account grantee) {
+        return shared(grantee.id(), grantee);
+    }
+
+    /** The grantee's direct grants and, when its account is known ({@code groupsOf}), its groups'. */
+    private List<Shared> shared(long granteeId, Account groupsOf) {
         String direct = "SELECT " + COLUMNS + "a.address, 0 FROM mailbox_grant g "
                 + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE g.grantee_id = ?";
         List<Shared> shared = new java.util.ArrayList<>();
         List<Shared> viaGroups = new java.util.ArrayList<>();
+        SqlSession.Row<Boolean> row = rs -> (rs.getInt(11) == 0 ? shared : viaGroups)
+                .add(new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)));
         reads.readOne(db -> {
-            Optional<Account> grantee = SqlDirectory.accountById(db, granteeId);
-            SqlSession.Row<Boolean> row = rs -> (rs.getInt(11) == 0 ? shared : viaGroups)
-                    .add(new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)));
-            if (grantee.isEmpty()) return db.list(direct, row, granteeId);
-            Object[] groups = groupParameters(grantee.get(), granteeId);
+            if (groupsOf == null) return db.list(direct, row, granteeId);
+            Object[] groups = groupParameters(groupsOf, granteeId);
             return db.list(direct + " UNION ALL SELECT " + COLUMNS.replace("g.grantee_id", "0") + "a.address, 1 "
                     + "FROM mailbox_group_grant g JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id "
                     + "WHERE " + GROUP_MATCH + " AND m.account_id <> ?", row, granteeId, groups[0], groups[1], groups[2], groups[3]);
