@@ -6,17 +6,24 @@ import dev.letterbox.store.MailStoreContract;
 import dev.letterbox.testing.PostgresServer;
 import dev.letterbox.store.QueuedMessage;
 import dev.letterbox.store.StoreFixture;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.MessageMeta;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -61,7 +68,7 @@ class PostgresMailStoreTest implements MailStoreContract {
             store.write(a, tx -> tx.append(inbox, second));
             assertEquals(0, blobs.stagedCount());
             assertEquals(List.of(1L, 2L), store.read(a, tx -> tx.messages(inbox, 1, 10, 10)).stream()
-                    .map(dev.letterbox.store.MessageMeta::uid).toList());
+                    .map(MessageMeta::uid).toList());
         }
     }
 
@@ -80,11 +87,11 @@ class PostgresMailStoreTest implements MailStoreContract {
             }
             long inbox = StoreFixture.mailboxId(one, a, "INBOX");
             int each = 15;
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.CompletableFuture<Void>> nodes = new java.util.ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            List<CompletableFuture<Void>> nodes = new ArrayList<>();
             for (MailStore node : List.of(one, two)) {
                 String prefix = node == one ? "$one" : "$two";
-                nodes.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                nodes.add(CompletableFuture.runAsync(() -> {
                     try {
                         start.await();
                     } catch (InterruptedException e) {
@@ -93,15 +100,15 @@ class PostgresMailStoreTest implements MailStoreContract {
                     for (int k = 0; k < each; k++) {
                         // one run of UIDs (1:3) and a list of them (1,3): both reads of lockedExisting
                         long[] uids = k % 2 == 0 ? new long[] {1, 2, 3} : new long[] {1, 3};
-                        var flags = dev.letterbox.store.Flags.of(0, List.of(prefix + k));
-                        node.write(a, tx -> tx.storeFlags(inbox, uids, dev.letterbox.store.FlagUpdate.Mode.ADD,
+                        var flags = Flags.of(0, List.of(prefix + k));
+                        node.write(a, tx -> tx.storeFlags(inbox, uids, FlagUpdate.Mode.ADD,
                                 flags, OptionalLong.empty()));
                     }
                 }));
             }
             start.countDown();
-            for (var n : nodes) n.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            List<dev.letterbox.store.MessageMeta> after = one.read(a, tx -> tx.messages(inbox, 1, 3, 10));
+            for (var n : nodes) n.get(60, TimeUnit.SECONDS);
+            List<MessageMeta> after = one.read(a, tx -> tx.messages(inbox, 1, 3, 10));
             assertEquals(2 * each, after.get(0).flags().keywords().size(), "UID 1: " + after.get(0).flags());
             assertEquals(2 * each, after.get(2).flags().keywords().size(), "UID 3: " + after.get(2).flags());
             int evenRounds = (each + 1) / 2; // UID 2 is in the run, not in the list
