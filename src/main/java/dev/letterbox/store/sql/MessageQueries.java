@@ -116,20 +116,14 @@ final class MessageQueries {
      */
     static List<MessageMeta> existing(SqlSession db, Dialect dialect, long mailboxId, long[] uids) {
         long[] sorted = sortedUnique(uids);
-        if (dialect == Dialect.POSTGRESQL && sorted.length > 1 && sorted.length <= LISTED_UIDS
-                && sorted[sorted.length - 1] - sorted[0] >= sorted.length) {
-            // several runs: one query for them all, where each run was a round trip (STORE's and
-            // EXPUNGE's reads run on the writer's connection, which every write waits for)
-            return db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList()
-                    + " ORDER BY uid", MessageQueries::map, mailboxId, dialect.list(sorted));
-        }
+        Read one = oneRead(dialect, mailboxId, sorted);
+        if (one != null) return db.list(one.sql(), MessageQueries::map, one.args());
         List<MessageMeta> out = new ArrayList<>();
         int i = 0;
         while (i < sorted.length) {
             int j = i;
             while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) j++;
-            out.addAll(db.list("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
-                    + "ORDER BY uid", MessageQueries::map, mailboxId, sorted[i], sorted[j]));
+            out.addAll(db.list(RUN_READ, MessageQueries::map, mailboxId, sorted[i], sorted[j]));
             i = j + 1;
         }
         return out;
@@ -138,26 +132,45 @@ final class MessageQueries {
     /**
      * The account's mailbox locked for update ({@link MailboxQueries#lock}), then its messages among
      * {@code uids} ({@link #existing}): what STORE and EXPUNGE read before they write. On PostgreSQL,
-     * when one query reads the messages (one run of UIDs, or several named in a list), the lock and
-     * the read go in one round trip ({@link SqlSession#firstThenList}); they were two on the
-     * writer's connection, which every write waits for.
+     * when one query reads the messages, the lock and the read go in one round trip
+     * ({@link SqlSession#firstThenList}); they were two on the writer's connection, which every
+     * write waits for.
      */
     static List<MessageMeta> lockedExisting(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
-        long[] sorted = sortedUnique(uids);
-        if (dialect != Dialect.POSTGRESQL || sorted.length == 0 || sorted.length > LISTED_UIDS) {
+        Read one = dialect == Dialect.POSTGRESQL ? oneRead(dialect, mailboxId, sortedUnique(uids)) : null;
+        if (one == null) {
             MailboxQueries.lock(db, dialect, accountId, mailboxId);
             return existing(db, dialect, mailboxId, uids);
         }
-        boolean oneRun = sorted[sorted.length - 1] - sorted[0] == sorted.length - 1;
-        String read = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND "
-                + (oneRun ? "uid >= ? AND uid <= ?" : "uid" + dialect.inList()) + " ORDER BY uid";
-        Object[] args = oneRun
-                ? new Object[] {mailboxId, accountId, mailboxId, sorted[0], sorted[sorted.length - 1]}
-                : new Object[] {mailboxId, accountId, mailboxId, dialect.list(sorted)};
+        Object[] args = new Object[2 + one.args().length];
+        args[0] = mailboxId;
+        args[1] = accountId;
+        System.arraycopy(one.args(), 0, args, 2, one.args().length);
         List<MessageMeta> found = new ArrayList<>();
-        db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, read, MessageQueries::map, found, args)
+        db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, one.sql(), MessageQueries::map, found, args)
                 .orElseThrow(MailboxQueries::nonexistent);
         return found;
+    }
+
+    private static final String RUN_READ = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
+            + "ORDER BY uid";
+
+    /** A query and its parameters. */
+    private record Read(String sql, Object[] args) {}
+
+    /**
+     * The one query that reads these UIDs (ascending, each once), or null when it takes one per run:
+     * a single run is a range; on PostgreSQL, several runs are named in a list, where each run was a
+     * round trip (STORE's and EXPUNGE's reads run on the writer's connection).
+     */
+    private static Read oneRead(Dialect dialect, long mailboxId, long[] sorted) {
+        if (sorted.length == 0) return null;
+        if (sorted[sorted.length - 1] - sorted[0] == sorted.length - 1) {
+            return new Read(RUN_READ, new Object[] {mailboxId, sorted[0], sorted[sorted.length - 1]});
+        }
+        if (dialect != Dialect.POSTGRESQL || sorted.length > LISTED_UIDS) return null;
+        return new Read("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " ORDER BY uid",
+                new Object[] {mailboxId, dialect.list(sorted)});
     }
 
     /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */

@@ -202,12 +202,13 @@ final class SqlSession implements AutoCloseable {
                                      Object... args) {
         String sql = first + "; " + then;
         try {
-            boolean savepoint = pendingSavepoint != null;
-            PreparedStatement ps = bind(savepoint ? pendingSavepoint + sql : sql, args);
-            if (savepoint) savepointSent = true; // as in withSavepoint: set unless it is what fails
-            pendingSavepoint = null;
-            ps.execute();
-            if (savepoint) ps.getMoreResults(); // past the SAVEPOINT's answer
+            PreparedStatement ps;
+            if (pendingSavepoint != null) {
+                ps = withSavepoint(sql, args);
+            } else {
+                ps = bind(sql, args);
+                ps.execute();
+            }
             Optional<A> a;
             try (ResultSet rs = ps.getResultSet()) {
                 a = rs.next() ? Optional.ofNullable(firstRow.map(rs)) : Optional.empty();

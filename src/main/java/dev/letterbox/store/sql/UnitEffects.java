@@ -35,16 +35,12 @@ final class UnitEffects {
         released.add(blob);
     }
 
-    /** The unit deleted the row of {@code blob} itself (its last reference went): its bytes go after the commit. */
-    void dropped(BlobId blob) {
-        freeBytes(blob);
-    }
-
     /**
-     * A small blob's bytes lived in its row, gone with the unit's commit: nothing is left to delete,
-     * and the writer need not check again that nothing refers to it (a query per expunged message).
+     * The unit deleted the row of {@code blob} (its last reference went): a large blob's bytes go
+     * after the commit. A small blob's bytes lived in that row: nothing is left to delete, and the
+     * writer need not check again that nothing refers to it (a query per expunged message).
      */
-    private void freeBytes(BlobId blob) {
+    void dropped(BlobId blob) {
         if (!SqlBlobStore.isInline(blob)) freed.add(blob);
     }
 
@@ -92,7 +88,7 @@ final class UnitEffects {
      */
     void finish(SqlSession db) {
         for (String blob : released) {
-            if (BlobRefs.dropIfUnreferenced(db, blob)) freeBytes(new BlobId(blob));
+            if (BlobRefs.dropIfUnreferenced(db, blob)) dropped(new BlobId(blob));
         }
     }
 

@@ -36,10 +36,7 @@ class GroupCommitPlacementTest {
             Thread unsyncedRanOn = null;
             for (int attempt = 0; attempt < 100 && unsyncedRanOn != caller; attempt++) {
                 if (attempt > 0) Thread.sleep(20);
-                unsyncedRanOn = store.writeUnsynced(account, tx -> {
-                    tx.claimRecent(inbox);
-                    return Thread.currentThread();
-                });
+                unsyncedRanOn = unsyncedUnitRanOn(store, account, inbox);
             }
             assertSame(caller, unsyncedRanOn);
             Thread syncedRanOn = store.write(account, tx -> Thread.currentThread());
@@ -60,14 +57,18 @@ class GroupCommitPlacementTest {
             for (int attempt = 0; attempt < 5 && !queued; attempt++) {
                 Thread other = Thread.ofPlatform().start(() -> store.writeUnsynced(account, tx -> tx.claimRecent(inbox)));
                 other.join();
-                Thread ranOn = store.writeUnsynced(account, tx -> {
-                    tx.claimRecent(inbox);
-                    return Thread.currentThread();
-                });
-                queued = ranOn != caller;
+                queued = unsyncedUnitRanOn(store, account, inbox) != caller;
             }
             assertTrue(queued, "with two threads writing, units share the writer thread's commits");
         }
+    }
+
+    /** Runs an unsynced unit (a \\Recent claim) and returns the thread it ran on. */
+    private static Thread unsyncedUnitRanOn(SqlMailStore store, long account, long inbox) {
+        return store.writeUnsynced(account, tx -> {
+            tx.claimRecent(inbox);
+            return Thread.currentThread();
+        });
     }
 
     @Test
