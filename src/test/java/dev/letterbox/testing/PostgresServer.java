@@ -148,6 +148,15 @@ public final class PostgresServer implements AutoCloseable {
         return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + database;
     }
 
+    /**
+     * {@code postgresql://letterbox@%2Ftmp%2F…:PORT/NAME}: the same database through the cluster's
+     * Unix-domain socket (its directory percent-encoded as the host, as libpq reads it).
+     */
+    public String socketUrl(String database) {
+        return "postgresql://" + USER + "@" + java.net.URLEncoder.encode(dir.toString(), StandardCharsets.UTF_8)
+                + ":" + port + "/" + database;
+    }
+
     /** A JDBC URL of one of this cluster's databases, for tests that look at rows directly. */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER;

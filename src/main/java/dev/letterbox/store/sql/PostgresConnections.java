@@ -6,8 +6,6 @@ import dev.letterbox.store.LocalChangeBus;
 import dev.letterbox.store.StoreException;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,23 +155,15 @@ final class PostgresConnections implements Backend {
         return new NotificationFeed(this::dedicatedConnection, bus, indexes, node);
     }
 
-    /** {@code postgresql://user@host:port/db?x=y} → {@code jdbc:postgresql://host:port/db?x=y}. */
+    /** The driver's URL for {@code url} (see {@link PostgresUrl}). */
     static String jdbcUrl(String url) {
-        URI uri = parse(url);
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) throw new StoreException("no host in the database URL " + url);
-        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
-        String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "letterbox" : uri.getPath().substring(1);
-        String port = uri.getPort() > 0 ? ":" + uri.getPort() : "";
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        return "jdbc:postgresql://" + host + port + "/" + database + query;
+        return PostgresUrl.parse(url).jdbc();
     }
 
     /** The user (from the URL), password (from the file) and connection properties for {@code url}. */
     static Properties credentials(String url, Optional<Path> passwordFile) {
         Properties p = new Properties();
-        String user = parse(url).getUserInfo();
-        p.setProperty("user", user == null || user.isEmpty() ? "letterbox" : user);
+        p.setProperty("user", PostgresUrl.parse(url).user());
         if (passwordFile.isPresent()) {
             try {
                 p.setProperty("password", Files.readString(passwordFile.get(), StandardCharsets.UTF_8).strip());
@@ -185,13 +175,5 @@ final class PostgresConnections implements Backend {
         // A node whose database vanished mid-statement should not hang forever in a socket read.
         p.setProperty("tcpKeepAlive", "true");
         return p;
-    }
-
-    private static URI parse(String url) {
-        try {
-            return new URI(url);
-        } catch (URISyntaxException e) {
-            throw new StoreException("not a database URL: " + url, e);
-        }
     }
 }

@@ -39,9 +39,14 @@ class PostgresMailStoreTest implements MailStoreContract {
     @Override
     public MailStore newStore() {
         Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL,
-                Optional.of(PostgresServer.shared().newDatabase()), Optional.empty(), 4, Config.Store.Blobs.FILES,
+                Optional.of(newDatabase()), Optional.empty(), 4, Config.Store.Blobs.FILES,
                 dir.resolve("blobs" + stores++));
         return open(config);
+    }
+
+    /** The URL of a new database, as the stores of this class reach it (loopback TCP). */
+    String newDatabase() {
+        return PostgresServer.shared().newDatabase();
     }
 
     /** A second store on the same database and blob directory: a second node. */
@@ -123,7 +128,7 @@ class PostgresMailStoreTest implements MailStoreContract {
      */
     @Test
     void aStatementWithAnArrayParameterIsNotPlannedOnEveryExecution() {
-        PostgresConnections backend = PostgresConnections.open(PostgresServer.shared().newDatabase(), Optional.empty(), 1);
+        PostgresConnections backend = PostgresConnections.open(newDatabase(), Optional.empty(), 1);
         SessionSource readers = backend.readers();
         SqlSession db = readers.acquire();
         try {
@@ -147,7 +152,7 @@ class PostgresMailStoreTest implements MailStoreContract {
      */
     @Test
     void aSmallBodyIsStoredCompressedWithLz4() throws Exception {
-        String url = PostgresServer.shared().newDatabase();
+        String url = newDatabase();
         Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL, Optional.of(url), Optional.empty(), 4,
                 Config.Store.Blobs.FILES, dir.resolve("lz4-blobs"));
         String body = "Subject: compressible\r\n\r\n" + "the same line, again and again\r\n".repeat(200);
