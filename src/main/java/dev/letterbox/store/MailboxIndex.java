@@ -43,6 +43,18 @@ public interface MailboxIndex extends AutoCloseable {
     /** UIDs of the messages without system flag {@code flag}, ascending (SEARCH UNSEEN without a per-message pass). */
     long[] uidsWithoutFlag(int flag);
 
+    /**
+     * A value the mailbox's stored \Recent mark ({@link ReadTx#recentMark}) has reached, as this node
+     * last read or moved it; 0 when not known yet. The stored mark only rises, so it is never below
+     * this: a session that finds its new messages below it knows another session took them, and one
+     * that claims from it ({@link WriteTx#claimRecent(long, long, long)}) finds out in the same
+     * statement when the mark has moved on. It spares the read of the stored mark before each claim.
+     */
+    long recentMarkReached();
+
+    /** Tells the index that the stored \Recent mark has reached {@code mark} (it keeps the highest it is told). */
+    void recentMarkReached(long mark);
+
     /** Releases the caller's hold; the index goes when no one holds it. */
     @Override
     void close();

@@ -65,9 +65,10 @@ public interface WriteTx extends ReadTx {
     long claimRecent(long mailboxId, long upTo);
 
     /**
-     * {@link #claimRecent(long, long)} for a caller that has just read the mark as {@code seenMark}:
-     * when nobody has moved it since, one conditional update moves it (no locking read first); when
-     * someone has, the claim is made as {@link #claimRecent(long, long)} makes it. Same answer.
+     * {@link #claimRecent(long, long)} for a caller that knows a value the mark has reached,
+     * {@code seenMark} (read just now, or {@link MailboxIndex#recentMarkReached()}): when the mark is
+     * still there, one conditional update moves it (no locking read first); when it has moved on,
+     * the claim is made as {@link #claimRecent(long, long)} makes it. Same answer.
      */
     long claimRecent(long mailboxId, long seenMark, long upTo);
 }

@@ -37,28 +37,29 @@ final class SelectHandler {
         long account = target.ownerId();
         // RFC 4314 §4: without a right to change anything the mailbox is opened read-only
         boolean readOnly = c.readOnly() || !(target.has('s') || target.has('w') || target.has('t') || target.has('e'));
-        record Found(Mailbox mailbox, long recentMark) {}
         // the mailbox as resolving the name found it; the index below tells if it went meanwhile
-        Mailbox resolved = target.existing();
-        Found found = new Found(resolved, ctx.store(account).readOne(tx -> tx.recentMark(resolved.id())));
-        PrivateSeen privateSeen = PrivateSeen.load(ctx, account, found.mailbox().id()); // before the index: nothing to let go
+        Mailbox m = target.existing();
+        PrivateSeen privateSeen = PrivateSeen.load(ctx, account, m.id()); // before the index: nothing to let go
         // the counts, UIDs and flags come from the mailbox's shared index, built here if no one has it open
-        MailboxIndex index = ctx.store(account).openIndex(found.mailbox().id());
+        MailboxIndex index = ctx.store(account).openIndex(m.id());
         UidMap uids = new UidMap();
         MailboxIndex.Summary o;
+        long recentMark;
         try {
             o = index.summary(uids::appendRun);
-            if (o.gone() || o.uidValidity() != found.mailbox().uidValidity()) throw nonexistent(); // deleted meanwhile
+            if (o.gone() || o.uidValidity() != m.uidValidity()) throw nonexistent(); // deleted meanwhile
+            // EXAMINE shows \Recent from the stored mark; SELECT claims from the mark the index knows
+            recentMark = readOnly && !ctx.enabled.rev2 && uids.size() > 0
+                    ? ctx.store(account).readOne(tx -> tx.recentMark(m.id())) : index.recentMarkReached();
         } catch (RuntimeException e) {
             index.close();
             throw e;
         }
         uids.trim();
-        Mailbox m = found.mailbox();
         Ranges recent = Ranges.EMPTY;
-        if (!ctx.enabled.rev2 && uids.size() > 0 && found.recentMark() < o.uidNext()) {
+        if (!ctx.enabled.rev2 && uids.size() > 0 && recentMark < o.uidNext()) {
             // EXAMINE leaves them \Recent for others; SELECT takes them in the store, where every node agrees
-            long mark = readOnly ? found.recentMark() : claimRecent(ctx, account, m.id(), found.recentMark(), o.uidNext());
+            long mark = readOnly ? recentMark : claimRecent(ctx, account, index, recentMark, o.uidNext());
             if (mark < o.uidNext()) {
                 recent = uids.intersect(new Ranges.Builder().add(Math.max(1, mark), uids.maxUid()).build());
             }
@@ -111,12 +112,14 @@ final class SelectHandler {
      * machine a message may be \Recent once more), so that two sessions selecting at once on two nodes
      * cannot both take a message; it is made only when the session saw something left to claim.
      * When it fails the session takes nothing: \Recent is advice, the command goes on.
-     * {@code seenMark}: the mark as the session has just read it (the claim is then one statement
-     * when nobody moved it since).
+     * {@code seenMark}: a value the stored mark has reached, as the mailbox's index knows it (the
+     * claim is one statement when nobody moved it since); the index learns where the claim left it.
      */
-    static long claimRecent(CommandContext ctx, long ownerId, long mailboxId, long seenMark, long upTo) {
+    static long claimRecent(CommandContext ctx, long ownerId, MailboxIndex index, long seenMark, long upTo) {
         try {
-            return ctx.store(ownerId).writeUnsynced(tx -> tx.claimRecent(mailboxId, seenMark, upTo));
+            long mark = ctx.store(ownerId).writeUnsynced(tx -> tx.claimRecent(index.mailboxId(), seenMark, upTo));
+            index.recentMarkReached(Math.max(mark, upTo));
+            return mark;
         } catch (StoreException | MailboxException e) { // MailboxException: deleted meanwhile; the next sync says so
             ImapSession.LOG.log(System.Logger.Level.WARNING, "{0}: cannot claim \\Recent: {1}", ctx.who(), e.toString());
             return upTo;

@@ -64,14 +64,14 @@ final class ViewUpdates {
     /**
      * New messages are \Recent for the first read-write session that sees them (RFC 3501 §2.3.2):
      * those this session claims in the store (see {@link SelectHandler#claimRecent}). When the
-     * mark as read with them is already past them, another session has them and nothing is written.
+     * index knows the mark is already past them, another session has them and nothing is written.
      */
     private static void claimRecent(CommandContext ctx, SelectedMailbox view, long[] added) {
         if (view.readOnly || ctx.enabled.rev2) return;
         long upTo = added[added.length - 1] + 1;
-        long storedMark = ctx.store(view.ownerId).readOne(tx -> tx.recentMark(view.id)); // one query: no transaction
-        if (storedMark >= upTo) return;
-        view.claimedRecent(added, SelectHandler.claimRecent(ctx, view.ownerId, view.id, storedMark, upTo));
+        long reached = view.index.recentMarkReached();
+        if (reached >= upTo) return;
+        view.claimedRecent(added, SelectHandler.claimRecent(ctx, view.ownerId, view.index, reached, upTo));
     }
 
     /**

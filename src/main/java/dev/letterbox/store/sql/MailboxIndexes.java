@@ -248,6 +248,16 @@ final class MailboxIndexes {
         }
 
         @Override
+        public long recentMarkReached() {
+            return index.recentMark.get();
+        }
+
+        @Override
+        public void recentMarkReached(long mark) {
+            index.recentMark.accumulateAndGet(mark, Math::max);
+        }
+
+        @Override
         public void close() {
             if (closed.compareAndSet(false, true)) release(index);
         }

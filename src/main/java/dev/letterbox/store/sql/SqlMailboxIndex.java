@@ -64,6 +64,8 @@ final class SqlMailboxIndex {
     private IndexedMessages data; // null until built
     /** Builds and re-reads so far (for tests: this node's own writes must cost none). */
     private volatile long storeReads;
+    /** See {@link MailboxIndex#recentMarkReached()}: a lower bound of the stored \Recent mark, 0 unknown. */
+    final java.util.concurrent.atomic.AtomicLong recentMark = new java.util.concurrent.atomic.AtomicLong();
     /** Whether the index was last built from a snapshot (for tests). */
     private volatile boolean fromSnapshot;
 

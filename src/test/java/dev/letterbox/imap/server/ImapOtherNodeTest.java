@@ -1,6 +1,7 @@
 package dev.letterbox.imap.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.letterbox.testing.TestServer;
@@ -59,6 +60,32 @@ class ImapOtherNodeTest {
             var fresh = a.run("a5 SELECT INBOX").ok();
             fresh.has("* 2 EXISTS");
             assertEquals(List.of("* 2 EXISTS"), fresh.starting("* 2 EXISTS"));
+        }
+    }
+
+    /**
+     * \Recent goes to one session only (RFC 3501 §2.3.2) when sessions claim from the mark their
+     * node's index last knew: here the other node's session takes the new messages, so this node's
+     * knowledge is behind the stored mark, and its claim must find that out instead of taking them again.
+     */
+    @Test
+    void aMessageAnotherNodesSessionTookIsNotRecentHereToo() throws Exception {
+        String user = here.newUser("recent-nodes");
+        here.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(here, user); ImapTestClient b = ImapTestClient.login(there, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* 1 RECENT"); // this node's index now knows the mark
+            a.run("a2 CLOSE").ok();
+            here.deliver(user, MSG);
+            b.run("b1 SELECT INBOX").ok().has("* 2 EXISTS").has("* 1 RECENT"); // the other node takes message 2
+            a.run("a3 SELECT INBOX").ok().has("* 2 EXISTS").has("* 0 RECENT");
+            b.run("b2 " + ImapMessageTest.append("INBOX", "()", MSG)).ok();
+            assertTrue(b.run("b3 FETCH 3 (FLAGS)").ok().one("* 3 FETCH").contains("\\Recent"), "b saw message 3 first");
+            List<String> seen = waitForUntagged(a, "* 3 EXISTS");
+            assertTrue(seen.contains("* 3 EXISTS"), seen.toString());
+            for (String u : seen) if (u.endsWith(" RECENT")) assertEquals("* 0 RECENT", u);
+            var fetch = a.run("a4 FETCH 1:* (FLAGS)").ok();
+            assertEquals(3, fetch.starting("* ").size(), fetch.untagged().toString());
+            for (String u : fetch.untagged()) assertFalse(u.contains("\\Recent"), u);
         }
     }
 
