@@ -72,6 +72,15 @@ public interface MailboxGrants {
     List<Shared> sharedWith(Account grantee);
 
     /**
+     * What a LIST shows the grantee: its own mailboxes and subscriptions ({@link ReadTx#mailboxTree})
+     * and {@link #sharedWith(Account)}, read together (one round trip to a networked database).
+     */
+    Listing listing(Account grantee);
+
+    /** See {@link #listing}. */
+    record Listing(ReadTx.MailboxTree own, List<Shared> shared) {}
+
+    /**
      * The grantee's rights on one mailbox of another account: its own grant's and those of its
      * groups ({@link #groupsOf}) together; {@link Rights#NONE} when none of them has a grant.
      */

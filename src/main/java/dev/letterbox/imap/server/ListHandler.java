@@ -125,12 +125,13 @@ final class ListHandler {
 
     /** Every name of the account: mailboxes, their ancestors and subscriptions, in name order. */
     private static TreeMap<String, Entry> hierarchy(CommandContext ctx) {
-        ReadTx.MailboxTree d = ctx.store().readOne(ReadTx::mailboxTree);
+        MailboxGrants.Listing listing = ctx.grants().listing(ctx.account());
+        ReadTx.MailboxTree d = listing.own();
         Map<String, Mailbox> byName = new HashMap<>();
         Map<String, Rights> granted = new HashMap<>();
         for (Mailbox m : d.mailboxes()) byName.put(m.name(), m);
         Optional<String> sharedAccount = MailboxAccess.sharedAccount(ctx);
-        for (MailboxGrants.Shared shared : ctx.grants().sharedWith(ctx.account())) {
+        for (MailboxGrants.Shared shared : listing.shared()) {
             if (!shared.rights().has('l')) continue; // RFC 4314 §4: LIST shows only what "l" allows
             String name = MailboxAccess.otherName(sharedAccount, shared.owner(), shared.mailbox().name());
             byName.put(name, shared.mailbox());

@@ -525,14 +525,16 @@ final class GroupCommitWriter {
                 }
             }
             try {
-                // No RELEASE: the savepoint can stay until COMMIT ends them all, and the next unit's
-                // SAVEPOINT of the same name hides it (ROLLBACK TO finds the newest): a round trip less.
+                // No RELEASE of its own, a round trip less: on SQLite the savepoint can stay until
+                // COMMIT ends them all, the next unit's SAVEPOINT of the same name hiding it (ROLLBACK
+                // TO finds the newest); PostgreSQL's next unit releases it in its first round trip.
                 p.run(db);
                 p.failure = null;
                 db.endSavepoint();
                 return Run.DONE;
             } catch (Throwable t) {
                 p.failure = t;
+                db.discardOwnDeferred(); // rolled back with it; the units' before it still go
                 // PostgreSQL: a unit that failed before its first statement has set no savepoint and
                 // changed nothing; rolling back to "unit" would undo the unit before it.
                 boolean setSavepoint = dialect != Dialect.POSTGRESQL || db.endSavepoint();

@@ -201,15 +201,29 @@ final class MailboxQueries {
      * with id 0 (no mailbox has it) and their name in the name column. Each list sorted in Java.
      */
     static ReadTx.MailboxTree tree(SqlSession db, long accountId) {
-        List<Mailbox> mailboxes = new ArrayList<>();
-        List<String> subscriptions = new ArrayList<>();
-        db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? UNION ALL "
-                        + "SELECT 0, account_id, name, 0, 0, 0, NULL FROM subscription WHERE account_id = ?",
-                rs -> rs.getLong(1) == 0 ? subscriptions.add(rs.getString(3)) : mailboxes.add(map(rs)),
-                accountId, accountId);
-        mailboxes.sort(Comparator.comparing(Mailbox::name));
-        subscriptions.sort(Comparator.naturalOrder());
-        return new ReadTx.MailboxTree(mailboxes, subscriptions);
+        TreeRows rows = new TreeRows();
+        db.list(TREE, rows::add, accountId, accountId);
+        return rows.tree();
+    }
+
+    /** {@link #tree}'s query; parameters: the account id, twice. */
+    static final String TREE = "SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? UNION ALL "
+            + "SELECT 0, account_id, name, 0, 0, 0, NULL FROM subscription WHERE account_id = ?";
+
+    /** Collects the rows of {@link #TREE}. */
+    static final class TreeRows {
+        private final List<Mailbox> mailboxes = new ArrayList<>();
+        private final List<String> subscriptions = new ArrayList<>();
+
+        boolean add(java.sql.ResultSet rs) throws java.sql.SQLException {
+            return rs.getLong(1) == 0 ? subscriptions.add(rs.getString(3)) : mailboxes.add(map(rs));
+        }
+
+        ReadTx.MailboxTree tree() {
+            mailboxes.sort(Comparator.comparing(Mailbox::name));
+            subscriptions.sort(Comparator.naturalOrder());
+            return new ReadTx.MailboxTree(mailboxes, subscriptions);
+        }
     }
 
     static void subscribe(SqlSession db, long accountId, String name) {

@@ -136,21 +136,27 @@ final class MessageQueries {
      * ({@link SqlSession#firstThenList}); they were two on the writer's connection, which every
      * write waits for.
      */
-    static List<MessageMeta> lockedExisting(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
+    static Locked lockedExisting(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
         Read one = dialect == Dialect.POSTGRESQL ? oneRead(dialect, mailboxId, sortedUnique(uids)) : null;
         if (one == null) {
-            MailboxQueries.lock(db, dialect, accountId, mailboxId);
-            return existing(db, dialect, mailboxId, uids);
+            Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
+            return new Locked(mailbox, existing(db, dialect, mailboxId, uids));
         }
         Object[] args = new Object[2 + one.args().length];
         args[0] = mailboxId;
         args[1] = accountId;
         System.arraycopy(one.args(), 0, args, 2, one.args().length);
         List<MessageMeta> found = new ArrayList<>();
-        db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, one.sql(), MessageQueries::map, found, args)
-                .orElseThrow(MailboxQueries::nonexistent);
-        return found;
+        Mailbox mailbox = db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, one.sql(), MessageQueries::map,
+                found, args).orElseThrow(MailboxQueries::nonexistent);
+        return new Locked(mailbox, found);
     }
+
+    /**
+     * What {@link #lockedExisting} read: the mailbox as locked (no one else changes it, its
+     * HIGHESTMODSEQ included, until the transaction ends) and its messages among the UIDs asked for.
+     */
+    record Locked(Mailbox mailbox, List<MessageMeta> messages) {}
 
     private static final String RUN_READ = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
             + "ORDER BY uid";
@@ -209,14 +215,20 @@ final class MessageQueries {
     }
 
     /**
-     * {@link #setFlags} with a new MODSEQ taken in the same statement ({@link MailboxQueries#TAKE_MODSEQ};
-     * PostgreSQL): returns it.
+     * PostgreSQL: {@link #setFlags} sent with the transaction's next statement or its COMMIT
+     * ({@link SqlSession#defer}); with {@code raiseHighest}, HIGHESTMODSEQ becomes {@code modSeq} in
+     * the same statement. For a mailbox the transaction holds locked ({@link #lockedExisting}), whose
+     * HIGHESTMODSEQ it knows: nothing else can make the statement fail.
      */
-    static long setFlagsTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids, Flags flags) {
-        return db.firstLong("WITH " + MailboxQueries.TAKE_MODSEQ + ", u AS (UPDATE message SET flags = ?, keywords = ?, "
-                        + "modseq = (SELECT v FROM m) WHERE mailbox_id = ? AND uid" + dialect.inList() + " RETURNING 1) "
-                        + "SELECT v FROM m",
-                mailboxId, flags.system(), flags.keywordString(), mailboxId, dialect.list(uids)).orElseThrow();
+    static void deferSetFlags(SqlSession db, Dialect dialect, long mailboxId, long[] uids, long modSeq, Flags flags,
+                              boolean raiseHighest) {
+        String update = "UPDATE message SET flags = ?, keywords = ?, modseq = ? WHERE mailbox_id = ? AND uid" + dialect.inList();
+        if (raiseHighest) {
+            db.defer("WITH m AS (UPDATE mailbox SET highest_modseq = ? WHERE id = ?) " + update,
+                    modSeq, mailboxId, flags.system(), flags.keywordString(), modSeq, mailboxId, dialect.list(uids));
+        } else {
+            db.defer(update, flags.system(), flags.keywordString(), modSeq, mailboxId, dialect.list(uids));
+        }
     }
 
     /**

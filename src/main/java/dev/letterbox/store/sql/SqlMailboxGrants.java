@@ -94,30 +94,76 @@ final class SqlMailboxGrants implements MailboxGrants {
         return shared(grantee.id(), grantee);
     }
 
-    /** The grantee's direct grants and, when its account is known ({@code groupsOf}), its groups'. */
-    private List<Shared> shared(long granteeId, Account groupsOf) {
-        String direct = "SELECT " + COLUMNS + "a.address, 0 FROM mailbox_grant g "
-                + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE g.grantee_id = ?";
-        List<Shared> shared = new java.util.ArrayList<>();
-        List<Shared> viaGroups = new java.util.ArrayList<>();
-        SqlSession.Row<Boolean> row = rs -> (rs.getInt(11) == 0 ? shared : viaGroups)
-                .add(new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)));
+    /** PostgreSQL: both queries in one round trip ({@link SqlSession#listThenList}). */
+    @Override
+    public Listing listing(Account grantee) {
+        SharedRows shared = new SharedRows(grantee.id(), grantee);
+        MailboxQueries.TreeRows tree = new MailboxQueries.TreeRows();
         reads.readOne(db -> {
-            if (groupsOf == null) return db.list(direct, row, granteeId);
-            Object[] groups = groupParameters(groupsOf, granteeId);
-            return db.list(direct + " UNION ALL SELECT " + COLUMNS.replace("g.grantee_id", "0") + "a.address, 1 "
-                    + "FROM mailbox_group_grant g JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id "
-                    + "WHERE " + GROUP_MATCH + " AND m.account_id <> ?", row, granteeId, groups[0], groups[1], groups[2], groups[3]);
+            if (dialect == Dialect.POSTGRESQL) {
+                Object[] args = new Object[2 + shared.args.length];
+                args[0] = grantee.id();
+                args[1] = grantee.id();
+                System.arraycopy(shared.args, 0, args, 2, shared.args.length);
+                db.listThenList(MailboxQueries.TREE, tree::add, shared.sql, shared::add, args);
+            } else {
+                db.list(MailboxQueries.TREE, tree::add, grantee.id(), grantee.id());
+                db.list(shared.sql, shared::add, shared.args);
+            }
+            return null;
         });
-        List<Shared> result = shared;
-        if (!viaGroups.isEmpty()) { // one entry a mailbox, with the rights of every grant that reaches the grantee
-            java.util.Map<Long, Shared> byMailbox = new java.util.LinkedHashMap<>();
-            for (Shared x : shared) byMailbox.put(x.mailbox().id(), x);
-            for (Shared x : viaGroups) byMailbox.merge(x.mailbox().id(), x,
-                    (a, b) -> new Shared(a.ownerId(), a.owner(), a.mailbox(), a.rights().plus(b.rights())));
-            result = List.copyOf(byMailbox.values());
+        return new Listing(tree.tree(), shared.result());
+    }
+
+    private List<Shared> shared(long granteeId, Account groupsOf) {
+        SharedRows rows = new SharedRows(granteeId, groupsOf);
+        reads.readOne(db -> db.list(rows.sql, rows::add, rows.args));
+        return rows.result();
+    }
+
+    /**
+     * The query for the grantee's direct grants and, when its account is known ({@code groupsOf}),
+     * its groups' ({@link #groupParameters}); then what its rows make.
+     */
+    private static final class SharedRows {
+        private static final String DIRECT = "SELECT " + COLUMNS + "a.address, 0 FROM mailbox_grant g "
+                + "JOIN mailbox m ON m.id = g.mailbox_id JOIN account a ON a.id = m.account_id WHERE g.grantee_id = ?";
+        private static final String WITH_GROUPS = DIRECT + " UNION ALL SELECT " + COLUMNS.replace("g.grantee_id", "0")
+                + "a.address, 1 FROM mailbox_group_grant g JOIN mailbox m ON m.id = g.mailbox_id "
+                + "JOIN account a ON a.id = m.account_id WHERE " + GROUP_MATCH + " AND m.account_id <> ?";
+        final String sql;
+        final Object[] args;
+        private final List<Shared> direct = new java.util.ArrayList<>();
+        private final List<Shared> viaGroups = new java.util.ArrayList<>();
+
+        SharedRows(long granteeId, Account groupsOf) {
+            if (groupsOf == null) {
+                sql = DIRECT;
+                args = new Object[] {granteeId};
+            } else {
+                Object[] groups = groupParameters(groupsOf, granteeId);
+                sql = WITH_GROUPS;
+                args = new Object[] {granteeId, groups[0], groups[1], groups[2], groups[3]};
+            }
         }
-        return result.stream().sorted(Comparator.comparing(Shared::owner).thenComparing(s -> s.mailbox().name())).toList();
+
+        boolean add(ResultSet rs) throws SQLException {
+            return (rs.getInt(11) == 0 ? direct : viaGroups)
+                    .add(new Shared(rs.getLong(2), rs.getString(10), MailboxQueries.map(rs), rights(rs)));
+        }
+
+        /** One entry a mailbox, with the rights of every grant that reaches the grantee; by owner, then name. */
+        List<Shared> result() {
+            List<Shared> result = direct;
+            if (!viaGroups.isEmpty()) {
+                java.util.Map<Long, Shared> byMailbox = new java.util.LinkedHashMap<>();
+                for (Shared x : direct) byMailbox.put(x.mailbox().id(), x);
+                for (Shared x : viaGroups) byMailbox.merge(x.mailbox().id(), x,
+                        (a, b) -> new Shared(a.ownerId(), a.owner(), a.mailbox(), a.rights().plus(b.rights())));
+                result = List.copyOf(byMailbox.values());
+            }
+            return result.stream().sorted(Comparator.comparing(Shared::owner).thenComparing(s -> s.mailbox().name())).toList();
+        }
     }
 
     @Override

@@ -47,12 +47,24 @@ final class SqlSession implements AutoCloseable {
     };
 
     /**
-     * PostgreSQL: {@code "SAVEPOINT name; "} to send ahead of the next statement, in its round trip
+     * PostgreSQL: the name of the savepoint to set ahead of the next statement, in its round trip
      * (see {@link #savepointWithNextStatement}); null when none is waiting.
      */
     private String pendingSavepoint;
     /** Whether the savepoint asked for last was sent (with a statement or alone). */
     private boolean savepointSent;
+    /** Whether the transaction holds a savepoint this session set (one at most: each new one releases it). */
+    private boolean savepointHeld;
+    /**
+     * PostgreSQL: writes whose answers nobody waits for, each ending in {@code "; "}, to send ahead
+     * of the next statement, in its round trip (see {@link #defer}); those from {@link #ownFrom} on
+     * are the current unit's, sent after its savepoint, the others before it.
+     */
+    private final StringBuilder deferred = new StringBuilder();
+    private final List<Object> deferredArgs = new ArrayList<>();
+    private int deferredCount;
+    /** Where the current unit's deferred writes begin: offsets in the text, the arguments, the count. */
+    private int ownFromText, ownFromArgs, ownFrom;
 
     SqlSession(Connection connection) {
         this.connection = connection;
@@ -63,10 +75,18 @@ final class SqlSession implements AutoCloseable {
      * trip (the driver sends both, then reads both answers), instead of a round trip of its own. A
      * unit of the writer that runs no statement never sends it, and has nothing to roll back:
      * {@link #endSavepoint} tells which.
+     *
+     * <p>Writes deferred before this call (the previous unit's) go ahead of the savepoint, and the
+     * savepoint the transaction holds, if any, is released ahead of them: when one of them fails, no
+     * savepoint is left to roll back to, so the failure loses the transaction (as it must: the unit
+     * that deferred them has ended) instead of being taken for this unit's.
      */
     void savepointWithNextStatement(String name) {
-        pendingSavepoint = "SAVEPOINT " + name + "; ";
+        pendingSavepoint = name;
         savepointSent = false;
+        ownFromText = deferred.length();
+        ownFromArgs = deferredArgs.size();
+        ownFrom = deferredCount;
     }
 
     /** Ends what {@link #savepointWithNextStatement} asked for: true when the savepoint was set. */
@@ -77,9 +97,35 @@ final class SqlSession implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * PostgreSQL: a write whose answer the caller does not need (no rows, no count), sent together
+     * with the next statement or with the COMMIT, in their round trip, instead of in one of its own.
+     * Its failure is reported by that statement or that COMMIT and loses the transaction: so only
+     * for writes that can fail only with the transaction (rows the transaction holds locked).
+     */
+    void defer(String sql, Object... args) {
+        deferred.append(sql).append("; ");
+        deferredArgs.addAll(Arrays.asList(args));
+        deferredCount++;
+    }
+
+    /** Forgets the current unit's deferred writes (it failed: rolling back to its savepoint undoes the rest). */
+    void discardOwnDeferred() {
+        deferred.setLength(ownFromText);
+        deferredArgs.subList(ownFromArgs, deferredArgs.size()).clear();
+        deferredCount = ownFrom;
+    }
+
+    private void discardAllDeferred() {
+        deferred.setLength(0);
+        deferredArgs.clear();
+        deferredCount = 0;
+        ownFromText = ownFromArgs = ownFrom = 0;
+    }
+
     /** Runs a statement without parameters or results (BEGIN, COMMIT, SAVEPOINT, DDL). */
     void execute(String sql) {
-        if (pendingSavepoint != null) sendSavepointAlone();
+        sendAheadAlone();
         try (Statement s = connection.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -95,6 +141,7 @@ final class SqlSession implements AutoCloseable {
      * time, for every read and every unit of the writer.
      */
     void control(String sql) {
+        sendAheadAlone();
         try {
             bind(sql, NO_ARGS).execute();
         } catch (SQLException e) {
@@ -131,6 +178,13 @@ final class SqlSession implements AutoCloseable {
     }
 
     private void end(Dialect dialect, boolean commit) {
+        if (commit) {
+            sendAheadAlone();
+        } else {
+            discardAllDeferred();
+            pendingSavepoint = null;
+        }
+        savepointHeld = false;
         if (dialect == Dialect.SQLITE) {
             control(commit ? "COMMIT" : "ROLLBACK");
             return;
@@ -155,9 +209,8 @@ final class SqlSession implements AutoCloseable {
      */
     void executeAll(String sql, Object... args) {
         try {
-            bind(pendingSavepoint == null ? sql : pendingSavepoint + sql, args).execute();
-            if (pendingSavepoint != null) savepointSent = true;
-            pendingSavepoint = null;
+            if (hasPrefix()) withPrefix(sql, args);
+            else bind(sql, args).execute();
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -165,8 +218,8 @@ final class SqlSession implements AutoCloseable {
 
     int update(String sql, Object... args) {
         try {
-            if (pendingSavepoint == null) return bind(sql, args).executeUpdate();
-            PreparedStatement ps = withSavepoint(sql, args);
+            if (!hasPrefix()) return bind(sql, args).executeUpdate();
+            PreparedStatement ps = withPrefix(sql, args);
             return ps.getUpdateCount();
         } catch (SQLException e) {
             throw failure(sql, e);
@@ -200,24 +253,32 @@ final class SqlSession implements AutoCloseable {
      */
     <A, B> Optional<A> firstThenList(String first, Row<A> firstRow, String then, Row<B> thenRow, List<B> rows,
                                      Object... args) {
+        List<Optional<A>> firstRows = new ArrayList<>(1);
+        listThenList(first, rs -> firstRows.isEmpty() && firstRows.add(Optional.ofNullable(firstRow.map(rs))),
+                then, rs -> rows.add(thenRow.map(rs)), args);
+        return firstRows.isEmpty() ? Optional.empty() : firstRows.getFirst();
+    }
+
+    /**
+     * PostgreSQL: as {@link #firstThenList}, every row of both queries to their {@code Row}s, in order.
+     */
+    void listThenList(String first, Row<?> firstRow, String then, Row<?> thenRow, Object... args) {
         String sql = first + "; " + then;
         try {
             PreparedStatement ps;
-            if (pendingSavepoint != null) {
-                ps = withSavepoint(sql, args);
+            if (hasPrefix()) {
+                ps = withPrefix(sql, args);
             } else {
                 ps = bind(sql, args);
                 ps.execute();
             }
-            Optional<A> a;
             try (ResultSet rs = ps.getResultSet()) {
-                a = rs.next() ? Optional.ofNullable(firstRow.map(rs)) : Optional.empty();
+                while (rs.next()) firstRow.map(rs);
             }
             ps.getMoreResults();
             try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) rows.add(thenRow.map(rs));
+                while (rs.next()) thenRow.map(rs);
             }
-            return a;
         } catch (SQLException e) {
             throw failure(sql, e);
         }
@@ -255,36 +316,62 @@ final class SqlSession implements AutoCloseable {
     }
 
     private ResultSet query(String sql, Object[] args) throws SQLException {
-        if (pendingSavepoint == null) return bind(sql, args).executeQuery();
-        PreparedStatement ps = withSavepoint(sql, args);
+        if (!hasPrefix()) return bind(sql, args).executeQuery();
+        PreparedStatement ps = withPrefix(sql, args);
         ResultSet rs = ps.getResultSet();
         if (rs == null) throw new SQLException("no rows returned by: " + sql);
         return rs;
     }
 
+    /** Whether a savepoint or deferred writes wait to go ahead of the next statement. */
+    private boolean hasPrefix() {
+        return pendingSavepoint != null || deferredCount > 0;
+    }
+
     /**
-     * Runs the waiting SAVEPOINT and {@code sql} in one round trip; the statement is left at the
-     * answer of {@code sql}. When it fails, the savepoint counts as set if the SAVEPOINT was not
-     * what failed (it fails only in a transaction that is lost anyway, which rolling back to it
-     * then reports).
+     * Runs what waits to go ahead ({@link #savepointWithNextStatement}, {@link #defer}), then
+     * {@code sql}, in one round trip: the held savepoint's RELEASE, the previous units' deferred
+     * writes, the SAVEPOINT, the current unit's; the statement is left at the answer of {@code sql}.
+     * When it fails, the savepoint counts as set if the SAVEPOINT was not what failed (what comes
+     * before it fails only in a transaction that is lost anyway, which rolling back to it then reports).
      */
-    private PreparedStatement withSavepoint(String sql, Object[] args) throws SQLException {
-        PreparedStatement ps = bind(pendingSavepoint + sql, args);
+    private PreparedStatement withPrefix(String sql, Object[] args) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        int ahead = deferredCount;
+        if (pendingSavepoint != null) {
+            if (savepointHeld) {
+                text.append("RELEASE SAVEPOINT ").append(pendingSavepoint).append("; ");
+                ahead++;
+            }
+            text.append(deferred, 0, ownFromText).append("SAVEPOINT ").append(pendingSavepoint).append("; ")
+                    .append(deferred, ownFromText, deferred.length());
+            ahead++;
+            savepointSent = true;
+            savepointHeld = true;
+        } else {
+            text.append(deferred);
+        }
+        Object[] all = args;
+        if (!deferredArgs.isEmpty()) {
+            all = new Object[deferredArgs.size() + args.length];
+            for (int i = 0; i < deferredArgs.size(); i++) all[i] = deferredArgs.get(i);
+            System.arraycopy(args, 0, all, deferredArgs.size(), args.length);
+        }
         pendingSavepoint = null;
-        savepointSent = true;
+        discardAllDeferred();
+        PreparedStatement ps = bind(text + sql, all);
         ps.execute();
-        ps.getMoreResults(); // past the SAVEPOINT's answer to the statement's
+        for (int i = 0; i < ahead; i++) ps.getMoreResults(); // past their answers to the statement's
         return ps;
     }
 
-    private void sendSavepointAlone() {
-        String sql = pendingSavepoint.strip();
-        pendingSavepoint = null;
-        savepointSent = true;
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+    /** Sends what waits to go ahead of the next statement in a round trip of its own (nothing: none). */
+    private void sendAheadAlone() {
+        if (!hasPrefix()) return;
+        try {
+            withPrefix("SELECT 1", new Object[0]); // a statement to carry them
         } catch (SQLException e) {
-            throw failure(sql, e);
+            throw failure("SAVEPOINT or deferred writes", e);
         }
     }
 

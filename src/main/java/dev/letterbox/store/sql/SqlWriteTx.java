@@ -254,7 +254,8 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         List<Flags> updates = new ArrayList<>();
         long[] refused = new long[uids.length];
         int refusedCount = 0;
-        for (MessageMeta m : MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids)) {
+        MessageQueries.Locked locked = MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids);
+        for (MessageMeta m : locked.messages()) {
             // RFC 7162 §3.1.3: a message changed after UNCHANGEDSINCE is left alone and reported.
             if (unchangedSince.isPresent() && m.modSeq() > unchangedSince.getAsLong()) {
                 refused[refusedCount++] = m.uid();
@@ -269,7 +270,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
             changing.add(m);
             updates.add(updated);
         }
-        long modSeq = setFlags(mailboxId, changing, updates);
+        long modSeq = setFlags(locked.mailbox(), changing, updates);
         List<MessageMeta> changed = new ArrayList<>(changing.size());
         for (int i = 0; i < changing.size(); i++) {
             MessageMeta m = changing.get(i);
@@ -283,8 +284,14 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     /**
      * Writes the new flags, a statement per distinct new set of flags (a STORE of +FLAGS \Seen on a
      * thousand messages is one or a few), and returns the unit's MODSEQ (0 when nothing changes).
+     * {@code locked}: the mailbox as this unit locked it.
+     *
+     * <p>PostgreSQL: the statements are deferred to the unit's COMMIT (or the next unit's first
+     * statement), a round trip less for every STORE: their answers are not needed, since the unit
+     * holds the mailbox locked and so knows the MODSEQ they take (one above the HIGHESTMODSEQ it read).
      */
-    private long setFlags(long mailboxId, List<MessageMeta> messages, List<Flags> updates) {
+    private long setFlags(Mailbox locked, List<MessageMeta> messages, List<Flags> updates) {
+        long mailboxId = locked.id();
         // grouped by what is stored, not by Flags.equals: keywords compare case-insensitively, and
         // each message keeps its own spelling of one
         record Stored(int system, String keywords) {}
@@ -300,9 +307,11 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         for (Map.Entry<Stored, List<Long>> e : byFlags.entrySet()) {
             long[] group = e.getValue().stream().mapToLong(Long::longValue).toArray();
             Flags f = flagsOf.get(e.getKey());
-            if (takesModSeqInline(mailboxId)) {
-                modSeq = MessageQueries.setFlagsTakingModSeq(db, dialect, mailboxId, group, f);
-                tookModSeq(mailboxId, modSeq);
+            if (dialect == Dialect.POSTGRESQL) {
+                Long taken = effects.modSeq(mailboxId);
+                modSeq = taken != null ? taken : locked.highestModSeq() + 1;
+                MessageQueries.deferSetFlags(db, dialect, mailboxId, group, modSeq, f, taken == null);
+                if (taken == null) tookModSeq(mailboxId, modSeq);
             } else {
                 modSeq = modSeq(mailboxId);
                 MessageQueries.setFlags(db, dialect, mailboxId, group, modSeq, f);
@@ -313,7 +322,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public long[] expunge(long mailboxId, long[] uids) {
-        List<MessageMeta> found = MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids);
+        List<MessageMeta> found = MessageQueries.lockedExisting(db, dialect, accountId, mailboxId, uids).messages();
         expungeFound(mailboxId, found);
         long[] removed = new long[found.size()];
         for (int i = 0; i < removed.length; i++) removed[i] = found.get(i).uid();

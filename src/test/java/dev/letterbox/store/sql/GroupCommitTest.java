@@ -2,6 +2,9 @@ package dev.letterbox.store.sql;
 
 import dev.letterbox.config.Config;
 import dev.letterbox.store.AppendResult;
+import dev.letterbox.store.FlagUpdate;
+import dev.letterbox.store.Flags;
+import dev.letterbox.store.MessageMeta;
 import dev.letterbox.store.NewMessage;
 import dev.letterbox.testing.PostgresServer;
 import org.junit.jupiter.api.Test;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,12 +57,84 @@ class GroupCommitTest {
 
     @Test
     void concurrentWritersAreCommittedTogetherAndFailAloneOnPostgres() throws Exception {
+        try (SqlMailStore store = postgresStore()) {
+            writeConcurrently(store);
+        }
+    }
+
+    @Test
+    void concurrentFlagChangesAreKeptOrUndoneEachAlone() throws Exception {
+        try (SqlMailStore store = SqlMailStore.openSqlite(dir)) {
+            changeFlagsConcurrently(store);
+        }
+    }
+
+    /**
+     * On PostgreSQL a STORE's writes go with the next unit's first statement or the COMMIT
+     * (SqlSession#defer): a unit behind it must see them, and a unit that fails after its STORE must
+     * take its own deferred writes with it, not another's.
+     */
+    @Test
+    void concurrentFlagChangesAreKeptOrUndoneEachAloneOnPostgres() throws Exception {
+        try (SqlMailStore store = postgresStore()) {
+            changeFlagsConcurrently(store);
+        }
+    }
+
+    /** A store on a new database of the tests' PostgreSQL cluster. */
+    private SqlMailStore postgresStore() {
         Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL,
                 Optional.of(PostgresServer.shared().newDatabase()), Optional.empty(), 4, Config.Store.Blobs.FILES,
                 dir.resolve("blobs"));
-        try (SqlMailStore store = StoreFactory.postgresql(config, Duration.ofMillis(50))) {
-            writeConcurrently(store);
+        return StoreFactory.postgresql(config, Duration.ofMillis(50));
+    }
+
+    /**
+     * Unit k adds keyword "kk" to message k % 4 + 1; every fifth fails after its STORE, every
+     * fifth (another) adds a second keyword to the same message in a second statement of the unit.
+     */
+    private static void changeFlagsConcurrently(SqlMailStore store) throws Exception {
+        int writers = 120;
+        long a = newAccount(store, "flags@example.com");
+        long inbox = mailboxId(store, a, "INBOX");
+        for (int i = 1; i <= 4; i++) dev.letterbox.store.StoreFixture.append(store, a, inbox, "message " + i);
+        List<Future<Long>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int n = 0; n < writers; n++) {
+                int k = n;
+                results.add(threads.submit(() -> store.write(a, tx -> {
+                    long[] uid = {k % 4 + 1};
+                    long modSeq = tx.storeFlags(inbox, uid, FlagUpdate.Mode.ADD, Flags.of(0, List.of("k" + k)),
+                            OptionalLong.empty()).changed().getFirst().modSeq();
+                    if (k % 5 == 2) {
+                        var second = tx.storeFlags(inbox, uid, FlagUpdate.Mode.ADD, Flags.of(0, List.of("again" + k)),
+                                OptionalLong.empty()).changed().getFirst();
+                        assertEquals(modSeq, second.modSeq(), "one MODSEQ for the unit");
+                        assertTrue(second.flags().keywords().contains("k" + k), "the unit sees its first change");
+                    }
+                    if (k % 5 == 4) throw new Planned(k);
+                    return modSeq;
+                })));
+            }
         }
+        Set<Long> modSeqs = new HashSet<>();
+        List<MessageMeta> messages = store.read(a, tx -> tx.messages(inbox, 1, 4, 10));
+        for (int n = 0; n < writers; n++) {
+            Set<String> keywords = new HashSet<>(messages.get(n % 4).flags().keywords());
+            try {
+                long modSeq = results.get(n).get();
+                assertTrue(n % 5 != 4, "unit " + n + " should have failed");
+                assertTrue(modSeqs.add(modSeq), "a MODSEQ of its own for unit " + n);
+                assertTrue(keywords.contains("k" + n), "unit " + n + "'s keyword is kept");
+                assertEquals(n % 5 == 2, keywords.contains("again" + n), "unit " + n + "'s second keyword");
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertInstanceOf(Planned.class, e.getCause());
+                assertTrue(!keywords.contains("k" + n), "failed unit " + n + "'s keyword is undone");
+            }
+        }
+        long highest = store.read(a, tx -> tx.mailbox(inbox)).orElseThrow().highestModSeq();
+        assertEquals(java.util.Collections.max(modSeqs), highest, "HIGHESTMODSEQ is the last unit's");
+        for (MessageMeta m : messages) assertTrue(m.modSeq() <= highest);
     }
 
     private static void writeConcurrently(SqlMailStore store) throws Exception {
