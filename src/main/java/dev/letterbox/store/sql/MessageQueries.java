@@ -262,14 +262,37 @@ final class MessageQueries {
     static Expunged expungeTakingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids,
                                         long accountId, long bytes, long messages) {
         Object listed = dialect.list(uids);
-        return db.first("WITH " + MailboxQueries.TAKE_MODSEQ + ", d AS (DELETE FROM message WHERE mailbox_id = ? AND uid"
-                        + dialect.inList() + " RETURNING uid, blob_id), i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) "
-                        + "SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1), "
-                        + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?), "
-                        + BlobRefs.DROP_EXPUNGED + " SELECT v, ARRAY(SELECT id FROM f) FROM m",
+        return db.first("WITH " + MailboxQueries.TAKE_MODSEQ + ", " + expungeItems(dialect) + " SELECT v, ARRAY(SELECT id FROM f) FROM m",
                 rs -> new Expunged(rs.getLong(1), (String[]) rs.getArray(2).getArray()),
                 mailboxId, mailboxId, listed, mailboxId, System.currentTimeMillis(),
                 bytes, messages, accountId, mailboxId, listed).orElseThrow();
+    }
+
+    /**
+     * {@link #expungeTakingModSeq} sent with the transaction's next statement or its COMMIT
+     * ({@link SqlSession#defer}), HIGHESTMODSEQ set to {@code modSeq}: for a mailbox the transaction
+     * holds locked ({@link #lockedExisting}), whose HIGHESTMODSEQ it knows, and messages whose bodies
+     * live in their blob rows (nothing is left to delete after the commit, whichever rows go).
+     */
+    static void deferExpungeSettingModSeq(SqlSession db, Dialect dialect, long mailboxId, long[] uids, long modSeq,
+                                          long accountId, long bytes, long messages) {
+        Object listed = dialect.list(uids);
+        db.defer("WITH m AS (UPDATE mailbox SET highest_modseq = ? WHERE id = ? RETURNING highest_modseq AS v), "
+                        + expungeItems(dialect) + " SELECT 1",
+                modSeq, mailboxId, mailboxId, listed, mailboxId, System.currentTimeMillis(),
+                bytes, messages, accountId, mailboxId, listed);
+    }
+
+    /**
+     * The WITH items of an EXPUNGE after {@code m} (the MODSEQ, as {@code v}): the messages deleted
+     * ({@code d}), their tombstones, the account's usage, their blobs' rows nothing refers to any more
+     * ({@code f}). Parameters: mailbox, UIDs, mailbox, time, bytes, messages, account, mailbox, UIDs.
+     */
+    private static String expungeItems(Dialect dialect) {
+        return "d AS (DELETE FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " RETURNING uid, blob_id), "
+                + "i AS (INSERT INTO expunged (mailbox_id, uid, modseq, created) SELECT ?, uid, (SELECT v FROM m), ? FROM d RETURNING 1), "
+                + "a AS (UPDATE account SET used_bytes = used_bytes - ?, used_messages = used_messages - ? WHERE id = ?), "
+                + BlobRefs.DROP_EXPUNGED;
     }
 
     /**
