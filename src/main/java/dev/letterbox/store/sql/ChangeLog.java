@@ -113,8 +113,16 @@ final class ChangeLog {
                 seq, limit);
     }
 
+    /**
+     * Deletes the rows older than {@link #RETENTION_MILLIS}: those before the first young one, found
+     * from the oldest on (rows come in seq order, and times with them; no index on created, which
+     * every commit would write). The newest row stays whatever its age: SQLite numbers the next one
+     * after the highest seq there is, and a poller that has seen it must never see a seq again.
+     */
     static int prune(SqlSession db, long now) {
-        return db.update("DELETE FROM change_log WHERE created < ?", now - RETENTION_MILLIS);
+        long youngFrom = db.firstLong("SELECT seq FROM change_log WHERE created >= ? ORDER BY seq LIMIT 1",
+                now - RETENTION_MILLIS).orElseGet(() -> lastSeq(db));
+        return db.update("DELETE FROM change_log WHERE seq < ?", youngFrom);
     }
 
     private static String kind(Change change) {

@@ -105,8 +105,14 @@ enum Dialect {
         return json.append(']').toString();
     }
 
-    /** Replaces the {@code ${identity}} and {@code ${bytes}} placeholders of a migration script. */
+    /**
+     * Replaces the placeholders of a migration script: {@code ${identity}}, {@code ${bytes}}, and
+     * {@code ${sequence}}, a key numbered as rows are added, for a table that keeps its newest row
+     * (SQLite: the rowid, one more than the highest; without AUTOINCREMENT's {@code sqlite_sequence}
+     * row, which each insert would write too).
+     */
     String ddl(String script) {
-        return script.replace("${identity}", identity).replace("${bytes}", bytes);
+        String sequence = this == SQLITE ? "INTEGER PRIMARY KEY" : identity;
+        return script.replace("${identity}", identity).replace("${bytes}", bytes).replace("${sequence}", sequence);
     }
 }

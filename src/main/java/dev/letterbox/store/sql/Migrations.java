@@ -38,7 +38,8 @@ final class Migrations {
             "014-credentials.sql",
             "015-metadata.sql",
             "016-message-quota.sql",
-            "017-group-and-behalf-grants.sql");
+            "017-group-and-behalf-grants.sql",
+            "018-change-log-pages.sql");
 
     private Migrations() {}
 

@@ -73,4 +73,35 @@ class ChangeFeedTest {
             assertEquals(new Change.MailboxContent(a, inbox), heard.poll(), "announced before append returned");
         }
     }
+
+    /**
+     * Pruning deletes what is older than the retention, but never the newest row: SQLite numbers a
+     * new row after the highest seq there is, so a log pruned empty would hand out seqs a poller has
+     * already seen, and it would skip those changes.
+     */
+    @Test
+    void pruningKeepsTheNewestRowSoSeqsNeverGoBack() throws Exception {
+        SqliteConnections connections = SqliteConnections.open(dir.resolve("log.db"));
+        SqlSession db = connections.writer().acquire();
+        try {
+            long now = System.currentTimeMillis();
+            long old = now - ChangeLog.RETENTION_MILLIS - 60_000;
+            for (int i = 0; i < 3; i++) {
+                ChangeLog.record(db, "a", java.util.List.of(new Change.MailboxList(1)), old + i);
+            }
+            long seen = ChangeLog.lastSeq(db);
+            assertEquals(2, ChangeLog.prune(db, now), "all but the newest of the old rows");
+            assertEquals(seen, ChangeLog.lastSeq(db));
+            ChangeLog.record(db, "a", java.util.List.of(new Change.MailboxList(1)), now);
+            assertEquals(seen + 1, ChangeLog.lastSeq(db), "the next seq follows the newest ever");
+            assertEquals(1, ChangeLog.after(db, seen, 10).size());
+            ChangeLog.record(db, "a", java.util.List.of(new Change.MailboxList(1)), now);
+            assertEquals(1, ChangeLog.prune(db, now), "the old one goes, the young ones stay");
+            assertEquals(2, ChangeLog.after(db, 0, 10).size());
+        } finally {
+            connections.writer().release(db);
+            connections.writer().close();
+            connections.readers().close();
+        }
+    }
 }
