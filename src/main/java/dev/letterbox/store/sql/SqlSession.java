@@ -253,10 +253,9 @@ final class SqlSession implements AutoCloseable {
      */
     <A, B> Optional<A> firstThenList(String first, Row<A> firstRow, String then, Row<B> thenRow, List<B> rows,
                                      Object... args) {
-        List<Optional<A>> firstRows = new ArrayList<>(1);
-        listThenList(first, rs -> firstRows.isEmpty() && firstRows.add(Optional.ofNullable(firstRow.map(rs))),
-                then, rs -> rows.add(thenRow.map(rs)), args);
-        return firstRows.isEmpty() ? Optional.empty() : firstRows.getFirst();
+        List<A> firstRows = new ArrayList<>(1);
+        listThenList(first, rs -> firstRows.add(firstRow.map(rs)), then, rs -> rows.add(thenRow.map(rs)), args);
+        return firstRows.isEmpty() ? Optional.empty() : Optional.ofNullable(firstRows.getFirst());
     }
 
     /**
