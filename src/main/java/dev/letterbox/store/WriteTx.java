@@ -68,7 +68,8 @@ public interface WriteTx extends ReadTx {
      * {@link #claimRecent(long, long)} for a caller that knows a value the mark has reached,
      * {@code seenMark} (read just now, or {@link MailboxIndex#recentMarkReached()}): when the mark is
      * still there, one conditional update moves it (no locking read first); when it has moved on,
-     * the claim is made as {@link #claimRecent(long, long)} makes it. Same answer.
+     * the claim is made as {@link #claimRecent(long, long)} makes it. Same answer. In a unit that
+     * appended to the mailbox, the unit holds it and knows its mark already: no read at all.
      */
     long claimRecent(long mailboxId, long seenMark, long upTo);
 }

@@ -473,6 +473,81 @@ public interface MessageContract extends StoreFixture {
     }
 
     @Test
+    default void aClaimInTheUnitThatAppendedGivesTheSameAnswers() {
+        try (MailStore store = newStore()) {
+            long a = newAccount(store, "ownclaim@example.com");
+            long inbox = mailboxId(store, a, "INBOX");
+            append(store, a, inbox, "1"); // nobody claims it
+            assertEquals(1L, (long) store.write(a, tx -> {
+                tx.append("INBOX", message(store, "2"));
+                return tx.claimRecent(inbox, 1, 3);
+            }), "UIDs 1 and 2 for this caller");
+            assertEquals(3L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            // two appends (by name, then by id) and two claims in one unit, from a stale seen mark
+            long[] marks = store.write(a, tx -> {
+                tx.append("INBOX", message(store, "3"));
+                tx.append(inbox, message(store, "4"));
+                return new long[] {tx.claimRecent(inbox, 1, 4), tx.claimRecent(inbox, 1, 99), tx.claimRecent(inbox, 99)};
+            });
+            assertArrayEquals(new long[] {3, 4, 5}, marks, "UID 3, then UID 4 (never past UIDNEXT), then nothing");
+            assertEquals(5L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            assertEquals(5L, (long) store.write(a, tx -> tx.claimRecent(inbox)), "nothing left for the next session");
+            // a unit that claims and then fails moves nothing
+            assertRefused(NONEXISTENT, () -> store.write(a, tx -> {
+                tx.append("INBOX", message(store, "5"));
+                tx.claimRecent(inbox, 5, 6);
+                return tx.append("Nowhere", message(store, "x"));
+            }));
+            assertEquals(5L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            assertEquals(0, store.read(a, tx -> tx.status(inbox)).recent());
+        }
+    }
+
+    /**
+     * Each round: an unclaimed message X, then one node appends U and claims in the same unit while
+     * another claims everything, both from the mark as it was before X. X and U each go to exactly
+     * one of them, whichever commits first.
+     */
+    @Test
+    default void anAppendingUnitAndAnotherNodeClaimingAtOnceShareOutRecentMessages() throws Exception {
+        try (MailStore one = newStore(); MailStore two = sameDatabase(one)) {
+            long a = newAccount(one, "appendrace@example.com");
+            long inbox = mailboxId(one, a, "INBOX");
+            java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 1; round <= 10; round++) {
+                    long seen = one.read(a, tx -> tx.recentMark(inbox));
+                    append(one, a, inbox, "x" + round);
+                    String text = "u" + round;
+                    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                    java.util.concurrent.Future<long[]> appender = threads.submit(() -> {
+                        go.await();
+                        return one.write(a, tx -> {
+                            long uid = tx.append("INBOX", message(one, text)).uid();
+                            return new long[] {uid, tx.claimRecent(inbox, seen, uid + 1)};
+                        });
+                    });
+                    java.util.concurrent.Future<Long> other = threads.submit(() -> {
+                        go.await();
+                        return two.write(a, tx -> tx.claimRecent(inbox, seen, Long.MAX_VALUE));
+                    });
+                    go.countDown();
+                    long u = appender.get()[0];
+                    long appenderMark = appender.get()[1];
+                    long otherMark = other.get();
+                    boolean otherFirst = appenderMark == u && otherMark == seen; // X to the other, U to the appender
+                    boolean appenderFirst = appenderMark == seen && otherMark == u + 1; // both to the appender
+                    assertTrue(otherFirst || appenderFirst, "round " + round + ": X=" + (u - 1) + " U=" + u
+                            + " seen=" + seen + ", the appender's claim from " + appenderMark + ", the other's from " + otherMark);
+                    assertEquals(u + 1, (long) one.read(a, tx -> tx.recentMark(inbox)));
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     default void twoNodesClaimingAtOnceShareOutRecentMessages() throws Exception {
         claimRace("race@example.com", false);
     }

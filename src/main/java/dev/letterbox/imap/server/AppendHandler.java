@@ -63,16 +63,28 @@ final class AppendHandler {
         boolean stored = false;
         try {
             for (ImapCommand.AppendMessage m : c.messages()) ready.add(prepare(ctx, m, target));
+            SelectedMailbox view = ctx.selected();
+            SelectedMailbox claiming = claimsRecent(ctx, view, target) ? view : null;
+            long reached = claiming == null ? 0 : claiming.index.recentMarkReached();
             // the owner's quota is charged: the messages are in the owner's mailbox
-            List<AppendResult> results = ctx.store(target.ownerId()).write(tx -> {
+            Written written = ctx.store(target.ownerId()).write(tx -> {
                 List<AppendResult> out = new ArrayList<>(ready.size());
                 for (Prepared p : ready) out.add(tx.append(target.storeName(), p.message()));
-                return out;
+                long upTo = out.getLast().uid() + 1;
+                boolean mine = claiming != null && claiming.id == out.getFirst().mailboxId();
+                return new Written(out, mine ? tx.claimRecent(claiming.id, reached, upTo) : upTo);
             });
             stored = true;
+            List<AppendResult> results = written.results();
             rememberAppended(ctx, ready, results);
-            SelectedMailbox view = ctx.selected();
-            if (view != null && view.id == results.get(0).mailboxId()) ctx.viewChanged(); // EXISTS before the OK
+            if (view != null && view.id == results.get(0).mailboxId()) {
+                long upTo = results.getLast().uid() + 1;
+                if (claiming != null) {
+                    view.index.recentMarkReached(Math.max(written.recentMark(), upTo));
+                    view.claimedAhead(written.recentMark(), upTo);
+                }
+                ctx.viewChanged(); // EXISTS before the OK
+            }
             seenByGrantee(ctx, target, ready, results, view);
             return Done.ok(appendUid(results), "APPEND completed");
         } catch (Refused r) {
@@ -83,6 +95,18 @@ final class AppendHandler {
         } finally {
             if (!stored) for (Prepared p : ready) discard(blobs, p.message().blob());
         }
+    }
+
+    /** What the store write did: where each message went, and the \Recent mark this session claimed from. */
+    private record Written(List<AppendResult> results, long recentMark) {}
+
+    /**
+     * Whether the session claims its appended messages' \Recent in the APPEND's own write (RFC 3501
+     * §2.3.2: they are \Recent for it when it has the mailbox selected read-write), rather than in
+     * a write of its own when it next reports them. The write tells whether the target is the view.
+     */
+    private static boolean claimsRecent(CommandContext ctx, SelectedMailbox view, MailboxAccess.Target target) {
+        return view != null && !view.readOnly && !ctx.enabled.rev2 && view.ownerId == target.ownerId();
     }
 
     /** A message ready to store, and whether the grantee appending it asked for its own \Seen. */

@@ -143,6 +143,16 @@ final class SelectedMailbox {
         recent = b.build();
     }
 
+    /**
+     * UIDs from {@code mark} up to {@code upTo} (exclusive), above every UID of the view, are \Recent
+     * here: this session claimed them before they {@link #arrived} (with its own APPEND).
+     */
+    void claimedAhead(long mark, long upTo) {
+        long from = Math.max(mark, uids.maxUid() + 1);
+        if (from >= upTo) return;
+        recent = recent.union(new Ranges.Builder().add(from, upTo - 1).build());
+    }
+
     /** Every change up to {@code modSeq} has been reported: this session's own are forgotten. */
     void reportedUpTo(long modSeq) {
         knownModSeq = Math.max(knownModSeq, modSeq);

@@ -106,8 +106,12 @@ final class MailboxQueries {
         db.update("UPDATE mailbox SET name = ? WHERE id = ?", newName, mailboxId);
     }
 
-    /** UIDs taken from a mailbox: the first of them, its UIDVALIDITY and its HIGHESTMODSEQ after the statement. */
-    record TakenUids(long mailboxId, long firstUid, long uidValidity, long highestModSeq) {}
+    /**
+     * UIDs taken from a mailbox: the first of them, its UIDVALIDITY, its HIGHESTMODSEQ and UIDNEXT
+     * after the statement, and its \Recent mark, which nobody else can move while the taking unit
+     * holds the row.
+     */
+    record TakenUids(long mailboxId, long firstUid, long uidValidity, long highestModSeq, long uidNext, long recentMark) {}
 
     /**
      * Takes {@code count} UIDs from UIDNEXT and, when {@code newModSeq}, raises HIGHESTMODSEQ by one:
@@ -118,8 +122,8 @@ final class MailboxQueries {
     static TakenUids takeUids(SqlSession db, long accountId, long mailboxId, int count, boolean newModSeq, long maxUid) {
         Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + ?"
                         + (newModSeq ? ", highest_modseq = highest_modseq + 1" : "")
-                        + " WHERE id = ? AND account_id = ? AND uidnext + ? <= ? RETURNING uidnext, uidvalidity, highest_modseq",
-                rs -> new TakenUids(mailboxId, rs.getLong(1) - count, rs.getLong(2), rs.getLong(3)),
+                        + " WHERE id = ? AND account_id = ? AND uidnext + ? <= ? RETURNING uidnext, uidvalidity, highest_modseq, recent_mark",
+                rs -> new TakenUids(mailboxId, rs.getLong(1) - count, rs.getLong(2), rs.getLong(3), rs.getLong(1), rs.getLong(4)),
                 (long) count, mailboxId, accountId, (long) count - 1, maxUid);
         if (taken.isPresent()) return taken.get();
         if (byId(db, accountId, mailboxId).isEmpty()) throw nonexistent();
@@ -129,8 +133,8 @@ final class MailboxQueries {
     /** {@link #takeUids} of one UID and a new MODSEQ, from the mailbox of this (canonical) name. */
     static TakenUids takeUid(SqlSession db, long accountId, String canonicalName, long maxUid) {
         Optional<TakenUids> taken = db.first("UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1"
-                        + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext, uidvalidity, highest_modseq",
-                rs -> new TakenUids(rs.getLong(1), rs.getLong(2) - 1, rs.getLong(3), rs.getLong(4)),
+                        + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext, uidvalidity, highest_modseq, recent_mark",
+                rs -> new TakenUids(rs.getLong(1), rs.getLong(2) - 1, rs.getLong(3), rs.getLong(4), rs.getLong(2), rs.getLong(5)),
                 accountId, canonicalName, maxUid);
         return taken.orElseThrow(() -> noUidFrom(db, accountId, canonicalName));
     }

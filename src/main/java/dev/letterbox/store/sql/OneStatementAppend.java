@@ -20,7 +20,7 @@ final class OneStatementAppend {
     record Outcome(MailboxQueries.TakenUids taken, boolean charged, boolean blobRowAdded) {}
 
     private static final String SQL = "WITH t AS (UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1"
-            + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext - 1 AS uid, uidvalidity, highest_modseq),"
+            + " WHERE account_id = ? AND name = ? AND uidnext <= ? RETURNING id, uidnext - 1 AS uid, uidvalidity, highest_modseq, recent_mark),"
             + " q AS (UPDATE account SET used_bytes = used_bytes + ?, used_messages = used_messages + 1"
             + " WHERE id = ? AND EXISTS (SELECT 1 FROM t) AND (quota_bytes <= 0 OR used_bytes + ? <= quota_bytes)"
             + " AND (quota_messages <= 0 OR used_messages + 1 <= quota_messages) RETURNING 1),"
@@ -28,7 +28,7 @@ final class OneStatementAppend {
             + " ON CONFLICT (id) DO NOTHING RETURNING 1),"
             + " n AS (INSERT INTO message (" + MessageQueries.INSERT_COLUMNS + ")"
             + " SELECT t.id, t.uid, t.highest_modseq, ?, ?, ?, ?, ?, ? FROM t, q RETURNING 1)"
-            + " SELECT t.id, t.uid, t.uidvalidity, t.highest_modseq, (SELECT count(*) FROM q), (SELECT count(*) FROM b) FROM t";
+            + " SELECT t.id, t.uid, t.uidvalidity, t.highest_modseq, t.recent_mark, (SELECT count(*) FROM q), (SELECT count(*) FROM b) FROM t";
 
     /** Empty when no mailbox of that name took a UID (none there, or out of UIDs). */
     static Optional<Outcome> run(SqlSession db, long accountId, String canonicalName, long maxUid, NewMessage message,
@@ -37,7 +37,7 @@ final class OneStatementAppend {
         Object[] messageValues = MessageQueries.values(0, 0, 0, message.flags(), internalDate, savedDate,
                 message.size(), blob);
         return db.first(SQL, rs -> new Outcome(new MailboxQueries.TakenUids(rs.getLong(1), rs.getLong(2), rs.getLong(3),
-                        rs.getLong(4)), rs.getLong(5) > 0, rs.getLong(6) > 0),
+                        rs.getLong(4), rs.getLong(2) + 1, rs.getLong(5)), rs.getLong(6) > 0, rs.getLong(7) > 0),
                 accountId, canonicalName, maxUid,
                 message.size(), accountId, message.size(),
                 blob.value(), message.size(), message.structure() == null ? SqlSession.Null.BYTES : message.structure(),

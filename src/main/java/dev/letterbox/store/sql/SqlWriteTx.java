@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,11 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     private final UnitEffects effects;
     private final SqlBlobStore blobs;
+    /** Mailbox rows this unit took UIDs from, so holds locked until it ends: their UIDNEXT and \Recent mark. */
+    private final Map<Long, HeldRow> held = new HashMap<>();
+
+    /** A held mailbox row as it stands in this unit (the mark as this unit's own claims left it). */
+    private record HeldRow(long uidNext, long recentMark) {}
 
     SqlWriteTx(SqlSession db, Dialect dialect, long accountId, UnitEffects effects, SqlBlobStore blobs) {
         super(db, dialect, accountId, blobs.cache());
@@ -162,6 +168,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         checkBlob(message);
         if (dialect.dataModifyingWith) return appendInOneStatement(name, message);
         MailboxQueries.TakenUids taken = MailboxQueries.takeUid(db, accountId, name, MAX_UID);
+        hold(taken);
         effects.modSeq(taken.mailboxId(), taken.highestModSeq());
         effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
         return store(taken.mailboxId(), taken, message);
@@ -176,6 +183,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
                 .orElseThrow(() -> MailboxQueries.noUidFrom(db, accountId, name));
         if (!done.charged()) throw chargeRefused(message.size(), 1);
         MailboxQueries.TakenUids taken = done.taken();
+        hold(taken);
         effects.modSeq(taken.mailboxId(), taken.highestModSeq());
         effects.changed(new Change.MailboxContent(accountId, taken.mailboxId()));
         if (done.blobRowAdded()) BlobRefs.stored(blobs, effects, message.blob(), message.structure(), content);
@@ -381,13 +389,37 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
 
     @Override
     public long claimRecent(long mailboxId, long upTo) {
+        if (held.containsKey(mailboxId)) return claimFromHeldRow(mailboxId, upTo);
         return MailboxQueries.claimRecent(db, dialect, accountId, mailboxId, upTo);
     }
 
     @Override
     public long claimRecent(long mailboxId, long seenMark, long upTo) {
+        if (held.containsKey(mailboxId)) return claimFromHeldRow(mailboxId, upTo);
         if (upTo > seenMark && MailboxQueries.moveRecentMark(db, accountId, mailboxId, seenMark, upTo)) return seenMark;
         return claimRecent(mailboxId, upTo);
+    }
+
+    /**
+     * A claim on a mailbox this unit appended to (the session's own APPEND to its selected mailbox):
+     * the unit holds the row, so the mark it read with its UIDs is still the mark and the answer
+     * needs no read. On PostgreSQL the update goes with the next statement or the COMMIT.
+     */
+    private long claimFromHeldRow(long mailboxId, long upTo) {
+        HeldRow row = held.get(mailboxId);
+        long mark = Math.min(upTo, row.uidNext());
+        if (mark <= row.recentMark()) return row.recentMark();
+        String update = "UPDATE mailbox SET recent_mark = ? WHERE id = ?";
+        if (dialect == Dialect.POSTGRESQL) db.defer(update, mark, mailboxId);
+        else db.update(update, mark, mailboxId);
+        held.put(mailboxId, new HeldRow(row.uidNext(), mark));
+        return row.recentMark();
+    }
+
+    /** Remembers a row this unit took UIDs from; its mark as first read, unless this unit moved it since. */
+    private void hold(MailboxQueries.TakenUids taken) {
+        HeldRow before = held.get(taken.mailboxId());
+        held.put(taken.mailboxId(), new HeldRow(taken.uidNext(), before == null ? taken.recentMark() : before.recentMark()));
     }
 
     /** The unit's MODSEQ for the mailbox: raises HIGHESTMODSEQ at the first change only. */
@@ -419,6 +451,7 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
     private MailboxQueries.TakenUids takeUids(long mailboxId, int count) {
         boolean first = effects.modSeq(mailboxId) == null;
         MailboxQueries.TakenUids taken = MailboxQueries.takeUids(db, accountId, mailboxId, count, first, MAX_UID);
+        hold(taken);
         if (first) {
             effects.modSeq(mailboxId, taken.highestModSeq());
             effects.changed(new Change.MailboxContent(accountId, mailboxId));

@@ -172,6 +172,29 @@ class ImapMultiSessionTest {
     }
 
     /**
+     * RFC 3501 §2.3.2: what a session APPENDs to its selected mailbox is \Recent for it (claimed in
+     * the APPEND's own write), together with what arrived before it unseen; for no other session.
+     */
+    @Test
+    void appendToTheSelectedMailboxIsRecentForTheAppendingSessionOnly() throws Exception {
+        String user = server.newUser("recentappend");
+        server.deliver(user, MSG);
+        try (ImapTestClient a = ImapTestClient.login(server, user); ImapTestClient b = ImapTestClient.login(server, user)) {
+            a.run("a1 SELECT INBOX").ok().has("* 1 RECENT");
+            server.deliver(user, MSG); // not reported to a yet
+            var appended = a.run("a2 " + ImapMessageTest.append("INBOX", "", MSG)).ok();
+            assertEquals(List.of("* 3 EXISTS", "* 3 RECENT"), appended.untagged());
+            a.run("a3 FETCH 2:3 FLAGS").ok().has("* 2 FETCH (FLAGS (\\Recent))").has("* 3 FETCH (FLAGS (\\Recent))");
+            b.run("b1 SELECT INBOX").ok().has("* 0 RECENT");
+            // read-only: its APPEND claims nothing, the next read-write session to see it gets it
+            a.run("a4 EXAMINE INBOX").ok().has("* 0 RECENT");
+            assertEquals(List.of("* 4 EXISTS", "* 0 RECENT"), a.run("a5 " + ImapMessageTest.append("INBOX", "", MSG)).ok().untagged());
+            b.run("b2 NOOP").ok().has("* 4 EXISTS").has("* 1 RECENT");
+            a.run("a6 SELECT INBOX").ok().has("* 0 RECENT");
+        }
+    }
+
+    /**
      * STATUS of the selected mailbox comes from its shared index, of another one from the database:
      * after each change another session makes, both give the same figures.
      */
