@@ -18,6 +18,12 @@ public interface ReadTx {
 
     Optional<Mailbox> mailbox(long mailboxId);
 
+    /** {@link #mailbox(String)} with the mailbox's {@link #recentMark} read by the same query. */
+    Optional<MarkedMailbox> mailboxWithRecentMark(String name);
+
+    /** A mailbox and its \Recent mark as one read found them. */
+    record MarkedMailbox(Mailbox mailbox, long recentMark) {}
+
     /** The first mailbox with this special-use attribute, if any. */
     Optional<Mailbox> mailboxWithUse(SpecialUse use);
 

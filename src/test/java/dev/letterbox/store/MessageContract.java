@@ -427,6 +427,10 @@ public interface MessageContract extends StoreFixture {
             assertEquals(2, store.read(a, tx -> tx.status(inbox)).recent());
             assertEquals(1L, (long) store.write(a, tx -> tx.claimRecent(inbox)));
             assertEquals(3L, (long) store.read(a, tx -> tx.recentMark(inbox)));
+            ReadTx.MarkedMailbox marked = store.read(a, tx -> tx.mailboxWithRecentMark("inbox")).orElseThrow();
+            assertEquals(inbox, marked.mailbox().id());
+            assertEquals(3L, marked.recentMark());
+            assertTrue(store.read(a, tx -> tx.mailboxWithRecentMark("Nowhere")).isEmpty());
             assertEquals(0, store.read(a, tx -> tx.status(inbox)).recent());
             assertEquals(3L, (long) store.write(a, tx -> tx.claimRecent(inbox)), "a second session gets nothing");
             append(store, a, inbox, "3");

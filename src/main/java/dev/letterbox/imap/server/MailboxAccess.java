@@ -4,8 +4,10 @@ import dev.letterbox.store.Account;
 import dev.letterbox.store.Flags;
 import dev.letterbox.store.Mailbox;
 import dev.letterbox.store.MailboxException;
+import dev.letterbox.store.ReadTx;
 import dev.letterbox.store.Rights;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one place that decides what a session may do with a mailbox (RFC 4314 §4), and where a
@@ -72,6 +74,14 @@ final class MailboxAccess {
 
     /** Where {@code clientName} (already normalized) leads for this session. */
     static Target resolve(CommandContext ctx, String clientName) {
+        return resolve(ctx, clientName, tx -> tx.mailbox(clientName));
+    }
+
+    /**
+     * {@link #resolve}, looking a name of the session's own namespace up with {@code ownLookup}
+     * (a read that learns more in the same query); other names are looked up as always.
+     */
+    static Target resolve(CommandContext ctx, String clientName, Function<ReadTx, Optional<Mailbox>> ownLookup) {
         Account me = ctx.account();
         Optional<Other> other = Other.parse(clientName);
         if (other.isEmpty() && isPrefix(SHARED, clientName)) {
@@ -79,7 +89,7 @@ final class MailboxAccess {
                     clientName.length() > SHARED.length() ? clientName.substring(SHARED.length() + 1) : ""));
         }
         if (other.isEmpty()) {
-            Optional<Mailbox> m = ctx.store(me.id()).readOne(tx -> tx.mailbox(clientName));
+            Optional<Mailbox> m = ctx.store(me.id()).readOne(ownLookup::apply);
             return new Target(me.id(), me.address(), clientName, clientName, m, Rights.ALL);
         }
         Other o = other.get();

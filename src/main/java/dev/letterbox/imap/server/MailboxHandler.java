@@ -97,10 +97,18 @@ final class MailboxHandler {
     /** RFC 3501 §6.3.10, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE, RFC 9208 DELETED and DELETED-STORAGE, RFC 8474 MAILBOXID. */
     static Done status(CommandContext ctx, ImapCommand.GetStatus c) throws IOException {
         String name = MailboxNames.normalize(c.mailbox());
-        MailboxAccess.Target target = MailboxAccess.require(ctx, name, 'r');
+        // RECENT of the selected mailbox counts from the stored mark: read with the name, in one query
+        long[] mark = {-1};
+        MailboxAccess.Target target = ctx.selected() != null && c.items().contains(StatusItem.RECENT)
+                ? MailboxAccess.resolve(ctx, name, tx -> tx.mailboxWithRecentMark(name).map(m -> {
+                    mark[0] = m.recentMark();
+                    return m.mailbox();
+                }))
+                : MailboxAccess.resolve(ctx, name);
+        target.require('r');
         record Found(Mailbox mailbox, MailboxStatus status) {}
         Mailbox resolved = target.existing(); // as resolving the name found it: the counters' query checks it is still there
-        MailboxStatus fromIndex = target.own(ctx) ? statusOfSelected(ctx, resolved, c.items()) : null;
+        MailboxStatus fromIndex = target.own(ctx) ? statusOfSelected(ctx, resolved, c.items(), mark[0]) : null;
         Found f = new Found(resolved, fromIndex != null ? fromIndex
                 : ctx.store(target.ownerId()).readOne(tx -> statusOf(ctx, tx, resolved.id())));
         writeStatus(ctx, target.ownerId(), target.own(ctx) ? f.mailbox().name() : name, f.mailbox().id(), f.status(), c.items());
@@ -124,18 +132,21 @@ final class MailboxHandler {
      * STATUS of the session's own selected mailbox (clients poll it so, and imaptest's mix does) from
      * the mailbox's shared index, which is brought up to date with every commit before the call as the
      * database's answer would be: where the counters' query reads every message row of the mailbox,
-     * RECENT alone costs a read here, of the stored recent mark. Null when another mailbox is selected,
+     * RECENT alone needs the stored recent mark, {@code markRead} when the name's lookup read it
+     * (else -1, and it is read here). Null when another mailbox is selected,
      * when an item the index does not hold is asked for (SIZE, DELETED, DELETED-STORAGE), or when the
      * mailbox went meanwhile: the database answers then. The status holds only the items asked for
      * (the others are 0, and never written). A change made through another node counts once its
      * announcement reached this one (milliseconds), as for the session's NOOP and FETCH: STATUS
      * never disagrees with what the selected view shows.
      */
-    private static MailboxStatus statusOfSelected(CommandContext ctx, Mailbox mailbox, List<StatusItem> items) {
+    private static MailboxStatus statusOfSelected(CommandContext ctx, Mailbox mailbox, List<StatusItem> items,
+                                                  long markRead) {
         SelectedMailbox view = ctx.selected();
         if (view == null || view.id != mailbox.id() || !INDEXED_ITEMS.containsAll(items)) return null;
         boolean recentAsked = items.contains(StatusItem.RECENT);
-        long mark = recentAsked ? ctx.store().readOne(tx -> tx.recentMark(mailbox.id())) : Long.MAX_VALUE;
+        long mark = !recentAsked ? Long.MAX_VALUE
+                : markRead >= 0 ? markRead : ctx.store().readOne(tx -> tx.recentMark(mailbox.id()));
         long[] recent = {0};
         MailboxIndex.Summary o = view.index.summary((from, to) -> {
             if (to >= mark) recent[0] += to - Math.max(from, mark) + 1;

@@ -44,6 +44,11 @@ final class MailboxQueries {
                 MailboxQueries::map, accountId, canonicalName);
     }
 
+    static Optional<ReadTx.MarkedMailbox> byNameWithRecentMark(SqlSession db, long accountId, String canonicalName) {
+        return db.first("SELECT " + COLUMNS + ", recent_mark FROM mailbox WHERE account_id = ? AND name = ?",
+                rs -> new ReadTx.MarkedMailbox(map(rs), rs.getLong(8)), accountId, canonicalName);
+    }
+
     static Optional<Mailbox> byId(SqlSession db, long accountId, long mailboxId) {
         return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE id = ? AND account_id = ?",
                 MailboxQueries::map, mailboxId, accountId);

@@ -79,6 +79,11 @@ class SqlReadTx implements ReadTx {
     }
 
     @Override
+    public Optional<MarkedMailbox> mailboxWithRecentMark(String name) {
+        return MailboxNames.lookupForm(name).flatMap(n -> MailboxQueries.byNameWithRecentMark(db, accountId, n));
+    }
+
+    @Override
     public Optional<Mailbox> mailbox(long mailboxId) {
         return MailboxQueries.byId(db, accountId, mailboxId);
     }
