@@ -26,9 +26,19 @@ final class MailboxQueries {
 
     /** A mailbox from the first seven columns of a row, in the order of {@code COLUMNS}. */
     static Mailbox map(ResultSet rs) throws SQLException {
-        String use = rs.getString(7);
-        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)));
+        return map(rs, 1);
+    }
+
+    /** A mailbox from seven columns of a row from column {@code first} on, in the order of {@code COLUMNS}. */
+    static Mailbox map(ResultSet rs, int first) throws SQLException {
+        String use = rs.getString(first + 6);
+        return new Mailbox(rs.getLong(first), rs.getLong(first + 1), rs.getString(first + 2), rs.getLong(first + 3),
+                rs.getLong(first + 4), rs.getLong(first + 5), use == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(use)));
+    }
+
+    /** The columns {@link #map} reads, each with the table's alias in front. */
+    static String prefixedColumns(String alias) {
+        return alias + COLUMNS.replace(", ", ", " + alias);
     }
 
     /** Ordered by name in Java, so the order is the same whatever the database's collation. */

@@ -132,9 +132,8 @@ final class MessageQueries {
     /**
      * The account's mailbox locked for update ({@link MailboxQueries#lock}), then its messages among
      * {@code uids} ({@link #existing}): what STORE and EXPUNGE read before they write. On PostgreSQL,
-     * when one query reads the messages, the lock and the read go in one round trip
-     * ({@link SqlSession#firstThenList}); they were two on the writer's connection, which every
-     * write waits for.
+     * when one query reads the messages, the lock and the read are one statement
+     * ({@link #lockAndRead}); they were two on the writer's connection, which every write waits for.
      */
     static Locked lockedExisting(SqlSession db, Dialect dialect, long accountId, long mailboxId, long[] uids) {
         Read one = dialect == Dialect.POSTGRESQL ? oneRead(dialect, mailboxId, sortedUnique(uids)) : null;
@@ -142,14 +141,47 @@ final class MessageQueries {
             Mailbox mailbox = MailboxQueries.lock(db, dialect, accountId, mailboxId);
             return new Locked(mailbox, existing(db, dialect, mailboxId, uids));
         }
-        Object[] args = new Object[2 + one.args().length];
+        return lockAndRead(db, accountId, mailboxId, one);
+    }
+
+    /**
+     * PostgreSQL: the mailbox row locked and the messages read in one statement. The statement
+     * reads the messages as of its start, and when it had to wait for the lock, the row it locked
+     * is the one the other writer committed, while the messages it joined stay as they were before
+     * that writer's change (the database re-reads only the locked row). Every change to a mailbox's
+     * messages raises its HIGHESTMODSEQ, so the statement also returns HIGHESTMODSEQ as of its
+     * start: when the locked row's differs, the messages are read again, now under the lock.
+     */
+    private static Locked lockAndRead(SqlSession db, long accountId, long mailboxId, Read one) {
+        String sql = "SELECT " + prefixed("x.", COLUMNS) + ", " + MailboxQueries.prefixedColumns("m.")
+                + ", (SELECT s.highest_modseq FROM mailbox s WHERE s.id = ?)"
+                + " FROM mailbox m LEFT JOIN message x ON x.mailbox_id = m.id AND x." + one.uidCondition()
+                + " WHERE m.id = ? AND m.account_id = ? ORDER BY x.uid FOR UPDATE OF m";
+        Object[] args = new Object[3 + one.uidArgs().length];
         args[0] = mailboxId;
-        args[1] = accountId;
-        System.arraycopy(one.args(), 0, args, 2, one.args().length);
-        List<MessageMeta> found = new ArrayList<>();
-        Mailbox mailbox = db.firstThenList(MailboxQueries.lockSql(dialect), MailboxQueries::map, one.sql(), MessageQueries::map,
-                found, args).orElseThrow(MailboxQueries::nonexistent);
-        return new Locked(mailbox, found);
+        System.arraycopy(one.uidArgs(), 0, args, 1, one.uidArgs().length);
+        args[args.length - 2] = mailboxId;
+        args[args.length - 1] = accountId;
+        Mailbox[] mailbox = new Mailbox[1]; // from the first row: every row has the same
+        long[] before = new long[1];
+        List<MessageMeta> found = db.list(sql, rs -> {
+            if (mailbox[0] == null) {
+                mailbox[0] = MailboxQueries.map(rs, 9);
+                before[0] = rs.getLong(16);
+            }
+            return rs.getString(8) == null ? null : map(rs); // the one row of a mailbox without such messages
+        }, args);
+        if (mailbox[0] == null) throw MailboxQueries.nonexistent();
+        if (before[0] != mailbox[0].highestModSeq()) { // another writer committed while this one waited
+            return new Locked(mailbox[0], db.list(one.sql(), MessageQueries::map, one.args()));
+        }
+        if (found.size() == 1 && found.getFirst() == null) found.clear();
+        return new Locked(mailbox[0], found);
+    }
+
+    /** {@code columns}, comma-separated, each with the table's alias in front. */
+    private static String prefixed(String alias, String columns) {
+        return alias + columns.replace(", ", ", " + alias);
     }
 
     /**
@@ -161,8 +193,8 @@ final class MessageQueries {
     private static final String RUN_READ = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
             + "ORDER BY uid";
 
-    /** A query and its parameters. */
-    private record Read(String sql, Object[] args) {}
+    /** A query and its parameters; its condition on the UIDs and that condition's parameters. */
+    private record Read(String sql, Object[] args, String uidCondition, Object[] uidArgs) {}
 
     /**
      * The one query that reads these UIDs (ascending, each once), or null when it takes one per run:
@@ -172,11 +204,13 @@ final class MessageQueries {
     private static Read oneRead(Dialect dialect, long mailboxId, long[] sorted) {
         if (sorted.length == 0) return null;
         if (sorted[sorted.length - 1] - sorted[0] == sorted.length - 1) {
-            return new Read(RUN_READ, new Object[] {mailboxId, sorted[0], sorted[sorted.length - 1]});
+            return new Read(RUN_READ, new Object[] {mailboxId, sorted[0], sorted[sorted.length - 1]},
+                    "uid >= ? AND uid <= ?", new Object[] {sorted[0], sorted[sorted.length - 1]});
         }
         if (dialect != Dialect.POSTGRESQL || sorted.length > LISTED_UIDS) return null;
+        Object list = dialect.list(sorted);
         return new Read("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " ORDER BY uid",
-                new Object[] {mailboxId, dialect.list(sorted)});
+                new Object[] {mailboxId, list}, "uid" + dialect.inList(), new Object[] {list});
     }
 
     /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */

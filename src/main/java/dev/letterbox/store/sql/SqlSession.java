@@ -245,21 +245,9 @@ final class SqlSession implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL: runs two queries in one round trip (the driver sends both, then reads both answers):
-     * the first row of the first, every row of the second into {@code rows}. The second sees what the
-     * first did, as a statement sent after it would: in READ COMMITTED each takes its snapshot as it
-     * starts, so rows read after a lock the first one waited for include what its holder committed.
-     * {@code args} are the first query's parameters, then the second's.
-     */
-    <A, B> Optional<A> firstThenList(String first, Row<A> firstRow, String then, Row<B> thenRow, List<B> rows,
-                                     Object... args) {
-        List<A> firstRows = new ArrayList<>(1);
-        listThenList(first, rs -> firstRows.add(firstRow.map(rs)), then, rs -> rows.add(thenRow.map(rs)), args);
-        return firstRows.isEmpty() ? Optional.empty() : Optional.ofNullable(firstRows.getFirst());
-    }
-
-    /**
-     * PostgreSQL: as {@link #firstThenList}, every row of both queries to their {@code Row}s, in order.
+     * PostgreSQL: runs two queries in one round trip (the driver sends both, then reads both answers),
+     * every row of both to their {@code Row}s, in order. {@code args} are the first query's
+     * parameters, then the second's.
      */
     void listThenList(String first, Row<?> firstRow, String then, Row<?> thenRow, Object... args) {
         String sql = first + "; " + then;

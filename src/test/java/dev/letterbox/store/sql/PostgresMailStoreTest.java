@@ -122,6 +122,63 @@ class PostgresMailStoreTest implements MailStoreContract {
     }
 
     /**
+     * A STORE that waits for the mailbox's lock while another writer (another node) changes flags
+     * and expunges: once that commits, the STORE works on what it committed, not on the messages
+     * as they were when the STORE's statement started (see MessageQueries#lockAndRead).
+     */
+    @Test
+    void aStoreThatWaitedForAnotherWritersLockSeesWhatItCommitted() throws Exception {
+        String url = newDatabase();
+        Config.Store config = new Config.Store(Config.Store.Backend.POSTGRESQL, Optional.of(url), Optional.empty(), 4,
+                Config.Store.Blobs.FILES, dir.resolve("blobs-lockwait"));
+        try (MailStore store = open(config)) {
+            long a = StoreFixture.newAccount(store, "waiter@example.com");
+            long inbox = StoreFixture.mailboxId(store, a, "INBOX");
+            for (int i = 0; i < 3; i++) StoreFixture.append(store, a, inbox, "message " + i);
+            String database = url.substring(url.lastIndexOf('/') + 1);
+            for (long[] uids : List.of(new long[] {1, 2, 3}, new long[] {1, 4})) { // a run, and a list
+                long last = uids[uids.length - 1];
+                if (last == 4) StoreFixture.append(store, a, inbox, "message 4");
+                try (java.sql.Connection other = java.sql.DriverManager.getConnection(PostgresServer.shared().jdbcUrl(database))) {
+                    other.setAutoCommit(false);
+                    try (var s = other.createStatement()) { // as another node's STORE and EXPUNGE would
+                        s.executeUpdate("UPDATE mailbox SET highest_modseq = highest_modseq + 1 WHERE id = " + inbox);
+                        s.executeUpdate("UPDATE message SET keywords = trim(keywords || ' $other" + uids.length
+                                + "'), modseq = (SELECT highest_modseq FROM mailbox WHERE id = " + inbox + ")"
+                                + " WHERE mailbox_id = " + inbox + " AND uid = 1");
+                        s.executeUpdate("DELETE FROM message WHERE mailbox_id = " + inbox + " AND uid = " + last);
+                    }
+                    CompletableFuture<FlagUpdate> store1 = CompletableFuture.supplyAsync(() -> store.write(a,
+                            tx -> tx.storeFlags(inbox, uids, FlagUpdate.Mode.ADD, Flags.of(0, List.of("$mine" + uids.length)),
+                                    OptionalLong.empty())));
+                    waitForALockWait(other);
+                    other.commit();
+                    FlagUpdate done = store1.get(30, TimeUnit.SECONDS);
+                    assertTrue(done.changed().stream().noneMatch(m -> m.uid() == last), "UID " + last + " was expunged: "
+                            + done.changed());
+                }
+                MessageMeta first = store.read(a, tx -> tx.messages(inbox, 1, 1, 1)).getFirst();
+                assertTrue(first.flags().keywords().containsAll(List.of("$other" + uids.length, "$mine" + uids.length)),
+                        "UID 1 keeps the other writer's keyword: " + first.flags());
+            }
+        }
+    }
+
+    /** Until some session waits for a lock (the store's writer, for the one {@code holder} has). */
+    private static void waitForALockWait(java.sql.Connection holder) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(holder.getMetaData().getURL(),
+                    holder.getMetaData().getUserName(), null);
+                 var rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+                rs.next();
+                if (rs.getInt(1) > 0) return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the store's writer never waited for the lock");
+    }
+
+    /**
      * A prepared statement with a parameter array ({@code uid = ANY(?)}, as STORE and EXPUNGE use)
      * runs on its generic plan once the driver has prepared it on the server: left to its default,
      * PostgreSQL planned it anew on every execution (see PostgresConnections).
