@@ -226,8 +226,13 @@ final class MailboxQueries {
     }
 
     /** {@link #tree}'s query; parameters: the account id, twice. */
-    static final String TREE = "SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? UNION ALL "
-            + "SELECT 0, account_id, name, 0, 0, 0, NULL FROM subscription WHERE account_id = ?";
+    static final String TREE = tree("");
+
+    /** {@link #TREE} with {@code extraColumns} (", a, b") at the end of its rows, to be united with another query. */
+    static String tree(String extraColumns) {
+        return "SELECT " + COLUMNS + extraColumns + " FROM mailbox WHERE account_id = ? UNION ALL "
+                + "SELECT 0, account_id, name, 0, 0, 0, NULL" + extraColumns + " FROM subscription WHERE account_id = ?";
+    }
 
     /** Collects the rows of {@link #TREE}. */
     static final class TreeRows {

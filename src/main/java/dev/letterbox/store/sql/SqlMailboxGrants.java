@@ -94,24 +94,20 @@ final class SqlMailboxGrants implements MailboxGrants {
         return shared(grantee.id(), grantee);
     }
 
-    /** PostgreSQL: both queries in one round trip ({@link SqlSession#listThenList}). */
+    /**
+     * One query: the account's tree and what is shared with it, told apart by the last column
+     * ({@link SharedRows#TREE_ROW} for the tree's rows): a LIST pays this on every call.
+     */
     @Override
     public Listing listing(Account grantee) {
         SharedRows shared = new SharedRows(grantee.id(), grantee);
         MailboxQueries.TreeRows tree = new MailboxQueries.TreeRows();
-        reads.readOne(db -> {
-            if (dialect == Dialect.POSTGRESQL) {
-                Object[] args = new Object[2 + shared.args.length];
-                args[0] = grantee.id();
-                args[1] = grantee.id();
-                System.arraycopy(shared.args, 0, args, 2, shared.args.length);
-                db.listThenList(MailboxQueries.TREE, tree::add, shared.sql, shared::add, args);
-            } else {
-                db.list(MailboxQueries.TREE, tree::add, grantee.id(), grantee.id());
-                db.list(shared.sql, shared::add, shared.args);
-            }
-            return null;
-        });
+        Object[] args = new Object[2 + shared.args.length];
+        args[0] = grantee.id();
+        args[1] = grantee.id();
+        System.arraycopy(shared.args, 0, args, 2, shared.args.length);
+        String sql = MailboxQueries.tree(", 0, NULL, NULL, " + SharedRows.TREE_ROW) + " UNION ALL " + shared.sql;
+        reads.readOne(db -> db.list(sql, rs -> rs.getInt(11) == SharedRows.TREE_ROW ? tree.add(rs) : shared.add(rs), args));
         return new Listing(tree.tree(), shared.result());
     }
 
@@ -131,6 +127,8 @@ final class SqlMailboxGrants implements MailboxGrants {
         private static final String WITH_GROUPS = DIRECT + " UNION ALL SELECT " + COLUMNS.replace("g.grantee_id", "0")
                 + "a.address, 1 FROM mailbox_group_grant g JOIN mailbox m ON m.id = g.mailbox_id "
                 + "JOIN account a ON a.id = m.account_id WHERE " + GROUP_MATCH + " AND m.account_id <> ?";
+        /** The last column's value in rows that are not SharedRows' (direct grants have 0, groups' 1). */
+        static final int TREE_ROW = 2;
         final String sql;
         final Object[] args;
         private final List<Shared> direct = new java.util.ArrayList<>();

@@ -244,33 +244,6 @@ final class SqlSession implements AutoCloseable {
         }
     }
 
-    /**
-     * PostgreSQL: runs two queries in one round trip (the driver sends both, then reads both answers),
-     * every row of both to their {@code Row}s, in order. {@code args} are the first query's
-     * parameters, then the second's.
-     */
-    void listThenList(String first, Row<?> firstRow, String then, Row<?> thenRow, Object... args) {
-        String sql = first + "; " + then;
-        try {
-            PreparedStatement ps;
-            if (hasPrefix()) {
-                ps = withPrefix(sql, args);
-            } else {
-                ps = bind(sql, args);
-                ps.execute();
-            }
-            try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) firstRow.map(rs);
-            }
-            ps.getMoreResults();
-            try (ResultSet rs = ps.getResultSet()) {
-                while (rs.next()) thenRow.map(rs);
-            }
-        } catch (SQLException e) {
-            throw failure(sql, e);
-        }
-    }
-
     /** The first column of the first row, when there is a row and it is not NULL. */
     OptionalLong firstLong(String sql, Object... args) {
         try (ResultSet rs = query(sql, args)) {
