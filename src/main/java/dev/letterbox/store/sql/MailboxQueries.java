@@ -66,12 +66,8 @@ final class MailboxQueries {
 
     /** The mailbox, locked for update where the database locks rows; NONEXISTENT when not the account's. */
     static Mailbox lock(SqlSession db, Dialect dialect, long accountId, long mailboxId) {
-        return db.first(lockSql(dialect), MailboxQueries::map, mailboxId, accountId).orElseThrow(MailboxQueries::nonexistent);
-    }
-
-    /** {@link #lock}'s query; parameters: mailbox id, account id. */
-    static String lockSql(Dialect dialect) {
-        return "SELECT " + COLUMNS + " FROM mailbox WHERE id = ? AND account_id = ?" + dialect.forUpdate;
+        return db.first("SELECT " + COLUMNS + " FROM mailbox WHERE id = ? AND account_id = ?" + dialect.forUpdate,
+                MailboxQueries::map, mailboxId, accountId).orElseThrow(MailboxQueries::nonexistent);
     }
 
     static boolean owned(SqlSession db, long accountId, long mailboxId) {
