@@ -38,7 +38,7 @@ final class MailboxQueries {
 
     /** The columns {@link #map} reads, each with the table's alias in front. */
     static String prefixedColumns(String alias) {
-        return alias + COLUMNS.replace(", ", ", " + alias);
+        return MessageQueries.prefixed(alias, COLUMNS);
     }
 
     /** Ordered by name in Java, so the order is the same whatever the database's collation. */
@@ -183,9 +183,12 @@ final class MailboxQueries {
                 .orElseThrow(MailboxQueries::nonexistent);
         long old = markAndNext[0];
         long mark = Math.min(upTo, markAndNext[1]);
-        if (mark > old) db.update("UPDATE mailbox SET recent_mark = ? WHERE id = ?", mark, mailboxId);
+        if (mark > old) db.update(SET_RECENT_MARK, mark, mailboxId);
         return old;
     }
+
+    /** Sets the recent mark of a mailbox; parameters: the mark, the mailbox id. */
+    static final String SET_RECENT_MARK = "UPDATE mailbox SET recent_mark = ? WHERE id = ?";
 
     /**
      * Moves the recent mark from {@code from} to {@code to} when it is still at {@code from} and

@@ -153,10 +153,6 @@ final class MessageQueries {
      * start: when the locked row's differs, the messages are read again, now under the lock.
      */
     private static Locked lockAndRead(SqlSession db, long accountId, long mailboxId, Read one) {
-        String sql = "SELECT " + prefixed("x.", COLUMNS) + ", " + MailboxQueries.prefixedColumns("m.")
-                + ", (SELECT s.highest_modseq FROM mailbox s WHERE s.id = ?)"
-                + " FROM mailbox m LEFT JOIN message x ON x.mailbox_id = m.id AND x." + one.uidCondition()
-                + " WHERE m.id = ? AND m.account_id = ? ORDER BY x.uid FOR UPDATE OF m";
         Object[] args = new Object[3 + one.uidArgs().length];
         args[0] = mailboxId;
         System.arraycopy(one.uidArgs(), 0, args, 1, one.uidArgs().length);
@@ -164,7 +160,7 @@ final class MessageQueries {
         args[args.length - 1] = accountId;
         Mailbox[] mailbox = new Mailbox[1]; // from the first row: every row has the same
         long[] before = new long[1];
-        List<MessageMeta> found = db.list(sql, rs -> {
+        List<MessageMeta> found = db.list(one.lockAndReadSql(), rs -> {
             if (mailbox[0] == null) {
                 mailbox[0] = MailboxQueries.map(rs, 9);
                 before[0] = rs.getLong(16);
@@ -179,8 +175,16 @@ final class MessageQueries {
         return new Locked(mailbox[0], found);
     }
 
+    /** {@link #lockAndRead}'s statement with this condition on the UIDs ({@code x.uid ...}), made once. */
+    private static String lockAndReadSql(String uidCondition) {
+        return "SELECT " + prefixed("x.", COLUMNS) + ", " + MailboxQueries.prefixedColumns("m.")
+                + ", (SELECT s.highest_modseq FROM mailbox s WHERE s.id = ?)"
+                + " FROM mailbox m LEFT JOIN message x ON x.mailbox_id = m.id AND x." + uidCondition
+                + " WHERE m.id = ? AND m.account_id = ? ORDER BY x.uid FOR UPDATE OF m";
+    }
+
     /** {@code columns}, comma-separated, each with the table's alias in front. */
-    private static String prefixed(String alias, String columns) {
+    static String prefixed(String alias, String columns) {
         return alias + columns.replace(", ", ", " + alias);
     }
 
@@ -192,9 +196,16 @@ final class MessageQueries {
 
     private static final String RUN_READ = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid >= ? AND uid <= ? "
             + "ORDER BY uid";
+    private static final String LISTED_READ = "SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid"
+            + Dialect.POSTGRESQL.inList() + " ORDER BY uid";
+    private static final String RUN_LOCK_AND_READ = lockAndReadSql("uid >= ? AND uid <= ?");
+    private static final String LISTED_LOCK_AND_READ = lockAndReadSql("uid" + Dialect.POSTGRESQL.inList());
 
-    /** A query and its parameters; its condition on the UIDs and that condition's parameters. */
-    private record Read(String sql, Object[] args, String uidCondition, Object[] uidArgs) {}
+    /**
+     * A query and its parameters; the same read with the mailbox's lock ({@link #lockAndRead}) and
+     * the parameters of its condition on the UIDs.
+     */
+    private record Read(String sql, Object[] args, String lockAndReadSql, Object[] uidArgs) {}
 
     /**
      * The one query that reads these UIDs (ascending, each once), or null when it takes one per run:
@@ -205,12 +216,11 @@ final class MessageQueries {
         if (sorted.length == 0) return null;
         if (sorted[sorted.length - 1] - sorted[0] == sorted.length - 1) {
             return new Read(RUN_READ, new Object[] {mailboxId, sorted[0], sorted[sorted.length - 1]},
-                    "uid >= ? AND uid <= ?", new Object[] {sorted[0], sorted[sorted.length - 1]});
+                    RUN_LOCK_AND_READ, new Object[] {sorted[0], sorted[sorted.length - 1]});
         }
         if (dialect != Dialect.POSTGRESQL || sorted.length > LISTED_UIDS) return null;
         Object list = dialect.list(sorted);
-        return new Read("SELECT " + COLUMNS + " FROM message WHERE mailbox_id = ? AND uid" + dialect.inList() + " ORDER BY uid",
-                new Object[] {mailboxId, list}, "uid" + dialect.inList(), new Object[] {list});
+        return new Read(LISTED_READ, new Object[] {mailboxId, list}, LISTED_LOCK_AND_READ, new Object[] {list});
     }
 
     /** At most this many UIDs in runs are read by one query naming them all (see {@link #existing}). */

@@ -409,9 +409,8 @@ final class SqlWriteTx extends SqlReadTx implements WriteTx {
         HeldRow row = held.get(mailboxId);
         long mark = Math.min(upTo, row.uidNext());
         if (mark <= row.recentMark()) return row.recentMark();
-        String update = "UPDATE mailbox SET recent_mark = ? WHERE id = ?";
-        if (dialect == Dialect.POSTGRESQL) db.defer(update, mark, mailboxId);
-        else db.update(update, mark, mailboxId);
+        if (dialect == Dialect.POSTGRESQL) db.defer(MailboxQueries.SET_RECENT_MARK, mark, mailboxId);
+        else db.update(MailboxQueries.SET_RECENT_MARK, mark, mailboxId);
         held.put(mailboxId, new HeldRow(row.uidNext(), mark));
         return row.recentMark();
     }
